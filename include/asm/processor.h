@@ -1,0 +1,22 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+#ifndef ASM_PROCESSOR_H
+#define ASM_PROCESSOR_H
+
+/* Waiters sleep in WFE; an unlock's SEV (or the exclusive monitor clearing) wakes them. */
+static inline void cpu_relax(void)
+{
+	__asm__ __volatile__("wfe" ::: "memory");
+}
+
+static inline void cpu_kick(void)
+{
+	__asm__ __volatile__("dsb ishst\n\tsev" ::: "memory");
+}
+
+static inline void cpu_halt(void)
+{
+	for (;;)
+		__asm__ __volatile__("wfi" ::: "memory");
+}
+
+#endif
