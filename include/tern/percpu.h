@@ -4,7 +4,8 @@
 
 #include <tern/types.h>
 
-/** Per-physical-CPU data. TPIDR_EL2 points at the running pCPU's entry from its first instruction. */
+/** Per-physical-CPU data. TPIDR_EL2 points at the running pCPU's entry from its first instruction.
+ */
 struct pcpu {
 	/** Logical pCPU number, 0 = boot pCPU. */
 	unsigned int id;

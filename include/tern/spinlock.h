@@ -14,7 +14,10 @@ struct spinlock {
 	u32 owner;
 };
 
-#define SPINLOCK_INIT { 0, 0 }
+#define SPINLOCK_INIT                                                                              \
+	{                                                                                          \
+		0, 0                                                                               \
+	}
 
 static inline void spin_lock_init(struct spinlock *l)
 {
@@ -47,7 +50,8 @@ static inline void spin_unlock(struct spinlock *l)
 
 static inline bool spin_is_locked(struct spinlock *l)
 {
-	return __atomic_load_n(&l->owner, __ATOMIC_RELAXED) != __atomic_load_n(&l->next, __ATOMIC_RELAXED);
+	return __atomic_load_n(&l->owner, __ATOMIC_RELAXED) !=
+	       __atomic_load_n(&l->next, __ATOMIC_RELAXED);
 }
 
 #endif
