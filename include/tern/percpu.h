@@ -2,19 +2,26 @@
 #ifndef TERN_PERCPU_H
 #define TERN_PERCPU_H
 
+/* Offsets used by assembly; core/percpu.c checks them against the struct. */
+#define PCPU_OFF_STACK_TOP 0
+#define PCPU_OFF_EMERG_TOP 8
+
+#ifndef __ASSEMBLY__
 #include <tern/types.h>
 
 /** Per-physical-CPU data. TPIDR_EL2 points at the running pCPU's entry from its first instruction.
  */
 struct pcpu {
+	/** Top of this pCPU's EL2 stack (grows down; an unmapped guard region lies below it). */
+	vaddr_t stack_top;
+	/** Top of the stack used to report a fault that happened on an overflowed stack. */
+	vaddr_t emerg_top;
 	/** Logical pCPU number, 0 = boot pCPU. */
 	unsigned int id;
 	/** MPIDR_EL1 affinity bits of this pCPU as discovered. */
 	u64 mpidr;
 	/** True once the pCPU runs C code with its MMU on. */
 	bool online;
-	/** Top of this pCPU's EL2 stack (grows down, a guard page below). */
-	vaddr_t stack_top;
 };
 
 #include <asm/percpu.h>
@@ -24,4 +31,8 @@ static inline unsigned int this_cpu_id(void)
 	return this_pcpu()->id;
 }
 
+/** The per-pCPU data of pCPU @id (0 .. CONFIG_MAX_PCPUS - 1). */
+struct pcpu *pcpu_get(unsigned int id);
+
+#endif
 #endif
