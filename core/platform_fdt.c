@@ -1,0 +1,864 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Platform discovery: read the boot device tree once into struct platform. Each scan logs what is
+ * wrong with the node path; discovery goes on after an error so one boot shows every problem.
+ */
+#include <libfdt.h>
+#include <string.h>
+#include <tern/compiler.h>
+#include <tern/errno.h>
+#include <tern/fdt_util.h>
+#include <tern/platform.h>
+#include <tern/printk.h>
+
+struct platform_ctx {
+	struct platform *p;
+	const void *fdt;
+	unsigned int max_vms;
+	/** Node each reserved range came from (-1: /memreserve/), for overlap messages. */
+	int rsv_node[PLATFORM_MAX_RSV];
+	/** Node of each module, for overlap messages. */
+	int mod_node[PLATFORM_MAX_MODULES];
+};
+
+/* Last byte of a range, or false if it is empty or wraps. */
+static bool platform_range_end(u64 base, u64 size, u64 *last)
+{
+	*last = base + size - 1;
+	return size != 0 && *last >= base;
+}
+
+static bool platform_overlap(u64 b1, u64 s1, u64 b2, u64 s2)
+{
+	return b1 <= b2 + (s2 - 1) && b2 <= b1 + (s1 - 1);
+}
+
+/* NUL-terminated string property, or NULL. */
+static const char *platform_getstr(const void *fdt, int node, const char *name)
+{
+	int len;
+	const char *s = fdt_getprop(fdt, node, name, &len);
+
+	if (!s || len <= 0 || strnlen(s, (size_t)len) == (size_t)len)
+		return NULL;
+	return s;
+}
+
+static int platform_find_compatible(const void *fdt, const char *compat)
+{
+	int node = -1;
+
+	do
+		node = fdt_node_offset_by_compatible(fdt, node, compat);
+	while (node >= 0 && !fdt_util_is_enabled(fdt, node));
+	return node;
+}
+
+static int platform_check_blob(struct platform *p, const void *fdt, size_t fdt_size)
+{
+	size_t total;
+	int err;
+
+	if (fdt_size && fdt_size < sizeof(struct fdt_header)) {
+		pr_err("platform: device tree at 0x%llx: %s (%zu bytes, less than a header)\n",
+		       (unsigned long long)(paddr_t)fdt, fdt_strerror(-FDT_ERR_TRUNCATED),
+		       fdt_size);
+		return -TERN_EINVAL;
+	}
+	err = fdt_check_header(fdt);
+	if (err) {
+		pr_err("platform: device tree at 0x%llx: %s\n", (unsigned long long)(paddr_t)fdt,
+		       fdt_strerror(err));
+		return -TERN_EINVAL;
+	}
+	total = fdt_totalsize(fdt);
+	if (fdt_size && total > fdt_size) {
+		pr_err("platform: device tree at 0x%llx: %s (header says %zu bytes, only %zu "
+		       "available)\n",
+		       (unsigned long long)(paddr_t)fdt, fdt_strerror(-FDT_ERR_TRUNCATED), total,
+		       fdt_size);
+		return -TERN_EINVAL;
+	}
+	err = fdt_check_full(fdt, total);
+	if (err) {
+		pr_err("platform: device tree at 0x%llx: %s\n", (unsigned long long)(paddr_t)fdt,
+		       fdt_strerror(err));
+		return -TERN_EINVAL;
+	}
+	p->dtb_base = (paddr_t)fdt;
+	p->dtb_size = (u32)total;
+	return 0;
+}
+
+static void platform_mem_add(struct platform_ctx *c, const char *path, u64 base, u64 size)
+{
+	struct platform *p = c->p;
+	u64 last, rlast;
+	unsigned int i = 0;
+
+	platform_range_end(base, size, &last);
+	while (i < p->nr_mem) {
+		struct platform_range *r = &p->mem[i];
+
+		rlast = r->base + r->size - 1;
+		if (!platform_overlap(base, size, r->base, r->size)) {
+			i++;
+			continue;
+		}
+		pr_warn("platform: %s: memory 0x%llx-0x%llx overlaps 0x%llx-0x%llx; merged\n", path,
+			(unsigned long long)base, (unsigned long long)last,
+			(unsigned long long)r->base, (unsigned long long)rlast);
+		base = MIN(base, r->base);
+		last = MAX(last, rlast);
+		size = last - base + 1;
+		memmove(r, r + 1, (p->nr_mem - i - 1) * sizeof(*r));
+		p->nr_mem--;
+	}
+	if (p->nr_mem == PLATFORM_MAX_MEM) {
+		pr_warn("platform: %s: more than %d memory ranges, ignoring 0x%llx-0x%llx\n", path,
+			PLATFORM_MAX_MEM, (unsigned long long)base, (unsigned long long)last);
+		return;
+	}
+	for (i = p->nr_mem; i > 0 && p->mem[i - 1].base > base; i--)
+		p->mem[i] = p->mem[i - 1];
+	p->mem[i].base = base;
+	p->mem[i].size = size;
+	p->nr_mem++;
+}
+
+static int platform_scan_memory(struct platform_ctx *c)
+{
+	const void *fdt = c->fdt;
+	char path[FDT_UTIL_PATH_MAX];
+	int node, n, i, err;
+	u64 base, size, last;
+
+	fdt_for_each_subnode(node, fdt, 0)
+	{
+		if (fdt_stringlist_search(fdt, node, "device_type", "memory") != 0 ||
+		    !fdt_util_is_enabled(fdt, node))
+			continue;
+		fdt_util_path(fdt, node, path, sizeof(path));
+		n = fdt_util_reg_count(fdt, node);
+		if (n < 0) {
+			pr_err("platform: %s: missing or malformed \"reg\"\n", path);
+			return n;
+		}
+		for (i = 0; i < n; i++) {
+			err = fdt_util_reg_raw(fdt, node, i, &base, &size);
+			if (err)
+				return err;
+			if (!size)
+				continue;
+			if (!platform_range_end(base, size, &last)) {
+				pr_err("platform: %s: memory 0x%llx+0x%llx wraps around\n", path,
+				       (unsigned long long)base, (unsigned long long)size);
+				return -TERN_EINVAL;
+			}
+			platform_mem_add(c, path, base, size);
+		}
+	}
+	if (!c->p->nr_mem) {
+		pr_err("platform: /memory: no node with device_type = \"memory\" (and a non-empty "
+		       "\"reg\")\n");
+		return -TERN_ENODEV;
+	}
+	return 0;
+}
+
+static const char *platform_rsv_name(struct platform_ctx *c, int node, char *buf)
+{
+	if (node < 0)
+		return "/memreserve/";
+	return fdt_util_path(c->fdt, node, buf, FDT_UTIL_PATH_MAX);
+}
+
+static void platform_rsv_add(struct platform_ctx *c, int node, u64 base, u64 size, bool nomap)
+{
+	struct platform *p = c->p;
+	char name[FDT_UTIL_PATH_MAX], other[FDT_UTIL_PATH_MAX];
+	u64 last, rlast;
+	unsigned int i = 0;
+
+	if (!size)
+		return;
+	if (!platform_range_end(base, size, &last)) {
+		pr_warn("platform: %s: reserved 0x%llx+0x%llx wraps around; ignored\n",
+			platform_rsv_name(c, node, name), (unsigned long long)base,
+			(unsigned long long)size);
+		return;
+	}
+	if (!platform_in_ram(p, base, size))
+		pr_warn("platform: %s: reserved 0x%llx-0x%llx is not inside RAM; kept\n",
+			platform_rsv_name(c, node, name), (unsigned long long)base,
+			(unsigned long long)last);
+	while (i < p->nr_rsv) {
+		struct platform_rsv *r = &p->rsv[i];
+
+		rlast = r->base + r->size - 1;
+		if (!platform_overlap(base, size, r->base, r->size)) {
+			i++;
+			continue;
+		}
+		pr_warn("platform: reserved %s 0x%llx-0x%llx overlaps %s 0x%llx-0x%llx; merged\n",
+			platform_rsv_name(c, node, name), (unsigned long long)base,
+			(unsigned long long)last, platform_rsv_name(c, c->rsv_node[i], other),
+			(unsigned long long)r->base, (unsigned long long)rlast);
+		base = MIN(base, r->base);
+		last = MAX(last, rlast);
+		size = last - base + 1;
+		nomap |= r->nomap;
+		memmove(r, r + 1, (p->nr_rsv - i - 1) * sizeof(*r));
+		memmove(&c->rsv_node[i], &c->rsv_node[i + 1],
+			(p->nr_rsv - i - 1) * sizeof(c->rsv_node[0]));
+		p->nr_rsv--;
+	}
+	if (p->nr_rsv == PLATFORM_MAX_RSV) {
+		pr_warn("platform: %s: more than %d reserved ranges, ignoring 0x%llx-0x%llx\n",
+			platform_rsv_name(c, node, name), PLATFORM_MAX_RSV,
+			(unsigned long long)base, (unsigned long long)last);
+		return;
+	}
+	for (i = p->nr_rsv; i > 0 && p->rsv[i - 1].base > base; i--) {
+		p->rsv[i] = p->rsv[i - 1];
+		c->rsv_node[i] = c->rsv_node[i - 1];
+	}
+	p->rsv[i].base = base;
+	p->rsv[i].size = size;
+	p->rsv[i].nomap = nomap;
+	c->rsv_node[i] = node;
+	p->nr_rsv++;
+}
+
+static int platform_scan_reserved(struct platform_ctx *c)
+{
+	const void *fdt = c->fdt;
+	char path[FDT_UTIL_PATH_MAX];
+	int n, i, node, parent;
+	u64 base, size;
+
+	n = fdt_num_mem_rsv(fdt);
+	for (i = 0; i < n; i++) {
+		if (fdt_get_mem_rsv(fdt, i, &base, &size) == 0)
+			platform_rsv_add(c, -1, base, size, false);
+	}
+
+	parent = fdt_path_offset(fdt, "/reserved-memory");
+	if (parent < 0)
+		return 0;
+	fdt_for_each_subnode(node, fdt, parent)
+	{
+		bool nomap = fdt_getprop(fdt, node, "no-map", NULL) != NULL;
+
+		if (!fdt_util_is_enabled(fdt, node))
+			continue;
+		n = fdt_util_reg_count(fdt, node);
+		if (n == -TERN_ENOENT) {
+			pr_warn("platform: %s: no \"reg\" (dynamically placed reserved memory is "
+				"not supported); ignored\n",
+				fdt_util_path(fdt, node, path, sizeof(path)));
+			continue;
+		}
+		if (n < 0) {
+			pr_err("platform: %s: malformed \"reg\"\n",
+			       fdt_util_path(fdt, node, path, sizeof(path)));
+			return n;
+		}
+		for (i = 0; i < n; i++) {
+			if (fdt_util_reg_raw(fdt, node, i, &base, &size) == 0)
+				platform_rsv_add(c, node, base, size, nomap);
+		}
+	}
+	return 0;
+}
+
+static enum platform_cpu_enable platform_cpu_method(const void *fdt, int node, u64 *release)
+{
+	const char *m = platform_getstr(fdt, node, "enable-method");
+	const fdt32_t *addr;
+	int len;
+
+	*release = 0;
+	if (!m)
+		return CPU_ENABLE_NONE;
+	if (!strcmp(m, "psci"))
+		return CPU_ENABLE_PSCI;
+	if (strcmp(m, "spin-table"))
+		return CPU_ENABLE_OTHER;
+	addr = fdt_getprop(fdt, node, "cpu-release-addr", &len);
+	if (addr && (len == 4 || len == 8))
+		*release = fdt_util_read_number(addr, len / 4);
+	return CPU_ENABLE_SPIN_TABLE;
+}
+
+/* Add one CPU node; false once the table is full. */
+static bool platform_cpu_add(struct platform_ctx *c, int node, int na)
+{
+	struct platform *p = c->p;
+	char path[FDT_UTIL_PATH_MAX];
+	const fdt32_t *reg;
+	struct platform_cpu *cpu;
+	u64 mpidr;
+	int len;
+
+	fdt_util_path(c->fdt, node, path, sizeof(path));
+	reg = fdt_getprop(c->fdt, node, "reg", &len);
+	if (!reg || len < na * 4) {
+		pr_warn("platform: %s: missing or short \"reg\"; CPU ignored\n", path);
+		return true;
+	}
+	mpidr = fdt_util_read_number(reg, na);
+	if (mpidr & ~MPIDR_HWID_MASK) {
+		pr_warn("platform: %s: reg 0x%llx is not an MPIDR affinity value; CPU ignored\n",
+			path, (unsigned long long)mpidr);
+		return true;
+	}
+	if (platform_cpu_index(p, mpidr) >= 0) {
+		pr_warn("platform: %s: MPIDR 0x%llx listed twice; ignored\n", path,
+			(unsigned long long)mpidr);
+		return true;
+	}
+	if (p->nr_cpus == PLATFORM_MAX_CPUS) {
+		pr_warn("platform: %s: more than %d CPUs; this and later CPU nodes ignored\n", path,
+			PLATFORM_MAX_CPUS);
+		return false;
+	}
+	cpu = &p->cpus[p->nr_cpus++];
+	cpu->mpidr = mpidr;
+	cpu->enable = platform_cpu_method(c->fdt, node, &cpu->release_addr);
+	return true;
+}
+
+static int platform_scan_cpus(struct platform_ctx *c, u64 boot_mpidr)
+{
+	struct platform *p = c->p;
+	const void *fdt = c->fdt;
+	struct platform_cpu boot;
+	int cpus, node, na, idx;
+
+	cpus = fdt_path_offset(fdt, "/cpus");
+	if (cpus < 0) {
+		pr_err("platform: /cpus: node not found\n");
+		return -TERN_ENODEV;
+	}
+	na = fdt_address_cells(fdt, cpus);
+	if (na != 1 && na != 2) {
+		pr_err("platform: /cpus: #address-cells must be 1 or 2\n");
+		return -TERN_EINVAL;
+	}
+	fdt_for_each_subnode(node, fdt, cpus)
+	{
+		if (fdt_stringlist_search(fdt, node, "device_type", "cpu") != 0 ||
+		    !fdt_util_is_enabled(fdt, node))
+			continue;
+		if (!platform_cpu_add(c, node, na))
+			break;
+	}
+	if (!p->nr_cpus) {
+		pr_err("platform: /cpus: no node with device_type = \"cpu\"\n");
+		return -TERN_ENODEV;
+	}
+	idx = platform_cpu_index(p, boot_mpidr);
+	if (idx < 0) {
+		pr_err("platform: boot CPU (MPIDR 0x%llx) is not among the %u CPU nodes in /cpus\n",
+		       (unsigned long long)(boot_mpidr & MPIDR_HWID_MASK), p->nr_cpus);
+		return -TERN_ENODEV;
+	}
+	boot = p->cpus[idx];
+	memmove(&p->cpus[1], &p->cpus[0], (size_t)idx * sizeof(boot));
+	p->cpus[0] = boot;
+	return 0;
+}
+
+static int platform_gicv2_check(const void *fdt)
+{
+	static const char *const v2[] = { "arm,gic-400", "arm,cortex-a15-gic", "arm,cortex-a9-gic",
+					  "arm,gic-v2" };
+	char path[FDT_UTIL_PATH_MAX];
+	unsigned int i;
+	int node;
+
+	for (i = 0; i < ARRAY_SIZE(v2); i++) {
+		node = platform_find_compatible(fdt, v2[i]);
+		if (node >= 0) {
+			pr_err("platform: %s: GICv2 (compatible \"%s\") is not supported yet; Tern "
+			       "needs a GICv3 (\"arm,gic-v3\")\n",
+			       fdt_util_path(fdt, node, path, sizeof(path)), v2[i]);
+			return -TERN_ENOTSUP;
+		}
+	}
+	pr_err("platform: no GICv3 found (looked for a node compatible with \"arm,gic-v3\")\n");
+	return -TERN_ENODEV;
+}
+
+static int platform_scan_gic(struct platform_ctx *c)
+{
+	struct platform_gic *gic = &c->p->gic;
+	const void *fdt = c->fdt;
+	char path[FDT_UTIL_PATH_MAX];
+	const fdt32_t *prop;
+	unsigned int nr = 1, i;
+	int node, len, n;
+
+	node = platform_find_compatible(fdt, "arm,gic-v3");
+	if (node < 0)
+		return platform_gicv2_check(fdt);
+	fdt_util_path(fdt, node, path, sizeof(path));
+
+	prop = fdt_getprop(fdt, node, "#redistributor-regions", &len);
+	if (prop && len == 4)
+		nr = fdt32_ld(prop);
+	n = fdt_util_reg_count(fdt, node);
+	if (nr == 0 || n < 0 || (unsigned int)n < 1 + nr) {
+		pr_err(
+		    "platform: %s: \"reg\" needs the distributor and %u redistributor region(s)\n",
+		    path, nr);
+		return -TERN_EINVAL;
+	}
+	if (nr > PLATFORM_MAX_GICR_REGIONS) {
+		pr_warn("platform: %s: %u redistributor regions, only the first %d used\n", path,
+			nr, PLATFORM_MAX_GICR_REGIONS);
+		nr = PLATFORM_MAX_GICR_REGIONS;
+	}
+	if (fdt_util_reg(fdt, node, 0, &gic->dist_base, &gic->dist_size))
+		goto bad_reg;
+	for (i = 0; i < nr; i++) {
+		if (fdt_util_reg(fdt, node, (int)i + 1, &gic->redist[i].base, &gic->redist[i].size))
+			goto bad_reg;
+	}
+	gic->nr_redist = nr;
+
+	if (fdt_util_irq(fdt, node, 0, &gic->maint_intid, NULL)) {
+		pr_err("platform: %s: no valid maintenance interrupt (\"interrupts\")\n", path);
+		return -TERN_EINVAL;
+	}
+	if (gic->maint_intid < 16 || (gic->maint_intid >= 32 && gic->maint_intid < 1056) ||
+	    gic->maint_intid >= 1120) {
+		pr_err("platform: %s: maintenance interrupt INTID %u is not a PPI\n", path,
+		       gic->maint_intid);
+		return -TERN_EINVAL;
+	}
+	return 0;
+
+bad_reg:
+	pr_err("platform: %s: \"reg\" cannot be translated to physical addresses\n", path);
+	return -TERN_EINVAL;
+}
+
+/* The node /chosen/stdout-path names, if it is a PL011; else -1 (after saying why). */
+static int platform_stdout_node(const void *fdt)
+{
+	char path[FDT_UTIL_PATH_MAX];
+	const char *out, *colon, *compat;
+	int chosen, node;
+
+	chosen = fdt_path_offset(fdt, "/chosen");
+	if (chosen < 0)
+		return -1;
+	out = platform_getstr(fdt, chosen, "stdout-path");
+	if (!out)
+		out = platform_getstr(fdt, chosen, "linux,stdout-path");
+	if (!out)
+		return -1;
+	colon = strchr(out, ':');
+	node = fdt_path_offset_namelen(fdt, out, colon ? (int)(colon - out) : (int)strlen(out));
+	if (node < 0) {
+		pr_warn("platform: /chosen/stdout-path \"%s\" does not resolve (%s); using the "
+			"first arm,pl011\n",
+			out, fdt_strerror(node));
+		return -1;
+	}
+	if (fdt_node_check_compatible(fdt, node, "arm,pl011") != 0) {
+		compat = fdt_stringlist_get(fdt, node, "compatible", 0, NULL);
+		pr_warn("platform: /chosen/stdout-path %s is \"%s\", only \"arm,pl011\" is "
+			"supported; using the first arm,pl011\n",
+			fdt_util_path(fdt, node, path, sizeof(path)), compat ? compat : "?");
+		return -1;
+	}
+	return node;
+}
+
+static int platform_scan_console(struct platform_ctx *c)
+{
+	struct platform_console *con = &c->p->console;
+	const void *fdt = c->fdt;
+	int node, err;
+
+	node = platform_stdout_node(fdt);
+	con->from_stdout_path = node >= 0;
+	if (node < 0)
+		node = platform_find_compatible(fdt, "arm,pl011");
+	if (node < 0) {
+		pr_err("platform: no console UART found (looked for /chosen/stdout-path and a node "
+		       "compatible with \"arm,pl011\")\n");
+		return -TERN_ENODEV;
+	}
+	fdt_util_path(fdt, node, con->path, sizeof(con->path));
+	if (fdt_util_reg(fdt, node, 0, &con->base, &con->size)) {
+		pr_err("platform: %s: missing or untranslatable \"reg\"\n", con->path);
+		return -TERN_EINVAL;
+	}
+	err = fdt_util_irq(fdt, node, 0, &con->intid, NULL);
+	if (err) {
+		if (err != -TERN_ENOENT)
+			pr_warn("platform: %s: bad \"interrupts\"; console is polled\n", con->path);
+		con->intid = 0;
+	}
+	return 0;
+}
+
+static int platform_scan_timer(struct platform_ctx *c)
+{
+	struct platform_timer *t = &c->p->timer;
+	u32 *const intids[] = { &t->sec_phys_intid, &t->phys_intid, &t->virt_intid,
+				&t->hyp_phys_intid, &t->hyp_virt_intid };
+	const void *fdt = c->fdt;
+	char path[FDT_UTIL_PATH_MAX];
+	const fdt32_t *freq;
+	int node, n, i, len;
+
+	node = platform_find_compatible(fdt, "arm,armv8-timer");
+	if (node < 0)
+		node = platform_find_compatible(fdt, "arm,armv7-timer");
+	if (node < 0) {
+		pr_err("platform: no architected timer found (looked for a node compatible with "
+		       "\"arm,armv8-timer\" or \"arm,armv7-timer\")\n");
+		return -TERN_ENODEV;
+	}
+	fdt_util_path(fdt, node, path, sizeof(path));
+	n = fdt_util_irq_count(fdt, node);
+	if (n < 4) {
+		pr_err(
+		    "platform: %s: \"interrupts\" needs 4 or 5 entries (secure phys, phys, virt, "
+		    "hyp phys[, hyp virt])\n",
+		    path);
+		return -TERN_EINVAL;
+	}
+	for (i = 0; i < MIN(n, 5); i++) {
+		if (fdt_util_irq(fdt, node, i, intids[i], NULL)) {
+			pr_err("platform: %s: interrupt %d is not a valid GIC specifier\n", path,
+			       i);
+			return -TERN_EINVAL;
+		}
+	}
+	freq = fdt_getprop(fdt, node, "clock-frequency", &len);
+	t->freq = freq && len == 4 ? fdt32_ld(freq) : 0;
+	return 0;
+}
+
+static int platform_scan_psci(struct platform_ctx *c)
+{
+	static const struct {
+		const char *compat;
+		u32 version;
+	} versions[] = {
+		{ "arm,psci-1.0", PLATFORM_PSCI_VERSION(1, 0) },
+		{ "arm,psci-0.2", PLATFORM_PSCI_VERSION(0, 2) },
+		{ "arm,psci", PLATFORM_PSCI_VERSION(0, 1) },
+	};
+	struct platform_psci *psci = &c->p->psci;
+	const void *fdt = c->fdt;
+	char path[FDT_UTIL_PATH_MAX];
+	const char *method;
+	unsigned int i;
+	int node;
+
+	node = fdt_path_offset(fdt, "/psci");
+	for (i = 0; node < 0 && i < ARRAY_SIZE(versions); i++)
+		node = platform_find_compatible(fdt, versions[i].compat);
+	if (node < 0) {
+		pr_err("platform: no PSCI found (looked for /psci or a node compatible with "
+		       "\"arm,psci-1.0\", \"arm,psci-0.2\" or \"arm,psci\")\n");
+		return -TERN_ENODEV;
+	}
+	fdt_util_path(fdt, node, path, sizeof(path));
+	for (i = 0; i < ARRAY_SIZE(versions); i++) {
+		if (fdt_node_check_compatible(fdt, node, versions[i].compat) == 0)
+			break;
+	}
+	if (i == ARRAY_SIZE(versions)) {
+		pr_err("platform: %s: not compatible with \"arm,psci-1.0\", \"arm,psci-0.2\" or "
+		       "\"arm,psci\"\n",
+		       path);
+		return -TERN_EINVAL;
+	}
+	psci->version = versions[i].version;
+
+	method = platform_getstr(fdt, node, "method");
+	if (method && !strcmp(method, "smc")) {
+		psci->method = PSCI_METHOD_SMC;
+	} else if (method && !strcmp(method, "hvc")) {
+		psci->method = PSCI_METHOD_HVC;
+		pr_warn("platform: %s: method \"hvc\" cannot reach firmware from EL2 (it traps to "
+			"Tern itself); firmware normally needs \"smc\"\n",
+			path);
+	} else {
+		pr_err("platform: %s: \"method\" must be \"smc\" or \"hvc\"\n", path);
+		return -TERN_EINVAL;
+	}
+	return 0;
+}
+
+static enum platform_module_kind platform_module_kind(const void *fdt, int node, bool *ok)
+{
+	static const struct {
+		const char *compat;
+		enum platform_module_kind kind;
+	} kinds[] = {
+		{ "multiboot,kernel", MODULE_KERNEL },
+		{ "multiboot,ramdisk", MODULE_RAMDISK },
+		{ "multiboot,device-tree", MODULE_DEVICE_TREE },
+		{ "tern,disk", MODULE_DISK },
+		{ "multiboot,module", MODULE_OTHER },
+	};
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(kinds); i++) {
+		if (fdt_node_check_compatible(fdt, node, kinds[i].compat) == 0) {
+			*ok = true;
+			return kinds[i].kind;
+		}
+	}
+	*ok = false;
+	return MODULE_OTHER;
+}
+
+/* Overlap with the DTB or another module: 0 or an error after naming both. */
+static int platform_module_overlaps(struct platform_ctx *c, const char *path, u64 base, u64 size)
+{
+	struct platform *p = c->p;
+	char other[FDT_UTIL_PATH_MAX];
+	unsigned int i;
+
+	if (platform_overlap(base, size, p->dtb_base, p->dtb_size)) {
+		pr_err("platform: %s: module 0x%llx+0x%llx overlaps the device tree 0x%llx+0x%x\n",
+		       path, (unsigned long long)base, (unsigned long long)size,
+		       (unsigned long long)p->dtb_base, p->dtb_size);
+		return -TERN_EBUSY;
+	}
+	for (i = 0; i < p->nr_modules; i++) {
+		const struct platform_module *m = &p->modules[i];
+
+		if (!platform_overlap(base, size, m->base, m->size))
+			continue;
+		pr_err("platform: %s: module 0x%llx+0x%llx overlaps %s 0x%llx+0x%llx\n", path,
+		       (unsigned long long)base, (unsigned long long)size,
+		       fdt_util_path(c->fdt, c->mod_node[i], other, sizeof(other)),
+		       (unsigned long long)m->base, (unsigned long long)m->size);
+		return -TERN_EBUSY;
+	}
+	return 0;
+}
+
+static int platform_module_add(struct platform_ctx *c, unsigned int vm, int node)
+{
+	struct platform *p = c->p;
+	const struct platform_module *first;
+	struct platform_module *m;
+	char path[FDT_UTIL_PATH_MAX], other[FDT_UTIL_PATH_MAX];
+	enum platform_module_kind kind;
+	u64 base, size, last;
+	bool ok;
+	int err;
+
+	fdt_util_path(c->fdt, node, path, sizeof(path));
+	kind = platform_module_kind(c->fdt, node, &ok);
+	if (!ok) {
+		pr_warn("platform: %s: not compatible with \"multiboot,module\"; ignored\n", path);
+		return 0;
+	}
+	if (fdt_util_reg_raw(c->fdt, node, 0, &base, &size) ||
+	    !platform_range_end(base, size, &last)) {
+		pr_err("platform: %s: missing, empty or malformed \"reg\"\n", path);
+		return -TERN_EINVAL;
+	}
+	if (p->nr_mem && !platform_in_ram(p, base, size)) {
+		pr_err("platform: %s: module 0x%llx-0x%llx is outside RAM\n", path,
+		       (unsigned long long)base, (unsigned long long)last);
+		return -TERN_ERANGE;
+	}
+	first = platform_module_find(p, vm, kind);
+	if (first && kind != MODULE_DISK && kind != MODULE_OTHER) {
+		pr_err(
+		    "platform: %s: second %s for vm%u (the first is %s)\n", path,
+		    platform_module_kind_name(kind), vm,
+		    fdt_util_path(c->fdt, c->mod_node[first - p->modules], other, sizeof(other)));
+		return -TERN_EEXIST;
+	}
+	err = platform_module_overlaps(c, path, base, size);
+	if (err)
+		return err;
+	if (p->nr_modules == PLATFORM_MAX_MODULES) {
+		pr_warn("platform: %s: more than %d boot modules; ignored\n", path,
+			PLATFORM_MAX_MODULES);
+		return 0;
+	}
+	c->mod_node[p->nr_modules] = node;
+	m = &p->modules[p->nr_modules++];
+	m->vm = vm;
+	m->kind = kind;
+	m->base = base;
+	m->size = size;
+	m->bootargs = platform_getstr(c->fdt, node, "bootargs");
+	return 0;
+}
+
+/* "tern,id" of a VM node, checked against the limit and earlier VM nodes. */
+static int platform_vm_id(struct platform_ctx *c, int chosen, int vmnode, const char *path)
+{
+	char other[FDT_UTIL_PATH_MAX];
+	const fdt32_t *id;
+	int len, node;
+	u32 vm;
+
+	id = fdt_getprop(c->fdt, vmnode, "tern,id", &len);
+	if (!id || len != 4) {
+		pr_err("platform: %s: missing or malformed \"tern,id\"\n", path);
+		return -TERN_EINVAL;
+	}
+	vm = fdt32_ld(id);
+	if (vm >= c->max_vms) {
+		pr_err("platform: %s: tern,id %u is out of range (this build supports %u VMs, "
+		       "CONFIG_NR_VMS)\n",
+		       path, vm, c->max_vms);
+		return -TERN_ERANGE;
+	}
+	fdt_for_each_subnode(node, c->fdt, chosen)
+	{
+		if (node == vmnode)
+			break;
+		if (fdt_node_check_compatible(c->fdt, node, "tern,vm") != 0)
+			continue;
+		id = fdt_getprop(c->fdt, node, "tern,id", &len);
+		if (id && len == 4 && fdt32_ld(id) == vm) {
+			pr_err("platform: %s: tern,id %u already used by %s\n", path, vm,
+			       fdt_util_path(c->fdt, node, other, sizeof(other)));
+			return -TERN_EEXIST;
+		}
+	}
+	return (int)vm;
+}
+
+static int platform_scan_vm(struct platform_ctx *c, int chosen, int vmnode)
+{
+	char path[FDT_UTIL_PATH_MAX];
+	int vm, node, err;
+
+	fdt_util_path(c->fdt, vmnode, path, sizeof(path));
+	vm = platform_vm_id(c, chosen, vmnode, path);
+	if (vm < 0)
+		return vm;
+	fdt_for_each_subnode(node, c->fdt, vmnode)
+	{
+		if (!fdt_util_is_enabled(c->fdt, node))
+			continue;
+		err = platform_module_add(c, (unsigned int)vm, node);
+		if (err)
+			return err;
+	}
+	if (!platform_module_find(c->p, (unsigned int)vm, MODULE_KERNEL)) {
+		pr_err("platform: %s: vm%d has no \"multiboot,kernel\" module\n", path, vm);
+		return -TERN_ENOENT;
+	}
+	return 0;
+}
+
+static int platform_scan_chosen(struct platform_ctx *c)
+{
+	const void *fdt = c->fdt;
+	int chosen, node, err;
+
+	chosen = fdt_path_offset(fdt, "/chosen");
+	if (chosen < 0)
+		return 0;
+	c->p->bootargs = platform_getstr(fdt, chosen, "bootargs");
+	fdt_for_each_subnode(node, fdt, chosen)
+	{
+		if (fdt_node_check_compatible(fdt, node, "tern,vm") != 0 ||
+		    !fdt_util_is_enabled(fdt, node))
+			continue;
+		err = platform_scan_vm(c, chosen, node);
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+int platform_discover(struct platform *p, const void *fdt, size_t fdt_size, u64 boot_mpidr,
+		      unsigned int max_vms)
+{
+	static int (*const scans[])(struct platform_ctx *) = {
+		platform_scan_memory,  platform_scan_reserved, platform_scan_gic,
+		platform_scan_console, platform_scan_timer,    platform_scan_psci,
+		platform_scan_chosen,
+	};
+	struct platform_ctx c = { .p = p, .fdt = fdt, .max_vms = max_vms };
+	int err, first;
+	unsigned int i;
+
+	memset(p, 0, sizeof(*p));
+	err = platform_check_blob(p, fdt, fdt_size);
+	if (err)
+		return err;
+	first = platform_scan_cpus(&c, boot_mpidr);
+	for (i = 0; i < ARRAY_SIZE(scans); i++) {
+		err = scans[i](&c);
+		if (err && !first)
+			first = err;
+	}
+	return first;
+}
+
+u64 platform_ram_total(const struct platform *p)
+{
+	u64 total = 0;
+	unsigned int i;
+
+	for (i = 0; i < p->nr_mem; i++)
+		total += p->mem[i].size;
+	return total;
+}
+
+bool platform_in_ram(const struct platform *p, u64 base, u64 size)
+{
+	u64 last, next = base;
+	unsigned int i;
+
+	if (!platform_range_end(base, size, &last))
+		return false;
+	/* Ranges are sorted and disjoint: walk them while they cover [next, last]. */
+	for (i = 0; i < p->nr_mem; i++) {
+		const struct platform_range *r = &p->mem[i];
+		u64 rlast = r->base + r->size - 1;
+
+		if (r->base <= next && next <= rlast) {
+			if (rlast >= last)
+				return true;
+			next = rlast + 1;
+		}
+	}
+	return false;
+}
+
+int platform_cpu_index(const struct platform *p, u64 mpidr)
+{
+	unsigned int i;
+
+	for (i = 0; i < p->nr_cpus; i++) {
+		if (p->cpus[i].mpidr == (mpidr & MPIDR_HWID_MASK))
+			return (int)i;
+	}
+	return -TERN_ENOENT;
+}
+
+const struct platform_module *platform_module_find(const struct platform *p, unsigned int vm,
+						   enum platform_module_kind kind)
+{
+	unsigned int i;
+
+	for (i = 0; i < p->nr_modules; i++) {
+		if (p->modules[i].vm == vm && p->modules[i].kind == kind)
+			return &p->modules[i];
+	}
+	return NULL;
+}

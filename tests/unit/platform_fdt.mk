@@ -1,0 +1,12 @@
+# SPDX-License-Identifier: GPL-2.0-only
+# Platform discovery from the boot device tree: tests/dts/*.dts compiled to $(UOBJ)/dtb/*.dtb.
+UNIT_TESTS += platform_fdt
+platform_fdt-srcs := core/platform_fdt.c core/platform_summary.c core/fdt_util.c \
+	tests/unit/test_platform_fdt.c tests/unit/stub_printk.c tests/unit/support.c
+platform_fdt-deps := $(patsubst $(srctree)/tests/dts/%.dts,$(UOBJ)/dtb/%.dtb, \
+	$(wildcard $(srctree)/tests/dts/*.dts))
+
+DTC ?= dtc
+$(UOBJ)/dtb/%.dtb: $(srctree)/tests/dts/%.dts $(wildcard $(srctree)/tests/dts/*.dtsi)
+	@mkdir -p $(@D)
+	$(DTC) -I dts -O dtb -o $@ $<

@@ -1,0 +1,425 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* Platform discovery against the DTBs built from tests/dts (found under $UNIT_DATA/dtb). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+#include <libfdt.h>
+#include <tern/errno.h>
+#include <tern/fdt_util.h>
+#include <tern/platform.h>
+#include "stub_printk.h"
+
+static struct platform plat;
+static void *blob;
+static size_t blob_size;
+
+static void *load_dtb(const char *name, size_t *size)
+{
+	const char *dir = getenv("UNIT_DATA");
+	char path[512];
+	FILE *f;
+	long len;
+	void *buf;
+
+	snprintf(path, sizeof(path), "%s/dtb/%s.dtb", dir ? dir : "build/unit", name);
+	f = fopen(path, "rb");
+	if (!f)
+		fail_msg("cannot open %s", path);
+	fseek(f, 0, SEEK_END);
+	len = ftell(f);
+	rewind(f);
+	buf = malloc((size_t)len);
+	assert_non_null(buf);
+	assert_int_equal(fread(buf, 1, (size_t)len, f), (size_t)len);
+	fclose(f);
+	*size = (size_t)len;
+	return buf;
+}
+
+static void use_blob(void *b, size_t size)
+{
+	free(blob);
+	blob = b;
+	blob_size = size;
+}
+
+/* Discover from tests/dts/<name>.dts; the blob stays alive until the next call (pointers). */
+static int discover(const char *name, u64 mpidr, unsigned int max_vms)
+{
+	size_t size;
+	void *b = load_dtb(name, &size);
+
+	use_blob(b, size);
+	stub_printk_reset();
+	return platform_discover(&plat, blob, blob_size, mpidr, max_vms);
+}
+
+static void assert_logged(const char *needle)
+{
+	if (!stub_printk_contains(needle))
+		fail_msg("log lacks \"%s\"; log:\n%s", needle, stub_printk_log());
+}
+
+static int teardown(void **state)
+{
+	use_blob(NULL, 0);
+	return 0;
+}
+
+static void test_virt4(void **state)
+{
+	assert_int_equal(discover("virt4", 0, 2), 0);
+	assert_string_equal(stub_printk_log(), "");
+	assert_ptr_equal((void *)plat.dtb_base, blob);
+	assert_int_equal(plat.dtb_size, fdt_totalsize(blob));
+
+	assert_int_equal(plat.nr_mem, 1);
+	assert_int_equal(plat.mem[0].base, 0x40000000);
+	assert_int_equal(plat.mem[0].size, 0x40000000);
+	assert_int_equal(platform_ram_total(&plat), 1ULL << 30);
+	assert_int_equal(plat.nr_rsv, 0);
+
+	assert_int_equal(plat.nr_cpus, 4);
+	for (unsigned int i = 0; i < 4; i++) {
+		assert_int_equal(plat.cpus[i].mpidr, i);
+		assert_int_equal(plat.cpus[i].enable, CPU_ENABLE_PSCI);
+	}
+
+	assert_int_equal(plat.gic.dist_base, 0x08000000);
+	assert_int_equal(plat.gic.dist_size, 0x10000);
+	assert_int_equal(plat.gic.nr_redist, 1);
+	assert_int_equal(plat.gic.redist[0].base, 0x080a0000);
+	assert_int_equal(plat.gic.redist[0].size, 0xf60000);
+	assert_int_equal(plat.gic.maint_intid, 25);
+
+	assert_int_equal(plat.console.base, 0x09000000);
+	assert_int_equal(plat.console.size, 0x1000);
+	assert_int_equal(plat.console.intid, 33);
+	assert_true(plat.console.from_stdout_path);
+	assert_string_equal(plat.console.path, "/pl011@9000000");
+
+	assert_int_equal(plat.timer.sec_phys_intid, 29);
+	assert_int_equal(plat.timer.phys_intid, 30);
+	assert_int_equal(plat.timer.virt_intid, 27);
+	assert_int_equal(plat.timer.hyp_phys_intid, 26);
+	assert_int_equal(plat.timer.hyp_virt_intid, 0);
+	assert_int_equal(plat.timer.freq, 0);
+
+	assert_int_equal(plat.psci.version, PLATFORM_PSCI_VERSION(1, 0));
+	assert_int_equal(plat.psci.method, PSCI_METHOD_SMC);
+	assert_string_equal(plat.bootargs, "loglevel=7");
+	assert_int_equal(plat.nr_modules, 0);
+}
+
+static void test_virt4_summary(void **state)
+{
+	char dtb_line[128];
+
+	assert_int_equal(discover("virt4", 0, 2), 0);
+	platform_print_summary(&plat);
+	snprintf(dtb_line, sizeof(dtb_line), "platform: dtb 0x%llx size 0x%x\n",
+		 (unsigned long long)(uintptr_t)blob, (unsigned int)fdt_totalsize(blob));
+	assert_logged(dtb_line);
+	assert_logged("platform: ram 0x0000000040000000-0x000000007fffffff (1024 MiB)\n");
+	assert_logged("platform: ram total 1024 MiB in 1 range(s)\n");
+	assert_false(stub_printk_contains("platform: reserved"));
+	assert_logged("platform: cpus 4: 0x0 0x1 0x2 0x3\n");
+	assert_logged("platform: gicv3 dist 0x08000000 redist 0x80a0000+0xf60000 (1 region) "
+		      "maint intid 25\n");
+	assert_logged("platform: console pl011 0x09000000 intid 33 (stdout-path /pl011@9000000)\n");
+	assert_logged("platform: timer intids sphys 29 phys 30 virt 27 hyp 26 freq from CNTFRQ\n");
+	assert_logged("platform: psci 1.0 via smc\n");
+	assert_logged("platform: bootargs \"loglevel=7\"\n");
+	assert_false(stub_printk_contains("platform: vm"));
+}
+
+static void test_boot_cpu(void **state)
+{
+	/* MPIDR_EL1 as read: RES1 bit 31 set; the boot CPU moves to index 0. */
+	assert_int_equal(discover("virt4", 0x80000002, 2), 0);
+	assert_int_equal(plat.cpus[0].mpidr, 2);
+	assert_int_equal(plat.cpus[1].mpidr, 0);
+	assert_int_equal(plat.cpus[2].mpidr, 1);
+	assert_int_equal(plat.cpus[3].mpidr, 3);
+	assert_int_equal(platform_cpu_index(&plat, 0x80000003), 3);
+	assert_int_equal(platform_cpu_index(&plat, 0x7), -TERN_ENOENT);
+
+	assert_int_equal(discover("virt4", 0x7, 2), -TERN_ENODEV);
+	assert_logged("platform: boot CPU (MPIDR 0x7) is not among the 4 CPU nodes in /cpus\n");
+}
+
+static void test_twomem(void **state)
+{
+	assert_int_equal(discover("twomem", 0x100, 2), 0);
+
+	assert_int_equal(plat.nr_mem, 3);
+	assert_int_equal(plat.mem[0].base, 0x80000000);
+	assert_int_equal(plat.mem[1].base, 0xc0000000);
+	assert_int_equal(plat.mem[1].size, 0x20000000);
+	assert_int_equal(plat.mem[2].base, 0x880000000);
+	assert_int_equal(platform_ram_total(&plat), 0xe0000000);
+	/* Across the seam of two adjacent ranges, and past the end of the second. */
+	assert_true(platform_in_ram(&plat, 0xbfff0000, 0x20000));
+	assert_false(platform_in_ram(&plat, 0xdfff0000, 0x20000));
+	assert_false(platform_in_ram(&plat, 0x40000000, 0x1000));
+
+	assert_int_equal(plat.nr_rsv, 4);
+	assert_int_equal(plat.rsv[0].base, 0x80000000);
+	assert_int_equal(plat.rsv[0].size, 0x10000);
+	assert_false(plat.rsv[0].nomap);
+	assert_int_equal(plat.rsv[1].base, 0x80100000);
+	assert_true(plat.rsv[1].nomap);
+	assert_int_equal(plat.rsv[2].base, 0xdff00000);
+	assert_int_equal(plat.rsv[2].size, 0x200000);
+	assert_int_equal(plat.rsv[3].base, 0x880000000);
+	assert_logged("platform: /reserved-memory/shm@dff00000: reserved 0xdff00000-0xe00fffff is "
+		      "not inside RAM; kept\n");
+	assert_logged("platform: /reserved-memory/dynamic: no \"reg\"");
+
+	assert_int_equal(plat.nr_cpus, 3);
+	assert_int_equal(plat.cpus[0].mpidr, 0x100);
+	assert_int_equal(plat.cpus[1].mpidr, 0x0);
+	assert_int_equal(plat.cpus[1].enable, CPU_ENABLE_SPIN_TABLE);
+	assert_int_equal(plat.cpus[1].release_addr, 0x8000fff8);
+	assert_int_equal(plat.cpus[2].mpidr, 0x100000000);
+
+	assert_int_equal(plat.gic.nr_redist, 2);
+	assert_int_equal(plat.gic.redist[1].base, 0x2f300000);
+	/* Behind soc@0's "ranges": 0x1000000 on the bus is 0x11000000 for the CPU. */
+	assert_int_equal(plat.console.base, 0x11000000);
+	assert_int_equal(plat.console.intid, 72);
+	assert_false(plat.console.from_stdout_path);
+	assert_string_equal(plat.console.path, "/soc@0/serial@1000000");
+	assert_int_equal(plat.timer.hyp_virt_intid, 28);
+	assert_int_equal(plat.timer.freq, 100000000);
+	assert_int_equal(plat.psci.version, PLATFORM_PSCI_VERSION(0, 2));
+	assert_null(plat.bootargs);
+
+	stub_printk_reset();
+	platform_print_summary(&plat);
+	assert_logged("platform: ram 0x0000000880000000-0x00000008ffffffff (2048 MiB)\n");
+	assert_logged("platform: ram total 3584 MiB in 3 range(s)\n");
+	assert_logged("platform: reserved 0x0000000080000000 - 0x000000008000ffff\n");
+	assert_logged("platform: reserved 0x0000000080100000 - 0x00000000801fffff [no-map]\n");
+	assert_logged("platform: cpus 3: 0x100 0x0 0x100000000\n");
+	assert_logged("platform: gicv3 dist 0x2f000000 redist 0x2f100000+0x100000 "
+		      "0x2f300000+0x100000 (2 regions) maint intid 25\n");
+	assert_logged("platform: console pl011 0x11000000 intid 72 (first arm,pl011 "
+		      "/soc@0/serial@1000000)\n");
+	assert_logged("platform: timer intids sphys 29 phys 30 virt 27 hyp 26 hvirt 28 freq "
+		      "100000000 Hz\n");
+	assert_logged("platform: psci 0.2 via smc\n");
+	assert_logged("platform: bootargs none\n");
+}
+
+static void test_modules(void **state)
+{
+	const struct platform_module *m;
+
+	assert_int_equal(discover("modules", 0, 2), 0);
+	assert_string_equal(stub_printk_log(), "");
+	assert_true(plat.console.from_stdout_path);
+	assert_string_equal(plat.console.path, "/pl011@9000000");
+
+	assert_int_equal(plat.nr_modules, 5);
+	m = platform_module_find(&plat, 0, MODULE_KERNEL);
+	assert_non_null(m);
+	assert_int_equal(m->base, 0x48200000);
+	assert_int_equal(m->size, 0x1000);
+	assert_string_equal(m->bootargs, "console=ttyAMA0");
+	m = platform_module_find(&plat, 0, MODULE_RAMDISK);
+	assert_non_null(m);
+	assert_int_equal(m->base, 0x48400000);
+	assert_null(m->bootargs);
+	assert_null(platform_module_find(&plat, 0, MODULE_DEVICE_TREE));
+	m = platform_module_find(&plat, 1, MODULE_KERNEL);
+	assert_non_null(m);
+	assert_int_equal(m->base, 0x49000000);
+	assert_int_equal(m->size, 0x800000);
+	assert_non_null(platform_module_find(&plat, 1, MODULE_DEVICE_TREE));
+	m = platform_module_find(&plat, 1, MODULE_DISK);
+	assert_non_null(m);
+	assert_int_equal(m->vm, 1);
+
+	platform_print_summary(&plat);
+	assert_logged("platform: vm0 kernel 0x48200000+0x1000 bootargs \"console=ttyAMA0\"\n");
+	assert_logged("platform: vm0 ramdisk 0x48400000+0x2000\n");
+	assert_logged("platform: vm1 kernel 0x49000000+0x800000\n");
+	assert_logged("platform: vm1 device-tree 0x4a000000+0x10000\n");
+	assert_logged("platform: vm1 disk 0x4b000000+0x100000\n");
+}
+
+static void test_modules_vm_limit(void **state)
+{
+	assert_int_equal(discover("modules", 0, 1), -TERN_ERANGE);
+	assert_logged("platform: /chosen/vm1: tern,id 1 is out of range (this build supports 1 "
+		      "VMs, CONFIG_NR_VMS)\n");
+}
+
+static void test_bad_modules(void **state)
+{
+	assert_int_equal(discover("bad-mod-overlap", 0, 2), -TERN_EBUSY);
+	assert_logged("platform: /chosen/vm0/module@48300000: module 0x48300000+0x1000 overlaps "
+		      "/chosen/vm0/module@48200000 0x48200000+0x200000\n");
+
+	assert_int_equal(discover("bad-mod-outside", 0, 2), -TERN_ERANGE);
+	assert_logged("platform: /chosen/vm0/module@7ff00000: module 0x7ff00000-0x800fffff is "
+		      "outside RAM\n");
+
+	assert_int_equal(discover("bad-mod-twokernels", 0, 2), -TERN_EEXIST);
+	assert_logged("platform: /chosen/vm0/module@48400000: second kernel for vm0 (the first is "
+		      "/chosen/vm0/module@48200000)\n");
+}
+
+static void test_missing_nodes(void **state)
+{
+	assert_int_equal(discover("bad-nomem", 0, 2), -TERN_ENODEV);
+	assert_logged("platform: /memory: no node with device_type = \"memory\"");
+
+	assert_int_equal(discover("bad-nogic", 0, 2), -TERN_ENODEV);
+	assert_logged(
+	    "platform: no GICv3 found (looked for a node compatible with \"arm,gic-v3\")\n");
+
+	assert_int_equal(discover("bad-gicv2", 0, 2), -TERN_ENOTSUP);
+	assert_logged(
+	    "platform: /intc@8000000: GICv2 (compatible \"arm,gic-400\") is not supported "
+	    "yet");
+
+	assert_int_equal(discover("bad-nouart", 0, 2), -TERN_ENODEV);
+	assert_logged("platform: /chosen/stdout-path \"/pl011@9000000\" does not resolve "
+		      "(FDT_ERR_NOTFOUND)");
+	assert_logged("platform: no console UART found (looked for /chosen/stdout-path and a node "
+		      "compatible with \"arm,pl011\")\n");
+
+	assert_int_equal(discover("bad-nopsci", 0, 2), -TERN_ENODEV);
+	assert_logged("platform: no PSCI found (looked for /psci or a node compatible with "
+		      "\"arm,psci-1.0\", \"arm,psci-0.2\" or \"arm,psci\")\n");
+}
+
+static void test_reserved_overlap(void **state)
+{
+	assert_int_equal(discover("warn-rsv-overlap", 0, 2), 0);
+	assert_logged("platform: reserved /reserved-memory/fw@48080000 0x48080000-0x4817ffff "
+		      "overlaps /memreserve/ 0x48000000-0x480fffff; merged\n");
+	assert_int_equal(plat.nr_rsv, 2);
+	assert_int_equal(plat.rsv[0].base, 0x48000000);
+	assert_int_equal(plat.rsv[0].size, 0x180000);
+	assert_true(plat.rsv[0].nomap);
+	assert_int_equal(plat.rsv[1].base, 0x48200000);
+	assert_false(plat.rsv[1].nomap);
+
+	/* stdout-path names the PL031: warn, fall back to the PL011. */
+	assert_logged("platform: /chosen/stdout-path /pl031@9010000 is \"arm,pl031\", only "
+		      "\"arm,pl011\" is supported; using the first arm,pl011\n");
+	assert_false(plat.console.from_stdout_path);
+	assert_int_equal(plat.console.base, 0x09000000);
+}
+
+static void test_bad_blobs(void **state)
+{
+	size_t size, half;
+	void *good = load_dtb("virt4", &size);
+	unsigned char *cut;
+
+	/* The caller knows only half of the blob is there. */
+	half = size / 2;
+	cut = malloc(half);
+	assert_non_null(cut);
+	memcpy(cut, good, half);
+	use_blob(cut, half);
+	stub_printk_reset();
+	assert_int_equal(platform_discover(&plat, blob, blob_size, 0, 2), -TERN_EINVAL);
+	assert_logged(fdt_strerror(-FDT_ERR_TRUNCATED));
+	assert_logged("(header says ");
+
+	/* Shorter than a header. */
+	stub_printk_reset();
+	assert_int_equal(platform_discover(&plat, blob, 16, 0, 2), -TERN_EINVAL);
+	assert_logged(fdt_strerror(-FDT_ERR_TRUNCATED));
+
+	/* Not a device tree at all. */
+	cut[0] ^= 0xff;
+	stub_printk_reset();
+	assert_int_equal(platform_discover(&plat, blob, blob_size, 0, 2), -TERN_EINVAL);
+	assert_logged(fdt_strerror(-FDT_ERR_BADMAGIC));
+
+	/* A broken structure block that the header alone does not reveal. */
+	use_blob(good, size);
+	((unsigned char *)blob)[fdt_off_dt_struct(blob) + 3] = 0x7; /* first tag -> bad */
+	stub_printk_reset();
+	assert_int_equal(platform_discover(&plat, blob, blob_size, 0, 2), -TERN_EINVAL);
+	assert_logged("platform: device tree at 0x");
+}
+
+/* virt4 with the PSCI "method" replaced, through libfdt's read-write API. */
+static int discover_psci_method(const char *method)
+{
+	size_t size;
+	void *good = load_dtb("virt4", &size);
+	void *b = malloc(size + 256);
+
+	assert_non_null(b);
+	assert_int_equal(fdt_open_into(good, b, (int)size + 256), 0);
+	free(good);
+	assert_int_equal(fdt_setprop_string(b, fdt_path_offset(b, "/psci"), "method", method), 0);
+	assert_int_equal(fdt_pack(b), 0);
+	use_blob(b, size + 256);
+	stub_printk_reset();
+	return platform_discover(&plat, blob, blob_size, 0, 2);
+}
+
+static void test_psci_method(void **state)
+{
+	assert_int_equal(discover_psci_method("hvc"), 0);
+	assert_int_equal(plat.psci.method, PSCI_METHOD_HVC);
+	assert_logged("platform: /psci: method \"hvc\" cannot reach firmware from EL2");
+	stub_printk_reset();
+	platform_print_summary(&plat);
+	assert_logged("platform: psci 1.0 via hvc\n");
+
+	assert_int_equal(discover_psci_method("svc"), -TERN_EINVAL);
+	assert_logged("platform: /psci: \"method\" must be \"smc\" or \"hvc\"\n");
+}
+
+static void test_irq_to_intid(void **state)
+{
+	u32 intid = 0;
+
+	assert_int_equal(fdt_util_irq_to_intid(FDT_IRQ_TYPE_SPI, 1, &intid), 0);
+	assert_int_equal(intid, 33);
+	assert_int_equal(fdt_util_irq_to_intid(FDT_IRQ_TYPE_SPI, 987, &intid), 0);
+	assert_int_equal(intid, 1019);
+	assert_int_equal(fdt_util_irq_to_intid(FDT_IRQ_TYPE_SPI, 988, &intid), -TERN_EINVAL);
+	assert_int_equal(fdt_util_irq_to_intid(FDT_IRQ_TYPE_PPI, 9, &intid), 0);
+	assert_int_equal(intid, 25);
+	assert_int_equal(fdt_util_irq_to_intid(FDT_IRQ_TYPE_PPI, 16, &intid), -TERN_EINVAL);
+	assert_int_equal(fdt_util_irq_to_intid(FDT_IRQ_TYPE_ESPI, 0, &intid), 0);
+	assert_int_equal(intid, 4096);
+	assert_int_equal(fdt_util_irq_to_intid(FDT_IRQ_TYPE_EPPI, 63, &intid), 0);
+	assert_int_equal(intid, 1119);
+	assert_int_equal(fdt_util_irq_to_intid(4, 0, &intid), -TERN_EINVAL);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_teardown(test_virt4, teardown),
+		cmocka_unit_test_teardown(test_virt4_summary, teardown),
+		cmocka_unit_test_teardown(test_boot_cpu, teardown),
+		cmocka_unit_test_teardown(test_twomem, teardown),
+		cmocka_unit_test_teardown(test_modules, teardown),
+		cmocka_unit_test_teardown(test_modules_vm_limit, teardown),
+		cmocka_unit_test_teardown(test_bad_modules, teardown),
+		cmocka_unit_test_teardown(test_missing_nodes, teardown),
+		cmocka_unit_test_teardown(test_reserved_overlap, teardown),
+		cmocka_unit_test_teardown(test_bad_blobs, teardown),
+		cmocka_unit_test_teardown(test_psci_method, teardown),
+		cmocka_unit_test(test_irq_to_intid),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
