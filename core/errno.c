@@ -1,0 +1,31 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* Names for Tern's error codes, for log messages. */
+#include <tern/compiler.h>
+#include <tern/errno.h>
+
+static const char *const tern_errors[] = {
+	[TERN_EPERM] = "operation not permitted",
+	[TERN_ENOENT] = "no such entry",
+	[TERN_EIO] = "I/O error",
+	[TERN_E2BIG] = "argument list too long",
+	[TERN_ENOMEM] = "out of memory",
+	[TERN_EFAULT] = "bad address",
+	[TERN_EBUSY] = "device or resource busy",
+	[TERN_EEXIST] = "already exists",
+	[TERN_ENODEV] = "no such device",
+	[TERN_EINVAL] = "invalid argument",
+	[TERN_ENOSPC] = "no space left",
+	[TERN_ERANGE] = "result out of range",
+	[TERN_ENOSYS] = "function not implemented",
+	[TERN_ENOTSUP] = "operation not supported",
+};
+
+/** Accepts the code negative (as functions return it) or positive. */
+const char *tern_strerror(int err)
+{
+	unsigned int e = err < 0 ? -(unsigned int)err : (unsigned int)err;
+
+	if (e < ARRAY_SIZE(tern_errors) && tern_errors[e])
+		return tern_errors[e];
+	return "unknown error";
+}

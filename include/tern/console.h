@@ -1,0 +1,36 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+#ifndef TERN_CONSOLE_H
+#define TERN_CONSOLE_H
+
+#include <tern/types.h>
+
+/**
+ * Where printk's output goes: the early console (a UART at a board-given address) until the real
+ * one found through the DT replaces it. Embed it in the driver's state and use container_of().
+ */
+struct console {
+	/**
+	 * Write len bytes (no NUL). Called with printk's lock held once locking is on, so it must
+	 * not call printk itself (such messages are dropped). "\n" is passed as is: a UART driver
+	 * that needs "\r\n" converts it.
+	 */
+	void (*write)(struct console *con, const char *s, size_t len);
+};
+
+/** Make con the console printk writes to, replacing the previous one (NULL: drop output). */
+void console_register(struct console *con);
+/** The console printk currently writes to, or NULL. */
+struct console *console_get(void);
+
+/**
+ * Printk's spinlock is only usable once the MMU is on: until the boot pCPU calls this (after
+ * enabling its MMU, before starting secondaries), printk runs without it.
+ */
+void printk_enable_locking(void);
+/**
+ * For the panic path: from now on printk ignores its lock, so a pCPU that panics while holding it
+ * (or while another pCPU holds it) still prints. Only call it once the other pCPUs are stopping.
+ */
+void printk_force_unlock(void);
+
+#endif
