@@ -13,7 +13,7 @@ static inline void cpu_kick(void)
 	__asm__ __volatile__("dsb ishst\n\tsev" ::: "memory");
 }
 
-static inline void cpu_halt(void)
+static inline __attribute__((noreturn)) void cpu_halt(void)
 {
 	for (;;)
 		__asm__ __volatile__("wfi" ::: "memory");

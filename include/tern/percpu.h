@@ -31,8 +31,14 @@ static inline unsigned int this_cpu_id(void)
 	return this_pcpu()->id;
 }
 
+#define PCPU_STACK_SIZE (1UL << CONFIG_PCPU_STACK_SHIFT)
+
 /** The per-pCPU data of pCPU @id (0 .. CONFIG_MAX_PCPUS - 1). */
 struct pcpu *pcpu_get(unsigned int id);
+/** The unmapped guard region below pCPU @id's stack. */
+void pcpu_stack_guard(unsigned int id, paddr_t *start, paddr_t *end);
+/** Fill in pCPU @id's entry (stacks, MPIDR); the boot pCPU calls this for every pCPU it starts. */
+struct pcpu *pcpu_prepare(unsigned int id, u64 mpidr);
 
 #endif
 #endif

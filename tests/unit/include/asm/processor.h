@@ -11,7 +11,7 @@ static inline void cpu_kick(void)
 {
 }
 
-static inline void cpu_halt(void)
+static inline __attribute__((noreturn)) void cpu_halt(void)
 {
 	__builtin_trap();
 }

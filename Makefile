@@ -1,0 +1,278 @@
+# SPDX-License-Identifier: GPL-2.0-only
+# Tern top-level Makefile: Kconfig front end, Kbuild-style object lists, and the set-up,
+# run and test entry points of the README.
+
+MAKEFLAGS += --no-builtin-rules --no-builtin-variables
+.SUFFIXES:
+.DEFAULT_GOAL := all
+
+srctree := $(patsubst %/,%,$(dir $(abspath $(lastword $(MAKEFILE_LIST)))))
+O ?= $(srctree)/build
+override O := $(abspath $(O))
+export srctree O
+
+ifeq ($(V),1)
+Q :=
+quiet = @:
+else
+Q := @
+quiet = @printf '  %-8s %s\n'
+endif
+
+PYTHON := /usr/bin/python3
+CROSS_COMPILE ?= aarch64-linux-gnu-
+CC := $(CROSS_COMPILE)gcc
+LD := $(CROSS_COMPILE)ld
+OBJCOPY := $(CROSS_COMPILE)objcopy
+HOSTCC ?= cc
+export TERN_CACHE ?= $(HOME)/.cache/tern
+
+KCONFIG_CONFIG := $(O)/.config
+export KCONFIG_CONFIG
+KCONFIG_ENV := srctree=$(srctree) KCONFIG_CONFIG=$(KCONFIG_CONFIG)
+KCONFIG_FILES := $(shell find $(srctree) -name 'Kconfig*' -not -path '$(O)/*' 2>/dev/null)
+DEFCONFIGS := $(notdir $(wildcard $(srctree)/configs/*_defconfig))
+DEFAULT_DEFCONFIG := qemu_virt_defconfig
+
+# Targets that need no configuration (and must not trigger one).
+NOCONFIG_TARGETS := help clean distclean menuconfig savedefconfig olddefconfig alldefconfig \
+	allnoconfig allyesconfig defconfig deps format lint unit-test check check-configs run bench \
+	$(DEFCONFIGS)
+ifeq ($(MAKECMDGOALS),)
+need_config := 1
+else ifneq ($(filter-out $(NOCONFIG_TARGETS),$(MAKECMDGOALS)),)
+need_config := 1
+endif
+
+# ---------------------------------------------------------------------------------------------
+# Configuration
+
+$(O):
+	$(Q)mkdir -p $@
+
+.PHONY: menuconfig savedefconfig olddefconfig alldefconfig allnoconfig allyesconfig defconfig \
+	$(DEFCONFIGS)
+menuconfig: | $(O)
+	$(Q)$(KCONFIG_ENV) $(PYTHON) -m menuconfig $(srctree)/Kconfig
+
+$(DEFCONFIGS): | $(O)
+	$(Q)$(KCONFIG_ENV) $(PYTHON) -m defconfig --kconfig $(srctree)/Kconfig $(srctree)/configs/$@
+
+defconfig: $(DEFAULT_DEFCONFIG)
+
+savedefconfig: | $(O)
+	$(Q)$(KCONFIG_ENV) $(PYTHON) -m savedefconfig --kconfig $(srctree)/Kconfig --out $(O)/defconfig
+	@echo "Minimal configuration written to $(O)/defconfig"
+
+olddefconfig alldefconfig allnoconfig allyesconfig: | $(O)
+	$(Q)$(KCONFIG_ENV) $(PYTHON) -m $@ $(srctree)/Kconfig
+
+$(KCONFIG_CONFIG):
+	@echo "No configuration in $(O): using configs/$(DEFAULT_DEFCONFIG)"
+	$(Q)mkdir -p $(O)
+	$(Q)$(KCONFIG_ENV) $(PYTHON) -m defconfig --kconfig $(srctree)/Kconfig \
+		$(srctree)/configs/$(DEFAULT_DEFCONFIG)
+
+# genconfig rewrites autoconf.h and auto.conf only when their contents change, and
+# --sync-deps touches include/config/<symbol>.h for each symbol whose value changed;
+# scripts/fixdep.py makes every object depend on just the symbols it mentions.
+CONFIG_STAMP := $(O)/include/config/.stamp
+$(CONFIG_STAMP): $(KCONFIG_CONFIG) $(KCONFIG_FILES)
+	$(Q)mkdir -p $(O)/include/generated $(O)/include/config
+	$(Q)$(KCONFIG_ENV) $(PYTHON) -m olddefconfig $(srctree)/Kconfig >/dev/null
+	$(Q)$(KCONFIG_ENV) $(PYTHON) -m genconfig \
+		--header-path $(O)/include/generated/autoconf.h \
+		--config-out $(O)/include/config/auto.conf \
+		--sync-deps $(O)/include/config $(srctree)/Kconfig
+	$(Q)touch $@
+
+$(O)/include/config/auto.conf: $(CONFIG_STAMP)
+	@:
+
+ifdef need_config
+-include $(O)/include/config/auto.conf
+endif
+
+# ---------------------------------------------------------------------------------------------
+# Set-up: packages and the arm64 libfdt (never vendored)
+
+.PHONY: deps
+deps:
+	$(Q)$(srctree)/scripts/deps.sh --all
+
+LIBFDT_DIR = $(TERN_CACHE)/arm64-libfdt
+LIBFDT_A = $(LIBFDT_DIR)/usr/lib/aarch64-linux-gnu/libfdt.a
+LIBFDT_INC = $(LIBFDT_DIR)/usr/include
+
+$(LIBFDT_A):
+	$(Q)$(srctree)/scripts/deps.sh --libfdt
+
+# ---------------------------------------------------------------------------------------------
+# Compilation
+
+TERN_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -Wmissing-prototypes -Wstrict-prototypes \
+	-Wno-unused-parameter -ffreestanding -fno-builtin -nostdlib -nostdinc \
+	-isystem $(shell $(CC) -print-file-name=include 2>/dev/null) \
+	-mgeneral-regs-only -mstrict-align -mno-outline-atomics -march=armv8-a \
+	-fpie -fno-plt -fno-common -fno-omit-frame-pointer -fno-strict-aliasing \
+	-I$(srctree)/include -I$(srctree)/include/libc -I$(O)/include -I$(LIBFDT_INC) \
+	-include $(srctree)/include/tern/kconfig.h
+ifeq ($(CONFIG_STACK_PROTECTOR),y)
+TERN_CFLAGS += -fstack-protector-strong
+else
+TERN_CFLAGS += -fno-stack-protector
+endif
+TERN_AFLAGS := -D__ASSEMBLY__ -I$(srctree)/include -I$(O)/include \
+	-include $(srctree)/include/tern/kconfig.h
+
+# Kbuild-style lists: each directory's Makefile adds "obj-y += file.o" or "obj-y += subdir/".
+# collect_dir reads one directory's Makefile and recurses into the subdirectories it names.
+tern-objs :=
+define collect_dir
+obj-y :=
+include $(srctree)/$(1)/Makefile
+tern-objs += $$(addprefix $(O)/$(1)/,$$(filter %.o,$$(obj-y)))
+$(1)-subdirs := $$(patsubst %/,$(1)/%,$$(filter %/,$$(obj-y)))
+$$(foreach d,$$($(1)-subdirs),$$(eval $$(call collect_dir,$$(d))))
+endef
+TOPDIRS := arch/arm64 core drivers virt
+ifdef need_config
+$(foreach d,$(TOPDIRS),$(eval $(call collect_dir,$(d))))
+endif
+
+DEPFLAGS = -MD -MP -MF $(@:.o=.d.raw)
+FIXDEP = $(PYTHON) $(srctree)/scripts/fixdep.py $(@:.o=.d.raw) $@ $(O)/include/config > $(@:.o=.d) \
+	&& rm -f $(@:.o=.d.raw)
+
+$(O)/%.o: $(srctree)/%.c | $(CONFIG_STAMP) $(O)/include/generated/version.h $(LIBFDT_A)
+	$(quiet) CC $(@:$(O)/%=%)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(TERN_CFLAGS) $(DEPFLAGS) -c -o $@ $<
+	$(Q)$(FIXDEP)
+
+$(O)/%.o: $(srctree)/%.S | $(CONFIG_STAMP)
+	$(quiet) AS $(@:$(O)/%=%)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(TERN_CFLAGS) $(TERN_AFLAGS) $(DEPFLAGS) -c -o $@ $<
+	$(Q)$(FIXDEP)
+
+-include $(tern-objs:.o=.d)
+
+# The version is regenerated on every build but rewritten only when it changes.
+.PHONY: FORCE
+$(O)/include/generated/version.h: FORCE
+	$(Q)mkdir -p $(@D)
+	$(Q)$(srctree)/scripts/gen-version.sh $(srctree) $@
+
+LDSCRIPT := $(srctree)/arch/arm64/tern.lds.S
+$(O)/tern.lds: $(LDSCRIPT) $(CONFIG_STAMP)
+	$(quiet) CPP $(@:$(O)/%=%)
+	$(Q)$(CC) -E -P -x assembler-with-cpp $(TERN_AFLAGS) -o $@ $<
+
+$(O)/tern.elf: $(tern-objs) $(O)/tern.lds $(LIBFDT_A)
+	$(quiet) LD $(@:$(O)/%=%)
+	$(Q)$(LD) -pie --no-dynamic-linker -z norelro -z noexecstack --no-apply-dynamic-relocs \
+		--build-id=none -T $(O)/tern.lds -Map=$(O)/tern.map -o $@ \
+		$(tern-objs) $(LIBFDT_A)
+	$(Q)$(PYTHON) $(srctree)/scripts/check-elf.py $@
+
+$(O)/tern.bin: $(O)/tern.elf
+	$(quiet) OBJCOPY $(@:$(O)/%=%)
+	$(Q)$(OBJCOPY) -O binary $< $@
+
+.PHONY: all
+all: $(O)/tern.bin
+	@echo "Tern image: $(O)/tern.bin ($(shell stat -c %s $(O)/tern.bin 2>/dev/null) bytes)"
+
+# ---------------------------------------------------------------------------------------------
+# Run, tests, tools
+
+QEMU_SMP ?= $(or $(SMP),4)
+QEMU_MEM ?= $(or $(MEM),1G)
+export VM0_KERNEL VM0_INITRD VM0_BOOTARGS VM1_KERNEL VM1_INITRD VM1_BOOTARGS \
+	VM2_KERNEL VM2_INITRD VM2_BOOTARGS VM3_KERNEL VM3_INITRD VM3_BOOTARGS \
+	VM4_KERNEL VM4_INITRD VM4_BOOTARGS VM5_KERNEL VM5_INITRD VM5_BOOTARGS \
+	VM6_KERNEL VM6_INITRD VM6_BOOTARGS VM7_KERNEL VM7_INITRD VM7_BOOTARGS
+
+.PHONY: run
+run: deps
+	$(Q)test -f $(KCONFIG_CONFIG) || $(MAKE) -f $(srctree)/Makefile $(DEFAULT_DEFCONFIG)
+	$(Q)$(MAKE) -f $(srctree)/Makefile all
+	$(Q)$(srctree)/scripts/run-qemu --image $(O)/tern.bin --config $(KCONFIG_CONFIG) \
+		--smp $(QEMU_SMP) --mem $(QEMU_MEM) $(if $(APPEND),--append "$(APPEND)") \
+		$(if $(QEMU_EXTRA),--qemu-extra "$(QEMU_EXTRA)")
+
+.PHONY: unit-test
+unit-test:
+	$(Q)$(MAKE) -f $(srctree)/tests/unit/Makefile srctree=$(srctree) O=$(O) run
+
+# Every configuration in configs/ plus the all*config extremes, each in its own build dir.
+CHECK_CONFIGS := $(DEFCONFIGS:_defconfig=) allnoconfig allyesconfig alldefconfig
+.PHONY: check-configs
+check-configs:
+	$(Q)set -e; for c in $(CHECK_CONFIGS); do \
+		echo "== build $$c"; \
+		case $$c in all*) t=$$c;; *) t=$${c}_defconfig;; esac; \
+		$(MAKE) -f $(srctree)/Makefile O=$(O)/configs/$$c $$t >/dev/null; \
+		$(MAKE) -f $(srctree)/Makefile O=$(O)/configs/$$c all >/dev/null; \
+	done
+
+.PHONY: integration-test
+integration-test:
+	$(Q)cd $(srctree) && TERN_BUILD=$(O) $(PYTHON) -m pytest -q tests/integration
+
+.PHONY: check
+check: deps
+	$(Q)$(MAKE) -f $(srctree)/Makefile format-check
+	$(Q)$(MAKE) -f $(srctree)/Makefile lint
+	$(Q)$(MAKE) -f $(srctree)/Makefile unit-test
+	$(Q)$(MAKE) -f $(srctree)/Makefile check-configs
+	$(Q)$(MAKE) -f $(srctree)/Makefile integration-test
+	@echo "make check: all tests passed"
+
+C_SOURCES = $(shell cd $(srctree) && git ls-files '*.c' '*.h' 2>/dev/null || \
+	find arch core drivers virt include tests -name '*.[ch]')
+.PHONY: format format-check lint
+format:
+	$(Q)cd $(srctree) && clang-format -i $(C_SOURCES)
+format-check:
+	$(Q)cd $(srctree) && clang-format --dry-run --Werror $(C_SOURCES)
+lint:
+	$(Q)cd $(srctree) && cppcheck --quiet --error-exitcode=1 --enable=warning,portability,performance \
+		--inline-suppr --std=c11 -Iinclude -Itests/unit/include \
+		--suppress=missingIncludeSystem --suppress=unmatchedSuppression \
+		arch core drivers virt tests/unit
+
+.PHONY: clean distclean
+clean:
+	$(Q)rm -rf $(O)/arch $(O)/core $(O)/drivers $(O)/virt $(O)/unit $(O)/configs \
+		$(O)/tern.* $(O)/include/generated/version.h
+distclean:
+	$(Q)rm -rf $(O)
+
+.PHONY: help
+help:
+	@echo "Tern - an AArch64 type-1 hypervisor"
+	@echo ""
+	@echo "  make run            set up, configure (default board), build and boot in QEMU"
+	@echo "  make check          set up, then run every test"
+	@echo ""
+	@echo "Configuration:"
+	@echo "  menuconfig          interactive configuration (kconfiglib)"
+	@echo "  defconfig           the default board's configuration ($(DEFAULT_DEFCONFIG))"
+	@$(foreach d,$(DEFCONFIGS),echo "  $(d)";)
+	@echo "  savedefconfig       write the minimal configuration to \$$O/defconfig"
+	@echo "  olddefconfig        update .config with defaults for new symbols"
+	@echo "  alldefconfig allnoconfig allyesconfig"
+	@echo ""
+	@echo "Building and testing:"
+	@echo "  all (default)       build \$$O/tern.bin (an arm64 Image)"
+	@echo "  unit-test           host unit tests (cmocka, ASan/UBSan)"
+	@echo "  check-configs       build every configs/ file and the all*configs"
+	@echo "  integration-test    boot Tern in QEMU under pytest"
+	@echo "  format lint         clang-format the tree; run cppcheck"
+	@echo "  deps                install missing packages, fetch arm64 libfdt"
+	@echo "  clean distclean     remove objects; remove the whole build dir"
+	@echo ""
+	@echo "Variables: O=dir (build dir, default build/), V=1 (verbose),"
+	@echo "  run: VM<n>_KERNEL= VM<n>_INITRD= VM<n>_BOOTARGS= SMP= MEM= APPEND= QEMU_EXTRA="

@@ -1,0 +1,141 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* Exceptions Tern takes at EL2 that it cannot handle: decode everything, dump, halt. */
+#include <asm/backtrace.h>
+#include <asm/regs.h>
+#include <asm/sysreg.h>
+#include <tern/compiler.h>
+#include <tern/panic.h>
+#include <tern/percpu.h>
+#include <tern/printk.h>
+
+static const char *const exception_class_names[64] = {
+	[ESR_EC_UNKNOWN] = "Unknown reason",
+	[ESR_EC_WFx] = "WFI/WFE",
+	[ESR_EC_FP_ASIMD] = "FP/SIMD access",
+	[ESR_EC_ILL] = "Illegal execution state",
+	[ESR_EC_SVC64] = "SVC (AArch64)",
+	[ESR_EC_HVC64] = "HVC (AArch64)",
+	[ESR_EC_SMC64] = "SMC (AArch64)",
+	[ESR_EC_SYS64] = "MSR/MRS/system instruction",
+	[ESR_EC_SVE] = "SVE access",
+	[ESR_EC_PAC] = "Pointer authentication failure",
+	[ESR_EC_IABT_LOW] = "Instruction abort from a lower EL",
+	[ESR_EC_IABT_CUR] = "Instruction abort at EL2",
+	[ESR_EC_PC_ALIGN] = "PC alignment fault",
+	[ESR_EC_DABT_LOW] = "Data abort from a lower EL",
+	[ESR_EC_DABT_CUR] = "Data abort at EL2",
+	[ESR_EC_SP_ALIGN] = "SP alignment fault",
+	[0x2C] = "Floating-point exception",
+	[ESR_EC_SERROR] = "SError",
+	[0x30] = "Breakpoint from a lower EL",
+	[0x31] = "Breakpoint at EL2",
+	[0x32] = "Software step from a lower EL",
+	[0x33] = "Software step at EL2",
+	[0x34] = "Watchpoint from a lower EL",
+	[0x35] = "Watchpoint at EL2",
+	[ESR_EC_BRK64] = "BRK instruction",
+};
+
+static const char *const vector_names[] = {
+	[VEC_SP0] = "exception on SP_EL0 at EL2",
+	[VEC_SYNC] = "synchronous exception at EL2",
+	[VEC_IRQ] = "IRQ at EL2",
+	[VEC_FIQ] = "FIQ at EL2",
+	[VEC_SERROR] = "SError at EL2",
+	[VEC_LOWER_SYNC] = "synchronous exception from a lower EL (no guest can run yet)",
+	[VEC_LOWER_IRQ] = "IRQ from a lower EL",
+	[VEC_LOWER_FIQ] = "FIQ from a lower EL",
+	[VEC_LOWER_SERROR] = "SError from a lower EL",
+	[VEC_LOWER32] = "exception from AArch32 (not supported)",
+	[VEC_OVERFLOW] = "EL2 stack overflow",
+};
+
+static const char *fault_status_name(unsigned int fsc)
+{
+	switch (fsc) {
+	case 0x00 ... 0x03:
+		return "address size fault";
+	case 0x04 ... 0x07:
+		return "translation fault";
+	case 0x09 ... 0x0B:
+		return "access flag fault";
+	case 0x0D ... 0x0F:
+		return "permission fault";
+	case 0x10:
+		return "synchronous external abort";
+	case 0x21:
+		return "alignment fault";
+	case 0x30:
+		return "TLB conflict abort";
+	default:
+		return "other fault";
+	}
+}
+
+static const char *spsr_mode_name(u64 spsr)
+{
+	static const char *const modes[16] = {
+		[0x0] = "EL0t", [0x4] = "EL1t", [0x5] = "EL1h", [0x8] = "EL2t", [0x9] = "EL2h",
+	};
+	const char *m = modes[spsr & SPSR_MODE_MASK];
+
+	return (spsr & 0x10) ? "AArch32" : (m ? m : "?");
+}
+
+static void exception_dump_esr(u64 esr, u64 far)
+{
+	unsigned int ec = ESR_ELx_EC(esr);
+	const char *name = exception_class_names[ec];
+
+	printk(LOG_ERR, "ESR_EL2 0x%016llx: EC 0x%02x (%s), IL %u, ISS 0x%07llx\n",
+	       (unsigned long long)esr, ec, name ? name : "reserved", !!(esr & ESR_ELx_IL),
+	       (unsigned long long)(esr & ESR_ELx_ISS_MASK));
+	if (ec == ESR_EC_DABT_CUR || ec == ESR_EC_DABT_LOW || ec == ESR_EC_IABT_CUR ||
+	    ec == ESR_EC_IABT_LOW) {
+		unsigned int fsc = esr & ESR_ISS_xFSC_MASK;
+		bool data = ec == ESR_EC_DABT_CUR || ec == ESR_EC_DABT_LOW;
+
+		printk(LOG_ERR, "  %s, level %u, %s%s\n", fault_status_name(fsc), fsc & 3,
+		       data ? ((esr & ESR_ISS_DABT_WNR) ? "write" : "read") : "instruction fetch",
+		       (data && (esr & ESR_ISS_DABT_ISV)) ? ", syndrome valid" : "");
+		printk(LOG_ERR, "FAR_EL2 0x%016llx\n", (unsigned long long)far);
+	}
+}
+
+static void exception_dump_regs(const struct cpu_regs *regs)
+{
+	u64 spsr = regs->spsr;
+
+	printk(LOG_ERR, "ELR_EL2 0x%016llx  SPSR_EL2 0x%08llx (%s, %c%c%c%c, DAIF %c%c%c%c)\n",
+	       (unsigned long long)regs->elr, (unsigned long long)spsr, spsr_mode_name(spsr),
+	       (spsr & (1UL << 31)) ? 'N' : '-', (spsr & (1UL << 30)) ? 'Z' : '-',
+	       (spsr & (1UL << 29)) ? 'C' : '-', (spsr & (1UL << 28)) ? 'V' : '-',
+	       (spsr & SPSR_D) ? 'D' : '-', (spsr & SPSR_A) ? 'A' : '-',
+	       (spsr & SPSR_I) ? 'I' : '-', (spsr & SPSR_F) ? 'F' : '-');
+	for (unsigned int i = 0; i < 31; i += 3) {
+		if (i + 2 < 31)
+			printk(LOG_ERR, "x%-2u 0x%016llx  x%-2u 0x%016llx  x%-2u 0x%016llx\n", i,
+			       (unsigned long long)regs->x[i], i + 1,
+			       (unsigned long long)regs->x[i + 1], i + 2,
+			       (unsigned long long)regs->x[i + 2]);
+		else
+			printk(LOG_ERR, "x%-2u 0x%016llx  sp  0x%016llx\n", i,
+			       (unsigned long long)regs->x[i], (unsigned long long)regs->sp);
+	}
+}
+
+void el2_exception(struct cpu_regs *regs, unsigned long vec)
+{
+	const char *what = vec < ARRAY_SIZE(vector_names) ? vector_names[vec] : "exception";
+
+	if (!panic_begin())
+		system_halt(true);
+	printk(LOG_ERR, "*** Tern exception dump: %s on pCPU %u ***\n", what, this_cpu_id());
+	if (vec == VEC_OVERFLOW)
+		printk(LOG_ERR, "the stack pointer ran into the guard region; x0 is lost\n");
+	exception_dump_esr(regs->esr, regs->far);
+	exception_dump_regs(regs);
+	arch_backtrace(regs->x[29], regs->elr);
+	printk(LOG_ERR, "*** end of dump: halting ***\n");
+	system_halt(true);
+}

@@ -1,0 +1,84 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* Secondary pCPU bring-up through PSCI CPU_ON. */
+#include <asm/cache.h>
+#include <asm/processor.h>
+#include <asm/smp.h>
+#include <asm/sysreg.h>
+#include <drivers/arch_timer.h>
+#include <drivers/gicv3.h>
+#include <drivers/psci.h>
+#include <tern/kconfig.h>
+#include <tern/percpu.h>
+#include <tern/printk.h>
+
+extern char secondary_entry[];
+
+#define SMP_ONLINE_TIMEOUT_US 1000000
+
+void secondary_main(void)
+{
+	struct pcpu *p = this_pcpu();
+
+	if (gicv3_cpu_init())
+		pr_err("smp: pCPU %u has no working GIC CPU interface\n", p->id);
+	pr_info("smp: pCPU %u online, MPIDR 0x%llx\n", p->id, (unsigned long long)p->mpidr);
+	__atomic_store_n(&p->online, true, __ATOMIC_RELEASE);
+	/* Nothing to schedule yet: sleep until the machine is powered off. */
+	cpu_halt();
+}
+
+static bool smp_start_one(unsigned int id, u64 mpidr)
+{
+	struct pcpu *p = pcpu_prepare(id, mpidr);
+	u64 deadline;
+	int ret;
+
+	/* The new pCPU reads its entry with the MMU (and so its caches) off. */
+	dcache_clean_range((paddr_t)p, (paddr_t)(p + 1));
+	ret = psci_cpu_on(mpidr, (paddr_t)secondary_entry, (u64)(uintptr_t)p);
+	if (ret != PSCI_RET_SUCCESS) {
+		pr_err("smp: CPU_ON for MPIDR 0x%llx failed: %s\n", (unsigned long long)mpidr,
+		       psci_strerror(ret));
+		return false;
+	}
+	deadline = arch_timer_now() + SMP_ONLINE_TIMEOUT_US * arch_timer_freq() / 1000000;
+	while (!__atomic_load_n(&p->online, __ATOMIC_ACQUIRE)) {
+		if (arch_timer_now() > deadline) {
+			pr_err("smp: pCPU %u (MPIDR 0x%llx) did not come online\n", id,
+			       (unsigned long long)mpidr);
+			return false;
+		}
+	}
+	return true;
+}
+
+unsigned int smp_boot_secondaries(const struct platform *p)
+{
+	unsigned int want = CONFIG_MAX_PCPUS;
+	unsigned int online = 1;
+
+	if (!IS_ENABLED(CONFIG_MULTI_PCPU)) {
+		pr_info("smp: MULTI_PCPU is off: using 1 of %u pCPUs\n", p->nr_cpus);
+		return 1;
+	}
+	if (p->nr_cpus < want)
+		pr_info("smp: the machine has %u pCPU%s, fewer than the %u configured: using %u\n",
+			p->nr_cpus, p->nr_cpus == 1 ? "" : "s", want, p->nr_cpus);
+	else if (p->nr_cpus > want)
+		pr_info("smp: using %u of %u pCPUs (NR_PCPUS)\n", want, p->nr_cpus);
+	if (!psci_available() && p->nr_cpus > 1) {
+		pr_err("smp: no PSCI: secondary pCPUs stay off\n");
+		return 1;
+	}
+	for (unsigned int i = 1; i < p->nr_cpus && i < want; i++) {
+		if (p->cpus[i].enable != CPU_ENABLE_PSCI) {
+			pr_warn("smp: CPU MPIDR 0x%llx has no PSCI enable-method, left off\n",
+				(unsigned long long)p->cpus[i].mpidr);
+			continue;
+		}
+		if (smp_start_one(online, p->cpus[i].mpidr))
+			online++;
+	}
+	pr_info("smp: %u pCPU%s online\n", online, online == 1 ? "" : "s");
+	return online;
+}

@@ -1,0 +1,64 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Tern is linked at address 0 as a position-independent executable; head.S applies the
+ * R_AARCH64_RELATIVE relocations for wherever the boot loader put it and the EL2 stage-1
+ * tables map it 1:1. Sections are page aligned so each gets its own permissions.
+ */
+OUTPUT_FORMAT("elf64-littleaarch64")
+OUTPUT_ARCH(aarch64)
+ENTRY(_start)
+
+PHDRS
+{
+	text PT_LOAD FLAGS(5);		/* R X */
+	rodata PT_LOAD FLAGS(4);	/* R */
+	data PT_LOAD FLAGS(6);		/* R W */
+}
+
+SECTIONS
+{
+	. = 0;
+	_text = .;
+	.head.text : { KEEP(*(.head.text)) } :text
+	.text : { *(.text .text.*) } :text
+	. = ALIGN(4096);
+	_etext = .;
+
+	_rodata = .;
+	.rodata : { *(.rodata .rodata.*) } :rodata
+	.rela.dyn : {
+		__rela_start = .;
+		*(.rela .rela.*)
+		__rela_end = .;
+	} :rodata
+	. = ALIGN(4096);
+	_erodata = .;
+
+	_data = .;
+	.data : {
+		*(.data .data.*)
+		. = ALIGN(8);
+		*(.got .got.plt)
+	} :data
+	. = ALIGN(64);
+	_edata = .;
+
+	.bss (NOLOAD) : {
+		__bss_start = .;
+		*(.bss .bss.*)
+		*(COMMON)
+		. = ALIGN(16);
+		__bss_end = .;
+	} :data
+
+	. = ALIGN(4096);
+	_end = .;
+	_tern_image_size = _end - _text;
+
+	/DISCARD/ : {
+		*(.interp .dynamic .dynsym .dynstr .hash .gnu.hash)
+		*(.note .note.*)
+		*(.comment)
+		*(.eh_frame .eh_frame_hdr)
+	}
+}

@@ -1,0 +1,34 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* Deliberate failures for tests of the panic path (CONFIG_DEBUG_PANIC_HOOK builds only). */
+#include <asm/mmu.h>
+#include <string.h>
+#include <tern/debug_hooks.h>
+#include <tern/panic.h>
+#include <tern/printk.h>
+
+static unsigned int debug_recurse(unsigned int depth)
+{
+	volatile u8 pad[512];
+
+	pad[0] = (u8)depth;
+	return debug_recurse(depth + 1) + pad[0];
+}
+
+void debug_hook_run(const char *what)
+{
+	if (!what)
+		return;
+	pr_warn("debug: tern.test=%s: crashing on purpose\n", what);
+	if (!strcmp(what, "panic")) {
+		/* A write to Tern's own text: a permission fault at EL2, W^X at work. */
+		*(volatile u32 *)(uintptr_t)_text = 0;
+	} else if (!strcmp(what, "overflow")) {
+		debug_recurse(0);
+	} else if (!strcmp(what, "bug")) {
+		BUG();
+	} else {
+		pr_warn("debug: unknown tern.test value \"%s\"\n", what);
+		return;
+	}
+	panic("debug: tern.test=%s did not crash", what);
+}

@@ -1,0 +1,144 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The boot sequence, top to bottom. head.S gets here on the boot pCPU with the MMU on and
+ * only Tern's image, the DTB and the early console mapped.
+ */
+#include <asm/mmu.h>
+#include <asm/smp.h>
+#include <asm/sysreg.h>
+#include <drivers/arch_timer.h>
+#include <drivers/gicv3.h>
+#include <drivers/pl011.h>
+#include <drivers/psci.h>
+#include <generated/version.h>
+#include <libfdt.h>
+#include <tern/bootargs.h>
+#include <tern/console.h>
+#include <tern/debug_hooks.h>
+#include <tern/early_console.h>
+#include <tern/errno.h>
+#include <tern/page_alloc.h>
+#include <tern/panic.h>
+#include <tern/percpu.h>
+#include <tern/platform.h>
+#include <tern/printk.h>
+#include <tern/vm_config.h>
+
+static struct platform platform;
+
+static void setup_fail(const char *what, int rc)
+{
+	pr_err("boot: %s failed (%s); stopping\n", what, tern_strerror(rc));
+	system_halt(true);
+}
+
+/* Tern's memory, the DTB, boot modules and reserved ranges are never handed out. */
+static void setup_page_allocator(const struct platform *p)
+{
+	struct page_allocator *pa = &page_allocator_global;
+	struct page_alloc_stats st;
+	int rc;
+
+	page_allocator_init(pa);
+	for (unsigned int i = 0; i < p->nr_mem; i++)
+		page_allocator_add_range(pa, p->mem[i].base, p->mem[i].size);
+	page_allocator_reserve(pa, (paddr_t)_text, (paddr_t)(_end - _text));
+	page_allocator_reserve(pa, p->dtb_base, p->dtb_size);
+	for (unsigned int i = 0; i < p->nr_modules; i++)
+		page_allocator_reserve(pa, p->modules[i].base, p->modules[i].size);
+	for (unsigned int i = 0; i < p->nr_rsv; i++)
+		page_allocator_reserve(pa, p->rsv[i].base, p->rsv[i].size);
+	rc = page_allocator_finalize(pa);
+	if (rc)
+		setup_fail("page allocator set-up", rc);
+	page_allocator_stats(pa, &st);
+	pr_info("mm: %llu pages total, %llu free (%llu MiB), %llu reserved, %llu metadata\n",
+		(unsigned long long)st.total_pages, (unsigned long long)st.free_pages,
+		(unsigned long long)(st.free_pages >> (20 - PAGE_SHIFT)),
+		(unsigned long long)st.reserved_pages, (unsigned long long)st.meta_pages);
+}
+
+/* RAM (except Tern's image, which keeps its finer permissions, and no-map ranges) and devices. */
+static void setup_map_platform(const struct platform *p)
+{
+	struct mmu_range holes[2 + PLATFORM_MAX_RSV];
+	unsigned int n = 0;
+	int rc;
+
+	holes[n++] = (struct mmu_range){ (paddr_t)_text, (paddr_t)_end };
+	holes[n++] = (struct mmu_range){ p->dtb_base, p->dtb_base + p->dtb_size };
+	for (unsigned int i = 0; i < p->nr_rsv; i++) {
+		if (p->rsv[i].nomap)
+			holes[n++] = (struct mmu_range){ p->rsv[i].base, p->rsv[i].base + p->rsv[i].size };
+	}
+	for (unsigned int i = 0; i < p->nr_mem; i++) {
+		rc = mmu_map_except(p->mem[i].base, p->mem[i].base + p->mem[i].size, MMU_DATA, holes, n);
+		if (rc)
+			setup_fail("mapping RAM", rc);
+	}
+	rc = mmu_map(p->gic.dist_base, p->gic.dist_base + p->gic.dist_size, MMU_DEVICE);
+	for (unsigned int i = 0; !rc && i < p->gic.nr_redist; i++)
+		rc = mmu_map(p->gic.redist[i].base, p->gic.redist[i].base + p->gic.redist[i].size,
+			     MMU_DEVICE);
+	if (rc)
+		setup_fail("mapping the GIC", rc);
+	/* The early console may be the same UART, and already mapped. */
+	if (!IS_ENABLED(CONFIG_EARLY_CONSOLE) || p->console.base != early_console_base()) {
+		rc = mmu_map(p->console.base, p->console.base + p->console.size, MMU_DEVICE);
+		if (rc)
+			setup_fail("mapping the console", rc);
+	}
+}
+
+void setup_main(const void *dtb);
+void setup_main(const void *dtb)
+{
+	u64 mpidr = read_sysreg(mpidr_el1);
+	int rc;
+
+	printk_enable_locking();
+	this_pcpu()->online = true;
+	pr_info("Tern %s, an AArch64 hypervisor (board %s)\n", TERN_VERSION, CONFIG_BOARD);
+	pr_info("boot: pCPU 0 MPIDR 0x%llx, loaded at 0x%llx, %llu KiB, DTB at 0x%llx\n",
+		(unsigned long long)mpidr, (unsigned long long)(uintptr_t)_text,
+		(unsigned long long)((_end - _text) >> 10), (unsigned long long)(uintptr_t)dtb);
+
+	/* libfdt is built with FP/SIMD and without strict alignment: only here, MMU on, no guest. */
+	if (!dtb || fdt_magic(dtb) != FDT_MAGIC) {
+		pr_err("boot: x0 (0x%llx) does not point at a device tree; Tern needs one from "
+		       "the boot loader (QEMU -kernel or U-Boot booti pass it)\n",
+		       (unsigned long long)(uintptr_t)dtb);
+		system_halt(true);
+	}
+	rc = platform_discover(&platform, dtb, 0, mpidr, CONFIG_NR_VMS);
+	if (rc)
+		setup_fail("platform discovery", rc);
+	this_pcpu()->mpidr = platform.cpus[0].mpidr;
+	bootargs_parse(platform.bootargs);
+
+	setup_map_platform(&platform);
+	pl011_console_init(platform.console.base);
+	platform_print_summary(&platform);
+	setup_page_allocator(&platform);
+
+	rc = psci_init(&platform.psci);
+	if (rc && IS_ENABLED(CONFIG_MULTI_PCPU))
+		pr_warn("boot: continuing on the boot pCPU only\n");
+	rc = gicv3_init(&platform.gic);
+	if (!rc)
+		rc = gicv3_cpu_init();
+	if (rc)
+		setup_fail("GICv3 set-up", rc);
+	rc = arch_timer_init(&platform.timer);
+	if (!rc)
+		rc = arch_timer_selftest();
+	if (rc)
+		setup_fail("timer set-up", rc);
+
+	debug_hook_run(bootargs_test_hook());
+	smp_boot_secondaries(&platform);
+	vm_config_print(&platform);
+
+	pr_info("boot: no VM can be created yet: nothing to run, powering off\n");
+	system_halt(false);
+}

@@ -1,0 +1,69 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* Host PL011: Tern's console. Polled output; the line settings are left as firmware set them. */
+#include <drivers/pl011.h>
+#include <tern/compiler.h>
+#include <tern/console.h>
+#include <tern/early_console.h>
+#include <tern/kconfig.h>
+
+#define UARTDR   0x000
+#define UARTFR   0x018
+#define UARTCR   0x030
+#define FR_TXFF  (1U << 5)
+#define FR_BUSY  (1U << 3)
+#define CR_UARTEN (1U << 0)
+#define CR_TXE   (1U << 8)
+#define CR_RXE   (1U << 9)
+
+struct pl011 {
+	struct console con;
+	paddr_t base;
+};
+
+static inline u32 pl011_read(const struct pl011 *u, unsigned int reg)
+{
+	return *(volatile u32 *)(u->base + reg);
+}
+
+static inline void pl011_write(const struct pl011 *u, unsigned int reg, u32 val)
+{
+	*(volatile u32 *)(u->base + reg) = val;
+}
+
+static void pl011_putc(const struct pl011 *u, char c)
+{
+	while (pl011_read(u, UARTFR) & FR_TXFF)
+		;
+	pl011_write(u, UARTDR, (u8)c);
+}
+
+static void pl011_console_write(struct console *con, const char *s, size_t len)
+{
+	const struct pl011 *u = container_of(con, struct pl011, con);
+
+	for (size_t i = 0; i < len; i++) {
+		if (s[i] == '\n')
+			pl011_putc(u, '\r');
+		pl011_putc(u, s[i]);
+	}
+}
+
+static struct pl011 pl011_early = { .con = { .write = pl011_console_write } };
+static struct pl011 pl011_host = { .con = { .write = pl011_console_write } };
+
+void early_console_init(void)
+{
+	if (!IS_ENABLED(CONFIG_EARLY_CONSOLE))
+		return;
+	pl011_early.base = early_console_base();
+	console_register(&pl011_early.con);
+}
+
+void pl011_console_init(paddr_t base)
+{
+	pl011_host.base = base;
+	/* Firmware may leave the UART disabled when it did not use it itself. */
+	if ((pl011_read(&pl011_host, UARTCR) & (CR_UARTEN | CR_TXE)) != (CR_UARTEN | CR_TXE))
+		pl011_write(&pl011_host, UARTCR, CR_UARTEN | CR_TXE | CR_RXE);
+	console_register(&pl011_host.con);
+}

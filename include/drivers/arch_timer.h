@@ -1,0 +1,14 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+#ifndef DRIVERS_ARCH_TIMER_H
+#define DRIVERS_ARCH_TIMER_H
+
+#include <tern/platform.h>
+
+int arch_timer_init(const struct platform_timer *t);
+/* Take one EL2 timer interrupt on the calling pCPU: proves GIC, timer and vectors work together. */
+int arch_timer_selftest(void);
+u64 arch_timer_freq(void);
+u64 arch_timer_now(void);
+void arch_timer_udelay(u64 us);
+
+#endif

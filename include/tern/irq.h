@@ -1,0 +1,20 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+#ifndef TERN_IRQ_H
+#define TERN_IRQ_H
+
+#include <tern/types.h>
+
+#define IRQ_NR_INTIDS 1020
+#define IRQ_SPURIOUS  1023
+
+typedef void (*irq_handler_t)(unsigned int intid, void *priv);
+
+/*
+ * Install @fn for physical @intid and enable it: an SGI/PPI on the calling pCPU only (each
+ * pCPU enables its own), an SPI routed to the calling pCPU.
+ */
+int irq_request(unsigned int intid, irq_handler_t fn, void *priv);
+void irq_enable(unsigned int intid);
+void irq_disable(unsigned int intid);
+
+#endif

@@ -1,0 +1,97 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+#ifndef TERN_VM_CONFIG_H
+#define TERN_VM_CONFIG_H
+
+#include <tern/kconfig.h>
+#include <tern/types.h>
+
+struct platform;
+
+/*
+ * The build-time layout of each VM, from Kconfig: one const table that the boot code walks.
+ * Images and boot arguments come at boot time (boot modules); a bootargs property on a VM's
+ * kernel module overrides the default here.
+ */
+enum vm_guest_type {
+	VM_GUEST_LINUX,
+	VM_GUEST_RTOS,
+	VM_GUEST_BAREMETAL,
+};
+
+struct vm_config {
+	unsigned int id;
+	enum vm_guest_type type;
+	unsigned int nr_vcpus;
+	u64 ram_size;
+	bool vpl011;
+	bool vgicv3;
+	bool virtio_blk;
+	const char *bootargs;
+	/** pCPUs the vCPUs may run on; 0 = default placement. */
+	u64 pcpu_affinity;
+};
+
+#define VM_CONFIG(n)                                                                     \
+	{                                                                                \
+		.id = n,                                                                 \
+		.type = IS_ENABLED(CONFIG_VM##n##_GUEST_LINUX) ? VM_GUEST_LINUX          \
+			: IS_ENABLED(CONFIG_VM##n##_GUEST_RTOS) ? VM_GUEST_RTOS          \
+								 : VM_GUEST_BAREMETAL,   \
+		.nr_vcpus = CONFIG_VM##n##_NR_VCPUS,                                     \
+		.ram_size = (u64)CONFIG_VM##n##_RAM_MB << 20,                           \
+		.vpl011 = IS_ENABLED(CONFIG_VM##n##_VPL011),                             \
+		.vgicv3 = IS_ENABLED(CONFIG_VM##n##_VGICV3),                             \
+		.virtio_blk = IS_ENABLED(CONFIG_VM##n##_VIRTIO_BLK),                     \
+		.bootargs = CONFIG_VM##n##_BOOTARGS,                                     \
+		.pcpu_affinity = CONFIG_VM##n##_PCPU_AFFINITY,                           \
+	},
+
+/* Kconfig only defines the symbols of VMs below NR_VMS. */
+#define VM_CONFIG_0 VM_CONFIG(0)
+#if CONFIG_NR_VMS > 1
+#define VM_CONFIG_1 VM_CONFIG(1)
+#else
+#define VM_CONFIG_1
+#endif
+#if CONFIG_NR_VMS > 2
+#define VM_CONFIG_2 VM_CONFIG(2)
+#else
+#define VM_CONFIG_2
+#endif
+#if CONFIG_NR_VMS > 3
+#define VM_CONFIG_3 VM_CONFIG(3)
+#else
+#define VM_CONFIG_3
+#endif
+#if CONFIG_NR_VMS > 4
+#define VM_CONFIG_4 VM_CONFIG(4)
+#else
+#define VM_CONFIG_4
+#endif
+#if CONFIG_NR_VMS > 5
+#define VM_CONFIG_5 VM_CONFIG(5)
+#else
+#define VM_CONFIG_5
+#endif
+#if CONFIG_NR_VMS > 6
+#define VM_CONFIG_6 VM_CONFIG(6)
+#else
+#define VM_CONFIG_6
+#endif
+#if CONFIG_NR_VMS > 7
+#define VM_CONFIG_7 VM_CONFIG(7)
+#else
+#define VM_CONFIG_7
+#endif
+
+#define VM_CONFIG_TABLE                                                                  \
+	VM_CONFIG_0 VM_CONFIG_1 VM_CONFIG_2 VM_CONFIG_3 VM_CONFIG_4 VM_CONFIG_5 VM_CONFIG_6 \
+		VM_CONFIG_7
+
+extern const struct vm_config vm_configs[CONFIG_NR_VMS];
+
+const char *vm_guest_type_name(enum vm_guest_type type);
+/* One line per configured VM: what Kconfig fixed and what the boot modules supplied. */
+void vm_config_print(const struct platform *p);
+
+#endif
