@@ -73,8 +73,9 @@ $(KCONFIG_CONFIG):
 	$(Q)$(KCONFIG_ENV) $(PYTHON) -m defconfig --kconfig $(srctree)/Kconfig \
 		$(srctree)/configs/$(DEFAULT_DEFCONFIG)
 
-# genconfig rewrites autoconf.h and auto.conf only when their contents change, and
-# --sync-deps touches include/config/<symbol>.h for each symbol whose value changed;
+# genconfig rewrites autoconf.h only when its contents change, and --sync-deps touches
+# include/config/<symbol>.h for each symbol whose value changed since include/config/auto.conf
+# (which it then updates, and which make includes for the obj-$(CONFIG_X) lists);
 # scripts/fixdep.py makes every object depend on just the symbols it mentions.
 CONFIG_STAMP := $(O)/include/config/.stamp
 $(CONFIG_STAMP): $(KCONFIG_CONFIG) $(KCONFIG_FILES)
@@ -82,7 +83,6 @@ $(CONFIG_STAMP): $(KCONFIG_CONFIG) $(KCONFIG_FILES)
 	$(Q)$(KCONFIG_ENV) $(PYTHON) -m olddefconfig $(srctree)/Kconfig >/dev/null
 	$(Q)$(KCONFIG_ENV) $(PYTHON) -m genconfig \
 		--header-path $(O)/include/generated/autoconf.h \
-		--config-out $(O)/include/config/auto.conf \
 		--sync-deps $(O)/include/config $(srctree)/Kconfig
 	$(Q)touch $@
 
@@ -114,7 +114,7 @@ TERN_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -Wmissing-prototypes -Wst
 	-Wno-unused-parameter -ffreestanding -fno-builtin -nostdlib -nostdinc \
 	-isystem $(shell $(CC) -print-file-name=include 2>/dev/null) \
 	-mgeneral-regs-only -mstrict-align -mno-outline-atomics -march=armv8-a \
-	-fpie -fno-plt -fno-common -fno-omit-frame-pointer -fno-strict-aliasing \
+	-fpie -fno-plt -fno-common -fmacro-prefix-map=$(srctree)/= -fno-omit-frame-pointer -fno-strict-aliasing \
 	-I$(srctree)/include -I$(srctree)/include/libc -I$(O)/include -I$(LIBFDT_INC) \
 	-include $(srctree)/include/tern/kconfig.h
 ifeq ($(CONFIG_STACK_PROTECTOR),y)

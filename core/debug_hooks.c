@@ -6,12 +6,15 @@
 #include <tern/panic.h>
 #include <tern/printk.h>
 
-static unsigned int debug_recurse(unsigned int depth)
+/* Bounded only by the stack: it must run into the guard region long before the limit. */
+static unsigned int debug_recurse(unsigned int depth, unsigned int limit)
 {
 	volatile u8 pad[512];
 
 	pad[0] = (u8)depth;
-	return debug_recurse(depth + 1) + pad[0];
+	if (depth == limit)
+		return pad[0];
+	return debug_recurse(depth + 1, limit) + pad[0];
 }
 
 void debug_hook_run(const char *what)
@@ -23,7 +26,7 @@ void debug_hook_run(const char *what)
 		/* A write to Tern's own text: a permission fault at EL2, W^X at work. */
 		*(volatile u32 *)(uintptr_t)_text = 0;
 	} else if (!strcmp(what, "overflow")) {
-		debug_recurse(0);
+		debug_recurse(0, 1U << 20);
 	} else if (!strcmp(what, "bug")) {
 		BUG();
 	} else {

@@ -11,6 +11,7 @@
 #include <tern/errno.h>
 #include <tern/page_alloc.h>
 #include <tern/percpu.h>
+#include <tern/platform.h>
 #include <tern/printk.h>
 #include <tern/panic.h>
 #include <asm/cache.h>
@@ -205,6 +206,8 @@ void arch_boot_mmu_prepare(const void *dtb)
 	paddr_t dtb_pa = (paddr_t)dtb;
 	struct mmu_range guards[CONFIG_MAX_PCPUS];
 
+	/* pCPU 0's stacks and guard must be known before anything can fault. */
+	pcpu_prepare(0, read_sysreg(mpidr_el1) & MPIDR_HWID_MASK);
 	early_console_init();
 	mmu_pa_width = mmu_parange_bits(parange);
 	mmu_root = mmu_table_alloc();
