@@ -42,7 +42,7 @@ static void setup_page_allocator(const struct platform *p)
 	page_allocator_init(pa);
 	for (unsigned int i = 0; i < p->nr_mem; i++)
 		page_allocator_add_range(pa, p->mem[i].base, p->mem[i].size);
-	page_allocator_reserve(pa, (paddr_t)_text, (paddr_t)(_end - _text));
+	page_allocator_reserve(pa, image_start(), image_end() - image_start());
 	page_allocator_reserve(pa, p->dtb_base, p->dtb_size);
 	for (unsigned int i = 0; i < p->nr_modules; i++)
 		page_allocator_reserve(pa, p->modules[i].base, p->modules[i].size);
@@ -65,14 +65,16 @@ static void setup_map_platform(const struct platform *p)
 	unsigned int n = 0;
 	int rc;
 
-	holes[n++] = (struct mmu_range){ (paddr_t)_text, (paddr_t)_end };
+	holes[n++] = (struct mmu_range){ image_start(), image_end() };
 	holes[n++] = (struct mmu_range){ p->dtb_base, p->dtb_base + p->dtb_size };
 	for (unsigned int i = 0; i < p->nr_rsv; i++) {
 		if (p->rsv[i].nomap)
-			holes[n++] = (struct mmu_range){ p->rsv[i].base, p->rsv[i].base + p->rsv[i].size };
+			holes[n++] =
+			    (struct mmu_range){ p->rsv[i].base, p->rsv[i].base + p->rsv[i].size };
 	}
 	for (unsigned int i = 0; i < p->nr_mem; i++) {
-		rc = mmu_map_except(p->mem[i].base, p->mem[i].base + p->mem[i].size, MMU_DATA, holes, n);
+		rc = mmu_map_except(p->mem[i].base, p->mem[i].base + p->mem[i].size, MMU_DATA,
+				    holes, n);
 		if (rc)
 			setup_fail("mapping RAM", rc);
 	}
@@ -100,10 +102,11 @@ void setup_main(const void *dtb)
 	this_pcpu()->online = true;
 	pr_info("Tern %s, an AArch64 hypervisor (board %s)\n", TERN_VERSION, CONFIG_BOARD);
 	pr_info("boot: pCPU 0 MPIDR 0x%llx, loaded at 0x%llx, %llu KiB, DTB at 0x%llx\n",
-		(unsigned long long)mpidr, (unsigned long long)(uintptr_t)_text,
-		(unsigned long long)((_end - _text) >> 10), (unsigned long long)(uintptr_t)dtb);
+		(unsigned long long)mpidr, (unsigned long long)image_start(),
+		(unsigned long long)((image_end() - image_start()) >> 10), (unsigned long long)(uintptr_t)dtb);
 
-	/* libfdt is built with FP/SIMD and without strict alignment: only here, MMU on, no guest. */
+	/* libfdt is built with FP/SIMD and without strict alignment: only here, MMU on, no guest.
+	 */
 	if (!dtb || fdt_magic(dtb) != FDT_MAGIC) {
 		pr_err("boot: x0 (0x%llx) does not point at a device tree; Tern needs one from "
 		       "the boot loader (QEMU -kernel or U-Boot booti pass it)\n",

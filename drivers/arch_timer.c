@@ -8,10 +8,10 @@
 #include <tern/printk.h>
 
 #define CNTHP_CTL_ENABLE  (1UL << 0)
-#define CNTHP_CTL_IMASK   (1UL << 1)
+#define CNTHP_CTL_IMASK	  (1UL << 1)
 #define CNTHP_CTL_ISTATUS (1UL << 2)
 #define CNTHCTL_EL1PCTEN  (1UL << 0)
-#define CNTHCTL_EL1PCEN   (1UL << 1)
+#define CNTHCTL_EL1PCEN	  (1UL << 1)
 
 static u64 timer_freq;
 static unsigned int timer_hyp_intid;

@@ -14,47 +14,47 @@
 #include <tern/percpu.h>
 #include <tern/printk.h>
 
-#define GICD_CTLR       0x0000
-#define GICD_TYPER      0x0004
-#define GICD_IIDR       0x0008
-#define GICD_IGROUPR    0x0080
-#define GICD_ISENABLER  0x0100
-#define GICD_ICENABLER  0x0180
-#define GICD_ICPENDR    0x0280
-#define GICD_ICACTIVER  0x0380
+#define GICD_CTLR	0x0000
+#define GICD_TYPER	0x0004
+#define GICD_IIDR	0x0008
+#define GICD_IGROUPR	0x0080
+#define GICD_ISENABLER	0x0100
+#define GICD_ICENABLER	0x0180
+#define GICD_ICPENDR	0x0280
+#define GICD_ICACTIVER	0x0380
 #define GICD_IPRIORITYR 0x0400
-#define GICD_ICFGR      0x0C00
-#define GICD_IROUTER    0x6000
-#define GICD_PIDR2      0xFFE8
+#define GICD_ICFGR	0x0C00
+#define GICD_IROUTER	0x6000
+#define GICD_PIDR2	0xFFE8
 
-#define GICD_CTLR_RWP        (1U << 31)
-#define GICD_CTLR_DS         (1U << 6)
-#define GICD_CTLR_ARE        (1U << 4) /* ARE_NS in the Non-secure view */
-#define GICD_CTLR_ENABLE_G1  (1U << 1) /* EnableGrp1A in the Non-secure view */
+#define GICD_CTLR_RWP	    (1U << 31)
+#define GICD_CTLR_DS	    (1U << 6)
+#define GICD_CTLR_ARE	    (1U << 4) /* ARE_NS in the Non-secure view */
+#define GICD_CTLR_ENABLE_G1 (1U << 1) /* EnableGrp1A in the Non-secure view */
 
-#define GICR_CTLR       0x0000
-#define GICR_TYPER      0x0008
-#define GICR_WAKER      0x0014
-#define GICR_SGI_BASE   0x10000
-#define GICR_IGROUPR0   (GICR_SGI_BASE + 0x0080)
+#define GICR_CTLR	0x0000
+#define GICR_TYPER	0x0008
+#define GICR_WAKER	0x0014
+#define GICR_SGI_BASE	0x10000
+#define GICR_IGROUPR0	(GICR_SGI_BASE + 0x0080)
 #define GICR_ISENABLER0 (GICR_SGI_BASE + 0x0100)
 #define GICR_ICENABLER0 (GICR_SGI_BASE + 0x0180)
-#define GICR_ICPENDR0   (GICR_SGI_BASE + 0x0280)
+#define GICR_ICPENDR0	(GICR_SGI_BASE + 0x0280)
 #define GICR_ICACTIVER0 (GICR_SGI_BASE + 0x0380)
 #define GICR_IPRIORITYR (GICR_SGI_BASE + 0x0400)
 
-#define GICR_CTLR_RWP             (1U << 3)
-#define GICR_TYPER_VLPIS          (1UL << 1)
-#define GICR_TYPER_LAST           (1UL << 4)
+#define GICR_CTLR_RWP		  (1U << 3)
+#define GICR_TYPER_VLPIS	  (1UL << 1)
+#define GICR_TYPER_LAST		  (1UL << 4)
 #define GICR_WAKER_PROCESSORSLEEP (1U << 1)
 #define GICR_WAKER_CHILDRENASLEEP (1U << 2)
 
-#define ICC_SRE_EL2_SRE    (1UL << 0)
+#define ICC_SRE_EL2_SRE	   (1UL << 0)
 #define ICC_SRE_EL2_ENABLE (1UL << 3)
 #define ICC_CTLR_EOIMODE   (1UL << 1)
 
 #define GIC_PRIO_DEFAULT 0xA0
-#define GIC_POLL_LIMIT   1000000
+#define GIC_POLL_LIMIT	 1000000
 
 struct irq_desc {
 	irq_handler_t fn;
@@ -100,7 +100,8 @@ static int gic_wait_clear(paddr_t reg, u32 bit, const char *what)
 
 static u64 mpidr_to_affinity(u64 mpidr)
 {
-	/* GICR_TYPER[63:32] and GICD_IROUTER pack Aff3.Aff2.Aff1.Aff0 differently: this is TYPER's. */
+	/* GICR_TYPER[63:32] and GICD_IROUTER pack Aff3.Aff2.Aff1.Aff0 differently: this is TYPER's.
+	 */
 	return ((mpidr >> 32) & 0xff) << 24 | (mpidr & 0xffffff);
 }
 
@@ -218,7 +219,8 @@ static void gic_set_enable(unsigned int intid, bool on)
 		mmio_write32(rd + (on ? GICR_ISENABLER0 : GICR_ICENABLER0), bit);
 		gic_wait_clear(rd + GICR_CTLR, GICR_CTLR_RWP, "GICR_CTLR.RWP");
 	} else {
-		mmio_write32(gicd_base + (on ? GICD_ISENABLER : GICD_ICENABLER) + intid / 32 * 4, bit);
+		mmio_write32(gicd_base + (on ? GICD_ISENABLER : GICD_ICENABLER) + intid / 32 * 4,
+			     bit);
 		gic_wait_clear(gicd_base + GICD_CTLR, GICD_CTLR_RWP, "GICD_CTLR.RWP");
 	}
 }
@@ -226,7 +228,8 @@ static void gic_set_enable(unsigned int intid, bool on)
 void irq_enable(unsigned int intid)
 {
 	if (intid >= 32)
-		mmio_write64(gicd_base + GICD_IROUTER + 8 * intid, mpidr_to_irouter(this_pcpu()->mpidr));
+		mmio_write64(gicd_base + GICD_IROUTER + 8 * intid,
+			     mpidr_to_irouter(this_pcpu()->mpidr));
 	gic_set_enable(intid, true);
 }
 

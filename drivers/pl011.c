@@ -6,14 +6,14 @@
 #include <tern/early_console.h>
 #include <tern/kconfig.h>
 
-#define UARTDR   0x000
-#define UARTFR   0x018
-#define UARTCR   0x030
-#define FR_TXFF  (1U << 5)
-#define FR_BUSY  (1U << 3)
+#define UARTDR	  0x000
+#define UARTFR	  0x018
+#define UARTCR	  0x030
+#define FR_TXFF	  (1U << 5)
+#define FR_BUSY	  (1U << 3)
 #define CR_UARTEN (1U << 0)
-#define CR_TXE   (1U << 8)
-#define CR_RXE   (1U << 9)
+#define CR_TXE	  (1U << 8)
+#define CR_RXE	  (1U << 9)
 
 struct pl011 {
 	struct console con;

@@ -17,8 +17,8 @@ static long psci_smc(u64 fn, u64 a1, u64 a2, u64 a3)
 	__asm__ __volatile__("smc #0"
 			     : "+r"(x0), "+r"(x1), "+r"(x2), "+r"(x3)
 			     :
-			     : "x4", "x5", "x6", "x7", "x8", "x9", "x10", "x11", "x12", "x13", "x14",
-			       "x15", "x16", "x17", "memory");
+			     : "x4", "x5", "x6", "x7", "x8", "x9", "x10", "x11", "x12", "x13",
+			       "x14", "x15", "x16", "x17", "memory");
 	return (long)x0;
 }
 
@@ -28,8 +28,9 @@ int psci_init(const struct platform_psci *psci)
 
 	/* An HVC from EL2 traps to EL2 itself: "hvc" describes firmware for a kernel below us. */
 	if (psci->method != PSCI_METHOD_SMC) {
-		pr_err("psci: the device tree asks for the HVC conduit, which Tern at EL2 cannot use; "
-		       "no secondary pCPUs, no power off\n");
+		pr_err(
+		    "psci: the device tree asks for the HVC conduit, which Tern at EL2 cannot use; "
+		    "no secondary pCPUs, no power off\n");
 		return -TERN_ENOTSUP;
 	}
 	ver = psci_smc(PSCI_0_2_FN_PSCI_VERSION, 0, 0, 0);
@@ -70,10 +71,9 @@ void psci_system_reset(void)
 const char *psci_strerror(int ret)
 {
 	static const char *const names[] = {
-		"SUCCESS",	   "NOT_SUPPORTED", "INVALID_PARAMETERS",
-		"DENIED",	   "ALREADY_ON",    "ON_PENDING",
-		"INTERNAL_FAILURE", "NOT_PRESENT",   "DISABLED",
-		"INVALID_ADDRESS",
+		"SUCCESS",    "NOT_SUPPORTED",	 "INVALID_PARAMETERS", "DENIED",
+		"ALREADY_ON", "ON_PENDING",	 "INTERNAL_FAILURE",   "NOT_PRESENT",
+		"DISABLED",   "INVALID_ADDRESS",
 	};
 
 	return (ret <= 0 && -ret < (int)(sizeof(names) / sizeof(names[0]))) ? names[-ret] : "?";

@@ -8,14 +8,14 @@ static unsigned long dcache_line_size(void)
 	return 4UL << ((read_sysreg(ctr_el0) >> 16) & 0xF);
 }
 
-#define DCACHE_OP(name, op)                                                \
-	void name(paddr_t start, paddr_t end)                              \
-	{                                                                  \
-		unsigned long line = dcache_line_size();                   \
-                                                                           \
-		for (paddr_t a = start & ~(line - 1); a < end; a += line) \
-			__asm__ __volatile__("dc " op ", %0" ::"r"(a) : "memory"); \
-		dsb(sy);                                                   \
+#define DCACHE_OP(name, op)                                                                        \
+	void name(paddr_t start, paddr_t end)                                                      \
+	{                                                                                          \
+		unsigned long line = dcache_line_size();                                           \
+                                                                                                   \
+		for (paddr_t a = start & ~(line - 1); a < end; a += line)                          \
+			__asm__ __volatile__("dc " op ", %0" ::"r"(a) : "memory");                 \
+		dsb(sy);                                                                           \
 	}
 
 DCACHE_OP(dcache_clean_range, "cvac")

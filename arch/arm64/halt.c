@@ -7,8 +7,8 @@
 #include <tern/panic.h>
 #include <tern/printk.h>
 
-#define SEMIHOSTING_SYS_EXIT             0x18
-#define ADP_STOPPED_APPLICATION_EXIT     0x20026
+#define SEMIHOSTING_SYS_EXIT	     0x18
+#define ADP_STOPPED_APPLICATION_EXIT 0x20026
 
 static bool semihosting_tried;
 

@@ -23,11 +23,11 @@
 #define PTE_AP_RES1    (1UL << 6) /* AP[1] is RES1 in a single-privilege regime */
 #define PTE_AP_RO      (1UL << 7)
 #define PTE_SH_INNER   (3UL << 8)
-#define PTE_AF         (1UL << 10)
-#define PTE_XN         (1UL << 54)
+#define PTE_AF	       (1UL << 10)
+#define PTE_XN	       (1UL << 54)
 #define PTE_ADDR_MASK  GENMASK(47, 12)
 
-#define MMU_ENTRIES     512
+#define MMU_ENTRIES	512
 #define MMU_BOOT_TABLES 64
 
 static u64 mmu_tables[MMU_BOOT_TABLES][MMU_ENTRIES] __aligned(4096);
@@ -65,7 +65,8 @@ static u64 *mmu_table_alloc(void)
 	if (mmu_tables_used < MMU_BOOT_TABLES) {
 		t = mmu_tables[mmu_tables_used++];
 	} else {
-		/* Once the boot pool is used up the allocator exists (it is set up right after RAM is mapped). */
+		/* Once the boot pool is used up the allocator exists (it is set up right after RAM
+		 * is mapped). */
 		t = page_zalloc(0);
 		if (!t)
 			return NULL;
@@ -78,7 +79,8 @@ static u64 *mmu_table_alloc(void)
 static void mmu_write_pte(u64 *pte, u64 val)
 {
 	WRITE_ONCE(*pte, val);
-	/* The walker must see the entry before anything uses it (translation faults are not cached). */
+	/* The walker must see the entry before anything uses it (translation faults are not
+	 * cached). */
 	if (mmu_enabled())
 		dsb(ishst);
 }
@@ -144,7 +146,8 @@ int mmu_map_except(paddr_t start, paddr_t end, enum mmu_perm perm, const struct 
 
 		if (he <= start || hs >= end)
 			continue;
-		/* Map what lies on either side of this hole, each piece against the remaining holes. */
+		/* Map what lies on either side of this hole, each piece against the remaining
+		 * holes. */
 		if (hs > start) {
 			rc = mmu_map_except(start, hs, perm, holes + i + 1, nholes - i - 1);
 			if (rc)
@@ -196,7 +199,8 @@ static void mmu_boot_map_or_halt(paddr_t start, paddr_t end, enum mmu_perm perm)
 {
 	/* With the MMU off the only way to report this is the early console, and it is fatal. */
 	if (mmu_map(start, end, perm))
-		panic("mmu: cannot map 0x%lx-0x%lx at boot", (unsigned long)start, (unsigned long)end);
+		panic("mmu: cannot map 0x%lx-0x%lx at boot", (unsigned long)start,
+		      (unsigned long)end);
 }
 
 /* Runs with the MMU off: only PC-relative code, aligned accesses, no locks. */
@@ -227,15 +231,17 @@ void arch_boot_mmu_prepare(const void *dtb)
 		mmu_boot_map_or_halt(dtb_pa, dtb_pa + size, MMU_RODATA);
 	}
 	if (IS_ENABLED(CONFIG_EARLY_CONSOLE))
-		mmu_boot_map_or_halt(early_console_base(), early_console_base() + PAGE_SIZE, MMU_DEVICE);
+		mmu_boot_map_or_halt(early_console_base(), early_console_base() + PAGE_SIZE,
+				     MMU_DEVICE);
 
 	mmu_boot_regs.mair = MAIR_EL2_VALUE;
 	mmu_boot_regs.tcr = TCR_EL2_RES1 | TCR_EL2_T0SZ(16) | TCR_EL2_IRGN0_WBWA |
 			    TCR_EL2_ORGN0_WBWA | TCR_EL2_SH0_INNER | TCR_EL2_TG0_4K |
 			    ((u64)MIN(parange, 5U) << TCR_EL2_PS_SHIFT);
 	mmu_boot_regs.ttbr0 = (u64)(uintptr_t)mmu_root;
-	mmu_boot_regs.sctlr = SCTLR_EL2_RES1 | SCTLR_EL2_M | SCTLR_EL2_C | SCTLR_EL2_I |
-			      SCTLR_EL2_SA | SCTLR_EL2_WXN;
-	/* Lines that a boot loader left in the caches for memory written here with the MMU off must go. */
+	mmu_boot_regs.sctlr =
+	    SCTLR_EL2_RES1 | SCTLR_EL2_M | SCTLR_EL2_C | SCTLR_EL2_I | SCTLR_EL2_SA | SCTLR_EL2_WXN;
+	/* Lines that a boot loader left in the caches for memory written here with the MMU off must
+	 * go. */
 	dcache_inval_range((paddr_t)_text, (paddr_t)_end);
 }

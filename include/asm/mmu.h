@@ -44,4 +44,15 @@ extern struct mmu_boot_regs mmu_boot_regs;
 /* Linker-script symbols */
 extern char _text[], _etext[], _rodata[], _erodata[], _data[], _end[];
 
+/* Where Tern's image (text to the end of bss) lies; the map is 1:1 so this is physical. */
+static inline paddr_t image_start(void)
+{
+	return (paddr_t)_text;
+}
+
+static inline paddr_t image_end(void)
+{
+	return (paddr_t)_end;
+}
+
 #endif

@@ -11,17 +11,17 @@
 #define REGS_SIZE     (36 * 8)
 
 /* What kind of vector was taken; passed to el2_exception(). */
-#define VEC_SP0          0
-#define VEC_SYNC         1
-#define VEC_IRQ          2
-#define VEC_FIQ          3
-#define VEC_SERROR       4
-#define VEC_LOWER_SYNC   5
-#define VEC_LOWER_IRQ    6
-#define VEC_LOWER_FIQ    7
+#define VEC_SP0		 0
+#define VEC_SYNC	 1
+#define VEC_IRQ		 2
+#define VEC_FIQ		 3
+#define VEC_SERROR	 4
+#define VEC_LOWER_SYNC	 5
+#define VEC_LOWER_IRQ	 6
+#define VEC_LOWER_FIQ	 7
 #define VEC_LOWER_SERROR 8
-#define VEC_LOWER32      9
-#define VEC_OVERFLOW     10
+#define VEC_LOWER32	 9
+#define VEC_OVERFLOW	 10
 
 #ifndef __ASSEMBLY__
 #include <tern/types.h>

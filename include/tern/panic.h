@@ -14,15 +14,15 @@ void system_halt(bool failure) __noreturn;
 bool panic_begin(void);
 
 #define BUG() panic("BUG at %s:%d", __FILE__, __LINE__)
-#define BUG_ON(cond)                                                        \
-	do {                                                                \
-		if (unlikely(cond))                                         \
-			panic("BUG: %s at %s:%d", #cond, __FILE__, __LINE__); \
+#define BUG_ON(cond)                                                                               \
+	do {                                                                                       \
+		if (unlikely(cond))                                                                \
+			panic("BUG: %s at %s:%d", #cond, __FILE__, __LINE__);                      \
 	} while (0)
-#define ASSERT(cond)                                                                  \
-	do {                                                                          \
-		if (unlikely(!(cond)))                                                \
-			panic("assertion failed: %s at %s:%d", #cond, __FILE__, __LINE__); \
+#define ASSERT(cond)                                                                               \
+	do {                                                                                       \
+		if (unlikely(!(cond)))                                                             \
+			panic("assertion failed: %s at %s:%d", #cond, __FILE__, __LINE__);         \
 	} while (0)
 
 #endif

@@ -31,19 +31,19 @@ struct vm_config {
 	u64 pcpu_affinity;
 };
 
-#define VM_CONFIG(n)                                                                     \
-	{                                                                                \
-		.id = n,                                                                 \
-		.type = IS_ENABLED(CONFIG_VM##n##_GUEST_LINUX) ? VM_GUEST_LINUX          \
-			: IS_ENABLED(CONFIG_VM##n##_GUEST_RTOS) ? VM_GUEST_RTOS          \
-								 : VM_GUEST_BAREMETAL,   \
-		.nr_vcpus = CONFIG_VM##n##_NR_VCPUS,                                     \
-		.ram_size = (u64)CONFIG_VM##n##_RAM_MB << 20,                           \
-		.vpl011 = IS_ENABLED(CONFIG_VM##n##_VPL011),                             \
-		.vgicv3 = IS_ENABLED(CONFIG_VM##n##_VGICV3),                             \
-		.virtio_blk = IS_ENABLED(CONFIG_VM##n##_VIRTIO_BLK),                     \
-		.bootargs = CONFIG_VM##n##_BOOTARGS,                                     \
-		.pcpu_affinity = CONFIG_VM##n##_PCPU_AFFINITY,                           \
+#define VM_CONFIG(n)                                                                               \
+	{                                                                                          \
+		.id = n,                                                                           \
+		.type = IS_ENABLED(CONFIG_VM##n##_GUEST_LINUX)	? VM_GUEST_LINUX                   \
+			: IS_ENABLED(CONFIG_VM##n##_GUEST_RTOS) ? VM_GUEST_RTOS                    \
+								: VM_GUEST_BAREMETAL,              \
+		.nr_vcpus = CONFIG_VM##n##_NR_VCPUS,                                               \
+		.ram_size = (u64)CONFIG_VM##n##_RAM_MB << 20,                                      \
+		.vpl011 = IS_ENABLED(CONFIG_VM##n##_VPL011),                                       \
+		.vgicv3 = IS_ENABLED(CONFIG_VM##n##_VGICV3),                                       \
+		.virtio_blk = IS_ENABLED(CONFIG_VM##n##_VIRTIO_BLK),                               \
+		.bootargs = CONFIG_VM##n##_BOOTARGS,                                               \
+		.pcpu_affinity = CONFIG_VM##n##_PCPU_AFFINITY,                                     \
 	},
 
 /* Kconfig only defines the symbols of VMs below NR_VMS. */
@@ -84,9 +84,9 @@ struct vm_config {
 #define VM_CONFIG_7
 #endif
 
-#define VM_CONFIG_TABLE                                                                  \
-	VM_CONFIG_0 VM_CONFIG_1 VM_CONFIG_2 VM_CONFIG_3 VM_CONFIG_4 VM_CONFIG_5 VM_CONFIG_6 \
-		VM_CONFIG_7
+#define VM_CONFIG_TABLE                                                                            \
+	VM_CONFIG_0 VM_CONFIG_1 VM_CONFIG_2 VM_CONFIG_3 VM_CONFIG_4 VM_CONFIG_5 VM_CONFIG_6        \
+	    VM_CONFIG_7
 
 extern const struct vm_config vm_configs[CONFIG_NR_VMS];
 
