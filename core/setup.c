@@ -103,7 +103,8 @@ void setup_main(const void *dtb)
 	pr_info("Tern %s, an AArch64 hypervisor (board %s)\n", TERN_VERSION, CONFIG_BOARD);
 	pr_info("boot: pCPU 0 MPIDR 0x%llx, loaded at 0x%llx, %llu KiB, DTB at 0x%llx\n",
 		(unsigned long long)mpidr, (unsigned long long)image_start(),
-		(unsigned long long)((image_end() - image_start()) >> 10), (unsigned long long)(uintptr_t)dtb);
+		(unsigned long long)((image_end() - image_start()) >> 10),
+		(unsigned long long)(uintptr_t)dtb);
 
 	/* libfdt is built with FP/SIMD and without strict alignment: only here, MMU on, no guest.
 	 */
