@@ -1,0 +1,68 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+#ifndef ASM_VCPU_ARCH_H
+#define ASM_VCPU_ARCH_H
+
+/* Offsets used by guest_entry.S; arch/arm64/vcpu_context.c checks them. */
+#define GPREGS_OFF_PC     (31 * 8)
+#define GPREGS_OFF_PSTATE (32 * 8)
+
+#ifndef __ASSEMBLY__
+#include <tern/types.h>
+
+/* What guest_entry.S saves and restores on every exit: the general registers, PC and PSTATE. */
+struct vcpu_gpregs {
+	u64 x[31];
+	u64 pc;     /* ELR_EL2 */
+	u64 pstate; /* SPSR_EL2 */
+};
+
+/*
+ * EL1 state that stays in the hardware while the vCPU is loaded on a pCPU and is switched in
+ * C by vcpu_arch_load()/vcpu_arch_put() (Xen's ctxt_switch_to/from is the model).
+ */
+struct vcpu_sysregs {
+	u64 sp_el0, sp_el1, elr_el1, spsr_el1;
+	u64 sctlr, cpacr, ttbr0, ttbr1, tcr, mair, amair, vbar, contextidr;
+	u64 tpidr_el0, tpidr_el1, tpidrro_el0;
+	u64 esr, far, afsr0, afsr1, par, cntkctl, csselr;
+	u64 cntv_ctl, cntv_cval;
+	/* Pointer-authentication keys (lo, hi): APIA, APIB, APDA, APDB, APGA. */
+	u64 pac[10];
+};
+
+/* FP/SIMD registers, owned by each vCPU (the original shared them between VMs). */
+struct vcpu_fpregs {
+	__uint128_t v[32];
+	u64 fpsr;
+	u64 fpcr;
+};
+
+#define VCPU_NR_DBG 16
+
+/* Debug and OS-lock registers: trapped (MDCR_EL2) and emulated per vCPU, never shared. */
+struct vcpu_debug {
+	u64 mdscr;
+	u64 oslsr;
+	u64 osdlr;
+	u64 dbgclaim;
+	u64 dbgbcr[VCPU_NR_DBG], dbgbvr[VCPU_NR_DBG];
+	u64 dbgwcr[VCPU_NR_DBG], dbgwvr[VCPU_NR_DBG];
+};
+
+struct vcpu_arch {
+	struct vcpu_gpregs regs; /* first: guest_entry.S gets its address */
+	struct vcpu_sysregs sys;
+	struct vcpu_fpregs fp __attribute__((aligned(16)));
+	struct vcpu_debug dbg;
+	u64 hcr;
+	u64 mdcr;
+	u64 vmpidr;
+	u64 vpidr;
+	/* Syndrome of the last exit. */
+	u64 esr;
+	u64 far;
+	u64 hpfar;
+};
+#endif
+
+#endif

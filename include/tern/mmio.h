@@ -1,0 +1,47 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+#ifndef TERN_MMIO_H
+#define TERN_MMIO_H
+
+#include <tern/types.h>
+
+struct vcpu;
+
+/*
+ * An emulated device region (Xen's register_mmio_handler is the model): const ops plus a
+ * private pointer, registered per VM. Handlers get the offset into the region and the access
+ * size in bytes (1, 2, 4 or 8). A non-zero return makes Tern inject a synchronous external
+ * abort into the guest, as real hardware would for an access the device rejects.
+ */
+struct mmio_ops {
+	int (*read)(struct vcpu *vcpu, void *priv, u64 offset, unsigned int size, u64 *val);
+	int (*write)(struct vcpu *vcpu, void *priv, u64 offset, unsigned int size, u64 val);
+};
+
+struct mmio_region {
+	ipa_t base;
+	u64 size;
+	const struct mmio_ops *ops;
+	void *priv;
+	const char *name;
+};
+
+/* A VM's regions, sorted by base, in a page-allocated array that grows as needed. */
+struct mmio_bus {
+	struct mmio_region *regions;
+	unsigned int nr;
+	unsigned int cap;
+	unsigned int order; /* page order of the current array */
+};
+
+void mmio_bus_init(struct mmio_bus *bus);
+void mmio_bus_destroy(struct mmio_bus *bus);
+/* -TERN_EEXIST if it overlaps a registered region, -TERN_EINVAL for an empty or wrapping one. */
+int mmio_register(struct mmio_bus *bus, ipa_t base, u64 size, const struct mmio_ops *ops, void *priv,
+		  const char *name);
+/* The region containing all of [addr, addr + size), or NULL. */
+const struct mmio_region *mmio_find(const struct mmio_bus *bus, ipa_t addr, unsigned int size);
+/* Perform one access: -TERN_ENOENT when no region claims it, else what the device returned. */
+int mmio_dispatch(const struct mmio_bus *bus, struct vcpu *vcpu, ipa_t addr, unsigned int size,
+		  bool write, u64 *val);
+
+#endif

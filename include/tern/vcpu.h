@@ -1,0 +1,54 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+#ifndef TERN_VCPU_H
+#define TERN_VCPU_H
+
+#include <asm/vcpu_arch.h>
+#include <tern/types.h>
+
+struct vm;
+
+enum vcpu_state {
+	VCPU_UNINITIALIZED,
+	VCPU_READY,   /* runnable */
+	VCPU_RUNNING, /* loaded on a pCPU */
+	VCPU_OFF,     /* PSCI off: waits for CPU_ON */
+	VCPU_STOPPED, /* its VM stopped */
+};
+
+/* PSCI's view of a vCPU (AFFINITY_INFO). */
+enum vcpu_power {
+	VCPU_POWER_OFF,
+	VCPU_POWER_ON_PENDING,
+	VCPU_POWER_ON,
+};
+
+struct vcpu {
+	unsigned int id;
+	struct vm *vm;
+	enum vcpu_state state;
+	enum vcpu_power power;
+	/* pCPU this vCPU runs on. */
+	unsigned int pcpu;
+	/* Where a PSCI CPU_ON or a reset starts it. */
+	u64 boot_entry;
+	u64 boot_x0;
+	/* Run-queue link. */
+	struct vcpu *rq_next;
+	/* Exits by exception class, and the once-only log for unhandled ones. */
+	u64 exits;
+	bool undef_logged;
+	struct vcpu_arch arch;
+};
+
+static inline u64 vcpu_reg(const struct vcpu *v, unsigned int n)
+{
+	return n < 31 ? v->arch.regs.x[n] : 0; /* 31 is XZR in data-register positions */
+}
+
+static inline void vcpu_set_reg(struct vcpu *v, unsigned int n, u64 val)
+{
+	if (n < 31)
+		v->arch.regs.x[n] = val;
+}
+
+#endif

@@ -1,0 +1,107 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+#ifndef TERN_VM_H
+#define TERN_VM_H
+
+#include <asm/stage2.h>
+#include <tern/mmio.h>
+#include <tern/spinlock.h>
+#include <tern/types.h>
+#include <tern/vcpu.h>
+
+struct vm_config;
+struct vpl011;
+
+#define VM_MAX_VCPUS 8
+
+/* The guest map every VM sees: QEMU virt's, whatever host memory backs it. */
+#define GUEST_RAM_BASE    0x40000000UL
+#define GUEST_GICD_BASE   0x08000000UL
+#define GUEST_GICR_BASE   0x080A0000UL
+#define GUEST_PL011_BASE  0x09000000UL
+#define GUEST_PL011_INTID 33
+#define GUEST_VIRTIO_BASE 0x0A000000UL
+
+enum vm_state {
+	VM_UNINITIALIZED,
+	VM_READY,
+	VM_RUNNING,
+	VM_PAUSED,
+	VM_STOPPED,
+};
+
+/* A boot image kept pristine by Tern (never mapped into any guest) and copied in at each start. */
+struct vm_image {
+	paddr_t pa;
+	u64 size;
+	ipa_t load;  /* where it goes in guest RAM */
+	u64 extent;  /* bytes it occupies there (Image: image_size incl. bss) */
+};
+
+/* One physically contiguous piece of guest RAM. */
+struct vm_ram_chunk {
+	paddr_t pa;
+	ipa_t ipa;
+	u64 size;
+};
+
+#define VM_MAX_RAM_CHUNKS 64
+
+struct vm_stats {
+	u64 exits;
+	u64 mmio;
+	u64 hvc;
+	u64 sysreg;
+	u64 wfx;
+	u64 aborts_injected;
+	u64 undefs_injected;
+};
+
+struct vm {
+	unsigned int id;
+	enum vm_state state;
+	struct spinlock lock;
+	const struct vm_config *config;
+	unsigned int nr_vcpus;
+	struct vcpu *vcpus[VM_MAX_VCPUS];
+	struct stage2 s2;
+	struct mmio_bus mmio;
+	u64 ram_size;
+	unsigned int nr_ram_chunks;
+	struct vm_ram_chunk ram[VM_MAX_RAM_CHUNKS];
+	struct vm_image kernel;
+	struct vm_image initrd;
+	struct vm_image dtb; /* written once at creation, pristine */
+	ipa_t entry;
+	const char *bootargs;
+	struct vpl011 *uart;
+	struct vm_stats stats;
+	/* Why it stopped, for the report at power-off. */
+	const char *stop_reason;
+	unsigned int resets;
+};
+
+const char *vm_state_name(enum vm_state s);
+/* Checked state transition; an illegal one is logged as a bug and refused. */
+bool vm_set_state(struct vm *vm, enum vm_state to);
+
+int vm_create(struct vm *vm, unsigned int id, const struct vm_config *cfg);
+int vm_load_images(struct vm *vm);
+int vm_start(struct vm *vm);
+/* Stop every vCPU of the VM, wherever it runs; @reason is kept for the exit report. */
+void vm_stop(struct vm *vm, const char *reason);
+/* Restart from the pristine images (PSCI SYSTEM_RESET). */
+void vm_reset(struct vm *vm);
+
+struct vcpu *vm_vcpu_by_mpidr(struct vm *vm, u64 mpidr);
+bool vm_ipa_in_ram(const struct vm *vm, ipa_t ipa, u64 size);
+/* Copy between Tern and guest RAM through the stage-2 map; -TERN_EFAULT outside RAM. */
+int vm_copy_to_guest(struct vm *vm, ipa_t dst, const void *src, u64 len);
+int vm_copy_from_guest(struct vm *vm, void *dst, ipa_t src, u64 len);
+
+/* The VM's console output: host console, lines prefixed "[vmN] " when there are several VMs. */
+void vm_console_write(struct vm *vm, const char *s, size_t len);
+
+/* Raise or lower an interrupt line of the VM's virtual GIC (no-op without a vGIC). */
+void vm_irq_set_level(struct vm *vm, u32 intid, bool level);
+
+#endif
