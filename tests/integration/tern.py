@@ -1,0 +1,281 @@
+# SPDX-License-Identifier: GPL-2.0-only
+"""Build Tern configurations and drive its console in QEMU (modelled on U-Boot's test/py).
+
+Builder  builds a defconfig out of tree into $TERN_BUILD/itest/<config>, once per session.
+Tern     spawns scripts/run-qemu --semihosting under pexpect; every expect() also watches a
+         list of bad patterns (panic, exception dump, error and warning lines, a second
+         banner = unexpected reset) and raises ConsoleError with the console log on a bad
+         pattern, a timeout or EOF. wait_exit() returns QEMU's exit status.
+"""
+
+import contextlib
+import os
+import re
+import signal
+import subprocess
+import time
+
+import pexpect
+
+SRCTREE = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+RUN_QEMU = os.path.join(SRCTREE, "scripts", "run-qemu")
+
+# Every boot ends within this many seconds, whatever a test waits for.
+RUN_TIMEOUT = 60
+BUILD_TIMEOUT = 600
+
+BANNER_RE = r"\[c\d+\] Tern (\S+), an AArch64 hypervisor \(board ([\w-]+)\)"
+
+# name -> regex; a test relaxes one with `with tern.allow("name"):` or allow=[...].
+BAD_PATTERNS = {
+    "panic": r"Tern PANIC",
+    "exception": r"exception dump",
+    "error": r"\[c\d+\] error: ",
+    "warning": r"\[c\d+\] warning: ",
+}
+
+
+class ConsoleError(AssertionError):
+    """A bad pattern, a timeout or EOF on Tern's console (the message has the log)."""
+
+
+def build_root():
+    """$TERN_BUILD (set by `make integration-test` to O), else <srctree>/build."""
+    root = os.environ.get("TERN_BUILD") or "build"
+    return os.path.abspath(os.path.join(SRCTREE, root))
+
+
+def git_version():
+    try:
+        return subprocess.run(["git", "-C", SRCTREE, "describe", "--always", "--dirty"],
+                              capture_output=True, text=True, check=True).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return None
+
+
+class Build:
+    """One built configuration."""
+
+    def __init__(self, config, outdir, versions, log):
+        self.config = config
+        self.dir = outdir
+        self.image = os.path.join(outdir, "tern.bin")
+        self.elf = os.path.join(outdir, "tern.elf")
+        # `git describe` just before and just after make: other people edit the tree
+        # concurrently, so the dirty flag may flip while the build runs.
+        self.versions = versions
+        self.log = log
+
+    def path(self, *parts):
+        return os.path.join(self.dir, *parts)
+
+    def kconfig(self):
+        """The build's .config as a dict (CONFIG_ prefix kept; unset symbols absent)."""
+        vals = {}
+        with open(self.path(".config")) as f:
+            for line in f:
+                m = re.match(r"(CONFIG_\w+)=(.*)", line.strip())
+                if m:
+                    vals[m.group(1)] = m.group(2).strip('"')
+        return vals
+
+
+class Builder:
+    """Builds each defconfig once per session into <root>/itest/<config>."""
+
+    def __init__(self, root=None, jobs=None):
+        self.root = os.path.join(root or build_root(), "itest")
+        self.jobs = jobs or os.cpu_count() or 2
+        self.cache = {}
+
+    def _make(self, outdir, *targets):
+        cmd = ["make", "-C", SRCTREE, f"O={outdir}", *targets]
+        r = subprocess.run(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                           stderr=subprocess.STDOUT, text=True, timeout=BUILD_TIMEOUT)
+        out = f"$ {' '.join(cmd)}\n{r.stdout}"
+        if r.returncode != 0:
+            raise AssertionError(f"build failed ({r.returncode}):\n{out}")
+        return out
+
+    def build(self, config):
+        if config in self.cache:
+            return self.cache[config]
+        if not os.path.isfile(os.path.join(SRCTREE, "configs", config)):
+            raise AssertionError(f"no such configuration: configs/{config}")
+        outdir = os.path.join(self.root, config)
+        os.makedirs(outdir, exist_ok=True)
+        before = git_version()
+        log = self._make(outdir, config)
+        log += self._make(outdir, f"-j{self.jobs}")
+        versions = {v for v in (before, git_version()) if v}
+        b = Build(config, outdir, versions, log)
+        for f in (b.image, b.elf):
+            if not os.path.isfile(f):
+                raise AssertionError(f"build of {config} made no {f}:\n{log}")
+        self.cache[config] = b
+        return b
+
+
+class Tern:
+    """Tern booting in QEMU, with its console under pexpect.
+
+    >>> t = Tern(build.image, smp=4, mem="1G").start()   # waits for the banner
+    >>> t.expect(r"smp: (\\d+) pCPUs online").group(1)
+    >>> assert t.wait_exit() == 0
+    """
+
+    def __init__(self, image, smp=4, mem="1G", append="", config=None,
+                 timeout=RUN_TIMEOUT, allow=(), name="tern"):
+        self.image, self.smp, self.mem, self.append = image, smp, mem, append
+        self.timeout = timeout
+        self.name = name
+        self.bad = {k: v for k, v in BAD_PATTERNS.items() if k not in allow}
+        self.child = None
+        self.deadline = None
+        self.chunks = []
+        self.exitstatus = None
+        self.banner = None
+        self.version = None
+        self.cmd = [RUN_QEMU, "--image", image, "--smp", str(smp), "--mem", mem,
+                    "--semihosting"]
+        if config:
+            self.cmd += ["--config", config]
+        if append:
+            self.cmd += ["--append", append]
+
+    # -- the log ---------------------------------------------------------------------------
+
+    class _Log:
+        def __init__(self, owner):
+            self.owner = owner
+
+        def write(self, s):
+            self.owner.chunks.append(s)
+
+        def flush(self):
+            pass
+
+    @property
+    def log(self):
+        """Everything QEMU printed so far, with \\r\\n turned into \\n."""
+        return "".join(self.chunks).replace("\r", "")
+
+    def lines(self):
+        return self.log.splitlines()
+
+    def fail(self, why):
+        tail = "\n".join(self.lines()[-25:])
+        raise ConsoleError(f"{self.name}: {why}\n  command: {' '.join(self.cmd)}\n"
+                           f"--- last console lines ---\n{tail}\n--- end ---")
+
+    # -- running -----------------------------------------------------------------------------
+
+    def start(self, banner=True):
+        """Spawn QEMU and (unless banner=False) wait for Tern's banner."""
+        self.deadline = time.monotonic() + self.timeout
+        self.child = pexpect.spawn(self.cmd[0], self.cmd[1:], cwd=SRCTREE,
+                                   encoding="utf-8", codec_errors="replace",
+                                   timeout=self.timeout, echo=False,
+                                   dimensions=(50, 250))
+        self.child.logfile_read = self._Log(self)
+        if not banner:
+            return self
+        m = self.expect(BANNER_RE)
+        self.banner = m.group(0)
+        self.version = m.group(1)
+        # From here on a second banner means Tern was reset.
+        self.bad["reset"] = BANNER_RE
+        return self
+
+    def _remaining(self, timeout):
+        left = self.deadline - time.monotonic()
+        return max(0.0, min(left, timeout) if timeout is not None else left)
+
+    def expect(self, pattern, timeout=None):
+        """Wait for regex pattern; fail on any bad pattern seen first, timeout or EOF.
+
+        Returns the re match object.
+        """
+        if self.child is None:
+            raise RuntimeError("Tern.start() first")
+        bad = list(self.bad.items())
+        try:
+            i = self.child.expect([pattern] + [p for _, p in bad],
+                                  timeout=self._remaining(timeout))
+        except pexpect.TIMEOUT:
+            self.fail(f"timeout waiting for /{pattern}/")
+        except pexpect.EOF:
+            self._reap()
+            self.fail(f"EOF (QEMU exited with {self.exitstatus}) waiting for /{pattern}/")
+        if i:
+            name = bad[i - 1][0]
+            # Let the rest of the line (and the dump) reach the log before reporting.
+            self._drain()
+            self.fail(f"bad pattern '{name}' (/{bad[i - 1][1]}/) while waiting for "
+                      f"/{pattern}/: {self.child.after!r}")
+        return self.child.match
+
+    def expect_line(self, text, timeout=None):
+        """expect() a literal text fragment."""
+        return self.expect(re.escape(text), timeout)
+
+    @contextlib.contextmanager
+    def allow(self, *names):
+        """Relax bad patterns for a block: `with t.allow("warning"): t.expect(...)`."""
+        saved = {n: self.bad.pop(n) for n in names if n in self.bad}
+        try:
+            yield self
+        finally:
+            self.bad.update(saved)
+
+    def wait_exit(self, timeout=None):
+        """Wait for QEMU to exit (bad patterns still watched); return its exit status."""
+        bad = list(self.bad.items())
+        try:
+            i = self.child.expect([pexpect.EOF] + [p for _, p in bad],
+                                  timeout=self._remaining(timeout))
+        except pexpect.TIMEOUT:
+            self.fail("timeout waiting for QEMU to exit")
+        if i:
+            self._drain()
+            self.fail(f"bad pattern '{bad[i - 1][0]}' (/{bad[i - 1][1]}/) before exit: "
+                      f"{self.child.after!r}")
+        self._reap()
+        return self.exitstatus
+
+    def _drain(self, seconds=1.0):
+        end = time.monotonic() + seconds
+        try:
+            while time.monotonic() < end:
+                self.child.read_nonblocking(4096, timeout=0.2)
+        except (pexpect.TIMEOUT, pexpect.EOF, OSError):
+            pass
+
+    def _reap(self):
+        if self.child is None or self.exitstatus is not None:
+            return
+        if not self.child.flag_eof:
+            try:
+                self.child.expect(pexpect.EOF, timeout=5)
+            except (pexpect.EOF, pexpect.TIMEOUT):
+                pass
+        self.child.close()
+        st = self.child.exitstatus
+        self.exitstatus = st if st is not None else -(self.child.signalstatus or 0)
+
+    def close(self):
+        """Stop QEMU if it still runs: kill the process group of the child we spawned."""
+        if self.child is None:
+            return
+        if self.child.isalive():
+            # pexpect made run-qemu a session (and process group) leader; QEMU is in it.
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.killpg(self.child.pid, signal.SIGKILL)
+        with contextlib.suppress(Exception):
+            self.child.close(force=True)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
