@@ -21,17 +21,18 @@ void debug_hook_run(const char *what)
 {
 	if (!what)
 		return;
+	if (strcmp(what, "panic") && strcmp(what, "overflow") && strcmp(what, "bug")) {
+		pr_warn("debug: unknown tern.test value \"%s\" (panic, overflow, bug)\n", what);
+		return;
+	}
 	pr_warn("debug: tern.test=%s: crashing on purpose\n", what);
 	if (!strcmp(what, "panic")) {
 		/* A write to Tern's own text: a permission fault at EL2, W^X at work. */
 		*(volatile u32 *)(uintptr_t)_text = 0;
 	} else if (!strcmp(what, "overflow")) {
 		debug_recurse(0, 1U << 20);
-	} else if (!strcmp(what, "bug")) {
-		BUG();
 	} else {
-		pr_warn("debug: unknown tern.test value \"%s\"\n", what);
-		return;
+		BUG();
 	}
 	panic("debug: tern.test=%s did not crash", what);
 }

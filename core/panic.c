@@ -29,8 +29,9 @@ void panic(const char *fmt, ...)
 	vprintk(LOG_ERR, fmt, ap);
 	va_end(ap);
 	printk(LOG_ERR, " ***\n");
-	arch_backtrace((u64)(uintptr_t)__builtin_frame_address(0),
-		       (u64)(uintptr_t)__builtin_return_address(0));
+	/* Start at the caller: panic()'s own frame would repeat the call site. */
+	arch_backtrace(*(const u64 *)__builtin_frame_address(0),
+		       (u64)(uintptr_t)__builtin_return_address(0) - 4);
 	system_halt(true);
 }
 

@@ -132,7 +132,10 @@ void el2_exception(struct cpu_regs *regs, unsigned long vec)
 		system_halt(true);
 	printk(LOG_ERR, "*** Tern exception dump: %s on pCPU %u ***\n", what, this_cpu_id());
 	if (vec == VEC_OVERFLOW)
-		printk(LOG_ERR, "the stack pointer ran into the guard region; x0 is lost\n");
+		printk(LOG_ERR,
+		       "the stack pointer ran into the guard region below 0x%llx; x0 is "
+		       "lost and sp below is the emergency stack's\n",
+		       (unsigned long long)(this_pcpu()->stack_top - PCPU_STACK_SIZE));
 	exception_dump_esr(regs->esr, regs->far);
 	exception_dump_regs(regs);
 	arch_backtrace(regs->x[29], regs->elr);

@@ -79,6 +79,12 @@
 	b	\label
 .endm
 
+/* Guest exits: SP_EL2 is the frame __guest_enter left; guest_entry.S saves into the vCPU. */
+.macro ventry_guest label
+	.align	7
+	b	\label
+.endm
+
 	.text
 	.align	11
 	.globl	el2_vectors
@@ -91,14 +97,14 @@ el2_vectors:
 	ventry_cur vec_irq
 	ventry_cur vec_fiq
 	ventry_cur vec_serror
-	ventry	vec_lower_sync			/* lower EL, AArch64 */
-	ventry	vec_lower_irq
-	ventry	vec_lower_fiq
-	ventry	vec_lower_serror
-	ventry	vec_lower32			/* lower EL, AArch32: not supported */
-	ventry	vec_lower32
-	ventry	vec_lower32
-	ventry	vec_lower32
+	ventry_guest guest_exit_sync		/* lower EL, AArch64: a guest exit */
+	ventry_guest guest_exit_irq
+	ventry_guest guest_exit_fiq
+	ventry_guest guest_exit_serror
+	ventry_guest guest_exit_sync		/* lower EL, AArch32: the guest's EL0 */
+	ventry_guest guest_exit_irq
+	ventry_guest guest_exit_fiq
+	ventry_guest guest_exit_serror
 
 .macro fatal name, kind
 \name:
@@ -113,11 +119,6 @@ el2_vectors:
 	fatal	vec_sync, VEC_SYNC
 	fatal	vec_fiq, VEC_FIQ
 	fatal	vec_serror, VEC_SERROR
-	fatal	vec_lower_sync, VEC_LOWER_SYNC
-	fatal	vec_lower_irq, VEC_LOWER_IRQ
-	fatal	vec_lower_fiq, VEC_LOWER_FIQ
-	fatal	vec_lower_serror, VEC_LOWER_SERROR
-	fatal	vec_lower32, VEC_LOWER32
 
 vec_irq:
 	save_regs

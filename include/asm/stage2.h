@@ -6,20 +6,20 @@
 
 /* What a guest may do with a stage-2 mapping. */
 enum s2_attr {
-	S2_NORMAL_RW,   /* RAM: Normal write-back, read/write/execute */
-	S2_NORMAL_RO,   /* read-only RAM (execute allowed) */
-	S2_DEVICE_RW,   /* assigned device: Device-nGnRE, read/write, never execute */
+	S2_NORMAL_RW, /* RAM: Normal write-back, read/write/execute */
+	S2_NORMAL_RO, /* read-only RAM (execute allowed) */
+	S2_DEVICE_RW, /* assigned device: Device-nGnRE, read/write, never execute */
 };
 
 /* One VM's stage-2 translation: IPA -> host PA, 4 KiB granule, 2 MiB and 1 GiB blocks. */
 struct stage2 {
-	u64 *root;           /* root table(s), concatenated when the IPA size needs it */
+	u64 *root; /* root table(s), concatenated when the IPA size needs it */
 	unsigned int root_order;
 	unsigned int ipa_bits;
 	unsigned int start_level;
 	u16 vmid;
-	u64 vtcr;            /* VTCR_EL2 value for this VM */
-	u64 vttbr;           /* VTTBR_EL2 value: root | VMID */
+	u64 vtcr;  /* VTCR_EL2 value for this VM */
+	u64 vttbr; /* VTTBR_EL2 value: root | VMID */
 };
 
 /* IPA size for guests: 40 bits, capped by ID_AA64MMFR0_EL1.PARange (and 48). */

@@ -3,7 +3,7 @@
 #define ASM_VCPU_ARCH_H
 
 /* Offsets used by guest_entry.S; arch/arm64/vcpu_context.c checks them. */
-#define GPREGS_OFF_PC     (31 * 8)
+#define GPREGS_OFF_PC	  (31 * 8)
 #define GPREGS_OFF_PSTATE (32 * 8)
 
 #ifndef __ASSEMBLY__
@@ -12,7 +12,7 @@
 /* What guest_entry.S saves and restores on every exit: the general registers, PC and PSTATE. */
 struct vcpu_gpregs {
 	u64 x[31];
-	u64 pc;     /* ELR_EL2 */
+	u64 pc;	    /* ELR_EL2 */
 	u64 pstate; /* SPSR_EL2 */
 };
 

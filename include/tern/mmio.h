@@ -36,8 +36,8 @@ struct mmio_bus {
 void mmio_bus_init(struct mmio_bus *bus);
 void mmio_bus_destroy(struct mmio_bus *bus);
 /* -TERN_EEXIST if it overlaps a registered region, -TERN_EINVAL for an empty or wrapping one. */
-int mmio_register(struct mmio_bus *bus, ipa_t base, u64 size, const struct mmio_ops *ops, void *priv,
-		  const char *name);
+int mmio_register(struct mmio_bus *bus, ipa_t base, u64 size, const struct mmio_ops *ops,
+		  void *priv, const char *name);
 /* The region containing all of [addr, addr + size), or NULL. */
 const struct mmio_region *mmio_find(const struct mmio_bus *bus, ipa_t addr, unsigned int size);
 /* Perform one access: -TERN_ENOENT when no region claims it, else what the device returned. */

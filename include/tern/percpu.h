@@ -3,11 +3,16 @@
 #define TERN_PERCPU_H
 
 /* Offsets used by assembly; core/percpu.c checks them against the struct. */
-#define PCPU_OFF_STACK_TOP 0
-#define PCPU_OFF_EMERG_TOP 8
+#define PCPU_OFF_STACK_TOP  0
+#define PCPU_OFF_EMERG_TOP  8
+#define PCPU_OFF_GUEST_REGS 16
 
 #ifndef __ASSEMBLY__
+#include <tern/spinlock.h>
 #include <tern/types.h>
+
+struct vcpu;
+struct vcpu_gpregs;
 
 /** Per-physical-CPU data. TPIDR_EL2 points at the running pCPU's entry from its first instruction.
  */
@@ -16,6 +21,14 @@ struct pcpu {
 	vaddr_t stack_top;
 	/** Top of the stack used to report a fault that happened on an overflowed stack. */
 	vaddr_t emerg_top;
+	/** Registers of the vCPU running on this pCPU: the guest-exit vectors save into them. */
+	struct vcpu_gpregs *guest_regs;
+	/** The vCPU loaded on this pCPU, or NULL. */
+	struct vcpu *current_vcpu;
+	/** Runnable vCPUs placed on this pCPU (singly linked through vcpu->rq_next). */
+	struct vcpu *rq_head;
+	struct vcpu *rq_tail;
+	struct spinlock rq_lock;
 	/** Logical pCPU number, 0 = boot pCPU. */
 	unsigned int id;
 	/** MPIDR_EL1 affinity bits of this pCPU as discovered. */

@@ -14,9 +14,9 @@ struct vpl011;
 #define VM_MAX_VCPUS 8
 
 /* The guest map every VM sees: QEMU virt's, whatever host memory backs it. */
-#define GUEST_RAM_BASE    0x40000000UL
-#define GUEST_GICD_BASE   0x08000000UL
-#define GUEST_GICR_BASE   0x080A0000UL
+#define GUEST_RAM_BASE	  0x40000000UL
+#define GUEST_GICD_BASE	  0x08000000UL
+#define GUEST_GICR_BASE	  0x080A0000UL
 #define GUEST_PL011_BASE  0x09000000UL
 #define GUEST_PL011_INTID 33
 #define GUEST_VIRTIO_BASE 0x0A000000UL
@@ -33,8 +33,8 @@ enum vm_state {
 struct vm_image {
 	paddr_t pa;
 	u64 size;
-	ipa_t load;  /* where it goes in guest RAM */
-	u64 extent;  /* bytes it occupies there (Image: image_size incl. bss) */
+	ipa_t load; /* where it goes in guest RAM */
+	u64 extent; /* bytes it occupies there (Image: image_size incl. bss) */
 };
 
 /* One physically contiguous piece of guest RAM. */
