@@ -1,0 +1,408 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Emulated Arm PL011 UART (Arm DDI 0183), one per VM at GUEST_PL011_BASE, SPI GUEST_PL011_INTID.
+ *
+ * Registers are rows of a table (offset, name, read and write handlers, reset value, writable
+ * bits). Output is instant: the transmit FIFO is always empty, characters are collected into a
+ * line and handed to vm_console_write(). Input comes from the VM's console_rx_ring (filled by the
+ * host UART's receive interrupt) into a receive FIFO whenever the guest looks at DR or FR and on
+ * vpl011_poll(). Like QEMU's model, the enable bits of CR are stored but not enforced, so a
+ * guest that never programs the UART (an early console) still works.
+ */
+#include <libfdt.h>
+#include <tern/compiler.h>
+#include <tern/console_rx.h>
+#include <tern/errno.h>
+#include <tern/mmio.h>
+#include <tern/page_alloc.h>
+#include <tern/printk.h>
+#include <tern/spinlock.h>
+#include <tern/vm.h>
+#include <virt/vpl011.h>
+
+/* Registers with storage: offsets 0x000..UARTDMACR, indexed by offset / 4. */
+#define VPL011_NR_STORED ((UARTDMACR >> 2) + 1)
+
+struct vpl011 {
+	struct vm *vm;
+	/* Serializes the vCPUs of the VM; taken before the console's and the vGIC's locks. */
+	struct spinlock lock;
+	u32 regs[VPL011_NR_STORED];
+	u8 rx_fifo[VPL011_RX_FIFO_SIZE];
+	unsigned int rx_head;
+	unsigned int rx_count;
+	char tx_line[VPL011_TX_LINE_SIZE];
+	unsigned int tx_len;
+	/* Level last reported through vm_irq_set_level(). */
+	bool irq_level;
+	/* An access to an unimplemented offset was logged (once per VM). */
+	bool unknown_logged;
+	struct console_rx_ring rx;
+};
+
+_Static_assert(sizeof(struct vpl011) <= PAGE_SIZE, "struct vpl011 must fit its page");
+_Static_assert(GUEST_PL011_BASE == 0x09000000UL, "the node name below spells the base");
+_Static_assert(GUEST_PL011_INTID >= 32, "the PL011 interrupt is an SPI");
+
+struct vpl011_reg {
+	u16 offset;
+	const char *name;
+	/* NULL: reads as zero (write-only register). */
+	u32 (*read)(struct vpl011 *u, const struct vpl011_reg *r);
+	/* @mask covers the bytes the access wrote; NULL: writes ignored (read-only register). */
+	void (*write)(struct vpl011 *u, const struct vpl011_reg *r, u32 val, u32 mask);
+	/* Reset value (the constant value of the identification registers). */
+	u32 reset;
+	/* Bits reg_write() stores. */
+	u32 wmask;
+};
+
+static u32 *reg_ptr(struct vpl011 *u, unsigned int offset)
+{
+	return &u->regs[offset >> 2];
+}
+
+static void rx_fifo_clear(struct vpl011 *u)
+{
+	u->rx_head = 0;
+	u->rx_count = 0;
+}
+
+/* Move bytes from the ring into the FIFO while there is room; each arrival raises RX and RT. */
+static void rx_pull(struct vpl011 *u)
+{
+	bool got = false;
+	u8 c;
+
+	while (u->rx_count < VPL011_RX_FIFO_SIZE && console_rx_pop(&u->rx, &c)) {
+		u->rx_fifo[(u->rx_head + u->rx_count) % VPL011_RX_FIFO_SIZE] = c;
+		u->rx_count++;
+		got = true;
+	}
+	if (got)
+		*reg_ptr(u, UARTRIS) |= UARTINT_RX | UARTINT_RT;
+}
+
+static void tx_flush(struct vpl011 *u)
+{
+	if (!u->tx_len)
+		return;
+	vm_console_write(u->vm, u->tx_line, u->tx_len);
+	u->tx_len = 0;
+}
+
+static void tx_put(struct vpl011 *u, char c)
+{
+	u->tx_line[u->tx_len++] = c;
+	if (c == '\n' || u->tx_len == VPL011_TX_LINE_SIZE)
+		tx_flush(u);
+}
+
+/* Report the combined interrupt line to the vGIC when, and only when, its level changes. */
+static void update_irq(struct vpl011 *u)
+{
+	bool level = (*reg_ptr(u, UARTRIS) & *reg_ptr(u, UARTIMSC)) != 0;
+
+	if (level == u->irq_level)
+		return;
+	u->irq_level = level;
+	vm_irq_set_level(u->vm, GUEST_PL011_INTID, level);
+}
+
+static u32 reg_read(struct vpl011 *u, const struct vpl011_reg *r)
+{
+	return *reg_ptr(u, r->offset);
+}
+
+static void reg_write(struct vpl011 *u, const struct vpl011_reg *r, u32 val, u32 mask)
+{
+	u32 *p = reg_ptr(u, r->offset);
+
+	mask &= r->wmask;
+	*p = (*p & ~mask) | (val & mask);
+}
+
+static u32 const_read(struct vpl011 *u, const struct vpl011_reg *r)
+{
+	(void)u;
+	return r->reset;
+}
+
+static u32 dr_read(struct vpl011 *u, const struct vpl011_reg *r)
+{
+	u32 c = 0;
+
+	(void)r;
+	rx_pull(u);
+	if (u->rx_count) {
+		c = u->rx_fifo[u->rx_head];
+		u->rx_head = (u->rx_head + 1) % VPL011_RX_FIFO_SIZE;
+		u->rx_count--;
+		rx_pull(u);
+	}
+	if (!u->rx_count)
+		*reg_ptr(u, UARTRIS) &= ~(UARTINT_RX | UARTINT_RT);
+	return c; /* no framing, parity, break or overrun errors: bits 11:8 stay clear */
+}
+
+static void dr_write(struct vpl011 *u, const struct vpl011_reg *r, u32 val, u32 mask)
+{
+	(void)r;
+	if (!(mask & 0xff))
+		return;
+	tx_put(u, (char)(val & 0xff));
+	/* The character left at once: the transmit FIFO is below its level again (QEMU does so). */
+	*reg_ptr(u, UARTRIS) |= UARTINT_TX;
+}
+
+static u32 fr_read(struct vpl011 *u, const struct vpl011_reg *r)
+{
+	u32 fr = UARTFR_TXFE;
+
+	(void)r;
+	rx_pull(u);
+	if (!u->rx_count)
+		fr |= UARTFR_RXFE;
+	if (u->rx_count == VPL011_RX_FIFO_SIZE)
+		fr |= UARTFR_RXFF;
+	return fr;
+}
+
+static void cr_write(struct vpl011 *u, const struct vpl011_reg *r, u32 val, u32 mask)
+{
+	u32 cr;
+
+	reg_write(u, r, val, mask);
+	cr = *reg_ptr(u, UARTCR);
+	/* An enabled transmitter with an (always) empty FIFO is below the transmit level. */
+	if ((cr & (UARTCR_UARTEN | UARTCR_TXE)) == (UARTCR_UARTEN | UARTCR_TXE))
+		*reg_ptr(u, UARTRIS) |= UARTINT_TX;
+}
+
+static u32 mis_read(struct vpl011 *u, const struct vpl011_reg *r)
+{
+	(void)r;
+	return *reg_ptr(u, UARTRIS) & *reg_ptr(u, UARTIMSC);
+}
+
+static void icr_write(struct vpl011 *u, const struct vpl011_reg *r, u32 val, u32 mask)
+{
+	(void)r;
+	*reg_ptr(u, UARTRIS) &= ~(val & mask & UARTINT_ALL);
+}
+
+#define REG_NAMED(off, nm, rd, wr, rst, wm)                                                        \
+	{                                                                                          \
+		.offset = (off), .name = (nm), .read = (rd), .write = (wr), .reset = (rst),        \
+		.wmask = (wm)                                                                      \
+	}
+#define REG(off, rd, wr, rst, wm) REG_NAMED(off, #off, rd, wr, rst, wm)
+#define ID_REG(off, nm, val)	  REG_NAMED(off, nm, const_read, NULL, val, 0)
+
+/* Sorted by offset. FR's reset value is what it reads with an empty receive FIFO. */
+static const struct vpl011_reg vpl011_regs[] = {
+	REG(UARTDR, dr_read, dr_write, 0, 0),
+	REG(UARTRSR, reg_read, NULL, 0, 0), /* no receive errors; a write (ECR) clears none */
+	REG(UARTFR, fr_read, NULL, UARTFR_TXFE | UARTFR_RXFE, 0),
+	REG(UARTILPR, reg_read, reg_write, 0, 0xff),
+	REG(UARTIBRD, reg_read, reg_write, 0, 0xffff),
+	REG(UARTFBRD, reg_read, reg_write, 0, 0x3f),
+	REG(UARTLCR_H, reg_read, reg_write, 0, 0xff),
+	REG(UARTCR, reg_read, cr_write, UARTCR_RXE | UARTCR_TXE, 0xff87),
+	REG(UARTIFLS, reg_read, reg_write, 0x12, 0x3f),
+	REG(UARTIMSC, reg_read, reg_write, 0, UARTINT_ALL),
+	REG(UARTRIS, reg_read, NULL, 0, 0),
+	REG(UARTMIS, mis_read, NULL, 0, 0),
+	REG(UARTICR, NULL, icr_write, 0, 0),
+	REG(UARTDMACR, reg_read, reg_write, 0, 0x7),
+	/* Part 0x011, designer 0x41 (Arm), revision 1, PrimeCell: what Linux's AMBA bus matches. */
+	ID_REG(UARTPERIPHID0, "UARTPeriphID0", 0x11),
+	ID_REG(UARTPERIPHID0 + 0x4, "UARTPeriphID1", 0x10),
+	ID_REG(UARTPERIPHID0 + 0x8, "UARTPeriphID2", 0x14),
+	ID_REG(UARTPERIPHID0 + 0xC, "UARTPeriphID3", 0x00),
+	ID_REG(UARTPCELLID0, "UARTPCellID0", 0x0D),
+	ID_REG(UARTPCELLID0 + 0x4, "UARTPCellID1", 0xF0),
+	ID_REG(UARTPCELLID0 + 0x8, "UARTPCellID2", 0x05),
+	ID_REG(UARTPCELLID0 + 0xC, "UARTPCellID3", 0xB1),
+};
+
+static const struct vpl011_reg *vpl011_find_reg(u64 offset)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(vpl011_regs); i++)
+		if (vpl011_regs[i].offset == offset)
+			return &vpl011_regs[i];
+	return NULL;
+}
+
+/* 8-, 16- and 32-bit accesses, naturally aligned; anything else aborts. */
+static bool vpl011_access_ok(u64 offset, unsigned int size)
+{
+	return (size == 1 || size == 2 || size == 4) && IS_ALIGNED(offset, size) &&
+	       offset < VPL011_MMIO_SIZE;
+}
+
+static u32 size_mask(unsigned int size)
+{
+	return size == 4 ? 0xffffffffU : (1U << (size * 8)) - 1;
+}
+
+/* Log the first access to an unimplemented offset, after the device lock is dropped. */
+static void vpl011_log_unknown(struct vpl011 *u, bool first, bool write, u64 offset)
+{
+	if (first)
+		pr_debug("vm%u: pl011: %s at unimplemented offset 0x%03llx ignored (logged once)\n",
+			 u->vm->id, write ? "write" : "read", (unsigned long long)offset);
+}
+
+static int vpl011_mmio_read(struct vcpu *vcpu, void *priv, u64 offset, unsigned int size, u64 *val)
+{
+	struct vpl011 *u = priv;
+	const struct vpl011_reg *r;
+	unsigned int shift = (offset & 3) * 8;
+	bool first = false;
+	u32 v = 0;
+
+	(void)vcpu;
+	if (!vpl011_access_ok(offset, size))
+		return -TERN_EINVAL;
+	r = vpl011_find_reg(ALIGN_DOWN(offset, 4));
+	spin_lock(&u->lock);
+	if (r && r->read) {
+		v = r->read(u, r);
+		update_irq(u);
+	} else if (!r) {
+		first = !u->unknown_logged;
+		u->unknown_logged = true;
+	}
+	spin_unlock(&u->lock);
+	vpl011_log_unknown(u, first, false, offset);
+	*val = (v >> shift) & size_mask(size);
+	return 0;
+}
+
+static int vpl011_mmio_write(struct vcpu *vcpu, void *priv, u64 offset, unsigned int size, u64 val)
+{
+	struct vpl011 *u = priv;
+	const struct vpl011_reg *r;
+	unsigned int shift = (offset & 3) * 8;
+	bool first = false;
+
+	(void)vcpu;
+	if (!vpl011_access_ok(offset, size))
+		return -TERN_EINVAL;
+	r = vpl011_find_reg(ALIGN_DOWN(offset, 4));
+	spin_lock(&u->lock);
+	if (r && r->write) {
+		r->write(u, r, (u32)(val & size_mask(size)) << shift, size_mask(size) << shift);
+		update_irq(u);
+	} else if (!r) {
+		first = !u->unknown_logged;
+		u->unknown_logged = true;
+	}
+	spin_unlock(&u->lock);
+	vpl011_log_unknown(u, first, true, offset);
+	return 0;
+}
+
+static const struct mmio_ops vpl011_mmio_ops = {
+	.read = vpl011_mmio_read,
+	.write = vpl011_mmio_write,
+};
+
+static void vpl011_reset_locked(struct vpl011 *u)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(vpl011_regs); i++)
+		if (vpl011_regs[i].offset <= UARTDMACR)
+			*reg_ptr(u, vpl011_regs[i].offset) = vpl011_regs[i].reset;
+	rx_fifo_clear(u);
+	tx_flush(u);
+	update_irq(u);
+}
+
+struct vpl011 *vpl011_create(struct vm *vm)
+{
+	struct vpl011 *u = page_zalloc(0);
+	int err;
+
+	if (!u) {
+		pr_err("vm%u: pl011: out of memory\n", vm->id);
+		return NULL;
+	}
+	u->vm = vm;
+	spin_lock_init(&u->lock);
+	console_rx_init(&u->rx);
+	vpl011_reset_locked(u);
+	err = mmio_register(&vm->mmio, GUEST_PL011_BASE, VPL011_MMIO_SIZE, &vpl011_mmio_ops, u,
+			    "pl011");
+	if (err) {
+		pr_err("vm%u: pl011: cannot register its MMIO region: %s\n", vm->id,
+		       tern_strerror(err));
+		page_free((paddr_t)u, 0);
+		return NULL;
+	}
+	return u;
+}
+
+void vpl011_reset(struct vpl011 *u)
+{
+	spin_lock(&u->lock);
+	vpl011_reset_locked(u);
+	spin_unlock(&u->lock);
+}
+
+struct console_rx_ring *vpl011_rx_ring(struct vpl011 *u)
+{
+	return &u->rx;
+}
+
+void vpl011_poll(struct vpl011 *u)
+{
+	spin_lock(&u->lock);
+	tx_flush(u);
+	rx_pull(u);
+	/* Time has passed: data still waiting in the FIFO raises the receive timeout again. */
+	if (u->rx_count)
+		*reg_ptr(u, UARTRIS) |= UARTINT_RX | UARTINT_RT;
+	update_irq(u);
+	spin_unlock(&u->lock);
+}
+
+void vpl011_flush(struct vpl011 *u)
+{
+	spin_lock(&u->lock);
+	tx_flush(u);
+	spin_unlock(&u->lock);
+}
+
+int vpl011_fdt_node(void *fdt, const struct vpl011 *u, u32 clk_phandle)
+{
+	static const char compatible[] = "arm,pl011\0arm,primecell";
+	static const char clock_names[] = "uartclk\0apb_pclk";
+	const fdt32_t reg[] = {
+		cpu_to_fdt32((u64)GUEST_PL011_BASE >> 32),
+		cpu_to_fdt32((u32)GUEST_PL011_BASE),
+		cpu_to_fdt32((u64)VPL011_MMIO_SIZE >> 32),
+		cpu_to_fdt32((u32)VPL011_MMIO_SIZE),
+	};
+	/* GIC binding: SPI, number from INTID 32, IRQ_TYPE_LEVEL_HIGH. */
+	const fdt32_t irq[] = { cpu_to_fdt32(0), cpu_to_fdt32(GUEST_PL011_INTID - 32),
+				cpu_to_fdt32(4) };
+	const fdt32_t clocks[] = { cpu_to_fdt32(clk_phandle), cpu_to_fdt32(clk_phandle) };
+	int err;
+
+	(void)u; /* every VM's PL011 has the same node */
+	err = fdt_begin_node(fdt, "pl011@9000000");
+	if (!err)
+		err = fdt_property(fdt, "compatible", compatible, sizeof(compatible));
+	if (!err)
+		err = fdt_property(fdt, "reg", reg, sizeof(reg));
+	if (!err)
+		err = fdt_property(fdt, "interrupts", irq, sizeof(irq));
+	if (!err)
+		err = fdt_property(fdt, "clock-names", clock_names, sizeof(clock_names));
+	if (!err)
+		err = fdt_property(fdt, "clocks", clocks, sizeof(clocks));
+	if (!err)
+		err = fdt_end_node(fdt);
+	return err;
+}
