@@ -22,21 +22,44 @@ struct stage2 {
 	u64 vttbr; /* VTTBR_EL2 value: root | VMID */
 };
 
+/*
+ * Operations on one struct stage2 must be serialised by the caller (the VM's lock); the tables
+ * may meanwhile be in use by the VM's vCPUs on other pCPUs. TLB maintenance goes through
+ * asm/tlb.h, ID_AA64MMFR0_EL1 through asm/cpuid.h (both have host stand-ins for unit tests).
+ */
+
 /* IPA size for guests: 40 bits, capped by ID_AA64MMFR0_EL1.PARange (and 48). */
 unsigned int stage2_ipa_bits(void);
+/*
+ * Allocate the root table(s): start level 1 up to 42 IPA bits (2^(ipa_bits - 39) concatenated
+ * tables above 39), level 0 for 43..48. -TERN_EINVAL for ipa_bits outside 32..48 or above the
+ * host's PARange, or a VMID above 255 (VTCR_EL2.VS = 0); -TERN_ENOMEM. On error s2->root is NULL.
+ */
 int stage2_init(struct stage2 *s2, u16 vmid, unsigned int ipa_bits);
-/* Free every table. The VM must not run anywhere. */
+/*
+ * Free every table and invalidate the VMID's TLB entries so it can be reused. The VM must not run
+ * anywhere. Harmless on a stage2 whose init failed or that was already destroyed.
+ */
 void stage2_destroy(struct stage2 *s2);
 /*
- * Map [ipa, ipa + size) to [pa, pa + size): blocks where alignment allows, pages elsewhere.
- * -TERN_EEXIST if any part is already mapped, -TERN_ERANGE outside the IPA space,
- * -TERN_EINVAL if not page aligned, -TERN_ENOMEM when tables run out (nothing is then left
- * half-mapped... best effort: what was mapped stays mapped and is reported by the caller).
+ * Map [ipa, ipa + size) to [pa, pa + size): 1 GiB and 2 MiB blocks where ipa, pa and the size
+ * left allow, 4 KiB pages elsewhere. -TERN_EEXIST if any part is already mapped (nothing is
+ * changed), -TERN_ERANGE outside the IPA space or the host's PA size, -TERN_EINVAL for an empty
+ * or unaligned range or an unknown attr, -TERN_ENOMEM when tables run out (what this call mapped
+ * is then unmapped again).
  */
 int stage2_map(struct stage2 *s2, ipa_t ipa, paddr_t pa, u64 size, enum s2_attr attr);
-/* Unmap, splitting blocks as needed (break-before-make with TLB invalidation by VMID). */
+/*
+ * Unmap whatever is mapped in [ipa, ipa + size) (holes are fine), splitting blocks that are only
+ * partly covered (break-before-make with TLB invalidation by IPA) and freeing tables left empty.
+ * -TERN_EINVAL / -TERN_ERANGE as for stage2_map; -TERN_ENOMEM if a split finds no table, and then
+ * nothing is unmapped. Returns once no pCPU can use the old translations.
+ */
 int stage2_unmap(struct stage2 *s2, ipa_t ipa, u64 size);
-/* Walk the tables: 0 and the PA/attr/size of the leaf, or -TERN_ENOENT if unmapped. */
+/*
+ * Walk the tables: 0 and the PA of @ipa, the attr and the size of the leaf mapping it (each
+ * output may be NULL), or -TERN_ENOENT if unmapped.
+ */
 int stage2_translate(const struct stage2 *s2, ipa_t ipa, paddr_t *pa, enum s2_attr *attr,
 		     u64 *leaf_size);
 

@@ -35,12 +35,21 @@ struct mmio_bus {
 
 void mmio_bus_init(struct mmio_bus *bus);
 void mmio_bus_destroy(struct mmio_bus *bus);
-/* -TERN_EEXIST if it overlaps a registered region, -TERN_EINVAL for an empty or wrapping one. */
+/*
+ * -TERN_EEXIST if it overlaps a registered region, -TERN_EINVAL for an empty or wrapping one (a
+ * region may end at 2^64 - 1) or without ops, -TERN_ENOMEM when the array cannot grow.
+ * Registration is not locked against mmio_dispatch(): register before the vCPUs run, or under a
+ * lock the dispatchers take too.
+ */
 int mmio_register(struct mmio_bus *bus, ipa_t base, u64 size, const struct mmio_ops *ops,
 		  void *priv, const char *name);
 /* The region containing all of [addr, addr + size), or NULL. */
 const struct mmio_region *mmio_find(const struct mmio_bus *bus, ipa_t addr, unsigned int size);
-/* Perform one access: -TERN_ENOENT when no region claims it, else what the device returned. */
+/*
+ * Perform one access (size 1, 2, 4 or 8, else -TERN_EINVAL): -TERN_ENOENT when no region holds all
+ * of it, -TERN_EPERM when the region has no handler for its direction, else what the device
+ * returned. Reads set *val to 0 before calling the handler.
+ */
 int mmio_dispatch(const struct mmio_bus *bus, struct vcpu *vcpu, ipa_t addr, unsigned int size,
 		  bool write, u64 *val);
 
