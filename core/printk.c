@@ -157,6 +157,30 @@ void vprintk(enum log_level level, const char *fmt, va_list ap)
 	printk_lock_release(cpu, locked);
 }
 
+void console_write_raw(const char *s, size_t len)
+{
+	unsigned int cpu = this_cpu_id();
+	enum printk_locked locked = printk_lock_take(cpu);
+	struct console *con;
+
+	if (locked == PRINTK_RECURSION)
+		return;
+	con = READ_ONCE(printk_console);
+	if (con) {
+		/* Guest output starts on a line of its own, never inside an open printk line. */
+		if (printk_open_cpu != PRINTK_NO_CPU) {
+			struct printk_cpu *pc = printk_cpu_state((unsigned int)printk_open_cpu);
+
+			con->write(con, "\n", 1);
+			if (pc)
+				pc->mid_line = false;
+			printk_open_cpu = PRINTK_NO_CPU;
+		}
+		con->write(con, s, len);
+	}
+	printk_lock_release(cpu, locked);
+}
+
 void printk(enum log_level level, const char *fmt, ...)
 {
 	va_list ap;

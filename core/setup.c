@@ -22,9 +22,15 @@
 #include <tern/percpu.h>
 #include <tern/platform.h>
 #include <tern/printk.h>
+#include <tern/vm.h>
 #include <tern/vm_config.h>
+#include <asm/sysreg_emul.h>
+#include <tern/console_mux.h>
+#include <tern/integrity.h>
+#include <tern/sched.h>
 
 static struct platform platform;
+static struct vm vms[CONFIG_NR_VMS];
 
 static void setup_fail(const char *what, int rc)
 {
@@ -92,6 +98,52 @@ static void setup_map_platform(const struct platform *p)
 	}
 }
 
+static void setup_report_vms(void)
+{
+	for (unsigned int i = 0; i < CONFIG_NR_VMS; i++) {
+		const struct vm *vm = &vms[i];
+
+		if (vm->state == VM_UNINITIALIZED)
+			continue;
+		pr_info("vm%u: exit: %s; %llu exits (%llu mmio, %llu hvc/smc, %llu sysreg, %llu wfx), "
+			"%llu aborts and %llu undefs injected, %u resets\n",
+			i, vm->stop_reason ? vm->stop_reason : vm_state_name(vm->state),
+			(unsigned long long)vm->stats.exits, (unsigned long long)vm->stats.mmio,
+			(unsigned long long)vm->stats.hvc, (unsigned long long)vm->stats.sysreg,
+			(unsigned long long)vm->stats.wfx,
+			(unsigned long long)vm->stats.aborts_injected,
+			(unsigned long long)vm->stats.undefs_injected, vm->resets);
+	}
+}
+
+/* Create every configured VM that has a kernel, run them, and power off when all have stopped. */
+static void setup_run_vms(void)
+{
+	unsigned int created = 0;
+	bool failed;
+
+	sysreg_emul_init(stage2_ipa_bits());
+	for (unsigned int i = 0; i < CONFIG_NR_VMS; i++) {
+		if (!vm_create(&vms[i], i, &vm_configs[i], &platform))
+			created++;
+	}
+	if (!created) {
+		pr_info("boot: no VM has a kernel boot module: nothing to run, powering off\n");
+		system_halt(false);
+	}
+	integrity_snapshot(&platform, vms, CONFIG_NR_VMS);
+	for (unsigned int i = 0; i < CONFIG_NR_VMS; i++) {
+		if (vms[i].state == VM_READY && vm_start(&vms[i]))
+			vm_stop(&vms[i], "could not be started");
+	}
+	console_mux_init(&platform, vms, CONFIG_NR_VMS);
+	sched_run();
+	setup_report_vms();
+	failed = integrity_verify() != 0;
+	pr_info("boot: every VM has stopped: powering off\n");
+	system_halt(failed);
+}
+
 void setup_main(const void *dtb);
 void setup_main(const void *dtb)
 {
@@ -142,7 +194,5 @@ void setup_main(const void *dtb)
 	debug_hook_run(bootargs_test_hook());
 	smp_boot_secondaries(&platform);
 	vm_config_print(&platform);
-
-	pr_info("boot: no VM can be created yet: nothing to run, powering off\n");
-	system_halt(false);
+	setup_run_vms();
 }

@@ -4,11 +4,18 @@
 #include <tern/compiler.h>
 #include <tern/console.h>
 #include <tern/early_console.h>
+#include <tern/irq.h>
 #include <tern/kconfig.h>
+#include <tern/printk.h>
 
 #define UARTDR	  0x000
 #define UARTFR	  0x018
 #define UARTCR	  0x030
+#define UARTIMSC  0x038
+#define UARTICR	  0x044
+#define FR_RXFE	  (1U << 4)
+#define INT_RX	  (1U << 4)
+#define INT_RT	  (1U << 6)
 #define FR_TXFF	  (1U << 5)
 #define FR_BUSY	  (1U << 3)
 #define CR_UARTEN (1U << 0)
@@ -66,4 +73,26 @@ void pl011_console_init(paddr_t base)
 	if ((pl011_read(&pl011_host, UARTCR) & (CR_UARTEN | CR_TXE)) != (CR_UARTEN | CR_TXE))
 		pl011_write(&pl011_host, UARTCR, CR_UARTEN | CR_TXE | CR_RXE);
 	console_register(&pl011_host.con);
+}
+
+static void (*pl011_rx_fn)(char c);
+
+static void pl011_rx_irq(unsigned int intid, void *priv)
+{
+	struct pl011 *u = priv;
+
+	(void)intid;
+	while (!(pl011_read(u, UARTFR) & FR_RXFE))
+		pl011_rx_fn((char)(pl011_read(u, UARTDR) & 0xFF));
+	pl011_write(u, UARTICR, INT_RX | INT_RT);
+}
+
+void pl011_rx_enable(unsigned int intid, void (*rx)(char c))
+{
+	pl011_rx_fn = rx;
+	if (irq_request(intid, pl011_rx_irq, &pl011_host)) {
+		pr_warn("pl011: cannot use interrupt %u: no console input\n", intid);
+		return;
+	}
+	pl011_write(&pl011_host, UARTIMSC, INT_RX | INT_RT);
 }

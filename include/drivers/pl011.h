@@ -7,4 +7,7 @@
 /* Make the PL011 at @base (found in the device tree) Tern's console, replacing the early one. */
 void pl011_console_init(paddr_t base);
 
+/* Deliver every received character to @rx, from the UART's receive interrupt. */
+void pl011_rx_enable(unsigned int intid, void (*rx)(char c));
+
 #endif

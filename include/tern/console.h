@@ -19,6 +19,11 @@ struct console {
 
 /** Make con the console printk writes to, replacing the previous one (NULL: drop output). */
 void console_register(struct console *con);
+/**
+ * Write text that is not a log message (a VM's console output) as is: no prefix, under printk's
+ * lock so it never lands inside a log line.
+ */
+void console_write_raw(const char *s, size_t len);
 /** The console printk currently writes to, or NULL. */
 struct console *console_get(void);
 

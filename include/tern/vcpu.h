@@ -32,8 +32,9 @@ struct vcpu {
 	/* Where a PSCI CPU_ON or a reset starts it. */
 	u64 boot_entry;
 	u64 boot_x0;
-	/* Run-queue link. */
+	/* Run-queue link, and whether the vCPU is on a queue. */
 	struct vcpu *rq_next;
+	bool queued;
 	/* Exits by exception class, and the once-only log for unhandled ones. */
 	u64 exits;
 	bool undef_logged;

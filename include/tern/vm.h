@@ -3,6 +3,7 @@
 #define TERN_VM_H
 
 #include <asm/stage2.h>
+#include <tern/loader.h>
 #include <tern/mmio.h>
 #include <tern/spinlock.h>
 #include <tern/types.h>
@@ -71,7 +72,9 @@ struct vm {
 	struct vm_image kernel;
 	struct vm_image initrd;
 	struct vm_image dtb; /* written once at creation, pristine */
+	struct image_layout layout; /* of the kernel image */
 	ipa_t entry;
+	bool reset_pending;
 	const char *bootargs;
 	struct vpl011 *uart;
 	struct vm_stats stats;
@@ -84,19 +87,28 @@ const char *vm_state_name(enum vm_state s);
 /* Checked state transition; an illegal one is logged as a bug and refused. */
 bool vm_set_state(struct vm *vm, enum vm_state to);
 
-int vm_create(struct vm *vm, unsigned int id, const struct vm_config *cfg);
+struct platform;
+
+/* Build VM @id from its Kconfig layout and its boot modules; -TERN_ENOENT without a kernel. */
+int vm_create(struct vm *vm, unsigned int id, const struct vm_config *cfg,
+	      const struct platform *p);
 int vm_load_images(struct vm *vm);
 int vm_start(struct vm *vm);
 /* Stop every vCPU of the VM, wherever it runs; @reason is kept for the exit report. */
 void vm_stop(struct vm *vm, const char *reason);
-/* Restart from the pristine images (PSCI SYSTEM_RESET). */
+/* Ask for a restart from the pristine images (PSCI SYSTEM_RESET); the scheduler does it. */
 void vm_reset(struct vm *vm);
+/* Carry out a requested reset; no vCPU of the VM may be loaded anywhere. */
+void vm_do_reset(struct vm *vm);
 
 struct vcpu *vm_vcpu_by_mpidr(struct vm *vm, u64 mpidr);
 bool vm_ipa_in_ram(const struct vm *vm, ipa_t ipa, u64 size);
 /* Copy between Tern and guest RAM through the stage-2 map; -TERN_EFAULT outside RAM. */
 int vm_copy_to_guest(struct vm *vm, ipa_t dst, const void *src, u64 len);
 int vm_copy_from_guest(struct vm *vm, void *dst, ipa_t src, u64 len);
+int vm_zero_guest(struct vm *vm, ipa_t ipa, u64 len);
+/* Back the VM's RAM with host blocks and map them at GUEST_RAM_BASE (vm_create). */
+int vm_alloc_ram(struct vm *vm, u64 size);
 
 /* The VM's console output: host console, lines prefixed "[vmN] " when there are several VMs. */
 void vm_console_write(struct vm *vm, const char *s, size_t len);

@@ -1,0 +1,111 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Guest exits: one table indexed by ESR_EL2.EC (KVM's arm_exit_handlers[] is the model). The
+ * default handler makes the instruction UNDEFINED for the guest and logs that once per vCPU:
+ * whatever a guest does, the worst outcome is an exception in that guest.
+ */
+#include <asm/guest.h>
+#include <asm/mmio_emulate.h>
+#include <asm/regs.h>
+#include <asm/sysreg.h>
+#include <asm/sysreg_emul.h>
+#include <tern/printk.h>
+#include <tern/vcpu.h>
+#include <tern/vm.h>
+#include <tern/vpsci.h>
+
+typedef enum vcpu_run_result (*exit_handler_t)(struct vcpu *vcpu);
+
+static enum vcpu_run_result exit_unknown(struct vcpu *vcpu)
+{
+	if (!vcpu->undef_logged) {
+		vcpu->undef_logged = true;
+		pr_info("vm%u.%u: unhandled exit EC 0x%02llx (ESR 0x%llx) at pc 0x%llx: UNDEFINED for "
+			"the guest (logged once)\n",
+			vcpu->vm->id, vcpu->id, (unsigned long long)ESR_ELx_EC(vcpu->arch.esr),
+			(unsigned long long)vcpu->arch.esr, (unsigned long long)vcpu->arch.regs.pc);
+	}
+	inject_undef(vcpu);
+	return VCPU_RUN_CONTINUE;
+}
+
+static enum vcpu_run_result exit_wfx(struct vcpu *vcpu)
+{
+	vcpu->vm->stats.wfx++;
+	vcpu_skip_insn(vcpu);
+	return VCPU_RUN_YIELD;
+}
+
+static enum vcpu_run_result exit_hvc(struct vcpu *vcpu)
+{
+	/* ELR_EL2 already points past the HVC. */
+	vcpu->vm->stats.hvc++;
+	return vpsci_call(vcpu);
+}
+
+static enum vcpu_run_result exit_smc(struct vcpu *vcpu)
+{
+	/* A trapped SMC leaves ELR_EL2 at the SMC itself. */
+	vcpu->vm->stats.hvc++;
+	vcpu_skip_insn(vcpu);
+	return vpsci_call(vcpu);
+}
+
+static enum vcpu_run_result exit_sysreg(struct vcpu *vcpu)
+{
+	vcpu->vm->stats.sysreg++;
+	if (!sysreg_emulate(vcpu, vcpu->arch.esr))
+		return exit_unknown(vcpu);
+	vcpu_skip_insn(vcpu);
+	return VCPU_RUN_CONTINUE;
+}
+
+static enum vcpu_run_result exit_dabt(struct vcpu *vcpu)
+{
+	return mmio_emulate(vcpu);
+}
+
+static enum vcpu_run_result exit_iabt(struct vcpu *vcpu)
+{
+	/* Guest code outside its RAM: an instruction abort, as on hardware with nothing there. */
+	inject_iabt(vcpu, vcpu->arch.far);
+	return VCPU_RUN_CONTINUE;
+}
+
+static const exit_handler_t exit_handlers[64] = {
+	[ESR_EC_WFx] = exit_wfx,
+	[ESR_EC_HVC64] = exit_hvc,
+	[ESR_EC_SMC64] = exit_smc,
+	[ESR_EC_SYS64] = exit_sysreg,
+	[ESR_EC_DABT_LOW] = exit_dabt,
+	[ESR_EC_IABT_LOW] = exit_iabt,
+};
+
+enum vcpu_run_result vcpu_arch_run_once(struct vcpu *vcpu)
+{
+	u64 kind = __guest_enter(&vcpu->arch.regs);
+	exit_handler_t fn;
+
+	vcpu->exits++;
+	vcpu->vm->stats.exits++;
+	switch (kind) {
+	case GUEST_EXIT_SYNC:
+		vcpu->arch.esr = read_sysreg(esr_el2);
+		vcpu->arch.far = read_sysreg(far_el2);
+		vcpu->arch.hpfar = read_sysreg(hpfar_el2);
+		fn = exit_handlers[ESR_ELx_EC(vcpu->arch.esr)];
+		return (fn ? fn : exit_unknown)(vcpu);
+	case GUEST_EXIT_IRQ:
+		el2_irq(NULL);
+		return VCPU_RUN_CONTINUE;
+	case GUEST_EXIT_SERROR:
+		/* An SError the guest caused (e.g. an external abort on its memory) stays its own. */
+		pr_warn("vm%u.%u: SError while the guest ran (ESR 0x%llx): injected\n", vcpu->vm->id,
+			vcpu->id, (unsigned long long)read_sysreg(esr_el2));
+		inject_serror(vcpu);
+		return VCPU_RUN_CONTINUE;
+	default:
+		pr_warn("vm%u.%u: unexpected FIQ exit\n", vcpu->vm->id, vcpu->id);
+		return VCPU_RUN_CONTINUE;
+	}
+}

@@ -1,0 +1,102 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Entering a guest and coming back. __guest_enter() saves Tern's callee-saved registers on
+ * the pCPU stack, loads the vCPU's general registers, PC and PSTATE, and erets. An exception
+ * from the guest arrives at a lower-EL vector with SP_EL2 still pointing at that frame: the
+ * vector saves the guest's registers into pcpu->guest_regs, and __guest_exit returns from
+ * __guest_enter() with the kind of exit. EL1 system registers stay in the hardware while the
+ * vCPU is loaded; C switches them (vcpu_context.c).
+ */
+#include <asm/asm_macros.h>
+#include <asm/vcpu_arch.h>
+#include <asm/guest.h>
+#include <tern/percpu.h>
+
+	.text
+/* u64 __guest_enter(struct vcpu_gpregs *regs) */
+	.globl	__guest_enter
+__guest_enter:
+	stp	x29, x30, [sp, #-96]!
+	stp	x19, x20, [sp, #16]
+	stp	x21, x22, [sp, #32]
+	stp	x23, x24, [sp, #48]
+	stp	x25, x26, [sp, #64]
+	stp	x27, x28, [sp, #80]
+
+	mrs	x1, tpidr_el2
+	str	x0, [x1, #PCPU_OFF_GUEST_REGS]
+
+	ldp	x1, x2, [x0, #GPREGS_OFF_PC]
+	msr	elr_el2, x1
+	msr	spsr_el2, x2
+	ldp	x2, x3, [x0, #16 * 1]
+	ldp	x4, x5, [x0, #16 * 2]
+	ldp	x6, x7, [x0, #16 * 3]
+	ldp	x8, x9, [x0, #16 * 4]
+	ldp	x10, x11, [x0, #16 * 5]
+	ldp	x12, x13, [x0, #16 * 6]
+	ldp	x14, x15, [x0, #16 * 7]
+	ldp	x16, x17, [x0, #16 * 8]
+	ldp	x18, x19, [x0, #16 * 9]
+	ldp	x20, x21, [x0, #16 * 10]
+	ldp	x22, x23, [x0, #16 * 11]
+	ldp	x24, x25, [x0, #16 * 12]
+	ldp	x26, x27, [x0, #16 * 13]
+	ldp	x28, x29, [x0, #16 * 14]
+	ldr	x30, [x0, #16 * 15]
+	ldp	x0, x1, [x0]
+	eret
+	/* No speculation past the eret. */
+	dsb	nsh
+	isb
+
+/* Called from a guest vector with the guest's x0 and x1 pushed on the stack and x0 = exit kind. */
+.macro guest_exit kind
+	stp	x0, x1, [sp, #-16]!
+	mrs	x0, tpidr_el2
+	ldr	x0, [x0, #PCPU_OFF_GUEST_REGS]
+	stp	x2, x3, [x0, #16 * 1]
+	stp	x4, x5, [x0, #16 * 2]
+	stp	x6, x7, [x0, #16 * 3]
+	stp	x8, x9, [x0, #16 * 4]
+	stp	x10, x11, [x0, #16 * 5]
+	stp	x12, x13, [x0, #16 * 6]
+	stp	x14, x15, [x0, #16 * 7]
+	stp	x16, x17, [x0, #16 * 8]
+	stp	x18, x19, [x0, #16 * 9]
+	stp	x20, x21, [x0, #16 * 10]
+	stp	x22, x23, [x0, #16 * 11]
+	stp	x24, x25, [x0, #16 * 12]
+	stp	x26, x27, [x0, #16 * 13]
+	stp	x28, x29, [x0, #16 * 14]
+	str	x30, [x0, #16 * 15]
+	ldp	x2, x3, [sp], #16
+	stp	x2, x3, [x0]
+	mrs	x1, elr_el2
+	mrs	x2, spsr_el2
+	stp	x1, x2, [x0, #GPREGS_OFF_PC]
+	mov	x0, #\kind
+	b	__guest_exit
+.endm
+
+	.globl	guest_exit_sync
+guest_exit_sync:
+	guest_exit GUEST_EXIT_SYNC
+	.globl	guest_exit_irq
+guest_exit_irq:
+	guest_exit GUEST_EXIT_IRQ
+	.globl	guest_exit_fiq
+guest_exit_fiq:
+	guest_exit GUEST_EXIT_FIQ
+	.globl	guest_exit_serror
+guest_exit_serror:
+	guest_exit GUEST_EXIT_SERROR
+
+__guest_exit:
+	ldp	x19, x20, [sp, #16]
+	ldp	x21, x22, [sp, #32]
+	ldp	x23, x24, [sp, #48]
+	ldp	x25, x26, [sp, #64]
+	ldp	x27, x28, [sp, #80]
+	ldp	x29, x30, [sp], #96
+	ret

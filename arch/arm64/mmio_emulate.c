@@ -1,0 +1,163 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Stage-2 data aborts: an access to an emulated device is decoded (from the syndrome, or from
+ * the instruction fetched from guest memory when ISV is 0) and performed on the VM's MMIO bus.
+ * Everything else - a hole in the guest map, a form Tern does not decode, a device that rejects
+ * the access - becomes a synchronous external abort in the guest, never a fault in Tern.
+ */
+#include <asm/guest.h>
+#include <asm/mmio_decode.h>
+#include <asm/mmio_emulate.h>
+#include <asm/sysreg.h>
+#include <tern/errno.h>
+#include <tern/printk.h>
+#include <tern/vcpu.h>
+#include <tern/vm.h>
+
+#define DFSC_TRANSLATION_MIN 0x04
+#define DFSC_TRANSLATION_MAX 0x07
+#define PAR_EL1_F            (1UL << 0)
+#define PAR_EL1_PA_MASK      0x0000FFFFFFFFF000UL
+
+static u64 mmio_fault_ipa(const struct vcpu *vcpu)
+{
+	return ((vcpu->arch.hpfar & HPFAR_EL2_FIPA_MASK) << (12 - HPFAR_EL2_FIPA_SHIFT)) |
+	       (vcpu->arch.far & 0xFFF);
+}
+
+static bool mmio_guest_at_el0(const struct vcpu *vcpu)
+{
+	return (vcpu->arch.regs.pstate & SPSR_MODE_MASK) == PSR_MODE_EL0t;
+}
+
+/* The guest's SP as a base register: SP_EL1 in EL1h, else SP_EL0 (both live in the hardware). */
+static u64 mmio_get_sp(const struct vcpu *vcpu)
+{
+	return (vcpu->arch.regs.pstate & SPSR_MODE_MASK) == PSR_MODE_EL1h ? read_sysreg(sp_el1)
+									  : read_sysreg(sp_el0);
+}
+
+static void mmio_set_sp(const struct vcpu *vcpu, u64 val)
+{
+	if ((vcpu->arch.regs.pstate & SPSR_MODE_MASK) == PSR_MODE_EL1h)
+		write_sysreg(val, sp_el1);
+	else
+		write_sysreg(val, sp_el0);
+}
+
+static u64 mmio_base_reg(const struct vcpu *vcpu, unsigned int rn)
+{
+	return rn == MMIO_REG_ZR_SP ? mmio_get_sp(vcpu) : vcpu_reg(vcpu, rn);
+}
+
+/*
+ * Fetch the instruction at the guest's PC: translate its VA with the guest's own stage 1 (AT,
+ * which clobbers PAR_EL1: that is guest state, so it is put back), then read guest RAM.
+ */
+static int mmio_fetch_insn(struct vcpu *vcpu, u32 *insn)
+{
+	u64 par_saved = read_sysreg(par_el1);
+	u64 pc = vcpu->arch.regs.pc;
+	u64 par;
+
+	if (mmio_guest_at_el0(vcpu))
+		__asm__ __volatile__("at s1e0r, %0" ::"r"(pc));
+	else
+		__asm__ __volatile__("at s1e1r, %0" ::"r"(pc));
+	isb();
+	par = read_sysreg(par_el1);
+	write_sysreg(par_saved, par_el1);
+	if (par & PAR_EL1_F)
+		return -TERN_EFAULT;
+	return vm_copy_from_guest(vcpu->vm, insn, (par & PAR_EL1_PA_MASK) | (pc & 0xFFF),
+				  sizeof(*insn));
+}
+
+static u64 mmio_size_mask(unsigned int size)
+{
+	return size == 8 ? ~0UL : (1UL << (8 * size)) - 1;
+}
+
+static int mmio_do_access(struct vcpu *vcpu, const struct mmio_insn *mi, ipa_t ipa)
+{
+	struct vm *vm = vcpu->vm;
+	unsigned int n = mi->pair ? 2 : 1;
+	u8 regs[2] = { mi->rt, mi->rt2 };
+	u64 vals[2] = { 0, 0 };
+	int rc = 0;
+
+	if (mi->acqrel)
+		dsb(sy);
+	for (unsigned int i = 0; i < n; i++) {
+		if (mi->write)
+			vals[i] = vcpu_reg(vcpu, regs[i]) & mmio_size_mask(mi->size);
+	}
+	for (unsigned int i = 0; i < n && !rc; i++)
+		rc = mmio_dispatch(&vm->mmio, vcpu, ipa + i * mi->size, mi->size, mi->write, &vals[i]);
+	if (rc)
+		return rc;
+	if (!mi->write) {
+		for (unsigned int i = 0; i < n; i++)
+			vcpu_set_reg(vcpu, regs[i], mmio_load_extend(mi, vals[i]));
+	}
+	if (mi->writeback) {
+		u64 base = mmio_base_reg(vcpu, mi->rn) + (u64)mi->wb_offset;
+
+		if (mi->rn == MMIO_REG_ZR_SP)
+			mmio_set_sp(vcpu, base);
+		else
+			vcpu_set_reg(vcpu, mi->rn, base);
+	}
+	if (mi->acqrel)
+		dsb(sy);
+	return 0;
+}
+
+static enum vcpu_run_result mmio_abort(struct vcpu *vcpu, const char *why, u64 ipa)
+{
+	pr_debug("vm%u.%u: data abort at IPA 0x%llx (pc 0x%llx): %s\n", vcpu->vm->id, vcpu->id,
+		 (unsigned long long)ipa, (unsigned long long)vcpu->arch.regs.pc, why);
+	inject_dabt(vcpu, vcpu->arch.far);
+	return VCPU_RUN_CONTINUE;
+}
+
+enum vcpu_run_result mmio_emulate(struct vcpu *vcpu)
+{
+	u64 esr = vcpu->arch.esr;
+	unsigned int dfsc = esr & ESR_ISS_xFSC_MASK;
+	u64 ipa = mmio_fault_ipa(vcpu);
+	struct mmio_insn mi;
+	u32 insn;
+	int rc;
+
+	vcpu->vm->stats.mmio++;
+	/* HPFAR is only valid for stage-2 translation faults on the access itself. */
+	if (dfsc < DFSC_TRANSLATION_MIN || dfsc > DFSC_TRANSLATION_MAX ||
+	    (esr & ESR_ISS_DABT_S1PTW))
+		return mmio_abort(vcpu, "not an emulated access", ipa);
+	if (!mmio_find(&vcpu->vm->mmio, ipa, 1))
+		return mmio_abort(vcpu, "no device there", ipa);
+
+	rc = mmio_decode_esr(esr, &mi);
+	if (rc == -TERN_ENOENT) {
+		rc = mmio_fetch_insn(vcpu, &insn);
+		if (rc)
+			return mmio_abort(vcpu, "cannot fetch the instruction", ipa);
+		rc = mmio_decode_insn(insn, &mi);
+		if (!rc && mi.pair) {
+			int off = mmio_decode_far_offset(&mi, mmio_base_reg(vcpu, mi.rn),
+							 vcpu->arch.far);
+
+			if (off < 0 || (ipa & 0xFFF) < (u64)off ||
+			    (ipa & 0xFFF) - (u64)off + 2 * mi.size > 0x1000)
+				return mmio_abort(vcpu, "pair access crosses a page", ipa);
+			ipa -= (u64)off;
+		}
+	}
+	if (rc)
+		return mmio_abort(vcpu, "instruction form not emulated", ipa);
+	if (mmio_do_access(vcpu, &mi, ipa))
+		return mmio_abort(vcpu, "the device rejected the access", ipa);
+	vcpu_skip_insn(vcpu);
+	return VCPU_RUN_CONTINUE;
+}

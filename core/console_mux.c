@@ -1,0 +1,64 @@
+// SPDX-License-Identifier: GPL-2.0-only
+#include <drivers/pl011.h>
+#include <tern/console_mux.h>
+#include <tern/console_rx.h>
+#include <tern/platform.h>
+#include <tern/printk.h>
+#include <tern/vm.h>
+#include <virt/vpl011.h>
+
+#define CTRL_A 0x01
+
+static struct vm *mux_vms;
+static unsigned int mux_nr;
+static unsigned int mux_focus;
+static bool mux_escape;
+
+static struct vm *mux_vm(unsigned int id)
+{
+	return id < mux_nr && mux_vms[id].uart && mux_vms[id].state != VM_UNINITIALIZED
+		       ? &mux_vms[id]
+		       : NULL;
+}
+
+void console_mux_input(char c)
+{
+	struct vm *vm;
+
+	if (mux_escape) {
+		mux_escape = false;
+		if (c >= '0' && c <= '9' && mux_vm((unsigned int)(c - '0'))) {
+			mux_focus = (unsigned int)(c - '0');
+			pr_info("console: input now goes to vm%u\\n", mux_focus);
+			return;
+		}
+		if (c != CTRL_A)
+			return;
+		/* Ctrl-A Ctrl-A sends one Ctrl-A to the guest. */
+	} else if (c == CTRL_A) {
+		mux_escape = true;
+		return;
+	}
+	vm = mux_vm(mux_focus);
+	if (vm && vm->state == VM_RUNNING) {
+		console_rx_push(vpl011_rx_ring(vm->uart), c);
+		vpl011_poll(vm->uart);
+	}
+}
+
+void console_mux_init(const struct platform *p, struct vm *vms, unsigned int nr)
+{
+	mux_vms = vms;
+	mux_nr = nr;
+	for (mux_focus = 0; mux_focus < nr && !mux_vm(mux_focus); mux_focus++)
+		;
+	if (mux_focus == nr)
+		return;
+	if (!p->console.intid) {
+		pr_warn("console: the UART has no interrupt in the device tree: no console input\\n");
+		return;
+	}
+	pl011_rx_enable(p->console.intid, console_mux_input);
+	if (nr > 1)
+		pr_info("console: input goes to vm%u; Ctrl-A then a VM number switches\\n", mux_focus);
+}

@@ -1,0 +1,74 @@
+// SPDX-License-Identifier: GPL-2.0-only
+#include <asm/mmu.h>
+#include <tern/compiler.h>
+#include <tern/integrity.h>
+#include <tern/platform.h>
+#include <tern/printk.h>
+#include <tern/vm.h>
+
+#define INTEGRITY_MAX (2 + PLATFORM_MAX_MODULES + CONFIG_NR_VMS)
+
+struct integrity_region {
+	const char *what;
+	unsigned int idx;
+	paddr_t base;
+	u64 size;
+	u64 sum;
+};
+
+static struct integrity_region regions[INTEGRITY_MAX];
+static unsigned int nr_regions;
+
+/* FNV-1a over 64-bit words: enough to catch any stray write, not meant against an attacker. */
+static u64 integrity_sum(paddr_t base, u64 size)
+{
+	const u64 *p = (const u64 *)base;
+	u64 h = 0xcbf29ce484222325ULL;
+
+	for (u64 i = 0; i < size / 8; i++)
+		h = (h ^ p[i]) * 0x100000001b3ULL;
+	for (u64 i = size & ~7ULL; i < size; i++)
+		h = (h ^ ((const u8 *)base)[i]) * 0x100000001b3ULL;
+	return h;
+}
+
+static void integrity_add(const char *what, unsigned int idx, paddr_t base, u64 size)
+{
+	if (nr_regions == INTEGRITY_MAX || !size)
+		return;
+	regions[nr_regions++] =
+		(struct integrity_region){ what, idx, base, size, integrity_sum(base, size) };
+}
+
+void integrity_snapshot(const struct platform *p, struct vm *vms, unsigned int nr)
+{
+	nr_regions = 0;
+	integrity_add("Tern text", 0, (paddr_t)_text, (paddr_t)_etext - (paddr_t)_text);
+	integrity_add("Tern rodata", 0, (paddr_t)_rodata, (paddr_t)_erodata - (paddr_t)_rodata);
+	for (unsigned int i = 0; i < p->nr_modules; i++)
+		integrity_add("boot module", i, p->modules[i].base, p->modules[i].size);
+	for (unsigned int i = 0; i < nr; i++) {
+		if (vms[i].state != VM_UNINITIALIZED)
+			integrity_add("pristine guest DT of vm", i, vms[i].dtb.pa, vms[i].dtb.size);
+	}
+}
+
+unsigned int integrity_verify(void)
+{
+	unsigned int bad = 0;
+
+	for (unsigned int i = 0; i < nr_regions; i++) {
+		const struct integrity_region *r = &regions[i];
+
+		if (integrity_sum(r->base, r->size) != r->sum) {
+			pr_err("integrity: %s %u at 0x%llx+0x%llx CHANGED\n", r->what, r->idx,
+			       (unsigned long long)r->base, (unsigned long long)r->size);
+			bad++;
+		}
+	}
+	if (!bad)
+		pr_info("integrity: %u regions unchanged (Tern text and rodata, boot modules, "
+			"pristine guest DTs)\n",
+			nr_regions);
+	return bad;
+}

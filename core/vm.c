@@ -1,0 +1,226 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * VMs: creation from the Kconfig layout and the boot modules, the lifecycle state machine,
+ * start, stop and reset, and access to guest RAM. Everything of a VM lives in its struct vm.
+ */
+#include <asm/guest.h>
+#include <asm/stage2.h>
+#include <string.h>
+#include <tern/compiler.h>
+#include <tern/console.h>
+#include <tern/errno.h>
+#include <tern/format.h>
+#include <tern/page_alloc.h>
+#include <tern/printk.h>
+#include <tern/sched.h>
+#include <tern/vm.h>
+#include <tern/vm_config.h>
+#include <virt/vpl011.h>
+
+const char *vm_state_name(enum vm_state s)
+{
+	static const char *const names[] = {
+		[VM_UNINITIALIZED] = "uninitialized", [VM_READY] = "ready",
+		[VM_RUNNING] = "running",	       [VM_PAUSED] = "paused",
+		[VM_STOPPED] = "stopped",
+	};
+
+	return s < ARRAY_SIZE(names) ? names[s] : "?";
+}
+
+/* Allowed transitions: Uninitialized -> Ready -> Running <-> Paused, and any -> Stopped. */
+static bool vm_transition_ok(enum vm_state from, enum vm_state to)
+{
+	switch (to) {
+	case VM_READY:
+		return from == VM_UNINITIALIZED || from == VM_STOPPED;
+	case VM_RUNNING:
+		return from == VM_READY || from == VM_PAUSED;
+	case VM_PAUSED:
+		return from == VM_RUNNING;
+	case VM_STOPPED:
+		return from != VM_UNINITIALIZED;
+	default:
+		return false;
+	}
+}
+
+bool vm_set_state(struct vm *vm, enum vm_state to)
+{
+	if (!vm_transition_ok(vm->state, to)) {
+		pr_err("vm%u: BUG: illegal state change %s -> %s refused\n", vm->id,
+		       vm_state_name(vm->state), vm_state_name(to));
+		return false;
+	}
+	vm->state = to;
+	return true;
+}
+
+struct vcpu *vm_vcpu_by_mpidr(struct vm *vm, u64 mpidr)
+{
+	for (unsigned int i = 0; i < vm->nr_vcpus; i++) {
+		if ((vm->vcpus[i]->arch.vmpidr & 0xFF00FFFFFFUL) == mpidr)
+			return vm->vcpus[i];
+	}
+	return NULL;
+}
+
+bool vm_ipa_in_ram(const struct vm *vm, ipa_t ipa, u64 size)
+{
+	return ipa >= GUEST_RAM_BASE && size <= vm->ram_size &&
+	       ipa - GUEST_RAM_BASE <= vm->ram_size - size;
+}
+
+/* Host address of guest RAM at @ipa and how many bytes stay contiguous from there. */
+static u8 *vm_ram_ptr(const struct vm *vm, ipa_t ipa, u64 *contig)
+{
+	for (unsigned int i = 0; i < vm->nr_ram_chunks; i++) {
+		const struct vm_ram_chunk *c = &vm->ram[i];
+
+		if (ipa >= c->ipa && ipa - c->ipa < c->size) {
+			*contig = c->size - (ipa - c->ipa);
+			return (u8 *)(c->pa + (ipa - c->ipa));
+		}
+	}
+	*contig = 0;
+	return NULL;
+}
+
+enum vm_ram_op {
+	VM_RAM_WRITE,
+	VM_RAM_READ,
+	VM_RAM_ZERO,
+};
+
+/* Walk guest RAM chunk by chunk: it is contiguous for the guest, not for the host. */
+static int vm_ram_access(struct vm *vm, ipa_t ipa, u8 *buf, u64 len, enum vm_ram_op op)
+{
+	if (!vm_ipa_in_ram(vm, ipa, len))
+		return -TERN_EFAULT;
+	while (len) {
+		u64 contig;
+		u8 *g = vm_ram_ptr(vm, ipa, &contig);
+		u64 n = MIN(len, contig);
+
+		if (!g)
+			return -TERN_EFAULT;
+		if (op == VM_RAM_WRITE)
+			memcpy(g, buf, n);
+		else if (op == VM_RAM_READ)
+			memcpy(buf, g, n);
+		else
+			memset(g, 0, n);
+		ipa += n;
+		len -= n;
+		if (buf)
+			buf += n;
+	}
+	return 0;
+}
+
+int vm_copy_to_guest(struct vm *vm, ipa_t dst, const void *src, u64 len)
+{
+	return vm_ram_access(vm, dst, (u8 *)(uintptr_t)src, len, VM_RAM_WRITE);
+}
+
+int vm_copy_from_guest(struct vm *vm, void *dst, ipa_t src, u64 len)
+{
+	return vm_ram_access(vm, src, dst, len, VM_RAM_READ);
+}
+
+int vm_zero_guest(struct vm *vm, ipa_t ipa, u64 len)
+{
+	return vm_ram_access(vm, ipa, NULL, len, VM_RAM_ZERO);
+}
+
+/*
+ * Back guest RAM with the largest naturally aligned blocks the allocator has, so that stage-2
+ * uses 1 GiB and 2 MiB blocks. Nothing else of the host is mapped into the VM.
+ */
+int vm_alloc_ram(struct vm *vm, u64 size)
+{
+	ipa_t ipa = GUEST_RAM_BASE;
+	u64 left = size;
+
+	while (left) {
+		unsigned int order = MIN(PAGE_ALLOC_MAX_ORDER, 63 - __builtin_clzl(left) - PAGE_SHIFT);
+		paddr_t pa = 0;
+		int rc;
+
+		/* A block must also be aligned in IPA space to become a stage-2 block. */
+		while (order > 0 && !IS_ALIGNED(ipa, PAGE_SIZE << order))
+			order--;
+		for (; order + 1 > 0; order--) {
+			pa = page_alloc(order);
+			if (pa || order == 0)
+				break;
+		}
+		if (!pa || vm->nr_ram_chunks == VM_MAX_RAM_CHUNKS) {
+			if (pa)
+				page_free(pa, order);
+			pr_err("vm%u: not enough host memory for %llu MiB of guest RAM\n", vm->id,
+			       (unsigned long long)(size >> 20));
+			return -TERN_ENOMEM;
+		}
+		vm->ram[vm->nr_ram_chunks++] = (struct vm_ram_chunk){ pa, ipa, PAGE_SIZE << order };
+		rc = stage2_map(&vm->s2, ipa, pa, PAGE_SIZE << order, S2_NORMAL_RW);
+		if (rc)
+			return rc;
+		memset((void *)pa, 0, PAGE_SIZE << order);
+		ipa += PAGE_SIZE << order;
+		left -= MIN(left, PAGE_SIZE << order);
+	}
+	vm->ram_size = size;
+	return 0;
+}
+
+void vm_stop(struct vm *vm, const char *reason)
+{
+	spin_lock(&vm->lock);
+	if (vm->state == VM_STOPPED) {
+		spin_unlock(&vm->lock);
+		return;
+	}
+	vm_set_state(vm, VM_STOPPED);
+	vm->stop_reason = reason;
+	for (unsigned int i = 0; i < vm->nr_vcpus; i++)
+		vm->vcpus[i]->state = VCPU_STOPPED;
+	spin_unlock(&vm->lock);
+	if (vm->uart)
+		vpl011_flush(vm->uart);
+	pr_info("vm%u: stopped: %s\n", vm->id, reason);
+}
+
+void vm_reset(struct vm *vm)
+{
+	WRITE_ONCE(vm->reset_pending, true);
+}
+
+void vm_console_write(struct vm *vm, const char *s, size_t len)
+{
+	char line[160];
+	size_t n = 0;
+
+	if (CONFIG_NR_VMS == 1) {
+		console_write_raw(s, len);
+		return;
+	}
+	/* Several VMs: each line carries its VM (the vPL011 hands over whole lines). */
+	n = (size_t)fmt_snprintf(line, sizeof(line), "[vm%u] ", vm->id);
+	for (size_t i = 0; i < len; i++) {
+		line[n++] = s[i];
+		if (s[i] == '\n' || n == sizeof(line)) {
+			console_write_raw(line, n);
+			n = 0;
+		}
+	}
+	if (n)
+		console_write_raw(line, n);
+}
+
+__attribute__((weak)) void vm_irq_set_level(struct vm *vm, u32 intid, bool level)
+{
+	(void)vm;
+	(void)intid;
+	(void)level;
+}

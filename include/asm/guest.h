@@ -1,0 +1,39 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+#ifndef ASM_GUEST_H
+#define ASM_GUEST_H
+
+/* What brought a guest back to EL2 (the lower-EL vector taken). */
+#define GUEST_EXIT_SYNC   0
+#define GUEST_EXIT_IRQ    1
+#define GUEST_EXIT_FIQ    2
+#define GUEST_EXIT_SERROR 3
+
+#ifndef __ASSEMBLY__
+#include <tern/types.h>
+
+struct vcpu;
+struct vcpu_gpregs;
+
+u64 __guest_enter(struct vcpu_gpregs *regs);
+
+/* Arch side of vCPUs (vcpu_context.c): reset state, and switching a vCPU on/off this pCPU. */
+void vcpu_arch_reset(struct vcpu *vcpu, u64 entry, u64 x0);
+void vcpu_arch_load(struct vcpu *vcpu);
+void vcpu_arch_put(struct vcpu *vcpu);
+/* Run the loaded vCPU until an exit Tern must act on outside the exit handlers. */
+enum vcpu_run_result {
+	VCPU_RUN_CONTINUE, /* handled: enter the guest again */
+	VCPU_RUN_YIELD,    /* WFI/WFE or a state change: let the scheduler decide */
+};
+enum vcpu_run_result vcpu_arch_run_once(struct vcpu *vcpu);
+
+/* Exception injection into the loaded vCPU (inject.c). */
+void inject_undef(struct vcpu *vcpu);
+void inject_dabt(struct vcpu *vcpu, u64 far);
+void inject_iabt(struct vcpu *vcpu, u64 far);
+void inject_serror(struct vcpu *vcpu);
+/* Step over the trapped instruction. */
+void vcpu_skip_insn(struct vcpu *vcpu);
+#endif
+
+#endif

@@ -1,0 +1,12 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+#ifndef TERN_SCHED_H
+#define TERN_SCHED_H
+
+struct vcpu;
+
+/* Put @vcpu on its pCPU's run queue (a PSCI CPU_ON, a VM start or reset). */
+void sched_wake(struct vcpu *vcpu);
+/* The pCPU's loop: run queued vCPUs until every VM has stopped. Returns when nothing is left. */
+void sched_run(void);
+
+#endif
