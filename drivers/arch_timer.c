@@ -62,6 +62,33 @@ int arch_timer_init(const struct platform_timer *t)
 	return 0;
 }
 
+static void timer_slice_irq(unsigned int intid, void *priv)
+{
+	(void)intid;
+	(void)priv;
+	write_sysreg(CNTHP_CTL_IMASK, cnthp_ctl_el2);
+	this_pcpu()->need_resched = true;
+}
+
+int arch_timer_slice_init_cpu(void)
+{
+	write_sysreg(0, cnthp_ctl_el2);
+	return irq_request(timer_hyp_intid, timer_slice_irq, NULL);
+}
+
+void arch_timer_slice_arm(u64 us)
+{
+	write_sysreg(arch_timer_now() + us * timer_freq / 1000000, cnthp_cval_el2);
+	write_sysreg(CNTHP_CTL_ENABLE, cnthp_ctl_el2);
+	isb();
+}
+
+void arch_timer_slice_cancel(void)
+{
+	write_sysreg(0, cnthp_ctl_el2);
+	isb();
+}
+
 static void timer_selftest_irq(unsigned int intid, void *priv)
 {
 	(void)intid;

@@ -9,8 +9,8 @@
 #include <tern/vcpu.h>
 #include <tern/vm.h>
 
-#define VECTOR_CUR_SP0   0x000
-#define VECTOR_CUR_SPX   0x200
+#define VECTOR_CUR_SP0	 0x000
+#define VECTOR_CUR_SPX	 0x200
 #define VECTOR_LOWER_A64 0x400
 #define VECTOR_LOWER_A32 0x600
 
@@ -64,9 +64,13 @@ void inject_undef(struct vcpu *vcpu)
 void inject_dabt(struct vcpu *vcpu, u64 far)
 {
 	u64 ec = inject_from_el1(vcpu->arch.regs.pstate) ? ESR_EC_DABT_CUR : ESR_EC_DABT_LOW;
+	/* Keep the direction of the access that trapped, as hardware reports it. */
+	u64 wnr =
+	    ESR_ELx_EC(vcpu->arch.esr) == ESR_EC_DABT_LOW ? vcpu->arch.esr & ESR_ISS_DABT_WNR : 0;
 
 	vcpu->vm->stats.aborts_injected++;
-	inject_sync(vcpu, (ec << ESR_ELx_EC_SHIFT) | ESR_ELx_IL | FSC_SYNC_EXTERNAL, true, far);
+	inject_sync(vcpu, (ec << ESR_ELx_EC_SHIFT) | ESR_ELx_IL | wnr | FSC_SYNC_EXTERNAL, true,
+		    far);
 }
 
 void inject_iabt(struct vcpu *vcpu, u64 far)

@@ -29,6 +29,8 @@ struct pcpu {
 	struct vcpu *rq_head;
 	struct vcpu *rq_tail;
 	struct spinlock rq_lock;
+	/** Set by the time-slice timer: the running vCPU goes back to the queue. */
+	bool need_resched;
 	/** Logical pCPU number, 0 = boot pCPU. */
 	unsigned int id;
 	/** MPIDR_EL1 affinity bits of this pCPU as discovered. */
