@@ -17,8 +17,8 @@ static bool mux_escape;
 static struct vm *mux_vm(unsigned int id)
 {
 	return id < mux_nr && mux_vms[id].uart && mux_vms[id].state != VM_UNINITIALIZED
-		       ? &mux_vms[id]
-		       : NULL;
+		   ? &mux_vms[id]
+		   : NULL;
 }
 
 void console_mux_input(char c)
@@ -55,10 +55,12 @@ void console_mux_init(const struct platform *p, struct vm *vms, unsigned int nr)
 	if (mux_focus == nr)
 		return;
 	if (!p->console.intid) {
-		pr_warn("console: the UART has no interrupt in the device tree: no console input\\n");
+		pr_warn(
+		    "console: the UART has no interrupt in the device tree: no console input\\n");
 		return;
 	}
 	pl011_rx_enable(p->console.intid, console_mux_input);
 	if (nr > 1)
-		pr_info("console: input goes to vm%u; Ctrl-A then a VM number switches\\n", mux_focus);
+		pr_info("console: input goes to vm%u; Ctrl-A then a VM number switches\\n",
+			mux_focus);
 }

@@ -37,7 +37,7 @@ static void integrity_add(const char *what, unsigned int idx, paddr_t base, u64 
 	if (nr_regions == INTEGRITY_MAX || !size)
 		return;
 	regions[nr_regions++] =
-		(struct integrity_region){ what, idx, base, size, integrity_sum(base, size) };
+	    (struct integrity_region){ what, idx, base, size, integrity_sum(base, size) };
 }
 
 void integrity_snapshot(const struct platform *p, struct vm *vms, unsigned int nr)

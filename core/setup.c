@@ -105,14 +105,15 @@ static void setup_report_vms(void)
 
 		if (vm->state == VM_UNINITIALIZED)
 			continue;
-		pr_info("vm%u: exit: %s; %llu exits (%llu mmio, %llu hvc/smc, %llu sysreg, %llu wfx), "
-			"%llu aborts and %llu undefs injected, %u resets\n",
-			i, vm->stop_reason ? vm->stop_reason : vm_state_name(vm->state),
-			(unsigned long long)vm->stats.exits, (unsigned long long)vm->stats.mmio,
-			(unsigned long long)vm->stats.hvc, (unsigned long long)vm->stats.sysreg,
-			(unsigned long long)vm->stats.wfx,
-			(unsigned long long)vm->stats.aborts_injected,
-			(unsigned long long)vm->stats.undefs_injected, vm->resets);
+		pr_info(
+		    "vm%u: exit: %s; %llu exits (%llu mmio, %llu hvc/smc, %llu sysreg, %llu wfx), "
+		    "%llu aborts and %llu undefs injected, %u resets\n",
+		    i, vm->stop_reason ? vm->stop_reason : vm_state_name(vm->state),
+		    (unsigned long long)vm->stats.exits, (unsigned long long)vm->stats.mmio,
+		    (unsigned long long)vm->stats.hvc, (unsigned long long)vm->stats.sysreg,
+		    (unsigned long long)vm->stats.wfx,
+		    (unsigned long long)vm->stats.aborts_injected,
+		    (unsigned long long)vm->stats.undefs_injected, vm->resets);
 	}
 }
 

@@ -20,8 +20,10 @@
 const char *vm_state_name(enum vm_state s)
 {
 	static const char *const names[] = {
-		[VM_UNINITIALIZED] = "uninitialized", [VM_READY] = "ready",
-		[VM_RUNNING] = "running",	       [VM_PAUSED] = "paused",
+		[VM_UNINITIALIZED] = "uninitialized",
+		[VM_READY] = "ready",
+		[VM_RUNNING] = "running",
+		[VM_PAUSED] = "paused",
 		[VM_STOPPED] = "stopped",
 	};
 
@@ -143,7 +145,8 @@ int vm_alloc_ram(struct vm *vm, u64 size)
 	u64 left = size;
 
 	while (left) {
-		unsigned int order = MIN(PAGE_ALLOC_MAX_ORDER, 63 - __builtin_clzl(left) - PAGE_SHIFT);
+		unsigned int order =
+		    MIN(PAGE_ALLOC_MAX_ORDER, 63 - __builtin_clzl(left) - PAGE_SHIFT);
 		paddr_t pa = 0;
 		int rc;
 

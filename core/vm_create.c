@@ -34,7 +34,8 @@ static int vm_create_vcpus(struct vm *vm)
 			return -TERN_ENOMEM;
 		v->id = i;
 		v->vm = vm;
-		/* Until the scheduler spreads vCPUs over pCPUs, every vCPU runs on the boot pCPU. */
+		/* Until the scheduler spreads vCPUs over pCPUs, every vCPU runs on the boot pCPU.
+		 */
 		v->pcpu = 0;
 		v->state = VCPU_OFF;
 		v->power = VCPU_POWER_OFF;
@@ -80,12 +81,12 @@ static int vm_write_dtb(struct vm *vm, ipa_t initrd_ipa, u64 initrd_size, ipa_t 
 		page_free((paddr_t)buf, VM_DTB_ORDER);
 		return rc;
 	}
-	vm->dtb = (struct vm_image){ (paddr_t)buf, fdt_totalsize(buf), dtb_ipa, fdt_totalsize(buf) };
+	vm->dtb =
+	    (struct vm_image){ (paddr_t)buf, fdt_totalsize(buf), dtb_ipa, fdt_totalsize(buf) };
 	return 0;
 }
 
-int vm_create(struct vm *vm, unsigned int id, const struct vm_config *cfg,
-	      const struct platform *p)
+int vm_create(struct vm *vm, unsigned int id, const struct vm_config *cfg, const struct platform *p)
 {
 	const struct platform_module *k = platform_module_find(p, id, MODULE_KERNEL);
 	const struct platform_module *rd = platform_module_find(p, id, MODULE_RAMDISK);
@@ -202,7 +203,8 @@ void vm_do_reset(struct vm *vm)
 	}
 	spin_unlock(&vm->lock);
 	vm->resets++;
-	pr_info("vm%u: reset requested by the guest: restarting from the pristine images\n", vm->id);
+	pr_info("vm%u: reset requested by the guest: restarting from the pristine images\n",
+		vm->id);
 	if (vm->uart)
 		vpl011_reset(vm->uart);
 	if (vm_load_images(vm)) {

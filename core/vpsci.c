@@ -12,28 +12,28 @@
 #include <tern/vm.h>
 #include <tern/vpsci.h>
 
-#define PSCI_FN_VERSION           0x84000000U
-#define PSCI_FN_CPU_SUSPEND       0x84000001U
-#define PSCI_FN64_CPU_SUSPEND     0xC4000001U
-#define PSCI_FN_CPU_OFF           0x84000002U
-#define PSCI_FN_CPU_ON            0x84000003U
-#define PSCI_FN64_CPU_ON          0xC4000003U
-#define PSCI_FN_AFFINITY_INFO     0x84000004U
-#define PSCI_FN64_AFFINITY_INFO   0xC4000004U
+#define PSCI_FN_VERSION		  0x84000000U
+#define PSCI_FN_CPU_SUSPEND	  0x84000001U
+#define PSCI_FN64_CPU_SUSPEND	  0xC4000001U
+#define PSCI_FN_CPU_OFF		  0x84000002U
+#define PSCI_FN_CPU_ON		  0x84000003U
+#define PSCI_FN64_CPU_ON	  0xC4000003U
+#define PSCI_FN_AFFINITY_INFO	  0x84000004U
+#define PSCI_FN64_AFFINITY_INFO	  0xC4000004U
 #define PSCI_FN_MIGRATE_INFO_TYPE 0x84000006U
-#define PSCI_FN_SYSTEM_OFF        0x84000008U
-#define PSCI_FN_SYSTEM_RESET      0x84000009U
-#define PSCI_FN_FEATURES          0x8400000AU
-#define SMCCC_FN_VERSION          0x80000000U
-#define SMCCC_FN_ARCH_FEATURES    0x80000001U
+#define PSCI_FN_SYSTEM_OFF	  0x84000008U
+#define PSCI_FN_SYSTEM_RESET	  0x84000009U
+#define PSCI_FN_FEATURES	  0x8400000AU
+#define SMCCC_FN_VERSION	  0x80000000U
+#define SMCCC_FN_ARCH_FEATURES	  0x80000001U
 
-#define PSCI_VERSION_1_1        0x00010001UL
-#define SMCCC_VERSION_1_1       0x00010001UL
+#define PSCI_VERSION_1_1	0x00010001UL
+#define SMCCC_VERSION_1_1	0x00010001UL
 #define PSCI_TOS_NOT_PRESENT_MP 2
-#define AFFINITY_ON             0
-#define AFFINITY_OFF            1
-#define AFFINITY_ON_PENDING     2
-#define MPIDR_AFF_MASK          0xFF00FFFFFFUL
+#define AFFINITY_ON		0
+#define AFFINITY_OFF		1
+#define AFFINITY_ON_PENDING	2
+#define MPIDR_AFF_MASK		0xFF00FFFFFFUL
 
 struct vpsci_fn {
 	u32 fid;
@@ -152,7 +152,8 @@ static enum vcpu_run_result smccc_version(struct vcpu *v, u64 a1, u64 a2, u64 a3
 static enum vcpu_run_result smccc_arch_features(struct vcpu *v, u64 fid, u64 a2, u64 a3)
 {
 	/* No firmware workarounds or SoC ID calls are offered. */
-	vpsci_ret(v, (u32)fid == SMCCC_FN_ARCH_FEATURES ? PSCI_RET_SUCCESS : PSCI_RET_NOT_SUPPORTED);
+	vpsci_ret(v,
+		  (u32)fid == SMCCC_FN_ARCH_FEATURES ? PSCI_RET_SUCCESS : PSCI_RET_NOT_SUPPORTED);
 	return VCPU_RUN_CONTINUE;
 }
 

@@ -20,10 +20,11 @@ static enum vcpu_run_result exit_unknown(struct vcpu *vcpu)
 {
 	if (!vcpu->undef_logged) {
 		vcpu->undef_logged = true;
-		pr_info("vm%u.%u: unhandled exit EC 0x%02llx (ESR 0x%llx) at pc 0x%llx: UNDEFINED for "
-			"the guest (logged once)\n",
-			vcpu->vm->id, vcpu->id, (unsigned long long)ESR_ELx_EC(vcpu->arch.esr),
-			(unsigned long long)vcpu->arch.esr, (unsigned long long)vcpu->arch.regs.pc);
+		pr_info(
+		    "vm%u.%u: unhandled exit EC 0x%02llx (ESR 0x%llx) at pc 0x%llx: UNDEFINED for "
+		    "the guest (logged once)\n",
+		    vcpu->vm->id, vcpu->id, (unsigned long long)ESR_ELx_EC(vcpu->arch.esr),
+		    (unsigned long long)vcpu->arch.esr, (unsigned long long)vcpu->arch.regs.pc);
 	}
 	inject_undef(vcpu);
 	return VCPU_RUN_CONTINUE;
@@ -73,12 +74,8 @@ static enum vcpu_run_result exit_iabt(struct vcpu *vcpu)
 }
 
 static const exit_handler_t exit_handlers[64] = {
-	[ESR_EC_WFx] = exit_wfx,
-	[ESR_EC_HVC64] = exit_hvc,
-	[ESR_EC_SMC64] = exit_smc,
-	[ESR_EC_SYS64] = exit_sysreg,
-	[ESR_EC_DABT_LOW] = exit_dabt,
-	[ESR_EC_IABT_LOW] = exit_iabt,
+	[ESR_EC_WFx] = exit_wfx,      [ESR_EC_HVC64] = exit_hvc,     [ESR_EC_SMC64] = exit_smc,
+	[ESR_EC_SYS64] = exit_sysreg, [ESR_EC_DABT_LOW] = exit_dabt, [ESR_EC_IABT_LOW] = exit_iabt,
 };
 
 enum vcpu_run_result vcpu_arch_run_once(struct vcpu *vcpu)
@@ -99,9 +96,10 @@ enum vcpu_run_result vcpu_arch_run_once(struct vcpu *vcpu)
 		el2_irq(NULL);
 		return VCPU_RUN_CONTINUE;
 	case GUEST_EXIT_SERROR:
-		/* An SError the guest caused (e.g. an external abort on its memory) stays its own. */
-		pr_warn("vm%u.%u: SError while the guest ran (ESR 0x%llx): injected\n", vcpu->vm->id,
-			vcpu->id, (unsigned long long)read_sysreg(esr_el2));
+		/* An SError the guest caused (e.g. an external abort on its memory) stays its own.
+		 */
+		pr_warn("vm%u.%u: SError while the guest ran (ESR 0x%llx): injected\n",
+			vcpu->vm->id, vcpu->id, (unsigned long long)read_sysreg(esr_el2));
 		inject_serror(vcpu);
 		return VCPU_RUN_CONTINUE;
 	default:

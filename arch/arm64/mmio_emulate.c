@@ -16,8 +16,8 @@
 
 #define DFSC_TRANSLATION_MIN 0x04
 #define DFSC_TRANSLATION_MAX 0x07
-#define PAR_EL1_F            (1UL << 0)
-#define PAR_EL1_PA_MASK      0x0000FFFFFFFFF000UL
+#define PAR_EL1_F	     (1UL << 0)
+#define PAR_EL1_PA_MASK	     0x0000FFFFFFFFF000UL
 
 static u64 mmio_fault_ipa(const struct vcpu *vcpu)
 {
@@ -93,7 +93,8 @@ static int mmio_do_access(struct vcpu *vcpu, const struct mmio_insn *mi, ipa_t i
 			vals[i] = vcpu_reg(vcpu, regs[i]) & mmio_size_mask(mi->size);
 	}
 	for (unsigned int i = 0; i < n && !rc; i++)
-		rc = mmio_dispatch(&vm->mmio, vcpu, ipa + i * mi->size, mi->size, mi->write, &vals[i]);
+		rc = mmio_dispatch(&vm->mmio, vcpu, ipa + i * mi->size, mi->size, mi->write,
+				   &vals[i]);
 	if (rc)
 		return rc;
 	if (!mi->write) {
@@ -145,8 +146,8 @@ enum vcpu_run_result mmio_emulate(struct vcpu *vcpu)
 			return mmio_abort(vcpu, "cannot fetch the instruction", ipa);
 		rc = mmio_decode_insn(insn, &mi);
 		if (!rc && mi.pair) {
-			int off = mmio_decode_far_offset(&mi, mmio_base_reg(vcpu, mi.rn),
-							 vcpu->arch.far);
+			int off =
+			    mmio_decode_far_offset(&mi, mmio_base_reg(vcpu, mi.rn), vcpu->arch.far);
 
 			if (off < 0 || (ipa & 0xFFF) < (u64)off ||
 			    (ipa & 0xFFF) - (u64)off + 2 * mi.size > 0x1000)

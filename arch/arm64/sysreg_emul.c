@@ -12,9 +12,9 @@
 #include <tern/vm.h>
 
 #define ISS_SYS_DIR_READ (1UL << 0)
-#define ISS_SYS_RT(esr)  (((esr) >> 5) & 0x1F)
-#define ISS_SYS_KEY(esr)                                                                  \
-	SYS_REG(((esr) >> 20) & 3, ((esr) >> 14) & 7, ((esr) >> 10) & 0xF, ((esr) >> 1) & 0xF, \
+#define ISS_SYS_RT(esr)	 (((esr) >> 5) & 0x1F)
+#define ISS_SYS_KEY(esr)                                                                           \
+	SYS_REG(((esr) >> 20) & 3, ((esr) >> 14) & 7, ((esr) >> 10) & 0xF, ((esr) >> 1) & 0xF,     \
 		((esr) >> 17) & 7)
 
 #define FIELD(shift) (0xFUL << (shift))
@@ -99,8 +99,8 @@ void sysreg_emul_init(unsigned int ipa_bits)
 	id_values[ID_DFR0] = v;
 
 	id_values[ID_ISAR0] = read_sysreg(id_aa64isar0_el1) & ~FIELD(52); /* no TME */
-	id_values[ID_ISAR1] = read_sysreg(id_aa64isar1_el1) & ~FIELD(60);  /* no LS64 */
-	id_values[ID_ISAR2] = read_sysreg(s3_0_c0_c6_2) & ~FIELD(0);       /* no WFxT */
+	id_values[ID_ISAR1] = read_sysreg(id_aa64isar1_el1) & ~FIELD(60); /* no LS64 */
+	id_values[ID_ISAR2] = read_sysreg(s3_0_c0_c6_2) & ~FIELD(0);	  /* no WFxT */
 
 	/* ID_AA64MMFR0: the physical range the guest sees is its IPA size; no FGT/ECV at EL2. */
 	v = read_sysreg(id_aa64mmfr0_el1);
@@ -204,8 +204,8 @@ static bool sys_claim(struct sysreg_access *acc, const struct sysreg_row *row)
 }
 
 #define DBG_OFF(f) offsetof(struct vcpu_debug, f)
-#define EXACT      0x7FFFFU
-#define ANY_CRM    (EXACT & ~(0xFU << 3))
+#define EXACT	   0x7FFFFU
+#define ANY_CRM	   (EXACT & ~(0xFU << 3))
 
 static const struct sysreg_row sysreg_table[] = {
 	/* ID registers (HCR_EL2.TID3, TID1) */
@@ -224,19 +224,19 @@ static const struct sysreg_row sysreg_table[] = {
 	{ SYS_REG(3, 0, 1, 0, 1), EXACT, sys_raz_wi, 0 },
 	/* Debug (MDCR_EL2.TDA/TDOSA/TDRA), per vCPU */
 	{ SYS_REG(2, 0, 0, 2, 2), EXACT, sys_dbg_field, DBG_OFF(mdscr) },
-	{ SYS_REG(2, 0, 0, 2, 0), EXACT, sys_raz_wi, 0 },   /* MDCCINT_EL1 */
-	{ SYS_REG(2, 0, 0, 6, 2), EXACT, sys_raz_wi, 0 },   /* OSECCR_EL1 */
-	{ SYS_REG(2, 0, 0, 0, 2), EXACT, sys_raz_wi, 0 },   /* OSDTRRX_EL1 */
-	{ SYS_REG(2, 0, 0, 3, 2), EXACT, sys_raz_wi, 0 },   /* OSDTRTX_EL1 */
-	{ SYS_REG(2, 0, 1, 0, 0), EXACT, sys_raz_ro, 0 },   /* MDRAR_EL1 */
-	{ SYS_REG(2, 0, 1, 0, 4), EXACT, sys_oslar, 0 },    /* OSLAR_EL1 */
-	{ SYS_REG(2, 0, 1, 1, 4), EXACT, sys_oslsr, 0 },    /* OSLSR_EL1 */
+	{ SYS_REG(2, 0, 0, 2, 0), EXACT, sys_raz_wi, 0 }, /* MDCCINT_EL1 */
+	{ SYS_REG(2, 0, 0, 6, 2), EXACT, sys_raz_wi, 0 }, /* OSECCR_EL1 */
+	{ SYS_REG(2, 0, 0, 0, 2), EXACT, sys_raz_wi, 0 }, /* OSDTRRX_EL1 */
+	{ SYS_REG(2, 0, 0, 3, 2), EXACT, sys_raz_wi, 0 }, /* OSDTRTX_EL1 */
+	{ SYS_REG(2, 0, 1, 0, 0), EXACT, sys_raz_ro, 0 }, /* MDRAR_EL1 */
+	{ SYS_REG(2, 0, 1, 0, 4), EXACT, sys_oslar, 0 },  /* OSLAR_EL1 */
+	{ SYS_REG(2, 0, 1, 1, 4), EXACT, sys_oslsr, 0 },  /* OSLSR_EL1 */
 	{ SYS_REG(2, 0, 1, 3, 4), EXACT, sys_dbg_field, DBG_OFF(osdlr) },
-	{ SYS_REG(2, 0, 1, 4, 4), EXACT, sys_raz_wi, 0 },   /* DBGPRCR_EL1 */
-	{ SYS_REG(2, 0, 7, 8, 6), EXACT, sys_claim, 1 },    /* DBGCLAIMSET_EL1 */
-	{ SYS_REG(2, 0, 7, 9, 6), EXACT, sys_claim, 0 },    /* DBGCLAIMCLR_EL1 */
-	{ SYS_REG(2, 0, 7, 14, 6), EXACT, sys_raz_ro, 0 },  /* DBGAUTHSTATUS_EL1 */
-	{ SYS_REG(2, 3, 0, 1, 0), EXACT, sys_raz_ro, 0 },   /* MDCCSR_EL0 */
+	{ SYS_REG(2, 0, 1, 4, 4), EXACT, sys_raz_wi, 0 },  /* DBGPRCR_EL1 */
+	{ SYS_REG(2, 0, 7, 8, 6), EXACT, sys_claim, 1 },   /* DBGCLAIMSET_EL1 */
+	{ SYS_REG(2, 0, 7, 9, 6), EXACT, sys_claim, 0 },   /* DBGCLAIMCLR_EL1 */
+	{ SYS_REG(2, 0, 7, 14, 6), EXACT, sys_raz_ro, 0 }, /* DBGAUTHSTATUS_EL1 */
+	{ SYS_REG(2, 3, 0, 1, 0), EXACT, sys_raz_ro, 0 },  /* MDCCSR_EL0 */
 	{ SYS_REG(2, 0, 0, 0, 4), ANY_CRM, sys_dbg_bank, DBG_OFF(dbgbvr) },
 	{ SYS_REG(2, 0, 0, 0, 5), ANY_CRM, sys_dbg_bank, DBG_OFF(dbgbcr) },
 	{ SYS_REG(2, 0, 0, 0, 6), ANY_CRM, sys_dbg_bank, DBG_OFF(dbgwvr) },

@@ -32,25 +32,24 @@ _Static_assert(offsetof(struct vcpu_arch, regs) == 0, "guest_entry.S gets &arch.
  * API/APK: pointer authentication runs without traps (Debian's kernel uses it from its first
  * functions); the keys are switched per vCPU below.
  */
-#define HCR_GUEST                                                                           \
-	(HCR_EL2_VM | HCR_EL2_SWIO | HCR_EL2_FMO | HCR_EL2_IMO | HCR_EL2_AMO | HCR_EL2_FB |  \
-	 HCR_EL2_BSU_IS | HCR_EL2_TWI | HCR_EL2_TWE | HCR_EL2_TID1 | HCR_EL2_TID3 |         \
-	 HCR_EL2_TSC | HCR_EL2_TIDCP | HCR_EL2_TACR | HCR_EL2_TLOR | HCR_EL2_RW |            \
-	 HCR_EL2_API | HCR_EL2_APK)
+#define HCR_GUEST                                                                                  \
+	(HCR_EL2_VM | HCR_EL2_SWIO | HCR_EL2_FMO | HCR_EL2_IMO | HCR_EL2_AMO | HCR_EL2_FB |        \
+	 HCR_EL2_BSU_IS | HCR_EL2_TWI | HCR_EL2_TWE | HCR_EL2_TID1 | HCR_EL2_TID3 | HCR_EL2_TSC |  \
+	 HCR_EL2_TIDCP | HCR_EL2_TACR | HCR_EL2_TLOR | HCR_EL2_RW | HCR_EL2_API | HCR_EL2_APK)
 
 /*
  * MDCR_EL2: debug, OS-lock and debug-ROM registers trap and are emulated per vCPU
  * (TDA/TDOSA/TDRA); the PMU, SPE and trace, which Tern hides, trap too.
  */
-#define MDCR_GUEST                                                                         \
-	(MDCR_EL2_TDA | MDCR_EL2_TDOSA | MDCR_EL2_TDRA | MDCR_EL2_TPM | MDCR_EL2_TPMCR |      \
+#define MDCR_GUEST                                                                                 \
+	(MDCR_EL2_TDA | MDCR_EL2_TDOSA | MDCR_EL2_TDRA | MDCR_EL2_TPM | MDCR_EL2_TPMCR |           \
 	 MDCR_EL2_TPMS | MDCR_EL2_TTRF)
 
 /* CPTR_EL2: FP/SIMD belongs to the guest; SVE, trace and activity monitors trap. */
 #define CPTR_GUEST (CPTR_EL2_RES1 | CPTR_EL2_TZ | CPTR_EL2_TTA | CPTR_EL2_TAM)
 
 #define SCTLR_EL1_RESET 0x30D00800UL /* RES1 bits; MMU and caches off */
-#define OSLSR_EL1_RESET 0xAUL        /* OS lock implemented (OSLM 0b10) and locked */
+#define OSLSR_EL1_RESET 0xAUL	     /* OS lock implemented (OSLM 0b10) and locked */
 
 static bool vcpu_has_pac(void)
 {
@@ -93,24 +92,25 @@ void vcpu_arch_reset(struct vcpu *vcpu, u64 entry, u64 x0)
 	a->vpidr = read_sysreg(midr_el1);
 }
 
-#define SYSREG_SWITCH(op)                                   \
-	op(sp_el0, sp_el0) op(sp_el1, sp_el1) op(elr_el1, elr_el1) op(spsr_el1, spsr_el1)       \
-	op(sctlr, sctlr_el1) op(cpacr, cpacr_el1) op(ttbr0, ttbr0_el1) op(ttbr1, ttbr1_el1)     \
-	op(tcr, tcr_el1) op(mair, mair_el1) op(amair, amair_el1) op(vbar, vbar_el1)             \
-	op(contextidr, contextidr_el1) op(tpidr_el0, tpidr_el0) op(tpidr_el1, tpidr_el1)        \
-	op(tpidrro_el0, tpidrro_el0) op(esr, esr_el1) op(far, far_el1) op(afsr0, afsr0_el1)     \
-	op(afsr1, afsr1_el1) op(par, par_el1) op(cntkctl, cntkctl_el1) op(csselr, csselr_el1)  \
-	op(cntv_cval, cntv_cval_el0)
+#define SYSREG_SWITCH(op)                                                                          \
+	op(sp_el0, sp_el0) op(sp_el1, sp_el1) op(elr_el1, elr_el1) op(spsr_el1, spsr_el1)          \
+	    op(sctlr, sctlr_el1) op(cpacr, cpacr_el1) op(ttbr0, ttbr0_el1) op(ttbr1, ttbr1_el1)    \
+		op(tcr, tcr_el1) op(mair, mair_el1) op(amair, amair_el1) op(vbar, vbar_el1)        \
+		    op(contextidr, contextidr_el1) op(tpidr_el0, tpidr_el0)                        \
+			op(tpidr_el1, tpidr_el1) op(tpidrro_el0, tpidrro_el0) op(esr, esr_el1)     \
+			    op(far, far_el1) op(afsr0, afsr0_el1) op(afsr1, afsr1_el1)             \
+				op(par, par_el1) op(cntkctl, cntkctl_el1) op(csselr, csselr_el1)   \
+				    op(cntv_cval, cntv_cval_el0)
 
-#define PAC_SWITCH(op)                                                                    \
-	op(0, s3_0_c2_c1_0) op(1, s3_0_c2_c1_1) op(2, s3_0_c2_c1_2) op(3, s3_0_c2_c1_3)        \
-	op(4, s3_0_c2_c2_0) op(5, s3_0_c2_c2_1) op(6, s3_0_c2_c2_2) op(7, s3_0_c2_c2_3)        \
-	op(8, s3_0_c2_c3_0) op(9, s3_0_c2_c3_1)
+#define PAC_SWITCH(op)                                                                             \
+	op(0, s3_0_c2_c1_0) op(1, s3_0_c2_c1_1) op(2, s3_0_c2_c1_2) op(3, s3_0_c2_c1_3)            \
+	    op(4, s3_0_c2_c2_0) op(5, s3_0_c2_c2_1) op(6, s3_0_c2_c2_2) op(7, s3_0_c2_c2_3)        \
+		op(8, s3_0_c2_c3_0) op(9, s3_0_c2_c3_1)
 
 #define SYSREG_RESTORE(field, reg) write_sysreg(s->field, reg);
-#define SYSREG_SAVE(field, reg)    s->field = read_sysreg(reg);
-#define PAC_RESTORE(i, reg)        write_sysreg(s->pac[i], reg);
-#define PAC_SAVE(i, reg)           s->pac[i] = read_sysreg(reg);
+#define SYSREG_SAVE(field, reg)	   s->field = read_sysreg(reg);
+#define PAC_RESTORE(i, reg)	   write_sysreg(s->pac[i], reg);
+#define PAC_SAVE(i, reg)	   s->pac[i] = read_sysreg(reg);
 
 void vcpu_arch_load(struct vcpu *vcpu)
 {

@@ -3,9 +3,9 @@
 #define ASM_GUEST_H
 
 /* What brought a guest back to EL2 (the lower-EL vector taken). */
-#define GUEST_EXIT_SYNC   0
-#define GUEST_EXIT_IRQ    1
-#define GUEST_EXIT_FIQ    2
+#define GUEST_EXIT_SYNC	  0
+#define GUEST_EXIT_IRQ	  1
+#define GUEST_EXIT_FIQ	  2
 #define GUEST_EXIT_SERROR 3
 
 #ifndef __ASSEMBLY__
@@ -23,7 +23,7 @@ void vcpu_arch_put(struct vcpu *vcpu);
 /* Run the loaded vCPU until an exit Tern must act on outside the exit handlers. */
 enum vcpu_run_result {
 	VCPU_RUN_CONTINUE, /* handled: enter the guest again */
-	VCPU_RUN_YIELD,    /* WFI/WFE or a state change: let the scheduler decide */
+	VCPU_RUN_YIELD,	   /* WFI/WFE or a state change: let the scheduler decide */
 };
 enum vcpu_run_result vcpu_arch_run_once(struct vcpu *vcpu);
 

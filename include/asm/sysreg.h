@@ -17,25 +17,25 @@
 #define SCTLR_EL2_RES1 0x30C50830UL
 
 /* HCR_EL2 */
-#define HCR_EL2_FMO (1UL << 3)
-#define HCR_EL2_IMO (1UL << 4)
-#define HCR_EL2_AMO (1UL << 5)
-#define HCR_EL2_RW  (1UL << 31)
-#define HCR_EL2_VM    (1UL << 0)
-#define HCR_EL2_SWIO  (1UL << 1)
-#define HCR_EL2_VSE   (1UL << 8)
-#define HCR_EL2_FB    (1UL << 9)
+#define HCR_EL2_FMO    (1UL << 3)
+#define HCR_EL2_IMO    (1UL << 4)
+#define HCR_EL2_AMO    (1UL << 5)
+#define HCR_EL2_RW     (1UL << 31)
+#define HCR_EL2_VM     (1UL << 0)
+#define HCR_EL2_SWIO   (1UL << 1)
+#define HCR_EL2_VSE    (1UL << 8)
+#define HCR_EL2_FB     (1UL << 9)
 #define HCR_EL2_BSU_IS (1UL << 10)
-#define HCR_EL2_TWI   (1UL << 13)
-#define HCR_EL2_TWE   (1UL << 14)
-#define HCR_EL2_TID1  (1UL << 16)
-#define HCR_EL2_TID3  (1UL << 18)
-#define HCR_EL2_TSC   (1UL << 19)
-#define HCR_EL2_TIDCP (1UL << 20)
-#define HCR_EL2_TACR  (1UL << 21)
-#define HCR_EL2_TLOR  (1UL << 35)
-#define HCR_EL2_APK   (1UL << 40)
-#define HCR_EL2_API   (1UL << 41)
+#define HCR_EL2_TWI    (1UL << 13)
+#define HCR_EL2_TWE    (1UL << 14)
+#define HCR_EL2_TID1   (1UL << 16)
+#define HCR_EL2_TID3   (1UL << 18)
+#define HCR_EL2_TSC    (1UL << 19)
+#define HCR_EL2_TIDCP  (1UL << 20)
+#define HCR_EL2_TACR   (1UL << 21)
+#define HCR_EL2_TLOR   (1UL << 35)
+#define HCR_EL2_APK    (1UL << 40)
+#define HCR_EL2_API    (1UL << 41)
 /* Before any guest runs: physical FIQ/IRQ/SError target EL2, or EL2 could never take them. */
 #define HCR_EL2_HOST (HCR_EL2_FMO | HCR_EL2_IMO | HCR_EL2_AMO | HCR_EL2_RW)
 
@@ -48,13 +48,13 @@
 
 /* MDCR_EL2 */
 #define MDCR_EL2_HPMN_MASK 0x1FUL
-#define MDCR_EL2_TPMCR     (1UL << 5)
-#define MDCR_EL2_TPM       (1UL << 6)
-#define MDCR_EL2_TDA       (1UL << 9)
-#define MDCR_EL2_TDOSA     (1UL << 10)
-#define MDCR_EL2_TDRA      (1UL << 11)
-#define MDCR_EL2_TPMS      (1UL << 14)
-#define MDCR_EL2_TTRF      (1UL << 19)
+#define MDCR_EL2_TPMCR	   (1UL << 5)
+#define MDCR_EL2_TPM	   (1UL << 6)
+#define MDCR_EL2_TDA	   (1UL << 9)
+#define MDCR_EL2_TDOSA	   (1UL << 10)
+#define MDCR_EL2_TDRA	   (1UL << 11)
+#define MDCR_EL2_TPMS	   (1UL << 14)
+#define MDCR_EL2_TTRF	   (1UL << 19)
 
 /* CNTHCTL_EL2 (E2H == 0) */
 #define CNTHCTL_EL2_EL1PCTEN (1UL << 0)
@@ -122,10 +122,10 @@
 #define ESR_EC_BRK64	0x3C
 
 /* Data/instruction abort ISS */
-#define ESR_ISS_DABT_ISV  (1UL << 24)
+#define ESR_ISS_DABT_ISV   (1UL << 24)
 #define ESR_ISS_DABT_S1PTW (1UL << 7)
-#define ESR_ISS_DABT_WNR  (1UL << 6)
-#define ESR_ISS_xFSC_MASK 0x3FUL
+#define ESR_ISS_DABT_WNR   (1UL << 6)
+#define ESR_ISS_xFSC_MASK  0x3FUL
 
 /* SPSR_ELx */
 #define SPSR_MODE_MASK 0xFUL

@@ -7,7 +7,7 @@
 struct vcpu;
 
 /* A trapped MSR/MRS (ESR_EL2.EC 0x18) as (op0, op1, CRn, CRm, op2). */
-#define SYS_REG(op0, op1, crn, crm, op2) \
+#define SYS_REG(op0, op1, crn, crm, op2)                                                           \
 	(((op0) << 14) | ((op1) << 11) | ((crn) << 7) | ((crm) << 3) | (op2))
 
 /* Compute the sanitised ID register values once, on the boot pCPU. */

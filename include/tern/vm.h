@@ -71,7 +71,7 @@ struct vm {
 	struct vm_ram_chunk ram[VM_MAX_RAM_CHUNKS];
 	struct vm_image kernel;
 	struct vm_image initrd;
-	struct vm_image dtb; /* written once at creation, pristine */
+	struct vm_image dtb;	    /* written once at creation, pristine */
 	struct image_layout layout; /* of the kernel image */
 	ipa_t entry;
 	bool reset_pending;
