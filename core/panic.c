@@ -35,6 +35,17 @@ void panic(const char *fmt, ...)
 	system_halt(true);
 }
 
+void bug_report(const char *fmt, ...)
+{
+	va_list ap;
+
+	printk(LOG_ERR, "*** Tern PANIC on pCPU %u: ", this_cpu_id());
+	va_start(ap, fmt);
+	vprintk(LOG_ERR, fmt, ap);
+	va_end(ap);
+	printk(LOG_ERR, " ***\n");
+}
+
 /* Called by -fstack-protector code when a function's canary was overwritten. */
 void __stack_chk_fail(void);
 void __stack_chk_fail(void)

@@ -45,7 +45,7 @@ def exec_segments(elf):
 def crash(tern, kind):
     """Boot the debug build with tern.test=kind up to the dump; return (console, load)."""
     t = tern("debug", append=f"tern.test={kind}", allow=RELAXED)
-    load = int(t.expect(r"\[c0\] boot: pCPU 0 [^\n]*, loaded at (0x[0-9a-f]+)").group(1), 16)
+    load = int(t.expect(r"\[c0\] boot: pCPU 0 [^\n]*, loaded at (0x[0-9a-f]+),").group(1), 16)
     # Boot is clean up to the hook.
     hook = rf"[c0] warning: debug: tern.test={kind}: crashing on purpose"
     t.expect_line(hook)
@@ -59,8 +59,8 @@ def test_crash_dump(tern, kind):
     for pattern in CRASHES[kind]:
         t.expect(pattern)
     if kind in EXCEPTION:
-        far = int(t.expect(r"FAR_EL2 (0x[0-9a-f]+)").group(1), 16)
-        elr = int(t.expect(r"ELR_EL2 (0x[0-9a-f]+)").group(1), 16)
+        far = int(t.expect(r"FAR_EL2 (0x[0-9a-f]{16})").group(1), 16)
+        elr = int(t.expect(r"ELR_EL2 (0x[0-9a-f]{16})").group(1), 16)
         if kind == "panic":
             assert far == load, "the write to _text faults at the load address"
     t.expect(r"\] error: Backtrace:")

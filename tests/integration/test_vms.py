@@ -22,5 +22,5 @@ def test_8vm_config_lists_every_vm(tern):
             f"vm{n}: expected {vcpus} vCPU(s) and {ram} MiB: {desc!r}"
     t.expect(r"\[c0\] boot: [^\n]*powering off")
     assert t.wait_exit() == 0
-    names = re.findall(r"^\[c\d+\] (vm\d+): ", t.log, re.M)
+    names = re.findall(r"^\[c\d+\] (vm\d+): (?:bare-metal|linux|rtos), [^\n]*kernel", t.log, re.M)
     assert names == [f"vm{n}" for n in range(nr)], "exactly one line per VM"
