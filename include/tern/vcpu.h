@@ -6,6 +6,7 @@
 #include <tern/types.h>
 
 struct vm;
+struct vgic_cpu;
 
 enum vcpu_state {
 	VCPU_UNINITIALIZED,
@@ -38,6 +39,8 @@ struct vcpu {
 	/* Exits by exception class, and the once-only log for unhandled ones. */
 	u64 exits;
 	bool undef_logged;
+	/* Virtual GIC CPU interface and redistributor state (NULL without a vGIC). */
+	struct vgic_cpu *vgic;
 	struct vcpu_arch arch;
 };
 

@@ -11,6 +11,7 @@
 
 struct vm_config;
 struct vpl011;
+struct vgic_dist;
 
 #define VM_MAX_VCPUS 8
 
@@ -77,6 +78,7 @@ struct vm {
 	bool reset_pending;
 	const char *bootargs;
 	struct vpl011 *uart;
+	struct vgic_dist *vgic;
 	struct vm_stats stats;
 	/* Why it stopped, for the report at power-off. */
 	const char *stop_reason;

@@ -1,0 +1,94 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+#ifndef VIRT_VGIC_H
+#define VIRT_VGIC_H
+
+#include <tern/spinlock.h>
+#include <tern/types.h>
+
+struct vm;
+struct vcpu;
+
+/* The guest's GIC: the QEMU-virt layout, whatever the host GIC is. */
+#define VGIC_NR_PRIVATE  32 /* SGIs 0-15, PPIs 16-31, banked per vCPU */
+#define VGIC_NR_SPIS     64 /* INTIDs 32-95: PL011 33, virtio-mmio slots 48-79 */
+#define VGIC_NR_INTIDS   (VGIC_NR_PRIVATE + VGIC_NR_SPIS)
+#define VGIC_DIST_SIZE   0x10000UL
+#define VGIC_REDIST_SIZE 0x20000UL /* RD_base + SGI_base frames per vCPU */
+#define VGIC_MAX_LRS     16
+#define VGIC_PRIO_BITS   5 /* priority bits the virtual CPU interface implements (ICH_VTR) */
+
+/*
+ * One virtual interrupt. pending = pending_latch || (level-sensitive && line_level). While
+ * pending or active it sits on its target vCPU's ap_list, sorted by priority, from where the
+ * highest ones go into the list registers before each guest entry.
+ */
+struct vgic_irq {
+	u32 intid;
+	u8 priority;
+	u8 group;           /* 1 = Group 1 (all Linux uses); 0 = Group 0 */
+	bool enabled;
+	bool pending_latch; /* edge, or set through ISPENDR / an SGI */
+	bool line_level;    /* the device's input line (level-sensitive interrupts) */
+	bool active;
+	bool edge;          /* ICFGR: edge-triggered (else level) */
+	bool owned;         /* an SPI of one of this VM's devices; others are RAZ/WI */
+	bool hw;            /* linked to physical interrupt hwintid (deactivation goes through) */
+	u32 hwintid;
+	u64 irouter;        /* SPIs: GICD_IROUTER (Aff3.Aff2.Aff1.Aff0, IRM) */
+	u16 sgi_source;     /* SGIs: bitmap of sending vCPUs still to deliver */
+	struct vcpu *target; /* vCPU whose ap_list holds it, or NULL */
+	struct vgic_irq *ap_next;
+	bool in_lr;
+};
+
+/* Distributor state of one VM, and the lock that covers the whole vGIC of that VM. */
+struct vgic_dist {
+	struct spinlock lock;
+	u32 ctlr;
+	unsigned int nr_spis;
+	struct vgic_irq spis[VGIC_NR_SPIS];
+	/* Writes to SPIs the VM does not own: ignored silently, but counted. */
+	u64 ignored_spi_writes;
+};
+
+/* Per-vCPU part: banked interrupts, the redistributor, and the saved virtual CPU interface. */
+struct vgic_cpu {
+	struct vgic_irq priv[VGIC_NR_PRIVATE];
+	u32 gicr_ctlr;
+	u32 waker;
+	struct vgic_irq *ap_list;
+	/* ICH_* state while the vCPU is not loaded. */
+	u64 lr[VGIC_MAX_LRS];
+	struct vgic_irq *lr_irq[VGIC_MAX_LRS];
+	unsigned int used_lrs;
+	u64 vmcr;
+	u64 ap0r[4];
+	u64 ap1r[4];
+	u64 hcr;
+	/* Physical active state of the host timer PPI linked to this vCPU's virtual timer. */
+	bool vtimer_hw_active;
+};
+
+/* The MMIO side (virt/vgic_v3_dist.c, virt/vgic_v3_redist.c): register the regions. */
+int vgic_v3_dist_init(struct vm *vm);
+int vgic_v3_redist_init(struct vm *vm);
+
+/* Lookup: an SPI of the VM or a private interrupt of @vcpu; NULL for an invalid INTID. */
+struct vgic_irq *vgic_get_irq(struct vm *vm, struct vcpu *vcpu, u32 intid);
+
+/*
+ * After any change that can make @irq pending+enabled (or no longer), with the vGIC lock held:
+ * put it on (or leave it for) the right vCPU's ap_list and kick that vCPU if needed.
+ * Implemented by the vGIC core (virt/vgic.c).
+ */
+void vgic_irq_changed(struct vm *vm, struct vgic_irq *irq);
+
+/* The vCPU an SPI is routed to (GICD_IROUTER affinity), or vCPU 0 if none matches. */
+struct vcpu *vgic_spi_target(struct vm *vm, const struct vgic_irq *irq);
+
+static inline bool vgic_irq_pending(const struct vgic_irq *irq)
+{
+	return irq->pending_latch || (!irq->edge && irq->line_level);
+}
+
+#endif
