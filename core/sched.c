@@ -1,24 +1,27 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * vCPU scheduling, first version: one FIFO run queue per pCPU; a vCPU runs until it yields
- * (WFI/WFE, PSCI calls that change state) or its time slice ends (Tern's EL2 timer, armed only
- * when another vCPU waits), then goes to the back of the queue. WFI that sleeps until an
- * interrupt is due comes with the SMP scheduler.
+ * vCPU scheduling: one FIFO run queue per pCPU. A vCPU runs until it yields (WFE, a PSCI call
+ * that changes state), its time slice ends (Tern's EL2 timer, armed only while another vCPU
+ * waits), or it executes WFI with nothing pending, when it sleeps until an interrupt is
+ * injected into it or one of its timers is due. A pCPU with nothing to run waits in WFI
+ * itself, with its EL2 timer set for the earliest timer of the vCPUs sleeping on it.
  */
 #include <asm/guest.h>
 #include <asm/processor.h>
 #include <asm/sysreg.h>
+#include <asm/vtimer.h>
 #include <drivers/arch_timer.h>
 #include <tern/percpu.h>
 #include <tern/printk.h>
 #include <tern/sched.h>
 #include <tern/vcpu.h>
 #include <tern/vm.h>
+#include <virt/vgic_core.h>
 
-void sched_wake(struct vcpu *vcpu)
+#define SCHED_SLICE_US (CONFIG_SCHED_SLICE_MS * 1000UL)
+
+static void sched_enqueue(struct pcpu *p, struct vcpu *vcpu)
 {
-	struct pcpu *p = pcpu_get(vcpu->pcpu);
-
 	spin_lock(&p->rq_lock);
 	if (!vcpu->queued) {
 		vcpu->queued = true;
@@ -30,9 +33,25 @@ void sched_wake(struct vcpu *vcpu)
 		p->rq_tail = vcpu;
 	}
 	spin_unlock(&p->rq_lock);
+}
+
+void sched_wake(struct vcpu *vcpu)
+{
+	struct pcpu *p = pcpu_get(vcpu->pcpu);
+
+	if (vcpu->state == VCPU_BLOCKED)
+		vcpu->state = VCPU_READY;
+	sched_enqueue(p, vcpu);
 	/* Woken from a vCPU running on this pCPU (e.g. PSCI CPU_ON): give it a turn soon. */
 	if (p == this_pcpu() && p->current_vcpu)
-		arch_timer_slice_arm(CONFIG_SCHED_SLICE_MS * 1000UL);
+		arch_timer_slice_arm(SCHED_SLICE_US);
+}
+
+void sched_kick(struct vcpu *vcpu)
+{
+	/* A vCPU that runs or waits in a queue sees its interrupts at its next entry. */
+	if (vcpu->state == VCPU_BLOCKED)
+		sched_wake(vcpu);
 }
 
 static struct vcpu *sched_dequeue(struct pcpu *p)
@@ -54,7 +73,53 @@ static struct vcpu *sched_dequeue(struct pcpu *p)
 /* A vCPU is run only while its VM runs and PSCI has it on (or coming on). */
 static bool sched_runnable(const struct vcpu *v)
 {
-	return v->vm->state == VM_RUNNING && v->state != VCPU_STOPPED && v->power != VCPU_POWER_OFF;
+	return v->vm->state == VM_RUNNING && v->state != VCPU_STOPPED && v->state != VCPU_BLOCKED &&
+	       v->power != VCPU_POWER_OFF;
+}
+
+/* Wake the vCPUs sleeping on @p whose timer is due; returns the next deadline. */
+static u64 sched_check_sleepers(struct pcpu *p)
+{
+	u64 now = arch_timer_now();
+	u64 next = VTIMER_NO_DEADLINE;
+
+	for (unsigned int i = 0; i < CONFIG_NR_VMS; i++) {
+		struct vm *vm = &vm_table[i];
+
+		if (vm->state != VM_RUNNING)
+			continue;
+		for (unsigned int j = 0; j < vm->nr_vcpus; j++) {
+			struct vcpu *v = vm->vcpus[j];
+			u64 d;
+
+			if (v->pcpu != p->id || v->state != VCPU_BLOCKED)
+				continue;
+			d = vtimer_deadline(v);
+			if (d <= now)
+				sched_wake(v);
+			else if (d < next)
+				next = d;
+		}
+	}
+	return next;
+}
+
+static void sched_arm_timer(struct pcpu *p, const struct vcpu *running)
+{
+	u64 now = arch_timer_now();
+	u64 next = sched_check_sleepers(p);
+
+	if (running && vtimer_ptimer_deadline(running) < next)
+		next = vtimer_ptimer_deadline(running);
+	if (READ_ONCE(p->rq_head)) {
+		u64 slice = now + SCHED_SLICE_US * arch_timer_freq() / 1000000;
+
+		next = MIN(next, slice);
+	}
+	if (next == VTIMER_NO_DEADLINE)
+		arch_timer_slice_cancel();
+	else
+		arch_timer_set_deadline(next);
 }
 
 static void sched_run_vcpu(struct pcpu *p, struct vcpu *v)
@@ -66,15 +131,39 @@ static void sched_run_vcpu(struct pcpu *p, struct vcpu *v)
 	v->state = VCPU_RUNNING;
 	vcpu_arch_load(v);
 	p->need_resched = false;
-	if (READ_ONCE(p->rq_head))
-		arch_timer_slice_arm(CONFIG_SCHED_SLICE_MS * 1000UL);
-	while (vcpu_arch_run_once(v) == VCPU_RUN_CONTINUE && v->state == VCPU_RUNNING &&
-	       !READ_ONCE(v->vm->reset_pending) && !p->need_resched)
-		;
+	sched_arm_timer(p, v);
+	do {
+		vtimer_ptimer_update(v);
+	} while (vcpu_arch_run_once(v) == VCPU_RUN_CONTINUE && v->state == VCPU_RUNNING &&
+		 !READ_ONCE(v->vm->reset_pending) && !p->need_resched);
 	arch_timer_slice_cancel();
 	vcpu_arch_put(v);
 	if (v->state == VCPU_RUNNING)
 		v->state = VCPU_READY;
+}
+
+/* After a WFI exit: sleep only if nothing is pending and no timer is already due. */
+static void sched_wfi(struct pcpu *p, struct vcpu *v)
+{
+	if (vgic_vcpu_pending(v) || vtimer_deadline(v) <= arch_timer_now()) {
+		v->state = VCPU_READY;
+		sched_enqueue(p, v);
+		return;
+	}
+	v->state = VCPU_BLOCKED;
+}
+
+static void sched_idle(struct pcpu *p)
+{
+	sched_arm_timer(p, NULL);
+	if (READ_ONCE(p->rq_head))
+		return;
+	/* Interrupts (a device, a timer) are taken right here and may queue a vCPU. */
+	local_irq_enable();
+	__asm__ __volatile__("wfi" ::: "memory");
+	local_irq_disable();
+	arch_timer_slice_cancel();
+	sched_check_sleepers(p);
 }
 
 void sched_run(void)
@@ -83,8 +172,13 @@ void sched_run(void)
 	struct vcpu *v;
 
 	if (arch_timer_slice_init_cpu())
-		pr_warn("sched: no time-slice interrupt: vCPUs only switch when they yield\n");
-	while ((v = sched_dequeue(p))) {
+		pr_warn("sched: no EL2 timer interrupt: vCPUs only switch when they yield\n");
+	while (vm_nr_live()) {
+		v = sched_dequeue(p);
+		if (!v) {
+			sched_idle(p);
+			continue;
+		}
 		if (!sched_runnable(v))
 			continue;
 		sched_run_vcpu(p, v);
@@ -92,7 +186,9 @@ void sched_run(void)
 			vm_do_reset(v->vm);
 			continue;
 		}
-		if (sched_runnable(v))
-			sched_wake(v);
+		if (v->state == VCPU_WFI)
+			sched_wfi(p, v);
+		else if (sched_runnable(v))
+			sched_enqueue(p, v);
 	}
 }

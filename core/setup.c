@@ -28,9 +28,10 @@
 #include <tern/console_mux.h>
 #include <tern/integrity.h>
 #include <tern/sched.h>
+#include <asm/vgic_hw.h>
+#include <asm/vtimer.h>
 
 static struct platform platform;
-static struct vm vms[CONFIG_NR_VMS];
 
 static void setup_fail(const char *what, int rc)
 {
@@ -101,7 +102,7 @@ static void setup_map_platform(const struct platform *p)
 static void setup_report_vms(void)
 {
 	for (unsigned int i = 0; i < CONFIG_NR_VMS; i++) {
-		const struct vm *vm = &vms[i];
+		const struct vm *vm = &vm_table[i];
 
 		if (vm->state == VM_UNINITIALIZED)
 			continue;
@@ -124,20 +125,25 @@ static void setup_run_vms(void)
 	bool failed;
 
 	sysreg_emul_init(stage2_ipa_bits());
+	if (IS_ENABLED(CONFIG_VIRT_GICV3)) {
+		vgic_hw_init();
+		if (vtimer_init_cpu(&platform.timer))
+			pr_warn("boot: cannot forward the virtual timer interrupt\n");
+	}
 	for (unsigned int i = 0; i < CONFIG_NR_VMS; i++) {
-		if (!vm_create(&vms[i], i, &vm_configs[i], &platform))
+		if (!vm_create(&vm_table[i], i, &vm_configs[i], &platform))
 			created++;
 	}
 	if (!created) {
 		pr_info("boot: no VM has a kernel boot module: nothing to run, powering off\n");
 		system_halt(false);
 	}
-	integrity_snapshot(&platform, vms, CONFIG_NR_VMS);
+	integrity_snapshot(&platform, vm_table, CONFIG_NR_VMS);
 	for (unsigned int i = 0; i < CONFIG_NR_VMS; i++) {
-		if (vms[i].state == VM_READY && vm_start(&vms[i]))
-			vm_stop(&vms[i], "could not be started");
+		if (vm_table[i].state == VM_READY && vm_start(&vm_table[i]))
+			vm_stop(&vm_table[i], "could not be started");
 	}
-	console_mux_init(&platform, vms, CONFIG_NR_VMS);
+	console_mux_init(&platform, vm_table, CONFIG_NR_VMS);
 	sched_run();
 	setup_report_vms();
 	failed = integrity_verify() != 0;

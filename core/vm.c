@@ -17,6 +17,14 @@
 #include <tern/vm_config.h>
 #include <virt/vpl011.h>
 
+struct vm vm_table[CONFIG_NR_VMS];
+static unsigned int vm_live;
+
+unsigned int vm_nr_live(void)
+{
+	return __atomic_load_n(&vm_live, __ATOMIC_ACQUIRE);
+}
+
 const char *vm_state_name(enum vm_state s)
 {
 	static const char *const names[] = {
@@ -184,6 +192,8 @@ void vm_stop(struct vm *vm, const char *reason)
 		spin_unlock(&vm->lock);
 		return;
 	}
+	if (vm->state == VM_RUNNING || vm->state == VM_PAUSED)
+		__atomic_fetch_sub(&vm_live, 1, __ATOMIC_RELEASE);
 	vm_set_state(vm, VM_STOPPED);
 	vm->stop_reason = reason;
 	for (unsigned int i = 0; i < vm->nr_vcpus; i++)
@@ -192,6 +202,11 @@ void vm_stop(struct vm *vm, const char *reason)
 	if (vm->uart)
 		vpl011_flush(vm->uart);
 	pr_info("vm%u: stopped: %s\n", vm->id, reason);
+}
+
+void vm_mark_live(void)
+{
+	__atomic_fetch_add(&vm_live, 1, __ATOMIC_RELEASE);
 }
 
 void vm_reset(struct vm *vm)

@@ -14,11 +14,19 @@
 #include <tern/sched.h>
 #include <tern/vm.h>
 #include <tern/vm_config.h>
+#include <virt/vgic_core.h>
 #include <virt/vpl011.h>
+#include <asm/sysreg.h>
 
 #define VM_DTB_ORDER 4 /* 64 KiB for the guest device tree */
 
 _Static_assert(sizeof(struct vcpu) <= PAGE_SIZE, "a vCPU is allocated as one page");
+
+static u64 read_cntpct(void)
+{
+	isb();
+	return read_sysreg(cntpct_el0);
+}
 
 static int vm_pl011_node(void *fdt, const void *dev, u32 clk_phandle)
 {
@@ -110,16 +118,19 @@ int vm_create(struct vm *vm, unsigned int id, const struct vm_config *cfg, const
 	if (rc)
 		goto fail;
 	mmio_bus_init(&vm->mmio);
+	rc = vm_create_vcpus(vm);
+	if (!rc && cfg->vgicv3)
+		rc = vgic_create(vm);
+	if (rc)
+		goto fail;
 	if (cfg->vpl011) {
 		vm->uart = vpl011_create(vm);
 		if (!vm->uart) {
 			rc = -TERN_ENOMEM;
 			goto fail;
 		}
+		vgic_claim_spi(vm, GUEST_PL011_INTID);
 	}
-	rc = vm_create_vcpus(vm);
-	if (rc)
-		goto fail;
 
 	rc = loader_inspect((const void *)(paddr_t)k->base, k->size, GUEST_RAM_BASE, vm->ram_size,
 			    &vm->layout);
@@ -189,6 +200,8 @@ int vm_start(struct vm *vm)
 		return rc;
 	if (!vm_set_state(vm, VM_RUNNING))
 		return -TERN_EINVAL;
+	vm_mark_live();
+	vm->cntvoff = read_cntpct();
 	vm_boot_vcpu0(vm);
 	return 0;
 }

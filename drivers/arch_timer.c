@@ -83,6 +83,13 @@ void arch_timer_slice_arm(u64 us)
 	isb();
 }
 
+void arch_timer_set_deadline(u64 when)
+{
+	write_sysreg(when, cnthp_cval_el2);
+	write_sysreg(CNTHP_CTL_ENABLE, cnthp_ctl_el2);
+	isb();
+}
+
 void arch_timer_slice_cancel(void)
 {
 	write_sysreg(0, cnthp_ctl_el2);

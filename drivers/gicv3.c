@@ -40,6 +40,7 @@
 #define GICR_ISENABLER0 (GICR_SGI_BASE + 0x0100)
 #define GICR_ICENABLER0 (GICR_SGI_BASE + 0x0180)
 #define GICR_ICPENDR0	(GICR_SGI_BASE + 0x0280)
+#define GICR_ISACTIVER0 (GICR_SGI_BASE + 0x0300)
 #define GICR_ICACTIVER0 (GICR_SGI_BASE + 0x0380)
 #define GICR_IPRIORITYR (GICR_SGI_BASE + 0x0400)
 
@@ -59,6 +60,8 @@
 struct irq_desc {
 	irq_handler_t fn;
 	void *priv;
+	/* The handler forwards it to a guest, whose deactivation reaches the hardware. */
+	bool forwarded;
 };
 
 static paddr_t gicd_base;
@@ -238,6 +241,36 @@ void irq_disable(unsigned int intid)
 	gic_set_enable(intid, false);
 }
 
+int irq_request_forwarded(unsigned int intid, irq_handler_t fn, void *priv)
+{
+	if (intid >= gic_nr_intids || !fn)
+		return -TERN_EINVAL;
+	irq_descs[intid].forwarded = true;
+	return irq_request(intid, fn, priv);
+}
+
+void irq_deactivate(unsigned int intid)
+{
+	write_sysreg(intid, ICC_DIR_EL1);
+}
+
+static paddr_t gic_sgi_frame(void)
+{
+	return gicr_base[this_cpu_id()];
+}
+
+bool irq_get_active(unsigned int intid)
+{
+	return intid < 32 && (mmio_read32(gic_sgi_frame() + GICR_ISACTIVER0) & (1U << intid));
+}
+
+void irq_set_active(unsigned int intid, bool active)
+{
+	if (intid < 32)
+		mmio_write32(gic_sgi_frame() + (active ? GICR_ISACTIVER0 : GICR_ICACTIVER0),
+			     1U << intid);
+}
+
 int irq_request(unsigned int intid, irq_handler_t fn, void *priv)
 {
 	if (intid >= gic_nr_intids || !fn)
@@ -265,7 +298,8 @@ void el2_irq(struct cpu_regs *regs)
 		if (!fn)
 			irq_disable(intid);
 		write_sysreg(intid, ICC_EOIR1_EL1);
-		write_sysreg(intid, ICC_DIR_EL1);
+		if (!irq_descs[intid].forwarded)
+			write_sysreg(intid, ICC_DIR_EL1);
 	}
 	(void)regs;
 }

@@ -13,6 +13,7 @@
 #include <tern/vcpu.h>
 #include <tern/vm.h>
 #include <tern/vpsci.h>
+#include <virt/vgic_core.h>
 
 typedef enum vcpu_run_result (*exit_handler_t)(struct vcpu *vcpu);
 
@@ -30,10 +31,15 @@ static enum vcpu_run_result exit_unknown(struct vcpu *vcpu)
 	return VCPU_RUN_CONTINUE;
 }
 
+#define ESR_ISS_WFX_TI_WFE 1UL
+
 static enum vcpu_run_result exit_wfx(struct vcpu *vcpu)
 {
 	vcpu->vm->stats.wfx++;
 	vcpu_skip_insn(vcpu);
+	/* WFE yields; WFI may sleep until something is due, which the scheduler decides. */
+	if (!(vcpu->arch.esr & ESR_ISS_WFX_TI_WFE))
+		vcpu->state = VCPU_WFI;
 	return VCPU_RUN_YIELD;
 }
 
@@ -80,8 +86,12 @@ static const exit_handler_t exit_handlers[64] = {
 
 enum vcpu_run_result vcpu_arch_run_once(struct vcpu *vcpu)
 {
-	u64 kind = __guest_enter(&vcpu->arch.regs);
 	exit_handler_t fn;
+	u64 kind;
+
+	vgic_flush(vcpu);
+	kind = __guest_enter(&vcpu->arch.regs);
+	vgic_sync(vcpu);
 
 	vcpu->exits++;
 	vcpu->vm->stats.exits++;

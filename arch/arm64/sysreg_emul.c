@@ -10,6 +10,8 @@
 #include <tern/compiler.h>
 #include <tern/vcpu.h>
 #include <tern/vm.h>
+#include <asm/vtimer.h>
+#include <virt/vgic_core.h>
 
 #define ISS_SYS_DIR_READ (1UL << 0)
 #define ISS_SYS_RT(esr)	 (((esr) >> 5) & 0x1F)
@@ -126,6 +128,24 @@ static bool sys_id(struct sysreg_access *acc, const struct sysreg_row *row)
 	if (!acc->read)
 		return false;
 	acc->val = row->arg < ID_NR ? id_values[row->arg] : 0;
+	/* GIC system-register interface: present exactly when the VM has a vGICv3. */
+	if (row->arg == ID_PFR0 && acc->vcpu->vgic)
+		acc->val = field_set(acc->val, 24, 1);
+	return true;
+}
+
+static bool sys_ptimer(struct sysreg_access *acc, const struct sysreg_row *row)
+{
+	(void)row;
+	return vtimer_ptimer_access(acc->vcpu, acc->key, acc->read, &acc->val);
+}
+
+/* ICC_SGI1R/ASGI1R/SGI0R writes trap (HCR_EL2.IMO/FMO): Tern delivers the SGIs. */
+static bool sys_sgi(struct sysreg_access *acc, const struct sysreg_row *row)
+{
+	if (acc->read || !acc->vcpu->vgic)
+		return false;
+	vgic_send_sgi(acc->vcpu, acc->val, row->arg);
 	return true;
 }
 
@@ -220,6 +240,14 @@ static const struct sysreg_row sysreg_table[] = {
 	{ SYS_REG(3, 0, 0, 7, 2), EXACT, sys_id, ID_MMFR2 },
 	{ SYS_REG(3, 0, 0, 0, 6), EXACT, sys_id, ID_REVIDR },
 	{ SYS_REG(3, 1, 0, 0, 7), EXACT, sys_id, ID_NR }, /* AIDR_EL1 reads 0 */
+	/* EL1 physical timer (CNTHCTL_EL2.EL1PCEN = 0), emulated per vCPU */
+	{ SYS_REG(3, 3, 14, 2, 0), EXACT, sys_ptimer, 0 },
+	{ SYS_REG(3, 3, 14, 2, 1), EXACT, sys_ptimer, 0 },
+	{ SYS_REG(3, 3, 14, 2, 2), EXACT, sys_ptimer, 0 },
+	/* SGI generation */
+	{ SYS_REG(3, 0, 12, 11, 5), EXACT, sys_sgi, 0 }, /* ICC_SGI1R_EL1 */
+	{ SYS_REG(3, 1, 12, 11, 6), EXACT, sys_sgi, 0 }, /* ICC_ASGI1R_EL1 */
+	{ SYS_REG(3, 2, 12, 11, 7), EXACT, sys_sgi, 1 }, /* ICC_SGI0R_EL1 */
 	/* ACTLR_EL1 (TACR): the host's implementation-defined controls are not the guest's. */
 	{ SYS_REG(3, 0, 1, 0, 1), EXACT, sys_raz_wi, 0 },
 	/* Debug (MDCR_EL2.TDA/TDOSA/TDRA), per vCPU */

@@ -7,6 +7,8 @@
 #include <asm/guest.h>
 #include <asm/stage2.h>
 #include <asm/sysreg.h>
+#include <asm/vtimer.h>
+#include <virt/vgic_core.h>
 #include <tern/compiler.h>
 #include <tern/percpu.h>
 #include <string.h>
@@ -131,7 +133,8 @@ void vcpu_arch_load(struct vcpu *vcpu)
 	write_sysreg(CPTR_GUEST, cptr_el2);
 	/* The counter is the guest's to read; the EL1 physical timer traps (Tern's to emulate). */
 	write_sysreg(CNTHCTL_EL2_EL1PCTEN, cnthctl_el2);
-	write_sysreg(0, cntvoff_el2);
+	vtimer_load(vcpu);
+	vgic_load(vcpu);
 	isb();
 	write_sysreg(s->cntv_ctl, cntv_ctl_el0);
 	write_sysreg(a->hcr, hcr_el2);
@@ -148,6 +151,9 @@ void vcpu_arch_put(struct vcpu *vcpu)
 	s->cntv_ctl = read_sysreg(cntv_ctl_el0);
 	/* The next vCPU must not inherit a running virtual timer. */
 	write_sysreg(0, cntv_ctl_el0);
+	isb();
+	vtimer_put(vcpu);
+	vgic_put(vcpu);
 	if (vcpu_has_pac()) {
 		PAC_SWITCH(PAC_SAVE)
 	}

@@ -58,6 +58,10 @@ struct vcpu_arch {
 	u64 mdcr;
 	u64 vmpidr;
 	u64 vpidr;
+	/* The emulated EL1 physical timer (CNTP_*, trapped). */
+	u64 cntp_ctl;
+	u64 cntp_cval;
+	bool cntp_level;
 	/* Syndrome of the last exit. */
 	u64 esr;
 	u64 far;

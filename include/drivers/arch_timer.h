@@ -12,6 +12,8 @@ u64 arch_timer_freq(void);
 int arch_timer_slice_init_cpu(void);
 void arch_timer_slice_arm(u64 us);
 void arch_timer_slice_cancel(void);
+/* Fire the EL2 timer at counter value @when (same interrupt as the time slice). */
+void arch_timer_set_deadline(u64 when);
 u64 arch_timer_now(void);
 void arch_timer_udelay(u64 us);
 

@@ -14,6 +14,16 @@ typedef void (*irq_handler_t)(unsigned int intid, void *priv);
  * pCPU enables its own), an SPI routed to the calling pCPU.
  */
 int irq_request(unsigned int intid, irq_handler_t fn, void *priv);
+/*
+ * Like irq_request, for an interrupt the handler forwards to a guest through a hardware-linked
+ * list register: Tern only drops its priority; the guest's deactivation deactivates it. A
+ * handler that ends up not forwarding it calls irq_deactivate().
+ */
+int irq_request_forwarded(unsigned int intid, irq_handler_t fn, void *priv);
+void irq_deactivate(unsigned int intid);
+/* Active state of a private interrupt (SGI/PPI) of the calling pCPU. */
+bool irq_get_active(unsigned int intid);
+void irq_set_active(unsigned int intid, bool active);
 void irq_enable(unsigned int intid);
 void irq_disable(unsigned int intid);
 

@@ -6,6 +6,8 @@ struct vcpu;
 
 /* Put @vcpu on its pCPU's run queue (a PSCI CPU_ON, a VM start or reset). */
 void sched_wake(struct vcpu *vcpu);
+/* Something is pending for @vcpu: wake it if it sleeps in WFI. Called with its vGIC lock held. */
+void sched_kick(struct vcpu *vcpu);
 /* The pCPU's loop: run queued vCPUs until every VM has stopped. Returns when nothing is left. */
 void sched_run(void);
 

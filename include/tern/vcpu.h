@@ -13,6 +13,8 @@ enum vcpu_state {
 	VCPU_READY,   /* runnable */
 	VCPU_RUNNING, /* loaded on a pCPU */
 	VCPU_OFF,     /* PSCI off: waits for CPU_ON */
+	VCPU_WFI,     /* trapped WFI: the scheduler decides whether it sleeps */
+	VCPU_BLOCKED, /* asleep in WFI until an interrupt or its timer is due */
 	VCPU_STOPPED, /* its VM stopped */
 };
 

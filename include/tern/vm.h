@@ -7,6 +7,7 @@
 #include <tern/mmio.h>
 #include <tern/spinlock.h>
 #include <tern/types.h>
+#include <tern/kconfig.h>
 #include <tern/vcpu.h>
 
 struct vm_config;
@@ -76,6 +77,8 @@ struct vm {
 	struct image_layout layout; /* of the kernel image */
 	ipa_t entry;
 	bool reset_pending;
+	/* CNTVOFF_EL2: the VM's virtual counter starts near 0 when it starts. */
+	u64 cntvoff;
 	const char *bootargs;
 	struct vpl011 *uart;
 	struct vgic_dist *vgic;
@@ -84,6 +87,13 @@ struct vm {
 	const char *stop_reason;
 	unsigned int resets;
 };
+
+/* Every VM Tern knows (created or not), by id. */
+extern struct vm vm_table[CONFIG_NR_VMS];
+/* VMs created and not yet stopped: the scheduler runs while this is non-zero. */
+unsigned int vm_nr_live(void);
+/* A VM entered VM_RUNNING (vm_start). */
+void vm_mark_live(void);
 
 const char *vm_state_name(enum vm_state s);
 /* Checked state transition; an illegal one is logged as a bug and refused. */

@@ -1,0 +1,95 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The GICv3 virtual CPU interface: list registers, ICH_HCR/VMCR and the active-priority
+ * registers. System-register names must be constants, hence the tables of accessors.
+ */
+#include <asm/sysreg.h>
+#include <asm/vgic_hw.h>
+#include <tern/compiler.h>
+#include <virt/vgic.h>
+
+static unsigned int vgic_nr_lrs;
+static unsigned int vgic_nr_aprs;
+
+void vgic_hw_init(void)
+{
+	u64 vtr = read_sysreg(s3_4_c12_c11_1); /* ICH_VTR_EL2 */
+	unsigned int prebits = ((vtr >> 26) & 7) + 1;
+
+	vgic_nr_lrs = MIN((unsigned int)(vtr & 0x1F) + 1, (unsigned int)VGIC_MAX_LRS);
+	/* 5 preemption bits: 1 APR register per group, 6: 2, 7: 4. */
+	vgic_nr_aprs = 1U << (prebits > 5 ? prebits - 5 : 0);
+}
+
+unsigned int vgic_hw_nr_lrs(void)
+{
+	return vgic_nr_lrs;
+}
+
+#define LR_CASE_READ(n, reg) \
+	case n:              \
+		return read_sysreg(reg);
+#define LR_CASE_WRITE(n, reg)           \
+	case n:                         \
+		write_sysreg(val, reg); \
+		break;
+#define LR_LIST(op)                                                                        \
+	op(0, s3_4_c12_c12_0) op(1, s3_4_c12_c12_1) op(2, s3_4_c12_c12_2)                   \
+		op(3, s3_4_c12_c12_3) op(4, s3_4_c12_c12_4) op(5, s3_4_c12_c12_5)           \
+			op(6, s3_4_c12_c12_6) op(7, s3_4_c12_c12_7) op(8, s3_4_c12_c13_0)   \
+				op(9, s3_4_c12_c13_1) op(10, s3_4_c12_c13_2)                \
+					op(11, s3_4_c12_c13_3) op(12, s3_4_c12_c13_4)       \
+						op(13, s3_4_c12_c13_5) op(14, s3_4_c12_c13_6) \
+							op(15, s3_4_c12_c13_7)
+
+u64 vgic_hw_read_lr(unsigned int n)
+{
+	switch (n) {
+		LR_LIST(LR_CASE_READ)
+	default:
+		return 0;
+	}
+}
+
+void vgic_hw_write_lr(unsigned int n, u64 val)
+{
+	switch (n) {
+		LR_LIST(LR_CASE_WRITE)
+	default:
+		break;
+	}
+}
+
+void vgic_hw_write_hcr(u64 val)
+{
+	write_sysreg(val, s3_4_c12_c11_0); /* ICH_HCR_EL2 */
+}
+
+#define APR_SAVE(n, r0, r1)                            \
+	if (vgic_nr_aprs > n) {                        \
+		c->ap0r[n] = read_sysreg(r0);          \
+		c->ap1r[n] = read_sysreg(r1);          \
+	}
+#define APR_RESTORE(n, r0, r1)                        \
+	if (vgic_nr_aprs > n) {                       \
+		write_sysreg(c->ap0r[n], r0);         \
+		write_sysreg(c->ap1r[n], r1);         \
+	}
+
+void vgic_hw_save(struct vgic_cpu *c)
+{
+	c->vmcr = read_sysreg(s3_4_c12_c11_7); /* ICH_VMCR_EL2 */
+	APR_SAVE(0, s3_4_c12_c8_0, s3_4_c12_c9_0)
+	APR_SAVE(1, s3_4_c12_c8_1, s3_4_c12_c9_1)
+	APR_SAVE(2, s3_4_c12_c8_2, s3_4_c12_c9_2)
+	APR_SAVE(3, s3_4_c12_c8_3, s3_4_c12_c9_3)
+}
+
+void vgic_hw_restore(const struct vgic_cpu *c)
+{
+	write_sysreg(c->vmcr, s3_4_c12_c11_7);
+	APR_RESTORE(0, s3_4_c12_c8_0, s3_4_c12_c9_0)
+	APR_RESTORE(1, s3_4_c12_c8_1, s3_4_c12_c9_1)
+	APR_RESTORE(2, s3_4_c12_c8_2, s3_4_c12_c9_2)
+	APR_RESTORE(3, s3_4_c12_c8_3, s3_4_c12_c9_3)
+}

@@ -1,0 +1,30 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+#ifndef ASM_VTIMER_H
+#define ASM_VTIMER_H
+
+#include <tern/platform.h>
+#include <tern/types.h>
+
+struct vcpu;
+
+#define VTIMER_GUEST_VIRT_INTID 27
+#define VTIMER_GUEST_PHYS_INTID 30
+#define VTIMER_NO_DEADLINE      (~0ULL)
+
+/*
+ * Guest timers. The EL1 virtual timer belongs to the guest: its interrupt is forwarded through
+ * a hardware-linked list register. The EL1 physical timer traps and is emulated per vCPU.
+ */
+int vtimer_init_cpu(const struct platform_timer *t);
+void vtimer_load(struct vcpu *vcpu);
+void vtimer_put(struct vcpu *vcpu);
+/* Physical-counter time at which one of the vCPU's timers fires, or VTIMER_NO_DEADLINE. */
+u64 vtimer_deadline(const struct vcpu *vcpu);
+/* The emulated physical timer's deadline alone (the virtual one fires by itself while loaded). */
+u64 vtimer_ptimer_deadline(const struct vcpu *vcpu);
+/* Raise or lower the emulated physical timer's line as the counter says. */
+void vtimer_ptimer_update(struct vcpu *vcpu);
+/* A trapped CNTP_CTL/CVAL/TVAL access; false if @key is not one of them. */
+bool vtimer_ptimer_access(struct vcpu *vcpu, u32 key, bool read, u64 *val);
+
+#endif

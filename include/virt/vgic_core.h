@@ -1,0 +1,75 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+#ifndef VIRT_VGIC_CORE_H
+#define VIRT_VGIC_CORE_H
+
+#include <tern/types.h>
+
+struct vm;
+struct vcpu;
+
+#ifdef CONFIG_VIRT_GICV3
+/* Create the VM's vGIC (distributor, redistributors) and claim its devices' SPIs. */
+int vgic_create(struct vm *vm);
+/* A device's SPI belongs to this VM: only such SPIs are visible to it. */
+void vgic_claim_spi(struct vm *vm, u32 intid);
+/* Around each guest entry on the loaded vCPU: list registers from/to the pending set. */
+void vgic_flush(struct vcpu *vcpu);
+void vgic_sync(struct vcpu *vcpu);
+/* Switching the vCPU on/off the pCPU. */
+void vgic_load(struct vcpu *vcpu);
+void vgic_put(struct vcpu *vcpu);
+/* Something pending and enabled for @vcpu (WFI must not sleep). */
+bool vgic_vcpu_pending(struct vcpu *vcpu);
+/* Pend a private interrupt (PPI) of @vcpu, e.g. a timer; @hw links it to physical @hwintid. */
+void vgic_inject_ppi(struct vcpu *vcpu, u32 intid, bool level, bool hw, u32 hwintid);
+/* A trapped ICC_SGI1R/ASGI1R/SGI0R write. */
+void vgic_send_sgi(struct vcpu *vcpu, u64 val, bool group0);
+#else
+static inline int vgic_create(struct vm *vm)
+{
+	(void)vm;
+	return 0;
+}
+static inline void vgic_claim_spi(struct vm *vm, u32 intid)
+{
+	(void)vm;
+	(void)intid;
+}
+static inline void vgic_flush(struct vcpu *vcpu)
+{
+	(void)vcpu;
+}
+static inline void vgic_sync(struct vcpu *vcpu)
+{
+	(void)vcpu;
+}
+static inline void vgic_load(struct vcpu *vcpu)
+{
+	(void)vcpu;
+}
+static inline void vgic_put(struct vcpu *vcpu)
+{
+	(void)vcpu;
+}
+static inline bool vgic_vcpu_pending(struct vcpu *vcpu)
+{
+	(void)vcpu;
+	return false;
+}
+static inline void vgic_inject_ppi(struct vcpu *vcpu, u32 intid, bool level, bool hw, u32 hwintid)
+{
+	(void)vcpu;
+	(void)intid;
+	(void)level;
+	(void)hw;
+	(void)hwintid;
+}
+static inline void vgic_send_sgi(struct vcpu *vcpu, u64 val, bool group0)
+{
+	(void)vcpu;
+	(void)val;
+	(void)group0;
+}
+#endif
+
+#endif

@@ -1,0 +1,302 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * vGICv3 core: each vCPU keeps its pending and active interrupts on an ap_list sorted by
+ * priority; before every entry the highest ones go into the hardware list registers, after
+ * every exit the list registers are read back. When more is pending than there are list
+ * registers, the underflow maintenance interrupt brings the vCPU back to refill them (the
+ * original fixed 4 LRs and had no maintenance interrupt). EOI and deactivation need no exit,
+ * except for level-triggered emulated interrupts, whose line may still be high.
+ * The whole vGIC of a VM is covered by vm->vgic->lock.
+ */
+#include <asm/vgic_hw.h>
+#include <string.h>
+#include <tern/compiler.h>
+#include <tern/irq.h>
+#include <tern/page_alloc.h>
+#include <tern/percpu.h>
+#include <tern/printk.h>
+#include <tern/sched.h>
+#include <tern/vcpu.h>
+#include <tern/vm.h>
+#include <virt/vgic.h>
+#include <virt/vgic_core.h>
+
+#define MPIDR_AFF_MASK 0xFF00FFFFFFUL
+
+int vgic_create(struct vm *vm)
+{
+	int rc = vgic_v3_dist_init(vm);
+
+	if (!rc)
+		rc = vgic_v3_redist_init(vm);
+	return rc;
+}
+
+void vgic_claim_spi(struct vm *vm, u32 intid)
+{
+	struct vgic_irq *irq = vgic_get_irq(vm, NULL, intid);
+
+	if (irq && intid >= VGIC_NR_PRIVATE)
+		irq->owned = true;
+}
+
+/* The vCPU whose banked copy @irq is (private INTIDs). */
+static struct vcpu *vgic_private_owner(struct vm *vm, const struct vgic_irq *irq)
+{
+	for (unsigned int i = 0; i < vm->nr_vcpus; i++) {
+		const struct vgic_cpu *c = vm->vcpus[i]->vgic;
+
+		if (irq >= c->priv && irq < c->priv + VGIC_NR_PRIVATE)
+			return vm->vcpus[i];
+	}
+	return NULL;
+}
+
+struct vcpu *vgic_spi_target(struct vm *vm, const struct vgic_irq *irq)
+{
+	u64 aff = irq->irouter & MPIDR_AFF_MASK;
+
+	for (unsigned int i = 0; i < vm->nr_vcpus; i++) {
+		if ((vm->vcpus[i]->arch.vmpidr & MPIDR_AFF_MASK) == aff)
+			return vm->vcpus[i];
+	}
+	return vm->vcpus[0];
+}
+
+static bool vgic_group_enabled(const struct vm *vm, const struct vgic_irq *irq)
+{
+	return vm->vgic->ctlr & (irq->group ? 2U : 1U);
+}
+
+/* Deliverable: would be signalled to the vCPU interface now. */
+static bool vgic_irq_deliverable(const struct vm *vm, const struct vgic_irq *irq)
+{
+	return vgic_irq_pending(irq) && irq->enabled && vgic_group_enabled(vm, irq);
+}
+
+static void vgic_ap_remove(struct vgic_cpu *c, struct vgic_irq *irq)
+{
+	for (struct vgic_irq **pp = &c->ap_list; *pp; pp = &(*pp)->ap_next) {
+		if (*pp == irq) {
+			*pp = irq->ap_next;
+			irq->ap_next = NULL;
+			irq->target = NULL;
+			return;
+		}
+	}
+}
+
+static void vgic_ap_insert(struct vcpu *v, struct vgic_irq *irq)
+{
+	struct vgic_irq **pp = &v->vgic->ap_list;
+
+	/* Stable by priority: equal priorities keep arrival order. */
+	while (*pp && (*pp)->priority <= irq->priority)
+		pp = &(*pp)->ap_next;
+	irq->ap_next = *pp;
+	*pp = irq;
+	irq->target = v;
+}
+
+void vgic_irq_changed(struct vm *vm, struct vgic_irq *irq)
+{
+	struct vcpu *dest;
+	bool want = vgic_irq_deliverable(vm, irq) || irq->active;
+
+	if (irq->target && (!want || irq->in_lr)) {
+		/* In a list register the next sync decides; otherwise it simply leaves. */
+		if (!want && !irq->in_lr)
+			vgic_ap_remove(irq->target->vgic, irq);
+		return;
+	}
+	if (!want || irq->target)
+		return;
+	dest = irq->intid < VGIC_NR_PRIVATE ? vgic_private_owner(vm, irq)
+					    : vgic_spi_target(vm, irq);
+	if (!dest)
+		return;
+	vgic_ap_insert(dest, irq);
+	sched_kick(dest);
+}
+
+static u64 vgic_lr_value(const struct vgic_irq *irq)
+{
+	u64 lr = irq->intid | ((u64)irq->priority << ICH_LR_PRIO_SHIFT);
+
+	if (irq->group)
+		lr |= ICH_LR_GROUP1;
+	if (vgic_irq_pending(irq) && irq->enabled)
+		lr |= ICH_LR_PENDING;
+	if (irq->active)
+		lr |= ICH_LR_ACTIVE;
+	if (irq->hw)
+		lr |= ICH_LR_HW | ((u64)irq->hwintid << ICH_LR_PINTID_SHIFT);
+	else if (!irq->edge)
+		lr |= ICH_LR_EOI; /* level: come back on deactivation, the line may be high */
+	return lr;
+}
+
+void vgic_flush(struct vcpu *vcpu)
+{
+	struct vm *vm = vcpu->vm;
+	struct vgic_cpu *c = vcpu->vgic;
+	unsigned int nr = vgic_hw_nr_lrs();
+	unsigned int used = 0;
+	bool overflow = false;
+
+	if (!c)
+		return;
+	spin_lock(&vm->vgic->lock);
+	for (struct vgic_irq *irq = c->ap_list; irq; irq = irq->ap_next) {
+		if (!vgic_irq_deliverable(vm, irq) && !irq->active)
+			continue;
+		if (used == nr) {
+			overflow = true;
+			break;
+		}
+		c->lr[used] = vgic_lr_value(irq);
+		c->lr_irq[used] = irq;
+		irq->in_lr = true;
+		/* An edge pend (or a hardware one) moves into the list register. */
+		if (irq->edge || irq->hw)
+			irq->pending_latch = false;
+		used++;
+	}
+	spin_unlock(&vm->vgic->lock);
+	for (unsigned int i = 0; i < nr; i++)
+		vgic_hw_write_lr(i, i < used ? c->lr[i] : 0);
+	c->used_lrs = used;
+	c->hcr = ICH_HCR_EN | (overflow ? ICH_HCR_UIE : 0);
+	vgic_hw_write_hcr(c->hcr);
+}
+
+void vgic_sync(struct vcpu *vcpu)
+{
+	struct vm *vm = vcpu->vm;
+	struct vgic_cpu *c = vcpu->vgic;
+
+	if (!c || !c->used_lrs)
+		return;
+	spin_lock(&vm->vgic->lock);
+	for (unsigned int i = 0; i < c->used_lrs; i++) {
+		struct vgic_irq *irq = c->lr_irq[i];
+		u64 lr = vgic_hw_read_lr(i);
+
+		irq->in_lr = false;
+		irq->active = lr & ICH_LR_ACTIVE;
+		if (lr & ICH_LR_PENDING) {
+			/* Not acknowledged yet: an edge pend goes back to the pending set. */
+			if (irq->edge || irq->hw)
+				irq->pending_latch = true;
+		} else if (!irq->edge) {
+			/* Acknowledging a level interrupt clears a software pend (ISPENDR). */
+			irq->pending_latch = false;
+		}
+		if (!vgic_irq_deliverable(vm, irq) && !irq->active && irq->target)
+			vgic_ap_remove(irq->target->vgic, irq);
+		c->lr_irq[i] = NULL;
+	}
+	c->used_lrs = 0;
+	spin_unlock(&vm->vgic->lock);
+}
+
+void vgic_load(struct vcpu *vcpu)
+{
+	if (vcpu->vgic)
+		vgic_hw_restore(vcpu->vgic);
+}
+
+void vgic_put(struct vcpu *vcpu)
+{
+	if (!vcpu->vgic)
+		return;
+	vgic_sync(vcpu);
+	vgic_hw_save(vcpu->vgic);
+	for (unsigned int i = 0; i < vgic_hw_nr_lrs(); i++)
+		vgic_hw_write_lr(i, 0);
+	vgic_hw_write_hcr(0);
+}
+
+bool vgic_vcpu_pending(struct vcpu *vcpu)
+{
+	struct vm *vm = vcpu->vm;
+	bool pending = false;
+
+	if (!vcpu->vgic)
+		return false;
+	spin_lock(&vm->vgic->lock);
+	for (struct vgic_irq *irq = vcpu->vgic->ap_list; irq && !pending; irq = irq->ap_next)
+		pending = vgic_irq_deliverable(vm, irq);
+	spin_unlock(&vm->vgic->lock);
+	return pending;
+}
+
+void vgic_inject_ppi(struct vcpu *vcpu, u32 intid, bool level, bool hw, u32 hwintid)
+{
+	struct vm *vm = vcpu->vm;
+	struct vgic_irq *irq;
+
+	if (!vcpu->vgic || intid < 16 || intid >= VGIC_NR_PRIVATE)
+		return;
+	irq = &vcpu->vgic->priv[intid];
+	spin_lock(&vm->vgic->lock);
+	irq->hw = hw;
+	irq->hwintid = hwintid;
+	if (hw)
+		irq->pending_latch = level; /* the physical interrupt fired: one delivery */
+	else
+		irq->line_level = level;
+	vgic_irq_changed(vm, irq);
+	spin_unlock(&vm->vgic->lock);
+}
+
+void vgic_send_sgi(struct vcpu *vcpu, u64 val, bool group0)
+{
+	struct vm *vm = vcpu->vm;
+	u32 intid = (val >> 24) & 0xF;
+	u64 aff321 = ((val >> 48) & 0xFF) << 32 | ((val >> 32) & 0xFF) << 16 |
+		     ((val >> 16) & 0xFF) << 8;
+	unsigned int rs = (val >> 44) & 0xF;
+	bool all_but_self = val & (1UL << 40);
+
+	spin_lock(&vm->vgic->lock);
+	for (unsigned int i = 0; i < vm->nr_vcpus; i++) {
+		struct vcpu *t = vm->vcpus[i];
+		u64 mpidr = t->arch.vmpidr & MPIDR_AFF_MASK;
+		unsigned int aff0 = mpidr & 0xFF;
+		struct vgic_irq *irq = &t->vgic->priv[intid];
+
+		if (all_but_self) {
+			if (t == vcpu)
+				continue;
+		} else if ((mpidr & ~0xFFUL) != aff321 || aff0 / 16 != rs ||
+			   !(val & (1UL << (aff0 % 16)))) {
+			continue;
+		}
+		/* An SGI of the other group than the one the write generates is not sent. */
+		if (irq->group == group0)
+			continue;
+		irq->pending_latch = true;
+		irq->sgi_source |= (u16)(1U << vcpu->id);
+		vgic_irq_changed(vm, irq);
+	}
+	spin_unlock(&vm->vgic->lock);
+}
+
+/* vPL011 and other device models raise their SPI through this. */
+void vm_irq_set_level(struct vm *vm, u32 intid, bool level)
+{
+	struct vgic_irq *irq;
+
+	if (!vm->vgic)
+		return;
+	irq = vgic_get_irq(vm, NULL, intid);
+	if (!irq || !irq->owned)
+		return;
+	spin_lock(&vm->vgic->lock);
+	if (irq->edge && level && !irq->line_level)
+		irq->pending_latch = true;
+	irq->line_level = level;
+	vgic_irq_changed(vm, irq);
+	spin_unlock(&vm->vgic->lock);
+}
