@@ -78,14 +78,9 @@ ensure_packages() {
 		"${missing[@]}" </dev/null >&2
 }
 
-# apt-get restricted to arm64 and to package lists under the cache.
-apt_arm64() {
-	apt-get -q \
-		-o APT::Architecture=arm64 -o APT::Architectures=arm64 \
-		-o Dir::State::Lists="$CACHE/apt/lists" \
-		-o Dir::Cache="$CACHE/apt/cache" \
-		"$@"
-}
+# apt_arm64, arm64_lock, arm64_download...: shared with fetch-guest.sh.
+# shellcheck source=scripts/lib/arm64-apt.sh
+. "$(dirname "${BASH_SOURCE[0]}")/lib/arm64-apt.sh"
 
 # True when directory $1 holds an unpacked arm64 libfdt-dev.
 has_libfdt() {
@@ -96,16 +91,11 @@ fetch_libfdt() {
 	if [ -f "$LIBFDT_STAMP" ] && has_libfdt "$LIBFDT_DIR"; then
 		return 0
 	fi
-	if ! command -v apt-get >/dev/null || ! command -v dpkg >/dev/null; then
-		die "apt-get and dpkg are needed to fetch the arm64 libfdt"
-	fi
-	mkdir -p "$CACHE/apt/lists/partial" "$CACHE/apt/cache/archives/partial"
+	arm64_apt_check_tools "the arm64 libfdt"
 
-	# Parallel makes may all ask at once; let one fetch, the others wait.
-	exec 9>"$CACHE/.lock"
-	flock 9
+	arm64_lock
 	if [ -f "$LIBFDT_STAMP" ] && has_libfdt "$LIBFDT_DIR"; then
-		exec 9>&-
+		arm64_unlock
 		return 0
 	fi
 
@@ -113,8 +103,7 @@ fetch_libfdt() {
 	local log=$CACHE/apt.log dl=$CACHE/download
 	rm -rf "$dl" "$LIBFDT_DIR.tmp"
 	mkdir -p "$dl"
-	if ! { apt_arm64 update && (cd "$dl" && apt_arm64 download libfdt-dev); } \
-		>"$log" 2>&1 </dev/null; then
+	if ! { arm64_update_lists "$log" && arm64_download "$dl" "$log" libfdt-dev; }; then
 		cat "$log" >&2
 		die "could not download the arm64 libfdt-dev package (log: $log)"
 	fi
@@ -130,7 +119,7 @@ fetch_libfdt() {
 	mv "$LIBFDT_DIR.tmp" "$LIBFDT_DIR"
 	rm -rf "$dl"
 	say "arm64 libfdt ready: $LIBFDT_DIR ($(cat "$LIBFDT_STAMP"))"
-	exec 9>&-
+	arm64_unlock
 }
 
 mode=--all
