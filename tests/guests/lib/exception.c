@@ -1,0 +1,70 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* EL1 exception handling: expected synchronous exceptions are recorded and skipped. */
+#include "libguest.h"
+
+void exception_entry(struct ex_regs *regs, u64 index);
+
+static const char *const vector_names[16] = {
+	"sync (EL1t)",	 "IRQ (EL1t)",	 "FIQ (EL1t)",	 "SError (EL1t)",
+	"sync (EL1h)",	 "IRQ (EL1h)",	 "FIQ (EL1h)",	 "SError (EL1h)",
+	"sync (EL0/64)", "IRQ (EL0/64)", "FIQ (EL0/64)", "SError (EL0/64)",
+	"sync (EL0/32)", "IRQ (EL0/32)", "FIQ (EL0/32)", "SError (EL0/32)",
+};
+
+static struct {
+	bool armed;
+	bool taken;
+	unsigned int ec;
+	u64 esr;
+	u64 far;
+	u64 elr;
+} expect;
+
+void expect_exception(unsigned int ec)
+{
+	expect.ec = ec;
+	expect.taken = false;
+	expect.esr = 0;
+	expect.far = 0;
+	expect.elr = 0;
+	asm volatile("" ::: "memory");
+	WRITE_ONCE(expect.armed, true);
+}
+
+bool exception_taken(u64 *esr, u64 *far)
+{
+	asm volatile("" ::: "memory");
+	WRITE_ONCE(expect.armed, false);
+	if (esr)
+		*esr = expect.esr;
+	if (far)
+		*far = expect.far;
+	return READ_ONCE(expect.taken);
+}
+
+u64 exception_elr(void)
+{
+	return expect.elr;
+}
+
+void exception_entry(struct ex_regs *regs, u64 index)
+{
+	u64 esr = read_sysreg(esr_el1);
+	u64 far = read_sysreg(far_el1);
+	bool sync = (index & 3) == 0;
+
+	if (sync && expect.armed && !expect.taken &&
+	    (expect.ec == EXCEPTION_ANY || expect.ec == ESR_EC(esr))) {
+		expect.taken = true;
+		expect.esr = esr;
+		expect.far = far;
+		expect.elr = regs->elr;
+		/* Every class we expect is taken on the faulting instruction itself: skip it. */
+		regs->elr += 4;
+		return;
+	}
+	printf("FAIL: unexpected exception: %s ESR_EL1=0x%lx (EC 0x%lx) ELR_EL1=0x%lx "
+	       "FAR_EL1=0x%lx SPSR_EL1=0x%lx\n",
+	       vector_names[index & 15], esr, ESR_EC(esr), regs->elr, far, regs->spsr);
+	report_abort("exception handling");
+}

@@ -1,0 +1,179 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+#ifndef GUEST_LIBGUEST_H
+#define GUEST_LIBGUEST_H
+
+/*
+ * The shared library of the Tern test guests: freestanding EL1 programs that run inside a Tern VM
+ * (or on plain QEMU virt at EL1). Each program defines main(); crt0 clears .bss, installs the EL1
+ * vectors and calls it, then report_summary() prints SUMMARY and powers the VM off.
+ */
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+typedef uint8_t u8;
+typedef uint16_t u16;
+typedef uint32_t u32;
+typedef uint64_t u64;
+typedef int64_t s64;
+
+/* The guest-visible map (QEMU virt layout, as Tern presents it). */
+#define GUEST_RAM_BASE	       0x40000000UL
+#define GUEST_RAM_SIZE_DEFAULT (64UL << 20)
+#define GUEST_UART_BASE	       0x09000000UL
+#define GUEST_UART_SIZE	       0x1000UL
+#define GUEST_MAX_CPUS	       4
+
+/* Linker symbols. */
+extern char _image_start[], _bss_start[], _bss_end[], _stacks_start[], _stacks_end[], _end[];
+
+#define ARRAY_SIZE(a)	 (sizeof(a) / sizeof((a)[0]))
+#define ALIGN_UP(x, a)	 (((x) + (a)-1) & ~((u64)(a)-1))
+#define FIELD(v, hi, lo) (((v) >> (lo)) & ((1UL << ((hi) - (lo) + 1)) - 1))
+#define __noreturn	 __attribute__((noreturn))
+#define __printf(a, b)	 __attribute__((format(printf, a, b)))
+#define READ_ONCE(x)	 (*(const volatile __typeof__(x) *)&(x))
+#define WRITE_ONCE(x, v) (*(volatile __typeof__(x) *)&(x) = (v))
+
+#define read_sysreg(r)                                                                             \
+	({                                                                                         \
+		u64 __v;                                                                           \
+		asm volatile("mrs %0, " #r : "=r"(__v));                                           \
+		__v;                                                                               \
+	})
+#define write_sysreg(v, r)                                                                         \
+	do {                                                                                       \
+		u64 __v = (u64)(v);                                                                \
+		asm volatile("msr " #r ", %x0" : : "rZ"(__v));                                     \
+	} while (0)
+#define isb() asm volatile("isb" ::: "memory")
+#define dsb() asm volatile("dsb sy" ::: "memory")
+
+/** Program entry, defined by each test program. Its return value is ignored. */
+int main(void);
+
+/** Guest DTB address from x0 at entry (0 if none). */
+extern u64 guest_boot_dtb;
+
+/* uart.c: polled PL011 console. */
+void uart_putc(char c);
+void puts(const char *s);
+int printf(const char *fmt, ...) __printf(1, 2);
+int vprintf(const char *fmt, va_list ap);
+int vsnprintf(char *buf, size_t size, const char *fmt, va_list ap);
+int snprintf(char *buf, size_t size, const char *fmt, ...) __printf(3, 4);
+
+/* report.c: kvm-unit-tests style results. */
+void report_prefix(const char *prefix);
+void report(bool ok, const char *fmt, ...) __printf(2, 3);
+void report_skip(const char *fmt, ...) __printf(1, 2);
+void report_info(const char *fmt, ...) __printf(1, 2);
+/** Print "SUMMARY: N tests, M failures" and power off through PSCI SYSTEM_OFF. */
+void __noreturn report_summary(void);
+/** Count a failure and power off at once (after an unrecoverable error). */
+void __noreturn report_abort(const char *fmt, ...) __printf(1, 2);
+
+/* psci.c: SMCCC calls and the PSCI 1.1 functions. */
+#define SMCCC_VERSION	       0x80000000U
+#define SMCCC_ARCH_FEATURES    0x80000001U
+#define PSCI_VERSION	       0x84000000U
+#define PSCI_CPU_OFF	       0x84000002U
+#define PSCI_CPU_ON	       0xC4000003U
+#define PSCI_AFFINITY_INFO     0xC4000004U
+#define PSCI_MIGRATE_INFO_TYPE 0x84000006U
+#define PSCI_SYSTEM_OFF	       0x84000008U
+#define PSCI_SYSTEM_RESET      0x84000009U
+#define PSCI_FEATURES	       0x8400000AU
+
+#define PSCI_RET_SUCCESS	    0
+#define PSCI_RET_NOT_SUPPORTED	    (-1)
+#define PSCI_RET_INVALID_PARAMETERS (-2)
+#define PSCI_RET_DENIED		    (-3)
+#define PSCI_RET_ALREADY_ON	    (-4)
+#define PSCI_RET_ON_PENDING	    (-5)
+#define PSCI_RET_INTERNAL_FAILURE   (-6)
+#define PSCI_RET_NOT_PRESENT	    (-7)
+#define PSCI_RET_DISABLED	    (-8)
+#define PSCI_RET_INVALID_ADDRESS    (-9)
+
+enum smccc_conduit {
+	SMCCC_CONDUIT_HVC,
+	SMCCC_CONDUIT_SMC,
+};
+
+/* The Makefile passes -DSMCCC_CONDUIT_DEFAULT=SMCCC_CONDUIT_SMC for SMCCC_CONDUIT=smc. */
+#ifndef SMCCC_CONDUIT_DEFAULT
+#define SMCCC_CONDUIT_DEFAULT SMCCC_CONDUIT_HVC
+#endif
+
+/** The conduit: HVC by default (Tern), SMC with SMCCC_CONDUIT=smc or a DTB /psci method "smc". */
+extern enum smccc_conduit smccc_conduit;
+s64 smccc_call(u32 fid, u64 a1, u64 a2, u64 a3);
+s64 psci_cpu_on(u64 mpidr, u64 entry, u64 context_id);
+s64 psci_affinity_info(u64 mpidr, u64 lowest_level);
+void psci_cpu_off(void);
+void __noreturn psci_system_off(void);
+void psci_system_reset(void);
+
+/** Start vCPU @mpidr running fn(arg) on its own stack (slot @cpu of the stack area). */
+s64 cpu_start(u64 mpidr, unsigned int cpu, void (*fn)(u64 arg), u64 arg);
+u64 cpu_mpidr(void);
+
+/* exception.c: expected exceptions. */
+#define ESR_EC_SHIFT	   26
+#define ESR_EC(esr)	   (((esr) >> ESR_EC_SHIFT) & 0x3f)
+#define ESR_EC_UNKNOWN	   0x00
+#define ESR_EC_HVC64	   0x16
+#define ESR_EC_SMC64	   0x17
+#define ESR_EC_SYS64	   0x18
+#define ESR_EC_IABT_CUR	   0x21
+#define ESR_EC_DABT_CUR	   0x25
+#define ESR_ISS_DFSC(esr)  ((esr)&0x3f)
+#define ESR_ISS_FNV	   (1UL << 10)
+#define ESR_ISS_WNR	   (1UL << 6)
+#define DFSC_SYNC_EXTERNAL 0x10
+#define EXCEPTION_ANY	   0xffffffffU
+
+/** Saved by the crt0 vector stub; the handler may change x[] and elr before the return. */
+struct ex_regs {
+	u64 x[31];
+	u64 elr;
+	u64 spsr;
+	u64 pad;
+};
+
+/**
+ * Arm the handler for one synchronous exception of class @ec (or EXCEPTION_ANY): when it comes,
+ * its ESR/FAR/ELR are recorded and the faulting instruction is skipped.
+ */
+void expect_exception(unsigned int ec);
+/** Disarm; true if the expected exception was taken since expect_exception(). */
+bool exception_taken(u64 *esr, u64 *far);
+/** ELR of the last expected exception taken. */
+u64 exception_elr(void);
+
+/* fdt.c: a minimal flattened device tree reader. */
+struct fdt_walker {
+	void (*begin_node)(void *ctx, int depth, const char *name);
+	void (*prop)(void *ctx, int depth, const char *name, const void *val, u32 len);
+	void (*end_node)(void *ctx, int depth);
+	void *ctx;
+};
+/** Size of the FDT at @fdt, or 0 if it is not a valid FDT. */
+u32 fdt_totalsize(const void *fdt);
+/** Walk every node and property; returns false on a malformed tree. */
+bool fdt_walk(const void *fdt, const struct fdt_walker *w);
+u32 fdt_be32(const void *p);
+/** Read a number of @cells 32-bit cells (1 or 2) at @p. */
+u64 fdt_cells(const void *p, u32 cells);
+
+/* string helpers */
+int strcmp(const char *a, const char *b);
+int strncmp(const char *a, const char *b, size_t n);
+size_t strlen(const char *s);
+void *memset(void *d, int c, size_t n);
+void *memcpy(void *d, const void *s, size_t n);
+
+#endif /* GUEST_LIBGUEST_H */

@@ -1,0 +1,302 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * MMIO emulation against the PL011 at 0x09000000: every load/store width and addressing form a
+ * trap-and-decode path has to get right (including writeback, sign extension, pairs and the zero
+ * register), written as inline asm so the exact instruction is used, plus aborts on unmapped MMIO.
+ * The PL011 is a 32-bit peripheral: 8/16/32-bit loads at word offsets and 32-bit stores are tested.
+ */
+#include "libguest.h"
+
+#define UART	   GUEST_UART_BASE
+#define UART_DR	   0x000
+#define UART_FR	   0x018
+#define UART_CR	   0x030
+#define UART_IFLS  0x034
+#define UART_IMSC  0x038
+#define UART_PID0  0xfe0
+#define UART_CID0  0xff0
+#define FR_TXFF	   (1U << 5)
+#define UNMAPPED_A 0x09001000UL
+#define UNMAPPED_B 0x0c000000UL
+
+/* PeriphID0..3 then PCellID0..3; PeriphID2 is checked on its designer nibble (4) only. */
+static const u8 pl011_id[8] = { 0x11, 0x10, 0x14, 0x00, 0x0d, 0xf0, 0x05, 0xb1 };
+
+static bool id_ok(unsigned int i, u64 v)
+{
+	if (i == 2)
+		return (v & 0xf) == 0x4 && v < 0x100;
+	return v == pl011_id[i];
+}
+
+static u64 id_off(unsigned int i)
+{
+	return UART_PID0 + 4 * i;
+}
+
+static void uart_wait(void)
+{
+	while (*(volatile u32 *)(UART + UART_FR) & FR_TXFF)
+		;
+}
+
+static void test_widths(void)
+{
+	unsigned int bad32 = 0, bad16 = 0, bad8 = 0;
+
+	for (unsigned int i = 0; i < 8; i++) {
+		u64 base = UART + id_off(i), w, h, b;
+
+		asm volatile("ldr %w0, [%1]" : "=r"(w) : "r"(base) : "memory");
+		asm volatile("ldrh %w0, [%1]" : "=r"(h) : "r"(base) : "memory");
+		asm volatile("ldrb %w0, [%1]" : "=r"(b) : "r"(base) : "memory");
+		bad32 += !id_ok(i, w);
+		bad16 += !id_ok(i, h);
+		bad8 += !id_ok(i, b);
+		if (!id_ok(i, w) || !id_ok(i, h) || !id_ok(i, b))
+			report_info("ID register 0x%lx: ldr 0x%lx ldrh 0x%lx ldrb 0x%lx", id_off(i),
+				    w, h, b);
+	}
+	report(!bad32, "ldr w: PeriphID0-3/PCellID0-3 = 11 10 x4 00 0d f0 05 b1");
+	report(!bad16, "ldrh: PeriphID0-3/PCellID0-3");
+	report(!bad8, "ldrb: PeriphID0-3/PCellID0-3");
+}
+
+static void test_consistency(void)
+{
+	u64 base = UART, cr, crh, crb, fr, frb, imsc, imscb;
+
+	asm volatile("ldr %w0, [%6, #0x30]\n"
+		     "ldrh %w1, [%6, #0x30]\n"
+		     "ldrb %w2, [%6, #0x30]\n"
+		     "ldr %w3, [%6, #0x18]\n"
+		     "ldrb %w4, [%6, #0x18]\n"
+		     "ldr %w5, [%6, #0x38]\n"
+		     : "=&r"(cr), "=&r"(crh), "=&r"(crb), "=&r"(fr), "=&r"(frb), "=&r"(imsc)
+		     : "r"(base)
+		     : "memory");
+	asm volatile("ldrb %w0, [%1, #0x38]" : "=r"(imscb) : "r"(base) : "memory");
+	report_info("CR 0x%lx FR 0x%lx IMSC 0x%lx", cr, fr, imsc);
+	report(crh == (cr & 0xffff) && crb == (cr & 0xff) && imscb == (imsc & 0xff) &&
+		   (frb & FR_TXFF) == (fr & FR_TXFF) && cr < 0x10000 && imsc < 0x800,
+	       "CR/FR/IMSC read consistently at 8/16/32 bits");
+}
+
+static void test_unscaled(void)
+{
+	u64 base = UART + 0x1000, w, h, b;
+
+	asm volatile("ldur %w0, [%3, #-0x20]\n"
+		     "ldurh %w1, [%3, #-0x1c]\n"
+		     "ldurb %w2, [%3, #-0x10]\n"
+		     : "=&r"(w), "=&r"(h), "=&r"(b)
+		     : "r"(base)
+		     : "memory");
+	report(w == 0x11 && h == 0x10 && b == 0x0d,
+	       "ldur/ldurh/ldurb negative offsets (%lx %lx %lx)", w, h, b);
+}
+
+static void test_writeback(void)
+{
+	u64 base = UART + UART_PID0 - 4, start, v[4], n;
+	bool ok;
+
+	start = base;
+	asm volatile("ldr %w0, [%4, #4]!\n"
+		     "ldr %w1, [%4, #4]!\n"
+		     "ldrh %w2, [%4, #8]!\n"
+		     "ldrb %w3, [%4, #4]!\n"
+		     : "=&r"(v[0]), "=&r"(v[1]), "=&r"(v[2]), "=&r"(v[3]), "+r"(base)
+		     :
+		     : "memory");
+	ok = v[0] == 0x11 && v[1] == 0x10 && v[2] == 0x00 && v[3] == 0x0d &&
+	     base == start + 4 + 4 + 8 + 4;
+	report(ok, "pre-index ldr/ldrh/ldrb with writeback (base +0x%lx, %lx %lx %lx %lx)",
+	       base - start, v[0], v[1], v[2], v[3]);
+
+	base = UART + UART_CID0;
+	start = base;
+	asm volatile("ldr %w0, [%4], #4\n"
+		     "ldrb %w1, [%4], #4\n"
+		     "ldrh %w2, [%4], #4\n"
+		     "ldr %w3, [%4], #-0x10\n"
+		     : "=&r"(v[0]), "=&r"(v[1]), "=&r"(v[2]), "=&r"(v[3]), "+r"(base)
+		     :
+		     : "memory");
+	ok = v[0] == 0x0d && v[1] == 0xf0 && v[2] == 0x05 && v[3] == 0xb1 && base == start - 4;
+	report(ok,
+	       "post-index ldr/ldrb/ldrh with writeback, negative last (base %ld, %lx %lx %lx %lx)",
+	       (s64)(base - start), v[0], v[1], v[2], v[3]);
+
+	/* Writeback into the register that is also the base of the next access. */
+	base = UART + 0xf00;
+	n = 0;
+	asm volatile("ldr %w0, [%1, #0xe4]!\n"
+		     "ldr %w0, [%1, #0xc]!\n"
+		     : "+r"(n), "+r"(base)
+		     :
+		     : "memory");
+	report(n == 0x0d && base == UART + 0xff0, "chained pre-index (0x%lx at 0x%lx)", n, base);
+}
+
+static void test_register_offset(void)
+{
+	u64 base = UART, top = UART + 0x1000, a, b, c, d;
+	u64 off = 0xfe4, idx = 0xfe8 / 4;
+	u32 woff = 0xff4, wneg = (u32)-0x10;
+
+	asm volatile("ldr %w0, [%4, %5]\n"
+		     "ldr %w1, [%4, %6, lsl #2]\n"
+		     "ldrb %w2, [%4, %w7, uxtw]\n"
+		     "ldrh %w3, [%8, %w9, sxtw]\n"
+		     : "=&r"(a), "=&r"(b), "=&r"(c), "=&r"(d)
+		     : "r"(base), "r"(off), "r"(idx), "r"(woff), "r"(top), "r"(wneg)
+		     : "memory");
+	report(a == 0x10 && (b & 0xf) == 4 && c == 0xf0 && d == 0x0d,
+	       "register offset: plain, lsl #2, uxtw, sxtw negative (%lx %lx %lx %lx)", a, b, c, d);
+}
+
+static void test_sign_extension(void)
+{
+	u64 base = UART, sbx, sbw, shx, swx, sbpos;
+
+	asm volatile("ldrsb %0, [%5, #0xff4]\n"
+		     "ldrsb %w1, [%5, #0xff4]\n"
+		     "ldrsh %2, [%5, #0xff4]\n"
+		     "ldrsw %3, [%5, #0xffc]\n"
+		     "ldrsb %4, [%5, #0xff0]\n"
+		     : "=&r"(sbx), "=&r"(sbw), "=&r"(shx), "=&r"(swx), "=&r"(sbpos)
+		     : "r"(base)
+		     : "memory");
+	report((s64)sbx == -16, "ldrsb x of PCellID1 (0xf0) is -16 (0x%lx)", sbx);
+	report(sbw == 0xfffffff0UL, "ldrsb w of 0xf0 is 0xfffffff0 with bits 63:32 clear (0x%lx)",
+	       sbw);
+	report(shx == 0xf0 && swx == 0xb1 && sbpos == 0x0d,
+	       "ldrsh/ldrsw/ldrsb of non-negative values (0x%lx 0x%lx 0x%lx)", shx, swx, sbpos);
+}
+
+static void test_pairs(void)
+{
+	u64 base = UART + 0xf00, wb = UART + UART_CID0, start = wb, a, b, c, d, e, f;
+	u64 ifls_old, imsc_old, ifls, imsc;
+
+	asm volatile("ldp %w0, %w1, [%6, #0xe0]\n"
+		     "ldp %w2, %w3, [%7], #8\n"
+		     "ldpsw %4, %5, [%6, #0xf8]\n"
+		     : "=&r"(a), "=&r"(b), "=&r"(c), "=&r"(d), "=&r"(e), "=&r"(f), "+r"(base),
+		       "+r"(wb)
+		     :
+		     : "memory");
+	report(a == 0x11 && b == 0x10 && c == 0x0d && d == 0xf0 && e == 0x05 && f == 0xb1 &&
+		   wb == start + 8,
+	       "ldp w (offset, post-index) and ldpsw: both halves (%lx %lx %lx %lx %lx %lx)", a, b,
+	       c, d, e, f);
+
+	base = UART;
+	asm volatile("ldp %w0, %w1, [%2, #0x34]" : "=&r"(ifls_old), "=&r"(imsc_old) : "r"(base));
+	asm volatile("stp %w1, %w2, [%0, #0x34]!"
+		     : "+r"(base)
+		     : "r"(0x12UL), "r"(0x50UL)
+		     : "memory");
+	ifls = *(volatile u32 *)(UART + UART_IFLS);
+	imsc = *(volatile u32 *)(UART + UART_IMSC);
+	report(ifls == 0x12 && imsc == 0x50 && base == UART + 0x34,
+	       "stp w pre-index to IFLS+IMSC: both halves written (0x%lx 0x%lx)", ifls, imsc);
+	base = UART;
+	asm volatile("str wzr, [%0, #0x38]" : : "r"(base) : "memory");
+	imsc = *(volatile u32 *)(UART + UART_IMSC);
+	report(imsc == 0, "str wzr writes zero, not SP (IMSC 0x%lx)", imsc);
+	*(volatile u32 *)(UART + UART_IFLS) = (u32)ifls_old;
+	*(volatile u32 *)(UART + UART_IMSC) = (u32)imsc_old;
+}
+
+static void test_zero_register_load(void)
+{
+	u64 base = UART, sp_before, sp_after;
+
+	asm volatile("mov %0, sp\n"
+		     "ldr wzr, [%2, #0xfe0]\n"
+		     "ldr wzr, [%2, #0xff0]\n"
+		     "mov %1, sp\n"
+		     : "=&r"(sp_before), "=&r"(sp_after)
+		     : "r"(base)
+		     : "memory");
+	report(sp_before == sp_after, "ldr wzr from MMIO (twice) leaves SP alone");
+}
+
+static void test_readonly_write(void)
+{
+	u64 base = UART, v;
+
+	asm volatile("str %w1, [%2, #0xfe0]\n"
+		     "ldr %w0, [%2, #0xfe0]\n"
+		     : "=&r"(v)
+		     : "r"(0xaaUL), "r"(base)
+		     : "memory");
+	report(v == 0x11, "write to read-only PeriphID0 ignored (0x%lx)", v);
+}
+
+static void test_dr_stores(void)
+{
+	u64 base, dr = UART + UART_DR, off = 0;
+	bool ok = true;
+
+	puts("mmio: DR store forms: ");
+	uart_wait();
+	asm volatile("str %w0, [%1]" : : "r"((u64)'T'), "r"(dr) : "memory");
+	uart_wait();
+	asm volatile("strb %w0, [%1]" : : "r"((u64)'e'), "r"(dr) : "memory");
+	uart_wait();
+	asm volatile("strh %w0, [%1]" : : "r"((u64)'r'), "r"(dr) : "memory");
+	uart_wait();
+	base = dr - 4;
+	asm volatile("str %w1, [%0, #4]!" : "+r"(base) : "r"((u64)'n') : "memory");
+	ok &= base == dr;
+	uart_wait();
+	asm volatile("str %w1, [%0], #0x18" : "+r"(base) : "r"((u64)'-') : "memory");
+	ok &= base == dr + 0x18;
+	uart_wait();
+	asm volatile("str %w0, [%1, %2]" : : "r"((u64)'O'), "r"(dr), "r"(off) : "memory");
+	uart_wait();
+	asm volatile("stur %w0, [%1, #-0x18]" : : "r"((u64)'K'), "r"(dr + 0x18) : "memory");
+	uart_wait();
+	puts("\n");
+	report(ok, "str pre/post-index to DR updated the base");
+}
+
+static void test_unmapped(u64 addr, bool write)
+{
+	u64 esr = 0, far = 0, v = 0;
+	bool taken;
+
+	expect_exception(ESR_EC_DABT_CUR);
+	if (write)
+		asm volatile("str %w0, [%1]" : : "r"(0x5aUL), "r"(addr) : "memory");
+	else
+		asm volatile("ldr %w0, [%1]" : "+r"(v) : "r"(addr) : "memory");
+	taken = exception_taken(&esr, &far);
+	report(taken && ESR_ISS_DFSC(esr) == DFSC_SYNC_EXTERNAL && far == addr &&
+		   !!(esr & ESR_ISS_WNR) == write,
+	       "%s of unmapped 0x%lx: external abort in the guest (taken %d ESR 0x%lx FAR 0x%lx)",
+	       write ? "write" : "read", addr, taken, esr, far);
+}
+
+int main(void)
+{
+	report_prefix("mmio");
+	test_widths();
+	test_consistency();
+	test_unscaled();
+	test_writeback();
+	test_register_offset();
+	test_sign_extension();
+	test_pairs();
+	test_zero_register_load();
+	test_readonly_write();
+	test_dr_stores();
+	test_unmapped(UNMAPPED_A, false);
+	test_unmapped(UNMAPPED_A, true);
+	test_unmapped(UNMAPPED_B, false);
+	test_unmapped(UNMAPPED_B, true);
+	return 0;
+}

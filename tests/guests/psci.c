@@ -1,0 +1,140 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * PSCI 1.1 and SMCCC through the guest's conduit: versions, FEATURES, the error codes of CPU_ON,
+ * and one real CPU_ON / AFFINITY_INFO / CPU_OFF round trip of vCPU 1 (needs 2 vCPUs, else SKIP).
+ */
+#include "libguest.h"
+
+#define UNKNOWN_FID 0x8400001FU /* in the PSCI range, not allocated */
+#define BAD_MPIDR   0xffUL
+#define AFF_ON	    0
+#define AFF_OFF	    1
+#define SPIN_LIMIT  10000000UL
+
+static volatile u64 secondary_ran;
+static volatile u64 secondary_mpidr;
+
+/*
+ * A call that must return: on plain QEMU some SMCCC IDs are not handled by the conduit and the
+ * HVC is UNDEFINED; report that instead of dying in the unexpected-exception path.
+ */
+static s64 call(const char *what, u32 fid, u64 a1, u64 a2, u64 a3, bool *trapped)
+{
+	u64 esr;
+	s64 ret;
+
+	expect_exception(ESR_EC_UNKNOWN);
+	ret = smccc_call(fid, a1, a2, a3);
+	*trapped = exception_taken(&esr, NULL);
+	if (*trapped)
+		report_info("%s: the conduit instruction was UNDEFINED (ESR 0x%lx)", what, esr);
+	return ret;
+}
+
+static volatile u64 secondary_release;
+
+/* vCPU 1: say it runs, stay on until released, then return into CPU_OFF. */
+static void secondary_main(u64 arg)
+{
+	secondary_mpidr = cpu_mpidr();
+	dsb();
+	secondary_ran = arg;
+	dsb();
+	while (!secondary_release)
+		;
+}
+
+static s64 wait_affinity(u64 mpidr, s64 want)
+{
+	s64 st = -100;
+
+	for (u64 i = 0; i < SPIN_LIMIT; i++) {
+		st = psci_affinity_info(mpidr, 0);
+		if (st == want)
+			break;
+	}
+	return st;
+}
+
+static void test_cpu_on_off(u64 self)
+{
+	u64 target = (self & ~0xffUL) | 1;
+	s64 ret = psci_affinity_info(target, 0);
+
+	if (ret == PSCI_RET_INVALID_PARAMETERS) {
+		report_skip("CPU_ON vCPU 1: the VM has one vCPU");
+		report_skip("AFFINITY_INFO of the running vCPU 1 is ON");
+		report_skip("CPU_ON vCPU 1 while on: ALREADY_ON");
+		report_skip("vCPU 1 off after CPU_OFF");
+		report_skip("CPU_ON vCPU 1 outside RAM: INVALID_ADDRESS");
+		return;
+	}
+	report_info("vCPU 1 (MPIDR 0x%lx) AFFINITY_INFO before CPU_ON: %ld", target, ret);
+	ret = cpu_start(target, 1, secondary_main, 0x5ec0);
+	for (u64 i = 0; i < SPIN_LIMIT && secondary_ran != 0x5ec0; i++)
+		;
+	report(ret == PSCI_RET_SUCCESS && secondary_ran == 0x5ec0 && secondary_mpidr == target,
+	       "CPU_ON vCPU 1 runs the entry with context_id (ret %ld, MPIDR 0x%lx)", ret,
+	       secondary_mpidr);
+	ret = psci_affinity_info(target, 0);
+	report(ret == AFF_ON, "AFFINITY_INFO of the running vCPU 1 is ON (%ld)", ret);
+	ret = cpu_start(target, 1, secondary_main, 0x5ec1);
+	report(ret == PSCI_RET_ALREADY_ON, "CPU_ON vCPU 1 while on: ALREADY_ON (%ld)", ret);
+	secondary_release = 1;
+	dsb();
+	ret = wait_affinity(target, AFF_OFF);
+	report(ret == AFF_OFF && secondary_ran == 0x5ec0,
+	       "vCPU 1 off after CPU_OFF (AFFINITY_INFO %ld)", ret);
+	/* Last: a hypervisor that does not check the entry would start vCPU 1 at 0x1000. */
+	ret = psci_cpu_on(target, 0x1000, 0);
+	report(ret == PSCI_RET_INVALID_ADDRESS, "CPU_ON vCPU 1 outside RAM: INVALID_ADDRESS (%ld)",
+	       ret);
+}
+
+int main(void)
+{
+	u64 self = cpu_mpidr();
+	bool trapped;
+	s64 ret;
+
+	report_prefix("psci");
+	report_info("conduit %s, MPIDR 0x%lx", smccc_conduit == SMCCC_CONDUIT_SMC ? "smc" : "hvc",
+		    self);
+
+	ret = call("PSCI_VERSION", PSCI_VERSION, 0, 0, 0, &trapped);
+	report(!trapped && ret == 0x10001, "PSCI_VERSION is 1.1 (0x%lx)", ret);
+	ret = call("PSCI_FEATURES", PSCI_FEATURES, PSCI_CPU_ON, 0, 0, &trapped);
+	report(!trapped && ret == 0, "PSCI_FEATURES(CPU_ON) supported (%ld)", ret);
+	ret = call("PSCI_FEATURES", PSCI_FEATURES, PSCI_SYSTEM_OFF, 0, 0, &trapped);
+	report(!trapped && ret == 0, "PSCI_FEATURES(SYSTEM_OFF) supported (%ld)", ret);
+	ret = call("PSCI_FEATURES", PSCI_FEATURES, UNKNOWN_FID, 0, 0, &trapped);
+	report(!trapped && ret == PSCI_RET_NOT_SUPPORTED,
+	       "PSCI_FEATURES(unknown) NOT_SUPPORTED (%ld)", ret);
+	ret = call("unknown", UNKNOWN_FID, 0, 0, 0, &trapped);
+	report(!trapped && ret == PSCI_RET_NOT_SUPPORTED, "unknown PSCI function returns -1 (%ld)",
+	       ret);
+	ret = call("unknown", 0xC2001234U, 0, 0, 0, &trapped);
+	report(!trapped && ret == PSCI_RET_NOT_SUPPORTED, "unknown SiP function returns -1 (%ld)",
+	       ret);
+	ret = call("SMCCC_VERSION", SMCCC_VERSION, 0, 0, 0, &trapped);
+	report(!trapped && ret >= 0x10001, "SMCCC_VERSION >= 1.1 (0x%lx)", ret);
+	ret = call("SMCCC_ARCH_FEATURES", SMCCC_ARCH_FEATURES, UNKNOWN_FID, 0, 0, &trapped);
+	report(!trapped && ret == PSCI_RET_NOT_SUPPORTED,
+	       "SMCCC_ARCH_FEATURES(unknown) NOT_SUPPORTED (%ld)", ret);
+	ret = call("MIGRATE_INFO_TYPE", PSCI_MIGRATE_INFO_TYPE, 0, 0, 0, &trapped);
+	report(!trapped && ret == 2, "MIGRATE_INFO_TYPE is 2 (no migration) (%ld)", ret);
+
+	ret = psci_cpu_on(BAD_MPIDR, (u64)_image_start, 0);
+	report(ret == PSCI_RET_INVALID_PARAMETERS, "CPU_ON bad MPIDR: INVALID_PARAMETERS (%ld)",
+	       ret);
+	ret = psci_cpu_on(self, (u64)_image_start, 0);
+	report(ret == PSCI_RET_ALREADY_ON, "CPU_ON self: ALREADY_ON (%ld)", ret);
+	ret = psci_affinity_info(self, 0);
+	report(ret == AFF_ON, "AFFINITY_INFO self is ON (%ld)", ret);
+	ret = psci_affinity_info(BAD_MPIDR, 0);
+	report(ret == PSCI_RET_INVALID_PARAMETERS,
+	       "AFFINITY_INFO bad MPIDR: INVALID_PARAMETERS (%ld)", ret);
+
+	test_cpu_on_off(self);
+	return 0;
+}
