@@ -1,0 +1,197 @@
+# SPDX-License-Identifier: GPL-2.0-only
+"""The bare-metal test guests of tests/guests, each run as VM0 of Tern (see manifest.txt).
+
+Tern is built with configs/qemu_virt_guest_tests_defconfig, the guests with
+`make -C tests/guests O=<that build dir>`. A program passes when it prints no FAIL: line and a
+"SUMMARY: N tests, 0 failures" line with the manifest's N, Tern logs no error, warning, panic or
+dump and reports its integrity regions unchanged, and QEMU exits with status 0.
+Select one program with `-k <name>`.
+"""
+
+import os
+import re
+import shutil
+import subprocess
+
+import pytest
+
+import tern as tern_lib
+
+CONFIG = "qemu_virt_guest_tests_defconfig"
+GUESTS_SRC = os.path.join(tern_lib.SRCTREE, "tests", "guests")
+MANIFEST = os.path.join(GUESTS_SRC, "manifest.txt")
+BUILD_TIMEOUT = tern_lib.BUILD_TIMEOUT
+MAKE_RUN_TIMEOUT = tern_lib.BUILD_TIMEOUT + tern_lib.RUN_TIMEOUT
+
+SUMMARY_RE = re.compile(r"^SUMMARY: (\d+) tests, (\d+) failures(?:, (\d+) skipped)?\s*$",
+                        re.MULTILINE)
+INTEGRITY_OK_RE = re.compile(r"\[c\d+\] integrity: \d+ regions unchanged")
+INTEGRITY_BAD_RE = re.compile(r"\[c\d+\] integrity: .* CHANGED")
+RESET_RE = r"\[c\d+\] vm0: reset requested by the guest"
+MMIO_STORES = "mmio: DR store forms: Tern-OK"
+
+
+class Program:
+    """One manifest line: name ram_mib vcpus tests bootargs..."""
+
+    def __init__(self, fields):
+        self.name = fields[0]
+        self.ram_mib, self.vcpus, self.tests = (int(f, 10) for f in fields[1:4])
+        bootargs = " ".join(fields[4:])
+        self.bootargs = "" if bootargs in ("", "-") else bootargs
+
+
+def read_manifest(path=MANIFEST):
+    progs = []
+    with open(path) as f:
+        for n, line in enumerate(f, 1):
+            fields = line.split("#", 1)[0].split()
+            if not fields:
+                continue
+            if len(fields) < 5:
+                raise ValueError(f"{path}:{n}: want 'name ram_mib vcpus tests bootargs'")
+            progs.append(Program(fields))
+    return progs
+
+
+PROGRAMS = {p.name: p for p in read_manifest()}
+# (program, pCPUs): every program on one pCPU, psci also with its two vCPUs on two pCPUs.
+RUNS = [pytest.param(name, 1, id=name) for name in PROGRAMS]
+if "psci" in PROGRAMS:
+    RUNS.append(pytest.param("psci", 2, id="psci-smp2"))
+
+
+@pytest.fixture(scope="session")
+def guests(build):
+    """The guest-test build of Tern, with the guests built into <its dir>/guests."""
+    b = build(CONFIG)
+    cmd = ["make", "-C", GUESTS_SRC, f"O={b.dir}"]
+    r = subprocess.run(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                       stderr=subprocess.STDOUT, text=True, timeout=BUILD_TIMEOUT)
+    if r.returncode != 0:
+        raise AssertionError(f"guest build failed ({r.returncode}):\n$ {' '.join(cmd)}\n"
+                             f"{r.stdout}")
+    for name in PROGRAMS:
+        if not os.path.isfile(b.path("guests", name + ".bin")):
+            raise AssertionError(f"guest build made no guests/{name}.bin:\n{r.stdout}")
+    return b
+
+
+def run_guest(tern, b, prog, smp):
+    """Boot Tern with @prog as VM0's kernel; returns the console, started."""
+    kconf = b.kconfig()
+    assert int(kconf.get("CONFIG_VM0_RAM_MB", 0)) >= prog.ram_mib, \
+        f"{b.config}: VM0 has less RAM than {prog.name} needs ({prog.ram_mib} MiB)"
+    assert int(kconf.get("CONFIG_VM0_NR_VCPUS", 0)) >= prog.vcpus, \
+        f"{b.config}: VM0 has fewer vCPUs than {prog.name} needs ({prog.vcpus})"
+    t = tern(b.config, start=False, smp=smp, mem="512M")
+    t.name = f"{prog.name} (smp {smp})"
+    t.cmd += ["--vm0-kernel", b.path("guests", prog.name + ".bin")]
+    if prog.bootargs:
+        t.cmd += ["--vm0-bootargs", prog.bootargs]
+    return t.start()
+
+
+def check_reset(t):
+    """reset: one SYSTEM_RESET, then the second boot's checks (stop a reset loop early)."""
+    t.expect_line("reset: first boot")
+    m = t.expect(r"reset: (first|second) boot")
+    if m.group(1) == "first":
+        t.close()
+        t.fail("'reset: first boot' twice: Tern cleared guest RAM on SYSTEM_RESET "
+               "(the guest would reset forever)")
+    t.expect(r"SUMMARY: ")
+
+
+def check_run(t, prog):
+    status = t.wait_exit()
+    log = t.log
+    lines = log.splitlines()
+    problems = []
+    fails = [ln for ln in lines if "FAIL:" in ln]
+    if fails:
+        problems.append("FAIL lines:\n  " + "\n  ".join(fails))
+    summaries = SUMMARY_RE.findall(log)
+    if not summaries:
+        problems.append("no 'SUMMARY: N tests, M failures' line")
+    elif len(summaries) > 1:
+        problems.append(f"{len(summaries)} SUMMARY lines")
+    else:
+        n, failures, _ = summaries[0]
+        if int(n) != prog.tests:
+            problems.append(f"SUMMARY says {n} tests, the manifest {prog.tests}")
+        if int(failures):
+            problems.append(f"SUMMARY reports {failures} failures")
+    for name, pattern in tern_lib.BAD_PATTERNS.items():
+        bad = [ln for ln in lines if re.search(pattern, ln)]
+        if bad:
+            problems.append(f"Tern {name} lines:\n  " + "\n  ".join(bad))
+    if INTEGRITY_BAD_RE.search(log):
+        problems.append("integrity check: a region CHANGED")
+    if not INTEGRITY_OK_RE.search(log):
+        problems.append("no 'integrity: N regions unchanged' line")
+    if len(re.findall(tern_lib.BANNER_RE, log)) != 1:
+        problems.append("Tern's banner not seen exactly once (Tern reset?)")
+    if status != 0:
+        problems.append(f"QEMU exit status {status}")
+    if problems:
+        t.fail(f"{prog.name}: " + "; ".join(problems))
+    return lines
+
+
+@pytest.mark.parametrize("name, smp", RUNS)
+def test_guest(tern, guests, name, smp):
+    prog = PROGRAMS[name]
+    t = run_guest(tern, guests, prog, smp)
+    if name == "reset":
+        check_reset(t)
+    lines = check_run(t, prog)
+    if name == "mmio" and MMIO_STORES not in lines:
+        t.fail(f"no '{MMIO_STORES}' line")
+    if name == "reset":
+        check_reset_log(t, prog, lines)
+
+
+def check_reset_log(t, prog, lines):
+    """One reset logged by Tern, then the second boot's checks (the SUMMARY counts those)."""
+    resets = [i for i, ln in enumerate(lines) if re.search(RESET_RE, ln)]
+    if len(resets) != 1:
+        t.fail(f"want one 'reset requested by the guest' line, Tern logged {len(resets)}")
+    for boot in ("first", "second"):
+        if lines.count(f"reset: {boot} boot") != 1:
+            t.fail(f"want one 'reset: {boot} boot' line")
+    second = lines.index("reset: second boot")
+    if resets[0] > second:
+        t.fail("'reset: second boot' before Tern's reset line")
+    passes = [ln for ln in lines[second:] if ln.startswith("PASS: reset: ")]
+    skips = [ln for ln in lines[second:] if ln.startswith("SKIP: reset: ")]
+    if not passes or len(passes) + len(skips) != prog.tests:
+        t.fail(f"second boot: {len(passes)} PASS + {len(skips)} SKIP lines, "
+               f"want {prog.tests} checks")
+
+
+def test_make_run_hello(guests):
+    """README: `make run VM0_KERNEL=... O=<fresh dir>` builds Tern and boots the guest."""
+    outdir = os.path.join(tern_lib.build_root(), "itest", "make-run")
+    shutil.rmtree(outdir, ignore_errors=True)
+    hello = guests.path("guests", "hello.bin")
+    cmd = ["make", "-C", tern_lib.SRCTREE, "run", f"VM0_KERNEL={hello}", f"O={outdir}"]
+    env = {k: v for k, v in os.environ.items() if not re.match(r"VM\d_|MAKEFLAGS$|MFLAGS$", k)}
+    try:
+        r = subprocess.run(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                           stderr=subprocess.STDOUT, text=True, env=env,
+                           timeout=MAKE_RUN_TIMEOUT)
+    except subprocess.TimeoutExpired as e:
+        out = e.stdout.decode(errors="replace") if isinstance(e.stdout, bytes) else e.stdout
+        pytest.fail(f"$ {' '.join(cmd)}: no exit in {MAKE_RUN_TIMEOUT} s\n{out or ''}")
+    out = r.stdout.replace("\r", "")
+    log = os.path.join(tern_lib.build_root(), "itest", "logs", "test_make_run_hello.log")
+    os.makedirs(os.path.dirname(log), exist_ok=True)
+    with open(log, "w") as f:
+        f.write(f"$ {' '.join(cmd)}\n{out}[exit status {r.returncode}]\n")
+    context = f"$ {' '.join(cmd)}\n{out}"
+    assert "Hello from a Tern guest" in out, context
+    bad = [ln for ln in out.splitlines()
+           if any(re.search(p, ln) for p in tern_lib.BAD_PATTERNS.values())]
+    assert not bad, context
+    assert r.returncode == 0, context
