@@ -36,7 +36,8 @@ DEFAULT_DEFCONFIG := qemu_virt_defconfig
 
 # Targets that need no configuration (and must not trigger one).
 NOCONFIG_TARGETS := help clean distclean menuconfig savedefconfig olddefconfig alldefconfig \
-	allnoconfig allyesconfig defconfig deps format lint unit-test check check-configs run bench \
+	allnoconfig allyesconfig defconfig deps format format-check lint unit-test script-test \
+	integration-test check check-configs run bench \
 	$(DEFCONFIGS)
 ifeq ($(MAKECMDGOALS),)
 need_config := 1
@@ -187,6 +188,7 @@ all: $(O)/tern.bin
 # ---------------------------------------------------------------------------------------------
 # Run, tests, tools
 
+JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 QEMU_SMP ?= $(or $(SMP),4)
 QEMU_MEM ?= $(or $(MEM),1G)
 export VM0_KERNEL VM0_INITRD VM0_BOOTARGS VM1_KERNEL VM1_INITRD VM1_BOOTARGS \
@@ -194,11 +196,18 @@ export VM0_KERNEL VM0_INITRD VM0_BOOTARGS VM1_KERNEL VM1_INITRD VM1_BOOTARGS \
 	VM4_KERNEL VM4_INITRD VM4_BOOTARGS VM5_KERNEL VM5_INITRD VM5_BOOTARGS \
 	VM6_KERNEL VM6_INITRD VM6_BOOTARGS VM7_KERNEL VM7_INITRD VM7_BOOTARGS
 
+# The flagship scenario: with no VM0_KERNEL given and a Linux VM 0 in the configuration, boot
+# Debian's arm64 kernel with a BusyBox initramfs (fetched into $TERN_CACHE by fetch-guest.sh).
 .PHONY: run
 run: deps
 	$(Q)test -f $(KCONFIG_CONFIG) || $(MAKE) -f $(srctree)/Makefile $(DEFAULT_DEFCONFIG)
-	$(Q)$(MAKE) -f $(srctree)/Makefile all
-	$(Q)$(srctree)/scripts/run-qemu --image $(O)/tern.bin --config $(KCONFIG_CONFIG) \
+	$(Q)$(MAKE) -f $(srctree)/Makefile -j$(JOBS) all
+	$(Q)set -e; \
+	if [ -z "$$VM0_KERNEL" ] && grep -q '^CONFIG_VM0_GUEST_LINUX=y' $(KCONFIG_CONFIG); then \
+		eval "$$($(srctree)/scripts/fetch-guest.sh --print)"; \
+		export VM0_KERNEL="$$KERNEL" VM0_INITRD="$$INITRD"; \
+	fi; \
+	exec $(srctree)/scripts/run-qemu --image $(O)/tern.bin --config $(KCONFIG_CONFIG) \
 		--smp $(QEMU_SMP) --mem $(QEMU_MEM) $(if $(APPEND),--append "$(APPEND)") \
 		$(if $(QEMU_EXTRA),--qemu-extra "$(QEMU_EXTRA)")
 
@@ -214,18 +223,21 @@ check-configs:
 		echo "== build $$c"; \
 		case $$c in all*) t=$$c;; *) t=$${c}_defconfig;; esac; \
 		$(MAKE) -f $(srctree)/Makefile O=$(O)/configs/$$c $$t >/dev/null; \
-		$(MAKE) -f $(srctree)/Makefile O=$(O)/configs/$$c all >/dev/null; \
+		$(MAKE) -f $(srctree)/Makefile -j$(JOBS) O=$(O)/configs/$$c all >/dev/null; \
 	done
 
-.PHONY: integration-test
+.PHONY: integration-test script-test
 integration-test:
 	$(Q)cd $(srctree) && TERN_BUILD=$(O) $(PYTHON) -m pytest -q tests/integration
+script-test:
+	$(Q)cd $(srctree) && $(PYTHON) -m pytest -q tests/scripts
 
 .PHONY: check
 check: deps
 	$(Q)$(MAKE) -f $(srctree)/Makefile format-check
 	$(Q)$(MAKE) -f $(srctree)/Makefile lint
 	$(Q)$(MAKE) -f $(srctree)/Makefile unit-test
+	$(Q)$(MAKE) -f $(srctree)/Makefile script-test
 	$(Q)$(MAKE) -f $(srctree)/Makefile check-configs
 	$(Q)$(MAKE) -f $(srctree)/Makefile integration-test
 	@echo "make check: all tests passed"
