@@ -1,0 +1,475 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The virtual GICv3: distributor and redistributor identification, the redistributor scan and
+ * wake-up, SGI delivery, enable/disable, priority mask, group enable, priority order with more
+ * pending interrupts than list registers, active state and preemption, PPI configuration, the
+ * SPI pending registers (PL011's SPI 33), and an SGI to vCPU 1 (SKIP with one vCPU).
+ */
+#include "gic.h"
+
+#define WAIT_US	      100000 /* delivery deadline (returns early when met) */
+#define QUIET_US      5000   /* how long "not delivered" is watched */
+#define NR_ORDER      12     /* more than the 4 list registers of typical hardware */
+#define SGI_TEST      1
+#define SGI_A	      12 /* active/preemption: running interrupt, priority 0x80 */
+#define SGI_LOW	      13 /* priority 0xc0 */
+#define SGI_HIGH      14 /* priority 0x40 */
+#define SGI_REMOTE    15
+#define PPI_FREE      20 /* not wired to anything on QEMU virt */
+#define PRIO_MID      0x80
+#define PRIO_LOW      0xc0
+#define PRIO_HIGH     0x40
+#define SECONDARY_ARG 0x61c
+
+static volatile u32 nr_irqs, irq_log[32];
+
+static void record_irq(u32 intid)
+{
+	u32 n = nr_irqs;
+
+	if (n < ARRAY_SIZE(irq_log))
+		irq_log[n] = intid;
+	nr_irqs = n + 1;
+}
+
+static void log_reset(void)
+{
+	nr_irqs = 0;
+	for (unsigned int i = 0; i < ARRAY_SIZE(irq_log); i++)
+		irq_log[i] = GIC_INTID_SPURIOUS;
+}
+
+/* Unmask IRQs until @want interrupts were recorded or @us passed, then mask again. */
+static bool take_irqs(u32 want, u64 us)
+{
+	bool ok;
+
+	gic_irqs_unmask();
+	ok = gic_wait_count(&nr_irqs, want, us);
+	gic_irqs_mask();
+	return ok;
+}
+
+/* Unmask for @us so that anything still pending is taken. */
+static void settle(u64 us)
+{
+	gic_irqs_unmask();
+	gic_delay_us(us);
+	gic_irqs_mask();
+}
+
+/* Unmask for @us: nothing may be delivered. */
+static bool quiet(u64 us)
+{
+	gic_irqs_unmask();
+	gic_delay_us(us);
+	gic_irqs_mask();
+	return nr_irqs == 0;
+}
+
+/* Number of vCPUs: /cpus/cpu@* of the DTB, else the MPIDRs PSCI AFFINITY_INFO knows. */
+struct cpus_ctx {
+	bool in_cpus;
+	unsigned int count;
+};
+
+static void cpus_begin(void *ctx, int depth, const char *name)
+{
+	struct cpus_ctx *c = ctx;
+
+	if (depth == 1)
+		c->in_cpus = !strcmp(name, "cpus");
+	else if (depth == 2 && c->in_cpus && !strncmp(name, "cpu@", 4))
+		c->count++;
+}
+
+static unsigned int count_vcpus(void)
+{
+	struct cpus_ctx c = { false, 0 };
+	struct fdt_walker w = { .begin_node = cpus_begin, .ctx = &c };
+	u64 base = cpu_mpidr() & ~0xffUL;
+
+	if (guest_boot_dtb && fdt_walk((const void *)guest_boot_dtb, &w) && c.count) {
+		report_info("%u vCPUs in the DTB /cpus", c.count);
+		return c.count;
+	}
+	c.count = 0;
+	for (unsigned int i = 0; i < GUEST_MAX_CPUS; i++)
+		if (psci_affinity_info(base | i, 0) >= 0)
+			c.count++;
+	report_info("no DTB: %u vCPUs known to PSCI AFFINITY_INFO", c.count);
+	return c.count;
+}
+
+static void test_ids(void)
+{
+	u32 typer = gic_read32(GICD_BASE + GICD_TYPER);
+	u32 lines = GICD_TYPER_ITLINES(typer);
+	u32 pidr2 = gic_read32(GICD_BASE + GICD_PIDR2);
+
+	report_info("GICD_TYPER 0x%x GICD_IIDR 0x%x GICD_CTLR 0x%x", typer,
+		    gic_read32(GICD_BASE + GICD_IIDR), gic_read32(GICD_BASE + GICD_CTLR));
+	report(lines >= 1 && lines <= 30,
+	       "GICD_TYPER.ITLinesNumber %u: SPIs up to INTID %u cover the PL011's 33", lines,
+	       32 * (lines + 1) - 1);
+	report(GIC_PIDR2_ARCHREV(pidr2) == 3, "GICD_PIDR2.ArchRev is 3 (0x%x)", pidr2);
+}
+
+static void test_redist(const struct gic_cpu *c, unsigned int nr_vcpus)
+{
+	u32 pidr2 = gic_read32(c->rd_base + GICR_PIDR2);
+	u64 typer = gic_read64(c->rd_base + GICR_TYPER);
+
+	report_info("redistributor scan: %u frames, Last %s, this vCPU's frame %u at 0x%lx",
+		    c->nr_frames, c->last_seen ? "seen" : "not seen", c->frame, c->rd_base);
+	report(c->last_seen, "GICR_TYPER scan ends on a frame with Last (after %u frames)",
+	       c->nr_frames);
+	report(c->nr_frames == nr_vcpus, "redistributor frames (%u) = vCPUs (%u)", c->nr_frames,
+	       nr_vcpus);
+	report(GICR_TYPER_AFF(typer) == ((c->mpidr & 0xffffff) | (c->mpidr >> 32 & 0xff) << 24) &&
+		   GIC_PIDR2_ARCHREV(pidr2) == 3,
+	       "this vCPU's frame: GICR_TYPER.Affinity 0x%lx matches MPIDR 0x%lx, "
+	       "GICR_PIDR2.ArchRev %lu",
+	       GICR_TYPER_AFF(typer), c->mpidr, GIC_PIDR2_ARCHREV(pidr2));
+	report(c->awake, "GICR_WAKER: ProcessorSleep cleared, ChildrenAsleep reads 0 (WAKER 0x%x)",
+	       gic_read32(c->rd_base + GICR_WAKER));
+	report(read_sysreg(icc_sre_el1) & ICC_SRE_EL1_SRE, "ICC_SRE_EL1.SRE is 1");
+}
+
+static void test_sgi_self(u64 self)
+{
+	log_reset();
+	gic_irq_set_priority(SGI_TEST, PRIO_MID);
+	gic_irq_enable(SGI_TEST);
+	gic_send_sgi(self, SGI_TEST);
+	take_irqs(1, WAIT_US);
+	settle(QUIET_US);
+	report(nr_irqs == 1 && irq_log[0] == SGI_TEST,
+	       "SGI %u to self: delivered once (%u, INTID %u)", SGI_TEST, nr_irqs, irq_log[0]);
+}
+
+static void test_enable(u64 self)
+{
+	bool pending, ok;
+
+	log_reset();
+	gic_irq_disable(SGI_TEST);
+	gic_send_sgi(self, SGI_TEST);
+	gic_delay_us(1000);
+	pending = gic_irq_is_pending(SGI_TEST);
+	ok = quiet(QUIET_US);
+	report(ok && pending,
+	       "disabled SGI not delivered, pending in GICR_ISPENDR0 (%u taken, pending %d)",
+	       nr_irqs, pending);
+	gic_irq_enable(SGI_TEST);
+	take_irqs(1, WAIT_US);
+	report(nr_irqs == 1 && irq_log[0] == SGI_TEST && !gic_irq_is_pending(SGI_TEST),
+	       "the pending SGI is delivered once enabled (%u)", nr_irqs);
+}
+
+static void test_pmr(u64 self)
+{
+	u8 pmr = gic_pmr();
+	bool ok;
+
+	log_reset();
+	gic_set_pmr(PRIO_MID);
+	gic_send_sgi(self, SGI_TEST);
+	ok = quiet(QUIET_US);
+	report(ok, "ICC_PMR_EL1 0x%x masks an SGI of priority 0x%x (%u taken)", gic_pmr(),
+	       gic_irq_priority(SGI_TEST), nr_irqs);
+	gic_set_pmr(PRIO_MID + 0x10);
+	take_irqs(1, WAIT_US);
+	report(nr_irqs == 1 && irq_log[0] == SGI_TEST,
+	       "raising ICC_PMR_EL1 to 0x%x delivers it (%u)", gic_pmr(), nr_irqs);
+	gic_set_pmr(pmr);
+}
+
+static void test_igrpen(u64 self)
+{
+	bool ok;
+
+	log_reset();
+	gic_set_igrpen1(false);
+	gic_send_sgi(self, SGI_TEST);
+	ok = quiet(QUIET_US);
+	report(ok, "ICC_IGRPEN1_EL1 = 0: nothing delivered (%u taken)", nr_irqs);
+	gic_set_igrpen1(true);
+	take_irqs(1, WAIT_US);
+	report(nr_irqs == 1 && irq_log[0] == SGI_TEST, "ICC_IGRPEN1_EL1 = 1 delivers it (%u)",
+	       nr_irqs);
+}
+
+/* SGI i gets priority ((5i mod 12) + 1) << 4: all distinct, not in INTID order. */
+static u8 order_prio(u32 i)
+{
+	return (u8)(((i * 5) % NR_ORDER + 1) << 4);
+}
+
+static void test_order(u64 self)
+{
+	u32 want = (1U << NR_ORDER) - 1, pend = 0, seen = 0;
+	bool ordered = true;
+	u64 end;
+
+	log_reset();
+	for (u32 i = 0; i < NR_ORDER; i++) {
+		gic_irq_set_priority(i, order_prio(i));
+		gic_irq_enable(i);
+	}
+	for (u32 i = 0; i < NR_ORDER; i++)
+		gic_send_sgi(self, i);
+	end = gic_counter() + gic_us_to_ticks(WAIT_US);
+	while ((pend & want) != want && gic_counter() < end)
+		pend = gic_read32(gic_sgi_base() + GICR_ISPENDR0);
+	report_info("with PSTATE.I masked, GICR_ISPENDR0 0x%x", pend);
+	take_irqs(NR_ORDER, WAIT_US);
+	settle(QUIET_US);
+	for (u32 i = 0; i < nr_irqs && i < ARRAY_SIZE(irq_log); i++) {
+		if (irq_log[i] < NR_ORDER)
+			seen |= 1U << irq_log[i];
+		if (i && (irq_log[i] >= NR_ORDER || irq_log[i - 1] >= NR_ORDER ||
+			  order_prio(irq_log[i]) <= order_prio(irq_log[i - 1])))
+			ordered = false;
+	}
+	report(nr_irqs == NR_ORDER && seen == want,
+	       "%u pending SGIs all delivered once (%u taken, INTIDs 0x%x)", NR_ORDER, nr_irqs,
+	       seen);
+	report(ordered && nr_irqs == NR_ORDER, "taken in strictly ascending priority value order");
+	if (!ordered)
+		for (u32 i = 0; i < nr_irqs && i < ARRAY_SIZE(irq_log); i++)
+			report_info("  #%u INTID %u priority 0x%x", i, irq_log[i],
+				    order_prio(irq_log[i]));
+	for (u32 i = 0; i < NR_ORDER; i++)
+		gic_irq_disable(i);
+}
+
+static volatile u32 in_a, a_active, low_in_a, low_count, high_count, high_in_a;
+
+static void low_handler(u32 intid)
+{
+	(void)intid;
+	low_in_a = in_a;
+	low_count++;
+}
+
+static void high_handler(u32 intid)
+{
+	(void)intid;
+	high_in_a = in_a;
+	high_count++;
+}
+
+/* Runs at priority 0x80 with IRQs unmasked: 0xc0 must wait, 0x40 must preempt. */
+static void a_handler(u32 intid)
+{
+	u64 self = cpu_mpidr();
+
+	in_a = 1;
+	a_active = gic_irq_is_active(intid);
+	gic_send_sgi(self, SGI_LOW);
+	gic_irqs_unmask();
+	gic_delay_us(QUIET_US);
+	gic_send_sgi(self, SGI_HIGH);
+	gic_wait_count(&high_count, 1, WAIT_US);
+	gic_irqs_mask();
+	in_a = 0;
+}
+
+static void test_active(u64 self)
+{
+	u32 gmask = (0xffU << gic_bpr1()) & 0xff;
+	bool still_active;
+
+	report_info("ICC_BPR1_EL1 %u (group priority mask 0x%x), %u priority bits", gic_bpr1(),
+		    gmask, gic_pri_bits());
+	log_reset();
+	gic_set_handler(SGI_A, a_handler);
+	gic_set_handler(SGI_LOW, low_handler);
+	gic_set_handler(SGI_HIGH, high_handler);
+	gic_irq_set_priority(SGI_A, PRIO_MID);
+	gic_irq_set_priority(SGI_LOW, PRIO_LOW);
+	gic_irq_set_priority(SGI_HIGH, PRIO_HIGH);
+	gic_irq_enable(SGI_A);
+	gic_irq_enable(SGI_LOW);
+	gic_irq_enable(SGI_HIGH);
+	gic_send_sgi(self, SGI_A);
+	gic_irqs_unmask();
+	gic_wait_count(&low_count, 1, WAIT_US);
+	gic_irqs_mask();
+	still_active = gic_irq_is_active(SGI_A);
+	report(a_active && !still_active,
+	       "GICR_ISACTIVER0 shows the SGI active in its handler, not after EOI (%u/%u)",
+	       a_active, still_active);
+	report(low_count == 1 && !low_in_a,
+	       "lower-priority SGI waits for the active one's EOI (taken %u, inside %u)", low_count,
+	       low_in_a);
+	if ((PRIO_HIGH & gmask) < (PRIO_MID & gmask))
+		report(high_count == 1 && high_in_a,
+		       "higher-priority SGI preempts the active one (taken %u, nested %u)",
+		       high_count, high_in_a);
+	else
+		report_skip("higher-priority SGI preempts: BPR1 %u groups 0x40 with 0x80",
+			    gic_bpr1());
+	gic_irq_disable(SGI_A);
+	gic_irq_disable(SGI_LOW);
+	gic_irq_disable(SGI_HIGH);
+}
+
+static void test_icfgr(void)
+{
+	u32 icfgr0 = gic_read32(gic_sgi_base() + GICR_ICFGR0);
+	bool edge, level;
+
+	gic_write32(gic_sgi_base() + GICR_ICFGR0, 0);
+	report(icfgr0 == 0xaaaaaaaaU && gic_read32(gic_sgi_base() + GICR_ICFGR0) == 0xaaaaaaaaU,
+	       "GICR_ICFGR0: SGIs edge-triggered, read-only (0x%x)", icfgr0);
+	gic_irq_disable(PPI_FREE);
+	edge = gic_irq_set_edge(PPI_FREE, true);
+	level = gic_irq_set_edge(PPI_FREE, false);
+	if (!edge && level)
+		/* Architecturally IMPLEMENTATION DEFINED for PPIs. */
+		report_skip("GICR_ICFGR1: PPI %u Int_config not programmable", PPI_FREE);
+	else
+		report(edge && level, "GICR_ICFGR1: PPI %u programmable edge then level (%d/%d)",
+		       PPI_FREE, edge, level);
+}
+
+/* A level PPI pended by software: the latch is cleared by the acknowledge, delivered once. */
+static void test_ppi_pend(void)
+{
+	log_reset();
+	gic_irq_set_priority(PPI_FREE, PRIO_MID);
+	gic_irq_set_pending(PPI_FREE);
+	gic_irq_enable(PPI_FREE);
+	take_irqs(1, WAIT_US);
+	settle(QUIET_US);
+	report(nr_irqs == 1 && irq_log[0] == PPI_FREE && !gic_irq_is_pending(PPI_FREE),
+	       "PPI %u pended through GICR_ISPENDR0: delivered once, then not pending (%u)",
+	       PPI_FREE, nr_irqs);
+	gic_irq_disable(PPI_FREE);
+}
+
+static void test_spi(u64 self)
+{
+	bool pend, cleared, ok;
+
+	log_reset();
+	gic_irq_disable(GIC_SPI_UART);
+	gic_irq_clear_pending(GIC_SPI_UART);
+	gic_spi_route(GIC_SPI_UART, self);
+	gic_irq_set_priority(GIC_SPI_UART, PRIO_MID);
+	gic_irq_enable(GIC_SPI_UART);
+	gic_irq_set_pending(GIC_SPI_UART);
+	take_irqs(1, WAIT_US);
+	settle(QUIET_US);
+	report(nr_irqs == 1 && irq_log[0] == GIC_SPI_UART,
+	       "SPI %u pended through GICD_ISPENDR: delivered once (%u, INTID %u, IROUTER 0x%lx)",
+	       GIC_SPI_UART, nr_irqs, irq_log[0],
+	       gic_read64(GICD_BASE + GICD_IROUTER(GIC_SPI_UART)));
+
+	log_reset();
+	gic_irq_disable(GIC_SPI_UART);
+	gic_irq_set_pending(GIC_SPI_UART);
+	pend = gic_irq_is_pending(GIC_SPI_UART);
+	gic_irq_clear_pending(GIC_SPI_UART);
+	cleared = !gic_irq_is_pending(GIC_SPI_UART);
+	gic_irq_enable(GIC_SPI_UART);
+	ok = quiet(QUIET_US);
+	report(pend && cleared && ok,
+	       "GICD_ICPENDR clears a pending SPI %u: not delivered when enabled (%d/%d, %u taken)",
+	       GIC_SPI_UART, pend, cleared, nr_irqs);
+	gic_irq_disable(GIC_SPI_UART);
+}
+
+static volatile u32 sec_ready, sec_release, sec_found, sec_frame, remote_count;
+static volatile u64 remote_mpidr;
+
+static void remote_handler(u32 intid)
+{
+	(void)intid;
+	remote_mpidr = cpu_mpidr();
+	remote_count++;
+}
+
+static void secondary_main(u64 arg)
+{
+	sec_found = gic_cpu_init() && gic_this_cpu()->awake;
+	if (sec_found) {
+		sec_frame = gic_this_cpu()->frame;
+		gic_irq_set_priority(SGI_REMOTE, PRIO_MID);
+		gic_irq_enable(SGI_REMOTE);
+	}
+	dsb();
+	sec_ready = (u32)arg;
+	gic_irqs_unmask();
+	while (!sec_release)
+		;
+	gic_irqs_mask();
+}
+
+static void test_remote(const struct gic_cpu *c, unsigned int nr_vcpus)
+{
+	u64 target = (c->mpidr & ~0xffUL) | (c->mpidr & 0xff ? 0 : 1);
+	s64 ret;
+
+	if (nr_vcpus < 2) {
+		report_skip("vCPU 1 finds its own redistributor: one vCPU");
+		report_skip("SGI from vCPU 0 to vCPU 1: one vCPU");
+		return;
+	}
+	gic_set_handler(SGI_REMOTE, remote_handler);
+	ret = cpu_start(target, 1, secondary_main, SECONDARY_ARG);
+	for (u64 end = gic_counter() + gic_us_to_ticks(1000000);
+	     sec_ready != SECONDARY_ARG && gic_counter() < end;)
+		;
+	report(ret == PSCI_RET_SUCCESS && sec_ready == SECONDARY_ARG && sec_found &&
+		   sec_frame != c->frame,
+	       "vCPU 1 (MPIDR 0x%lx) finds and wakes its own redistributor (frame %u, ret %ld)",
+	       target, sec_frame, ret);
+	gic_send_sgi(target, SGI_REMOTE);
+	gic_wait_count(&remote_count, 1, WAIT_US);
+	report(remote_count == 1 && remote_mpidr == target,
+	       "SGI %u from vCPU 0 to vCPU 1 taken on vCPU 1 (%u, on MPIDR 0x%lx)", SGI_REMOTE,
+	       remote_count, remote_mpidr);
+	sec_release = 1;
+	dsb();
+}
+
+int main(void)
+{
+	struct gic_cpu *c;
+	unsigned int nr_vcpus;
+	bool are;
+
+	report_prefix("gic");
+	nr_vcpus = count_vcpus();
+	test_ids();
+	are = gic_dist_init();
+	report(are, "GICD_CTLR.ARE set (affinity routing), Group 1 enabled (0x%x)",
+	       gic_read32(GICD_BASE + GICD_CTLR));
+	if (!gic_cpu_init())
+		report_abort("no redistributor frame for MPIDR 0x%lx (%u frames scanned)",
+			     gic_this_cpu()->mpidr, gic_this_cpu()->nr_frames);
+	c = gic_this_cpu();
+	test_redist(c, nr_vcpus);
+
+	for (u32 i = 0; i < GIC_FIRST_SPI; i++)
+		gic_set_handler(i, record_irq);
+	gic_set_handler(GIC_SPI_UART, record_irq);
+
+	test_sgi_self(c->mpidr);
+	test_enable(c->mpidr);
+	test_pmr(c->mpidr);
+	test_igrpen(c->mpidr);
+	test_order(c->mpidr);
+	test_active(c->mpidr);
+	test_icfgr();
+	test_ppi_pend();
+	test_spi(c->mpidr);
+	test_remote(c, nr_vcpus);
+
+	report(gic_unhandled_count() == 0, "no interrupt without a handler (%u), %u spurious",
+	       gic_unhandled_count(), gic_spurious_count());
+	return 0;
+}

@@ -1,0 +1,421 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* GICv3 driver for the test guests: distributor, redistributor scan and wake-up, ICC_* interface.
+ */
+#include "gic.h"
+
+#define GIC_WAIT_US	 100000
+#define GIC_DEFAULT_PRIO 0xa0
+#define GIC_DEFAULT_PMR	 0xf0
+#define GICR_SCAN_MAX	 (GICR_REGION_SIZE / GICR_FRAME_SIZE)
+#define IRQ_FRAME_SIZE	 192 /* x0-x18, x29, x30, ELR, SPSR, padded to 16 bytes */
+
+void gic_irq_entry(void);
+
+/*
+ * The vector table: entry 5 (IRQ, current EL, SP_ELx: crt0 runs on SP_EL1) saves the
+ * caller-saved registers, ELR and SPSR and calls gic_irq_entry(); every other entry branches to
+ * the same entry of crt0's el1_vectors with no register changed, as if taken there. ELR and SPSR
+ * are on the stack before any C code runs, so a handler may unmask IRQs and be preempted.
+ */
+asm(".pushsection .text.gic_vectors, \"ax\"\n"
+    "	.balign	0x800\n"
+    "	.global	gic_vectors\n"
+    "gic_vectors:\n"
+    "	.irp	i, 0, 1, 2, 3, 4\n"
+    "	.balign	0x80\n"
+    "	b	el1_vectors + \\i * 0x80\n"
+    "	.endr\n"
+    "	.balign	0x80\n"
+    "	b	gic_irq_stub\n"
+    "	.irp	i, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15\n"
+    "	.balign	0x80\n"
+    "	b	el1_vectors + \\i * 0x80\n"
+    "	.endr\n"
+    "gic_irq_stub:\n"
+    "	sub	sp, sp, #192\n"
+    "	stp	x0, x1, [sp, #0]\n"
+    "	stp	x2, x3, [sp, #16]\n"
+    "	stp	x4, x5, [sp, #32]\n"
+    "	stp	x6, x7, [sp, #48]\n"
+    "	stp	x8, x9, [sp, #64]\n"
+    "	stp	x10, x11, [sp, #80]\n"
+    "	stp	x12, x13, [sp, #96]\n"
+    "	stp	x14, x15, [sp, #112]\n"
+    "	stp	x16, x17, [sp, #128]\n"
+    "	stp	x18, x29, [sp, #144]\n"
+    "	mrs	x0, elr_el1\n"
+    "	mrs	x1, spsr_el1\n"
+    "	stp	x30, x0, [sp, #160]\n"
+    "	str	x1, [sp, #176]\n"
+    "	bl	gic_irq_entry\n"
+    "	ldp	x30, x0, [sp, #160]\n"
+    "	ldr	x1, [sp, #176]\n"
+    "	msr	elr_el1, x0\n"
+    "	msr	spsr_el1, x1\n"
+    "	ldp	x0, x1, [sp, #0]\n"
+    "	ldp	x2, x3, [sp, #16]\n"
+    "	ldp	x4, x5, [sp, #32]\n"
+    "	ldp	x6, x7, [sp, #48]\n"
+    "	ldp	x8, x9, [sp, #64]\n"
+    "	ldp	x10, x11, [sp, #80]\n"
+    "	ldp	x12, x13, [sp, #96]\n"
+    "	ldp	x14, x15, [sp, #112]\n"
+    "	ldp	x16, x17, [sp, #128]\n"
+    "	ldp	x18, x29, [sp, #144]\n"
+    "	add	sp, sp, #192\n"
+    "	eret\n"
+    ".popsection\n");
+
+_Static_assert(IRQ_FRAME_SIZE == 192, "gic_irq_stub frame");
+
+extern char gic_vectors[];
+
+struct gic_cpu_state {
+	struct gic_cpu pub;
+	u32 unhandled;
+	u32 spurious;
+};
+
+static struct gic_cpu_state gic_cpus[GUEST_MAX_CPUS];
+static gic_irq_handler_t gic_handlers[GIC_MAX_INTID];
+
+static struct gic_cpu_state *gic_state(void)
+{
+	return &gic_cpus[(read_sysreg(mpidr_el1) & 0xff) % GUEST_MAX_CPUS];
+}
+
+struct gic_cpu *gic_this_cpu(void)
+{
+	return &gic_state()->pub;
+}
+
+u64 gic_sgi_base(void)
+{
+	return gic_this_cpu()->rd_base + GICR_SGI_OFFSET;
+}
+
+void gic_delay_us(u64 us)
+{
+	u64 end = gic_counter() + gic_us_to_ticks(us);
+
+	while (gic_counter() < end)
+		;
+}
+
+bool gic_wait_count(const volatile u32 *count, u32 want, u64 us)
+{
+	u64 end = gic_counter() + gic_us_to_ticks(us);
+
+	while (*count < want)
+		if (gic_counter() > end)
+			return *count >= want;
+	return true;
+}
+
+static bool gic_wait_clear(u64 addr, u32 bit)
+{
+	u64 end = gic_counter() + gic_us_to_ticks(GIC_WAIT_US);
+
+	while (gic_read32(addr) & bit)
+		if (gic_counter() > end)
+			return false;
+	return true;
+}
+
+static void gic_dist_wait_rwp(void)
+{
+	if (!gic_wait_clear(GICD_BASE + GICD_CTLR, GICD_CTLR_RWP))
+		report_info("gic: GICD_CTLR.RWP stuck at 1");
+}
+
+static void gic_redist_wait_rwp(void)
+{
+	if (!gic_wait_clear(gic_this_cpu()->rd_base + GICR_CTLR, GICR_CTLR_RWP))
+		report_info("gic: GICR_CTLR.RWP stuck at 1");
+}
+
+bool gic_dist_init(void)
+{
+	u32 lines = GICD_TYPER_ITLINES(gic_read32(GICD_BASE + GICD_TYPER));
+	u32 nr_irqs = 32 * (lines + 1);
+
+	if (nr_irqs > GIC_MAX_INTID)
+		nr_irqs = GIC_MAX_INTID;
+	gic_write32(GICD_BASE + GICD_CTLR, 0);
+	gic_dist_wait_rwp();
+	for (u32 i = GIC_FIRST_SPI; i < nr_irqs; i += 32) {
+		gic_write32(GICD_BASE + GICD_ICENABLER(i / 32), ~0U);
+		gic_write32(GICD_BASE + GICD_IGROUPR(i / 32), ~0U);
+	}
+	gic_dist_wait_rwp();
+	for (u32 i = GIC_FIRST_SPI; i < nr_irqs; i++)
+		gic_write8(GICD_BASE + GICD_IPRIORITYR + i, GIC_DEFAULT_PRIO);
+	/* Bits 1:0 are EnableGrp1/EnableGrp0 with DS=1, EnableGrp1A/EnableGrp1 in the NS view. */
+	gic_write32(GICD_BASE + GICD_CTLR,
+		    GICD_CTLR_ARE | GICD_CTLR_ENABLE_G1_G1A | GICD_CTLR_ENABLE_G0_G1);
+	gic_dist_wait_rwp();
+	return gic_read32(GICD_BASE + GICD_CTLR) & GICD_CTLR_ARE;
+}
+
+/* Read a GICR_TYPER; an abort (a frame the VM does not have) ends the scan instead of the test. */
+static bool gic_read_typer(u64 rd_base, u64 *typer)
+{
+	u64 v;
+
+	expect_exception(ESR_EC_DABT_CUR);
+	v = gic_read64(rd_base + GICR_TYPER);
+	if (exception_taken(NULL, NULL)) {
+		report_info("gic: data abort reading GICR_TYPER at 0x%lx", rd_base + GICR_TYPER);
+		return false;
+	}
+	*typer = v;
+	return true;
+}
+
+static void gic_redist_scan(struct gic_cpu *c)
+{
+	u64 aff = c->mpidr & 0xffffff, base = GICR_BASE, typer;
+
+	aff |= (c->mpidr >> 32 & 0xff) << 24;
+	c->rd_base = 0;
+	c->nr_frames = 0;
+	c->last_seen = false;
+	while (base < GICR_BASE + GICR_REGION_SIZE && c->nr_frames < GICR_SCAN_MAX) {
+		if (!gic_read_typer(base, &typer))
+			break;
+		if (GICR_TYPER_AFF(typer) == aff && !c->rd_base) {
+			c->rd_base = base;
+			c->frame = c->nr_frames;
+		}
+		c->nr_frames++;
+		if (typer & GICR_TYPER_LAST) {
+			c->last_seen = true;
+			break;
+		}
+		base += GICR_FRAME_SIZE + (typer & GICR_TYPER_VLPIS ? GICR_VLPI_FRAME_EXT : 0);
+	}
+}
+
+static bool gic_redist_wake(u64 rd_base)
+{
+	u32 waker = gic_read32(rd_base + GICR_WAKER);
+
+	gic_write32(rd_base + GICR_WAKER, waker & ~GICR_WAKER_PSLEEP);
+	if (!gic_wait_clear(rd_base + GICR_WAKER, GICR_WAKER_CASLEEP))
+		return false;
+	return !(gic_read32(rd_base + GICR_WAKER) & GICR_WAKER_PSLEEP);
+}
+
+bool gic_cpu_init(void)
+{
+	struct gic_cpu_state *s = gic_state();
+	struct gic_cpu *c = &s->pub;
+	u64 sgi;
+
+	write_sysreg(gic_vectors, vbar_el1);
+	isb();
+	c->mpidr = cpu_mpidr();
+	s->unhandled = 0;
+	s->spurious = 0;
+	gic_redist_scan(c);
+	if (!c->rd_base)
+		return false;
+	c->awake = gic_redist_wake(c->rd_base);
+
+	sgi = c->rd_base + GICR_SGI_OFFSET;
+	gic_write32(sgi + GICR_ICENABLER0, ~0U);
+	gic_redist_wait_rwp();
+	gic_write32(sgi + GICR_IGROUPR0, ~0U);
+	gic_write32(sgi + GICR_ICPENDR0, ~0U);
+	gic_write32(sgi + GICR_ICACTIVER0, ~0U);
+	for (u32 i = 0; i < GIC_FIRST_SPI; i++)
+		gic_write8(sgi + GICR_IPRIORITYR + i, GIC_DEFAULT_PRIO);
+
+	write_sysreg(read_sysreg(icc_sre_el1) | ICC_SRE_EL1_SRE, icc_sre_el1);
+	isb();
+	write_sysreg(GIC_DEFAULT_PMR, icc_pmr_el1);
+	write_sysreg(0, icc_bpr1_el1);
+	write_sysreg(read_sysreg(icc_ctlr_el1) & ~ICC_CTLR_EL1_EOIMODE, icc_ctlr_el1);
+	write_sysreg(1, icc_igrpen1_el1);
+	isb();
+	return true;
+}
+
+static u64 gic_reg_base(u32 intid)
+{
+	return intid < GIC_FIRST_SPI ? gic_sgi_base() : GICD_BASE;
+}
+
+static void gic_wait_rwp_for(u32 intid)
+{
+	if (intid < GIC_FIRST_SPI)
+		gic_redist_wait_rwp();
+	else
+		gic_dist_wait_rwp();
+}
+
+/* The ISENABLER..ICACTIVER banks: one bit per INTID, same layout in GICD and GICR SGI_base. */
+static void gic_bit_write(u32 reg, u32 intid)
+{
+	gic_write32(gic_reg_base(intid) + reg + 4 * (intid / 32), 1U << (intid % 32));
+}
+
+static bool gic_bit_read(u32 reg, u32 intid)
+{
+	return gic_read32(gic_reg_base(intid) + reg + 4 * (intid / 32)) & (1U << (intid % 32));
+}
+
+void gic_irq_enable(u32 intid)
+{
+	gic_bit_write(GICD_ISENABLER(0), intid);
+}
+
+void gic_irq_disable(u32 intid)
+{
+	gic_bit_write(GICD_ICENABLER(0), intid);
+	gic_wait_rwp_for(intid);
+}
+
+void gic_irq_set_pending(u32 intid)
+{
+	gic_bit_write(GICD_ISPENDR(0), intid);
+}
+
+void gic_irq_clear_pending(u32 intid)
+{
+	gic_bit_write(GICD_ICPENDR(0), intid);
+}
+
+bool gic_irq_is_pending(u32 intid)
+{
+	return gic_bit_read(GICD_ISPENDR(0), intid);
+}
+
+bool gic_irq_is_active(u32 intid)
+{
+	return gic_bit_read(GICD_ISACTIVER(0), intid);
+}
+
+void gic_irq_set_priority(u32 intid, u8 prio)
+{
+	gic_write8(gic_reg_base(intid) + GICD_IPRIORITYR + intid, prio);
+}
+
+u8 gic_irq_priority(u32 intid)
+{
+	return gic_read8(gic_reg_base(intid) + GICD_IPRIORITYR + intid);
+}
+
+static u64 gic_icfgr(u32 intid)
+{
+	return gic_reg_base(intid) + GICD_ICFGR(intid / 16);
+}
+
+bool gic_irq_is_edge(u32 intid)
+{
+	return gic_read32(gic_icfgr(intid)) & (2U << 2 * (intid % 16));
+}
+
+bool gic_irq_set_edge(u32 intid, bool edge)
+{
+	u32 bit = 2U << 2 * (intid % 16);
+	u32 v = gic_read32(gic_icfgr(intid));
+
+	gic_write32(gic_icfgr(intid), edge ? v | bit : v & ~bit);
+	return gic_irq_is_edge(intid) == edge;
+}
+
+void gic_spi_route(u32 intid, u64 mpidr)
+{
+	gic_write64(GICD_BASE + GICD_IROUTER(intid), mpidr & 0xff00ffffffUL);
+}
+
+void gic_set_handler(u32 intid, gic_irq_handler_t fn)
+{
+	if (intid < GIC_MAX_INTID)
+		WRITE_ONCE(gic_handlers[intid], fn);
+}
+
+u32 gic_unhandled_count(void)
+{
+	return READ_ONCE(gic_state()->unhandled);
+}
+
+u32 gic_spurious_count(void)
+{
+	return READ_ONCE(gic_state()->spurious);
+}
+
+u32 gic_ack(void)
+{
+	u32 intid = ICC_IAR_INTID(read_sysreg(icc_iar1_el1));
+
+	dsb();
+	return intid;
+}
+
+void gic_eoi(u32 intid)
+{
+	write_sysreg(intid, icc_eoir1_el1);
+	isb();
+}
+
+void gic_send_sgi(u64 mpidr, u32 intid)
+{
+	u64 aff0 = mpidr & 0xff;
+	u64 v = (mpidr >> 32 & 0xff) << ICC_SGI1R_AFF3_SHIFT |
+		(mpidr >> 16 & 0xff) << ICC_SGI1R_AFF2_SHIFT |
+		(mpidr >> 8 & 0xff) << ICC_SGI1R_AFF1_SHIFT | (aff0 >> 4) << ICC_SGI1R_RS_SHIFT |
+		(u64)(intid & 0xf) << ICC_SGI1R_INTID_SHIFT | 1UL << (aff0 & 0xf);
+
+	dsb();
+	write_sysreg(v, icc_sgi1r_el1);
+	isb();
+}
+
+void gic_set_pmr(u8 pmr)
+{
+	write_sysreg(pmr, icc_pmr_el1);
+	isb();
+}
+
+u8 gic_pmr(void)
+{
+	return read_sysreg(icc_pmr_el1);
+}
+
+void gic_set_igrpen1(bool on)
+{
+	write_sysreg(on, icc_igrpen1_el1);
+	isb();
+}
+
+unsigned int gic_bpr1(void)
+{
+	return read_sysreg(icc_bpr1_el1) & 7;
+}
+
+unsigned int gic_pri_bits(void)
+{
+	return ICC_CTLR_EL1_PRIBITS(read_sysreg(icc_ctlr_el1));
+}
+
+void gic_irq_entry(void)
+{
+	struct gic_cpu_state *s = gic_state();
+	u32 intid = gic_ack();
+	gic_irq_handler_t fn;
+
+	if (intid >= GIC_MAX_INTID) {
+		WRITE_ONCE(s->spurious, s->spurious + 1);
+		return;
+	}
+	fn = READ_ONCE(gic_handlers[intid]);
+	if (fn)
+		fn(intid);
+	else
+		WRITE_ONCE(s->unhandled, s->unhandled + 1);
+	/* A handler may have unmasked IRQs to be preempted; ELR/SPSR are restored masked. */
+	gic_irqs_mask();
+	gic_eoi(intid);
+}
