@@ -1,0 +1,202 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+#ifndef VIRT_VGIC_MMIO_H
+#define VIRT_VGIC_MMIO_H
+
+#include <tern/compiler.h>
+#include <tern/types.h>
+#include <virt/vgic.h>
+
+/*
+ * Register tables of the emulated GICv3 distributor and redistributors (KVM's vgic-mmio-v3.c is
+ * the model): every register, or bank of per-interrupt registers, is one row. The dispatcher finds
+ * the row, checks the access width against it, takes the VM's vGIC lock and calls the row's
+ * handler. Offsets nobody claims are reserved: RAZ/WI at any width.
+ */
+
+/* Access sizes a row allows; the bit is the size in bytes, so `access & size` tests it. */
+#define VGIC_ACCESS_8  1U
+#define VGIC_ACCESS_32 4U
+#define VGIC_ACCESS_64 8U /* a 64-bit register; also as two 32-bit halves */
+
+/* Architectural register offsets (Arm IHI 0069). Distributor frame: */
+#define GICD_CTLR	0x0000
+#define GICD_TYPER	0x0004
+#define GICD_IIDR	0x0008
+#define GICD_TYPER2	0x000C
+#define GICD_STATUSR	0x0010
+#define GICD_SETSPI_NSR 0x0040
+#define GICD_CLRSPI_NSR 0x0048
+#define GICD_SETSPI_SR	0x0050
+#define GICD_CLRSPI_SR	0x0058
+#define GICD_IGROUPR	0x0080
+#define GICD_ISENABLER	0x0100
+#define GICD_ICENABLER	0x0180
+#define GICD_ISPENDR	0x0200
+#define GICD_ICPENDR	0x0280
+#define GICD_ISACTIVER	0x0300
+#define GICD_ICACTIVER	0x0380
+#define GICD_IPRIORITYR 0x0400
+#define GICD_ITARGETSR	0x0800
+#define GICD_ICFGR	0x0C00
+#define GICD_IGRPMODR	0x0D00
+#define GICD_NSACR	0x0E00
+#define GICD_SGIR	0x0F00
+#define GICD_CPENDSGIR	0x0F10
+#define GICD_SPENDSGIR	0x0F20
+#define GICD_IROUTER	0x6000
+#define GICD_PIDR4	0xFFD0
+#define GICD_PIDR0	0xFFE0
+#define GICD_PIDR2	0xFFE8
+#define GICD_CIDR0	0xFFF0
+
+#define GICD_CTLR_ENABLE_G0   BIT(0)
+#define GICD_CTLR_ENABLE_G1   BIT(1)
+#define GICD_CTLR_ARE	      BIT(4)
+#define GICD_CTLR_DS	      BIT(6)
+#define GICD_CTLR_RWP	      BIT(31)
+#define GICD_TYPER_CPUS_SHIFT 5
+#define GICD_TYPER_ID_SHIFT   19
+#define GICD_TYPER_A3V	      BIT(24)
+#define GICD_TYPER_NO1N	      BIT(25)
+#define GICD_IROUTER_IRM      BIT(31)
+/* IROUTER bits kept: Aff3 [39:32], IRM [31], Aff2.Aff1.Aff0 [23:0]. */
+#define GICD_IROUTER_MASK (GENMASK(39, 32) | GICD_IROUTER_IRM | GENMASK(23, 0))
+
+/* Redistributor: RD_base frame, then SGI_base frame at +64 KiB. */
+#define GICR_CTLR	0x0000
+#define GICR_IIDR	0x0004
+#define GICR_TYPER	0x0008
+#define GICR_STATUSR	0x0010
+#define GICR_WAKER	0x0014
+#define GICR_PROPBASER	0x0070
+#define GICR_PENDBASER	0x0078
+#define GICR_PIDR2	0xFFE8
+#define GICR_SGI_BASE	0x10000
+#define GICR_IGROUPR0	(GICR_SGI_BASE + 0x0080)
+#define GICR_ISENABLER0 (GICR_SGI_BASE + 0x0100)
+#define GICR_ICENABLER0 (GICR_SGI_BASE + 0x0180)
+#define GICR_ISPENDR0	(GICR_SGI_BASE + 0x0200)
+#define GICR_ICPENDR0	(GICR_SGI_BASE + 0x0280)
+#define GICR_ISACTIVER0 (GICR_SGI_BASE + 0x0300)
+#define GICR_ICACTIVER0 (GICR_SGI_BASE + 0x0380)
+#define GICR_IPRIORITYR (GICR_SGI_BASE + 0x0400)
+#define GICR_ICFGR0	(GICR_SGI_BASE + 0x0C00)
+#define GICR_ICFGR1	(GICR_SGI_BASE + 0x0C04)
+#define GICR_IGRPMODR0	(GICR_SGI_BASE + 0x0D00)
+#define GICR_NSACR	(GICR_SGI_BASE + 0x0E00)
+
+#define GICR_TYPER_LAST		BIT(4)
+#define GICR_TYPER_PROC_SHIFT	8
+#define GICR_TYPER_AFF_SHIFT	32
+#define GICR_WAKER_PROC_SLEEP	BIT(1)
+#define GICR_WAKER_CHILD_ASLEEP BIT(2)
+
+/* PIDR2.ArchRev = 3 (GICv3), JEDEC bit, JEP106 DES_1 of Arm; Linux checks ArchRev only. */
+#define VGIC_PIDR2 0x3B
+/*
+ * GICD_IIDR / GICR_IIDR: ProductID 'T' (0x54), variant 0, revision 0, implementer 0x43B. Like
+ * KVM we use Arm's JEP106 code with a product ID of our own, which no Linux erratum entry matches.
+ */
+#define VGIC_IIDR 0x5400043BU
+
+/* Priority bits kept: the top VGIC_PRIO_BITS of the byte. */
+#define VGIC_PRIO_MASK ((u8)(0xFF << (8 - VGIC_PRIO_BITS)))
+
+/* Which frame an access is for. */
+struct vgic_mmio_ctx {
+	struct vm *vm;
+	/* The redistributor's vCPU (whose banked INTIDs 0-31 it shows); NULL for the distributor.
+	 */
+	struct vcpu *vcpu;
+};
+
+struct vgic_reg;
+
+/*
+ * Handlers get the access offset from the frame base and its size, both already checked against
+ * the row (allowed width, naturally aligned, inside the row); 64-bit registers are always
+ * called with size 8 (the dispatcher turns 32-bit halves into a read or a read-modify-write).
+ * They run with the VM's vGIC lock held.
+ */
+typedef u64 vgic_read_fn(struct vgic_mmio_ctx *c, const struct vgic_reg *r, u64 offset,
+			 unsigned int size);
+typedef void vgic_write_fn(struct vgic_mmio_ctx *c, const struct vgic_reg *r, u64 offset,
+			   unsigned int size, u64 val);
+
+/** One register, or one bank of per-interrupt registers. */
+struct vgic_reg {
+	/** Frame offset of the register, or of the bank's INTID 0 field. */
+	u32 offset;
+	/** Bytes covered (4 or 8 for a plain register). */
+	u32 len;
+	/** Bits of one INTID's field in a bank (1, 2, 8 or 64); 0 for a plain register. */
+	u8 bits_per_irq;
+	/** VGIC_ACCESS_* sizes allowed; other sizes are rejected (the guest gets an abort). */
+	u8 access;
+	const char *name;
+	/** NULL: reads as zero. */
+	vgic_read_fn *read;
+	/** NULL: writes ignored. */
+	vgic_write_fn *write;
+};
+
+#define VGIC_REG(off, length, bits, acc, rd, wr)                                                   \
+	{                                                                                          \
+		.offset = (off), .len = (length), .bits_per_irq = (bits), .access = (acc),         \
+		.name = #off, .read = (rd), .write = (wr)                                          \
+	}
+
+/** The row holding @offset, or NULL (a reserved offset). */
+const struct vgic_reg *vgic_mmio_find(const struct vgic_reg *table, unsigned int nr, u64 offset);
+
+/**
+ * One guest access to a frame described by @table: 0, with *val set on reads, or -TERN_EINVAL
+ * for a width the register does not allow or a misaligned access. Takes c->vm->vgic->lock.
+ */
+int vgic_mmio_access(const struct vgic_reg *table, unsigned int nr, struct vgic_mmio_ctx *c,
+		     u64 offset, unsigned int size, bool write, u64 *val);
+
+/*
+ * Generic handlers of the per-interrupt banks. A field reads as zero and ignores writes when its
+ * INTID is not accessible through this frame: INTIDs 0-31 in the distributor (affinity routing
+ * is on, their banked copies are in each redistributor), INTIDs past the implemented ones, and
+ * SPIs the VM does not own (those writes are counted in vgic_dist.ignored_spi_writes, once per
+ * access). Every change of a field calls vgic_irq_changed().
+ */
+vgic_read_fn vgic_mmio_read_group;
+vgic_write_fn vgic_mmio_write_group;
+vgic_read_fn vgic_mmio_read_enable;
+vgic_write_fn vgic_mmio_write_senable;
+vgic_write_fn vgic_mmio_write_cenable;
+vgic_read_fn vgic_mmio_read_pending;
+vgic_write_fn vgic_mmio_write_spending;
+vgic_write_fn vgic_mmio_write_cpending;
+vgic_read_fn vgic_mmio_read_active;
+vgic_write_fn vgic_mmio_write_sactive;
+vgic_write_fn vgic_mmio_write_cactive;
+vgic_read_fn vgic_mmio_read_priority;
+vgic_write_fn vgic_mmio_write_priority;
+/* ICFGR: bit 1 of each 2-bit field is "edge"; SGIs are always edge (writes ignored). */
+vgic_read_fn vgic_mmio_read_config;
+vgic_write_fn vgic_mmio_write_config;
+/* GICD_IROUTER<n>, 64 bits per INTID. */
+vgic_read_fn vgic_mmio_read_irouter;
+vgic_write_fn vgic_mmio_write_irouter;
+
+/* The identification registers at 0xFFD0-0xFFFC of both frames (PIDR4-7, PIDR0-3, CIDR0-3). */
+vgic_read_fn vgic_mmio_read_idreg;
+
+/*
+ * Reset state of one interrupt, which must be on no ap_list: everything cleared but owned, hw and
+ * hwintid (set up by the VM's devices); priority 0, group 0, level-sensitive except SGIs (edge).
+ */
+void vgic_mmio_reset_irq(struct vgic_irq *irq, u32 intid);
+
+/*
+ * Back to the reset state, keeping the registrations and SPI ownership (VM reset): every vCPU
+ * stopped, no interrupt on any ap_list. vgic_v3_redist_reset() also needs vcpu->vgic.
+ */
+void vgic_v3_dist_reset(struct vm *vm);
+void vgic_v3_redist_reset(struct vcpu *vcpu);
+
+#endif

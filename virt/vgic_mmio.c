@@ -1,0 +1,416 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Register-table machinery shared by the emulated GICv3 distributor and redistributors, and the
+ * generic handlers of the per-interrupt register banks (Arm IHI 0069, chapter 12).
+ *
+ * Nothing here touches the physical GIC: guest accesses only change struct vgic_irq, and the
+ * vGIC core (vgic_irq_changed) decides what that means for the vCPUs.
+ */
+#include <tern/compiler.h>
+#include <tern/errno.h>
+#include <tern/spinlock.h>
+#include <tern/vcpu.h>
+#include <tern/vm.h>
+#include <virt/vgic.h>
+#include <virt/vgic_mmio.h>
+
+struct vgic_irq *vgic_get_irq(struct vm *vm, struct vcpu *vcpu, u32 intid)
+{
+	if (intid < VGIC_NR_PRIVATE)
+		return vcpu && vcpu->vgic ? &vcpu->vgic->priv[intid] : NULL;
+	if (vm && vm->vgic && intid - VGIC_NR_PRIVATE < vm->vgic->nr_spis)
+		return &vm->vgic->spis[intid - VGIC_NR_PRIVATE];
+	return NULL;
+}
+
+void vgic_mmio_reset_irq(struct vgic_irq *irq, u32 intid)
+{
+	bool owned = irq->owned, hw = irq->hw;
+	u32 hwintid = irq->hwintid;
+
+	*irq = (struct vgic_irq){
+		.intid = intid,
+		.edge = intid < 16, /* SGIs are always edge-triggered */
+		.owned = owned,
+		.hw = hw,
+		.hwintid = hwintid,
+	};
+}
+
+const struct vgic_reg *vgic_mmio_find(const struct vgic_reg *table, unsigned int nr, u64 offset)
+{
+	for (unsigned int i = 0; i < nr; i++)
+		if (offset >= table[i].offset && offset - table[i].offset < table[i].len)
+			return &table[i];
+	return NULL;
+}
+
+/*
+ * Access widths (IHI 0069 12.1.3 "GIC memory-mapped register access"): every register supports
+ * 32-bit accesses; byte accesses are supported only by the byte-per-interrupt registers
+ * (IPRIORITYR, ITARGETSR, CPENDSGIR, SPENDSGIR); 64-bit accesses only by the 64-bit registers
+ * (GICD_IROUTER, GICR_TYPER, GICR_PROPBASER, GICR_PENDBASER), whose 32-bit halves can also be
+ * accessed on their own. Halfword accesses are never supported. Anything else is not a defined
+ * access: like QEMU's model we reject it (external abort) rather than RAZ/WI, so a guest bug shows
+ * up at the faulting instruction instead of as a silently lost write. Misaligned accesses
+ * likewise. Reserved offsets are RAZ/WI whatever the width (they hold no register to misuse).
+ */
+int vgic_mmio_access(const struct vgic_reg *table, unsigned int nr, struct vgic_mmio_ctx *c,
+		     u64 offset, unsigned int size, bool write, u64 *val)
+{
+	const struct vgic_reg *r = vgic_mmio_find(table, nr, offset);
+	struct spinlock *lock = &c->vm->vgic->lock;
+
+	if (!r) {
+		if (!write)
+			*val = 0;
+		return 0;
+	}
+	if (!(r->access & size) || !IS_ALIGNED(offset, size) ||
+	    offset + size > (u64)r->offset + r->len)
+		return -TERN_EINVAL;
+
+	spin_lock(lock);
+	if ((r->access & VGIC_ACCESS_64) && size == 4) {
+		u64 base = ALIGN_DOWN(offset, 8);
+		unsigned int shift = (unsigned int)(offset - base) * 8;
+		u64 full = r->read ? r->read(c, r, base, 8) : 0;
+
+		if (!write) {
+			*val = (u32)(full >> shift);
+		} else if (r->write) {
+			full &= ~(0xFFFFFFFFULL << shift);
+			full |= (*val & 0xFFFFFFFFULL) << shift;
+			r->write(c, r, base, 8, full);
+		}
+	} else if (!write) {
+		*val = r->read ? r->read(c, r, offset, size) : 0;
+	} else if (r->write) {
+		r->write(c, r, offset, size, size == 8 ? *val : *val & ((1ULL << (size * 8)) - 1));
+	}
+	spin_unlock(lock);
+	return 0;
+}
+
+/* ---- per-interrupt banks ---- */
+
+/* First INTID an access to bank @r at @offset covers. */
+static u32 first_intid(const struct vgic_reg *r, u64 offset)
+{
+	return (u32)((offset - r->offset) * 8 / r->bits_per_irq);
+}
+
+/* Interrupts the access covers. */
+static unsigned int nr_irqs(const struct vgic_reg *r, unsigned int size)
+{
+	return size * 8 / r->bits_per_irq;
+}
+
+/*
+ * The interrupt behind @intid in this frame, or NULL when its fields are RAZ/WI there; *foreign
+ * is set for an SPI the VM does not own.
+ */
+static struct vgic_irq *mmio_irq(struct vgic_mmio_ctx *c, u32 intid, bool *foreign)
+{
+	struct vgic_dist *d = c->vm->vgic;
+	struct vgic_irq *irq;
+
+	if (c->vcpu)
+		return intid < VGIC_NR_PRIVATE ? &c->vcpu->vgic->priv[intid] : NULL;
+	/* Distributor: with ARE=1 the registers of INTIDs 0-31 are RAZ/WI (GICR has them). */
+	if (intid < VGIC_NR_PRIVATE || intid - VGIC_NR_PRIVATE >= d->nr_spis)
+		return NULL;
+	irq = &d->spis[intid - VGIC_NR_PRIVATE];
+	if (!irq->owned) {
+		*foreign = true;
+		return NULL;
+	}
+	return irq;
+}
+
+static void count_ignored(struct vgic_mmio_ctx *c, bool ignored)
+{
+	if (ignored)
+		c->vm->vgic->ignored_spi_writes++;
+}
+
+enum irq_bit {
+	BIT_GROUP,
+	BIT_ENABLE,
+	BIT_PENDING,
+	BIT_ACTIVE
+};
+
+static bool irq_bit_get(const struct vgic_irq *irq, enum irq_bit b)
+{
+	switch (b) {
+	case BIT_GROUP:
+		return irq->group;
+	case BIT_ENABLE:
+		return irq->enabled;
+	case BIT_PENDING:
+		return vgic_irq_pending(irq);
+	case BIT_ACTIVE:
+		return irq->active;
+	}
+	return false;
+}
+
+/* Returns whether the stored state changed. */
+static bool irq_bit_set(struct vgic_irq *irq, enum irq_bit b, bool v)
+{
+	bool old;
+
+	switch (b) {
+	case BIT_GROUP:
+		old = irq->group;
+		irq->group = v;
+		return old != v;
+	case BIT_ENABLE:
+		old = irq->enabled;
+		irq->enabled = v;
+		return old != v;
+	case BIT_PENDING:
+		/* Set/clear the latch; a level-sensitive line still asserted keeps it pending. */
+		old = irq->pending_latch;
+		irq->pending_latch = v;
+		if (!v && irq->sgi_source) {
+			irq->sgi_source = 0;
+			return true;
+		}
+		return old != v;
+	case BIT_ACTIVE:
+		old = irq->active;
+		irq->active = v;
+		return old != v;
+	}
+	return false;
+}
+
+static u64 read_bits(struct vgic_mmio_ctx *c, const struct vgic_reg *r, u64 offset,
+		     unsigned int size, enum irq_bit b)
+{
+	u32 intid = first_intid(r, offset);
+	u64 val = 0;
+	bool foreign = false;
+
+	for (unsigned int i = 0; i < nr_irqs(r, size); i++) {
+		struct vgic_irq *irq = mmio_irq(c, intid + i, &foreign);
+
+		if (irq && irq_bit_get(irq, b))
+			val |= 1ULL << i;
+	}
+	return val;
+}
+
+enum bits_mode {
+	BITS_ASSIGN,
+	BITS_SET,
+	BITS_CLEAR
+};
+
+static void write_bits(struct vgic_mmio_ctx *c, const struct vgic_reg *r, u64 offset,
+		       unsigned int size, u64 val, enum irq_bit b, enum bits_mode mode)
+{
+	u32 intid = first_intid(r, offset);
+	bool ignored = false;
+
+	for (unsigned int i = 0; i < nr_irqs(r, size); i++) {
+		bool bit = (val >> i) & 1, foreign = false;
+		struct vgic_irq *irq;
+
+		/* W1S / W1C: a zero bit leaves the interrupt alone. */
+		if (mode != BITS_ASSIGN && !bit)
+			continue;
+		irq = mmio_irq(c, intid + i, &foreign);
+		ignored |= foreign;
+		if (irq && irq_bit_set(irq, b, mode == BITS_ASSIGN ? bit : mode == BITS_SET))
+			vgic_irq_changed(c->vm, irq);
+	}
+	count_ignored(c, ignored);
+}
+
+u64 vgic_mmio_read_group(struct vgic_mmio_ctx *c, const struct vgic_reg *r, u64 offset,
+			 unsigned int size)
+{
+	return read_bits(c, r, offset, size, BIT_GROUP);
+}
+
+void vgic_mmio_write_group(struct vgic_mmio_ctx *c, const struct vgic_reg *r, u64 offset,
+			   unsigned int size, u64 val)
+{
+	write_bits(c, r, offset, size, val, BIT_GROUP, BITS_ASSIGN);
+}
+
+u64 vgic_mmio_read_enable(struct vgic_mmio_ctx *c, const struct vgic_reg *r, u64 offset,
+			  unsigned int size)
+{
+	return read_bits(c, r, offset, size, BIT_ENABLE);
+}
+
+void vgic_mmio_write_senable(struct vgic_mmio_ctx *c, const struct vgic_reg *r, u64 offset,
+			     unsigned int size, u64 val)
+{
+	write_bits(c, r, offset, size, val, BIT_ENABLE, BITS_SET);
+}
+
+void vgic_mmio_write_cenable(struct vgic_mmio_ctx *c, const struct vgic_reg *r, u64 offset,
+			     unsigned int size, u64 val)
+{
+	write_bits(c, r, offset, size, val, BIT_ENABLE, BITS_CLEAR);
+}
+
+u64 vgic_mmio_read_pending(struct vgic_mmio_ctx *c, const struct vgic_reg *r, u64 offset,
+			   unsigned int size)
+{
+	return read_bits(c, r, offset, size, BIT_PENDING);
+}
+
+void vgic_mmio_write_spending(struct vgic_mmio_ctx *c, const struct vgic_reg *r, u64 offset,
+			      unsigned int size, u64 val)
+{
+	write_bits(c, r, offset, size, val, BIT_PENDING, BITS_SET);
+}
+
+void vgic_mmio_write_cpending(struct vgic_mmio_ctx *c, const struct vgic_reg *r, u64 offset,
+			      unsigned int size, u64 val)
+{
+	write_bits(c, r, offset, size, val, BIT_PENDING, BITS_CLEAR);
+}
+
+u64 vgic_mmio_read_active(struct vgic_mmio_ctx *c, const struct vgic_reg *r, u64 offset,
+			  unsigned int size)
+{
+	return read_bits(c, r, offset, size, BIT_ACTIVE);
+}
+
+void vgic_mmio_write_sactive(struct vgic_mmio_ctx *c, const struct vgic_reg *r, u64 offset,
+			     unsigned int size, u64 val)
+{
+	write_bits(c, r, offset, size, val, BIT_ACTIVE, BITS_SET);
+}
+
+void vgic_mmio_write_cactive(struct vgic_mmio_ctx *c, const struct vgic_reg *r, u64 offset,
+			     unsigned int size, u64 val)
+{
+	write_bits(c, r, offset, size, val, BIT_ACTIVE, BITS_CLEAR);
+}
+
+u64 vgic_mmio_read_priority(struct vgic_mmio_ctx *c, const struct vgic_reg *r, u64 offset,
+			    unsigned int size)
+{
+	u32 intid = first_intid(r, offset);
+	u64 val = 0;
+	bool foreign = false;
+
+	for (unsigned int i = 0; i < nr_irqs(r, size); i++) {
+		struct vgic_irq *irq = mmio_irq(c, intid + i, &foreign);
+
+		if (irq)
+			val |= (u64)irq->priority << (8 * i);
+	}
+	return val;
+}
+
+void vgic_mmio_write_priority(struct vgic_mmio_ctx *c, const struct vgic_reg *r, u64 offset,
+			      unsigned int size, u64 val)
+{
+	u32 intid = first_intid(r, offset);
+	bool ignored = false;
+
+	for (unsigned int i = 0; i < nr_irqs(r, size); i++) {
+		bool foreign = false;
+		struct vgic_irq *irq = mmio_irq(c, intid + i, &foreign);
+		u8 prio = (u8)(val >> (8 * i)) & VGIC_PRIO_MASK;
+
+		ignored |= foreign;
+		if (irq && irq->priority != prio) {
+			irq->priority = prio;
+			vgic_irq_changed(c->vm, irq);
+		}
+	}
+	count_ignored(c, ignored);
+}
+
+u64 vgic_mmio_read_config(struct vgic_mmio_ctx *c, const struct vgic_reg *r, u64 offset,
+			  unsigned int size)
+{
+	u32 intid = first_intid(r, offset);
+	u64 val = 0;
+	bool foreign = false;
+
+	for (unsigned int i = 0; i < nr_irqs(r, size); i++) {
+		struct vgic_irq *irq = mmio_irq(c, intid + i, &foreign);
+
+		if (irq && irq->edge)
+			val |= 2ULL << (2 * i);
+	}
+	return val;
+}
+
+void vgic_mmio_write_config(struct vgic_mmio_ctx *c, const struct vgic_reg *r, u64 offset,
+			    unsigned int size, u64 val)
+{
+	u32 intid = first_intid(r, offset);
+	bool ignored = false;
+
+	for (unsigned int i = 0; i < nr_irqs(r, size); i++) {
+		bool foreign = false, edge = (val >> (2 * i + 1)) & 1;
+		struct vgic_irq *irq = mmio_irq(c, intid + i, &foreign);
+
+		ignored |= foreign;
+		/* SGIs: the field is read-only, always edge (GICR_ICFGR0 reads 0xAAAAAAAA). */
+		if (!irq || irq->intid < 16 || irq->edge == edge)
+			continue;
+		irq->edge = edge;
+		vgic_irq_changed(c->vm, irq);
+	}
+	count_ignored(c, ignored);
+}
+
+u64 vgic_mmio_read_irouter(struct vgic_mmio_ctx *c, const struct vgic_reg *r, u64 offset,
+			   unsigned int size)
+{
+	(void)size;
+	bool foreign = false;
+	struct vgic_irq *irq = mmio_irq(c, first_intid(r, offset), &foreign);
+
+	return irq ? irq->irouter : 0;
+}
+
+void vgic_mmio_write_irouter(struct vgic_mmio_ctx *c, const struct vgic_reg *r, u64 offset,
+			     unsigned int size, u64 val)
+{
+	(void)size;
+	bool foreign = false;
+	struct vgic_irq *irq = mmio_irq(c, first_intid(r, offset), &foreign);
+
+	count_ignored(c, foreign);
+	val &= GICD_IROUTER_MASK;
+	if (irq && irq->irouter != val) {
+		irq->irouter = val;
+		vgic_irq_changed(c->vm, irq);
+	}
+}
+
+/*
+ * PIDR4, PIDR5-7, PIDR0-3, CIDR0-3 at 0xFFD0-0xFFFC. Only PIDR2.ArchRev has an architectural
+ * meaning (IHI 0069: the rest is IMPLEMENTATION DEFINED). The CIDRs carry the standard CoreLink
+ * component preamble 0xB105F00D; PIDR0/1/3/4 are zero, as in KVM's model: Tern claims no Arm part
+ * number, so no guest applies a product's errata to it.
+ */
+u64 vgic_mmio_read_idreg(struct vgic_mmio_ctx *c, const struct vgic_reg *r, u64 offset,
+			 unsigned int size)
+{
+	(void)c;
+	(void)r;
+	(void)size;
+	static const u8 ids[] = {
+		0,    0,    0,		0,    /* PIDR4-7 */
+		0,    0,    VGIC_PIDR2, 0,    /* PIDR0-3 */
+		0x0D, 0xF0, 0x05,	0xB1, /* CIDR0-3 */
+	};
+	u64 i = (offset - 0xFFD0) / 4;
+
+	return i < ARRAY_SIZE(ids) ? ids[i] : 0;
+}
