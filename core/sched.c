@@ -17,6 +17,7 @@
 #include <tern/vcpu.h>
 #include <tern/vm.h>
 #include <virt/vgic_core.h>
+#include <virt/vpl011.h>
 
 #define SCHED_SLICE_US (CONFIG_SCHED_SLICE_MS * 1000UL)
 
@@ -138,6 +139,9 @@ static void sched_run_vcpu(struct pcpu *p, struct vcpu *v)
 		 !READ_ONCE(v->vm->reset_pending) && !p->need_resched);
 	arch_timer_slice_cancel();
 	vcpu_arch_put(v);
+	/* A prompt without a newline must show up while the guest waits for input. */
+	if (v->vm->uart)
+		vpl011_flush(v->vm->uart);
 	if (v->state == VCPU_RUNNING)
 		v->state = VCPU_READY;
 }

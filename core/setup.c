@@ -28,7 +28,7 @@
 #include <tern/console_mux.h>
 #include <tern/integrity.h>
 #include <tern/sched.h>
-#include <asm/vgic_hw.h>
+#include <virt/vgic_core.h>
 #include <asm/vtimer.h>
 
 static struct platform platform;
@@ -126,9 +126,8 @@ static void setup_run_vms(void)
 
 	sysreg_emul_init(stage2_ipa_bits());
 	if (IS_ENABLED(CONFIG_VIRT_GICV3)) {
-		vgic_hw_init();
-		if (vtimer_init_cpu(&platform.timer))
-			pr_warn("boot: cannot forward the virtual timer interrupt\n");
+		if (vgic_init_cpu(platform.gic.maint_intid) || vtimer_init_cpu(&platform.timer))
+			pr_warn("boot: no GIC maintenance or virtual timer interrupt\n");
 	}
 	for (unsigned int i = 0; i < CONFIG_NR_VMS; i++) {
 		if (!vm_create(&vm_table[i], i, &vm_configs[i], &platform))

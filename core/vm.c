@@ -223,11 +223,13 @@ void vm_console_write(struct vm *vm, const char *s, size_t len)
 		console_write_raw(s, len);
 		return;
 	}
-	/* Several VMs: each line carries its VM (the vPL011 hands over whole lines). */
-	n = (size_t)fmt_snprintf(line, sizeof(line), "[vm%u] ", vm->id);
+	/* Several VMs: every line a VM starts carries its id, however the text is split. */
 	for (size_t i = 0; i < len; i++) {
+		if (!vm->console_mid_line)
+			n += (size_t)fmt_snprintf(line + n, sizeof(line) - n, "[vm%u] ", vm->id);
 		line[n++] = s[i];
-		if (s[i] == '\n' || n == sizeof(line)) {
+		vm->console_mid_line = s[i] != '\n';
+		if (s[i] == '\n' || n > sizeof(line) - 16) {
 			console_write_raw(line, n);
 			n = 0;
 		}

@@ -23,6 +23,24 @@
 
 #define MPIDR_AFF_MASK 0xFF00FFFFFFUL
 
+/*
+ * The maintenance interrupt (list registers underflowing, a level interrupt deactivated) only
+ * has to bring the vCPU out: the exit path syncs and refills the list registers. It stays
+ * asserted while ICH_HCR_EL2.En is set, so the handler turns the interface off until then.
+ */
+static void vgic_maint_irq(unsigned int intid, void *priv)
+{
+	(void)intid;
+	(void)priv;
+	vgic_hw_write_hcr(0);
+}
+
+int vgic_init_cpu(u32 maint_intid)
+{
+	vgic_hw_init();
+	return irq_request(maint_intid, vgic_maint_irq, NULL);
+}
+
 int vgic_create(struct vm *vm)
 {
 	int rc = vgic_v3_dist_init(vm);
@@ -111,8 +129,8 @@ void vgic_irq_changed(struct vm *vm, struct vgic_irq *irq)
 	}
 	if (!want || irq->target)
 		return;
-	dest = irq->intid < VGIC_NR_PRIVATE ? vgic_private_owner(vm, irq)
-					    : vgic_spi_target(vm, irq);
+	dest =
+	    irq->intid < VGIC_NR_PRIVATE ? vgic_private_owner(vm, irq) : vgic_spi_target(vm, irq);
 	if (!dest)
 		return;
 	vgic_ap_insert(dest, irq);
@@ -254,8 +272,8 @@ void vgic_send_sgi(struct vcpu *vcpu, u64 val, bool group0)
 {
 	struct vm *vm = vcpu->vm;
 	u32 intid = (val >> 24) & 0xF;
-	u64 aff321 = ((val >> 48) & 0xFF) << 32 | ((val >> 32) & 0xFF) << 16 |
-		     ((val >> 16) & 0xFF) << 8;
+	u64 aff321 =
+	    ((val >> 48) & 0xFF) << 32 | ((val >> 32) & 0xFF) << 16 | ((val >> 16) & 0xFF) << 8;
 	unsigned int rs = (val >> 44) & 0xF;
 	bool all_but_self = val & (1UL << 40);
 

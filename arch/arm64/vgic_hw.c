@@ -26,21 +26,19 @@ unsigned int vgic_hw_nr_lrs(void)
 	return vgic_nr_lrs;
 }
 
-#define LR_CASE_READ(n, reg) \
-	case n:              \
+#define LR_CASE_READ(n, reg)                                                                       \
+	case n:                                                                                    \
 		return read_sysreg(reg);
-#define LR_CASE_WRITE(n, reg)           \
-	case n:                         \
-		write_sysreg(val, reg); \
+#define LR_CASE_WRITE(n, reg)                                                                      \
+	case n:                                                                                    \
+		write_sysreg(val, reg);                                                            \
 		break;
-#define LR_LIST(op)                                                                        \
-	op(0, s3_4_c12_c12_0) op(1, s3_4_c12_c12_1) op(2, s3_4_c12_c12_2)                   \
-		op(3, s3_4_c12_c12_3) op(4, s3_4_c12_c12_4) op(5, s3_4_c12_c12_5)           \
-			op(6, s3_4_c12_c12_6) op(7, s3_4_c12_c12_7) op(8, s3_4_c12_c13_0)   \
-				op(9, s3_4_c12_c13_1) op(10, s3_4_c12_c13_2)                \
-					op(11, s3_4_c12_c13_3) op(12, s3_4_c12_c13_4)       \
-						op(13, s3_4_c12_c13_5) op(14, s3_4_c12_c13_6) \
-							op(15, s3_4_c12_c13_7)
+#define LR_LIST(op)                                                                                \
+	op(0, s3_4_c12_c12_0) op(1, s3_4_c12_c12_1) op(2, s3_4_c12_c12_2) op(3, s3_4_c12_c12_3)    \
+	    op(4, s3_4_c12_c12_4) op(5, s3_4_c12_c12_5) op(6, s3_4_c12_c12_6)                      \
+		op(7, s3_4_c12_c12_7) op(8, s3_4_c12_c13_0) op(9, s3_4_c12_c13_1)                  \
+		    op(10, s3_4_c12_c13_2) op(11, s3_4_c12_c13_3) op(12, s3_4_c12_c13_4)           \
+			op(13, s3_4_c12_c13_5) op(14, s3_4_c12_c13_6) op(15, s3_4_c12_c13_7)
 
 u64 vgic_hw_read_lr(unsigned int n)
 {
@@ -65,15 +63,15 @@ void vgic_hw_write_hcr(u64 val)
 	write_sysreg(val, s3_4_c12_c11_0); /* ICH_HCR_EL2 */
 }
 
-#define APR_SAVE(n, r0, r1)                            \
-	if (vgic_nr_aprs > n) {                        \
-		c->ap0r[n] = read_sysreg(r0);          \
-		c->ap1r[n] = read_sysreg(r1);          \
+#define APR_SAVE(n, r0, r1)                                                                        \
+	if (vgic_nr_aprs > n) {                                                                    \
+		c->ap0r[n] = read_sysreg(r0);                                                      \
+		c->ap1r[n] = read_sysreg(r1);                                                      \
 	}
-#define APR_RESTORE(n, r0, r1)                        \
-	if (vgic_nr_aprs > n) {                       \
-		write_sysreg(c->ap0r[n], r0);         \
-		write_sysreg(c->ap1r[n], r1);         \
+#define APR_RESTORE(n, r0, r1)                                                                     \
+	if (vgic_nr_aprs > n) {                                                                    \
+		write_sysreg(c->ap0r[n], r0);                                                      \
+		write_sysreg(c->ap1r[n], r1);                                                      \
 	}
 
 void vgic_hw_save(struct vgic_cpu *c)

@@ -9,8 +9,8 @@
 #include <virt/vgic.h>
 #include <virt/vgic_core.h>
 
-#define CNT_CTL_ENABLE  (1UL << 0)
-#define CNT_CTL_IMASK   (1UL << 1)
+#define CNT_CTL_ENABLE	(1UL << 0)
+#define CNT_CTL_IMASK	(1UL << 1)
 #define CNT_CTL_ISTATUS (1UL << 2)
 
 #define SYS_CNTP_TVAL_EL0 SYS_REG(3, 3, 14, 2, 0)

@@ -9,13 +9,13 @@ struct vgic_cpu;
 /* ICH_LR<n>_EL2 fields */
 #define ICH_LR_VINTID_MASK  0xFFFFFFFFUL
 #define ICH_LR_PINTID_SHIFT 32
-#define ICH_LR_EOI          (1UL << 41)
+#define ICH_LR_EOI	    (1UL << 41)
 #define ICH_LR_PRIO_SHIFT   48
-#define ICH_LR_GROUP1       (1UL << 60)
-#define ICH_LR_HW           (1UL << 61)
+#define ICH_LR_GROUP1	    (1UL << 60)
+#define ICH_LR_HW	    (1UL << 61)
 #define ICH_LR_STATE_SHIFT  62
-#define ICH_LR_PENDING      (1UL << 62)
-#define ICH_LR_ACTIVE       (1UL << 63)
+#define ICH_LR_PENDING	    (1UL << 62)
+#define ICH_LR_ACTIVE	    (1UL << 63)
 
 /* ICH_HCR_EL2 */
 #define ICH_HCR_EN  (1UL << 0)

@@ -9,7 +9,7 @@ struct vcpu;
 
 #define VTIMER_GUEST_VIRT_INTID 27
 #define VTIMER_GUEST_PHYS_INTID 30
-#define VTIMER_NO_DEADLINE      (~0ULL)
+#define VTIMER_NO_DEADLINE	(~0ULL)
 
 /*
  * Guest timers. The EL1 virtual timer belongs to the guest: its interrupt is forwarded through

@@ -81,6 +81,7 @@ struct vm {
 	u64 cntvoff;
 	const char *bootargs;
 	struct vpl011 *uart;
+	bool console_mid_line;
 	struct vgic_dist *vgic;
 	struct vm_stats stats;
 	/* Why it stopped, for the report at power-off. */

@@ -9,13 +9,13 @@ struct vm;
 struct vcpu;
 
 /* The guest's GIC: the QEMU-virt layout, whatever the host GIC is. */
-#define VGIC_NR_PRIVATE  32 /* SGIs 0-15, PPIs 16-31, banked per vCPU */
-#define VGIC_NR_SPIS     64 /* INTIDs 32-95: PL011 33, virtio-mmio slots 48-79 */
-#define VGIC_NR_INTIDS   (VGIC_NR_PRIVATE + VGIC_NR_SPIS)
-#define VGIC_DIST_SIZE   0x10000UL
+#define VGIC_NR_PRIVATE	 32 /* SGIs 0-15, PPIs 16-31, banked per vCPU */
+#define VGIC_NR_SPIS	 64 /* INTIDs 32-95: PL011 33, virtio-mmio slots 48-79 */
+#define VGIC_NR_INTIDS	 (VGIC_NR_PRIVATE + VGIC_NR_SPIS)
+#define VGIC_DIST_SIZE	 0x10000UL
 #define VGIC_REDIST_SIZE 0x20000UL /* RD_base + SGI_base frames per vCPU */
-#define VGIC_MAX_LRS     16
-#define VGIC_PRIO_BITS   5 /* priority bits the virtual CPU interface implements (ICH_VTR) */
+#define VGIC_MAX_LRS	 16
+#define VGIC_PRIO_BITS	 5 /* priority bits the virtual CPU interface implements (ICH_VTR) */
 
 /*
  * One virtual interrupt. pending = pending_latch || (level-sensitive && line_level). While
@@ -25,17 +25,17 @@ struct vcpu;
 struct vgic_irq {
 	u32 intid;
 	u8 priority;
-	u8 group;           /* 1 = Group 1 (all Linux uses); 0 = Group 0 */
+	u8 group; /* 1 = Group 1 (all Linux uses); 0 = Group 0 */
 	bool enabled;
 	bool pending_latch; /* edge, or set through ISPENDR / an SGI */
 	bool line_level;    /* the device's input line (level-sensitive interrupts) */
 	bool active;
-	bool edge;          /* ICFGR: edge-triggered (else level) */
-	bool owned;         /* an SPI of one of this VM's devices; others are RAZ/WI */
-	bool hw;            /* linked to physical interrupt hwintid (deactivation goes through) */
+	bool edge;  /* ICFGR: edge-triggered (else level) */
+	bool owned; /* an SPI of one of this VM's devices; others are RAZ/WI */
+	bool hw;    /* linked to physical interrupt hwintid (deactivation goes through) */
 	u32 hwintid;
-	u64 irouter;        /* SPIs: GICD_IROUTER (Aff3.Aff2.Aff1.Aff0, IRM) */
-	u16 sgi_source;     /* SGIs: bitmap of sending vCPUs still to deliver */
+	u64 irouter;	     /* SPIs: GICD_IROUTER (Aff3.Aff2.Aff1.Aff0, IRM) */
+	u16 sgi_source;	     /* SGIs: bitmap of sending vCPUs still to deliver */
 	struct vcpu *target; /* vCPU whose ap_list holds it, or NULL */
 	struct vgic_irq *ap_next;
 	bool in_lr;

@@ -8,6 +8,8 @@ struct vm;
 struct vcpu;
 
 #ifdef CONFIG_VIRT_GICV3
+/* The calling pCPU's virtual CPU interface and its maintenance interrupt. */
+int vgic_init_cpu(u32 maint_intid);
 /* Create the VM's vGIC (distributor, redistributors) and claim its devices' SPIs. */
 int vgic_create(struct vm *vm);
 /* A device's SPI belongs to this VM: only such SPIs are visible to it. */
@@ -25,6 +27,11 @@ void vgic_inject_ppi(struct vcpu *vcpu, u32 intid, bool level, bool hw, u32 hwin
 /* A trapped ICC_SGI1R/ASGI1R/SGI0R write. */
 void vgic_send_sgi(struct vcpu *vcpu, u64 val, bool group0);
 #else
+static inline int vgic_init_cpu(u32 maint_intid)
+{
+	(void)maint_intid;
+	return 0;
+}
 static inline int vgic_create(struct vm *vm)
 {
 	(void)vm;
