@@ -44,8 +44,10 @@ void sched_wake(struct vcpu *vcpu)
 		vcpu->state = VCPU_READY;
 	sched_enqueue(p, vcpu);
 	/* Woken from a vCPU running on this pCPU (e.g. PSCI CPU_ON): give it a turn soon. */
-	if (p == this_pcpu() && p->current_vcpu)
-		arch_timer_slice_arm(SCHED_SLICE_US);
+	if (p == this_pcpu() && p->current_vcpu && p->slice_end == VTIMER_NO_DEADLINE) {
+		p->slice_end = arch_timer_now() + SCHED_SLICE_US * arch_timer_freq() / 1000000;
+		sched_timer_update();
+	}
 }
 
 void sched_kick(struct vcpu *vcpu)
@@ -105,22 +107,33 @@ static u64 sched_check_sleepers(struct pcpu *p)
 	return next;
 }
 
-static void sched_arm_timer(struct pcpu *p, const struct vcpu *running)
+/* Program this pCPU's EL2 timer for its next event: a slice end, a sleeper's or the vCPU's timer.
+ */
+void sched_timer_update(void)
 {
-	u64 now = arch_timer_now();
-	u64 next = sched_check_sleepers(p);
+	struct pcpu *p = this_pcpu();
+	struct vcpu *running = p->current_vcpu;
+	u64 next = MIN(sched_check_sleepers(p), p->slice_end);
 
-	if (running && vtimer_ptimer_deadline(running) < next)
-		next = vtimer_ptimer_deadline(running);
-	if (READ_ONCE(p->rq_head)) {
-		u64 slice = now + SCHED_SLICE_US * arch_timer_freq() / 1000000;
-
-		next = MIN(next, slice);
-	}
+	if (running)
+		next = MIN(next, vtimer_ptimer_deadline(running));
 	if (next == VTIMER_NO_DEADLINE)
-		arch_timer_slice_cancel();
+		arch_timer_event_cancel();
 	else
-		arch_timer_set_deadline(next);
+		arch_timer_event_at(next);
+}
+
+static void sched_timer_event(void)
+{
+	struct pcpu *p = this_pcpu();
+
+	if (p->current_vcpu)
+		vtimer_ptimer_update(p->current_vcpu);
+	if (arch_timer_now() >= p->slice_end) {
+		p->slice_end = VTIMER_NO_DEADLINE;
+		p->need_resched = true;
+	}
+	sched_timer_update();
 }
 
 static void sched_run_vcpu(struct pcpu *p, struct vcpu *v)
@@ -132,12 +145,15 @@ static void sched_run_vcpu(struct pcpu *p, struct vcpu *v)
 	v->state = VCPU_RUNNING;
 	vcpu_arch_load(v);
 	p->need_resched = false;
-	sched_arm_timer(p, v);
+	p->slice_end = READ_ONCE(p->rq_head)
+			   ? arch_timer_now() + SCHED_SLICE_US * arch_timer_freq() / 1000000
+			   : VTIMER_NO_DEADLINE;
+	sched_timer_update();
 	do {
 		vtimer_ptimer_update(v);
 	} while (vcpu_arch_run_once(v) == VCPU_RUN_CONTINUE && v->state == VCPU_RUNNING &&
 		 !READ_ONCE(v->vm->reset_pending) && !p->need_resched);
-	arch_timer_slice_cancel();
+	p->slice_end = VTIMER_NO_DEADLINE;
 	vcpu_arch_put(v);
 	/* A prompt without a newline must show up while the guest waits for input. */
 	if (v->vm->uart)
@@ -159,15 +175,13 @@ static void sched_wfi(struct pcpu *p, struct vcpu *v)
 
 static void sched_idle(struct pcpu *p)
 {
-	sched_arm_timer(p, NULL);
+	sched_timer_update();
 	if (READ_ONCE(p->rq_head))
 		return;
 	/* Interrupts (a device, a timer) are taken right here and may queue a vCPU. */
 	local_irq_enable();
 	__asm__ __volatile__("wfi" ::: "memory");
 	local_irq_disable();
-	arch_timer_slice_cancel();
-	sched_check_sleepers(p);
 }
 
 void sched_run(void)
@@ -175,7 +189,8 @@ void sched_run(void)
 	struct pcpu *p = this_pcpu();
 	struct vcpu *v;
 
-	if (arch_timer_slice_init_cpu())
+	p->slice_end = VTIMER_NO_DEADLINE;
+	if (arch_timer_event_init_cpu(sched_timer_event))
 		pr_warn("sched: no EL2 timer interrupt: vCPUs only switch when they yield\n");
 	while (vm_nr_live()) {
 		v = sched_dequeue(p);

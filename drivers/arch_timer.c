@@ -62,35 +62,31 @@ int arch_timer_init(const struct platform_timer *t)
 	return 0;
 }
 
-static void timer_slice_irq(unsigned int intid, void *priv)
+static void (*timer_event_fn)(void);
+
+static void timer_event_irq(unsigned int intid, void *priv)
 {
 	(void)intid;
 	(void)priv;
 	write_sysreg(CNTHP_CTL_IMASK, cnthp_ctl_el2);
-	this_pcpu()->need_resched = true;
+	timer_event_fn();
 }
 
-int arch_timer_slice_init_cpu(void)
+int arch_timer_event_init_cpu(void (*fn)(void))
 {
 	write_sysreg(0, cnthp_ctl_el2);
-	return irq_request(timer_hyp_intid, timer_slice_irq, NULL);
+	timer_event_fn = fn;
+	return irq_request(timer_hyp_intid, timer_event_irq, NULL);
 }
 
-void arch_timer_slice_arm(u64 us)
-{
-	write_sysreg(arch_timer_now() + us * timer_freq / 1000000, cnthp_cval_el2);
-	write_sysreg(CNTHP_CTL_ENABLE, cnthp_ctl_el2);
-	isb();
-}
-
-void arch_timer_set_deadline(u64 when)
+void arch_timer_event_at(u64 when)
 {
 	write_sysreg(when, cnthp_cval_el2);
 	write_sysreg(CNTHP_CTL_ENABLE, cnthp_ctl_el2);
 	isb();
 }
 
-void arch_timer_slice_cancel(void)
+void arch_timer_event_cancel(void)
 {
 	write_sysreg(0, cnthp_ctl_el2);
 	isb();

@@ -4,6 +4,7 @@
 #include <asm/vtimer.h>
 #include <tern/irq.h>
 #include <tern/percpu.h>
+#include <tern/sched.h>
 #include <tern/vcpu.h>
 #include <tern/vm.h>
 #include <virt/vgic.h>
@@ -74,7 +75,10 @@ static bool vtimer_armed(u64 ctl)
 
 u64 vtimer_ptimer_deadline(const struct vcpu *vcpu)
 {
-	return vtimer_armed(vcpu->arch.cntp_ctl) ? vcpu->arch.cntp_cval : VTIMER_NO_DEADLINE;
+	/* Once its line is up nothing is due until the guest reprograms or masks it. */
+	if (vcpu->arch.cntp_level || !vtimer_armed(vcpu->arch.cntp_ctl))
+		return VTIMER_NO_DEADLINE;
+	return vcpu->arch.cntp_cval;
 }
 
 u64 vtimer_deadline(const struct vcpu *vcpu)
@@ -128,7 +132,9 @@ bool vtimer_ptimer_access(struct vcpu *vcpu, u32 key, bool read, u64 *val)
 	default:
 		return false;
 	}
-	if (!read)
+	if (!read) {
 		vtimer_ptimer_update(vcpu);
+		sched_timer_update();
+	}
 	return true;
 }

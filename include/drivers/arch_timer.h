@@ -8,12 +8,13 @@ int arch_timer_init(const struct platform_timer *t);
 /* Take one EL2 timer interrupt on the calling pCPU: proves GIC, timer and vectors work together. */
 int arch_timer_selftest(void);
 u64 arch_timer_freq(void);
-/* The EL2 timer as the scheduler's time slice on the calling pCPU: it sets need_resched. */
-int arch_timer_slice_init_cpu(void);
-void arch_timer_slice_arm(u64 us);
-void arch_timer_slice_cancel(void);
-/* Fire the EL2 timer at counter value @when (same interrupt as the time slice). */
-void arch_timer_set_deadline(u64 when);
+/*
+ * The EL2 physical timer as the calling pCPU's one timer event: @fn runs (in interrupt context)
+ * when the counter reaches the value last given to arch_timer_event_at().
+ */
+int arch_timer_event_init_cpu(void (*fn)(void));
+void arch_timer_event_at(u64 when);
+void arch_timer_event_cancel(void);
 u64 arch_timer_now(void);
 void arch_timer_udelay(u64 us);
 

@@ -31,6 +31,8 @@ struct pcpu {
 	struct spinlock rq_lock;
 	/** Set by the time-slice timer: the running vCPU goes back to the queue. */
 	bool need_resched;
+	/** Counter value at which the running vCPU's slice ends (~0: no other vCPU waits). */
+	u64 slice_end;
 	/** Logical pCPU number, 0 = boot pCPU. */
 	unsigned int id;
 	/** MPIDR_EL1 affinity bits of this pCPU as discovered. */

@@ -8,6 +8,8 @@ struct vcpu;
 void sched_wake(struct vcpu *vcpu);
 /* Something is pending for @vcpu: wake it if it sleeps in WFI. Called with its vGIC lock held. */
 void sched_kick(struct vcpu *vcpu);
+/* A timer of the running vCPU changed: reprogram the pCPU's EL2 timer. */
+void sched_timer_update(void);
 /* The pCPU's loop: run queued vCPUs until every VM has stopped. Returns when nothing is left. */
 void sched_run(void);
 
