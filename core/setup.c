@@ -22,6 +22,7 @@
 #include <tern/percpu.h>
 #include <tern/platform.h>
 #include <tern/printk.h>
+#include <tern/format.h>
 #include <tern/vm.h>
 #include <tern/vm_config.h>
 #include <asm/sysreg_emul.h>
@@ -103,18 +104,24 @@ static void setup_report_vms(void)
 {
 	for (unsigned int i = 0; i < CONFIG_NR_VMS; i++) {
 		const struct vm *vm = &vm_table[i];
+		u64 counts[EXIT_NR], undefs, aborts, total = 0;
+		char line[256];
+		int n = 0;
 
 		if (vm->state == VM_UNINITIALIZED)
 			continue;
-		pr_info(
-		    "vm%u: exit: %s; %llu exits (%llu mmio, %llu hvc/smc, %llu sysreg, %llu wfx), "
-		    "%llu aborts and %llu undefs injected, %u resets\n",
-		    i, vm->stop_reason ? vm->stop_reason : vm_state_name(vm->state),
-		    (unsigned long long)vm->stats.exits, (unsigned long long)vm->stats.mmio,
-		    (unsigned long long)vm->stats.hvc, (unsigned long long)vm->stats.sysreg,
-		    (unsigned long long)vm->stats.wfx,
-		    (unsigned long long)vm->stats.aborts_injected,
-		    (unsigned long long)vm->stats.undefs_injected, vm->resets);
+		vm_exit_counts(vm, counts, &undefs, &aborts);
+		for (unsigned int r = 0; r < EXIT_NR; r++) {
+			if (r != EXIT_MAINT) /* a kind of IRQ exit, not an exit of its own */
+				total += counts[r];
+			n += fmt_snprintf(line + n, sizeof(line) - (size_t)n, "%s%s %llu",
+					  r ? ", " : "", vcpu_exit_reason_name(r),
+					  (unsigned long long)counts[r]);
+		}
+		pr_info("vm%u: exit: %s; %u resets; %llu aborts and %llu undefs injected\n", i,
+			vm->stop_reason ? vm->stop_reason : vm_state_name(vm->state), vm->resets,
+			(unsigned long long)aborts, (unsigned long long)undefs);
+		pr_info("vm%u: exits %llu: %s\n", i, (unsigned long long)total, line);
 	}
 }
 
@@ -122,7 +129,7 @@ static void setup_report_vms(void)
 static void setup_run_vms(void)
 {
 	unsigned int created = 0;
-	bool failed;
+	bool failed = false;
 
 	sysreg_emul_init(stage2_ipa_bits());
 	if (IS_ENABLED(CONFIG_VIRT_GICV3)) {
@@ -130,12 +137,17 @@ static void setup_run_vms(void)
 			pr_warn("boot: no GIC maintenance or virtual timer interrupt\n");
 	}
 	for (unsigned int i = 0; i < CONFIG_NR_VMS; i++) {
-		if (!vm_create(&vm_table[i], i, &vm_configs[i], &platform))
+		int rc = vm_create(&vm_table[i], i, &vm_configs[i], &platform);
+
+		if (!rc)
 			created++;
+		else if (rc != -TERN_ENOENT)
+			failed = true; /* it had a kernel: a VM that was asked for is missing */
 	}
 	if (!created) {
-		pr_info("boot: no VM has a kernel boot module: nothing to run, powering off\n");
-		system_halt(false);
+		pr_info("boot: no VM to run (%s): powering off\n",
+			failed ? "creation failed" : "no kernel boot module");
+		system_halt(failed);
 	}
 	integrity_snapshot(&platform, vm_table, CONFIG_NR_VMS);
 	for (unsigned int i = 0; i < CONFIG_NR_VMS; i++) {
@@ -145,7 +157,7 @@ static void setup_run_vms(void)
 	console_mux_init(&platform, vm_table, CONFIG_NR_VMS);
 	sched_run();
 	setup_report_vms();
-	failed = integrity_verify() != 0;
+	failed |= integrity_verify() != 0;
 	pr_info("boot: every VM has stopped: powering off\n");
 	system_halt(failed);
 }

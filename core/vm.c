@@ -18,6 +18,33 @@
 #include <virt/vpl011.h>
 
 struct vm vm_table[CONFIG_NR_VMS];
+
+const char *vcpu_exit_reason_name(enum vcpu_exit_reason r)
+{
+	static const char *const names[EXIT_NR] = {
+		[EXIT_HVC] = "hvc",	[EXIT_SMC] = "smc",   [EXIT_SYSREG] = "sysreg",
+		[EXIT_SGI] = "sgi",	[EXIT_MMIO] = "mmio", [EXIT_ABORT] = "abort",
+		[EXIT_WFI] = "wfi",	[EXIT_WFE] = "wfe",   [EXIT_IRQ] = "irq",
+		[EXIT_MAINT] = "maint", [EXIT_FP] = "fp",     [EXIT_OTHER] = "other",
+	};
+
+	return r < EXIT_NR ? names[r] : "?";
+}
+
+void vm_exit_counts(const struct vm *vm, u64 counts[EXIT_NR], u64 *undefs, u64 *aborts)
+{
+	for (unsigned int r = 0; r < EXIT_NR; r++)
+		counts[r] = 0;
+	*undefs = *aborts = 0;
+	for (unsigned int i = 0; i < vm->nr_vcpus; i++) {
+		const struct vcpu *v = vm->vcpus[i];
+
+		for (unsigned int r = 0; r < EXIT_NR; r++)
+			counts[r] += v->exit_count[r];
+		*undefs += v->undefs_injected;
+		*aborts += v->aborts_injected;
+	}
+}
 static unsigned int vm_live;
 
 unsigned int vm_nr_live(void)

@@ -30,8 +30,12 @@
  */
 static void vgic_maint_irq(unsigned int intid, void *priv)
 {
+	struct vcpu *v = this_pcpu()->current_vcpu;
+
 	(void)intid;
 	(void)priv;
+	if (v)
+		v->exit_count[EXIT_MAINT]++;
 	vgic_hw_write_hcr(0);
 }
 

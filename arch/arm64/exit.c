@@ -19,6 +19,7 @@ typedef enum vcpu_run_result (*exit_handler_t)(struct vcpu *vcpu);
 
 static enum vcpu_run_result exit_unknown(struct vcpu *vcpu)
 {
+	vcpu->exit_count[EXIT_OTHER]++;
 	if (!vcpu->undef_logged) {
 		vcpu->undef_logged = true;
 		pr_info(
@@ -35,10 +36,12 @@ static enum vcpu_run_result exit_unknown(struct vcpu *vcpu)
 
 static enum vcpu_run_result exit_wfx(struct vcpu *vcpu)
 {
-	vcpu->vm->stats.wfx++;
+	bool wfe = vcpu->arch.esr & ESR_ISS_WFX_TI_WFE;
+
+	vcpu->exit_count[wfe ? EXIT_WFE : EXIT_WFI]++;
 	vcpu_skip_insn(vcpu);
 	/* WFE yields; WFI may sleep until something is due, which the scheduler decides. */
-	if (!(vcpu->arch.esr & ESR_ISS_WFX_TI_WFE))
+	if (!wfe)
 		vcpu->state = VCPU_WFI;
 	return VCPU_RUN_YIELD;
 }
@@ -46,21 +49,21 @@ static enum vcpu_run_result exit_wfx(struct vcpu *vcpu)
 static enum vcpu_run_result exit_hvc(struct vcpu *vcpu)
 {
 	/* ELR_EL2 already points past the HVC. */
-	vcpu->vm->stats.hvc++;
+	vcpu->exit_count[EXIT_HVC]++;
 	return vpsci_call(vcpu);
 }
 
 static enum vcpu_run_result exit_smc(struct vcpu *vcpu)
 {
 	/* A trapped SMC leaves ELR_EL2 at the SMC itself. */
-	vcpu->vm->stats.hvc++;
+	vcpu->exit_count[EXIT_SMC]++;
 	vcpu_skip_insn(vcpu);
 	return vpsci_call(vcpu);
 }
 
 static enum vcpu_run_result exit_sysreg(struct vcpu *vcpu)
 {
-	vcpu->vm->stats.sysreg++;
+	vcpu->exit_count[EXIT_SYSREG]++;
 	if (!sysreg_emulate(vcpu, vcpu->arch.esr))
 		return exit_unknown(vcpu);
 	vcpu_skip_insn(vcpu);
@@ -74,6 +77,7 @@ static enum vcpu_run_result exit_dabt(struct vcpu *vcpu)
 
 static enum vcpu_run_result exit_iabt(struct vcpu *vcpu)
 {
+	vcpu->exit_count[EXIT_ABORT]++;
 	/* Guest code outside its RAM: an instruction abort, as on hardware with nothing there. */
 	inject_iabt(vcpu, vcpu->arch.far);
 	return VCPU_RUN_CONTINUE;
@@ -94,7 +98,6 @@ enum vcpu_run_result vcpu_arch_run_once(struct vcpu *vcpu)
 	vgic_sync(vcpu);
 
 	vcpu->exits++;
-	vcpu->vm->stats.exits++;
 	switch (kind) {
 	case GUEST_EXIT_SYNC:
 		vcpu->arch.esr = read_sysreg(esr_el2);
@@ -103,6 +106,7 @@ enum vcpu_run_result vcpu_arch_run_once(struct vcpu *vcpu)
 		fn = exit_handlers[ESR_ELx_EC(vcpu->arch.esr)];
 		return (fn ? fn : exit_unknown)(vcpu);
 	case GUEST_EXIT_IRQ:
+		vcpu->exit_count[EXIT_IRQ]++;
 		el2_irq(NULL);
 		return VCPU_RUN_CONTINUE;
 	case GUEST_EXIT_SERROR:

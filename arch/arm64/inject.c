@@ -56,7 +56,7 @@ static u64 trapped_insn_il(const struct vcpu *vcpu)
 
 void inject_undef(struct vcpu *vcpu)
 {
-	vcpu->vm->stats.undefs_injected++;
+	vcpu->undefs_injected++;
 	inject_sync(vcpu, ((u64)ESR_EC_UNKNOWN << ESR_ELx_EC_SHIFT) | trapped_insn_il(vcpu), false,
 		    0);
 }
@@ -68,7 +68,7 @@ void inject_dabt(struct vcpu *vcpu, u64 far)
 	u64 wnr =
 	    ESR_ELx_EC(vcpu->arch.esr) == ESR_EC_DABT_LOW ? vcpu->arch.esr & ESR_ISS_DABT_WNR : 0;
 
-	vcpu->vm->stats.aborts_injected++;
+	vcpu->aborts_injected++;
 	inject_sync(vcpu, (ec << ESR_ELx_EC_SHIFT) | ESR_ELx_IL | wnr | FSC_SYNC_EXTERNAL, true,
 		    far);
 }
@@ -77,7 +77,7 @@ void inject_iabt(struct vcpu *vcpu, u64 far)
 {
 	u64 ec = inject_from_el1(vcpu->arch.regs.pstate) ? ESR_EC_IABT_CUR : ESR_EC_IABT_LOW;
 
-	vcpu->vm->stats.aborts_injected++;
+	vcpu->aborts_injected++;
 	inject_sync(vcpu, (ec << ESR_ELx_EC_SHIFT) | ESR_ELx_IL | FSC_SYNC_EXTERNAL, true, far);
 }
 

@@ -116,6 +116,7 @@ static int mmio_do_access(struct vcpu *vcpu, const struct mmio_insn *mi, ipa_t i
 
 static enum vcpu_run_result mmio_abort(struct vcpu *vcpu, const char *why, u64 ipa)
 {
+	vcpu->exit_count[EXIT_ABORT]++;
 	pr_debug("vm%u.%u: data abort at IPA 0x%llx (pc 0x%llx): %s\n", vcpu->vm->id, vcpu->id,
 		 (unsigned long long)ipa, (unsigned long long)vcpu->arch.regs.pc, why);
 	inject_dabt(vcpu, vcpu->arch.far);
@@ -131,7 +132,6 @@ enum vcpu_run_result mmio_emulate(struct vcpu *vcpu)
 	u32 insn;
 	int rc;
 
-	vcpu->vm->stats.mmio++;
 	/* HPFAR is only valid for stage-2 translation faults on the access itself. */
 	if (dfsc < DFSC_TRANSLATION_MIN || dfsc > DFSC_TRANSLATION_MAX ||
 	    (esr & ESR_ISS_DABT_S1PTW))
@@ -159,6 +159,7 @@ enum vcpu_run_result mmio_emulate(struct vcpu *vcpu)
 		return mmio_abort(vcpu, "instruction form not emulated", ipa);
 	if (mmio_do_access(vcpu, &mi, ipa))
 		return mmio_abort(vcpu, "the device rejected the access", ipa);
+	vcpu->exit_count[EXIT_MMIO]++;
 	vcpu_skip_insn(vcpu);
 	return VCPU_RUN_CONTINUE;
 }

@@ -145,6 +145,8 @@ static bool sys_sgi(struct sysreg_access *acc, const struct sysreg_row *row)
 {
 	if (acc->read || !acc->vcpu->vgic)
 		return false;
+	acc->vcpu->exit_count[EXIT_SGI]++;
+	acc->vcpu->exit_count[EXIT_SYSREG]--; /* counted as an SGI instead */
 	vgic_send_sgi(acc->vcpu, acc->val, row->arg);
 	return true;
 }

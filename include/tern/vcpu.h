@@ -25,6 +25,23 @@ enum vcpu_power {
 	VCPU_POWER_ON,
 };
 
+/* Why a vCPU left the guest: per-vCPU counters (race-free: one pCPU runs a vCPU at a time). */
+enum vcpu_exit_reason {
+	EXIT_HVC,
+	EXIT_SMC,
+	EXIT_SYSREG,
+	EXIT_SGI,   /* trapped ICC_SGI*R writes */
+	EXIT_MMIO,  /* emulated device accesses */
+	EXIT_ABORT, /* stage-2 faults that became aborts in the guest */
+	EXIT_WFI,
+	EXIT_WFE,
+	EXIT_IRQ,   /* a physical interrupt while the guest ran */
+	EXIT_MAINT, /* of which: the vGIC maintenance interrupt */
+	EXIT_FP,    /* first FP/SIMD use after a switch */
+	EXIT_OTHER,
+	EXIT_NR,
+};
+
 struct vcpu {
 	unsigned int id;
 	struct vm *vm;
@@ -38,13 +55,18 @@ struct vcpu {
 	/* Run-queue link, and whether the vCPU is on a queue. */
 	struct vcpu *rq_next;
 	bool queued;
-	/* Exits by exception class, and the once-only log for unhandled ones. */
+	/* Exits by reason, exceptions injected, and the once-only log for unhandled exits. */
 	u64 exits;
+	u64 exit_count[EXIT_NR];
+	u64 undefs_injected;
+	u64 aborts_injected;
 	bool undef_logged;
 	/* Virtual GIC CPU interface and redistributor state (NULL without a vGIC). */
 	struct vgic_cpu *vgic;
 	struct vcpu_arch arch;
 };
+
+const char *vcpu_exit_reason_name(enum vcpu_exit_reason r);
 
 static inline u64 vcpu_reg(const struct vcpu *v, unsigned int n)
 {

@@ -49,16 +49,6 @@ struct vm_ram_chunk {
 
 #define VM_MAX_RAM_CHUNKS 64
 
-struct vm_stats {
-	u64 exits;
-	u64 mmio;
-	u64 hvc;
-	u64 sysreg;
-	u64 wfx;
-	u64 aborts_injected;
-	u64 undefs_injected;
-};
-
 struct vm {
 	unsigned int id;
 	enum vm_state state;
@@ -83,7 +73,6 @@ struct vm {
 	struct vpl011 *uart;
 	bool console_mid_line;
 	struct vgic_dist *vgic;
-	struct vm_stats stats;
 	/* Why it stopped, for the report at power-off. */
 	const char *stop_reason;
 	unsigned int resets;
@@ -125,6 +114,9 @@ int vm_alloc_ram(struct vm *vm, u64 size);
 
 /* The VM's console output: host console, lines prefixed "[vmN] " when there are several VMs. */
 void vm_console_write(struct vm *vm, const char *s, size_t len);
+
+/* Exit counters summed over the VM's vCPUs (for the report at power-off). */
+void vm_exit_counts(const struct vm *vm, u64 counts[EXIT_NR], u64 *undefs, u64 *aborts);
 
 /* Raise or lower an interrupt line of the VM's virtual GIC (no-op without a vGIC). */
 void vm_irq_set_level(struct vm *vm, u32 intid, bool level);
