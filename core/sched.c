@@ -11,6 +11,7 @@
 #include <asm/sysreg.h>
 #include <asm/vtimer.h>
 #include <drivers/arch_timer.h>
+#include <tern/irq.h>
 #include <tern/percpu.h>
 #include <tern/printk.h>
 #include <tern/sched.h>
@@ -20,6 +21,8 @@
 #include <virt/vpl011.h>
 
 #define SCHED_SLICE_US (CONFIG_SCHED_SLICE_MS * 1000UL)
+/* The SGI pCPUs use to make each other look at their run queue or their vCPU's interrupts. */
+#define SCHED_KICK_SGI 0
 
 static void sched_enqueue(struct pcpu *p, struct vcpu *vcpu)
 {
@@ -36,6 +39,30 @@ static void sched_enqueue(struct pcpu *p, struct vcpu *vcpu)
 	spin_unlock(&p->rq_lock);
 }
 
+/* Another vCPU now waits on this pCPU: the running one gets a time slice if it had none. */
+static void sched_start_slice(struct pcpu *p)
+{
+	if (p->current_vcpu && p->slice_end == VTIMER_NO_DEADLINE && READ_ONCE(p->rq_head)) {
+		p->slice_end = arch_timer_now() + SCHED_SLICE_US * arch_timer_freq() / 1000000;
+		sched_timer_update();
+	}
+}
+
+/* Make pCPU @p look at its queue and its vCPU's interrupts now: an SGI, or nothing if it is us. */
+static void sched_kick_pcpu(struct pcpu *p)
+{
+	if (p != this_pcpu())
+		irq_send_sgi(SCHED_KICK_SGI, p->mpidr);
+}
+
+static void sched_kick_irq(unsigned int intid, void *priv)
+{
+	(void)intid;
+	(void)priv;
+	/* The exit itself made the running vCPU's new interrupts reach its list registers. */
+	sched_start_slice(this_pcpu());
+}
+
 void sched_wake(struct vcpu *vcpu)
 {
 	struct pcpu *p = pcpu_get(vcpu->pcpu);
@@ -43,18 +70,26 @@ void sched_wake(struct vcpu *vcpu)
 	if (vcpu->state == VCPU_BLOCKED)
 		vcpu->state = VCPU_READY;
 	sched_enqueue(p, vcpu);
-	/* Woken from a vCPU running on this pCPU (e.g. PSCI CPU_ON): give it a turn soon. */
-	if (p == this_pcpu() && p->current_vcpu && p->slice_end == VTIMER_NO_DEADLINE) {
-		p->slice_end = arch_timer_now() + SCHED_SLICE_US * arch_timer_freq() / 1000000;
-		sched_timer_update();
-	}
+	if (p == this_pcpu())
+		sched_start_slice(p);
+	else
+		sched_kick_pcpu(p);
 }
 
 void sched_kick(struct vcpu *vcpu)
 {
-	/* A vCPU that runs or waits in a queue sees its interrupts at its next entry. */
 	if (vcpu->state == VCPU_BLOCKED)
 		sched_wake(vcpu);
+	else if (READ_ONCE(vcpu->loaded))
+		sched_kick_pcpu(pcpu_get(vcpu->pcpu)); /* running elsewhere: make it exit */
+}
+
+void sched_kick_vcpus(struct vm *vm)
+{
+	for (unsigned int i = 0; i < vm->nr_vcpus; i++) {
+		if (READ_ONCE(vm->vcpus[i]->loaded))
+			sched_kick_pcpu(pcpu_get(vm->vcpus[i]->pcpu));
+	}
 }
 
 static struct vcpu *sched_dequeue(struct pcpu *p)
@@ -162,15 +197,17 @@ static void sched_run_vcpu(struct pcpu *p, struct vcpu *v)
 		v->state = VCPU_READY;
 }
 
-/* After a WFI exit: sleep only if nothing is pending and no timer is already due. */
+/*
+ * After a WFI exit: sleep only if nothing is pending and no timer is already due. The check
+ * and the state change happen under the vGIC lock, under which injections kick sleepers, so
+ * an interrupt cannot slip in between.
+ */
 static void sched_wfi(struct pcpu *p, struct vcpu *v)
 {
-	if (vgic_vcpu_pending(v) || vtimer_deadline(v) <= arch_timer_now()) {
+	if (vtimer_deadline(v) <= arch_timer_now() || !vgic_block_if_idle(v)) {
 		v->state = VCPU_READY;
 		sched_enqueue(p, v);
-		return;
 	}
-	v->state = VCPU_BLOCKED;
 }
 
 static void sched_idle(struct pcpu *p)
@@ -192,6 +229,8 @@ void sched_run(void)
 	p->slice_end = VTIMER_NO_DEADLINE;
 	if (arch_timer_event_init_cpu(sched_timer_event))
 		pr_warn("sched: no EL2 timer interrupt: vCPUs only switch when they yield\n");
+	if (irq_request(SCHED_KICK_SGI, sched_kick_irq, NULL))
+		pr_warn("sched: no kick SGI: pCPU %u is not woken by other pCPUs\n", p->id);
 	while (vm_nr_live()) {
 		v = sched_dequeue(p);
 		if (!v) {
@@ -202,6 +241,8 @@ void sched_run(void)
 			continue;
 		sched_run_vcpu(p, v);
 		if (READ_ONCE(v->vm->reset_pending)) {
+			/* The first pCPU to get here restarts the VM; its vCPUs elsewhere just
+			 * stop. */
 			vm_do_reset(v->vm);
 			continue;
 		}

@@ -125,6 +125,14 @@ static void setup_report_vms(void)
 	}
 }
 
+void smp_pcpu_init_virt(void)
+{
+	if (IS_ENABLED(CONFIG_VIRT_GICV3) &&
+	    (vgic_init_cpu(platform.gic.maint_intid) || vtimer_init_cpu(&platform.timer)))
+		pr_warn("boot: pCPU %u: no GIC maintenance or virtual timer interrupt\n",
+			this_cpu_id());
+}
+
 /* Create every configured VM that has a kernel, run them, and power off when all have stopped. */
 static void setup_run_vms(void)
 {
@@ -132,10 +140,7 @@ static void setup_run_vms(void)
 	bool failed = false;
 
 	sysreg_emul_init(stage2_ipa_bits());
-	if (IS_ENABLED(CONFIG_VIRT_GICV3)) {
-		if (vgic_init_cpu(platform.gic.maint_intid) || vtimer_init_cpu(&platform.timer))
-			pr_warn("boot: no GIC maintenance or virtual timer interrupt\n");
-	}
+	smp_pcpu_init_virt();
 	for (unsigned int i = 0; i < CONFIG_NR_VMS; i++) {
 		int rc = vm_create(&vm_table[i], i, &vm_configs[i], &platform);
 
@@ -155,6 +160,7 @@ static void setup_run_vms(void)
 			vm_stop(&vm_table[i], "could not be started");
 	}
 	console_mux_init(&platform, vm_table, CONFIG_NR_VMS);
+	smp_release_secondaries();
 	sched_run();
 	setup_report_vms();
 	failed |= integrity_verify() != 0;

@@ -226,6 +226,8 @@ void vm_stop(struct vm *vm, const char *reason)
 	for (unsigned int i = 0; i < vm->nr_vcpus; i++)
 		vm->vcpus[i]->state = VCPU_STOPPED;
 	spin_unlock(&vm->lock);
+	/* vCPUs running on other pCPUs leave the guest now and see that they stopped. */
+	sched_kick_vcpus(vm);
 	if (vm->uart)
 		vpl011_flush(vm->uart);
 	pr_info("vm%u: stopped: %s\n", vm->id, reason);

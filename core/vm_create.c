@@ -17,6 +17,8 @@
 #include <virt/vgic_core.h>
 #include <virt/vpl011.h>
 #include <asm/sysreg.h>
+#include <asm/processor.h>
+#include <asm/smp.h>
 
 #define VM_DTB_ORDER 4 /* 64 KiB for the guest device tree */
 
@@ -206,15 +208,26 @@ int vm_start(struct vm *vm)
 	return 0;
 }
 
+/*
+ * SYSTEM_RESET: every vCPU of the VM is switched off and made to leave the guest on whichever
+ * pCPU it runs; once none is loaded anywhere the pristine images are copied in again and vCPU 0
+ * starts over. The first pCPU to get here does it; the others only drop their vCPU.
+ */
 void vm_do_reset(struct vm *vm)
 {
+	if (__atomic_exchange_n(&vm->resetting, true, __ATOMIC_ACQ_REL))
+		return;
 	spin_lock(&vm->lock);
-	vm->reset_pending = false;
 	for (unsigned int i = 0; i < vm->nr_vcpus; i++) {
 		vm->vcpus[i]->power = VCPU_POWER_OFF;
 		vm->vcpus[i]->state = VCPU_OFF;
 	}
 	spin_unlock(&vm->lock);
+	sched_kick_vcpus(vm);
+	for (unsigned int i = 0; i < vm->nr_vcpus; i++) {
+		while (__atomic_load_n(&vm->vcpus[i]->loaded, __ATOMIC_ACQUIRE))
+			cpu_relax();
+	}
 	vm->resets++;
 	pr_info("vm%u: reset requested by the guest: restarting from the pristine images\n",
 		vm->id);
@@ -222,7 +235,9 @@ void vm_do_reset(struct vm *vm)
 		vpl011_reset(vm->uart);
 	if (vm_load_images(vm)) {
 		vm_stop(vm, "reset failed: images could not be reloaded");
-		return;
+	} else {
+		__atomic_store_n(&vm->reset_pending, false, __ATOMIC_RELEASE);
+		vm_boot_vcpu0(vm);
 	}
-	vm_boot_vcpu0(vm);
+	__atomic_store_n(&vm->resetting, false, __ATOMIC_RELEASE);
 }

@@ -271,6 +271,17 @@ void irq_set_active(unsigned int intid, bool active)
 			     1U << intid);
 }
 
+void irq_send_sgi(unsigned int sgi, u64 mpidr)
+{
+	u64 aff0 = mpidr & 0xff;
+	u64 val = (1UL << (aff0 % 16)) | ((mpidr >> 8) & 0xff) << 16 | (u64)sgi << 24 |
+		  ((mpidr >> 16) & 0xff) << 32 | (aff0 / 16) << 44 | ((mpidr >> 32) & 0xff) << 48;
+
+	dsb(ishst);
+	write_sysreg(val, ICC_SGI1R_EL1);
+	isb();
+}
+
 int irq_request(unsigned int intid, irq_handler_t fn, void *priv)
 {
 	if (intid >= gic_nr_intids || !fn)

@@ -253,6 +253,24 @@ bool vgic_vcpu_pending(struct vcpu *vcpu)
 	return pending;
 }
 
+bool vgic_block_if_idle(struct vcpu *vcpu)
+{
+	struct vm *vm = vcpu->vm;
+	bool pending = false;
+
+	if (!vcpu->vgic) {
+		vcpu->state = VCPU_BLOCKED;
+		return true;
+	}
+	spin_lock(&vm->vgic->lock);
+	for (struct vgic_irq *irq = vcpu->vgic->ap_list; irq && !pending; irq = irq->ap_next)
+		pending = vgic_irq_deliverable(vm, irq);
+	if (!pending)
+		vcpu->state = VCPU_BLOCKED;
+	spin_unlock(&vm->vgic->lock);
+	return !pending;
+}
+
 void vgic_inject_ppi(struct vcpu *vcpu, u32 intid, bool level, bool hw, u32 hwintid)
 {
 	struct vm *vm = vcpu->vm;

@@ -83,9 +83,18 @@ static enum vcpu_run_result exit_iabt(struct vcpu *vcpu)
 	return VCPU_RUN_CONTINUE;
 }
 
+static enum vcpu_run_result exit_fp(struct vcpu *vcpu)
+{
+	/* Not an instruction to skip: it runs again with the registers in place. */
+	vcpu->exit_count[EXIT_FP]++;
+	vcpu_arch_fp_trap(vcpu);
+	return VCPU_RUN_CONTINUE;
+}
+
 static const exit_handler_t exit_handlers[64] = {
-	[ESR_EC_WFx] = exit_wfx,      [ESR_EC_HVC64] = exit_hvc,     [ESR_EC_SMC64] = exit_smc,
-	[ESR_EC_SYS64] = exit_sysreg, [ESR_EC_DABT_LOW] = exit_dabt, [ESR_EC_IABT_LOW] = exit_iabt,
+	[ESR_EC_FP_ASIMD] = exit_fp,   [ESR_EC_WFx] = exit_wfx,	     [ESR_EC_HVC64] = exit_hvc,
+	[ESR_EC_SMC64] = exit_smc,     [ESR_EC_SYS64] = exit_sysreg, [ESR_EC_DABT_LOW] = exit_dabt,
+	[ESR_EC_IABT_LOW] = exit_iabt,
 };
 
 enum vcpu_run_result vcpu_arch_run_once(struct vcpu *vcpu)

@@ -10,10 +10,14 @@
 #include <tern/kconfig.h>
 #include <tern/percpu.h>
 #include <tern/printk.h>
+#include <tern/sched.h>
 
 extern char secondary_entry[];
 
 #define SMP_ONLINE_TIMEOUT_US 1000000
+
+static unsigned int smp_online = 1;
+static bool smp_go;
 
 void secondary_main(void)
 {
@@ -23,8 +27,36 @@ void secondary_main(void)
 		pr_err("smp: pCPU %u has no working GIC CPU interface\n", p->id);
 	pr_info("smp: pCPU %u online, MPIDR 0x%llx\n", p->id, (unsigned long long)p->mpidr);
 	__atomic_store_n(&p->online, true, __ATOMIC_RELEASE);
-	/* Nothing to schedule yet: sleep until the machine is powered off. */
+	/* Wait until the boot pCPU has created the VMs, then schedule until all have stopped. */
+	while (!__atomic_load_n(&smp_go, __ATOMIC_ACQUIRE))
+		__asm__ __volatile__("wfe");
+	smp_pcpu_init_virt();
+	sched_run();
 	cpu_halt();
+}
+
+void smp_release_secondaries(void)
+{
+	__atomic_store_n(&smp_go, true, __ATOMIC_RELEASE);
+	cpu_kick();
+}
+
+unsigned int smp_nr_online(void)
+{
+	return smp_online;
+}
+
+/* vCPU @i's pCPU: the i-th (mod n) pCPU of @affinity among the online ones; 0 = all of them. */
+unsigned int smp_place_vcpu(unsigned int i, u64 affinity)
+{
+	unsigned int allowed[CONFIG_MAX_PCPUS];
+	unsigned int n = 0;
+
+	for (unsigned int c = 0; c < smp_online; c++) {
+		if (!affinity || (affinity & (1UL << c)))
+			allowed[n++] = c;
+	}
+	return n ? allowed[i % n] : 0;
 }
 
 static bool smp_start_one(unsigned int id, u64 mpidr)
@@ -80,5 +112,6 @@ unsigned int smp_boot_secondaries(const struct platform *p)
 			online++;
 	}
 	pr_info("smp: %u pCPU%s online\n", online, online == 1 ? "" : "s");
+	smp_online = online;
 	return online;
 }

@@ -47,7 +47,10 @@ _Static_assert(offsetof(struct vcpu_arch, regs) == 0, "guest_entry.S gets &arch.
 	(MDCR_EL2_TDA | MDCR_EL2_TDOSA | MDCR_EL2_TDRA | MDCR_EL2_TPM | MDCR_EL2_TPMCR |           \
 	 MDCR_EL2_TPMS | MDCR_EL2_TTRF)
 
-/* CPTR_EL2: FP/SIMD belongs to the guest; SVE, trace and activity monitors trap. */
+/*
+ * CPTR_EL2: SVE, trace and activity monitors trap. FP/SIMD traps (TFP) until the vCPU first
+ * uses it after being loaded: its registers are switched lazily (the original switched none).
+ */
 #define CPTR_GUEST (CPTR_EL2_RES1 | CPTR_EL2_TZ | CPTR_EL2_TTA | CPTR_EL2_TAM)
 
 #define SCTLR_EL1_RESET 0x30D00800UL /* RES1 bits; MMU and caches off */
@@ -124,13 +127,13 @@ void vcpu_arch_load(struct vcpu *vcpu)
 	if (vcpu_has_pac()) {
 		PAC_SWITCH(PAC_RESTORE)
 	}
-	fpsimd_restore(&a->fp);
+	a->fp_loaded = false;
 	write_sysreg(vm->s2.vtcr, vtcr_el2);
 	write_sysreg(vm->s2.vttbr, vttbr_el2);
 	write_sysreg(a->vmpidr, vmpidr_el2);
 	write_sysreg(a->vpidr, vpidr_el2);
 	write_sysreg(a->mdcr, mdcr_el2);
-	write_sysreg(CPTR_GUEST, cptr_el2);
+	write_sysreg(CPTR_GUEST | CPTR_EL2_TFP, cptr_el2);
 	/* The counter is the guest's to read; the EL1 physical timer traps (Tern's to emulate). */
 	write_sysreg(CNTHCTL_EL2_EL1PCTEN, cnthctl_el2);
 	vtimer_load(vcpu);
@@ -140,6 +143,16 @@ void vcpu_arch_load(struct vcpu *vcpu)
 	write_sysreg(a->hcr, hcr_el2);
 	isb();
 	this_pcpu()->current_vcpu = vcpu;
+	__atomic_store_n(&vcpu->loaded, true, __ATOMIC_RELEASE);
+}
+
+/* The loaded vCPU used FP/SIMD for the first time since it was loaded: give it its registers. */
+void vcpu_arch_fp_trap(struct vcpu *vcpu)
+{
+	write_sysreg(CPTR_GUEST, cptr_el2);
+	isb();
+	fpsimd_restore(&vcpu->arch.fp);
+	vcpu->arch.fp_loaded = true;
 }
 
 void vcpu_arch_put(struct vcpu *vcpu)
@@ -157,9 +170,13 @@ void vcpu_arch_put(struct vcpu *vcpu)
 	if (vcpu_has_pac()) {
 		PAC_SWITCH(PAC_SAVE)
 	}
-	fpsimd_save(&a->fp);
+	if (a->fp_loaded) {
+		fpsimd_save(&a->fp);
+		a->fp_loaded = false;
+	}
 	write_sysreg(HCR_EL2_HOST, hcr_el2);
 	write_sysreg(CPTR_EL2_RES1, cptr_el2);
 	isb();
 	this_pcpu()->current_vcpu = NULL;
+	__atomic_store_n(&vcpu->loaded, false, __ATOMIC_RELEASE);
 }

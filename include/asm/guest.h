@@ -20,6 +20,7 @@ u64 __guest_enter(struct vcpu_gpregs *regs);
 void vcpu_arch_reset(struct vcpu *vcpu, u64 entry, u64 x0);
 void vcpu_arch_load(struct vcpu *vcpu);
 void vcpu_arch_put(struct vcpu *vcpu);
+void vcpu_arch_fp_trap(struct vcpu *vcpu);
 /* Run the loaded vCPU until an exit Tern must act on outside the exit handlers. */
 enum vcpu_run_result {
 	VCPU_RUN_CONTINUE, /* handled: enter the guest again */

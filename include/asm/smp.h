@@ -6,6 +6,13 @@
 
 /* Start the secondary pCPUs Kconfig asks for (MULTI_PCPU); returns how many pCPUs are online. */
 unsigned int smp_boot_secondaries(const struct platform *p);
+/* Let the secondaries start scheduling (the VMs exist). */
+void smp_release_secondaries(void);
+unsigned int smp_nr_online(void);
+/* The pCPU vCPU @i of a VM runs on, from the VM's affinity mask (0: spread over all pCPUs). */
+unsigned int smp_place_vcpu(unsigned int i, u64 affinity);
+/* Per-pCPU set-up of the virtualisation hardware (vGIC maintenance, timer forwarding). */
+void smp_pcpu_init_virt(void);
 /* C entry of a secondary pCPU, from head.S with its MMU on. */
 void secondary_main(void) __attribute__((noreturn));
 

@@ -58,6 +58,8 @@ struct vcpu_arch {
 	u64 mdcr;
 	u64 vmpidr;
 	u64 vpidr;
+	/* The FP/SIMD registers are live in the hardware (the vCPU used them since its load). */
+	bool fp_loaded;
 	/* The emulated EL1 physical timer (CNTP_*, trapped). */
 	u64 cntp_ctl;
 	u64 cntp_cval;

@@ -25,6 +25,8 @@ void irq_deactivate(unsigned int intid);
 bool irq_get_active(unsigned int intid);
 void irq_set_active(unsigned int intid, bool active);
 void irq_enable(unsigned int intid);
+/* Send SGI @sgi (0-15) to the pCPU with @mpidr. */
+void irq_send_sgi(unsigned int sgi, u64 mpidr);
 void irq_disable(unsigned int intid);
 
 #endif

@@ -52,6 +52,8 @@ struct vcpu {
 	/* Where a PSCI CPU_ON or a reset starts it. */
 	u64 boot_entry;
 	u64 boot_x0;
+	/* Loaded on a pCPU (between vcpu_arch_load and vcpu_arch_put). */
+	bool loaded;
 	/* Run-queue link, and whether the vCPU is on a queue. */
 	struct vcpu *rq_next;
 	bool queued;

@@ -67,6 +67,7 @@ struct vm {
 	struct image_layout layout; /* of the kernel image */
 	ipa_t entry;
 	bool reset_pending;
+	bool resetting;
 	/* CNTVOFF_EL2: the VM's virtual counter starts near 0 when it starts. */
 	u64 cntvoff;
 	const char *bootargs;

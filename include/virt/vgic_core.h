@@ -3,6 +3,7 @@
 #define VIRT_VGIC_CORE_H
 
 #include <tern/types.h>
+#include <tern/vcpu.h>
 
 struct vm;
 struct vcpu;
@@ -22,6 +23,8 @@ void vgic_load(struct vcpu *vcpu);
 void vgic_put(struct vcpu *vcpu);
 /* Something pending and enabled for @vcpu (WFI must not sleep). */
 bool vgic_vcpu_pending(struct vcpu *vcpu);
+/* Mark @vcpu VCPU_BLOCKED unless an interrupt is pending for it; true if it now sleeps. */
+bool vgic_block_if_idle(struct vcpu *vcpu);
 /* Pend a private interrupt (PPI) of @vcpu, e.g. a timer; @hw links it to physical @hwintid. */
 void vgic_inject_ppi(struct vcpu *vcpu, u32 intid, bool level, bool hw, u32 hwintid);
 /* A trapped ICC_SGI1R/ASGI1R/SGI0R write. */
@@ -62,6 +65,12 @@ static inline bool vgic_vcpu_pending(struct vcpu *vcpu)
 {
 	(void)vcpu;
 	return false;
+}
+static inline bool vgic_block_if_idle(struct vcpu *vcpu)
+{
+	/* Without a vGIC nothing can be pending: only a timer deadline wakes it. */
+	vcpu->state = VCPU_BLOCKED;
+	return true;
 }
 static inline void vgic_inject_ppi(struct vcpu *vcpu, u32 intid, bool level, bool hw, u32 hwintid)
 {
