@@ -7,7 +7,8 @@
 #include <tern/vm.h>
 #include <virt/vpl011.h>
 
-#define CTRL_A 0x01
+/* Ctrl-]: Ctrl-A is QEMU's own escape on -nographic consoles. */
+#define MUX_ESCAPE 0x1D
 
 static struct vm *mux_vms;
 static unsigned int mux_nr;
@@ -29,13 +30,13 @@ void console_mux_input(char c)
 		mux_escape = false;
 		if (c >= '0' && c <= '9' && mux_vm((unsigned int)(c - '0'))) {
 			mux_focus = (unsigned int)(c - '0');
-			pr_info("console: input now goes to vm%u\\n", mux_focus);
+			pr_info("console: input now goes to vm%u\n", mux_focus);
 			return;
 		}
-		if (c != CTRL_A)
+		if (c != MUX_ESCAPE)
 			return;
-		/* Ctrl-A Ctrl-A sends one Ctrl-A to the guest. */
-	} else if (c == CTRL_A) {
+		/* The escape twice sends it once to the guest. */
+	} else if (c == MUX_ESCAPE) {
 		mux_escape = true;
 		return;
 	}
@@ -56,11 +57,11 @@ void console_mux_init(const struct platform *p, struct vm *vms, unsigned int nr)
 		return;
 	if (!p->console.intid) {
 		pr_warn(
-		    "console: the UART has no interrupt in the device tree: no console input\\n");
+		    "console: the UART has no interrupt in the device tree: no console input\n");
 		return;
 	}
 	pl011_rx_enable(p->console.intid, console_mux_input);
 	if (nr > 1)
-		pr_info("console: input goes to vm%u; Ctrl-A then a VM number switches\\n",
+		pr_info("console: input goes to vm%u; Ctrl-] then a VM number switches\n",
 			mux_focus);
 }

@@ -6,8 +6,8 @@ struct platform;
 struct vm;
 
 /*
- * Console input: what is typed on Tern's UART goes to one VM at a time (VM 0 first). Ctrl-A
- * followed by a digit switches to that VM (docs/console.md).
+ * Console input: what is typed on Tern's UART goes to one VM at a time (VM 0 first). Ctrl-]
+ * followed by a digit switches to that VM (docs/guests.md).
  */
 void console_mux_init(const struct platform *p, struct vm *vms, unsigned int nr);
 /* One received character (called from the host UART's interrupt). */
