@@ -30,6 +30,8 @@ static struct {
 	volatile long fp_bad[SMP_MAX_CPUS];
 	volatile u64 fp_rounds[SMP_MAX_CPUS];
 	u64 period[SMP_MAX_CPUS];
+	/* When each vCPU's timer was armed and disarmed: the ticks to expect follow from these. */
+	u64 armed_at[SMP_MAX_CPUS], disarmed_at[SMP_MAX_CPUS];
 	volatile u32 armed[SMP_MAX_CPUS], ticks[SMP_MAX_CPUS], wrong[SMP_MAX_CPUS];
 	volatile u32 undrained[SMP_MAX_CPUS];
 	u64 fp_pat[SMP_MAX_CPUS][SMP_FP_REGS][2];
@@ -111,7 +113,8 @@ static void soak_work(unsigned int cpu, void *arg)
 	}
 	smp_fp_enable();
 	soak.period[cpu] = gic_us_to_ticks(2000 + 1000 * cpu);
-	write_sysreg(now() + soak.period[cpu], cntv_cval_el0);
+	soak.armed_at[cpu] = now();
+	write_sysreg(soak.armed_at[cpu] + soak.period[cpu], cntv_cval_el0);
 	soak.armed[cpu] = 1;
 	write_sysreg(CTL_ENABLE, cntv_ctl_el0);
 	gic_irq_enable(GIC_PPI_VTIMER);
@@ -137,6 +140,7 @@ static void soak_work(unsigned int cpu, void *arg)
 		soak.iters[cpu] = ++iter;
 	}
 	write_sysreg(0, cntv_ctl_el0);
+	soak.disarmed_at[cpu] = now();
 	isb();
 	soak.armed[cpu] = 0;
 	gic_irq_disable(GIC_PPI_VTIMER);
@@ -196,7 +200,9 @@ int main(void)
 	left = smp_run(smp_all_mask(), soak_work, NULL, (secs + 10) * 1000000);
 
 	for (unsigned int i = 0; i < nr_cpus; i++) {
-		u64 want = soak.period[i] ? secs * freq / soak.period[i] : 0;
+		/* The timer runs from arming to disarming, a little longer than the soak itself. */
+		u64 want =
+		    soak.period[i] ? (soak.disarmed_at[i] - soak.armed_at[i]) / soak.period[i] : 0;
 
 		report_info(
 		    "vCPU %u: %lu iterations, longest gap %lu us, %u timer ticks (want ~%lu), "
