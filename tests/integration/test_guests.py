@@ -18,6 +18,9 @@ import pytest
 import tern as tern_lib
 
 CONFIG = "qemu_virt_guest_tests_defconfig"
+# The same VM 0 with MULTI_PCPU: its vCPUs on their own pCPUs.
+CONFIG_SMP = "qemu_virt_guest_smp_defconfig"
+SMP_PROGRAMS = ("psci", "gic", "timer", "smp", "soak")
 GUESTS_SRC = os.path.join(tern_lib.SRCTREE, "tests", "guests")
 MANIFEST = os.path.join(GUESTS_SRC, "manifest.txt")
 BUILD_TIMEOUT = tern_lib.BUILD_TIMEOUT
@@ -63,10 +66,8 @@ if "psci" in PROGRAMS:
     RUNS.append(pytest.param("psci", 2, id="psci-smp2"))
 
 
-@pytest.fixture(scope="session")
-def guests(build):
-    """The guest-test build of Tern, with the guests built into <its dir>/guests."""
-    b = build(CONFIG)
+def build_guests(build, config):
+    b = build(config)
     cmd = ["make", "-C", GUESTS_SRC, f"O={b.dir}"]
     r = subprocess.run(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                        stderr=subprocess.STDOUT, text=True, timeout=BUILD_TIMEOUT)
@@ -77,6 +78,18 @@ def guests(build):
         if not os.path.isfile(b.path("guests", name + ".bin")):
             raise AssertionError(f"guest build made no guests/{name}.bin:\n{r.stdout}")
     return b
+
+
+@pytest.fixture(scope="session")
+def guests(build):
+    """The guest-test build of Tern (MULTI_PCPU off), with the guests in <its dir>/guests."""
+    return build_guests(build, CONFIG)
+
+
+@pytest.fixture(scope="session")
+def guests_smp(build):
+    """The same with MULTI_PCPU: VM 0's vCPUs spread over 4 pCPUs."""
+    return build_guests(build, CONFIG_SMP)
 
 
 def run_guest(tern, b, prog, smp):
@@ -152,6 +165,16 @@ def test_guest(tern, guests, name, smp):
         t.fail(f"no '{MMIO_STORES}' line")
     if name == "reset":
         check_reset_log(t, prog, lines)
+
+
+@pytest.mark.parametrize("name", [n for n in SMP_PROGRAMS if n in PROGRAMS])
+def test_guest_multi_pcpu(tern, guests_smp, name):
+    prog = PROGRAMS[name]
+    t = run_guest(tern, guests_smp, prog, 4)
+    lines = check_run(t, prog)
+    online = [ln for ln in lines if re.search(r"\] smp: pCPU \d online", ln)]
+    if len(online) != 3:
+        t.fail(f"want 3 secondary pCPUs online, saw {len(online)}")
 
 
 def check_reset_log(t, prog, lines):
