@@ -232,6 +232,12 @@ integration-test:
 script-test:
 	$(Q)cd $(srctree) && $(PYTHON) -m pytest -q tests/scripts
 
+# Hot-path benchmarks against plain QEMU (docs/benchmarks.md): builds under $(O)/bench, prints
+# the table, writes $(O)/bench/results.json and results.png and updates docs/benchmarks.md.
+.PHONY: bench
+bench: deps
+	$(Q)$(PYTHON) $(srctree)/scripts/bench.py --out $(O)/bench --doc $(srctree)/docs/benchmarks.md
+
 .PHONY: check
 check: deps
 	$(Q)$(MAKE) -f $(srctree)/Makefile format-check

@@ -1,0 +1,622 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: GPL-2.0-only
+"""make bench: Tern's hot paths in instructions, side by side with plain QEMU (docs/benchmarks.md).
+
+The micro-benchmarks run the bench guest (tests/bench) under `-icount shift=0,sleep=off`, where
+each instruction executed, at any exception level, advances virtual time by 1 ns: once as VM 0 of
+Tern (configs/qemu_virt_bench_defconfig, one vCPU on one pCPU) and, for the rows that have a
+native figure, directly on QEMU virt at EL1. The Linux rows boot the guest of
+scripts/fetch-guest.sh under Tern (configs/qemu_virt_defconfig, as `make run`) and on plain QEMU
+with virtualization=off.
+
+Rows are entries of ROWS: a name, a unit, a Target and a measure(ctx) function returning
+(tern, native or None, note). Measurements share runs through Ctx, which runs each distinct
+QEMU invocation once. Adding a row is adding an entry (and a run kind to Ctx if it needs one).
+
+Writes <out>/results.json, <out>/results.png and, with --doc, docs/benchmarks.md.
+"""
+
+import argparse
+import json
+import os
+import re
+import shlex
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+SRCTREE = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+RUN_QEMU = os.path.join(SRCTREE, "scripts", "run-qemu")
+FETCH_GUEST = os.path.join(SRCTREE, "scripts", "fetch-guest.sh")
+QEMU = "qemu-system-aarch64"
+ICOUNT = ["-icount", "shift=0,sleep=off"]
+INS_PER_TICK = 16           # 62.5 MHz counter, 1 instruction per ns
+BENCH_CONFIG = "qemu_virt_bench_defconfig"
+LINUX_CONFIG = "qemu_virt_defconfig"
+GUEST_PROMPT = "tern-guest:/# "
+NATIVE_MACHINE = ["-M", "virt,gic-version=3", "-cpu", "max,pauth-impdef=on", "-nographic",
+                  "-nic", "none"]
+GUEST_RUN_TIMEOUT = 120
+LINUX_TIMEOUT = 300
+
+BENCH_LOOP_RE = re.compile(r"^BENCH loop (\S+) n=(\d+) ticks=(\d+) base=(\d+)", re.M)
+BENCH_LAT_RE = re.compile(r"^BENCH lat (\S+) n=(\d+) sum=(\d+) min=(\d+) max=(\d+)", re.M)
+SUMMARY_RE = re.compile(r"^SUMMARY: (\d+) tests, (\d+) failures", re.M)
+EXITS_RE = re.compile(r"\[c\d+\] vm0: exits (\d+): (.*)")
+
+
+# -- parsing (shared with tests/integration/test_bench.py) --------------------------------------
+
+def parse_bench(log):
+    """The bench guest's output -> {"loop": {name: ins/op}, "lat": {name: (mean, min, max)},
+    "raw": ..., "summary": (tests, failures) or None}."""
+    res = {"loop": {}, "lat": {}, "raw": {}, "summary": None}
+    for name, n, ticks, base in BENCH_LOOP_RE.findall(log):
+        n, ticks, base = int(n), int(ticks), int(base)
+        res["loop"][name] = (ticks - base) * INS_PER_TICK / n
+        res["raw"][name] = {"n": n, "ticks": ticks, "base": base}
+    for name, n, s, lo, hi in BENCH_LAT_RE.findall(log):
+        n, s = int(n), int(s)
+        res["lat"][name] = (s / n if n else 0.0, int(lo), int(hi))
+        res["raw"][name] = {"n": n, "sum": s}
+    m = SUMMARY_RE.search(log)
+    if m:
+        res["summary"] = (int(m.group(1)), int(m.group(2)))
+    return res
+
+
+def parse_exits(log):
+    """Tern's "vm0: exits T: hvc 2, smc 0, ..." line -> {"total": T, "hvc": 2, ...}."""
+    m = None
+    for m in EXITS_RE.finditer(log.replace("\r", "")):
+        pass
+    if not m:
+        return None
+    counts = {"total": int(m.group(1))}
+    for field in m.group(2).split(","):
+        name, value = field.split()
+        counts[name] = int(value)
+    return counts
+
+
+def exits_add_up(c):
+    """The total counts every reason but maint (a kind of irq exit), and maint <= irq."""
+    return (c["total"] == sum(v for k, v in c.items() if k not in ("total", "maint"))
+            and c.get("maint", 0) <= c.get("irq", 0))
+
+
+# -- targets ------------------------------------------------------------------------------------
+
+class AtMost:
+    """Tern's figure itself is at most the target."""
+
+    def __init__(self, limit):
+        self.limit = limit
+
+    def text(self, unit):
+        return f"<= {self.limit:g} {unit}"
+
+    def met(self, tern, native):
+        return tern <= self.limit
+
+    def compare(self, tern, native):
+        return f"+{tern - native:.1f}" if native is not None else ""
+
+
+class AboveNative(AtMost):
+    """Tern at most limit above native."""
+
+    def text(self, unit):
+        return f"<= native + {self.limit:g}"
+
+    def met(self, tern, native):
+        return tern - native <= self.limit
+
+
+class RatioOfNative(AtMost):
+    """Tern at most limit times native."""
+
+    def text(self, unit):
+        return f"<= {self.limit:g} x native"
+
+    def met(self, tern, native):
+        return tern <= self.limit * native
+
+    def compare(self, tern, native):
+        return f"{tern / native:.3f} x"
+
+
+# -- running things -----------------------------------------------------------------------------
+
+def log(msg):
+    print(f"bench: {msg}", file=sys.stderr, flush=True)
+
+
+def run(cmd, timeout, **kw):
+    r = subprocess.run(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                       stderr=subprocess.STDOUT, text=True, errors="replace", timeout=timeout,
+                       **kw)
+    return r.returncode, r.stdout
+
+
+class Ctx:
+    """Builds, the runs the rows share (each done once) and their logs under <out>/logs."""
+
+    def __init__(self, out, quick=False, wall_runs=5, irqs=1000, loops=10000):
+        self.out = out
+        self.quick = quick
+        self.wall_runs = wall_runs
+        self.irqs = irqs
+        self.loops = loops
+        self.logdir = os.path.join(out, "logs")
+        os.makedirs(self.logdir, exist_ok=True)
+        self.cache = {}
+        self.notes = {}
+
+    def once(self, key, fn):
+        if key not in self.cache:
+            self.cache[key] = fn()
+        return self.cache[key]
+
+    def save_log(self, name, text):
+        with open(os.path.join(self.logdir, name + ".log"), "w") as f:
+            f.write(text)
+
+    # builds
+
+    def tern_build(self, config):
+        def build():
+            d = os.path.join(self.out, "tern-" + config.removesuffix("_defconfig"))
+            log(f"building Tern ({config}) in {d}")
+            for args in ([config], [f"-j{os.cpu_count() or 2}", "all"]):
+                rc, text = run(["make", "-C", SRCTREE, f"O={d}", *args], 900)
+                if rc:
+                    sys.exit(f"bench: build of {config} failed:\n{text}")
+            return d
+        return self.once(("build", config), build)
+
+    def guest_build(self):
+        def build():
+            d = os.path.join(self.out, "guest")
+            rc, text = run(["make", "-C", os.path.join(SRCTREE, "tests", "bench"), f"O={d}"],
+                           600)
+            if rc:
+                sys.exit(f"bench: bench guest build failed:\n{text}")
+            return d
+        return self.once("guest", build)
+
+    # the bench guest
+
+    def bench_tern(self, bootargs):
+        """The bench guest as VM 0 of Tern under icount: (parsed output, exit counts, log)."""
+        def go():
+            d = self.tern_build(BENCH_CONFIG)
+            cmd = [RUN_QEMU, "--image", os.path.join(d, "tern.bin"), "--config",
+                   os.path.join(d, ".config"), "--smp", "1", "--mem", "256M", "--icount",
+                   "--vm0-kernel", os.path.join(self.guest_build(), "bench.bin"),
+                   "--vm0-bootargs", bootargs]
+            rc, text = run(cmd, GUEST_RUN_TIMEOUT, env=clean_env())
+            self.save_log("tern-" + slug(bootargs), f"$ {shlex.join(cmd)}\n{text}")
+            return check_guest_run("Tern", cmd, rc, text, want_exits=True)
+        return self.once(("tern", bootargs), go)
+
+    def bench_native(self, bootargs):
+        """The bench guest on plain QEMU virt at EL1 under icount: (parsed output, None, log)."""
+        def go():
+            g = self.guest_build()
+            machine = [QEMU, *NATIVE_MACHINE, "-smp", "1", "-m", "128M"]
+            with tempfile.TemporaryDirectory(prefix="tern-bench-") as tmp:
+                dtb = dtb_with_bootargs(machine, bootargs, tmp)
+                # QEMU's loader cannot set x0: dtb-shim does (tests/guests/tools/run-qemu).
+                cmd = machine + ICOUNT + [
+                    "-kernel", os.path.join(g, "bench.elf"),
+                    "-device", f"loader,file={os.path.join(g, 'dtb-shim.bin')},addr=0x43e00000",
+                    "-device", f"loader,file={dtb},addr=0x43f00000",
+                    "-device", "loader,addr=0x43e00000,cpu-num=0"]
+                rc, text = run(cmd, GUEST_RUN_TIMEOUT)
+            self.save_log("native-" + slug(bootargs), f"$ {shlex.join(cmd)}\n{text}")
+            return check_guest_run("native", cmd, rc, text, want_exits=False)
+        return self.once(("native", bootargs), go)
+
+    def micro(self):
+        return self.bench_tern(f"n={self.loops} irqs={self.irqs}")
+
+    def micro_native(self):
+        return self.bench_native(f"rows=vtimer,sgi irqs={self.irqs}")
+
+    # Linux
+
+    def linux_guest(self):
+        def fetch():
+            rc, text = run([FETCH_GUEST, "--print"], 1800)
+            paths = dict(re.findall(r"^(KERNEL|INITRD)=(.+)$", text, re.M))
+            if rc or set(paths) != {"KERNEL", "INITRD"}:
+                sys.exit(f"bench: scripts/fetch-guest.sh --print failed:\n{text}")
+            return paths["KERNEL"], paths["INITRD"]
+        return self.once("linux-guest", fetch)
+
+    def linux_cmds(self):
+        """(Tern's QEMU command, native QEMU command, what they share) for the Linux rows."""
+        def make():
+            d = self.tern_build(LINUX_CONFIG)
+            conf = read_config(os.path.join(d, ".config"))
+            kernel, initrd = self.linux_guest()
+            smp = int(conf.get("CONFIG_VM0_NR_VCPUS", "1"))
+            ram = int(conf.get("CONFIG_VM0_RAM_MB", "512"))
+            pcpus = int(conf.get("CONFIG_NR_PCPUS", "1")) if conf.get("CONFIG_MULTI_PCPU") \
+                else 1
+            bootargs = conf.get("CONFIG_VM0_BOOTARGS", "console=ttyAMA0")
+            dtb = os.path.join(self.out, "linux-tern.dtb")
+            rc, text = run([RUN_QEMU, "--image", os.path.join(d, "tern.bin"), "--config",
+                            os.path.join(d, ".config"), "--smp", str(pcpus), "--mem", "1G",
+                            "--vm0-kernel", kernel, "--vm0-initrd", initrd, "--dry-run",
+                            "--dtb-out", dtb], 120, env=clean_env())
+            if rc:
+                sys.exit(f"bench: run-qemu --dry-run failed:\n{text}")
+            tern = shlex.split(text.strip().splitlines()[-1])
+            native = [QEMU, *NATIVE_MACHINE, "-M", "virtualization=off", "-smp", str(smp),
+                      "-m", f"{ram}M", "-kernel", kernel, "-initrd", initrd,
+                      "-append", bootargs]
+            return tern, native, {"vcpus": smp, "ram": ram, "pcpus": pcpus,
+                                  "bootargs": bootargs}
+        return self.once("linux-cmds", make)
+
+    def linux_boot(self, who, icount, i=0):
+        """Boot to the prompt: (wall seconds, guest uptime seconds, exit counts or None)."""
+        def go():
+            tern, native, _ = self.linux_cmds()
+            cmd = (tern if who == "tern" else native) + (ICOUNT if icount else [])
+            name = f"linux-{who}-{'icount' if icount else 'wall'}-{i}"
+            log(f"Linux boot: {name}")
+            wall, uptime, exits, text = boot_linux(cmd, want_exits=(who == "tern" and icount))
+            self.save_log(name, f"$ {shlex.join(cmd)}\n{text}")
+            return wall, uptime, exits
+        return self.once(("linux", who, icount, i), go)
+
+
+def clean_env():
+    """run-qemu takes unset --vmN-* options from VMN_* variables: drop those."""
+    return {k: v for k, v in os.environ.items()
+            if not re.match(r"VM\d+_(KERNEL|INITRD|BOOTARGS)$", k)}
+
+
+def slug(s):
+    return re.sub(r"[^\w.=-]+", "_", s)
+
+
+def read_config(path):
+    conf = {}
+    with open(path) as f:
+        for line in f:
+            k, sep, v = line.strip().partition("=")
+            if sep and k.startswith("CONFIG_"):
+                conf[k] = v.strip('"')
+    return conf
+
+
+def dtb_with_bootargs(machine, bootargs, tmp):
+    """QEMU's own DTB for @machine with /chosen/bootargs = @bootargs."""
+    raw = os.path.join(tmp, "virt.dtb")
+    rc, text = run(machine + ["-machine", f"dumpdtb={raw}"], 60)
+    if not os.path.isfile(raw):
+        sys.exit(f"bench: QEMU dumpdtb failed:\n{text}")
+    rc, dts = run(["dtc", "-q", "-I", "dtb", "-O", "dts", raw], 60)
+    dts += '\n/ { chosen { bootargs = "%s"; }; };\n' % bootargs.replace('"', '\\"')
+    src, out = os.path.join(tmp, "bench.dts"), os.path.join(tmp, "bench.dtb")
+    with open(src, "w") as f:
+        f.write(dts)
+    rc, text = run(["dtc", "-q", "-I", "dts", "-O", "dtb", "-o", out, src], 60)
+    if rc:
+        sys.exit(f"bench: dtc failed:\n{text}")
+    return out
+
+
+def check_guest_run(who, cmd, rc, text, want_exits):
+    res = parse_bench(text)
+    exits = parse_exits(text) if want_exits else None
+    problems = []
+    if rc:
+        problems.append(f"QEMU exit status {rc}")
+    if res["summary"] is None or res["summary"][1] or "FAIL:" in text:
+        problems.append("the bench guest reported failures or no SUMMARY")
+    if want_exits and (exits is None or not exits_add_up(exits)):
+        problems.append(f"exit counters missing or inconsistent: {exits}")
+    if problems:
+        sys.exit(f"bench: {who} run failed ({'; '.join(problems)}):\n$ {shlex.join(cmd)}\n"
+                 + "\n".join(text.splitlines()[-40:]))
+    return res, exits, text
+
+
+def boot_linux(cmd, want_exits=False):
+    import pexpect  # noqa: E402 (only the Linux rows need it)
+
+    chunks = []
+
+    class Sink:
+        def write(self, s):
+            chunks.append(s)
+
+        def flush(self):
+            pass
+
+    t0 = time.monotonic()
+    child = pexpect.spawn(cmd[0], cmd[1:], encoding="utf-8", codec_errors="replace",
+                          timeout=LINUX_TIMEOUT, echo=False, dimensions=(50, 250),
+                          env=clean_env())
+    child.logfile_read = Sink()
+    exits = None
+    try:
+        child.expect_exact(GUEST_PROMPT)
+        wall = time.monotonic() - t0
+        child.sendline("cat /proc/uptime")
+        child.expect(r"\n(\d+\.\d+) \d+\.\d+")
+        uptime = float(child.match.group(1))
+        if want_exits:
+            # SYSTEM_OFF makes Tern print the VM's exit counters.
+            child.expect_exact(GUEST_PROMPT)
+            child.sendline("poweroff -f")
+            child.expect(EXITS_RE.pattern, timeout=120)
+            child.expect(pexpect.EOF, timeout=60)
+            exits = parse_exits("".join(chunks))
+    except (pexpect.TIMEOUT, pexpect.EOF) as e:
+        tail = "\n".join("".join(chunks).replace("\r", "").splitlines()[-30:])
+        sys.exit(f"bench: Linux boot failed ({type(e).__name__}):\n$ {shlex.join(cmd)}\n{tail}")
+    finally:
+        child.close(force=True)
+    return wall, uptime, exits, "".join(chunks).replace("\r", "")
+
+
+# -- the rows -----------------------------------------------------------------------------------
+
+def loop_row(name):
+    def measure(ctx):
+        res, _, _ = ctx.micro()
+        return res["loop"][name], None, ""
+    return measure
+
+
+def lat_row(name):
+    def measure(ctx):
+        res, _, _ = ctx.micro()
+        nat, _, _ = ctx.micro_native()
+        t, tlo, thi = res["lat"][name]
+        n, nlo, nhi = nat["lat"][name]
+        return t, n, f"Tern {tlo}..{thi}, native {nlo}..{nhi}"
+    return measure
+
+
+def eoi_row(ctx):
+    """Exits per 1000 interrupts other than the ones an interrupt must cause.
+
+    Two Tern runs of the interrupt rows differ only in the number of interrupts (irqs=N vs
+    irqs=0, same set-up): the difference of the exit counters is what N vtimer + N self-SGI
+    interrupts cost. Not counted: the N SGI-send exits (ICC_SGI1R_EL1, the "sgi" reason), the N
+    physical vtimer interrupts themselves (irq exits), and MMIO (only the printed result lines
+    differ). Counted: every trapped system register (the handler's only system-register
+    accesses are ICC_IAR1/ICC_EOIR1_EL1 and CNTV_CTL_EL0: a trapped EOIR/DIR shows up here),
+    maintenance interrupts, irq exits beyond the timer's, and any other exit.
+    """
+    n = ctx.irqs
+    _, a, _ = ctx.bench_tern(f"rows=vtimer,sgi irqs={n}")
+    _, b, _ = ctx.bench_tern("rows=vtimer,sgi irqs=0")
+    d = {k: a[k] - b[k] for k in a}
+    irq_other = d["irq"] - d["maint"] - n
+    counted = d["sysreg"] + d["maint"] + max(irq_other, 0) + d["other"] + d["wfi"] + \
+        d["wfe"] + d["abort"] + d["smc"] + d["hvc"] + d["fp"]
+    note = (f"{2 * n} IRQs: +{d['sgi']} sgi, +{d['irq']} irq ({d['maint']} maint), "
+            f"+{d['sysreg']} sysreg, +{d['mmio']} mmio (output)")
+    return counted * 1000 / (2 * n), None, note
+
+
+def linux_virtual_row(ctx):
+    tw, tu, exits = ctx.linux_boot("tern", icount=True)
+    nw, nu, _ = ctx.linux_boot("native", icount=True)
+    shared = ctx.linux_cmds()[2]
+    note = f"{shared['vcpus']} vCPUs, {shared['ram']} MiB; Tern exits: " + \
+        (", ".join(f"{k} {v}" for k, v in exits.items()) if exits else "?")
+    return tu, nu, note
+
+
+def linux_wall_row(ctx):
+    tern, native = [], []
+    for i in range(ctx.wall_runs):          # alternate, so drifts hit both alike
+        tern.append(ctx.linux_boot("tern", icount=False, i=i)[0])
+        native.append(ctx.linux_boot("native", icount=False, i=i)[0])
+    note = "Tern " + " ".join(f"{x:.2f}" for x in tern) + "; native " + \
+        " ".join(f"{x:.2f}" for x in native)
+    return statistics.median(tern), statistics.median(native), note
+
+
+class Row:
+    def __init__(self, key, name, unit, target, measure, what):
+        self.key, self.name, self.unit, self.target = key, name, unit, target
+        self.measure, self.what = measure, what
+
+
+ROWS = [
+    Row("hvc", "null hypercall", "instructions", AtMost(80), loop_row("hvc"),
+        "HVC #0 with function ID 0x8600ff01, answered NOT_SUPPORTED (-1) by Tern: the whole "
+        "round trip, per call, minus a loop with a NOP in its place"),
+    Row("sysreg", "trapped sysreg read (ID_AA64PFR0_EL1)", "instructions", AtMost(100),
+        loop_row("sysreg"),
+        "MRS of ID_AA64PFR0_EL1, trapped by HCR_EL2.TID3 and emulated, per read, minus the "
+        "NOP loop"),
+    Row("mmio_fr", "MMIO read PL011 FR", "instructions", AtMost(200),
+        loop_row("mmio_pl011_fr"),
+        "LDR of the emulated PL011's UARTFR (0x09000018): stage-2 fault, decode, vpl011, "
+        "per read, minus the NOP loop"),
+    Row("mmio_iidr", "MMIO read GICD_IIDR", "instructions", AtMost(200),
+        loop_row("mmio_gicd_iidr"),
+        "LDR of the vGICv3 distributor's GICD_IIDR (0x08000008), per read, minus the NOP loop"),
+    Row("vtimer", "vtimer IRQ latency", "instructions", AboveNative(100), lat_row("vtimer"),
+        "from the CNTV_CVAL_EL0 deadline to the first instruction of the guest's IRQ vector "
+        "(tick-edge reads, exact to the instruction), mean of the samples"),
+    Row("sgi", "self-SGI latency", "instructions", AtMost(300), lat_row("sgi"),
+        "from the ICC_SGI1R_EL1 write (counted) to the first instruction of the guest's IRQ "
+        "vector, mean of the samples"),
+    Row("eoi", "EOI/deactivate exits per 1000 IRQs", "exits", AtMost(0), eoi_row,
+        "exits caused by ending interrupts (trapped ICC_EOIR1/DIR, maintenance interrupts, "
+        "anything else beyond the interrupts' own exits) per 1000 vtimer + self-SGI interrupts, "
+        "from Tern's exit counters (see below)"),
+    Row("linux_virtual", "Linux boot, virtual time", "s", RatioOfNative(1.05),
+        linux_virtual_row,
+        "the guest's /proc/uptime at the shell prompt under -icount shift=0,sleep=off "
+        "(instructions executed, plus idle time skipped)"),
+    Row("linux_wall", "Linux boot, wall", "s", RatioOfNative(1.15), linux_wall_row,
+        "host seconds from starting QEMU to the shell prompt, no icount, median of the "
+        "alternating runs"),
+]
+QUICK_ROWS = ["hvc", "sysreg", "mmio_fr", "mmio_iidr", "vtimer", "sgi", "eoi"]
+
+
+# -- output -------------------------------------------------------------------------------------
+
+def fmt(v):
+    if v is None:
+        return "-"
+    return f"{v:.0f}" if float(v).is_integer() else f"{v:.2f}" if abs(v) < 10 else f"{v:.1f}"
+
+
+def table(results):
+    head = ["metric", "Tern", "native", "ratio/overhead", "target", "result"]
+    rows = [[r["name"] + f" ({r['unit']})", fmt(r["tern"]), fmt(r["native"]), r["compare"],
+             r["target"], "met" if r["met"] else "MISSED"] for r in results]
+    widths = [max(len(x[i]) for x in rows + [head]) for i in range(len(head))]
+    line = lambda cells: "  ".join(c.ljust(w) for c, w in zip(cells, widths)).rstrip()
+    return "\n".join([line(head), line(["-" * w for w in widths])] + [line(r) for r in rows])
+
+
+def markdown_table(results):
+    out = ["| metric | Tern | native | ratio/overhead | target | result |",
+           "|---|---:|---:|---:|---|---|"]
+    for r in results:
+        out.append(f"| {r['name']} ({r['unit']}) | {fmt(r['tern'])} | {fmt(r['native'])} | "
+                   f"{r['compare'] or '-'} | {r['target']} | "
+                   f"{'met' if r['met'] else '**missed**'} |")
+    return "\n".join(out)
+
+
+def chart(results, path):
+    """One small panel per row: Tern, native (if any) and the target as a dashed line."""
+    try:
+        import matplotlib
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+    except ImportError:
+        log("no matplotlib (python3-matplotlib): no chart")
+        return False
+    n = len(results)
+    cols = min(n, 3)
+    fig, axes = plt.subplots((n + cols - 1) // cols, cols, figsize=(4 * cols, 3 * ((n + 2) // 3)),
+                             squeeze=False)
+    for ax, r in zip(axes.flat, results):
+        names, vals, colors = ["Tern"], [r["tern"]], ["#c0392b" if not r["met"] else "#27ae60"]
+        if r["native"] is not None:
+            names.append("native")
+            vals.append(r["native"])
+            colors.append("#7f8c8d")
+        ax.bar(names, vals, color=colors)
+        if r["limit"] is not None:
+            ax.axhline(r["limit"], color="black", linestyle="--", linewidth=1)
+        ax.set_title(r["name"], fontsize=9)
+        ax.set_ylabel(r["unit"], fontsize=8)
+        ax.tick_params(labelsize=8)
+        for i, v in enumerate(vals):
+            ax.annotate(fmt(v), (i, v), ha="center", va="bottom", fontsize=8)
+    for ax in list(axes.flat)[n:]:
+        ax.axis("off")
+    fig.suptitle("Tern hot paths (dashed: target; green met, red missed)", fontsize=10)
+    fig.tight_layout()
+    fig.savefig(path, dpi=100)
+    return True
+
+
+def qemu_version():
+    rc, text = run([QEMU, "--version"], 30)
+    return text.splitlines()[0] if text else "?"
+
+
+def write_doc(results, args, elapsed, ctx, path):
+    """Replace the generated part of docs/benchmarks.md (between the markers)."""
+    begin, end = "<!-- bench:begin -->", "<!-- bench:end -->"
+    version = subprocess.run(["git", "-C", SRCTREE, "describe", "--always", "--dirty"],
+                             capture_output=True, text=True).stdout.strip()
+    notes = "\n".join(f"- {r['name']}: {r['note']}" for r in results if r["note"])
+    gen = (f"{begin}\n"
+           f"Latest run: `{args.command}` on {time.strftime('%Y-%m-%d')}, Tern {version}, "
+           f"{qemu_version()}, {os.cpu_count()} host CPUs, {elapsed:.0f} s.\n\n"
+           f"{markdown_table(results)}\n\nDetails of that run:\n\n{notes}\n{end}")
+    try:
+        with open(path) as f:
+            text = f.read()
+    except OSError:
+        text = f"# Benchmarks\n\n{begin}\n{end}\n"
+    if begin in text and end in text:
+        text = text[:text.index(begin)] + gen + text[text.index(end) + len(end):]
+    else:
+        text += "\n" + gen + "\n"
+    with open(path, "w") as f:
+        f.write(text)
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    p.add_argument("--out", default=os.path.join(SRCTREE, "build", "bench"),
+                   help="output directory (builds, logs, results.json, results.png)")
+    p.add_argument("--rows", help="comma-separated row keys (default: all): "
+                   + ",".join(r.key for r in ROWS))
+    p.add_argument("--quick", action="store_true",
+                   help="no Linux rows, fewer iterations (a smoke test)")
+    p.add_argument("--wall-runs", type=int, default=5, help="Linux wall-time boots of each")
+    p.add_argument("--doc", help="update this Markdown file's generated section "
+                   "(docs/benchmarks.md)")
+    p.add_argument("--command", default="make bench", help="the command named in --doc")
+    args = p.parse_args()
+
+    out = os.path.abspath(args.out)
+    keys = args.rows.split(",") if args.rows else QUICK_ROWS if args.quick else \
+        [r.key for r in ROWS]
+    unknown = set(keys) - {r.key for r in ROWS}
+    if unknown:
+        p.error(f"unknown rows: {', '.join(sorted(unknown))}")
+    for tool in (QEMU, "dtc", "make"):
+        if not shutil.which(tool):
+            sys.exit(f"bench: {tool} not found; run scripts/deps.sh")
+    ctx = Ctx(out, quick=args.quick, wall_runs=args.wall_runs,
+              irqs=100 if args.quick else 1000, loops=1000 if args.quick else 10000)
+    t0 = time.monotonic()
+    results = []
+    for row in (r for r in ROWS if r.key in keys):
+        log(f"measuring: {row.name}")
+        tern, native, note = row.measure(ctx)
+        results.append({
+            "name": row.name, "unit": row.unit, "tern": tern, "native": native,
+            "target": row.target.text(row.unit),
+            "met": row.target.met(tern, native),
+            "compare": row.target.compare(tern, native) if native is not None else "",
+            "limit": row.target.limit if not isinstance(row.target, (AboveNative,
+                                                                      RatioOfNative))
+            else (native + row.target.limit if isinstance(row.target, AboveNative)
+                  else native * row.target.limit),
+            "note": note, "key": row.key, "what": row.what})
+    elapsed = time.monotonic() - t0
+
+    print(table(results))
+    with open(os.path.join(out, "results.json"), "w") as f:
+        json.dump([{k: r[k] for k in ("name", "unit", "tern", "native", "target", "met")}
+                   for r in results], f, indent=1)
+        f.write("\n")
+    png = os.path.join(out, "results.png")
+    chart(results, png)
+    if args.doc:
+        write_doc(results, args, elapsed, ctx, args.doc)
+    log(f"{len(results)} rows in {elapsed:.0f} s: {out}/results.json"
+        + (f", {png}" if os.path.isfile(png) else "") + (f", {args.doc}" if args.doc else ""))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

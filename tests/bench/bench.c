@@ -1,0 +1,291 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The bench guest: the hot paths of Tern measured in instructions from inside a VM (see
+ * docs/benchmarks.md). Runs under Tern as VM 0's kernel (one vCPU) or directly on QEMU virt at
+ * EL1, both under `-icount shift=0,sleep=off`, where one tick of CNTVCT_EL0 (62.5 MHz) is exactly
+ * 16 instructions. scripts/bench.py runs it and turns its BENCH lines into the table.
+ *
+ * Bootargs (/chosen/bootargs), all optional:
+ *   rows=a,b,...  which measurements (default: every one): hvc sysreg mmio vtimer sgi
+ *   n=N           iterations of each loop (default 10000)
+ *   irqs=N        interrupts per latency measurement (default 1000; 0: only the 4 warm-up ones,
+ *                 a baseline for counting exits)
+ *   fid=0x...     the function ID of the null hypercall (default BENCH_NULL_FID)
+ *
+ * Output, one line per measurement (the harness parses these):
+ *   BENCH loop <name> n=<n> ticks=<t> base=<b>    (t - b) * 16 / n instructions per operation
+ *   BENCH lat <name> n=<n> sum=<s> min=<a> max=<b> instructions from the event to the handler
+ * plus the usual PASS/FAIL lines of the sanity checks and SUMMARY before SYSTEM_OFF.
+ */
+#include "gic.h"
+
+#define BENCH_NULL_FID 0x8600ff01U /* vendor hypervisor range, unused: NOT_SUPPORTED */
+#define DEFAULT_N      10000
+#define DEFAULT_IRQS   1000
+#define TIMER_AHEAD    64 /* ticks (1024 instructions) between programming and deadline */
+#define SGI_BENCH      3
+#define PRIO_BENCH     0x80
+#define NR_EDGE_READS  17
+#define PL011_FR       (GUEST_UART_BASE + 0x18)
+#define GICD_IIDR_ADDR (GICD_BASE + GICD_IIDR)
+#define ROWS_ALL       "hvc,sysreg,mmio,vtimer,sgi"
+
+u64 bench_loop_nop(u64 n, u64 arg);
+u64 bench_loop_hvc(u64 n, u64 arg);
+u64 bench_loop_sysreg(u64 n, u64 arg);
+u64 bench_loop_mmio32(u64 n, u64 arg);
+void bench_wait_irq(void);
+void bench_sgi_fire(u64 sgi1r, u64 reads[NR_EDGE_READS]);
+extern char bench_vectors[], bench_sgi_reads[], bench_sgi_msr[];
+
+struct bench_irq_rec {
+	u64 reads[NR_EDGE_READS];
+	u64 intid;
+	u64 count;
+};
+_Static_assert(__builtin_offsetof(struct bench_irq_rec, intid) == 136, "bench_asm.S layout");
+_Static_assert(__builtin_offsetof(struct bench_irq_rec, count) == 144, "bench_asm.S layout");
+struct bench_irq_rec bench_irq_rec;
+
+static char bootargs[256];
+static u64 opt_n = DEFAULT_N, opt_irqs = DEFAULT_IRQS, opt_fid = BENCH_NULL_FID;
+static const char *opt_rows = ROWS_ALL;
+
+/* --- bootargs ------------------------------------------------------------------------------ */
+
+static void chosen_begin(void *ctx, int depth, const char *name)
+{
+	*(bool *)ctx = depth == 1 && !strcmp(name, "chosen");
+}
+
+static void chosen_prop(void *ctx, int depth, const char *name, const void *val, u32 len)
+{
+	if (*(bool *)ctx && depth == 1 && !strcmp(name, "bootargs") && len &&
+	    len <= sizeof(bootargs))
+		memcpy(bootargs, val, len);
+}
+
+static u64 parse_num(const char *s, const char **end)
+{
+	u64 v = 0, base = 10;
+
+	if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
+		base = 16;
+		s += 2;
+	}
+	for (;; s++) {
+		u64 d;
+
+		if (*s >= '0' && *s <= '9')
+			d = (u64)(*s - '0');
+		else if (base == 16 && *s >= 'a' && *s <= 'f')
+			d = (u64)(*s - 'a' + 10);
+		else if (base == 16 && *s >= 'A' && *s <= 'F')
+			d = (u64)(*s - 'A' + 10);
+		else
+			break;
+		v = v * base + d;
+	}
+	*end = s;
+	return v;
+}
+
+static void parse_bootargs(void)
+{
+	bool in_chosen = false;
+	struct fdt_walker w = { .begin_node = chosen_begin,
+				.prop = chosen_prop,
+				.ctx = &in_chosen };
+	char *s = bootargs;
+	const char *end;
+
+	if (guest_boot_dtb && fdt_totalsize((const void *)guest_boot_dtb))
+		fdt_walk((const void *)guest_boot_dtb, &w);
+	bootargs[sizeof(bootargs) - 1] = 0;
+	report_info("bootargs: \"%s\"", bootargs);
+	while (*s) {
+		char *tok = s;
+
+		while (*s && *s != ' ')
+			s++;
+		if (*s)
+			*s++ = 0;
+		if (!strncmp(tok, "n=", 2))
+			opt_n = parse_num(tok + 2, &end);
+		else if (!strncmp(tok, "irqs=", 5))
+			opt_irqs = parse_num(tok + 5, &end);
+		else if (!strncmp(tok, "fid=", 4))
+			opt_fid = parse_num(tok + 4, &end);
+		else if (!strncmp(tok, "rows=", 5))
+			opt_rows = tok + 5;
+	}
+	if (!opt_n)
+		opt_n = 1;
+}
+
+/* Is @row in the comma-separated opt_rows? */
+static bool row_wanted(const char *row)
+{
+	size_t len = strlen(row);
+
+	for (const char *p = opt_rows; *p;) {
+		if (!strncmp(p, row, len) && (p[len] == ',' || p[len] == 0))
+			return true;
+		while (*p && *p != ',')
+			p++;
+		if (*p)
+			p++;
+	}
+	return false;
+}
+
+/* --- loops --------------------------------------------------------------------------------- */
+
+static void loop_row(const char *name, u64 (*loop)(u64, u64), u64 arg)
+{
+	/* Warm-up (QEMU translates the loop once), then the operation and the nop baseline. */
+	loop(16, arg);
+	bench_loop_nop(16, arg);
+	u64 ticks = loop(opt_n, arg);
+	u64 base = bench_loop_nop(opt_n, arg);
+
+	printf("BENCH loop %s n=%lu ticks=%lu base=%lu\n", name, opt_n, ticks, base);
+	report(ticks > base, "%s: %lu ticks for %lu operations, nop loop %lu", name, ticks, opt_n,
+	       base);
+}
+
+static void bench_hvc(void)
+{
+	s64 r = smccc_call((u32)opt_fid, 0, 0, 0);
+
+	report(r == PSCI_RET_NOT_SUPPORTED, "hvc: function 0x%lx answers NOT_SUPPORTED (%ld)",
+	       opt_fid, r);
+	loop_row("hvc", bench_loop_hvc, opt_fid);
+}
+
+/* --- interrupt latency --------------------------------------------------------------------- */
+
+/* The instruction time (in instructions, + a constant) of the first of 17 consecutive reads. */
+static bool edge_time(const u64 r[NR_EDGE_READS], u64 *t)
+{
+	for (unsigned int j = 1; j < NR_EDGE_READS; j++) {
+		if (r[j] != r[j - 1]) {
+			if (r[j] != r[j - 1] + 1)
+				return false;
+			*t = 16 * r[j] - j;
+			return true;
+		}
+	}
+	return false;
+}
+
+struct lat {
+	u64 n, sum, min, max;
+	unsigned int bad;
+};
+
+static void lat_add(struct lat *l, bool ok, s64 v)
+{
+	if (!ok || v < 0) {
+		if (l->bad++ < 3)
+			report_info("sample %lu: bad (ok %d, %ld)", l->n, ok, v);
+		return;
+	}
+	l->n++;
+	l->sum += (u64)v;
+	if (l->n == 1 || (u64)v < l->min)
+		l->min = (u64)v;
+	if ((u64)v > l->max)
+		l->max = (u64)v;
+}
+
+static void lat_report(const char *name, const struct lat *l, u64 want)
+{
+	printf("BENCH lat %s n=%lu sum=%lu min=%lu max=%lu\n", name, l->n, l->sum, l->min, l->max);
+	report(l->n == want && !l->bad && (!want || l->sum > 0),
+	       "%s: %lu of %lu samples valid, latency %lu..%lu instructions", name, l->n, want,
+	       l->min, l->max);
+}
+
+static void bench_vtimer(void)
+{
+	struct lat l = { 0 };
+
+	gic_irq_set_priority(GIC_PPI_VTIMER, PRIO_BENCH);
+	gic_irq_enable(GIC_PPI_VTIMER);
+	for (u64 i = 0; i < opt_irqs + 4; i++) {
+		u64 cval, t, count = bench_irq_rec.count;
+		bool ok;
+
+		write_sysreg(0, cntv_ctl_el0);
+		isb();
+		cval = read_sysreg(cntvct_el0) + TIMER_AHEAD;
+		write_sysreg(cval, cntv_cval_el0);
+		write_sysreg(1, cntv_ctl_el0);
+		isb();
+		bench_wait_irq();
+		ok = bench_irq_rec.count == count + 1 && bench_irq_rec.intid == GIC_PPI_VTIMER &&
+		     edge_time(bench_irq_rec.reads, &t);
+		if (i >= 4) /* the first few warm QEMU's translation cache up */
+			lat_add(&l, ok, (s64)(t - 16 * cval));
+	}
+	write_sysreg(0, cntv_ctl_el0);
+	gic_irq_disable(GIC_PPI_VTIMER);
+	lat_report("vtimer", &l, opt_irqs);
+}
+
+static void bench_sgi(void)
+{
+	struct lat l = { 0 };
+	u64 mpidr = cpu_mpidr(), aff0 = mpidr & 0xff, reads[NR_EDGE_READS];
+	u64 sgi1r = (mpidr >> 32 & 0xff) << ICC_SGI1R_AFF3_SHIFT |
+		    (mpidr >> 16 & 0xff) << ICC_SGI1R_AFF2_SHIFT |
+		    (mpidr >> 8 & 0xff) << ICC_SGI1R_AFF1_SHIFT |
+		    (aff0 >> 4) << ICC_SGI1R_RS_SHIFT | (u64)SGI_BENCH << ICC_SGI1R_INTID_SHIFT |
+		    1UL << (aff0 & 0xf);
+	u64 write_at = (u64)(bench_sgi_msr - bench_sgi_reads) / 4;
+
+	gic_irq_set_priority(SGI_BENCH, PRIO_BENCH);
+	gic_irq_enable(SGI_BENCH);
+	for (u64 i = 0; i < opt_irqs + 4; i++) {
+		u64 t0, t1, count = bench_irq_rec.count;
+		bool ok;
+
+		bench_sgi_fire(sgi1r, reads);
+		ok = bench_irq_rec.count == count + 1 && bench_irq_rec.intid == SGI_BENCH &&
+		     edge_time(reads, &t0) && edge_time(bench_irq_rec.reads, &t1);
+		if (i >= 4)
+			lat_add(&l, ok, (s64)(t1 - (t0 + write_at)));
+	}
+	gic_irq_disable(SGI_BENCH);
+	lat_report("sgi", &l, opt_irqs);
+}
+
+int main(void)
+{
+	report_prefix("bench");
+	parse_bootargs();
+	report_info("rows=%s n=%lu irqs=%lu, CNTFRQ_EL0 %lu Hz, CurrentEL %lu", opt_rows, opt_n,
+		    opt_irqs, read_sysreg(cntfrq_el0), read_sysreg(currentel) >> 2);
+	if (row_wanted("hvc"))
+		bench_hvc();
+	if (row_wanted("sysreg"))
+		loop_row("sysreg", bench_loop_sysreg, 0);
+	if (row_wanted("mmio")) {
+		loop_row("mmio_pl011_fr", bench_loop_mmio32, PL011_FR);
+		loop_row("mmio_gicd_iidr", bench_loop_mmio32, GICD_IIDR_ADDR);
+	}
+	if (row_wanted("vtimer") || row_wanted("sgi")) {
+		if (!gic_dist_init() || !gic_cpu_init())
+			report_abort("GICv3 set-up failed");
+		write_sysreg(bench_vectors, vbar_el1);
+		isb();
+		if (row_wanted("vtimer"))
+			bench_vtimer();
+		if (row_wanted("sgi"))
+			bench_sgi();
+		report(gic_unhandled_count() == 0, "no interrupt went to the library's handler");
+	}
+	printf("BENCH irqs handled=%lu\n", bench_irq_rec.count);
+	return 0;
+}

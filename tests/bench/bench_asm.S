@@ -1,0 +1,139 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Measuring loops of the bench guest. Every loop reads CNTVCT_EL0 before and after; under
+ * `-icount shift=0,sleep=off` one tick of the 62.5 MHz counter is exactly 16 instructions
+ * (at any exception level), so (ticks(op) - ticks(nop)) * 16 / n is the number of instructions
+ * one operation costs, Tern's included.
+ *
+ * Interrupt latency uses "tick-edge reads": 17 consecutive `mrs xN, cntvct_el0` (one instruction
+ * each) always straddle a tick edge, and the first read that differs from its predecessor, j,
+ * pins the first read's instruction time exactly: t0 = 16 * r[j] - j (plus a constant of QEMU's
+ * icount accounting, the same everywhere, which cancels in differences).
+ */
+
+	.text
+
+/* u64 bench_loop_<name>(u64 n, u64 arg): ticks for n iterations of "mov x0, x20; <op>". */
+.macro BENCH_LOOP name, op:vararg
+	.global	bench_loop_\name
+	.balign	64
+bench_loop_\name:
+	stp	x19, x20, [sp, #-32]!
+	stp	x21, x22, [sp, #16]
+	mov	x19, x0
+	mov	x20, x1
+	isb
+	mrs	x21, cntvct_el0
+1:	mov	x0, x20
+	\op
+	subs	x19, x19, #1
+	b.ne	1b
+	isb
+	mrs	x22, cntvct_el0
+	sub	x0, x22, x21
+	ldp	x21, x22, [sp, #16]
+	ldp	x19, x20, [sp], #32
+	ret
+.endm
+
+	BENCH_LOOP nop, nop
+	BENCH_LOOP hvc, hvc #0
+	BENCH_LOOP sysreg, mrs x0, id_aa64pfr0_el1
+	BENCH_LOOP mmio32, ldr w0, [x20]
+
+.macro READ17
+	.irp	r, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16
+	mrs	x\r, cntvct_el0
+	.endr
+.endm
+
+.macro STORE17 base
+	stp	x0, x1, [\base, #0]
+	stp	x2, x3, [\base, #16]
+	stp	x4, x5, [\base, #32]
+	stp	x6, x7, [\base, #48]
+	stp	x8, x9, [\base, #64]
+	stp	x10, x11, [\base, #80]
+	stp	x12, x13, [\base, #96]
+	stp	x14, x15, [\base, #112]
+	str	x16, [\base, #128]
+.endm
+
+/*
+ * The vector table: "IRQ, current EL with SP_ELx" is the bench handler, whose first instruction is
+ * the first tick-edge read; every other entry goes to the same entry of crt0's el1_vectors.
+ * IRQs are only ever unmasked inside bench_wait_irq / bench_sgi_fire, which give up x0-x17.
+ */
+	.balign	0x800
+	.global	bench_vectors
+bench_vectors:
+	.irp	i, 0, 1, 2, 3, 4
+	.balign	0x80
+	b	el1_vectors + \i * 0x80
+	.endr
+	.balign	0x80
+	READ17
+	b	bench_irq_rest
+	.irp	i, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15
+	.balign	0x80
+	b	el1_vectors + \i * 0x80
+	.endr
+
+/* struct bench_irq_rec { u64 reads[17]; u64 intid; u64 count; } */
+bench_irq_rest:
+	adrp	x17, bench_irq_rec
+	add	x17, x17, :lo12:bench_irq_rec
+	STORE17	x17
+	mrs	x0, icc_iar1_el1
+	dsb	sy
+	and	x0, x0, #0xffffff
+	str	x0, [x17, #136]
+	cmp	x0, #27			/* the virtual timer: a level interrupt, silence it */
+	b.ne	1f
+	msr	cntv_ctl_el0, xzr
+	isb
+1:	cmp	x0, #1020		/* spurious: nothing to end */
+	b.hs	2f
+	msr	icc_eoir1_el1, x0
+	isb
+2:	ldr	x1, [x17, #144]
+	add	x1, x1, #1
+	str	x1, [x17, #144]
+	adr	x1, bench_resume
+	msr	elr_el1, x1
+	mrs	x1, spsr_el1
+	orr	x1, x1, #0x80		/* resume with IRQs masked */
+	msr	spsr_el1, x1
+	eret
+
+/* void bench_wait_irq(void): unmask IRQs and spin until one is handled. */
+	.global	bench_wait_irq
+bench_wait_irq:
+	stp	x19, x20, [sp, #-16]!
+	msr	daifclr, #2
+1:	b	1b
+
+bench_resume:
+	ldp	x19, x20, [sp], #16
+	ret
+
+/*
+ * void bench_sgi_fire(u64 sgi1r, u64 reads[17]): with IRQs unmasked, 17 tick-edge reads, store
+ * them, write ICC_SGI1R_EL1 (the instruction at bench_sgi_msr, (bench_sgi_msr - bench_sgi_reads)
+ * / 4 instructions after the first read) and spin until the handler has run.
+ */
+	.global	bench_sgi_fire, bench_sgi_reads, bench_sgi_msr
+bench_sgi_fire:
+	stp	x19, x20, [sp, #-16]!
+	mov	x19, x0
+	mov	x20, x1
+	dsb	sy
+	msr	daifclr, #2
+	isb
+bench_sgi_reads:
+	READ17
+	STORE17	x20
+bench_sgi_msr:
+	msr	icc_sgi1r_el1, x19
+	isb
+1:	b	1b

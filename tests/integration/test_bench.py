@@ -1,0 +1,105 @@
+# SPDX-License-Identifier: GPL-2.0-only
+"""The short mode of `make bench`: the bench guest's measuring code (tests/bench) under Tern.
+
+Tern is built with configs/qemu_virt_bench_defconfig and the bench guest runs as VM 0 under
+`-icount shift=0,sleep=off`, twice with different counts. The checks are sanity only: every
+figure is positive and plausible, both runs agree, and Tern's exit counters add up and grow by
+exactly the operations the guest added. Never a performance threshold: targets are for
+`make bench` to report (docs/benchmarks.md).
+"""
+
+import importlib.util
+import os
+import subprocess
+
+import pytest
+
+import tern as tern_lib
+
+CONFIG = "qemu_virt_bench_defconfig"
+BENCH_SRC = os.path.join(tern_lib.SRCTREE, "tests", "bench")
+BENCH_PY = os.path.join(tern_lib.SRCTREE, "scripts", "bench.py")
+
+_spec = importlib.util.spec_from_file_location("tern_bench", BENCH_PY)
+bench = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(bench)
+
+LOOPS = ("hvc", "sysreg", "mmio_pl011_fr", "mmio_gicd_iidr")
+LATS = ("vtimer", "sgi")
+# (n, irqs) of the two runs: the second adds N_MORE loop iterations and IRQS_MORE interrupts.
+RUNS = ((200, 20), (400, 50))
+
+
+@pytest.fixture(scope="module")
+def bench_runs(build, request):
+    """Both runs: [(parsed BENCH output, exit counters, console log)]."""
+    b = build(CONFIG)
+    out = b.path("bench-guest")
+    cmd = ["make", "-C", BENCH_SRC, f"O={out}"]
+    r = subprocess.run(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                       stderr=subprocess.STDOUT, text=True, timeout=tern_lib.BUILD_TIMEOUT)
+    assert r.returncode == 0, f"bench guest build failed:\n$ {' '.join(cmd)}\n{r.stdout}"
+    results = []
+    for n, irqs in RUNS:
+        t = tern_lib.Tern(b.image, smp=1, mem="256M", config=b.path(".config"),
+                          name=f"bench n={n} irqs={irqs}")
+        t.cmd += ["--icount", "--vm0-kernel", os.path.join(out, "bench.bin"),
+                  "--vm0-bootargs", f"n={n} irqs={irqs}"]
+        try:
+            t.start()
+            status = t.wait_exit()
+        finally:
+            t.close()
+        log = t.log
+        assert status == 0, f"QEMU exit status {status}:\n{log}"
+        results.append((bench.parse_bench(log), bench.parse_exits(log), log))
+    return results
+
+
+def test_guest_passes(bench_runs):
+    for res, _, log in bench_runs:
+        assert res["summary"] is not None, f"no SUMMARY:\n{log}"
+        assert res["summary"][1] == 0 and "FAIL:" not in log, log
+
+
+def test_figures_sane(bench_runs):
+    for (res, _, log), (n, irqs) in zip(bench_runs, RUNS):
+        for name in LOOPS:
+            assert name in res["loop"], f"no BENCH loop {name}:\n{log}"
+            assert res["raw"][name]["n"] == n
+            # Positive, and more than the instruction it replaces; 1e5 would mean a broken loop.
+            assert 1 < res["loop"][name] < 100000, (name, res["loop"][name])
+        for name in LATS:
+            assert name in res["lat"], f"no BENCH lat {name}:\n{log}"
+            mean, lo, hi = res["lat"][name]
+            assert res["raw"][name]["n"] == irqs
+            assert 0 < lo <= mean <= hi < 1000000, (name, res["lat"][name])
+
+
+def test_deterministic(bench_runs):
+    """Under icount every per-operation figure is the same whatever the count (up to the
+    counter's 16-instruction resolution spread over n)."""
+    (a, _, _), (b, _, _) = bench_runs
+    for name in LOOPS:
+        assert abs(a["loop"][name] - b["loop"][name]) <= 2 * bench.INS_PER_TICK / RUNS[0][0] + 1
+    for name in LATS:
+        assert a["lat"][name][1:] == b["lat"][name][1:], name
+
+
+def test_exit_counters_add_up(bench_runs):
+    for _, exits, log in bench_runs:
+        assert exits is not None, f"no exit counters:\n{log}"
+        assert bench.exits_add_up(exits), exits
+        assert all(v >= 0 for v in exits.values()), exits
+
+
+def test_exit_counters_follow_the_guest(bench_runs):
+    """The second run's extra operations show up as exactly that many exits of their reason."""
+    (_, a, _), (_, b, _) = bench_runs
+    d = {k: b[k] - a[k] for k in a}
+    dn, dirqs = RUNS[1][0] - RUNS[0][0], RUNS[1][1] - RUNS[0][1]
+    assert d["hvc"] == dn, d                 # one HVC exit per null hypercall
+    assert d["sgi"] == dirqs, d              # one trapped ICC_SGI1R_EL1 write per self-SGI
+    assert d["sysreg"] >= dn, d              # the ID register reads (plus any ICC traps)
+    assert d["mmio"] >= 2 * dn, d            # PL011 FR and GICD_IIDR reads (plus output)
+    assert d["irq"] - d["maint"] >= dirqs, d  # the physical vtimer interrupts
