@@ -5,6 +5,7 @@ Run with `make integration-test`, or
     TERN_BUILD=/tmp/itest-build /usr/bin/python3 -m pytest -q tests/integration
 Builds go to $TERN_BUILD/itest/<config> (once per session); each console log is kept in
 $TERN_BUILD/itest/logs/<test>.log and shown in the report of a failing test.
+The Linux test guest comes from scripts/fetch-guest.sh (fixture linux_guest, once per session).
 """
 
 import os
@@ -20,6 +21,10 @@ CONFIGS = {
     "debug": "qemu_virt_debug_defconfig",
     "8vm": "qemu_virt_8vm_defconfig",
 }
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "linux: the Linux test guest of scripts/fetch-guest.sh")
 
 
 @pytest.fixture(scope="session")
@@ -58,6 +63,38 @@ def tern(request, build):
     _save_logs(request.node, consoles)
 
 
+@pytest.fixture(scope="session")
+def linux_guest():
+    """tern.LinuxGuest from scripts/fetch-guest.sh; a failed fetch fails the tests using it."""
+    try:
+        return tern_lib.fetch_guest()
+    except AssertionError as e:
+        why = str(e)
+    pytest.fail(why, pytrace=False)
+
+
+@pytest.fixture(scope="module")
+def linux_shell(request, build, linux_guest):
+    """One boot of the Linux guest as VM 0 of the default config (on as many pCPUs as
+    the config uses, like `make run`), at its shell prompt, shared by a module's read-only
+    checks (use shell(), leave the shell at its prompt).
+
+    Tests that use it get its console log in their failure report.
+    """
+    b = build("defconfig")
+    t = tern_lib.Tern(b.image, smp=b.pcpus(), mem="1G", config=b.path(".config"),
+                      name=f"{b.config} + Linux", timeout=4 * tern_lib.RUN_TIMEOUT)
+    t.build = b
+    t.add_vm0_linux(linux_guest)
+    try:
+        t.start()
+        t.linux_release = t.wait_linux()
+        yield t
+    finally:
+        t.close()
+        _save_logs(request.node, [t])
+
+
 def _save_logs(node, consoles):
     logdir = os.path.join(tern_lib.build_root(), "itest", "logs")
     os.makedirs(logdir, exist_ok=True)
@@ -76,7 +113,12 @@ def pytest_runtest_makereport(item, call):
     outcome = yield
     rep = outcome.get_result()
     if rep.failed and rep.when in ("call", "setup"):
-        for i, t in enumerate(getattr(item, "tern_consoles", [])):
+        consoles = list(getattr(item, "tern_consoles", []))
+        # Consoles of wider-scoped fixtures (e.g. linux_shell) the test used.
+        funcargs = getattr(item, "funcargs", {})
+        consoles += [v for v in funcargs.values()
+                     if isinstance(v, tern_lib.Tern) and v not in consoles]
+        for i, t in enumerate(consoles):
             status = "" if t.exitstatus is None else f"\n[QEMU exit status {t.exitstatus}]"
             rep.sections.append((f"Tern console {i}: {' '.join(t.cmd)}",
                                  t.log + status))

@@ -6,6 +6,8 @@ Tern     spawns scripts/run-qemu --semihosting under pexpect; every expect() als
          list of bad patterns (panic, exception dump, error and warning lines, a second
          banner = unexpected reset) and raises ConsoleError with the console log on a bad
          pattern, a timeout or EOF. wait_exit() returns QEMU's exit status.
+         With add_vm0_linux(fetch_guest()) VM 0 boots the Linux test guest: wait_linux()
+         waits for its shell prompt, shell(cmd) runs a command there.
 """
 
 import contextlib
@@ -23,6 +25,12 @@ RUN_QEMU = os.path.join(SRCTREE, "scripts", "run-qemu")
 # Every boot ends within this many seconds, whatever a test waits for.
 RUN_TIMEOUT = 60
 BUILD_TIMEOUT = 600
+FETCH_TIMEOUT = 900
+
+FETCH_GUEST = os.path.join(SRCTREE, "scripts", "fetch-guest.sh")
+# The Linux test guest's initramfs (scripts/mkinitramfs.py): its banner and shell prompt.
+GUEST_UP_RE = r"Tern guest: Linux (\S+) up"
+GUEST_PROMPT = "tern-guest:/# "
 
 BANNER_RE = r"\[c\d+\] Tern (\S+), an AArch64 hypervisor \(board ([\w-]+)\)"
 
@@ -78,6 +86,64 @@ class Build:
                 if m:
                     vals[m.group(1)] = m.group(2).strip('"')
         return vals
+
+    def pcpus(self):
+        """The pCPUs Tern uses: CONFIG_NR_PCPUS with CONFIG_MULTI_PCPU, else 1."""
+        kconf = self.kconfig()
+        if kconf.get("CONFIG_MULTI_PCPU") == "y":
+            return int(kconf.get("CONFIG_NR_PCPUS", "1"), 0)
+        return 1
+
+
+class LinuxGuest:
+    """The Linux test guest of scripts/fetch-guest.sh: kernel and initrd paths, release."""
+
+    def __init__(self, kernel, initrd, release):
+        self.kernel, self.initrd, self.release = kernel, initrd, release
+
+    def __repr__(self):
+        return f"LinuxGuest({self.release}: {self.kernel}, {self.initrd})"
+
+
+def fetch_guest(timeout=FETCH_TIMEOUT):
+    """Run scripts/fetch-guest.sh --print (fetching into $TERN_CACHE when needed).
+
+    Returns a LinuxGuest; raises AssertionError with the script's output when it fails
+    (e.g. no network for the first fetch).
+    """
+    cmd = [FETCH_GUEST, "--print"]
+    why = None
+    try:
+        r = subprocess.run(cmd, cwd=SRCTREE, stdin=subprocess.DEVNULL, capture_output=True,
+                           text=True, timeout=timeout)
+    except subprocess.TimeoutExpired as e:
+        err = e.stderr.decode(errors="replace") if isinstance(e.stderr, bytes) else e.stderr
+        raise AssertionError(f"$ {' '.join(cmd)}: no exit in {timeout} s\n{err or ''}")
+    paths = dict(re.findall(r"^(KERNEL|INITRD)=(.+)$", r.stdout, re.M))
+    if r.returncode != 0:
+        why = f"exit status {r.returncode}"
+    elif set(paths) != {"KERNEL", "INITRD"}:
+        why = "no KERNEL= and INITRD= lines"
+    else:
+        missing = [p for p in paths.values() if not os.path.isfile(p)]
+        if missing:
+            why = f"missing {', '.join(missing)}"
+    release = None
+    if why is None:
+        version = os.path.join(os.path.dirname(paths["KERNEL"]), "kernel.version")
+        try:
+            with open(version) as f:
+                release = f.read().strip()
+        except OSError as e:
+            why = f"cannot read {version}: {e}"
+        if why is None and not release:
+            why = f"{version} is empty"
+    if why:
+        raise AssertionError(
+            f"cannot get the Linux test guest: $ {' '.join(cmd)}: {why} (the first fetch needs "
+            f"Debian's mirror; cache: {os.environ.get('TERN_CACHE', '~/.cache/tern')})\n"
+            f"--- stdout ---\n{r.stdout}--- stderr ---\n{r.stderr}")
+    return LinuxGuest(paths["KERNEL"], paths["INITRD"], release)
 
 
 class Builder:
@@ -136,6 +202,8 @@ class Tern:
         self.exitstatus = None
         self.banner = None
         self.version = None
+        self.env = None         # QEMU's environment (None: ours)
+        self.shell_seq = 0
         self.cmd = [RUN_QEMU, "--image", image, "--smp", str(smp), "--mem", mem,
                     "--semihosting"]
         if config:
@@ -176,7 +244,7 @@ class Tern:
         self.child = pexpect.spawn(self.cmd[0], self.cmd[1:], cwd=SRCTREE,
                                    encoding="utf-8", codec_errors="replace",
                                    timeout=self.timeout, echo=False,
-                                   dimensions=(50, 250))
+                                   dimensions=(50, 250), env=self.env)
         self.child.logfile_read = self._Log(self)
         if not banner:
             return self
@@ -227,6 +295,55 @@ class Tern:
             yield self
         finally:
             self.bad.update(saved)
+
+    # -- a Linux guest in VM 0 -------------------------------------------------------------
+
+    def add_vm0_linux(self, guest, bootargs=None):
+        """Boot @guest (a LinuxGuest) in VM 0; call before start().
+
+        run-qemu takes unset --vmN-* options from VMN_* variables: drop those from QEMU's
+        environment so only this guest is loaded.
+        """
+        self.cmd += ["--vm0-kernel", guest.kernel, "--vm0-initrd", guest.initrd]
+        if bootargs is not None:
+            self.cmd += ["--vm0-bootargs", bootargs]
+        self.env = {k: v for k, v in os.environ.items()
+                    if not re.match(r"VM\d+_(KERNEL|INITRD|BOOTARGS)$", k)}
+        return self
+
+    def expect_prompt(self, timeout=None):
+        """Wait for the guest shell's prompt (a literal match: the line editor follows it
+        with ESC[6n)."""
+        return self.expect_line(GUEST_PROMPT, timeout)
+
+    def wait_linux(self, timeout=None):
+        """Wait for the guest's "Tern guest: Linux <release> up" and its shell prompt;
+        returns the release."""
+        release = self.expect(GUEST_UP_RE, timeout).group(1)
+        self.expect_prompt(timeout)
+        return release
+
+    def send(self, s):
+        return self.child.send(s)
+
+    def sendline(self, s=""):
+        return self.child.sendline(s)
+
+    def shell(self, cmd, timeout=30):
+        """Run cmd in the guest shell (at its prompt); wait for the prompt again.
+
+        Returns (exit status, output with \\r removed). The output is framed by numbered
+        markers whose echo differs from their output (B''EGIN -> BEGIN), so neither the
+        echoed command line (the line editor wraps it at 80 columns) nor a previous
+        command's output can be mistaken for it.
+        """
+        self.shell_seq += 1
+        n = self.shell_seq
+        self.sendline(f"echo @{n}@B''EGIN; {cmd}; echo @{n}@E''ND$?")
+        m = self.expect(rf"(?s)@{n}@BEGIN\r*\n(.*?)@{n}@END(\d+)\r*\n", timeout)
+        out, status = m.group(1).replace("\r", ""), int(m.group(2))
+        self.expect_prompt(timeout)
+        return status, out
 
     def wait_exit(self, timeout=None):
         """Wait for QEMU to exit (bad patterns still watched); return its exit status."""
