@@ -116,8 +116,9 @@ int arch_timer_selftest(void)
 	write_sysreg(CNTHP_CTL_ENABLE, cnthp_ctl_el2);
 	isb();
 	local_irq_enable();
+	/* Poll rather than WFI: if the interrupt never came, WFI would never return. */
 	while (!timer_selftest_fired && arch_timer_now() < limit)
-		__asm__ __volatile__("wfi");
+		;
 	local_irq_disable();
 	write_sysreg(0, cnthp_ctl_el2);
 	irq_disable(timer_hyp_intid);

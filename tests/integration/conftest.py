@@ -18,6 +18,7 @@ import tern as tern_lib
 CONFIGS = {
     "defconfig": "qemu_virt_defconfig",
     "smp": "qemu_virt_smp_defconfig",
+    "up": "qemu_virt_up_defconfig",
     "debug": "qemu_virt_debug_defconfig",
     "8vm": "qemu_virt_8vm_defconfig",
 }

@@ -11,7 +11,7 @@ MiB = 1 << 20
 SIZES = {"512M": 512 * MiB, "1G": 1024 * MiB, "2G": 2048 * MiB}
 
 MACHINES = [(config, smp, mem)
-            for config in ("defconfig", "smp")
+            for config in ("up", "smp")
             for smp in (1, 4)
             for mem in ("512M", "2G")]
 

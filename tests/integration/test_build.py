@@ -16,7 +16,7 @@ def autoconf(build):
         return dict(re.findall(r"^#define (CONFIG_\w+) (.*)$", f.read(), re.M))
 
 
-@pytest.mark.parametrize("config,multi", [("defconfig", False), ("smp", True)])
+@pytest.mark.parametrize("config,multi", [("up", False), ("defconfig", True), ("smp", True)])
 def test_autoconf_multi_pcpu(build, config, multi):
     defs = autoconf(build(config))
     assert "CONFIG_BOARD_QEMU_VIRT" in defs
