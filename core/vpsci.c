@@ -27,6 +27,11 @@
 #define SMCCC_FN_VERSION	  0x80000000U
 #define SMCCC_FN_ARCH_FEATURES	  0x80000001U
 
+#define SMCCC_OWNER_SHIFT    24
+#define SMCCC_OWNER_MASK     0x3F
+#define SMCCC_OWNER_ARCH     0
+#define SMCCC_OWNER_STANDARD 4
+
 #define PSCI_VERSION_1_1	0x00010001UL
 #define SMCCC_VERSION_1_1	0x00010001UL
 #define PSCI_TOS_NOT_PRESENT_MP 2
@@ -195,7 +200,11 @@ static enum vcpu_run_result vpsci_features(struct vcpu *v, u64 fid, u64 a2, u64 
 enum vcpu_run_result vpsci_call(struct vcpu *vcpu)
 {
 	u32 fid = (u32)vcpu_reg(vcpu, 0);
-	const struct vpsci_fn *f = vpsci_find(fid);
+	u32 owner = (fid >> SMCCC_OWNER_SHIFT) & SMCCC_OWNER_MASK;
+	const struct vpsci_fn *f;
+
+	/* Only the Arm-architecture and standard-service owners have functions here. */
+	f = (owner == SMCCC_OWNER_ARCH || owner == SMCCC_OWNER_STANDARD) ? vpsci_find(fid) : NULL;
 	/* SMC32/HVC32 calls (bit 30 clear) pass 32-bit arguments. */
 	u64 mask = (fid & (1U << 30)) ? ~0UL : 0xFFFFFFFFUL;
 

@@ -34,8 +34,11 @@ static void vgic_maint_irq(unsigned int intid, void *priv)
 
 	(void)intid;
 	(void)priv;
-	if (v)
+	if (v) {
 		v->exit_count[EXIT_MAINT]++;
+		if (v->vgic)
+			v->vgic->hcr = 0;
+	}
 	vgic_hw_write_hcr(0);
 }
 
@@ -165,9 +168,25 @@ void vgic_flush(struct vcpu *vcpu)
 	unsigned int nr = vgic_hw_nr_lrs();
 	unsigned int used = 0;
 	bool overflow = false;
+	u64 hcr;
 
 	if (!c)
 		return;
+	/*
+	 * The common case on the exit path: nothing pending or active. A racing injection from
+	 * another pCPU kicks this one, so the next entry sees it.
+	 */
+	if (!READ_ONCE(c->ap_list)) {
+		for (unsigned int i = 0; i < c->hw_lrs; i++)
+			vgic_hw_write_lr(i, 0);
+		c->hw_lrs = 0;
+		c->used_lrs = 0;
+		if (c->hcr != ICH_HCR_EN) {
+			c->hcr = ICH_HCR_EN;
+			vgic_hw_write_hcr(c->hcr);
+		}
+		return;
+	}
 	spin_lock(&vm->vgic->lock);
 	for (struct vgic_irq *irq = c->ap_list; irq; irq = irq->ap_next) {
 		if (!vgic_irq_deliverable(vm, irq) && !irq->active)
@@ -185,11 +204,15 @@ void vgic_flush(struct vcpu *vcpu)
 		used++;
 	}
 	spin_unlock(&vm->vgic->lock);
-	for (unsigned int i = 0; i < nr; i++)
+	for (unsigned int i = 0; i < MAX(used, c->hw_lrs); i++)
 		vgic_hw_write_lr(i, i < used ? c->lr[i] : 0);
+	c->hw_lrs = used;
 	c->used_lrs = used;
-	c->hcr = ICH_HCR_EN | (overflow ? ICH_HCR_UIE : 0);
-	vgic_hw_write_hcr(c->hcr);
+	hcr = ICH_HCR_EN | (overflow ? ICH_HCR_UIE : 0);
+	if (hcr != c->hcr) {
+		c->hcr = hcr;
+		vgic_hw_write_hcr(hcr);
+	}
 }
 
 void vgic_sync(struct vcpu *vcpu)
@@ -234,8 +257,10 @@ void vgic_put(struct vcpu *vcpu)
 		return;
 	vgic_sync(vcpu);
 	vgic_hw_save(vcpu->vgic);
-	for (unsigned int i = 0; i < vgic_hw_nr_lrs(); i++)
+	for (unsigned int i = 0; i < vcpu->vgic->hw_lrs; i++)
 		vgic_hw_write_lr(i, 0);
+	vcpu->vgic->hw_lrs = 0;
+	vcpu->vgic->hcr = 0;
 	vgic_hw_write_hcr(0);
 }
 

@@ -100,6 +100,7 @@ static const exit_handler_t exit_handlers[64] = {
 enum vcpu_run_result vcpu_arch_run_once(struct vcpu *vcpu)
 {
 	exit_handler_t fn;
+	unsigned int ec;
 	u64 kind;
 
 	vgic_flush(vcpu);
@@ -110,9 +111,13 @@ enum vcpu_run_result vcpu_arch_run_once(struct vcpu *vcpu)
 	switch (kind) {
 	case GUEST_EXIT_SYNC:
 		vcpu->arch.esr = read_sysreg(esr_el2);
-		vcpu->arch.far = read_sysreg(far_el2);
-		vcpu->arch.hpfar = read_sysreg(hpfar_el2);
-		fn = exit_handlers[ESR_ELx_EC(vcpu->arch.esr)];
+		ec = ESR_ELx_EC(vcpu->arch.esr);
+		/* Fault addresses only mean something for aborts. */
+		if (ec == ESR_EC_DABT_LOW || ec == ESR_EC_IABT_LOW) {
+			vcpu->arch.far = read_sysreg(far_el2);
+			vcpu->arch.hpfar = read_sysreg(hpfar_el2);
+		}
+		fn = exit_handlers[ec];
 		return (fn ? fn : exit_unknown)(vcpu);
 	case GUEST_EXIT_IRQ:
 		vcpu->exit_count[EXIT_IRQ]++;

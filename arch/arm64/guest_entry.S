@@ -79,8 +79,35 @@ __guest_enter:
 	b	__guest_exit
 .endm
 
+/*
+ * Fast path: an HVC whose SMCCC owner (W0[29:24]) has no service in Tern (only the Arm
+ * architecture, 0, and standard services, 4, have) is answered NOT_SUPPORTED right here,
+ * without saving the guest's registers - the SMCCC probes guests make at boot, and the null
+ * hypercall benchmark. The exit is counted per pCPU and added to the vCPU's counters when it
+ * is switched out.
+ */
 	.globl	guest_exit_sync
 guest_exit_sync:
+	stp	x0, x1, [sp, #-16]!
+	mrs	x1, esr_el2
+	lsr	x1, x1, #26
+	cmp	x1, #0x16			/* EC: HVC64 */
+	b.ne	1f
+	ubfx	w1, w0, #24, #6
+	cbz	w1, 1f
+	cmp	w1, #4
+	b.eq	1f
+	mrs	x0, tpidr_el2
+	ldr	x1, [x0, #PCPU_OFF_FAST_HVC]
+	add	x1, x1, #1
+	str	x1, [x0, #PCPU_OFF_FAST_HVC]
+	ldr	x1, [sp, #8]
+	add	sp, sp, #16
+	mov	x0, #-1				/* SMCCC_RET_NOT_SUPPORTED */
+	eret
+	dsb	nsh
+	isb
+1:	ldp	x0, x1, [sp], #16
 	guest_exit GUEST_EXIT_SYNC
 	.globl	guest_exit_irq
 guest_exit_irq:

@@ -177,6 +177,10 @@ void vcpu_arch_put(struct vcpu *vcpu)
 	write_sysreg(HCR_EL2_HOST, hcr_el2);
 	write_sysreg(CPTR_EL2_RES1, cptr_el2);
 	isb();
+	/* Exits the assembly fast path answered while this vCPU ran. */
+	vcpu->exit_count[EXIT_HVC] += this_pcpu()->fast_hvc;
+	vcpu->exits += this_pcpu()->fast_hvc;
+	this_pcpu()->fast_hvc = 0;
 	this_pcpu()->current_vcpu = NULL;
 	__atomic_store_n(&vcpu->loaded, false, __ATOMIC_RELEASE);
 }

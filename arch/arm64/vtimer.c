@@ -96,7 +96,12 @@ u64 vtimer_deadline(const struct vcpu *vcpu)
 void vtimer_ptimer_update(struct vcpu *vcpu)
 {
 	struct vcpu_arch *a = &vcpu->arch;
-	bool level = vtimer_armed(a->cntp_ctl) && vtimer_now() >= a->cntp_cval;
+	bool level;
+
+	/* Called on every entry: most guests never touch the emulated physical timer. */
+	if (!a->cntp_ctl && !a->cntp_level)
+		return;
+	level = vtimer_armed(a->cntp_ctl) && vtimer_now() >= a->cntp_cval;
 
 	if (level != a->cntp_level) {
 		a->cntp_level = level;

@@ -6,6 +6,7 @@
 #define PCPU_OFF_STACK_TOP  0
 #define PCPU_OFF_EMERG_TOP  8
 #define PCPU_OFF_GUEST_REGS 16
+#define PCPU_OFF_FAST_HVC   24
 
 #ifndef __ASSEMBLY__
 #include <tern/spinlock.h>
@@ -23,6 +24,8 @@ struct pcpu {
 	vaddr_t emerg_top;
 	/** Registers of the vCPU running on this pCPU: the guest-exit vectors save into them. */
 	struct vcpu_gpregs *guest_regs;
+	/** HVCs answered by guest_entry.S's fast path since the vCPU was loaded. */
+	u64 fast_hvc;
 	/** The vCPU loaded on this pCPU, or NULL. */
 	struct vcpu *current_vcpu;
 	/** Runnable vCPUs placed on this pCPU (singly linked through vcpu->rq_next). */

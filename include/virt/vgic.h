@@ -61,6 +61,8 @@ struct vgic_cpu {
 	u64 lr[VGIC_MAX_LRS];
 	struct vgic_irq *lr_irq[VGIC_MAX_LRS];
 	unsigned int used_lrs;
+	/* List registers that may be non-zero in the hardware (cleared lazily). */
+	unsigned int hw_lrs;
 	u64 vmcr;
 	u64 ap0r[4];
 	u64 ap1r[4];
