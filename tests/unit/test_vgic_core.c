@@ -558,6 +558,8 @@ static void test_flush_fewer_than_lrs(void **state)
 	/* Nothing at all: every LR cleared, the interface still enabled, no underflow interrupt. */
 	vgic_sync(&vcpus[1]);
 	assert_true(on_ap_list(1, spi(60)));
+	/* Another vCPU is only loaded after this one is put, which clears the hardware LRs. */
+	vgic_put(&vcpus[1]);
 	vgic_flush(&vcpus[2]);
 	for (unsigned int i = 0; i < NR_LRS; i++)
 		assert_int_equal(fake.lr[i], 0);
