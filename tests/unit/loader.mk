@@ -2,7 +2,7 @@
 # Boot image inspection and placement: real ELF guests built by the cross toolchain, Image headers
 # and broken files crafted by the test.
 UNIT_TESTS += loader
-loader-srcs := core/loader.c tests/unit/test_loader.c tests/unit/stub_printk.c
+loader-srcs := core/loader.c tests/unit/test_loader.c tests/unit/unit_file.c tests/unit/stub_printk.c
 loader-deps := $(UOBJ)/elf/two-segments.elf $(UOBJ)/elf/low.elf
 
 LOADER_CROSS ?= aarch64-linux-gnu-

@@ -14,6 +14,7 @@
 #include <tern/errno.h>
 #include <tern/loader.h>
 #include "stub_printk.h"
+#include "unit_helpers.h"
 
 #define RAM_BASE 0x40000000ULL
 #define RAM_SIZE 0x8000000ULL /* 128 MiB */
@@ -23,25 +24,10 @@ static struct image_layout lay;
 
 static void *load_file(const char *name, size_t *size)
 {
-	const char *dir = getenv("UNIT_DATA");
-	char path[512];
-	FILE *f;
-	long len;
-	void *buf;
+	char rel[256];
 
-	snprintf(path, sizeof(path), "%s/elf/%s", dir ? dir : "build/unit", name);
-	f = fopen(path, "rb");
-	if (!f)
-		fail_msg("cannot open %s", path);
-	fseek(f, 0, SEEK_END);
-	len = ftell(f);
-	rewind(f);
-	buf = malloc((size_t)len);
-	assert_non_null(buf);
-	assert_int_equal(fread(buf, 1, (size_t)len, f), (size_t)len);
-	fclose(f);
-	*size = (size_t)len;
-	return buf;
+	snprintf(rel, sizeof(rel), "elf/%s", name);
+	return unit_load_data(rel, size);
 }
 
 static void assert_logged(const char *needle)

@@ -12,6 +12,7 @@
 #include <tern/fdt_util.h>
 #include <tern/platform.h>
 #include "stub_printk.h"
+#include "unit_helpers.h"
 
 static struct platform plat;
 static void *blob;
@@ -19,25 +20,10 @@ static size_t blob_size;
 
 static void *load_dtb(const char *name, size_t *size)
 {
-	const char *dir = getenv("UNIT_DATA");
-	char path[512];
-	FILE *f;
-	long len;
-	void *buf;
+	char rel[256];
 
-	snprintf(path, sizeof(path), "%s/dtb/%s.dtb", dir ? dir : "build/unit", name);
-	f = fopen(path, "rb");
-	if (!f)
-		fail_msg("cannot open %s", path);
-	fseek(f, 0, SEEK_END);
-	len = ftell(f);
-	rewind(f);
-	buf = malloc((size_t)len);
-	assert_non_null(buf);
-	assert_int_equal(fread(buf, 1, (size_t)len, f), (size_t)len);
-	fclose(f);
-	*size = (size_t)len;
-	return buf;
+	snprintf(rel, sizeof(rel), "dtb/%s.dtb", name);
+	return unit_load_data(rel, size);
 }
 
 static void use_blob(void *b, size_t size)

@@ -16,6 +16,7 @@
 #include <tern/vm.h>
 #include <virt/vgic.h>
 #include <virt/vgic_mmio.h>
+#include "unit_helpers.h"
 
 /* ---- fakes ---- */
 
@@ -29,7 +30,6 @@ static struct {
 	struct vgic_irq *changed[MAX_CHANGED];
 	bool changed_locked[MAX_CHANGED];
 	unsigned int nr_changed;
-	int pages;
 } fake;
 
 int mmio_register(struct mmio_bus *bus, ipa_t base, u64 size, const struct mmio_ops *ops,
@@ -52,25 +52,6 @@ void vgic_irq_changed(struct vm *vm, struct vgic_irq *irq)
 	assert_true(fake.nr_changed < MAX_CHANGED);
 	fake.changed_locked[fake.nr_changed] = l->next != l->owner;
 	fake.changed[fake.nr_changed++] = irq;
-}
-
-void *page_zalloc(unsigned int order)
-{
-	void *p = aligned_alloc(PAGE_SIZE << order, PAGE_SIZE << order);
-
-	if (p) {
-		memset(p, 0, PAGE_SIZE << order);
-		fake.pages++;
-	}
-	return p;
-}
-
-int page_free(paddr_t addr, unsigned int order)
-{
-	(void)order;
-	free((void *)addr);
-	fake.pages--;
-	return 0;
 }
 
 /* ---- helpers ---- */
@@ -114,7 +95,7 @@ static int teardown(void **state)
 	struct fixture *f = *state;
 
 	page_free((paddr_t)f->vm.vgic, sizeof(struct vgic_dist) <= PAGE_SIZE ? 0 : 1);
-	assert_int_equal(fake.pages, 0);
+	assert_int_equal(unit_pages_live, 0);
 	free(f);
 	return 0;
 }
@@ -168,7 +149,7 @@ static void test_region_and_alloc(void **state)
 	assert_int_equal(f->region->size, 0x10000);
 	assert_ptr_equal(f->region->priv, &f->vm);
 	assert_non_null(f->vm.vgic);
-	assert_int_equal(fake.pages, 1);
+	assert_int_equal(unit_pages_live, 1);
 	assert_int_equal(f->vm.vgic->nr_spis, VGIC_NR_SPIS);
 	/* A second init is refused and leaves the first alone. */
 	struct vgic_dist *d = f->vm.vgic;
@@ -186,7 +167,7 @@ static void test_init_register_failure(void **state)
 	fake.register_err = -TERN_EEXIST;
 	assert_int_equal(vgic_v3_dist_init(&vm), -TERN_EEXIST);
 	assert_null(vm.vgic);
-	assert_int_equal(fake.pages, 0);
+	assert_int_equal(unit_pages_live, 0);
 }
 
 static void test_reset_values(void **state)

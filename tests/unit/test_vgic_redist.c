@@ -16,6 +16,7 @@
 #include <tern/vm.h>
 #include <virt/vgic.h>
 #include <virt/vgic_mmio.h>
+#include "unit_helpers.h"
 
 /* ---- fakes ---- */
 
@@ -29,7 +30,6 @@ static struct {
 	struct vgic_irq *changed[MAX_CHANGED];
 	bool changed_locked[MAX_CHANGED];
 	unsigned int nr_changed;
-	int pages;
 } fake;
 
 int mmio_register(struct mmio_bus *bus, ipa_t base, u64 size, const struct mmio_ops *ops,
@@ -52,25 +52,6 @@ void vgic_irq_changed(struct vm *vm, struct vgic_irq *irq)
 	assert_true(fake.nr_changed < MAX_CHANGED);
 	fake.changed_locked[fake.nr_changed] = l->next != l->owner;
 	fake.changed[fake.nr_changed++] = irq;
-}
-
-void *page_zalloc(unsigned int order)
-{
-	void *p = aligned_alloc(PAGE_SIZE << order, PAGE_SIZE << order);
-
-	if (p) {
-		memset(p, 0, PAGE_SIZE << order);
-		fake.pages++;
-	}
-	return p;
-}
-
-int page_free(paddr_t addr, unsigned int order)
-{
-	(void)order;
-	free((void *)addr);
-	fake.pages--;
-	return 0;
 }
 
 /* ---- helpers ---- */
@@ -116,7 +97,7 @@ static void destroy(struct fixture *f)
 			page_free((paddr_t)f->vcpus[i].vgic, ORDER(struct vgic_cpu));
 	if (f->vm.vgic)
 		page_free((paddr_t)f->vm.vgic, ORDER(struct vgic_dist));
-	assert_int_equal(fake.pages, 0);
+	assert_int_equal(unit_pages_live, 0);
 	free(f);
 }
 
@@ -182,7 +163,7 @@ static void test_region_and_alloc(void **state)
 		assert_true(f->gicr->base + f->gicr->size <= 0x09000000);
 		for (unsigned int i = 0; i < n; i++)
 			assert_non_null(f->vcpus[i].vgic);
-		assert_int_equal(fake.pages, 1 + n);
+		assert_int_equal(unit_pages_live, 1 + n);
 		destroy(f);
 	}
 }
@@ -214,7 +195,7 @@ static void test_init_errors(void **state)
 	(void)state;
 	/* The distributor (and its lock) first. */
 	assert_int_equal(vgic_v3_redist_init(&f->vm), -TERN_EINVAL);
-	assert_int_equal(fake.pages, 0);
+	assert_int_equal(unit_pages_live, 0);
 	assert_int_equal(vgic_v3_dist_init(&f->vm), 0);
 	/* A failed registration frees what it allocated, and only that. */
 	f->vcpus[2].vgic = mine;
@@ -223,7 +204,7 @@ static void test_init_errors(void **state)
 	assert_null(f->vcpus[0].vgic);
 	assert_null(f->vcpus[1].vgic);
 	assert_ptr_equal(f->vcpus[2].vgic, mine);
-	assert_int_equal(fake.pages, 1);
+	assert_int_equal(unit_pages_live, 1);
 	f->vcpus[2].vgic = NULL;
 	free(mine);
 	destroy(f);

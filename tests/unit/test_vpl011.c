@@ -20,6 +20,7 @@
 #include <tern/vm.h>
 #include <virt/vpl011.h>
 #include "stub_printk.h"
+#include "unit_helpers.h"
 
 /* ---- fakes ---- */
 
@@ -40,7 +41,6 @@ static struct {
 	bool edge_level[MAX_EDGES];
 	struct vm *edge_vm[MAX_EDGES];
 	unsigned int nr_edges;
-	unsigned int pages;
 } fake;
 
 int mmio_register(struct mmio_bus *bus, ipa_t base, u64 size, const struct mmio_ops *ops,
@@ -73,25 +73,6 @@ void vm_irq_set_level(struct vm *vm, u32 intid, bool level)
 	fake.edge_level[fake.nr_edges++] = level;
 }
 
-void *page_zalloc(unsigned int order)
-{
-	void *p = aligned_alloc(PAGE_SIZE << order, PAGE_SIZE << order);
-
-	if (p) {
-		memset(p, 0, PAGE_SIZE << order);
-		fake.pages++;
-	}
-	return p;
-}
-
-int page_free(paddr_t addr, unsigned int order)
-{
-	(void)order;
-	free((void *)addr);
-	fake.pages--;
-	return 0;
-}
-
 /* ---- helpers ---- */
 
 struct fixture {
@@ -120,7 +101,7 @@ static int teardown(void **state)
 	struct fixture *f = *state;
 
 	page_free((paddr_t)f->u, 0);
-	assert_int_equal(fake.pages, 0);
+	assert_int_equal(unit_pages_live, 0);
 	free(f);
 	return 0;
 }
@@ -525,7 +506,7 @@ static void test_create_fails(void **state)
 	memset(&fake, 0, sizeof(fake));
 	fake.register_err = -TERN_EEXIST;
 	assert_null(vpl011_create(&vm));
-	assert_int_equal(fake.pages, 0);
+	assert_int_equal(unit_pages_live, 0);
 }
 
 static void test_fdt_node(void **state)
