@@ -84,11 +84,18 @@ wrong_el:
 	ldr	x1, =CONFIG_EARLY_CONSOLE_BASE
 	adr_l	x2, wrong_el_msg
 1:	ldrb	w3, [x2], #1
-	cbz	w3, 9f
+	cbz	w3, 8f
 2:	ldr	w4, [x1, #0x18]			/* UARTFR */
 	tbnz	w4, #5, 2b			/* TXFF */
 	str	w3, [x1]			/* UARTDR */
 	b	1b
+#endif
+8:
+#ifdef CONFIG_QEMU_SEMIHOSTING_EXIT
+	/* Tests run QEMU with semihosting: end it with a failure status instead of hanging. */
+	mov	x0, #0x18			/* SYS_EXIT */
+	adr_l	x1, wrong_el_exit
+	hlt	#0xf000
 #endif
 9:	wfi
 	b	9b
@@ -186,5 +193,8 @@ secondary_entry:
 	b	.
 
 	.section .rodata
+	.balign	8
+wrong_el_exit:
+	.quad	0x20026, 1			/* ADP_Stopped_ApplicationExit, status 1 */
 wrong_el_msg:
 	.asciz	"\r\nTern: not entered at EL2 (QEMU needs -M virt,virtualization=on); stopping.\r\n"
