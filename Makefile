@@ -2,7 +2,7 @@
 # Tern top-level Makefile: Kconfig front end, Kbuild-style object lists, and the set-up,
 # run and test entry points of the README.
 
-MAKEFLAGS += --no-builtin-rules --no-builtin-variables
+MAKEFLAGS += --no-builtin-rules --no-builtin-variables --no-print-directory
 .SUFFIXES:
 .DEFAULT_GOAL := all
 
@@ -39,11 +39,36 @@ NOCONFIG_TARGETS := help clean distclean menuconfig savedefconfig olddefconfig a
 	allnoconfig allyesconfig defconfig deps format format-check lint unit-test script-test \
 	integration-test check check-configs run bench \
 	$(DEFCONFIGS)
+CONFIG_TARGETS := menuconfig savedefconfig olddefconfig alldefconfig allnoconfig allyesconfig \
+	defconfig $(DEFCONFIGS)
+config_goals := $(filter $(CONFIG_TARGETS),$(MAKECMDGOALS))
+build_goals := $(filter-out $(CONFIG_TARGETS),$(MAKECMDGOALS))
+
+# "make qemu_virt_smp_defconfig all": configure first, then build in a second make, so the
+# object lists are read from the new configuration (as Linux does with mixed targets).
+ifneq ($(config_goals),)
+ifneq ($(build_goals),)
+mixed_goals := 1
+endif
+endif
+
 ifeq ($(MAKECMDGOALS),)
 need_config := 1
 else ifneq ($(filter-out $(NOCONFIG_TARGETS),$(MAKECMDGOALS)),)
 need_config := 1
 endif
+ifdef mixed_goals
+need_config :=
+endif
+
+ifdef mixed_goals
+.PHONY: $(MAKECMDGOALS) __mixed
+$(MAKECMDGOALS): __mixed
+	@:
+__mixed:
+	$(Q)$(MAKE) -f $(srctree)/Makefile $(config_goals)
+	$(Q)$(MAKE) -f $(srctree)/Makefile $(build_goals)
+else
 
 # ---------------------------------------------------------------------------------------------
 # Configuration
@@ -295,3 +320,5 @@ help:
 	@echo ""
 	@echo "Variables: O=dir (build dir, default build/), V=1 (verbose),"
 	@echo "  run: VM<n>_KERNEL= VM<n>_INITRD= VM<n>_BOOTARGS= SMP= MEM= APPEND= QEMU_EXTRA="
+
+endif # mixed_goals
