@@ -20,6 +20,7 @@
 #include <tern/vm.h>
 #include <virt/vgic.h>
 #include <virt/vgic_core.h>
+#include <virt/vgic_mmio.h>
 
 #define MPIDR_AFF_MASK 0xFF00FFFFFFUL
 
@@ -121,6 +122,35 @@ static void vgic_ap_insert(struct vcpu *v, struct vgic_irq *irq)
 	irq->ap_next = *pp;
 	*pp = irq;
 	irq->target = v;
+}
+
+/*
+ * A VM reset: every interrupt back to its reset state, nothing pending or active anywhere, the
+ * saved CPU interfaces cleared. No vCPU of the VM may be loaded (vm_do_reset makes sure).
+ */
+void vgic_reset(struct vm *vm)
+{
+	if (!vm->vgic)
+		return;
+	spin_lock(&vm->vgic->lock);
+	for (unsigned int i = 0; i < vm->nr_vcpus; i++) {
+		struct vgic_cpu *c = vm->vcpus[i]->vgic;
+
+		while (c->ap_list)
+			vgic_ap_remove(c, c->ap_list);
+		for (unsigned int n = 0; n < VGIC_MAX_LRS; n++) {
+			c->lr[n] = 0;
+			c->lr_irq[n] = NULL;
+		}
+		c->used_lrs = c->hw_lrs = 0;
+		c->vmcr = c->hcr = 0;
+		for (unsigned int n = 0; n < 4; n++)
+			c->ap0r[n] = c->ap1r[n] = 0;
+		c->vtimer_hw_active = false;
+		vgic_v3_redist_reset(vm->vcpus[i]);
+	}
+	vgic_v3_dist_reset(vm);
+	spin_unlock(&vm->vgic->lock);
 }
 
 void vgic_irq_changed(struct vm *vm, struct vgic_irq *irq)

@@ -85,6 +85,9 @@ void vcpu_arch_reset(struct vcpu *vcpu, u64 entry, u64 x0)
 	memset(&a->sys, 0, sizeof(a->sys));
 	memset(&a->fp, 0, sizeof(a->fp));
 	memset(&a->dbg, 0, sizeof(a->dbg));
+	a->cntp_ctl = a->cntp_cval = 0;
+	a->cntp_level = false;
+	a->fp_loaded = false;
 	a->regs.pc = entry;
 	a->regs.x[0] = x0;
 	a->regs.pstate = PSR_MODE_EL1h | PSR_DAIF;
