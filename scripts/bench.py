@@ -4,10 +4,12 @@
 
 The micro-benchmarks run the bench guest (tests/bench) under `-icount shift=0,sleep=off`, where
 each instruction executed, at any exception level, advances virtual time by 1 ns: once as VM 0 of
-Tern (configs/qemu_virt_bench_defconfig, one vCPU on one pCPU) and, for the rows that have a
+Tern (configs/qemu_virt_bench_defconfig, one vCPU on one pCPU; the SMP rows with
+configs/qemu_virt_bench_smp_defconfig, two vCPUs on one pCPU) and, for the rows that have a
 native figure, directly on QEMU virt at EL1. The Linux rows boot the guest of
-scripts/fetch-guest.sh under Tern (configs/qemu_virt_defconfig, as `make run`) and on plain QEMU
-with virtualization=off.
+scripts/fetch-guest.sh under Tern (configs/qemu_virt_defconfig, 4 vCPUs on 4 pCPUs as
+`make run`, and configs/qemu_virt_up_defconfig, 4 vCPUs on 1 pCPU) and on plain QEMU with
+virtualization=off.
 
 Rows are entries of ROWS: a name, a unit, a Target and a measure(ctx) function returning
 (tern, native or None, note). Measurements share runs through Ctx, which runs each distinct
@@ -35,12 +37,15 @@ QEMU = "qemu-system-aarch64"
 ICOUNT = ["-icount", "shift=0,sleep=off"]
 INS_PER_TICK = 16           # 62.5 MHz counter, 1 instruction per ns
 BENCH_CONFIG = "qemu_virt_bench_defconfig"
+BENCH_SMP_CONFIG = "qemu_virt_bench_smp_defconfig"
 LINUX_CONFIG = "qemu_virt_defconfig"
+LINUX_UP_CONFIG = "qemu_virt_up_defconfig"
 GUEST_PROMPT = "tern-guest:/# "
 NATIVE_MACHINE = ["-M", "virt,gic-version=3", "-cpu", "max,pauth-impdef=on", "-nographic",
                   "-nic", "none"]
 GUEST_RUN_TIMEOUT = 120
 LINUX_TIMEOUT = 300
+LINUX_WALL_TIMEOUT = 120    # a wall-time boot that takes longer is reported as hung, not waited for
 
 BENCH_LOOP_RE = re.compile(r"^BENCH loop (\S+) n=(\d+) ticks=(\d+) base=(\d+)", re.M)
 BENCH_LAT_RE = re.compile(r"^BENCH lat (\S+) n=(\d+) sum=(\d+) min=(\d+) max=(\d+)", re.M)
@@ -129,6 +134,20 @@ class RatioOfNative(AtMost):
         return f"{tern / native:.3f} x"
 
 
+class NoTarget:
+    """A figure reported for what it is: no target (met is None, shown as "-")."""
+    limit = None
+
+    def text(self, unit):
+        return "-"
+
+    def met(self, tern, native):
+        return None
+
+    def compare(self, tern, native):
+        return ""
+
+
 # -- running things -----------------------------------------------------------------------------
 
 def log(msg):
@@ -145,10 +164,12 @@ def run(cmd, timeout, **kw):
 class Ctx:
     """Builds, the runs the rows share (each done once) and their logs under <out>/logs."""
 
-    def __init__(self, out, quick=False, wall_runs=5, irqs=1000, loops=10000):
+    def __init__(self, out, quick=False, wall_runs=5, irqs=1000, loops=10000,
+                 wall_configs=(LINUX_CONFIG,)):
         self.out = out
         self.quick = quick
         self.wall_runs = wall_runs
+        self.wall_configs = wall_configs
         self.irqs = irqs
         self.loops = loops
         self.logdir = os.path.join(out, "logs")
@@ -190,18 +211,19 @@ class Ctx:
 
     # the bench guest
 
-    def bench_tern(self, bootargs):
+    def bench_tern(self, bootargs, config=BENCH_CONFIG):
         """The bench guest as VM 0 of Tern under icount: (parsed output, exit counts, log)."""
         def go():
-            d = self.tern_build(BENCH_CONFIG)
+            d = self.tern_build(config)
             cmd = [RUN_QEMU, "--image", os.path.join(d, "tern.bin"), "--config",
                    os.path.join(d, ".config"), "--smp", "1", "--mem", "256M", "--icount",
                    "--vm0-kernel", os.path.join(self.guest_build(), "bench.bin"),
                    "--vm0-bootargs", bootargs]
             rc, text = run(cmd, GUEST_RUN_TIMEOUT, env=clean_env())
-            self.save_log("tern-" + slug(bootargs), f"$ {shlex.join(cmd)}\n{text}")
+            tag = "" if config == BENCH_CONFIG else config.removesuffix("_defconfig") + "-"
+            self.save_log("tern-" + tag + slug(bootargs), f"$ {shlex.join(cmd)}\n{text}")
             return check_guest_run("Tern", cmd, rc, text, want_exits=True)
-        return self.once(("tern", bootargs), go)
+        return self.once(("tern", config, bootargs), go)
 
     def bench_native(self, bootargs):
         """The bench guest on plain QEMU virt at EL1 under icount: (parsed output, None, log)."""
@@ -227,6 +249,10 @@ class Ctx:
     def micro_native(self):
         return self.bench_native(f"rows=vtimer,sgi irqs={self.irqs}")
 
+    def micro_smp(self):
+        """The two-vCPU rows: SGI ping-pong and SGI sends, two vCPUs on one pCPU."""
+        return self.bench_tern(f"rows=switch,sgisend n={self.loops}", BENCH_SMP_CONFIG)
+
     # Linux
 
     def linux_guest(self):
@@ -238,10 +264,10 @@ class Ctx:
             return paths["KERNEL"], paths["INITRD"]
         return self.once("linux-guest", fetch)
 
-    def linux_cmds(self):
+    def linux_cmds(self, config=LINUX_CONFIG):
         """(Tern's QEMU command, native QEMU command, what they share) for the Linux rows."""
         def make():
-            d = self.tern_build(LINUX_CONFIG)
+            d = self.tern_build(config)
             conf = read_config(os.path.join(d, ".config"))
             kernel, initrd = self.linux_guest()
             smp = int(conf.get("CONFIG_VM0_NR_VCPUS", "1"))
@@ -249,7 +275,8 @@ class Ctx:
             pcpus = int(conf.get("CONFIG_NR_PCPUS", "1")) if conf.get("CONFIG_MULTI_PCPU") \
                 else 1
             bootargs = conf.get("CONFIG_VM0_BOOTARGS", "console=ttyAMA0")
-            dtb = os.path.join(self.out, "linux-tern.dtb")
+            dtb = os.path.join(self.out, "linux-tern.dtb" if config == LINUX_CONFIG else
+                               f"linux-tern-{config.removesuffix('_defconfig')}.dtb")
             rc, text = run([RUN_QEMU, "--image", os.path.join(d, "tern.bin"), "--config",
                             os.path.join(d, ".config"), "--smp", str(pcpus), "--mem", "1G",
                             "--vm0-kernel", kernel, "--vm0-initrd", initrd, "--dry-run",
@@ -262,19 +289,57 @@ class Ctx:
                       "-append", bootargs]
             return tern, native, {"vcpus": smp, "ram": ram, "pcpus": pcpus,
                                   "bootargs": bootargs}
-        return self.once("linux-cmds", make)
+        return self.once(("linux-cmds", config), make)
 
-    def linux_boot(self, who, icount, i=0):
-        """Boot to the prompt: (wall seconds, guest uptime seconds, exit counts or None)."""
+    def linux_boot(self, who, icount, i=0, config=LINUX_CONFIG, timeout=LINUX_TIMEOUT):
+        """Boot to the prompt: (wall seconds, guest uptime seconds, exit counts or None).
+        The native boot is the same whatever @config (the machine the guest sees: same
+        kernel, initramfs, -smp and -m), so it is run once for all of them."""
         def go():
-            tern, native, _ = self.linux_cmds()
+            tern, native, _ = self.linux_cmds(config)
             cmd = (tern if who == "tern" else native) + (ICOUNT if icount else [])
-            name = f"linux-{who}-{'icount' if icount else 'wall'}-{i}"
+            tag = "" if who == "native" or config == LINUX_CONFIG else \
+                "-" + config.removesuffix("_defconfig")
+            name = f"linux-{who}{tag}-{'icount' if icount else 'wall'}-{i}"
             log(f"Linux boot: {name}")
-            wall, uptime, exits, text = boot_linux(cmd, want_exits=(who == "tern" and icount))
+            try:
+                wall, uptime, exits, text = boot_linux(cmd, want_exits=(who == "tern" and icount),
+                                                       timeout=timeout)
+            except SystemExit as e:
+                self.save_log(name, str(e))
+                raise
             self.save_log(name, f"$ {shlex.join(cmd)}\n{text}")
             return wall, uptime, exits
-        return self.once(("linux", who, icount, i), go)
+        key_config = tuple(self.linux_cmds(config)[1]) if who == "native" else config
+        return self.once(("linux", who, icount, i, key_config), go)
+
+    def linux_walls(self):
+        """The wall-time boots of every Tern configuration in self.wall_configs and of native,
+        alternating (Tern 4 pCPUs, native, Tern 1 pCPU, ...), so that drifts of the host hit
+        all alike: {config: ([Tern seconds], [native seconds])}."""
+        def go():
+            walls = {c: ([], [], []) for c in self.wall_configs}
+            for i in range(self.wall_runs):
+                for config in self.wall_configs:
+                    for who, times in (("tern", walls[config][0]), ("native", walls[config][1])):
+                        # Native is booted once per distinct command (the same for every
+                        # config). A boot that hangs is reported in the row, not waited for.
+                        try:
+                            times.append(self.linux_boot(who, False, i, config,
+                                                         LINUX_WALL_TIMEOUT)[0])
+                        except SystemExit as e:
+                            log(f"{who} boot {i} ({config}) failed, see logs/: "
+                                + str(e).splitlines()[0])
+                            walls[config][2].append(f"{who} boot {i} failed "
+                                                    f"({str(e).splitlines()[0]})")
+                            self.cache[("linux", who, False, i,
+                                        tuple(self.linux_cmds(config)[1]) if who == "native"
+                                        else config)] = (None, None, None)
+            for config in self.wall_configs:
+                walls[config] = tuple([x for x in lst if x is not None] if k < 2 else lst
+                                      for k, lst in enumerate(walls[config]))
+            return walls
+        return self.once("linux-walls", go)
 
 
 def clean_env():
@@ -330,7 +395,7 @@ def check_guest_run(who, cmd, rc, text, want_exits):
     return res, exits, text
 
 
-def boot_linux(cmd, want_exits=False):
+def boot_linux(cmd, want_exits=False, timeout=LINUX_TIMEOUT):
     import pexpect  # noqa: E402 (only the Linux rows need it)
 
     chunks = []
@@ -344,7 +409,7 @@ def boot_linux(cmd, want_exits=False):
 
     t0 = time.monotonic()
     child = pexpect.spawn(cmd[0], cmd[1:], encoding="utf-8", codec_errors="replace",
-                          timeout=LINUX_TIMEOUT, echo=False, dimensions=(50, 250),
+                          timeout=timeout, echo=False, dimensions=(50, 250),
                           env=clean_env())
     child.logfile_read = Sink()
     exits = None
@@ -420,14 +485,39 @@ def linux_virtual_row(ctx):
     return tu, nu, note
 
 
-def linux_wall_row(ctx):
-    tern, native = [], []
-    for i in range(ctx.wall_runs):          # alternate, so drifts hit both alike
-        tern.append(ctx.linux_boot("tern", icount=False, i=i)[0])
-        native.append(ctx.linux_boot("native", icount=False, i=i)[0])
-    note = "Tern " + " ".join(f"{x:.2f}" for x in tern) + "; native " + \
-        " ".join(f"{x:.2f}" for x in native)
-    return statistics.median(tern), statistics.median(native), note
+def linux_wall_row(config):
+    def measure(ctx):
+        walls = ctx.linux_walls()
+        tern, native, failed = walls[config]
+        shared = ctx.linux_cmds(config)[2]
+        note = f"{shared['vcpus']} vCPUs on {shared['pcpus']} pCPU(s), native -smp " \
+            f"{shared['vcpus']}; Tern " + " ".join(f"{x:.2f}" for x in tern) + "; native " + \
+            " ".join(f"{x:.2f}" for x in native) + \
+            (f"; FAILED ({len(failed)}, not in the median): " + "; ".join(failed) if failed
+             else "")
+        if not tern or not native:
+            sys.exit(f"bench: every wall-time boot of one side failed ({config})")
+        return statistics.median(tern), statistics.median(native), note
+    return measure
+
+
+def switch_row(ctx):
+    """Half an SGI ping-pong round trip between two vCPUs on one pCPU."""
+    res, exits, _ = ctx.micro_smp()
+    rt = res["loop"]["pingpong"]
+    send = res["loop"]["sgi_send"]
+    note = (f"round trip {rt:.1f} instructions = 2 x (SGI send + WFI exit + vCPU switch) + "
+            f"10 guest instructions (ICC_IAR1/EOIR1, loop); minus 2 SGI sends to a disabled target "
+            f"({send:.1f} each, row below): {(rt - 2 * send) / 2:.1f} per WFI exit + switch")
+    return rt / 2, None, note
+
+
+def sgi_send_row(ctx):
+    res, exits, _ = ctx.micro_smp()
+    raw = res["raw"]["sgi_send"]
+    note = (f"{raw['n']} sends; Tern's exits of that run: "
+            + ", ".join(f"{k} {v}" for k, v in exits.items()))
+    return res["loop"]["sgi_send"], None, note
 
 
 class Row:
@@ -461,15 +551,31 @@ ROWS = [
         "exits caused by ending interrupts (trapped ICC_EOIR1/DIR, maintenance interrupts, "
         "anything else beyond the interrupts' own exits) per 1000 vtimer + self-SGI interrupts, "
         "from Tern's exit counters (see below)"),
+    Row("switch", "vCPU switch, 2 vCPUs on 1 pCPU", "instructions", AtMost(400), switch_row,
+        "SGI ping-pong between two vCPUs of one VM on one pCPU (qemu_virt_bench_smp_defconfig): "
+        "instructions per round trip / 2, i.e. one SGI send + one WFI exit + one vCPU switch "
+        "+ 5 guest instructions (see below); the note subtracts the send"),
+    Row("sgi_send", "SGI send path (ICC_SGI1R_EL1)", "instructions", NoTarget(), sgi_send_row,
+        "ICC_SGI1R_EL1 write to the other vCPU, which has the SGI disabled: trap, decode, pend, "
+        "back to the next guest instruction, per write, minus the NOP loop (no list-register "
+        "insertion and no kick: the SGI is not deliverable)"),
     Row("linux_virtual", "Linux boot, virtual time", "s", RatioOfNative(1.05),
         linux_virtual_row,
         "the guest's /proc/uptime at the shell prompt under -icount shift=0,sleep=off "
         "(instructions executed, plus idle time skipped)"),
-    Row("linux_wall", "Linux boot, wall", "s", RatioOfNative(1.15), linux_wall_row,
-        "host seconds from starting QEMU to the shell prompt, no icount, median of the "
-        "alternating runs"),
+    Row("linux_wall", "Linux boot, wall", "s", RatioOfNative(1.15),
+        linux_wall_row(LINUX_CONFIG),
+        "4 vCPUs on 4 pCPUs (qemu_virt_defconfig, as make run) vs native -smp 4: host seconds "
+        "from starting QEMU to the shell prompt, no icount, median of the alternating runs"),
+    Row("linux_wall_up", "Linux boot 4 vCPUs on 1 pCPU, wall", "s", RatioOfNative(1.15),
+        linux_wall_row(LINUX_UP_CONFIG),
+        "4 vCPUs time-shared on 1 pCPU (qemu_virt_up_defconfig, -smp 1) vs native -smp 4: "
+        "host seconds to the shell prompt, median of the runs alternated with the other "
+        "Linux wall row's"),
 ]
-QUICK_ROWS = ["hvc", "sysreg", "mmio_fr", "mmio_iidr", "vtimer", "sgi", "eoi"]
+QUICK_ROWS = ["hvc", "sysreg", "mmio_fr", "mmio_iidr", "vtimer", "sgi", "eoi", "switch",
+              "sgi_send"]
+WALL_ROWS = {"linux_wall": LINUX_CONFIG, "linux_wall_up": LINUX_UP_CONFIG}
 
 
 # -- output -------------------------------------------------------------------------------------
@@ -480,10 +586,14 @@ def fmt(v):
     return f"{v:.0f}" if float(v).is_integer() else f"{v:.2f}" if abs(v) < 10 else f"{v:.1f}"
 
 
+def result_text(met, missed):
+    return "-" if met is None else "met" if met else missed
+
+
 def table(results):
     head = ["metric", "Tern", "native", "ratio/overhead", "target", "result"]
     rows = [[r["name"] + f" ({r['unit']})", fmt(r["tern"]), fmt(r["native"]), r["compare"],
-             r["target"], "met" if r["met"] else "MISSED"] for r in results]
+             r["target"], result_text(r["met"], "MISSED")] for r in results]
     widths = [max(len(x[i]) for x in rows + [head]) for i in range(len(head))]
     line = lambda cells: "  ".join(c.ljust(w) for c, w in zip(cells, widths)).rstrip()
     return "\n".join([line(head), line(["-" * w for w in widths])] + [line(r) for r in rows])
@@ -495,7 +605,7 @@ def markdown_table(results):
     for r in results:
         out.append(f"| {r['name']} ({r['unit']}) | {fmt(r['tern'])} | {fmt(r['native'])} | "
                    f"{r['compare'] or '-'} | {r['target']} | "
-                   f"{'met' if r['met'] else '**missed**'} |")
+                   f"{result_text(r['met'], '**missed**')} |")
     return "\n".join(out)
 
 
@@ -513,7 +623,8 @@ def chart(results, path):
     fig, axes = plt.subplots((n + cols - 1) // cols, cols, figsize=(4 * cols, 3 * ((n + 2) // 3)),
                              squeeze=False)
     for ax, r in zip(axes.flat, results):
-        names, vals, colors = ["Tern"], [r["tern"]], ["#c0392b" if not r["met"] else "#27ae60"]
+        names, vals, colors = ["Tern"], [r["tern"]], \
+            ["#2980b9" if r["met"] is None else "#c0392b" if not r["met"] else "#27ae60"]
         if r["native"] is not None:
             names.append("native")
             vals.append(r["native"])
@@ -586,7 +697,8 @@ def main():
         if not shutil.which(tool):
             sys.exit(f"bench: {tool} not found; run scripts/deps.sh")
     ctx = Ctx(out, quick=args.quick, wall_runs=args.wall_runs,
-              irqs=100 if args.quick else 1000, loops=1000 if args.quick else 10000)
+              irqs=100 if args.quick else 1000, loops=1000 if args.quick else 10000,
+              wall_configs=tuple(c for k, c in WALL_ROWS.items() if k in keys))
     t0 = time.monotonic()
     results = []
     for row in (r for r in ROWS if r.key in keys):

@@ -6,7 +6,10 @@
  * 16 instructions. scripts/bench.py runs it and turns its BENCH lines into the table.
  *
  * Bootargs (/chosen/bootargs), all optional:
- *   rows=a,b,...  which measurements (default: every one): hvc sysreg mmio vtimer sgi
+ *   rows=a,b,...  which measurements (default: every one of a single vCPU): hvc sysreg mmio
+ *                 vtimer sgi; and, with a second vCPU in the DTB (only when asked for):
+ *                 switch (SGI ping-pong, vCPU switches) sgisend (SGI sends to a vCPU that has
+ *                 the SGI disabled)
  *   n=N           iterations of each loop (default 10000)
  *   irqs=N        interrupts per latency measurement (default 1000; 0: only the 4 warm-up ones,
  *                 a baseline for counting exits)
@@ -17,7 +20,7 @@
  *   BENCH lat <name> n=<n> sum=<s> min=<a> max=<b> instructions from the event to the handler
  * plus the usual PASS/FAIL lines of the sanity checks and SUMMARY before SYSTEM_OFF.
  */
-#include "gic.h"
+#include "smp.h"
 
 #define BENCH_NULL_FID 0x8600ff01U /* vendor hypervisor range, unused: NOT_SUPPORTED */
 #define DEFAULT_N      10000
@@ -29,6 +32,9 @@
 #define PL011_FR       (GUEST_UART_BASE + 0x18)
 #define GICD_IIDR_ADDR (GICD_BASE + GICD_IIDR)
 #define ROWS_ALL       "hvc,sysreg,mmio,vtimer,sgi"
+#define SGI_PING       5 /* the ping-pong SGI, enabled on both vCPUs */
+#define SGI_SEND       6 /* the SGI-send row's SGI, disabled on vCPU 1 */
+#define PONG_WAIT_US   1000000
 
 u64 bench_loop_nop(u64 n, u64 arg);
 u64 bench_loop_hvc(u64 n, u64 arg);
@@ -36,6 +42,9 @@ u64 bench_loop_sysreg(u64 n, u64 arg);
 u64 bench_loop_mmio32(u64 n, u64 arg);
 void bench_wait_irq(void);
 void bench_sgi_fire(u64 sgi1r, u64 reads[NR_EDGE_READS]);
+u64 bench_loop_sgisend(u64 n, u64 arg);
+u64 bench_loop_pingpong(u64 n, u64 arg);
+void bench_pong(u64 sgi1r, volatile u64 *count);
 extern char bench_vectors[], bench_sgi_reads[], bench_sgi_msr[];
 
 struct bench_irq_rec {
@@ -234,15 +243,22 @@ static void bench_vtimer(void)
 	lat_report("vtimer", &l, opt_irqs);
 }
 
+/* ICC_SGI1R_EL1 value: SGI @intid to the one vCPU with @mpidr. */
+static u64 sgi1r_to(u64 mpidr, u32 intid)
+{
+	u64 aff0 = mpidr & 0xff;
+
+	return (mpidr >> 32 & 0xff) << ICC_SGI1R_AFF3_SHIFT |
+	       (mpidr >> 16 & 0xff) << ICC_SGI1R_AFF2_SHIFT |
+	       (mpidr >> 8 & 0xff) << ICC_SGI1R_AFF1_SHIFT | (aff0 >> 4) << ICC_SGI1R_RS_SHIFT |
+	       (u64)intid << ICC_SGI1R_INTID_SHIFT | 1UL << (aff0 & 0xf);
+}
+
 static void bench_sgi(void)
 {
 	struct lat l = { 0 };
-	u64 mpidr = cpu_mpidr(), aff0 = mpidr & 0xff, reads[NR_EDGE_READS];
-	u64 sgi1r = (mpidr >> 32 & 0xff) << ICC_SGI1R_AFF3_SHIFT |
-		    (mpidr >> 16 & 0xff) << ICC_SGI1R_AFF2_SHIFT |
-		    (mpidr >> 8 & 0xff) << ICC_SGI1R_AFF1_SHIFT |
-		    (aff0 >> 4) << ICC_SGI1R_RS_SHIFT | (u64)SGI_BENCH << ICC_SGI1R_INTID_SHIFT |
-		    1UL << (aff0 & 0xf);
+	u64 reads[NR_EDGE_READS];
+	u64 sgi1r = sgi1r_to(cpu_mpidr(), SGI_BENCH);
 	u64 write_at = (u64)(bench_sgi_msr - bench_sgi_reads) / 4;
 
 	gic_irq_set_priority(SGI_BENCH, PRIO_BENCH);
@@ -261,6 +277,73 @@ static void bench_sgi(void)
 	lat_report("sgi", &l, opt_irqs);
 }
 
+/* --- two vCPUs on one pCPU ----------------------------------------------------------------- */
+
+static volatile u32 pong_ready;
+static volatile u64 pong_count;
+static u64 pong_rd_base;
+
+/* vCPU 1: GIC set-up, SGI_PING enabled (SGI_SEND stays disabled), then answer forever. */
+static void bench_secondary(unsigned int cpu, u64 context_id)
+{
+	(void)context_id;
+	if (!gic_cpu_init())
+		report_abort("vCPU %u: GICv3 set-up failed", cpu);
+	gic_irq_set_priority(SGI_PING, PRIO_BENCH);
+	gic_irq_enable(SGI_PING);
+	pong_rd_base = gic_this_cpu()->rd_base;
+	smp_store_release(&pong_ready, 1);
+	smp_sev();
+	bench_pong(sgi1r_to(smp_mpidr[0], SGI_PING), &pong_count);
+}
+
+static void bench_smp(void)
+{
+	u64 start, pongs;
+	s64 rc;
+
+	if (smp_init() < 2) {
+		report(false, "switch/sgisend: need 2 vCPUs, the DTB has %u", smp_nr_cpus);
+		return;
+	}
+	gic_irq_set_priority(SGI_PING, PRIO_BENCH);
+	gic_irq_enable(SGI_PING);
+	smp_set_secondary_fn(bench_secondary);
+	rc = smp_cpu_on(1, false, 0);
+	start = gic_counter();
+	/* WFE yields the pCPU to vCPU 1 until it is ready. */
+	while (!smp_load_acquire(&pong_ready) &&
+	       gic_counter() - start < gic_us_to_ticks(PONG_WAIT_US))
+		smp_relax();
+	if (rc || !pong_ready) {
+		report(false, "vCPU 1: CPU_ON %ld, ready %u", rc, pong_ready);
+		return;
+	}
+	if (row_wanted("switch")) {
+		pongs = pong_count;
+		loop_row("pingpong", bench_loop_pingpong, sgi1r_to(smp_mpidr[1], SGI_PING));
+		pongs = pong_count - pongs;
+		/* loop_row's warm-up is 16 round trips. */
+		report(pongs == opt_n + 16, "pingpong: vCPU 1 answered %lu SGIs, %lu round trips",
+		       pongs, opt_n + 16);
+	}
+	if (row_wanted("sgisend")) {
+		u64 ispendr = pong_rd_base + GICR_SGI_OFFSET + GICR_ISPENDR0;
+
+		gic_write32(pong_rd_base + GICR_SGI_OFFSET + GICR_ICPENDR0, 1U << SGI_SEND);
+		report(!(gic_read32(ispendr) & 1U << SGI_SEND) &&
+			   !(gic_read32(pong_rd_base + GICR_SGI_OFFSET + GICR_ISENABLER0) &
+			     1U << SGI_SEND),
+		       "sgisend: SGI %u disabled and not pending on vCPU 1", SGI_SEND);
+		pongs = pong_count;
+		loop_row("sgi_send", bench_loop_sgisend, sgi1r_to(smp_mpidr[1], SGI_SEND));
+		report(gic_read32(ispendr) & 1U << SGI_SEND,
+		       "sgisend: SGI %u pending on vCPU 1 after the sends", SGI_SEND);
+		report(pong_count == pongs, "sgisend: vCPU 1 took no interrupt (%lu)",
+		       pong_count - pongs);
+	}
+}
+
 int main(void)
 {
 	report_prefix("bench");
@@ -275,7 +358,8 @@ int main(void)
 		loop_row("mmio_pl011_fr", bench_loop_mmio32, PL011_FR);
 		loop_row("mmio_gicd_iidr", bench_loop_mmio32, GICD_IIDR_ADDR);
 	}
-	if (row_wanted("vtimer") || row_wanted("sgi")) {
+	if (row_wanted("vtimer") || row_wanted("sgi") || row_wanted("switch") ||
+	    row_wanted("sgisend")) {
 		if (!gic_dist_init() || !gic_cpu_init())
 			report_abort("GICv3 set-up failed");
 		write_sysreg(bench_vectors, vbar_el1);
@@ -286,6 +370,8 @@ int main(void)
 			bench_sgi();
 		report(gic_unhandled_count() == 0, "no interrupt went to the library's handler");
 	}
+	if (row_wanted("switch") || row_wanted("sgisend"))
+		bench_smp();
 	printf("BENCH irqs handled=%lu\n", bench_irq_rec.count);
 	return 0;
 }

@@ -137,3 +137,58 @@ bench_sgi_msr:
 	msr	icc_sgi1r_el1, x19
 	isb
 1:	b	1b
+
+/*
+ * The SMP rows (two vCPUs of one VM on one pCPU). PSTATE.I stays masked on both: a pending SGI
+ * still ends WFI (and Tern does not let a vCPU sleep with one deliverable), and the guest
+ * acknowledges it by reading ICC_IAR1_EL1, so no exception is ever taken.
+ */
+
+/* The SGI send path: n writes of ICC_SGI1R_EL1 (arg) to a vCPU with that SGI disabled. */
+	BENCH_LOOP sgisend, msr icc_sgi1r_el1, x0
+
+/*
+ * u64 bench_loop_pingpong(u64 n, u64 sgi1r): ticks for n round trips: send the SGI (sgi1r) to
+ * the other vCPU, WFI until its answer is pending, acknowledge and end it.
+ */
+	.global	bench_loop_pingpong
+	.balign	64
+bench_loop_pingpong:
+	stp	x19, x20, [sp, #-32]!
+	stp	x21, x22, [sp, #16]
+	mov	x19, x0
+	mov	x20, x1
+	isb
+	mrs	x21, cntvct_el0
+1:	msr	icc_sgi1r_el1, x20
+2:	wfi
+	mrs	x0, icc_iar1_el1
+	cmp	x0, #1020
+	b.hs	2b
+	msr	icc_eoir1_el1, x0
+	subs	x19, x19, #1
+	b.ne	1b
+	isb
+	mrs	x22, cntvct_el0
+	sub	x0, x22, x21
+	ldp	x21, x22, [sp, #16]
+	ldp	x19, x20, [sp], #32
+	ret
+
+/*
+ * void bench_pong(u64 sgi1r, volatile u64 *count): the answering vCPU, forever: WFI until an SGI
+ * is pending, acknowledge and end it, count it and send the answer (sgi1r).
+ */
+	.global	bench_pong
+	.balign	64
+bench_pong:
+1:	wfi
+	mrs	x2, icc_iar1_el1
+	cmp	x2, #1020
+	b.hs	1b
+	msr	icc_eoir1_el1, x2
+	ldr	x3, [x1]
+	add	x3, x3, #1
+	str	x3, [x1]
+	msr	icc_sgi1r_el1, x0
+	b	1b

@@ -2,7 +2,9 @@
 """The short mode of `make bench`: the bench guest's measuring code (tests/bench) under Tern.
 
 Tern is built with configs/qemu_virt_bench_defconfig and the bench guest runs as VM 0 under
-`-icount shift=0,sleep=off`, twice with different counts. The checks are sanity only: every
+`-icount shift=0,sleep=off`, twice with different counts; its two-vCPU rows (SGI ping-pong
+between two vCPUs on one pCPU, SGI sends to a vCPU with the SGI disabled) run the same way with
+configs/qemu_virt_bench_smp_defconfig. The checks are sanity only: every
 figure is positive and plausible, both runs agree, and Tern's exit counters add up and grow by
 exactly the operations the guest added. Never a performance threshold: targets are for
 `make bench` to report (docs/benchmarks.md).
@@ -17,6 +19,7 @@ import pytest
 import tern as tern_lib
 
 CONFIG = "qemu_virt_bench_defconfig"
+SMP_CONFIG = "qemu_virt_bench_smp_defconfig"
 BENCH_SRC = os.path.join(tern_lib.SRCTREE, "tests", "bench")
 BENCH_PY = os.path.join(tern_lib.SRCTREE, "scripts", "bench.py")
 
@@ -30,21 +33,26 @@ LATS = ("vtimer", "sgi")
 RUNS = ((200, 20), (400, 50))
 
 
-@pytest.fixture(scope="module")
-def bench_runs(build, request):
-    """Both runs: [(parsed BENCH output, exit counters, console log)]."""
-    b = build(CONFIG)
+SMP_LOOPS = ("pingpong", "sgi_send")
+SMP_RUNS = (100, 300)                    # n of the two SMP runs (round trips and sends)
+WARMUP = 16                              # loop_row's warm-up iterations (tests/bench/bench.c)
+
+
+def _run_bench(build, config, bootargs_list):
+    """The bench guest under Tern built with @config, once per bootargs:
+    [(parsed BENCH output, exit counters, console log)]."""
+    b = build(config)
     out = b.path("bench-guest")
     cmd = ["make", "-C", BENCH_SRC, f"O={out}"]
     r = subprocess.run(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                        stderr=subprocess.STDOUT, text=True, timeout=tern_lib.BUILD_TIMEOUT)
     assert r.returncode == 0, f"bench guest build failed:\n$ {' '.join(cmd)}\n{r.stdout}"
     results = []
-    for n, irqs in RUNS:
+    for bootargs in bootargs_list:
         t = tern_lib.Tern(b.image, smp=1, mem="256M", config=b.path(".config"),
-                          name=f"bench n={n} irqs={irqs}")
+                          name=f"bench {bootargs}")
         t.cmd += ["--icount", "--vm0-kernel", os.path.join(out, "bench.bin"),
-                  "--vm0-bootargs", f"n={n} irqs={irqs}"]
+                  "--vm0-bootargs", bootargs]
         try:
             t.start()
             status = t.wait_exit()
@@ -54,6 +62,18 @@ def bench_runs(build, request):
         assert status == 0, f"QEMU exit status {status}:\n{log}"
         results.append((bench.parse_bench(log), bench.parse_exits(log), log))
     return results
+
+
+@pytest.fixture(scope="module")
+def bench_runs(build, request):
+    """Both runs: [(parsed BENCH output, exit counters, console log)]."""
+    return _run_bench(build, CONFIG, [f"n={n} irqs={irqs}" for n, irqs in RUNS])
+
+
+@pytest.fixture(scope="module")
+def smp_runs(build, request):
+    """The two-vCPU rows, both runs."""
+    return _run_bench(build, SMP_CONFIG, [f"rows=switch,sgisend n={n}" for n in SMP_RUNS])
 
 
 def test_guest_passes(bench_runs):
@@ -103,3 +123,37 @@ def test_exit_counters_follow_the_guest(bench_runs):
     assert d["sysreg"] >= dn, d              # the ID register reads (plus any ICC traps)
     assert d["mmio"] >= 2 * dn, d            # PL011 FR and GICD_IIDR reads (plus output)
     assert d["irq"] - d["maint"] >= dirqs, d  # the physical vtimer interrupts
+
+
+def test_smp_guest_passes(smp_runs):
+    """Includes the guest's own checks: vCPU 1 answered every ping, the sends left the
+    disabled SGI pending on vCPU 1 and caused no interrupt there."""
+    for res, _, log in smp_runs:
+        assert res["summary"] is not None, f"no SUMMARY:\n{log}"
+        assert res["summary"][1] == 0 and "FAIL:" not in log, log
+
+
+def test_smp_figures_sane(smp_runs):
+    for (res, _, log), n in zip(smp_runs, SMP_RUNS):
+        for name in SMP_LOOPS:
+            assert name in res["loop"], f"no BENCH loop {name}:\n{log}"
+            assert res["raw"][name]["n"] == n
+            assert 1 < res["loop"][name] < 1000000, (name, res["loop"][name])
+        # A round trip holds two sends and two switches: more than two sends alone.
+        assert res["loop"]["pingpong"] > 2 * res["loop"]["sgi_send"], res["loop"]
+
+
+def test_smp_exit_counters(smp_runs):
+    """Counters add up, and the second run's extra round trips and sends show up exactly:
+    per round trip 2 SGI writes and 2 WFI exits, per send 1 SGI write, nothing else per
+    operation (the differences of the other reasons stay far below the operations added)."""
+    for _, exits, log in smp_runs:
+        assert exits is not None, f"no exit counters:\n{log}"
+        assert bench.exits_add_up(exits), exits
+    (_, a, _), (_, b, _) = smp_runs
+    d = {k: b[k] - a[k] for k in a}
+    dn = SMP_RUNS[1] - SMP_RUNS[0]
+    assert d["sgi"] == 3 * dn, d
+    assert d["wfi"] == 2 * dn, d
+    assert d["total"] - d["sgi"] - d["wfi"] < dn, d
+    assert a["sgi"] == 3 * (SMP_RUNS[0] + WARMUP), a
