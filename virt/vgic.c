@@ -155,23 +155,28 @@ void vgic_reset(struct vm *vm)
 
 void vgic_irq_changed(struct vm *vm, struct vgic_irq *irq)
 {
-	struct vcpu *dest;
-	bool want = vgic_irq_deliverable(vm, irq) || irq->active;
+	bool deliverable = vgic_irq_deliverable(vm, irq);
+	struct vcpu *dest = irq->target;
 
-	if (irq->target && (!want || irq->in_lr)) {
-		/* In a list register the next sync decides; otherwise it simply leaves. */
-		if (!want && !irq->in_lr)
-			vgic_ap_remove(irq->target->vgic, irq);
-		return;
+	if (dest) {
+		/* Already queued (e.g. still active): it leaves only when nothing keeps it. */
+		if (!deliverable && !irq->active && !irq->in_lr)
+			vgic_ap_remove(dest->vgic, irq);
+	} else {
+		if (!deliverable && !irq->active)
+			return;
+		dest = irq->intid < VGIC_NR_PRIVATE ? vgic_private_owner(vm, irq)
+						    : vgic_spi_target(vm, irq);
+		if (!dest)
+			return;
+		vgic_ap_insert(dest, irq);
 	}
-	if (!want || irq->target)
-		return;
-	dest =
-	    irq->intid < VGIC_NR_PRIVATE ? vgic_private_owner(vm, irq) : vgic_spi_target(vm, irq);
-	if (!dest)
-		return;
-	vgic_ap_insert(dest, irq);
-	sched_kick(dest);
+	/*
+	 * Pending again while queued (an SGI re-sent while the last one is still active) must
+	 * wake a sleeping target just as a new interrupt does.
+	 */
+	if (deliverable)
+		sched_kick(dest);
 }
 
 static u64 vgic_lr_value(const struct vgic_irq *irq)

@@ -472,11 +472,15 @@ static void test_ap_list_priority_order(void **state)
 		assert_ptr_equal(irq->target, &vcpus[0]);
 	}
 	assert_int_equal(i, ARRAY_SIZE(want));
-	/* Each arrival kicked once; pending an interrupt already queued does not re-queue it. */
+	/*
+	 * Each arrival kicked once; pending an interrupt already queued does not re-queue it,
+	 * but kicks again: a sleeping target must wake for it (e.g. an SGI re-sent while the
+	 * previous one is still active).
+	 */
 	assert_int_equal(kicks_of(0), ARRAY_SIZE(in));
 	pend(spi(40));
 	assert_int_equal(ap_len(0), ARRAY_SIZE(in));
-	assert_int_equal(kicks_of(0), ARRAY_SIZE(in));
+	assert_int_equal(kicks_of(0), ARRAY_SIZE(in) + 1);
 }
 
 static void test_spi_routing(void **state)
