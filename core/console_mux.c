@@ -4,6 +4,7 @@
 #include <tern/console_rx.h>
 #include <tern/platform.h>
 #include <tern/printk.h>
+#include <tern/sched.h>
 #include <tern/vm.h>
 #include <virt/vpl011.h>
 
@@ -28,6 +29,10 @@ void console_mux_input(char c)
 
 	if (mux_escape) {
 		mux_escape = false;
+		if (c == 'd') {
+			sched_dump();
+			return;
+		}
 		if (c >= '0' && c <= '9' && mux_vm((unsigned int)(c - '0'))) {
 			mux_focus = (unsigned int)(c - '0');
 			pr_info("console: input now goes to vm%u\n", mux_focus);

@@ -82,9 +82,14 @@ static void pl011_rx_irq(unsigned int intid, void *priv)
 	struct pl011 *u = priv;
 
 	(void)intid;
+	/*
+	 * Clear first, then drain: a character arriving after the last empty check raises the
+	 * interrupt again. Clearing after the drain could swallow that edge, and a PL011 that
+	 * raises RX only on reaching its FIFO level (QEMU's) would then never interrupt again.
+	 */
+	pl011_write(u, UARTICR, INT_RX | INT_RT);
 	while (!(pl011_read(u, UARTFR) & FR_RXFE))
 		pl011_rx_fn((char)(pl011_read(u, UARTDR) & 0xFF));
-	pl011_write(u, UARTICR, INT_RX | INT_RT);
 }
 
 void pl011_rx_enable(unsigned int intid, void (*rx)(char c))

@@ -13,6 +13,8 @@ void sched_kick(struct vcpu *vcpu);
 void sched_kick_vcpus(struct vm *vm);
 /* A timer of the running vCPU changed: reprogram the pCPU's EL2 timer. */
 void sched_timer_update(void);
+/* Log every vCPU's scheduling and interrupt state (debugging a hang). */
+void sched_dump(void);
 /* The pCPU's loop: run queued vCPUs until every VM has stopped. Returns when nothing is left. */
 void sched_run(void);
 

@@ -29,6 +29,8 @@ bool vgic_vcpu_pending(struct vcpu *vcpu);
 bool vgic_block_if_idle(struct vcpu *vcpu);
 /* Pend a private interrupt (PPI) of @vcpu, e.g. a timer; @hw links it to physical @hwintid. */
 void vgic_inject_ppi(struct vcpu *vcpu, u32 intid, bool level, bool hw, u32 hwintid);
+/* Log @vcpu's queued interrupts (sched_dump). */
+void vgic_dump(struct vcpu *vcpu);
 /* A trapped ICC_SGI1R/ASGI1R/SGI0R write. */
 void vgic_send_sgi(struct vcpu *vcpu, u64 val, bool group0);
 #else
@@ -85,6 +87,10 @@ static inline void vgic_inject_ppi(struct vcpu *vcpu, u32 intid, bool level, boo
 	(void)level;
 	(void)hw;
 	(void)hwintid;
+}
+static inline void vgic_dump(struct vcpu *vcpu)
+{
+	(void)vcpu;
 }
 static inline void vgic_send_sgi(struct vcpu *vcpu, u64 val, bool group0)
 {
