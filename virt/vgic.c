@@ -400,20 +400,3 @@ void vm_irq_set_level(struct vm *vm, u32 intid, bool level)
 	vgic_irq_changed(vm, irq);
 	spin_unlock(&vm->vgic->lock);
 }
-
-void vgic_dump(struct vcpu *vcpu)
-{
-	struct vgic_cpu *c = vcpu->vgic;
-
-	if (!c)
-		return;
-	for (struct vgic_irq *irq = c->ap_list; irq; irq = irq->ap_next)
-		pr_info(
-		    "dump:   intid %u prio 0x%x en %d latch %d level %d active %d edge %d hw %d "
-		    "in_lr %d\n",
-		    irq->intid, irq->priority, irq->enabled, irq->pending_latch, irq->line_level,
-		    irq->active, irq->edge, irq->hw, irq->in_lr);
-	pr_info("dump:   used_lrs %u hw_lrs %u hcr 0x%llx vmcr 0x%llx ctlr 0x%x\n", c->used_lrs,
-		c->hw_lrs, (unsigned long long)c->hcr, (unsigned long long)c->vmcr,
-		vcpu->vm->vgic->ctlr);
-}
