@@ -102,18 +102,18 @@ class Menuconfig:
             self.child.close(force=True)
 
 
-def toggle_with_menuconfig(outdir, want, log):
+def toggle_with_menuconfig(outdir, want, log, symbol=SYMBOL, prompt=PROMPT):
     mc = Menuconfig(outdir, log)
     try:
         mc.send("", r"Tern hypervisor configuration", "main menu")
         mc.send("/", r"Jump to symbol", "search dialog")
-        mc.send(SYMBOL, rf"{SYMBOL}\(=[yn]\)", "search result")
-        mc.send("\r", re.escape(PROMPT), "jump to the symbol's menu")
+        mc.send(symbol, rf"{symbol}\(=[yn]\)", "search result")
+        mc.send("\r", re.escape(prompt), "jump to the symbol's menu")
         mc.send(" ", r".", "toggle")
         # Symbol info: the value as kconfiglib now has it.
-        info = mc.send("?", rf"Name: {SYMBOL}(.|\n)*Value: +[yn]\b", "symbol info")
-        assert re.search(rf"Value: +{want}", info), f"after Space {SYMBOL} is not {want}:\n{info}"
-        mc.send("\x1b", re.escape(PROMPT), "leave symbol info")
+        info = mc.send("?", rf"Name: {symbol}(.|\n)*Value: +[yn]\b", "symbol info")
+        assert re.search(rf"Value: +{want}", info), f"after Space {symbol} is not {want}:\n{info}"
+        mc.send("\x1b", re.escape(prompt), "leave symbol info")
         mc.send("S", r"Filename to save configuration to", "save dialog")
         mc.send("\r", r"Configuration saved to", "save")
         # Any key dismisses the message; the menu under it barely changes, so nothing to wait
@@ -179,3 +179,22 @@ def test_menuconfig_toggle_debug_panic_hook(outdir):
     make(d)
     assert not autoconf_has(d)
     assert not links_debug_hooks(d)
+
+
+def test_menuconfig_switches_multi_pcpu(outdir, build):
+    """Switch MULTI_PCPU off in menuconfig; the result builds and boots on one pCPU."""
+    d, log = outdir
+    assert re.search(r"^CONFIG_MULTI_PCPU=y$", open(os.path.join(d, ".config")).read(), re.M)
+    toggle_with_menuconfig(d, "n", log, symbol="MULTI_PCPU", prompt="Use several physical CPUs")
+    config = open(os.path.join(d, ".config")).read()
+    assert re.search(r"^# CONFIG_MULTI_PCPU is not set$", config, re.M), config
+    make(d)
+    t = tern_lib.Tern(os.path.join(d, "tern.bin"), smp=4, mem="512M",
+                      config=os.path.join(d, ".config"), name="menuconfig MULTI_PCPU=n")
+    try:
+        t.start()
+        t.expect(r"smp: MULTI_PCPU is off: using 1 of 4 pCPUs")
+        assert t.wait_exit() == 0
+        assert "pCPU 1 online" not in t.log
+    finally:
+        t.close()
