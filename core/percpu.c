@@ -17,6 +17,8 @@ _Static_assert(offsetof(struct pcpu, stack_top) == PCPU_OFF_STACK_TOP, "head.S o
 _Static_assert(offsetof(struct pcpu, emerg_top) == PCPU_OFF_EMERG_TOP, "vectors.S offset");
 _Static_assert(offsetof(struct pcpu, guest_regs) == PCPU_OFF_GUEST_REGS, "guest_entry.S offset");
 _Static_assert(offsetof(struct pcpu, fast_hvc) == PCPU_OFF_FAST_HVC, "guest_entry.S offset");
+_Static_assert(offsetof(struct pcpu, fast_sysreg) == PCPU_OFF_FAST_SYSREG, "guest_entry.S offset");
+_Static_assert(offsetof(struct pcpu, id_fast) == PCPU_OFF_ID_FAST, "guest_entry.S offset");
 
 struct pcpu *pcpu_get(unsigned int id)
 {

@@ -17,6 +17,7 @@
 #include <virt/vgic_core.h>
 #include <virt/vpl011.h>
 #include <asm/sysreg.h>
+#include <asm/sysreg_emul.h>
 #include <asm/processor.h>
 #include <asm/smp.h>
 
@@ -149,6 +150,7 @@ int vm_create(struct vm *vm, unsigned int id, const struct vm_config *cfg, const
 	if (rc)
 		goto fail;
 	vm->entry = vm->layout.entry;
+	sysreg_id_fill(vm, vm->id_fast);
 	vm_set_state(vm, VM_READY);
 	pr_info("vm%u: %s, %u vCPU%s, %llu MiB RAM in %u block%s, entry 0x%llx, dtb 0x%llx%s\n", id,
 		vm_guest_type_name(cfg->type), vm->nr_vcpus, vm->nr_vcpus == 1 ? "" : "s",

@@ -80,35 +80,89 @@ __guest_enter:
 .endm
 
 /*
- * Fast path: an HVC whose SMCCC owner (W0[29:24]) has no service in Tern (only the Arm
- * architecture, 0, and standard services, 4, have) is answered NOT_SUPPORTED right here,
- * without saving the guest's registers - the SMCCC probes guests make at boot, and the null
- * hypercall benchmark. The exit is counted per pCPU and added to the vCPU's counters when it
- * is switched out.
+ * Fast paths, taken before the guest's registers are saved (only x0-x3, on the stack):
+ * - an HVC whose SMCCC owner (W0[29:24]) has no service in Tern (only the Arm architecture, 0,
+ *   and standard services, 4, have) is answered NOT_SUPPORTED: the SMCCC probes guests make;
+ * - an MRS of an AArch64 ID register (op0 3, op1 0, CRn 0, CRm 4-7) reads the loaded VM's
+ *   sanitised value from pcpu->id_fast, the table sysreg_id_fill() made from the same rules as
+ *   the C path, so both answer alike.
+ * Both are counted per pCPU and added to the vCPU's exit counters when it is switched out.
  */
+#define ISS_ID_MASK 0x31FC19	/* Op0, Op1, CRn, CRm[3:2], Dir */
+#define ISS_ID_READ 0x300009	/* Op0 3, Op1 0, CRn 0, CRm 0b01xx, read */
+
 	.globl	guest_exit_sync
 guest_exit_sync:
+	stp	x2, x3, [sp, #-16]!
 	stp	x0, x1, [sp, #-16]!
 	mrs	x1, esr_el2
-	lsr	x1, x1, #26
-	cmp	x1, #0x16			/* EC: HVC64 */
-	b.ne	1f
-	ubfx	w1, w0, #24, #6
-	cbz	w1, 1f
-	cmp	w1, #4
-	b.eq	1f
-	mrs	x0, tpidr_el2
-	ldr	x1, [x0, #PCPU_OFF_FAST_HVC]
-	add	x1, x1, #1
-	str	x1, [x0, #PCPU_OFF_FAST_HVC]
-	ldr	x1, [sp, #8]
-	add	sp, sp, #16
+	ubfx	x2, x1, #26, #6
+	cmp	x2, #0x16			/* EC: HVC64 */
+	b.eq	.Lfast_hvc
+	cmp	x2, #0x18			/* EC: MSR/MRS */
+	b.eq	.Lfast_sysreg
+.Lslow:
+	ldp	x0, x1, [sp], #16
+	ldp	x2, x3, [sp], #16
+	guest_exit GUEST_EXIT_SYNC
+
+.Lfast_hvc:
+	ubfx	w2, w0, #24, #6
+	cbz	w2, .Lslow
+	cmp	w2, #4
+	b.eq	.Lslow
+	mrs	x3, tpidr_el2
+	ldr	x2, [x3, #PCPU_OFF_FAST_HVC]
+	add	x2, x2, #1
+	str	x2, [x3, #PCPU_OFF_FAST_HVC]
 	mov	x0, #-1				/* SMCCC_RET_NOT_SUPPORTED */
+	str	x0, [sp]
+	b	.Lfast_return
+
+.Lfast_sysreg:
+	mov	x3, #(ISS_ID_MASK & 0xFFFF)
+	movk	x3, #(ISS_ID_MASK >> 16), lsl #16
+	and	x2, x1, x3
+	mov	x3, #(ISS_ID_READ & 0xFFFF)
+	movk	x3, #(ISS_ID_READ >> 16), lsl #16
+	cmp	x2, x3
+	b.ne	.Lslow
+	mrs	x3, tpidr_el2
+	ldr	x0, [x3, #PCPU_OFF_ID_FAST]
+	cbz	x0, .Lslow
+	ubfx	x2, x1, #1, #2			/* CRm[1:0] */
+	lsl	x2, x2, #3
+	bfxil	x2, x1, #17, #3			/* | Op2 */
+	ldr	x0, [x0, x2, lsl #3]		/* the value */
+	ldr	x2, [x3, #PCPU_OFF_FAST_SYSREG]
+	add	x2, x2, #1
+	str	x2, [x3, #PCPU_OFF_FAST_SYSREG]
+	mrs	x2, elr_el2
+	add	x2, x2, #4
+	msr	elr_el2, x2
+	ubfx	x1, x1, #5, #5			/* Rt */
+	cmp	x1, #31				/* XZR: nothing to write */
+	b.eq	.Lfast_return
+	cmp	x1, #3
+	b.hi	.Lfast_rt_high
+	str	x0, [sp, x1, lsl #3]		/* x0-x3 are restored from the stack */
+	b	.Lfast_return
+.Lfast_rt_high:
+	adr	x2, .Lfast_rt_table
+	add	x2, x2, x1, lsl #3
+	br	x2
+.Lfast_rt_table:				/* two instructions per Rt; 0-3 unused */
+	.irp	n, 0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,29,30
+	mov	x\n, x0
+	b	.Lfast_return
+	.endr
+.Lfast_return:
+	ldp	x0, x1, [sp], #16
+	ldp	x2, x3, [sp], #16
 	eret
 	dsb	nsh
 	isb
-1:	ldp	x0, x1, [sp], #16
-	guest_exit GUEST_EXIT_SYNC
+
 	.globl	guest_exit_irq
 guest_exit_irq:
 	guest_exit GUEST_EXIT_IRQ

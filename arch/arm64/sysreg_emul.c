@@ -290,6 +290,23 @@ static const struct sysreg_row *sysreg_find(u32 key)
 	return NULL;
 }
 
+void sysreg_id_fill(const struct vm *vm, u64 out[32])
+{
+	struct vcpu probe = { .vm = (struct vm *)vm, .vgic = vm->vgic ? vm->vcpus[0]->vgic : NULL };
+
+	/* Through the same rows as a trapped read, so the fast path cannot answer differently. */
+	for (unsigned int i = 0; i < 32; i++) {
+		struct sysreg_access acc = { .vcpu = &probe,
+					     .key = SYS_REG(3, 0, 0, 4 + i / 8, i % 8),
+					     .read = true };
+		const struct sysreg_row *row = sysreg_find(acc.key);
+
+		if (!(row ? row->fn(&acc, row) : sys_raz_ro(&acc, NULL)))
+			acc.val = 0;
+		out[i] = acc.val;
+	}
+}
+
 u64 sysreg_id_value(u32 key)
 {
 	for (size_t i = 0; i < ARRAY_SIZE(sysreg_table); i++) {

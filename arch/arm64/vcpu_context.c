@@ -145,6 +145,7 @@ void vcpu_arch_load(struct vcpu *vcpu)
 	write_sysreg(s->cntv_ctl, cntv_ctl_el0);
 	write_sysreg(a->hcr, hcr_el2);
 	isb();
+	this_pcpu()->id_fast = vm->id_fast;
 	this_pcpu()->current_vcpu = vcpu;
 	__atomic_store_n(&vcpu->loaded, true, __ATOMIC_RELEASE);
 }
@@ -180,10 +181,13 @@ void vcpu_arch_put(struct vcpu *vcpu)
 	write_sysreg(HCR_EL2_HOST, hcr_el2);
 	write_sysreg(CPTR_EL2_RES1, cptr_el2);
 	isb();
-	/* Exits the assembly fast path answered while this vCPU ran. */
+	/* Exits the assembly fast paths answered while this vCPU ran. */
 	vcpu->exit_count[EXIT_HVC] += this_pcpu()->fast_hvc;
-	vcpu->exits += this_pcpu()->fast_hvc;
+	vcpu->exit_count[EXIT_SYSREG] += this_pcpu()->fast_sysreg;
+	vcpu->exits += this_pcpu()->fast_hvc + this_pcpu()->fast_sysreg;
 	this_pcpu()->fast_hvc = 0;
+	this_pcpu()->fast_sysreg = 0;
+	this_pcpu()->id_fast = NULL;
 	this_pcpu()->current_vcpu = NULL;
 	__atomic_store_n(&vcpu->loaded, false, __ATOMIC_RELEASE);
 }

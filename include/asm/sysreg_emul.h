@@ -14,6 +14,9 @@ struct vcpu;
 void sysreg_emul_init(unsigned int ipa_bits);
 /* Emulate the access in @esr for @vcpu; false when Tern does not handle it (inject UNDEF). */
 bool sysreg_emulate(struct vcpu *vcpu, u64 esr);
+struct vm;
+/* The VM's sanitised ID registers CRm 4-7 x op2 0-7, for the exit vector's fast path. */
+void sysreg_id_fill(const struct vm *vm, u64 out[32]);
 /* The sanitised value guests see for an ID register (for tests and the log). */
 u64 sysreg_id_value(u32 key);
 

@@ -3,10 +3,12 @@
 #define TERN_PERCPU_H
 
 /* Offsets used by assembly; core/percpu.c checks them against the struct. */
-#define PCPU_OFF_STACK_TOP  0
-#define PCPU_OFF_EMERG_TOP  8
-#define PCPU_OFF_GUEST_REGS 16
-#define PCPU_OFF_FAST_HVC   24
+#define PCPU_OFF_STACK_TOP   0
+#define PCPU_OFF_EMERG_TOP   8
+#define PCPU_OFF_GUEST_REGS  16
+#define PCPU_OFF_FAST_HVC    24
+#define PCPU_OFF_FAST_SYSREG 32
+#define PCPU_OFF_ID_FAST     40
 
 #ifndef __ASSEMBLY__
 #include <tern/spinlock.h>
@@ -26,6 +28,10 @@ struct pcpu {
 	struct vcpu_gpregs *guest_regs;
 	/** HVCs answered by guest_entry.S's fast path since the vCPU was loaded. */
 	u64 fast_hvc;
+	/** ID-register reads answered by the fast path since the vCPU was loaded. */
+	u64 fast_sysreg;
+	/** The loaded VM's sanitised ID registers (CRm 4-7 x op2), or NULL. */
+	const u64 *id_fast;
 	/** The vCPU loaded on this pCPU, or NULL. */
 	struct vcpu *current_vcpu;
 	/** Runnable vCPUs placed on this pCPU (singly linked through vcpu->rq_next). */

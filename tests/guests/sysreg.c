@@ -124,6 +124,40 @@ static unsigned int check_regs(bool log)
 	return bad;
 }
 
+/*
+ * The same ID register read into x0, x3, x4, x17, x30 and XZR: Tern may answer ID reads before
+ * saving the guest's registers, and must write exactly the register the instruction names.
+ */
+static void test_id_read_registers(void)
+{
+	u64 v0, v3, v4, v17, v30, canary = 0x5a5a5a5a5a5a5a5aUL, c1 = canary, c2 = canary;
+
+	__asm__ __volatile__("mov x1, %[c]\n\t"
+			     "mov x2, %[c]\n\t"
+			     "mrs x0, id_aa64pfr0_el1\n\t"
+			     "mrs x3, id_aa64pfr0_el1\n\t"
+			     "mrs x4, id_aa64pfr0_el1\n\t"
+			     "mrs x17, id_aa64pfr0_el1\n\t"
+			     "mrs x30, id_aa64pfr0_el1\n\t"
+			     "mrs xzr, id_aa64pfr0_el1\n\t"
+			     "mov %[v0], x0\n\t"
+			     "mov %[v3], x3\n\t"
+			     "mov %[v4], x4\n\t"
+			     "mov %[v17], x17\n\t"
+			     "mov %[v30], x30\n\t"
+			     "mov %[c1], x1\n\t"
+			     "mov %[c2], x2"
+			     : [v0] "=r"(v0), [v3] "=r"(v3), [v4] "=r"(v4), [v17] "=r"(v17),
+			       [v30] "=r"(v30), [c1] "+r"(c1), [c2] "+r"(c2)
+			     : [c] "r"(canary)
+			     : "x0", "x1", "x2", "x3", "x4", "x17", "x30", "memory");
+	report(v0 == v3 && v3 == v4 && v4 == v17 && v17 == v30 &&
+		   v0 == read_sysreg(id_aa64pfr0_el1),
+	       "ID_AA64PFR0_EL1 reads the same into x0, x3, x4, x17, x30 (0x%lx)", v0);
+	report(c1 == canary && c2 == canary, "registers next to the destination kept (0x%lx 0x%lx)",
+	       c1, c2);
+}
+
 static void test_el1_state(void)
 {
 	volatile u32 *fr = (volatile u32 *)UART_FR;
@@ -167,6 +201,7 @@ int main(void)
 	_Static_assert(ARRAY_SIZE(written) == ARRAY_SIZE(regs), "one value per register");
 	report_prefix("sysreg");
 	test_id_registers();
+	test_id_read_registers();
 	test_el1_state();
 	return 0;
 }
