@@ -12,12 +12,11 @@
 #include <tern/mmio.h>
 #include <tern/page_alloc.h>
 #include "stub_printk.h"
+#include "unit_helpers.h"
 
-#define MEM_SIZE  (4UL << 20)
-#define MEM_ALIGN (2UL << 20)
-#define NR_DEVS	  300
+#define MEM_SIZE (4UL << 20)
+#define NR_DEVS	 300
 
-static u8 *mem;
 static u64 free_at_start;
 static struct mmio_bus bus;
 
@@ -63,30 +62,23 @@ static const struct mmio_ops read_only_ops = { .read = fake_read };
 
 static u64 free_pages(void)
 {
-	struct page_alloc_stats st;
-
-	page_allocator_stats(&page_allocator_global, &st);
-	return st.free_pages;
+	return unit_arena_free_pages();
 }
 
 static int group_setup(void **state)
 {
-	mem = aligned_alloc(MEM_ALIGN, MEM_SIZE);
-	return mem ? 0 : -1;
+	return unit_arena_create(MEM_SIZE);
 }
 
 static int group_teardown(void **state)
 {
-	free(mem);
+	unit_arena_destroy();
 	return 0;
 }
 
 static int setup(void **state)
 {
-	page_allocator_init(&page_allocator_global);
-	assert_int_equal(page_allocator_add_range(&page_allocator_global, (paddr_t)mem, MEM_SIZE),
-			 0);
-	assert_int_equal(page_allocator_finalize(&page_allocator_global), 0);
+	unit_arena_reset();
 	free_at_start = free_pages();
 	memset(devs, 0, sizeof(devs));
 	for (unsigned int i = 0; i < NR_DEVS; i++)

@@ -17,9 +17,9 @@
 #include <tern/errno.h>
 #include <tern/page_alloc.h>
 #include "stub_printk.h"
+#include "unit_helpers.h"
 
-#define MEM_SIZE  (8UL << 20)
-#define MEM_ALIGN (2UL << 20)
+#define MEM_SIZE (8UL << 20)
 
 #define SZ_4K (1ULL << 12)
 #define SZ_1M (1ULL << 20)
@@ -40,35 +40,27 @@
 struct unit_tlb_stats unit_tlb;
 u64 unit_id_aa64mmfr0 = PARANGE_48BIT;
 
-static u8 *mem;
 static u64 free_at_start;
 
 static u64 free_pages(void)
 {
-	struct page_alloc_stats st;
-
-	page_allocator_stats(&page_allocator_global, &st);
-	return st.free_pages;
+	return unit_arena_free_pages();
 }
 
 static int group_setup(void **state)
 {
-	mem = aligned_alloc(MEM_ALIGN, MEM_SIZE);
-	return mem ? 0 : -1;
+	return unit_arena_create(MEM_SIZE);
 }
 
 static int group_teardown(void **state)
 {
-	free(mem);
+	unit_arena_destroy();
 	return 0;
 }
 
 static int setup(void **state)
 {
-	page_allocator_init(&page_allocator_global);
-	assert_int_equal(page_allocator_add_range(&page_allocator_global, (paddr_t)mem, MEM_SIZE),
-			 0);
-	assert_int_equal(page_allocator_finalize(&page_allocator_global), 0);
+	unit_arena_reset();
 	free_at_start = free_pages();
 	memset(&unit_tlb, 0, sizeof(unit_tlb));
 	unit_id_aa64mmfr0 = PARANGE_48BIT;

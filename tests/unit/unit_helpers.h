@@ -13,4 +13,12 @@ extern int unit_pages_live;
 
 void *unit_load_data(const char *relpath, size_t *size);
 
+/* unit_arena.c: the real page allocator over a host buffer of @size bytes, 2 MiB aligned. */
+#include <tern/types.h>
+int unit_arena_create(size_t size);
+void unit_arena_destroy(void);
+/* A fresh allocator over the whole buffer (call in each test's setup). */
+void unit_arena_reset(void);
+u64 unit_arena_free_pages(void);
+
 #endif
