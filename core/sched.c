@@ -215,9 +215,13 @@ static void sched_idle(struct pcpu *p)
 	sched_timer_update();
 	if (READ_ONCE(p->rq_head))
 		return;
-	/* Interrupts (a device, a timer) are taken right here and may queue a vCPU. */
+	/*
+	 * WFI with interrupts still masked: it wakes on any pending interrupt, so a kick that
+	 * arrives after the queue check cannot be consumed before the WFI and leave this pCPU
+	 * asleep with a vCPU queued. Then the interrupts are taken, and may queue a vCPU.
+	 */
+	cpu_wait_for_interrupt();
 	local_irq_enable();
-	__asm__ __volatile__("wfi" ::: "memory");
 	local_irq_disable();
 }
 

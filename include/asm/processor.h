@@ -13,6 +13,12 @@ static inline void cpu_kick(void)
 	__asm__ __volatile__("dsb ishst\n\tsev" ::: "memory");
 }
 
+/* Sleep until an interrupt is pending, even a masked one (the caller unmasks afterwards). */
+static inline void cpu_wait_for_interrupt(void)
+{
+	__asm__ __volatile__("dsb sy\n\twfi" ::: "memory");
+}
+
 static inline __attribute__((noreturn)) void cpu_halt(void)
 {
 	for (;;)

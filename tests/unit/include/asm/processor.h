@@ -11,6 +11,10 @@ static inline void cpu_kick(void)
 {
 }
 
+static inline void cpu_wait_for_interrupt(void)
+{
+}
+
 static inline __attribute__((noreturn)) void cpu_halt(void)
 {
 	__builtin_trap();
