@@ -59,36 +59,39 @@ static int fdt_util_bus_cells(const void *fdt, int node, int *na, int *ns)
 	return 0;
 }
 
-int fdt_util_reg_count(const void *fdt, int node)
+/* The node's "reg": its cells per address and size, and the number of entries (or an error). */
+static int fdt_util_reg_prop(const void *fdt, int node, int *na, int *ns, const fdt32_t **reg)
 {
-	int na, ns, len, err;
-	const fdt32_t *reg;
+	int len, err;
 
-	err = fdt_util_bus_cells(fdt, node, &na, &ns);
+	err = fdt_util_bus_cells(fdt, node, na, ns);
 	if (err)
 		return err;
-	reg = fdt_getprop(fdt, node, "reg", &len);
-	if (!reg)
+	*reg = fdt_getprop(fdt, node, "reg", &len);
+	if (!*reg)
 		return -TERN_ENOENT;
-	if (len <= 0 || len % ((na + ns) * 4))
+	if (len <= 0 || len % ((*na + *ns) * 4))
 		return -TERN_EINVAL;
-	return len / ((na + ns) * 4);
+	return len / ((*na + *ns) * 4);
+}
+
+int fdt_util_reg_count(const void *fdt, int node)
+{
+	const fdt32_t *reg = NULL;
+	int na, ns;
+
+	return fdt_util_reg_prop(fdt, node, &na, &ns, &reg);
 }
 
 int fdt_util_reg_raw(const void *fdt, int node, int index, u64 *base, u64 *size)
 {
-	int na, ns, len, err;
-	const fdt32_t *reg;
+	const fdt32_t *reg = NULL;
+	int na, ns;
+	int n = fdt_util_reg_prop(fdt, node, &na, &ns, &reg);
 
-	err = fdt_util_bus_cells(fdt, node, &na, &ns);
-	if (err)
-		return err;
-	reg = fdt_getprop(fdt, node, "reg", &len);
-	if (!reg)
-		return -TERN_ENOENT;
-	if (len <= 0 || len % ((na + ns) * 4))
-		return -TERN_EINVAL;
-	if (index < 0 || index >= len / ((na + ns) * 4))
+	if (n < 0)
+		return n;
+	if (index < 0 || index >= n)
 		return -TERN_ENOENT;
 	reg += index * (na + ns);
 	*base = fdt_util_read_number(reg, na);
