@@ -3,6 +3,7 @@
 #include <string.h>
 #include <tern/bootargs.h>
 #include <tern/compiler.h>
+#include <tern/exit_status.h>
 #include <tern/types.h>
 #include <tern/kconfig.h>
 #include <tern/printk.h>
@@ -42,6 +43,7 @@ static bool bootarg_test_hook(const char *val)
 
 static const struct bootarg bootargs[] = {
 	{ "loglevel", bootarg_loglevel },
+	{ "tern.exit_token", exit_status_set_token },
 	{ "tern.test", bootarg_test_hook },
 };
 

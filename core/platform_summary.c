@@ -2,6 +2,7 @@
 /* The boot summary of what platform discovery found: one "platform: " line per fact. */
 #include <string.h>
 #include <tern/compiler.h>
+#include <tern/exit_status.h>
 #include <tern/platform.h>
 #include <tern/printk.h>
 
@@ -152,9 +153,13 @@ void platform_print_summary(const struct platform *p)
 	platform_print_timer(p);
 	pr_info("platform: psci %u.%u via %s\n", p->psci.version >> 16, p->psci.version & 0xffff,
 		p->psci.method == PSCI_METHOD_HVC ? "hvc" : "smc");
-	if (p->bootargs)
-		pr_info("platform: bootargs \"%s\"\n", p->bootargs);
-	else
+	if (p->bootargs) {
+		char shown[256];
+
+		/* The launcher's exit token stays secret until the exit status line. */
+		exit_status_redact(shown, sizeof(shown), p->bootargs);
+		pr_info("platform: bootargs \"%s\"\n", shown);
+	} else
 		pr_info("platform: bootargs none\n");
 	for (i = 0; i < p->nr_modules; i++) {
 		const struct platform_module *m = &p->modules[i];

@@ -89,7 +89,10 @@ static void printk_lock_release(unsigned int cpu, enum printk_locked locked)
 static void printk_emit(struct console *con, unsigned int cpu, enum log_level level,
 			const char *msg, size_t len)
 {
-	const char *tag = level <= LOG_ERR ? "error: " : level == LOG_WARN ? "warning: " : "";
+	const char *tag = level == LOG_STATUS ? ""
+			  : level <= LOG_ERR  ? "error: "
+			  : level == LOG_WARN ? "warning: "
+					      : "";
 	struct printk_cpu *pc = printk_cpu_state(cpu);
 	const char *end = msg + len;
 	/* "\n" ending another line, the prefix, the line. */
@@ -129,7 +132,7 @@ void vprintk(enum log_level level, const char *fmt, va_list ap)
 	size_t len;
 	int n;
 
-	if (level > READ_ONCE(printk_level))
+	if (level > READ_ONCE(printk_level) && level != LOG_STATUS)
 		return;
 
 	n = fmt_vsnprintf(msg, sizeof(msg), fmt, ap);

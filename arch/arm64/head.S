@@ -90,13 +90,8 @@ wrong_el:
 	str	w3, [x1]			/* UARTDR */
 	b	1b
 #endif
+	/* No semihosting exit: QEMU would serve it to guests too (docs/security.md). */
 8:
-#ifdef CONFIG_QEMU_SEMIHOSTING_EXIT
-	/* Tests run QEMU with semihosting: end it with a failure status instead of hanging. */
-	mov	x0, #0x18			/* SYS_EXIT */
-	adr_l	x1, wrong_el_exit
-	hlt	#0xf000
-#endif
 9:	wfi
 	b	9b
 
@@ -194,7 +189,5 @@ secondary_entry:
 
 	.section .rodata
 	.balign	8
-wrong_el_exit:
-	.quad	0x20026, 1			/* ADP_Stopped_ApplicationExit, status 1 */
 wrong_el_msg:
 	.asciz	"\r\nTern: not entered at EL2 (QEMU needs -M virt,virtualization=on); stopping.\r\n"

@@ -6,6 +6,8 @@
 #include <tern/compiler.h>
 
 enum log_level {
+	/* Tern's exit status line: printed whatever the level, without a level tag. */
+	LOG_STATUS = 0,
 	LOG_ERR = 3,
 	LOG_WARN = 4,
 	LOG_INFO = 6,

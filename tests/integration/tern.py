@@ -2,10 +2,11 @@
 """Build Tern configurations and drive its console in QEMU (modelled on U-Boot's test/py).
 
 Builder  builds a defconfig out of tree into $TERN_BUILD/itest/<config>, once per session.
-Tern     spawns scripts/run-qemu --semihosting under pexpect; every expect() also watches a
+Tern     spawns scripts/run-qemu under pexpect; every expect() also watches a
          list of bad patterns (panic, exception dump, error and warning lines, a second
          banner = unexpected reset) and raises ConsoleError with the console log on a bad
-         pattern, a timeout or EOF. wait_exit() returns QEMU's exit status.
+         pattern, a timeout or EOF. wait_exit() returns run-qemu's exit status: Tern's own
+         (its "exit: status N token T" line), or run_qemu.NO_STATUS without one.
          With add_vm0_linux(fetch_guest()) VM 0 boots the Linux test guest: wait_linux()
          waits for its shell prompt, shell(cmd) runs a command there.
 """
@@ -21,6 +22,8 @@ import pexpect
 
 SRCTREE = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 RUN_QEMU = os.path.join(SRCTREE, "scripts", "run-qemu")
+# run-qemu's exit status when Tern printed no exit status line with its token.
+NO_STATUS = 3
 
 # Every boot ends within this many seconds, whatever a test waits for.
 RUN_TIMEOUT = 60
@@ -204,8 +207,7 @@ class Tern:
         self.version = None
         self.env = None         # QEMU's environment (None: ours)
         self.shell_seq = 0
-        self.cmd = [RUN_QEMU, "--image", image, "--smp", str(smp), "--mem", mem,
-                    "--semihosting"]
+        self.cmd = [RUN_QEMU, "--image", image, "--smp", str(smp), "--mem", mem]
         if config:
             self.cmd += ["--config", config]
         if append:

@@ -65,7 +65,8 @@ def test_crash_dump(tern, kind):
             assert far == load, "the write to _text faults at the load address"
     t.expect(r"\] error: Backtrace:")
     status = t.wait_exit()
-    assert status == 1, f"QEMU exit status {status}, want 1 (semihosting exit on panic)"
+    assert status == 1, f"run-qemu exit status {status}, want 1 (Tern's status line on panic)"
+    assert re.search(r"\[c\d+\] exit: status 1 token [0-9a-f]{32}\r?\n", t.log)
 
     frames = re.findall(FRAME_RE, t.log)
     assert frames, "a backtrace with at least one tern.elf+0x frame"

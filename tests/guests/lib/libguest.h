@@ -169,6 +169,12 @@ u32 fdt_be32(const void *p);
 /** Read a number of @cells 32-bit cells (1 or 2) at @p. */
 u64 fdt_cells(const void *p, u32 cells);
 
+/* bootargs.c: /chosen/bootargs of the guest DT. */
+/** The guest's bootargs ("" when it has none). */
+const char *guest_bootargs(void);
+/** Copy the value of option "@key=value" into @buf; false if absent or longer than @size - 1. */
+bool bootarg_get(const char *key, char *buf, size_t size);
+
 /* string helpers */
 int strcmp(const char *a, const char *b);
 int strncmp(const char *a, const char *b, size_t n);
