@@ -10,14 +10,16 @@ struct vcpu;
 #define SYS_REG(op0, op1, crn, crm, op2)                                                           \
 	(((op0) << 14) | ((op1) << 11) | ((crn) << 7) | ((crm) << 3) | (op2))
 
-/* Compute the sanitised ID register values once, on the boot pCPU. */
-void sysreg_emul_init(unsigned int ipa_bits);
 /* Emulate the access in @esr for @vcpu; false when Tern does not handle it (inject UNDEF). */
 bool sysreg_emulate(struct vcpu *vcpu, u64 esr);
+
+/* ID registers (sysreg_id.c). */
 struct vm;
-/* The VM's sanitised ID registers CRm 4-7 x op2 0-7, for the exit vector's fast path. */
+/* Compute the hardware-dependent part of every guest's ID registers, once on the boot pCPU. */
+void sysreg_id_init(unsigned int ipa_bits);
+/* The VM's AArch64 ID registers CRm 4-7 x op2 0-7 (vm->id_fast, read by both paths). */
 void sysreg_id_fill(const struct vm *vm, u64 out[32]);
-/* The sanitised value guests see for an ID register (for tests and the log). */
-u64 sysreg_id_value(u32 key);
+/* A read of ID register @key (op0 3, op1 0, CRn 0; AIDR_EL1); false if @key is not one. */
+bool sysreg_id_read(const struct vm *vm, u32 key, u64 *val);
 
 #endif

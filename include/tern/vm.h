@@ -68,7 +68,8 @@ struct vm {
 	ipa_t entry;
 	bool reset_pending;
 	bool resetting;
-	/* Sanitised ID registers (op0 3, op1 0, CRn 0, CRm 4-7, op2 0-7) for the exit fast path. */
+	/* The AArch64 ID registers (op0 3, op1 0, CRn 0, CRm 4-7, op2 0-7) the VM reads, through
+	 * the exit fast path and the C path alike (arch/arm64/sysreg_id.c). */
 	u64 id_fast[32];
 	/* CNTVOFF_EL2: the VM's virtual counter starts near 0 when it starts. */
 	u64 cntvoff;

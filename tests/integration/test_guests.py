@@ -60,8 +60,10 @@ def read_manifest(path=MANIFEST):
 if not os.path.isfile(MANIFEST):
     pytest.skip(f"no {MANIFEST}", allow_module_level=True)
 PROGRAMS = {p.name: p for p in read_manifest()}
+# Programs with their own test module (which checks more than the SUMMARY).
+OWN_TEST = {"idregs": "test_idregs.py"}
 # (program, pCPUs): every program on one pCPU, psci also with its two vCPUs on two pCPUs.
-RUNS = [pytest.param(name, 1, id=name) for name in PROGRAMS]
+RUNS = [pytest.param(name, 1, id=name) for name in PROGRAMS if name not in OWN_TEST]
 if "psci" in PROGRAMS:
     RUNS.append(pytest.param("psci", 2, id="psci-smp2"))
 
