@@ -350,6 +350,33 @@ void vgic_inject_ppi(struct vcpu *vcpu, u32 intid, bool level, bool hw, u32 hwin
 	spin_unlock(&vm->vgic->lock);
 }
 
+bool vgic_ppi_hw_pending(struct vcpu *vcpu, u32 intid)
+{
+	const struct vgic_irq *irq = &vcpu->vgic->priv[intid % VGIC_NR_PRIVATE];
+
+	/* Unlocked: only a hint; vgic_ppi_hw_withdraw() decides under the lock. */
+	return READ_ONCE(irq->hw) && READ_ONCE(irq->pending_latch) && !READ_ONCE(irq->active);
+}
+
+bool vgic_ppi_hw_withdraw(struct vcpu *vcpu, u32 intid)
+{
+	struct vm *vm = vcpu->vm;
+	struct vgic_irq *irq;
+	bool withdrawn = false;
+
+	if (!vcpu->vgic || intid < 16 || intid >= VGIC_NR_PRIVATE)
+		return false;
+	irq = &vcpu->vgic->priv[intid];
+	spin_lock(&vm->vgic->lock);
+	if (irq->hw && irq->pending_latch && !irq->active && !irq->in_lr) {
+		irq->pending_latch = false;
+		vgic_irq_changed(vm, irq);
+		withdrawn = true;
+	}
+	spin_unlock(&vm->vgic->lock);
+	return withdrawn;
+}
+
 void vgic_send_sgi(struct vcpu *vcpu, u64 val, bool group0)
 {
 	struct vm *vm = vcpu->vm;

@@ -9,6 +9,7 @@
 #include <asm/regs.h>
 #include <asm/sysreg.h>
 #include <asm/sysreg_emul.h>
+#include <asm/vtimer.h>
 #include <tern/printk.h>
 #include <tern/vcpu.h>
 #include <tern/vm.h>
@@ -106,6 +107,7 @@ enum vcpu_run_result vcpu_arch_run_once(struct vcpu *vcpu)
 	vgic_flush(vcpu);
 	kind = __guest_enter(&vcpu->arch.regs);
 	vgic_sync(vcpu);
+	vtimer_sync(vcpu);
 
 	vcpu->exits++;
 	switch (kind) {

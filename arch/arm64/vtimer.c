@@ -1,7 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Guest timers. The EL1 virtual timer runs in the hardware and its interrupt is forwarded
+ * through a hardware-linked list register; the EL1 physical timer traps and is emulated here.
+ * Both are level-sensitive: a line the guest lowers (disable, IMASK, CVAL moved ahead) before
+ * taking the interrupt withdraws it, as on hardware. Every compare value is guest-controlled:
+ * the arithmetic lives in vtimer_calc.h, which never wraps into a near deadline.
+ */
 #include <asm/sysreg.h>
 #include <asm/sysreg_emul.h>
 #include <asm/vtimer.h>
+#include <asm/vtimer_calc.h>
 #include <tern/irq.h>
 #include <tern/percpu.h>
 #include <tern/sched.h>
@@ -9,10 +17,6 @@
 #include <tern/vm.h>
 #include <virt/vgic.h>
 #include <virt/vgic_core.h>
-
-#define CNT_CTL_ENABLE	(1UL << 0)
-#define CNT_CTL_IMASK	(1UL << 1)
-#define CNT_CTL_ISTATUS (1UL << 2)
 
 #define SYS_CNTP_TVAL_EL0 SYS_REG(3, 3, 14, 2, 0)
 #define SYS_CNTP_CTL_EL0  SYS_REG(3, 3, 14, 2, 1)
@@ -68,9 +72,27 @@ void vtimer_put(struct vcpu *vcpu)
 	}
 }
 
-static bool vtimer_armed(u64 ctl)
+/*
+ * After every exit of the loaded vCPU: a virtual-timer interrupt the hardware raised but the
+ * guest has not taken yet is withdrawn when the guest has lowered the line since (disabled or
+ * masked the timer, or moved CVAL ahead). The host PPI stays active while its virtual twin is
+ * pending (Tern only dropped its priority), so it is deactivated here, or it could never fire
+ * again. A pend the guest made itself (GICR_ISPENDR0) leaves the host PPI inactive: kept.
+ * Between two exits a list register already holding the interrupt cannot be recalled.
+ */
+void vtimer_sync(struct vcpu *vcpu)
 {
-	return (ctl & (CNT_CTL_ENABLE | CNT_CTL_IMASK)) == CNT_CTL_ENABLE;
+	u64 ctl;
+
+	if (!vcpu->vgic || !vgic_ppi_hw_pending(vcpu, VTIMER_GUEST_VIRT_INTID))
+		return;
+	ctl = read_sysreg(cntv_ctl_el0);
+	isb();
+	if (vtimer_line(ctl, read_sysreg(cntv_cval_el0), read_sysreg(cntvct_el0)))
+		return;
+	if (irq_get_active(vtimer_host_virt_intid) &&
+	    vgic_ppi_hw_withdraw(vcpu, VTIMER_GUEST_VIRT_INTID))
+		irq_set_active(vtimer_host_virt_intid, false);
 }
 
 u64 vtimer_ptimer_deadline(const struct vcpu *vcpu)
@@ -87,7 +109,7 @@ u64 vtimer_deadline(const struct vcpu *vcpu)
 	u64 d = VTIMER_NO_DEADLINE;
 
 	if (vtimer_armed(a->sys.cntv_ctl))
-		d = a->sys.cntv_cval + vcpu->vm->cntvoff;
+		d = vtimer_virt_to_phys(a->sys.cntv_cval, vcpu->vm->cntvoff);
 	if (vtimer_armed(a->cntp_ctl) && a->cntp_cval < d)
 		d = a->cntp_cval;
 	return d;
@@ -101,7 +123,7 @@ void vtimer_ptimer_update(struct vcpu *vcpu)
 	/* Called on every entry: most guests never touch the emulated physical timer. */
 	if (!a->cntp_ctl && !a->cntp_level)
 		return;
-	level = vtimer_armed(a->cntp_ctl) && vtimer_now() >= a->cntp_cval;
+	level = vtimer_line(a->cntp_ctl, a->cntp_cval, vtimer_now());
 
 	if (level != a->cntp_level) {
 		a->cntp_level = level;
@@ -117,7 +139,8 @@ bool vtimer_ptimer_access(struct vcpu *vcpu, u32 key, bool read, u64 *val)
 	switch (key) {
 	case SYS_CNTP_CTL_EL0:
 		if (read)
-			*val = a->cntp_ctl | (now >= a->cntp_cval ? CNT_CTL_ISTATUS : 0);
+			*val = a->cntp_ctl |
+			       (vtimer_condition(a->cntp_cval, now) ? CNT_CTL_ISTATUS : 0);
 		else
 			a->cntp_ctl = *val & (CNT_CTL_ENABLE | CNT_CTL_IMASK);
 		break;
@@ -128,11 +151,10 @@ bool vtimer_ptimer_access(struct vcpu *vcpu, u32 key, bool read, u64 *val)
 			a->cntp_cval = *val;
 		break;
 	case SYS_CNTP_TVAL_EL0:
-		/* TimerValue is a signed 32-bit view of CVAL - counter. */
 		if (read)
-			*val = (u64)(s64)(s32)(u32)(a->cntp_cval - now);
+			*val = vtimer_cval_to_tval(a->cntp_cval, now);
 		else
-			a->cntp_cval = now + (u64)(s64)(s32)(u32)*val;
+			a->cntp_cval = vtimer_tval_to_cval(now, *val);
 		break;
 	default:
 		return false;

@@ -2,6 +2,7 @@
 #ifndef ASM_VTIMER_H
 #define ASM_VTIMER_H
 
+#include <asm/vtimer_calc.h>
 #include <tern/platform.h>
 #include <tern/types.h>
 
@@ -9,7 +10,6 @@ struct vcpu;
 
 #define VTIMER_GUEST_VIRT_INTID 27
 #define VTIMER_GUEST_PHYS_INTID 30
-#define VTIMER_NO_DEADLINE	(~0ULL)
 
 /*
  * Guest timers. The EL1 virtual timer belongs to the guest: its interrupt is forwarded through
@@ -18,6 +18,8 @@ struct vcpu;
 int vtimer_init_cpu(const struct platform_timer *t);
 void vtimer_load(struct vcpu *vcpu);
 void vtimer_put(struct vcpu *vcpu);
+/* After each exit: withdraw a virtual-timer interrupt whose line the guest lowered. */
+void vtimer_sync(struct vcpu *vcpu);
 /* Physical-counter time at which one of the vCPU's timers fires, or VTIMER_NO_DEADLINE. */
 u64 vtimer_deadline(const struct vcpu *vcpu);
 /* The emulated physical timer's deadline alone (the virtual one fires by itself while loaded). */

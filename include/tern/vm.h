@@ -71,7 +71,12 @@ struct vm {
 	/* The AArch64 ID registers (op0 3, op1 0, CRn 0, CRm 4-7, op2 0-7) the VM reads, through
 	 * the exit fast path and the C path alike (arch/arm64/sysreg_id.c). */
 	u64 id_fast[32];
-	/* CNTVOFF_EL2: the VM's virtual counter starts near 0 when it starts. */
+	/*
+	 * CNTVOFF_EL2, kept 0: the guest writes CNTV_CVAL_EL0 straight into the hardware (no trap
+	 * without FEAT_ECV), which compares it against CNTPCT - CNTVOFF; emulators (QEMU 7.2)
+	 * compute the deadline CVAL + CNTVOFF and stall the machine when it wraps, so a guest's
+	 * CVAL of ~0 must not meet a non-zero offset.
+	 */
 	u64 cntvoff;
 	const char *bootargs;
 	struct vpl011 *uart;

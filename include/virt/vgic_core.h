@@ -29,6 +29,13 @@ bool vgic_vcpu_pending(struct vcpu *vcpu);
 bool vgic_block_if_idle(struct vcpu *vcpu);
 /* Pend a private interrupt (PPI) of @vcpu, e.g. a timer; @hw links it to physical @hwintid. */
 void vgic_inject_ppi(struct vcpu *vcpu, u32 intid, bool level, bool hw, u32 hwintid);
+/*
+ * A hardware-linked PPI of @vcpu the physical interrupt pended and the guest has not taken:
+ * vgic_ppi_hw_pending() is an unlocked hint, vgic_ppi_hw_withdraw() drops the pend (the line
+ * went low before the guest took it) and returns whether it did.
+ */
+bool vgic_ppi_hw_pending(struct vcpu *vcpu, u32 intid);
+bool vgic_ppi_hw_withdraw(struct vcpu *vcpu, u32 intid);
 /* Log @vcpu's queued interrupts (sched_dump). */
 void vgic_dump(struct vcpu *vcpu);
 /* A trapped ICC_SGI1R/ASGI1R/SGI0R write. */
@@ -87,6 +94,18 @@ static inline void vgic_inject_ppi(struct vcpu *vcpu, u32 intid, bool level, boo
 	(void)level;
 	(void)hw;
 	(void)hwintid;
+}
+static inline bool vgic_ppi_hw_pending(struct vcpu *vcpu, u32 intid)
+{
+	(void)vcpu;
+	(void)intid;
+	return false;
+}
+static inline bool vgic_ppi_hw_withdraw(struct vcpu *vcpu, u32 intid)
+{
+	(void)vcpu;
+	(void)intid;
+	return false;
 }
 static inline void vgic_dump(struct vcpu *vcpu)
 {

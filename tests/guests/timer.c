@@ -4,6 +4,11 @@
  * (PPI 27) and the EL1 physical timer (PPI 30) each fire once per deadline and never before it,
  * stay quiet when disabled, fire for several consecutive deadlines and at once for a past one.
  * The handler masks the timer with CNT*_CTL.IMASK before the EOI, as a level-triggered PPI needs.
+ * Level semantics: an interrupt pending but not taken (disabled in the GIC) is withdrawn when
+ * the guest disables or masks the timer or moves CVAL ahead, and the timer fires again later.
+ * Edge values a hostile guest may write (CVAL 0, 1, now, ~0, 2^63; TVAL 0, 1, 2^31 - 1, -2^31,
+ * -1) behave as the architecture says and stop nothing: WFI with one timer at ~0 still wakes on
+ * the other. The same program passes on plain QEMU (tools/run-qemu).
  */
 #include "gic.h"
 
@@ -148,6 +153,158 @@ static void unmasked_delay(u64 us)
 	gic_irqs_mask();
 }
 
+static bool one_deadline(struct timer *t, u64 us, u64 *late);
+
+/* Wait (PSTATE.I masked) until @intid reads pending in the GIC; false after @us. */
+static bool wait_pending(u32 intid, u64 us)
+{
+	u64 end = gic_counter() + gic_us_to_ticks(us);
+
+	while (!gic_irq_is_pending(intid))
+		if (gic_counter() >= end)
+			return false;
+	return true;
+}
+
+static void lower_disable(struct timer *t)
+{
+	t->set_ctl(0);
+}
+
+static void lower_imask(struct timer *t)
+{
+	t->set_ctl(CTL_ENABLE | CTL_IMASK);
+}
+
+static void lower_cval_ahead(struct timer *t)
+{
+	t->set_cval(t->counter() + gic_us_to_ticks(10 * 1000 * 1000));
+}
+
+/*
+ * The sequence of the report: the timer fires while its PPI is disabled in the GIC (pending,
+ * not delivered), the guest lowers the line, then enables the PPI and unmasks: natively
+ * nothing is pending any more and nothing is delivered. Then a new deadline fires once.
+ */
+static void test_level(struct timer *t, void (*lower)(struct timer *t), const char *how)
+{
+	bool pending, still, again;
+	u64 late;
+
+	gic_irq_disable(t->intid);
+	t->count = 0;
+	t->set_ctl(0);
+	t->set_cval(t->counter() - 1);
+	t->set_ctl(CTL_ENABLE);
+	pending = wait_pending(t->intid, FIRE_US);
+	lower(t);
+	still = gic_irq_is_pending(t->intid);
+	gic_irq_enable(t->intid);
+	unmasked_delay(QUIET_US);
+	t->set_ctl(0);
+	report(pending && !still && t->count == 0,
+	       "level: %s withdraws the undelivered interrupt (pending %d, then %d, taken %u)", how,
+	       pending, still, t->count);
+	again = one_deadline(t, DEADLINE_US, &late);
+	report(again, "level: after %s the next deadline fires once (%u)", how, t->count);
+}
+
+/* A compare value @cval with the timer enabled: fires at once iff the condition is met. */
+static bool extreme_cval(struct timer *t, u64 cval, bool fires)
+{
+	bool istatus;
+
+	t->set_ctl(0);
+	t->count = 0;
+	t->set_cval(cval);
+	t->set_ctl(CTL_ENABLE | CTL_IMASK);
+	istatus = t->ctl() & CTL_ISTATUS;
+	t->set_ctl(CTL_ENABLE);
+	unmasked_wait(t, 1, fires ? FIRE_US : QUIET_US);
+	unmasked_delay(QUIET_US / 10);
+	t->set_ctl(0);
+	if (t->cval() != cval || istatus != fires || t->count != (fires ? 1U : 0U)) {
+		report_info("CVAL 0x%lx: reads 0x%lx, ISTATUS %d, %u interrupts", cval, t->cval(),
+			    istatus, t->count);
+		return false;
+	}
+	return true;
+}
+
+/*
+ * TVAL @tval: CVAL = counter + SignExtend(TVAL[31:0]) modulo 2^64 (a negative TVAL while the
+ * counter is below its size gives a CVAL far ahead), and ISTATUS agrees with that CVAL.
+ */
+static bool extreme_tval(struct timer *t, u64 tval, s64 delta)
+{
+	u64 before, after, cval, c1, c2;
+	bool istatus;
+
+	t->set_ctl(0);
+	before = t->counter();
+	t->set_tval(tval);
+	after = t->counter();
+	cval = t->cval();
+	t->set_ctl(CTL_ENABLE | CTL_IMASK);
+	c1 = t->counter();
+	istatus = t->ctl() & CTL_ISTATUS;
+	c2 = t->counter();
+	t->set_ctl(0);
+	if (cval - (before + (u64)delta) > after - before || (c1 >= cval && !istatus) ||
+	    (c2 < cval && istatus)) {
+		report_info("TVAL 0x%lx: CVAL 0x%lx for counter 0x%lx-0x%lx, ISTATUS %d", tval,
+			    cval, before, after, istatus);
+		return false;
+	}
+	return true;
+}
+
+static void test_extremes(struct timer *t)
+{
+	u64 now = t->counter();
+	bool ok;
+
+	ok = extreme_cval(t, 0, true) && extreme_cval(t, 1, true) &&
+	     extreme_cval(t, t->counter(), true);
+	report(ok, "CVAL 0, 1 and now fire at once");
+	ok = extreme_cval(t, ~0UL, false) && extreme_cval(t, 1UL << 63, false) &&
+	     extreme_cval(t, ~0UL - 1, false) && extreme_cval(t, (1UL << 63) + now, false);
+	report(ok, "CVAL ~0, ~0 - 1, 2^63 and 2^63 + now never fire, ISTATUS clear");
+	ok = extreme_tval(t, 0, 0) && extreme_tval(t, 1, 1) &&
+	     extreme_tval(t, 0x7fffffffUL, 0x7fffffffL) &&
+	     extreme_tval(t, 0x80000000UL, -0x80000000L) && extreme_tval(t, ~0UL, -1) &&
+	     extreme_tval(t, 0xffffffff00000010UL, 0x10);
+	report(ok, "TVAL 0, 1, 2^31 - 1, -2^31, -1 and 2^64 - 2^32 + 16 as signed 32-bit");
+	report(t->counter() > now, "counter still advancing (0x%lx -> 0x%lx)", now, t->counter());
+}
+
+/* WFI with @far's CVAL at @cval (armed) and @near due in 1 ms: wakes on @near. */
+static void test_wfi_far(struct timer *far, struct timer *near, u64 cval)
+{
+	u64 start, took;
+
+	far->set_ctl(0);
+	far->count = 0;
+	far->set_cval(cval);
+	far->set_ctl(CTL_ENABLE);
+	near->set_ctl(0);
+	near->count = 0;
+	gic_irq_enable(near->intid);
+	start = near->counter();
+	near->set_tval(gic_us_to_ticks(1000));
+	near->set_ctl(CTL_ENABLE);
+	/* WFI with PSTATE.I masked wakes on the pending interrupt; take it afterwards. */
+	for (unsigned int i = 0; i < 100 && !(near->ctl() & CTL_ISTATUS); i++)
+		asm volatile("wfi" ::: "memory");
+	took = near->counter() - start;
+	unmasked_wait(near, 1, FIRE_US);
+	far->set_ctl(0);
+	near->set_ctl(0);
+	report(near->count == 1 && far->count == 0,
+	       "WFI with %s CVAL 0x%lx wakes on %s in 1 ms (%lu ticks, %u/%u interrupts)",
+	       far->name, cval, near->name, took, near->count, far->count);
+}
+
 static bool counter_monotonic(u64 (*counter)(void), u64 *first, u64 *last)
 {
 	u64 prev = counter(), now;
@@ -243,6 +400,12 @@ static void test_timer(struct timer *t)
 	       "past deadline: ISTATUS with IMASK, fires at once when unmasked (%u, %lu ticks)",
 	       t->count, t->count ? latency : 0);
 
+	test_level(t, lower_disable, "clearing ENABLE");
+	test_level(t, lower_imask, "setting IMASK");
+	test_level(t, lower_cval_ahead, "moving CVAL ahead");
+	gic_irq_enable(t->intid);
+	test_extremes(t);
+
 	gic_irq_disable(t->intid);
 	report_prefix("timer");
 }
@@ -255,6 +418,12 @@ int main(void)
 	test_counters();
 	for (unsigned int i = 0; i < ARRAY_SIZE(timers); i++)
 		test_timer(&timers[i]);
+	for (unsigned int i = 0; i < ARRAY_SIZE(timers); i++) {
+		gic_irq_enable(timers[i].intid);
+		test_wfi_far(&timers[i], &timers[1 - i], ~0UL);
+		test_wfi_far(&timers[i], &timers[1 - i], 1UL << 63);
+		gic_irq_disable(timers[i].intid);
+	}
 	report(gic_unhandled_count() == 0, "no interrupt without a handler (%u), %u spurious",
 	       gic_unhandled_count(), gic_spurious_count());
 	return 0;
