@@ -4,7 +4,9 @@
  * with a "[c<pCPU>] " prefix (and "error: "/"warning: ") at the start of every line. A message
  * without a trailing newline leaves its pCPU's line open: that pCPU's next message continues it;
  * output from another pCPU in between first ends the open line, and the continuation then starts
- * a new line with the bare "[c<pCPU>] " prefix.
+ * a new line with the bare "[c<pCPU>] " prefix. The console's open line may also be a VM's
+ * (console_emit_vm(), or a single VM's raw output): Tern's lines always start on a line of their
+ * own.
  */
 #include <string.h>
 #include <tern/console.h>
@@ -20,8 +22,10 @@
 /* "[c<id>] warning: " with its NUL: at most 24 bytes. */
 #define PRINTK_PREFIX_MAX 32
 
-/* No line is open on the console. */
-#define PRINTK_NO_CPU (-1)
+/* Who owns the console's open line: nobody, a pCPU (its id), a VM, or a single VM's raw output. */
+#define PRINTK_NO_CPU	    (-1)
+#define PRINTK_OWNER_RAW    (-2)
+#define PRINTK_OWNER_VM(id) (-1000 - (int)(id))
 
 struct printk_cpu {
 	/* This pCPU's last message did not end with a newline. */
@@ -43,7 +47,7 @@ static struct spinlock printk_lock = SPINLOCK_INIT;
 static bool printk_locking;
 /* Set on the panic path: ignore printk_lock and the recursion check from now on. */
 static bool printk_lockless;
-/* The pCPU whose line is open at the end of the console output, or PRINTK_NO_CPU. */
+/* The owner of the line open at the end of the console output, or PRINTK_NO_CPU. */
 static int printk_open_cpu = PRINTK_NO_CPU;
 /* Per-pCPU state; pCPUs numbered beyond it always start a new line. */
 static struct printk_cpu printk_cpus[CONFIG_MAX_PCPUS];
@@ -81,6 +85,15 @@ static void printk_lock_release(unsigned int cpu, enum printk_locked locked)
 		pc->busy = false;
 }
 
+/* End whatever line is open (another owner's), so the next write starts a line of its own. */
+static void printk_end_open_line(struct console *con)
+{
+	if (printk_open_cpu == PRINTK_NO_CPU)
+		return;
+	con->write(con, "\n", 1);
+	printk_open_cpu = PRINTK_NO_CPU;
+}
+
 /*
  * Writes msg one line per console write, prefixing each line it starts. Called with the lock held
  * (if any). The line state is updated before each write, so a printk nested in the write (the
@@ -105,7 +118,7 @@ static void printk_emit(struct console *con, unsigned int cpu, enum log_level le
 		size_t n = 0;
 
 		if (!mid_line || printk_open_cpu != (int)cpu) {
-			/* End another pCPU's open line first. */
+			/* End another pCPU's (or a VM's) open line first. */
 			if (printk_open_cpu != PRINTK_NO_CPU)
 				line[n++] = '\n';
 			/* A continuation interrupted by another pCPU gets just the pCPU prefix. */
@@ -169,19 +182,50 @@ void console_write_raw(const char *s, size_t len)
 	if (locked == PRINTK_RECURSION)
 		return;
 	con = READ_ONCE(printk_console);
-	if (con) {
+	if (con && len) {
 		/* Guest output starts on a line of its own, never inside an open printk line. */
-		if (printk_open_cpu != PRINTK_NO_CPU) {
+		if (printk_open_cpu >= 0) {
 			struct printk_cpu *pc = printk_cpu_state((unsigned int)printk_open_cpu);
 
-			con->write(con, "\n", 1);
 			if (pc)
 				pc->mid_line = false;
-			printk_open_cpu = PRINTK_NO_CPU;
+			printk_end_open_line(con);
 		}
 		con->write(con, s, len);
+		/* ... and Tern's next line starts on one of its own (after a prompt, say). */
+		printk_open_cpu = s[len - 1] == '\n' ? PRINTK_NO_CPU : PRINTK_OWNER_RAW;
 	}
 	printk_lock_release(cpu, locked);
+}
+
+bool console_emit_vm(unsigned int vm, bool continued, const char *s, size_t len, bool end)
+{
+	unsigned int cpu = this_cpu_id();
+	enum printk_locked locked = printk_lock_take(cpu);
+	bool fresh = false;
+	struct console *con;
+
+	if (locked == PRINTK_RECURSION)
+		return true;
+	con = READ_ONCE(printk_console);
+	if (con) {
+		if (!continued || printk_open_cpu != PRINTK_OWNER_VM(vm)) {
+			char tag[PRINTK_PREFIX_MAX];
+			int n =
+			    fmt_snprintf(tag, sizeof(tag), continued ? "[vm%u]+ " : "[vm%u] ", vm);
+
+			printk_end_open_line(con);
+			con->write(con, tag, MIN((size_t)n, sizeof(tag) - 1));
+			fresh = true;
+		}
+		if (len)
+			con->write(con, s, len);
+		if (end)
+			con->write(con, "\n", 1);
+		printk_open_cpu = end ? PRINTK_NO_CPU : PRINTK_OWNER_VM(vm);
+	}
+	printk_lock_release(cpu, locked);
+	return fresh;
 }
 
 void printk(enum log_level level, const char *fmt, ...)

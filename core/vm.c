@@ -243,30 +243,6 @@ void vm_reset(struct vm *vm)
 	WRITE_ONCE(vm->reset_pending, true);
 }
 
-void vm_console_write(struct vm *vm, const char *s, size_t len)
-{
-	char line[160];
-	size_t n = 0;
-
-	if (CONFIG_NR_VMS == 1) {
-		console_write_raw(s, len);
-		return;
-	}
-	/* Several VMs: every line a VM starts carries its id, however the text is split. */
-	for (size_t i = 0; i < len; i++) {
-		if (!vm->console_mid_line)
-			n += (size_t)fmt_snprintf(line + n, sizeof(line) - n, "[vm%u] ", vm->id);
-		line[n++] = s[i];
-		vm->console_mid_line = s[i] != '\n';
-		if (s[i] == '\n' || n > sizeof(line) - 16) {
-			console_write_raw(line, n);
-			n = 0;
-		}
-	}
-	if (n)
-		console_write_raw(line, n);
-}
-
 __attribute__((weak)) void vm_irq_set_level(struct vm *vm, u32 intid, bool level)
 {
 	(void)vm;

@@ -371,6 +371,8 @@ void vpl011_flush(struct vpl011 *u)
 {
 	spin_lock(&u->lock);
 	tx_flush(u);
+	/* The console may still hold a partial line (several VMs): out with it if it is due. */
+	vm_console_flush(u->vm);
 	spin_unlock(&u->lock);
 }
 

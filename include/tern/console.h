@@ -24,6 +24,13 @@ void console_register(struct console *con);
  * lock so it never lands inside a log line.
  */
 void console_write_raw(const char *s, size_t len);
+/**
+ * Write one piece of VM @vm's line (already made safe by core/console_vm.c) under printk's lock.
+ * Unless @continued and VM @vm's line is the console's open one, whatever line is open is ended
+ * and the piece starts a new line tagged "[vmN] " ("[vmN]+ " when @continued). @end ends the
+ * line. Returns true when the piece started a new line.
+ */
+bool console_emit_vm(unsigned int vm, bool continued, const char *s, size_t len, bool end);
 /** The console printk currently writes to, or NULL. */
 struct console *console_get(void);
 

@@ -3,6 +3,7 @@
 #define TERN_VM_H
 
 #include <asm/stage2.h>
+#include <tern/console_vm.h>
 #include <tern/loader.h>
 #include <tern/mmio.h>
 #include <tern/spinlock.h>
@@ -80,7 +81,7 @@ struct vm {
 	u64 cntvoff;
 	const char *bootargs;
 	struct vpl011 *uart;
-	bool console_mid_line;
+	struct console_vm console;
 	struct vgic_dist *vgic;
 	/* Why it stopped, for the report at power-off. */
 	const char *stop_reason;
@@ -120,9 +121,6 @@ int vm_copy_from_guest(struct vm *vm, void *dst, ipa_t src, u64 len);
 int vm_zero_guest(struct vm *vm, ipa_t ipa, u64 len);
 /* Back the VM's RAM with host blocks and map them at GUEST_RAM_BASE (vm_create). */
 int vm_alloc_ram(struct vm *vm, u64 size);
-
-/* The VM's console output: host console, lines prefixed "[vmN] " when there are several VMs. */
-void vm_console_write(struct vm *vm, const char *s, size_t len);
 
 /* Exit counters summed over the VM's vCPUs (for the report at power-off). */
 void vm_exit_counts(const struct vm *vm, u64 counts[EXIT_NR], u64 *undefs, u64 *aborts);
