@@ -82,11 +82,13 @@ struct vcpu *vgic_spi_target(struct vm *vm, const struct vgic_irq *irq)
 {
 	u64 aff = irq->irouter & MPIDR_AFF_MASK;
 
+	if (irq->irouter & GICD_IROUTER_IRM)
+		return vm->vcpus[0];
 	for (unsigned int i = 0; i < vm->nr_vcpus; i++) {
 		if ((vm->vcpus[i]->arch.vmpidr & MPIDR_AFF_MASK) == aff)
 			return vm->vcpus[i];
 	}
-	return vm->vcpus[0];
+	return NULL;
 }
 
 static bool vgic_group_enabled(const struct vm *vm, const struct vgic_irq *irq)
@@ -158,6 +160,12 @@ void vgic_irq_changed(struct vm *vm, struct vgic_irq *irq)
 	bool deliverable = vgic_irq_deliverable(vm, irq);
 	struct vcpu *dest = irq->target;
 
+	/* Routed elsewhere (GICD_IROUTER) while queued and not held by its vCPU: requeue it. */
+	if (dest && irq->intid >= VGIC_NR_PRIVATE && !irq->active && !irq->in_lr &&
+	    vgic_spi_target(vm, irq) != dest) {
+		vgic_ap_remove(dest->vgic, irq);
+		dest = NULL;
+	}
 	if (dest) {
 		/* Already queued (e.g. still active): it leaves only when nothing keeps it. */
 		if (!deliverable && !irq->active && !irq->in_lr)

@@ -85,7 +85,11 @@ struct vgic_irq *vgic_get_irq(struct vm *vm, struct vcpu *vcpu, u32 intid);
  */
 void vgic_irq_changed(struct vm *vm, struct vgic_irq *irq);
 
-/* The vCPU an SPI is routed to (GICD_IROUTER affinity), or vCPU 0 if none matches. */
+/*
+ * The vCPU an SPI is routed to: with GICD_IROUTER.IRM the VM's first vCPU (every vCPU takes part
+ * in 1-of-N distribution), else the vCPU whose affinity matches; NULL if none has it (the SPI
+ * then stays pending and is delivered to nobody, as on hardware).
+ */
 struct vcpu *vgic_spi_target(struct vm *vm, const struct vgic_irq *irq);
 
 static inline bool vgic_irq_pending(const struct vgic_irq *irq)

@@ -486,20 +486,56 @@ static void test_ap_list_priority_order(void **state)
 static void test_spi_routing(void **state)
 {
 	(void)state;
-	/* IROUTER picks the vCPU by affinity (bit 31 of VMPIDR ignored); no match: vCPU 0. */
+	/* IROUTER picks the vCPU by affinity (bit 31 of VMPIDR ignored). */
 	pend(own_spi(50, 3, 0x20, true));
 	assert_true(on_ap_list(3, spi(50)));
 	assert_int_equal(kicks_of(3), 1);
-	own_spi(51, 0, 0x20, true)->irouter = 0x0707; /* no such vCPU */
+	/* An affinity no vCPU has: delivered to nobody (it was vCPU 0), it stays pending. */
+	own_spi(51, 0, 0x20, true)->irouter = 0x0707;
 	pend(spi(51));
-	assert_true(on_ap_list(0, spi(51)));
-	/* Aff3 counts: 1.2.3.17 routes to vCPU 3, 0.2.3.17 to nobody, so vCPU 0. */
+	for (unsigned int i = 0; i < NR_VCPUS; i++)
+		assert_false(on_ap_list(i, spi(51)));
+	assert_true(vgic_irq_pending(spi(51)));
+	/* Aff3 counts: 1.2.3.17 routes to vCPU 3, 0.2.3.17 to nobody. */
 	own_spi(52, 0, 0x20, true)->irouter = mpidrs[3] & ~(1ULL << 31);
 	pend(spi(52));
 	assert_true(on_ap_list(3, spi(52)));
 	own_spi(53, 0, 0x20, true)->irouter = mpidrs[3] & 0x00FFFFFFULL;
 	pend(spi(53));
-	assert_true(on_ap_list(0, spi(53)));
+	for (unsigned int i = 0; i < NR_VCPUS; i++)
+		assert_false(on_ap_list(i, spi(53)));
+	/* IRM=1 (1-of-N) still delivers, whatever the affinity fields say. */
+	own_spi(54, 0, 0x20, true)->irouter = GICD_IROUTER_IRM | 0x0707;
+	pend(spi(54));
+	assert_true(on_ap_list(0, spi(54)));
+}
+
+static void test_spi_reroute(void **state)
+{
+	(void)state;
+	/* Pending for nobody, then routed to vCPU 2: delivered there at once. */
+	own_spi(60, 0, 0x20, true)->irouter = 0x0707;
+	pend(spi(60));
+	assert_false(on_ap_list(0, spi(60)));
+	spin_lock(&vm.vgic->lock);
+	spi(60)->irouter = mpidrs[2] & 0xFF00FFFFFFULL;
+	vgic_irq_changed(&vm, spi(60));
+	spin_unlock(&vm.vgic->lock);
+	assert_true(on_ap_list(2, spi(60)));
+	assert_int_equal(kicks_of(2), 1);
+	/* Queued on vCPU 2, routed to vCPU 1: it moves; routed away to nobody: it leaves. */
+	spin_lock(&vm.vgic->lock);
+	spi(60)->irouter = mpidrs[1] & 0xFF00FFFFFFULL;
+	vgic_irq_changed(&vm, spi(60));
+	spin_unlock(&vm.vgic->lock);
+	assert_false(on_ap_list(2, spi(60)));
+	assert_true(on_ap_list(1, spi(60)));
+	spin_lock(&vm.vgic->lock);
+	spi(60)->irouter = 0x0707;
+	vgic_irq_changed(&vm, spi(60));
+	spin_unlock(&vm.vgic->lock);
+	for (unsigned int i = 0; i < NR_VCPUS; i++)
+		assert_false(on_ap_list(i, spi(60)));
 }
 
 static void test_flush_lr_encoding(void **state)
@@ -912,16 +948,27 @@ static void test_load_put(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		T(test_init_cpu_and_maintenance),   T(test_sgi_target_list),
-		T(test_sgi_affinity_and_range),	    T(test_sgi_broadcast_all_but_self),
-		T(test_sgi_group_mismatch),	    T(test_sgi_disabled_pends_without_kick),
-		T(test_ap_list_priority_order),	    T(test_spi_routing),
-		T(test_flush_lr_encoding),	    T(test_flush_fewer_than_lrs),
-		T(test_flush_highest_four_and_uie), T(test_uie_only_for_deliverable),
-		T(test_sync_lr_transitions),	    T(test_level_soft_pend_cleared_on_ack),
-		T(test_edge_repend_while_in_lr),    T(test_hw_ppi_not_acked_stays),
-		T(test_set_level_owned_spis_only),  T(test_block_if_idle),
-		T(test_kick_when_deliverable),	    T(test_load_put),
+		T(test_init_cpu_and_maintenance),
+		T(test_sgi_target_list),
+		T(test_sgi_affinity_and_range),
+		T(test_sgi_broadcast_all_but_self),
+		T(test_sgi_group_mismatch),
+		T(test_sgi_disabled_pends_without_kick),
+		T(test_ap_list_priority_order),
+		T(test_spi_routing),
+		T(test_spi_reroute),
+		T(test_flush_lr_encoding),
+		T(test_flush_fewer_than_lrs),
+		T(test_flush_highest_four_and_uie),
+		T(test_uie_only_for_deliverable),
+		T(test_sync_lr_transitions),
+		T(test_level_soft_pend_cleared_on_ack),
+		T(test_edge_repend_while_in_lr),
+		T(test_hw_ppi_not_acked_stays),
+		T(test_set_level_owned_spis_only),
+		T(test_block_if_idle),
+		T(test_kick_when_deliverable),
+		T(test_load_put),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
