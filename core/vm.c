@@ -3,6 +3,7 @@
  * VMs: creation from the Kconfig layout and the boot modules, the lifecycle state machine,
  * start, stop and reset, and access to guest RAM. Everything of a VM lives in its struct vm.
  */
+#include <asm/cache.h>
 #include <asm/guest.h>
 #include <asm/stage2.h>
 #include <string.h>
@@ -127,9 +128,17 @@ enum vm_ram_op {
 	VM_RAM_WRITE,
 	VM_RAM_READ,
 	VM_RAM_ZERO,
+	VM_RAM_SYNC_GUEST,
+	VM_RAM_SYNC_TERN,
 };
 
-/* Walk guest RAM chunk by chunk: it is contiguous for the guest, not for the host. */
+/*
+ * Walk guest RAM chunk by chunk: it is contiguous for the guest, not for the host. The guest
+ * may run with its caches off, its accesses then going to memory past Tern's caches: what Tern
+ * writes is cleaned to the point of coherency, and what it reads is cleaned and invalidated
+ * first, so that no stale line of Tern's (speculatively fetched through its own mapping of all
+ * RAM) hides what the guest wrote to memory.
+ */
 static int vm_ram_access(struct vm *vm, ipa_t ipa, u8 *buf, u64 len, enum vm_ram_op op)
 {
 	if (!vm_ipa_in_ram(vm, ipa, len))
@@ -141,12 +150,16 @@ static int vm_ram_access(struct vm *vm, ipa_t ipa, u8 *buf, u64 len, enum vm_ram
 
 		if (!g)
 			return -TERN_EFAULT;
+		if (op == VM_RAM_READ || op == VM_RAM_SYNC_TERN)
+			dcache_clean_inval_range((paddr_t)g, (paddr_t)g + n);
 		if (op == VM_RAM_WRITE)
 			memcpy(g, buf, n);
 		else if (op == VM_RAM_READ)
 			memcpy(buf, g, n);
-		else
+		else if (op == VM_RAM_ZERO)
 			memset(g, 0, n);
+		if (op == VM_RAM_WRITE || op == VM_RAM_ZERO || op == VM_RAM_SYNC_GUEST)
+			dcache_clean_range((paddr_t)g, (paddr_t)g + n);
 		ipa += n;
 		len -= n;
 		if (buf)
@@ -168,6 +181,16 @@ int vm_copy_from_guest(struct vm *vm, void *dst, ipa_t src, u64 len)
 int vm_zero_guest(struct vm *vm, ipa_t ipa, u64 len)
 {
 	return vm_ram_access(vm, ipa, NULL, len, VM_RAM_ZERO);
+}
+
+int vm_sync_for_guest(struct vm *vm, ipa_t ipa, u64 len)
+{
+	return vm_ram_access(vm, ipa, NULL, len, VM_RAM_SYNC_GUEST);
+}
+
+int vm_sync_for_tern(struct vm *vm, ipa_t ipa, u64 len)
+{
+	return vm_ram_access(vm, ipa, NULL, len, VM_RAM_SYNC_TERN);
 }
 
 /*
@@ -204,7 +227,10 @@ int vm_alloc_ram(struct vm *vm, u64 size)
 		rc = stage2_map(&vm->s2, ipa, pa, PAGE_SIZE << order, S2_NORMAL_RW);
 		if (rc)
 			return rc;
+		/* Nothing of the block's previous use may reach a guest that reads with caches off.
+		 */
 		memset((void *)pa, 0, PAGE_SIZE << order);
+		dcache_clean_range(pa, pa + (PAGE_SIZE << order));
 		ipa += PAGE_SIZE << order;
 		left -= MIN(left, PAGE_SIZE << order);
 	}

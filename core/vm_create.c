@@ -157,29 +157,6 @@ fail:
 	return rc;
 }
 
-int vm_load_images(struct vm *vm)
-{
-	const struct image_layout *l = &vm->layout;
-	int rc = 0;
-
-	for (unsigned int i = 0; i < l->nr_segments && !rc; i++) {
-		const struct image_segment *s = &l->seg[i];
-
-		rc = vm_copy_to_guest(vm, s->ipa, (const void *)(vm->kernel.pa + s->file_offset),
-				      s->file_size);
-		if (!rc && s->mem_size > s->file_size)
-			rc = vm_zero_guest(vm, s->ipa + s->file_size, s->mem_size - s->file_size);
-	}
-	if (!rc && vm->initrd.size)
-		rc = vm_copy_to_guest(vm, vm->initrd.load, (const void *)vm->initrd.pa,
-				      vm->initrd.size);
-	if (!rc)
-		rc = vm_copy_to_guest(vm, vm->dtb.load, (const void *)vm->dtb.pa, vm->dtb.size);
-	if (rc)
-		pr_err("vm%u: loading the images failed: %s\n", vm->id, tern_strerror(rc));
-	return rc;
-}
-
 static void vm_boot_vcpu0(struct vm *vm)
 {
 	struct vcpu *v0 = vm->vcpus[0];

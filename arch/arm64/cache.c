@@ -21,3 +21,10 @@ static unsigned long dcache_line_size(void)
 DCACHE_OP(dcache_clean_range, "cvac")
 DCACHE_OP(dcache_inval_range, "ivac")
 DCACHE_OP(dcache_clean_inval_range, "civac")
+
+void icache_inval_all(void)
+{
+	__asm__ __volatile__("ic ialluis" ::: "memory");
+	dsb(ish);
+	isb();
+}

@@ -104,6 +104,7 @@ struct platform;
 /* Build VM @id from its Kconfig layout and its boot modules; -TERN_ENOENT without a kernel. */
 int vm_create(struct vm *vm, unsigned int id, const struct vm_config *cfg,
 	      const struct platform *p);
+/* Copy the pristine images into guest RAM, cleaned to PoC, then invalidate the I-caches. */
 int vm_load_images(struct vm *vm);
 int vm_start(struct vm *vm);
 /* Stop every vCPU of the VM, wherever it runs; @reason is kept for the exit report. */
@@ -115,10 +116,23 @@ void vm_do_reset(struct vm *vm);
 
 struct vcpu *vm_vcpu_by_mpidr(struct vm *vm, u64 mpidr);
 bool vm_ipa_in_ram(const struct vm *vm, ipa_t ipa, u64 size);
-/* Copy between Tern and guest RAM through the stage-2 map; -TERN_EFAULT outside RAM. */
+/*
+ * Copy between Tern and guest RAM; -TERN_EFAULT unless the range is inside guest RAM. They do
+ * the cache maintenance a guest running with its caches off needs: what is written (or zeroed)
+ * is cleaned to the point of coherency, what is read is cleaned and invalidated first.
+ */
 int vm_copy_to_guest(struct vm *vm, ipa_t dst, const void *src, u64 len);
 int vm_copy_from_guest(struct vm *vm, void *dst, ipa_t src, u64 len);
 int vm_zero_guest(struct vm *vm, ipa_t ipa, u64 len);
+/*
+ * For a device model that reads or writes guest RAM through its own host pointers while the guest
+ * runs (DMA-like: virtio rings and buffers): call vm_sync_for_guest() after writing
+ * [ipa, ipa + len), before the guest is told (used ring, interrupt), and vm_sync_for_tern()
+ * before reading what the guest wrote there. Instruction caches are the guest's business, as
+ * after a DMA. -TERN_EFAULT unless the range is inside guest RAM.
+ */
+int vm_sync_for_guest(struct vm *vm, ipa_t ipa, u64 len);
+int vm_sync_for_tern(struct vm *vm, ipa_t ipa, u64 len);
 /* Back the VM's RAM with host blocks and map them at GUEST_RAM_BASE (vm_create). */
 int vm_alloc_ram(struct vm *vm, u64 size);
 
