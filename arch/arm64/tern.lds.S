@@ -26,17 +26,28 @@ SECTIONS
 
 	_rodata = .;
 	.rodata : { *(.rodata .rodata.*) } :rodata
-	.rela.dyn : {
-		__rela_start = .;
-		*(.rela .rela.*)
-		__rela_end = .;
-	} :rodata
+	.rela.dyn : { *(.rela .rela.*) } :rodata
+	/*
+	 * From the section's final size: ld adds the relocations of some input sections (the
+	 * vdev_types pointers) after "." inside the section statement has been evaluated.
+	 */
+	__rela_start = ADDR(.rela.dyn);
+	__rela_end = ADDR(.rela.dyn) + SIZEOF(.rela.dyn);
 	. = ALIGN(4096);
 	_erodata = .;
 
 	_data = .;
 	.data : {
 		*(.data .data.*)
+		/*
+		 * Device types (tern/vdev.h): pointers the device list walks. Like every table of
+		 * pointers (.data.rel.ro) they need boot-time relocation, so they live here; in the
+		 * rodata segment ld would count .rela.dyn before their relocations exist.
+		 */
+		. = ALIGN(8);
+		__start_vdev_types = .;
+		KEEP(*(vdev_types))
+		__stop_vdev_types = .;
 		. = ALIGN(8);
 		*(.got .got.plt)
 	} :data
