@@ -27,8 +27,6 @@ struct page_free_node {
 	paddr_t prev;
 };
 
-struct page_allocator page_allocator_global;
-
 static struct page_free_node *pa_node(paddr_t addr)
 {
 	return (struct page_free_node *)addr;
@@ -442,24 +440,4 @@ void page_allocator_stats(struct page_allocator *pa, struct page_alloc_stats *st
 			st->largest_free_order = (int)k;
 	}
 	spin_unlock(&pa->lock);
-}
-
-paddr_t page_alloc(unsigned int order)
-{
-	return page_alloc_pages(&page_allocator_global, order);
-}
-
-int page_free(paddr_t addr, unsigned int order)
-{
-	return page_free_pages(&page_allocator_global, addr, order);
-}
-
-void *page_zalloc(unsigned int order)
-{
-	paddr_t addr = page_alloc(order);
-
-	if (!addr)
-		return NULL;
-	memset((void *)addr, 0, ORDER_BYTES(order));
-	return (void *)addr;
 }
