@@ -100,6 +100,20 @@ int mmio_register(struct mmio_bus *bus, ipa_t base, u64 size, const struct mmio_
 	return 0;
 }
 
+int mmio_unregister(struct mmio_bus *bus, ipa_t base)
+{
+	unsigned int i = mmio_upper_bound(bus, base);
+
+	if (!i || bus->regions[i - 1].base != base)
+		return -TERN_ENOENT;
+	i--;
+	memmove(&bus->regions[i], &bus->regions[i + 1],
+		(bus->nr - i - 1) * sizeof(bus->regions[0]));
+	bus->nr--;
+	bus->regions[bus->nr] = (struct mmio_region){ 0 };
+	return 0;
+}
+
 const struct mmio_region *mmio_find(const struct mmio_bus *bus, ipa_t addr, unsigned int size)
 {
 	unsigned int i;

@@ -43,6 +43,8 @@ void mmio_bus_destroy(struct mmio_bus *bus);
  */
 int mmio_register(struct mmio_bus *bus, ipa_t base, u64 size, const struct mmio_ops *ops,
 		  void *priv, const char *name);
+/* Remove the region registered at @base (device teardown); -TERN_ENOENT if there is none. */
+int mmio_unregister(struct mmio_bus *bus, ipa_t base);
 /* The region containing all of [addr, addr + size), or NULL. */
 const struct mmio_region *mmio_find(const struct mmio_bus *bus, ipa_t addr, unsigned int size);
 /*

@@ -357,6 +357,35 @@ static void test_out_of_memory(void **state)
 	free_at_start = free_pages(); /* the pages taken above stay taken */
 }
 
+/* Unregistering removes exactly the region at that base; the others stay found, sorted. */
+static void test_unregister(void **state)
+{
+	u64 val;
+
+	register_all_shuffled();
+	assert_int_equal(mmio_unregister(&bus, dev_base(7) + 4), -TERN_ENOENT);
+	assert_int_equal(mmio_unregister(&bus, dev_base(0) - 0x1000), -TERN_ENOENT);
+	for (unsigned int i = 0; i < NR_DEVS; i += 3)
+		assert_int_equal(mmio_unregister(&bus, dev_base(i)), 0);
+	assert_int_equal(bus.nr, NR_DEVS - (NR_DEVS + 2) / 3);
+	for (unsigned int i = 0; i < NR_DEVS; i++) {
+		if (i % 3 == 0) {
+			assert_null(mmio_find(&bus, dev_base(i), 1));
+			assert_int_equal(mmio_dispatch(&bus, NULL, dev_base(i), 4, false, &val),
+					 -TERN_ENOENT);
+		} else {
+			expect_dev(dev_base(i) + dev_size(i) - 1, 1, i);
+		}
+	}
+	assert_int_equal(mmio_unregister(&bus, dev_base(0)), -TERN_ENOENT);
+	/* The freed base can be registered again. */
+	assert_int_equal(mmio_register(&bus, dev_base(0), dev_size(0), &fake_ops, &devs[0], "fake"),
+			 0);
+	expect_dev(dev_base(0), 4, 0);
+	for (unsigned int i = 1; i < bus.nr; i++)
+		assert_true(bus.regions[i - 1].base < bus.regions[i].base);
+}
+
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 
 int main(void)
@@ -364,6 +393,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		T(test_many_regions), T(test_growth_keeps_everything), T(test_overlaps),
 		T(test_dispatch),     T(test_missing_handler),	       T(test_out_of_memory),
+		T(test_unregister),
 	};
 
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);
