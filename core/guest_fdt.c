@@ -172,40 +172,6 @@ static int make_timer_node(void *fdt, const struct guest_fdt_params *p)
 	return res;
 }
 
-static int make_gicv3_node(void *fdt, const struct guest_fdt_params *p)
-{
-	char name[GFDT_NAME_MAX];
-	u64 reg[4] = { p->gicd_base, GUEST_FDT_GICD_SIZE, p->gicr_base,
-		       (u64)p->nr_vcpus * GUEST_FDT_GICR_STRIDE };
-	u32 maint[3] = { GFDT_IRQ_PPI, p->maint_intid - GFDT_PPI_FIRST, GFDT_IRQ_LEVEL_HIGH };
-	int res;
-
-	if (!p->gicv3)
-		return 0;
-	fmt_snprintf(name, sizeof(name), "intc@%llx", (unsigned long long)p->gicd_base);
-	res = fdt_begin_node(fdt, name);
-	if (!res)
-		res = fdt_property_string(fdt, "compatible", "arm,gic-v3");
-	if (!res)
-		res = fdt_property_cell(fdt, "#interrupt-cells", 3);
-	/* No children (no ITS); dtc wants every interrupt provider to say so. */
-	if (!res)
-		res = fdt_property_cell(fdt, "#address-cells", 0);
-	if (!res)
-		res = fdt_property(fdt, "interrupt-controller", NULL, 0);
-	if (!res)
-		res = fdt_property_cell(fdt, "#redistributor-regions", 1);
-	if (!res)
-		res = gfdt_prop_reg(fdt, reg, 2);
-	if (!res)
-		res = gfdt_prop_cells(fdt, "interrupts", maint, ARRAY_SIZE(maint));
-	if (!res)
-		res = fdt_property_cell(fdt, "phandle", GUEST_FDT_PHANDLE_GIC);
-	if (!res)
-		res = fdt_end_node(fdt);
-	return res;
-}
-
 static int make_clock_node(void *fdt, const struct guest_fdt_params *p __unused)
 {
 	int res;
@@ -291,9 +257,8 @@ static const struct {
 	{ "/memory", make_memory_node },   /* one range */
 	{ "/psci", make_psci_node },	   /* PSCI 1.0 through HVC */
 	{ "/timer", make_timer_node },	   /* interrupts only with a GIC */
-	{ "/intc", make_gicv3_node },	   /* only with a vGICv3 */
 	{ "/apb-pclk", make_clock_node },  /* the clock device models reference */
-	{ "device", make_device_nodes },   /* each model's own node */
+	{ "device", make_device_nodes },   /* each model's own node (the GIC's too) */
 	{ "/chosen", make_chosen_node },   /* bootargs, stdout-path, initrd */
 	{ "/aliases", make_aliases_node }, /* serial0 */
 };
@@ -337,17 +302,6 @@ static int gfdt_check_gic(const struct guest_fdt_params *p)
 {
 	if (!p->gicv3)
 		return 0;
-	if (!gfdt_range_ok(p->gicd_base, GUEST_FDT_GICD_SIZE) ||
-	    !gfdt_range_ok(p->gicr_base, (u64)p->nr_vcpus * GUEST_FDT_GICR_STRIDE)) {
-		pr_err("guest_fdt: vm%u: GIC regions 0x%llx / 0x%llx wrap\n", p->vm_id,
-		       (unsigned long long)p->gicd_base, (unsigned long long)p->gicr_base);
-		return -TERN_EINVAL;
-	}
-	if (!gfdt_is_ppi(p->maint_intid)) {
-		pr_err("guest_fdt: vm%u: maintenance INTID %u is not a PPI\n", p->vm_id,
-		       p->maint_intid);
-		return -TERN_EINVAL;
-	}
 	for (unsigned int i = 0; i < ARRAY_SIZE(p->timer_ppis); i++) {
 		if (!gfdt_is_ppi(p->timer_ppis[i])) {
 			pr_err("guest_fdt: vm%u: timer INTID %u is not a PPI\n", p->vm_id,

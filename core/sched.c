@@ -16,9 +16,9 @@
 #include <tern/printk.h>
 #include <tern/sched.h>
 #include <tern/vcpu.h>
+#include <tern/vdev.h>
 #include <tern/vm.h>
 #include <virt/vgic_core.h>
-#include <virt/vpl011.h>
 
 #define SCHED_SLICE_US (CONFIG_SCHED_SLICE_MS * 1000UL)
 /* The SGI pCPUs use to make each other look at their run queue or their vCPU's interrupts. */
@@ -190,9 +190,8 @@ static void sched_run_vcpu(struct pcpu *p, struct vcpu *v)
 		 !READ_ONCE(v->vm->reset_pending) && !p->need_resched);
 	p->slice_end = VTIMER_NO_DEADLINE;
 	vcpu_arch_put(v);
-	/* A prompt without a newline must show up while the guest waits for input. */
-	if (v->vm->uart)
-		vpl011_flush(v->vm->uart);
+	/* Devices that hold output (a prompt without a newline) let it out now. */
+	vdev_vcpu_put(v->vm->vdevs, v->vm->nr_vdevs);
 	if (v->state == VCPU_RUNNING)
 		v->state = VCPU_READY;
 }

@@ -16,7 +16,6 @@
 #include <tern/sched.h>
 #include <tern/vm.h>
 #include <tern/vm_config.h>
-#include <virt/vpl011.h>
 
 struct vm vm_table[CONFIG_NR_VMS];
 
@@ -238,6 +237,18 @@ int vm_alloc_ram(struct vm *vm, u64 size)
 	return 0;
 }
 
+void vm_free_ram(struct vm *vm)
+{
+	for (unsigned int i = 0; i < vm->nr_ram_chunks; i++) {
+		const struct vm_ram_chunk *c = &vm->ram[i];
+
+		page_free(c->pa, (unsigned int)(__builtin_ctzl(c->size) - PAGE_SHIFT));
+		vm->ram[i] = (struct vm_ram_chunk){ 0 };
+	}
+	vm->nr_ram_chunks = 0;
+	vm->ram_size = 0;
+}
+
 void vm_stop(struct vm *vm, const char *reason)
 {
 	spin_lock(&vm->lock);
@@ -254,8 +265,7 @@ void vm_stop(struct vm *vm, const char *reason)
 	spin_unlock(&vm->lock);
 	/* vCPUs running on other pCPUs leave the guest now and see that they stopped. */
 	sched_kick_vcpus(vm);
-	if (vm->uart)
-		vpl011_flush(vm->uart);
+	vdev_stop_all(vm);
 	pr_info("vm%u: stopped: %s\n", vm->id, reason);
 }
 

@@ -12,23 +12,16 @@
 #include <tern/platform.h>
 #include <tern/printk.h>
 #include <tern/sched.h>
+#include <tern/vdev.h>
 #include <tern/vm.h>
 #include <tern/vm_config.h>
-#include <virt/vgic_core.h>
-#include <virt/vpl011.h>
-#include <asm/sysreg.h>
+#include <drivers/arch_timer.h>
 #include <asm/sysreg_emul.h>
 #include <asm/processor.h>
-#include <asm/smp.h>
 
 #define VM_DTB_ORDER 4 /* 64 KiB for the guest device tree */
 
 _Static_assert(sizeof(struct vcpu) <= PAGE_SIZE, "a vCPU is allocated as one page");
-
-static int vm_pl011_node(void *fdt, const void *dev, u32 clk_phandle)
-{
-	return vpl011_fdt_node(fdt, dev, clk_phandle);
-}
 
 static int vm_create_vcpus(struct vm *vm)
 {
@@ -53,8 +46,7 @@ static int vm_create_vcpus(struct vm *vm)
 /* libfdt is built with FP/SIMD: this runs once at creation, MMU on, before any guest runs. */
 static int vm_write_dtb(struct vm *vm, ipa_t initrd_ipa, u64 initrd_size, ipa_t dtb_ipa)
 {
-	const struct vm_config *cfg = vm->config;
-	struct guest_fdt_device devs[1];
+	struct guest_fdt_device devs[VM_MAX_VDEVS];
 	struct guest_fdt_params prm = {
 		.vm_id = vm->id,
 		.nr_vcpus = vm->nr_vcpus,
@@ -63,10 +55,7 @@ static int vm_write_dtb(struct vm *vm, ipa_t initrd_ipa, u64 initrd_size, ipa_t 
 		.bootargs = vm->bootargs,
 		.initrd_start = initrd_ipa,
 		.initrd_size = initrd_size,
-		.gicv3 = cfg->vgicv3,
-		.gicd_base = GUEST_GICD_BASE,
-		.gicr_base = GUEST_GICR_BASE,
-		.maint_intid = 25,
+		.gicv3 = vm->vgic != NULL,
 		.timer_ppis = { 29, 30, 27, 26 },
 		.devices = devs,
 	};
@@ -77,9 +66,15 @@ static int vm_write_dtb(struct vm *vm, ipa_t initrd_ipa, u64 initrd_size, ipa_t 
 		return -TERN_ENOMEM;
 	for (unsigned int i = 0; i < vm->nr_vcpus; i++)
 		prm.vmpidr[i] = vm->vcpus[i]->arch.vmpidr & 0xFF00FFFFFFUL;
-	if (vm->uart) {
-		devs[prm.nr_devices++] = (struct guest_fdt_device){ vm_pl011_node, vm->uart };
-		prm.stdout_path = "/pl011@9000000";
+	/* Each device writes its own node; a console names itself for stdout-path. */
+	for (unsigned int i = 0; i < vm->nr_vdevs; i++) {
+		const struct vdev *dev = &vm->vdevs[i];
+
+		if (dev->type->fdt_node)
+			devs[prm.nr_devices++] =
+			    (struct guest_fdt_device){ vdev_fdt_write_node, dev };
+		if (dev->type->stdout_path && !prm.stdout_path)
+			prm.stdout_path = dev->type->stdout_path;
 	}
 	rc = guest_fdt_write(buf, PAGE_SIZE << VM_DTB_ORDER, &prm);
 	if (rc) {
@@ -89,6 +84,24 @@ static int vm_write_dtb(struct vm *vm, ipa_t initrd_ipa, u64 initrd_size, ipa_t 
 	vm->dtb =
 	    (struct vm_image){ (paddr_t)buf, fdt_totalsize(buf), dtb_ipa, fdt_totalsize(buf) };
 	return 0;
+}
+
+/* Everything vm_create() may have taken, whatever step it got to; harmless when empty. */
+static void vm_teardown(struct vm *vm)
+{
+	vdev_destroy_all(vm);
+	if (vm->dtb.pa)
+		page_free(vm->dtb.pa, VM_DTB_ORDER);
+	vm->dtb = (struct vm_image){ 0 };
+	for (unsigned int i = 0; i < VM_MAX_VCPUS; i++) {
+		if (vm->vcpus[i])
+			page_free((paddr_t)vm->vcpus[i], 0);
+		vm->vcpus[i] = NULL;
+	}
+	mmio_bus_destroy(&vm->mmio);
+	/* Tables (and the VMID's TLB entries) first, so no stale translation reaches freed RAM. */
+	stage2_destroy(&vm->s2);
+	vm_free_ram(vm);
 }
 
 int vm_create(struct vm *vm, unsigned int id, const struct vm_config *cfg, const struct platform *p)
@@ -103,6 +116,7 @@ int vm_create(struct vm *vm, unsigned int id, const struct vm_config *cfg, const
 	vm->config = cfg;
 	vm->nr_vcpus = cfg->nr_vcpus;
 	spin_lock_init(&vm->lock);
+	mmio_bus_init(&vm->mmio);
 	if (!k) {
 		pr_info("vm%u: no kernel boot module: not created\n", id);
 		return -TERN_ENOENT;
@@ -112,22 +126,12 @@ int vm_create(struct vm *vm, unsigned int id, const struct vm_config *cfg, const
 	rc = stage2_init(&vm->s2, (u16)(id + 1), stage2_ipa_bits());
 	if (!rc)
 		rc = vm_alloc_ram(vm, cfg->ram_size);
+	if (!rc)
+		rc = vm_create_vcpus(vm);
+	if (!rc)
+		rc = vdev_create_all(vm, p);
 	if (rc)
 		goto fail;
-	mmio_bus_init(&vm->mmio);
-	rc = vm_create_vcpus(vm);
-	if (!rc && cfg->vgicv3)
-		rc = vgic_create(vm);
-	if (rc)
-		goto fail;
-	if (cfg->vpl011) {
-		vm->uart = vpl011_create(vm);
-		if (!vm->uart) {
-			rc = -TERN_ENOMEM;
-			goto fail;
-		}
-		vgic_claim_spi(vm, GUEST_PL011_INTID);
-	}
 
 	rc = loader_inspect((const void *)(paddr_t)k->base, k->size, GUEST_RAM_BASE, vm->ram_size,
 			    &vm->layout);
@@ -153,8 +157,16 @@ int vm_create(struct vm *vm, unsigned int id, const struct vm_config *cfg, const
 		(unsigned long long)dtb_ipa, rd ? ", initrd" : "");
 	return 0;
 fail:
+	vm_teardown(vm);
+	vm->state = VM_UNINITIALIZED;
 	pr_err("vm%u: not created: %s\n", id, tern_strerror(rc));
 	return rc;
+}
+
+void vm_destroy(struct vm *vm)
+{
+	vm_teardown(vm);
+	vm->state = VM_UNINITIALIZED;
 }
 
 static void vm_boot_vcpu0(struct vm *vm)
@@ -204,8 +216,7 @@ void vm_do_reset(struct vm *vm)
 	vm->resets++;
 	pr_info("vm%u: reset requested by the guest: restarting from the pristine images\n",
 		vm->id);
-	if (vm->uart)
-		vpl011_reset(vm->uart);
+	vdev_reset_all(vm);
 	if (vm_load_images(vm)) {
 		vm_stop(vm, "reset failed: images could not be reloaded");
 	} else {

@@ -53,9 +53,18 @@ int vgic_create(struct vm *vm)
 {
 	int rc = vgic_v3_dist_init(vm);
 
-	if (!rc)
-		rc = vgic_v3_redist_init(vm);
+	if (rc)
+		return rc;
+	rc = vgic_v3_redist_init(vm);
+	if (rc)
+		vgic_v3_dist_destroy(vm);
 	return rc;
+}
+
+void vgic_destroy(struct vm *vm)
+{
+	vgic_v3_redist_destroy(vm);
+	vgic_v3_dist_destroy(vm);
 }
 
 void vgic_claim_spi(struct vm *vm, u32 intid)
@@ -64,6 +73,20 @@ void vgic_claim_spi(struct vm *vm, u32 intid)
 
 	if (irq && intid >= VGIC_NR_PRIVATE)
 		irq->owned = true;
+}
+
+void vgic_release_spi(struct vm *vm, u32 intid)
+{
+	struct vgic_irq *irq = vgic_get_irq(vm, NULL, intid);
+
+	if (!irq || intid < VGIC_NR_PRIVATE)
+		return;
+	spin_lock(&vm->vgic->lock);
+	irq->line_level = false;
+	irq->pending_latch = false;
+	vgic_irq_changed(vm, irq);
+	irq->owned = false;
+	spin_unlock(&vm->vgic->lock);
 }
 
 /* The vCPU whose banked copy @irq is (private INTIDs). */

@@ -194,3 +194,12 @@ int vgic_v3_dist_init(struct vm *vm)
 	}
 	return err;
 }
+
+void vgic_v3_dist_destroy(struct vm *vm)
+{
+	if (!vm->vgic)
+		return;
+	mmio_unregister(&vm->mmio, GUEST_GICD_BASE);
+	page_free((paddr_t)vm->vgic, VGIC_DIST_ORDER);
+	vm->vgic = NULL;
+}

@@ -193,3 +193,16 @@ undo:
 	}
 	return err;
 }
+
+void vgic_v3_redist_destroy(struct vm *vm)
+{
+	mmio_unregister(&vm->mmio, GUEST_GICR_BASE);
+	for (unsigned int i = 0; i < vm->nr_vcpus; i++) {
+		struct vcpu *vcpu = vm->vcpus[i];
+
+		if (vcpu && vcpu->vgic) {
+			page_free((paddr_t)vcpu->vgic, VGIC_CPU_ORDER);
+			vcpu->vgic = NULL;
+		}
+	}
+}

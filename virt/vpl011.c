@@ -17,7 +17,10 @@
 #include <tern/page_alloc.h>
 #include <tern/printk.h>
 #include <tern/spinlock.h>
+#include <tern/guest_fdt.h>
+#include <tern/vdev.h>
 #include <tern/vm.h>
+#include <virt/vgic_core.h>
 #include <virt/vpl011.h>
 
 /* Registers with storage: offsets 0x000..UARTDMACR, indexed by offset / 4. */
@@ -369,6 +372,10 @@ void vpl011_poll(struct vpl011 *u)
 
 void vpl011_flush(struct vpl011 *u)
 {
+	/* The common case on every vCPU switch: nothing held. A line started concurrently on
+	 * another pCPU is flushed by its own vCPU's next put or newline. */
+	if (!READ_ONCE(u->tx_len))
+		return;
 	spin_lock(&u->lock);
 	tx_flush(u);
 	/* The console may still hold a partial line (several VMs): out with it if it is due. */
@@ -408,3 +415,61 @@ int vpl011_fdt_node(void *fdt, const struct vpl011 *u, u32 clk_phandle)
 		err = fdt_end_node(fdt);
 	return err;
 }
+
+void vpl011_destroy(struct vpl011 *u)
+{
+	mmio_unregister(&u->vm->mmio, GUEST_PL011_BASE);
+	page_free((paddr_t)u, 0);
+}
+
+/* The device-list side: the VM's console. */
+
+static int vpl011_vdev_create(struct vdev *dev, const struct platform *p)
+{
+	struct vpl011 *u = vpl011_create(dev->vm);
+
+	(void)p;
+	if (!u)
+		return -TERN_ENOMEM;
+	dev->priv = u;
+	dev->vm->uart = u;
+	vgic_claim_spi(dev->vm, GUEST_PL011_INTID);
+	return 0;
+}
+
+static void vpl011_vdev_destroy(struct vdev *dev)
+{
+	vgic_release_spi(dev->vm, GUEST_PL011_INTID);
+	dev->vm->uart = NULL;
+	vpl011_destroy(dev->priv);
+}
+
+static void vpl011_vdev_reset(struct vdev *dev)
+{
+	vpl011_reset(dev->priv);
+}
+
+/* Output is held until a newline: a stopped VM's last partial line and a prompt a vCPU waits
+ * behind must show up. */
+static void vpl011_vdev_flush(struct vdev *dev)
+{
+	vpl011_flush(dev->priv);
+}
+
+static int vpl011_vdev_fdt_node(void *fdt, const struct vdev *dev)
+{
+	return vpl011_fdt_node(fdt, dev->priv, GUEST_FDT_PHANDLE_CLK);
+}
+
+VDEV_TYPE(vpl011) = {
+	.name = "pl011",
+	.phase = VDEV_PHASE_DEVICE,
+	.vm_mask = VDEV_VM_MASK(VPL011),
+	.create = vpl011_vdev_create,
+	.destroy = vpl011_vdev_destroy,
+	.reset = vpl011_vdev_reset,
+	.stop = vpl011_vdev_flush,
+	.vcpu_put = vpl011_vdev_flush,
+	.fdt_node = vpl011_vdev_fdt_node,
+	.stdout_path = "/pl011@9000000",
+};

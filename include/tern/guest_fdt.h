@@ -16,10 +16,6 @@
 /** The fixed APB clock device models such as the PL011 reference through GUEST_FDT_PHANDLE_CLK. */
 #define GUEST_FDT_CLK_HZ 24000000
 
-/** Size of one GICv3 redistributor frame pair (RD_base + SGI_base) per vCPU. */
-#define GUEST_FDT_GICR_STRIDE 0x20000
-#define GUEST_FDT_GICD_SIZE   0x10000
-
 #define GUEST_FDT_MAX_VCPUS 8
 
 /** A device model that owns its node. */
@@ -48,13 +44,11 @@ struct guest_fdt_params {
 	ipa_t initrd_start;
 	/** 0 = no initrd. */
 	u64 initrd_size;
-	/** The VM has a vGICv3: write the GIC node and make it the root's interrupt-parent. */
+	/**
+	 * The VM has a vGICv3 (whose device writes the node with phandle GUEST_FDT_PHANDLE_GIC):
+	 * it is the root's interrupt-parent and the timer gets its interrupts.
+	 */
 	bool gicv3;
-	ipa_t gicd_base;
-	/** One redistributor region of nr_vcpus * GUEST_FDT_GICR_STRIDE bytes. */
-	ipa_t gicr_base;
-	/** GIC maintenance interrupt INTID (a PPI, 16..31; 25 on QEMU virt). */
-	u32 maint_intid;
 	/** Timer PPI INTIDs in binding order: secure phys, non-secure phys, virt, hyp (29 30 27
 	 * 26). */
 	u32 timer_ppis[4];

@@ -10,6 +10,7 @@
 #include <tern/types.h>
 #include <tern/kconfig.h>
 #include <tern/vcpu.h>
+#include <tern/vdev.h>
 
 struct vm_config;
 struct vpl011;
@@ -80,6 +81,10 @@ struct vm {
 	 */
 	u64 cntvoff;
 	const char *bootargs;
+	/* The emulated devices (tern/vdev.h), in creation order. */
+	unsigned int nr_vdevs;
+	struct vdev vdevs[VM_MAX_VDEVS];
+	/* Set by the console device and the vGIC when the VM has them (vm->vdevs owns them). */
 	struct vpl011 *uart;
 	struct console_vm console;
 	struct vgic_dist *vgic;
@@ -101,9 +106,19 @@ bool vm_set_state(struct vm *vm, enum vm_state to);
 
 struct platform;
 
-/* Build VM @id from its Kconfig layout and its boot modules; -TERN_ENOENT without a kernel. */
+/*
+ * Build VM @id from its Kconfig layout and its boot modules; -TERN_ENOENT without a kernel. On
+ * any failure everything taken so far is given back (pages, stage-2 tables, the VMID's TLB
+ * entries) and the VM stays VM_UNINITIALIZED.
+ */
 int vm_create(struct vm *vm, unsigned int id, const struct vm_config *cfg,
 	      const struct platform *p);
+/*
+ * The reverse of vm_create() for a VM that is ready or stopped and has no vCPU loaded anywhere:
+ * devices, vCPUs, DT, MMIO regions, RAM and stage-2 tables are freed, the VMID can be used
+ * again, the VM is VM_UNINITIALIZED.
+ */
+void vm_destroy(struct vm *vm);
 /* Copy the pristine images into guest RAM, cleaned to PoC, then invalidate the I-caches. */
 int vm_load_images(struct vm *vm);
 int vm_start(struct vm *vm);
@@ -133,8 +148,13 @@ int vm_zero_guest(struct vm *vm, ipa_t ipa, u64 len);
  */
 int vm_sync_for_guest(struct vm *vm, ipa_t ipa, u64 len);
 int vm_sync_for_tern(struct vm *vm, ipa_t ipa, u64 len);
-/* Back the VM's RAM with host blocks and map them at GUEST_RAM_BASE (vm_create). */
+/*
+ * Back the VM's RAM with host blocks and map them at GUEST_RAM_BASE (vm_create). On failure the
+ * blocks taken so far stay in vm->ram for vm_free_ram().
+ */
 int vm_alloc_ram(struct vm *vm, u64 size);
+/* Give the RAM blocks back (after the stage-2 tables are gone or no vCPU can run). */
+void vm_free_ram(struct vm *vm);
 
 /* Exit counters summed over the VM's vCPUs (for the report at power-off). */
 void vm_exit_counts(const struct vm *vm, u64 counts[EXIT_NR], u64 *undefs, u64 *aborts);

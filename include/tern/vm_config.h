@@ -8,7 +8,8 @@
 struct platform;
 
 /*
- * The build-time layout of each VM, from Kconfig: one const table that the boot code walks.
+ * The build-time layout of each VM, from Kconfig: one const table that the boot code walks. The
+ * device set is not here: each device type knows which VMs have it (tern/vdev.h).
  * Images and boot arguments come at boot time (boot modules); a bootargs property on a VM's
  * kernel module overrides the default here.
  */
@@ -23,9 +24,6 @@ struct vm_config {
 	enum vm_guest_type type;
 	unsigned int nr_vcpus;
 	u64 ram_size;
-	bool vpl011;
-	bool vgicv3;
-	bool virtio_blk;
 	const char *bootargs;
 	/** pCPUs the vCPUs may run on; 0 = default placement. */
 	u64 pcpu_affinity;
@@ -39,9 +37,6 @@ struct vm_config {
 								: VM_GUEST_BAREMETAL,              \
 		.nr_vcpus = CONFIG_VM##n##_NR_VCPUS,                                               \
 		.ram_size = (u64)CONFIG_VM##n##_RAM_MB << 20,                                      \
-		.vpl011 = IS_ENABLED(CONFIG_VM##n##_VPL011),                                       \
-		.vgicv3 = IS_ENABLED(CONFIG_VM##n##_VGICV3),                                       \
-		.virtio_blk = IS_ENABLED(CONFIG_VM##n##_VIRTIO_BLK),                               \
 		.bootargs = CONFIG_VM##n##_BOOTARGS,                                               \
 		.pcpu_affinity = CONFIG_VM##n##_PCPU_AFFINITY,                                     \
 	},

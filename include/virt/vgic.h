@@ -16,6 +16,8 @@ struct vcpu;
 #define VGIC_REDIST_SIZE 0x20000UL /* RD_base + SGI_base frames per vCPU */
 #define VGIC_MAX_LRS	 16
 #define VGIC_PRIO_BITS	 5 /* priority bits the virtual CPU interface implements (ICH_VTR) */
+/* The maintenance PPI the guest DT names (QEMU virt's); the hardware's own comes from the DT. */
+#define VGIC_GUEST_MAINT_INTID 25
 
 /*
  * One virtual interrupt. pending = pending_latch || (level-sensitive && line_level). While
@@ -74,6 +76,9 @@ struct vgic_cpu {
 /* The MMIO side (virt/vgic_v3_dist.c, virt/vgic_v3_redist.c): register the regions. */
 int vgic_v3_dist_init(struct vm *vm);
 int vgic_v3_redist_init(struct vm *vm);
+/* Unregister the regions and free what the inits allocated (redistributors first). */
+void vgic_v3_dist_destroy(struct vm *vm);
+void vgic_v3_redist_destroy(struct vm *vm);
 
 /* Lookup: an SPI of the VM or a private interrupt of @vcpu; NULL for an invalid INTID. */
 struct vgic_irq *vgic_get_irq(struct vm *vm, struct vcpu *vcpu, u32 intid);

@@ -13,10 +13,14 @@ struct vcpu;
 int vgic_init_cpu(u32 maint_intid);
 /* Create the VM's vGIC (distributor, redistributors) and claim its devices' SPIs. */
 int vgic_create(struct vm *vm);
+/* Free the VM's vGIC and unregister its regions (VM teardown); no vCPU of the VM runs. */
+void vgic_destroy(struct vm *vm);
 /* Back to reset state (VM reset); no vCPU of the VM may be loaded. */
 void vgic_reset(struct vm *vm);
 /* A device's SPI belongs to this VM: only such SPIs are visible to it. */
 void vgic_claim_spi(struct vm *vm, u32 intid);
+/* The device is gone: its SPI is lowered and no longer visible (RAZ/WI) to the VM. */
+void vgic_release_spi(struct vm *vm, u32 intid);
 /* Around each guest entry on the loaded vCPU: list registers from/to the pending set. */
 void vgic_flush(struct vcpu *vcpu);
 void vgic_sync(struct vcpu *vcpu);
@@ -51,11 +55,20 @@ static inline int vgic_create(struct vm *vm)
 	(void)vm;
 	return 0;
 }
+static inline void vgic_destroy(struct vm *vm)
+{
+	(void)vm;
+}
 static inline void vgic_reset(struct vm *vm)
 {
 	(void)vm;
 }
 static inline void vgic_claim_spi(struct vm *vm, u32 intid)
+{
+	(void)vm;
+	(void)intid;
+}
+static inline void vgic_release_spi(struct vm *vm, u32 intid)
 {
 	(void)vm;
 	(void)intid;

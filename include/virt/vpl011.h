@@ -67,6 +67,8 @@ struct vpl011;
  * Output goes to vm_console_write(), its interrupt to vm_irq_set_level(@vm, GUEST_PL011_INTID).
  */
 struct vpl011 *vpl011_create(struct vm *vm);
+/** Unregister the MMIO region and free the state (VM teardown). */
+void vpl011_destroy(struct vpl011 *u);
 /**
  * Registers to their reset values, receive FIFO emptied, a pending partial output line flushed,
  * interrupt line lowered. The host-side receive ring keeps what was typed. For VM reset.
@@ -100,6 +102,11 @@ static inline struct vpl011 *vpl011_create(struct vm *vm)
 {
 	(void)vm;
 	return NULL;
+}
+
+static inline void vpl011_destroy(struct vpl011 *u)
+{
+	(void)u;
 }
 
 static inline void vpl011_reset(struct vpl011 *u)

@@ -15,6 +15,7 @@
 #include <cmocka.h>
 #include <asm/vgic_hw.h>
 #include <tern/irq.h>
+#include <tern/errno.h>
 #include <tern/mmio.h>
 #include <tern/page_alloc.h>
 #include <tern/percpu.h>
@@ -129,6 +130,18 @@ int mmio_register(struct mmio_bus *bus, ipa_t base, u64 size, const struct mmio_
 		.base = base, .size = size, .ops = ops, .priv = priv, .name = name
 	};
 	return 0;
+}
+
+int mmio_unregister(struct mmio_bus *bus, ipa_t base)
+{
+	(void)bus;
+	for (unsigned int i = 0; i < fake.nr_regions; i++) {
+		if (fake.regions[i].base == base) {
+			fake.regions[i] = fake.regions[--fake.nr_regions];
+			return 0;
+		}
+	}
+	return -TERN_ENOENT;
 }
 
 void *page_zalloc(unsigned int order)

@@ -47,9 +47,9 @@ void sched_kick_vcpus(struct vm *vm)
 	(void)vm;
 }
 
-void vpl011_flush(struct vpl011 *u)
+void vdev_stop_all(struct vm *vm)
 {
-	(void)u;
+	(void)vm;
 }
 
 /* ---- the recording cache ---- */

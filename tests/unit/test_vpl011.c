@@ -56,6 +56,18 @@ int mmio_register(struct mmio_bus *bus, ipa_t base, u64 size, const struct mmio_
 	return 0;
 }
 
+int mmio_unregister(struct mmio_bus *bus, ipa_t base)
+{
+	(void)bus;
+	for (unsigned int i = 0; i < fake.nr_regions; i++) {
+		if (fake.regions[i].base == base) {
+			fake.regions[i] = fake.regions[--fake.nr_regions];
+			return 0;
+		}
+	}
+	return -TERN_ENOENT;
+}
+
 void vm_console_write(struct vm *vm, const char *s, size_t len)
 {
 	assert_true(fake.nr_writes < MAX_WRITES);
