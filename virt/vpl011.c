@@ -372,9 +372,12 @@ void vpl011_poll(struct vpl011 *u)
 
 void vpl011_flush(struct vpl011 *u)
 {
-	/* The common case on every vCPU switch: nothing held. A line started concurrently on
-	 * another pCPU is flushed by its own vCPU's next put or newline. */
-	if (!READ_ONCE(u->tx_len))
+	/*
+	 * The common case on every vCPU switch: nothing held here or in the console. A line
+	 * started concurrently on another pCPU is flushed by its own vCPU's next put or newline.
+	 */
+	if (!READ_ONCE(u->tx_len) && !READ_ONCE(u->vm->console.len) &&
+	    !READ_ONCE(u->vm->console.cr))
 		return;
 	spin_lock(&u->lock);
 	tx_flush(u);

@@ -86,8 +86,8 @@ struct vdev {
 /* Declare a device type: "VDEV_TYPE(vpl011) = { .name = ..., ... };". */
 #define VDEV_TYPE(id)                                                                              \
 	static const struct vdev_type vdev_type_##id;                                              \
-	static const struct vdev_type *const vdev_type_ptr_##id __used                            \
-	    __section("vdev_types") __aligned(sizeof(void *)) = &vdev_type_##id;                   \
+	static const struct vdev_type *const vdev_type_ptr_##id __used __section("vdev_types")     \
+	    __aligned(sizeof(void *)) = &vdev_type_##id;                                           \
 	static const struct vdev_type vdev_type_##id
 
 /** Every device type linked in (the "vdev_types" section). */
