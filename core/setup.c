@@ -3,6 +3,7 @@
  * The boot sequence, top to bottom. head.S gets here on the boot pCPU with the MMU on and
  * only Tern's image, the DTB and the early console mapped.
  */
+#include <asm/guest.h>
 #include <asm/mmu.h>
 #include <asm/smp.h>
 #include <asm/sysreg.h>
@@ -140,6 +141,7 @@ static void setup_run_vms(void)
 	bool failed = false;
 
 	sysreg_id_init(stage2_ipa_bits());
+	vcpu_arch_init();
 	smp_pcpu_init_virt();
 	for (unsigned int i = 0; i < CONFIG_NR_VMS; i++) {
 		int rc = vm_create(&vm_table[i], i, &vm_configs[i], &platform);

@@ -10,6 +10,7 @@
 #include <asm/sysreg.h>
 #include <asm/sysreg_emul.h>
 #include <asm/vtimer.h>
+#include <tern/guest_hooks.h>
 #include <tern/printk.h>
 #include <tern/vcpu.h>
 #include <tern/vm.h>
@@ -51,6 +52,8 @@ static enum vcpu_run_result exit_hvc(struct vcpu *vcpu)
 {
 	/* ELR_EL2 already points past the HVC. */
 	vcpu->exit_count[EXIT_HVC]++;
+	if (guest_hook_call(vcpu))
+		return VCPU_RUN_CONTINUE;
 	return vpsci_call(vcpu);
 }
 

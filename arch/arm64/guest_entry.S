@@ -10,6 +10,7 @@
 #include <asm/asm_macros.h>
 #include <asm/vcpu_arch.h>
 #include <asm/guest.h>
+#include <tern/guest_hooks.h>
 #include <tern/percpu.h>
 
 	.text
@@ -82,7 +83,8 @@ __guest_enter:
 /*
  * Fast paths, taken before the guest's registers are saved (only x0-x3, on the stack):
  * - an HVC whose SMCCC owner (W0[29:24]) has no service in Tern (only the Arm architecture, 0,
- *   and standard services, 4, have) is answered NOT_SUPPORTED: the SMCCC probes guests make;
+ *   and standard services, 4, have, and with DEBUG_GUEST_HOOKS the vendor hypervisor service,
+ *   6) is answered NOT_SUPPORTED: the SMCCC probes guests make;
  * - an MRS of an AArch64 ID register (op0 3, op1 0, CRn 0, CRm 4-7) reads the loaded VM's
  *   sanitised value from pcpu->id_fast, the table sysreg_id_fill() made from the same rules as
  *   the C path, so both answer alike.
@@ -111,6 +113,10 @@ guest_exit_sync:
 	cbz	w2, .Lslow
 	cmp	w2, #4
 	b.eq	.Lslow
+#ifdef CONFIG_DEBUG_GUEST_HOOKS
+	cmp	w2, #GUEST_HOOK_OWNER		/* vendor hypervisor: the test hooks */
+	b.eq	.Lslow
+#endif
 	mrs	x3, tpidr_el2
 	ldr	x2, [x3, #PCPU_OFF_FAST_HVC]
 	add	x2, x2, #1

@@ -1,11 +1,17 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * Exceptions Tern injects into the loaded vCPU, as the hardware would take them to EL1:
- * ELR_EL1/SPSR_EL1/ESR_EL1/FAR_EL1 written, PSTATE to EL1h with DAIF masked, PC to the
- * right vector of VBAR_EL1. The vCPU's EL1 registers are live in the hardware here.
+ * ELR_EL1/SPSR_EL1/ESR_EL1/FAR_EL1 written, PSTATE as the architecture sets it on exception
+ * entry (exception_entry.h), PC to the right vector of VBAR_EL1. The vCPU's EL1 registers are
+ * live in the hardware here. A guest that can only loop through the exceptions Tern injects
+ * (inject_loop.h) is stopped with one message instead of spinning forever.
  */
+#include <asm/cpuid.h>
+#include <asm/exception_entry.h>
 #include <asm/guest.h>
+#include <asm/inject_loop.h>
 #include <asm/sysreg.h>
+#include <tern/format.h>
 #include <tern/vcpu.h>
 #include <tern/vm.h>
 
@@ -15,6 +21,18 @@
 #define VECTOR_LOWER_A32 0x600
 
 #define FSC_SYNC_EXTERNAL 0x10
+
+static struct exception_entry_feats inject_feats;
+
+void inject_init(void)
+{
+	u64 pfr0 = cpuid_read(CPUID_AA64PFR0), pfr1 = cpuid_read(CPUID_AA64PFR1);
+
+	inject_feats.pan = (cpuid_read(CPUID_AA64MMFR1) >> 20) & 0xF;
+	inject_feats.dit = (pfr0 >> 48) & 0xF;
+	inject_feats.ssbs = (pfr1 >> 4) & 0xF;
+	inject_feats.mte = (pfr1 >> 8) & 0xF;
+}
 
 static u64 inject_vector_offset(u64 pstate)
 {
@@ -35,17 +53,63 @@ static bool inject_from_el1(u64 pstate)
 	return !(pstate & PSR_MODE_32) && (pstate & SPSR_MODE_MASK) != PSR_MODE_EL0t;
 }
 
+static const char *inject_kind(u64 esr)
+{
+	switch (ESR_ELx_EC(esr)) {
+	case ESR_EC_UNKNOWN:
+		return "UNDEFINED instruction";
+	case ESR_EC_DABT_CUR:
+	case ESR_EC_DABT_LOW:
+		return "synchronous external abort on a data access";
+	case ESR_EC_IABT_CUR:
+	case ESR_EC_IABT_LOW:
+		return "synchronous external abort on an instruction fetch";
+	default:
+		return "exception";
+	}
+}
+
+static void inject_loop_stop(struct vcpu *vcpu, enum inject_loop_verdict v,
+			     const struct inject_event *e)
+{
+	char what[224];
+
+	fmt_snprintf(
+	    what, sizeof(what),
+	    "exception loop: %s (ESR 0x%llx, FAR 0x%llx) at pc 0x%llx, VBAR_EL1 0x%llx: %s",
+	    inject_kind(e->esr), (unsigned long long)e->esr, (unsigned long long)e->far,
+	    (unsigned long long)e->pc, (unsigned long long)read_sysreg(vbar_el1),
+	    v == INJECT_LOOP_VECTOR
+		? "taken at the vector Tern had just entered (the vector base is not "
+		  "executable guest memory)"
+		: "injected again and again with ELR_EL1 at the same pc (no progress)");
+	vm_guest_crash(vcpu, what);
+}
+
 static void inject_sync(struct vcpu *vcpu, u64 esr, bool set_far, u64 far)
 {
 	struct vcpu_gpregs *r = &vcpu->arch.regs;
+	struct inject_event e = {
+		.esr = esr,
+		.far = set_far ? far : 0,
+		.pc = r->pc,
+		.elr = read_sysreg(elr_el1),
+		.target = read_sysreg(vbar_el1) + inject_vector_offset(r->pstate),
+		.from_el1 = inject_from_el1(r->pstate),
+	};
+	enum inject_loop_verdict v = inject_loop_check(&vcpu->arch.inject, &e);
 
+	if (v != INJECT_LOOP_NONE) {
+		inject_loop_stop(vcpu, v, &e);
+		return;
+	}
 	write_sysreg(r->pc, elr_el1);
 	write_sysreg(r->pstate, spsr_el1);
 	write_sysreg(esr, esr_el1);
 	if (set_far)
 		write_sysreg(far, far_el1);
-	r->pc = read_sysreg(vbar_el1) + inject_vector_offset(r->pstate);
-	r->pstate = PSR_MODE_EL1h | PSR_DAIF;
+	r->pc = e.target;
+	r->pstate = exception_entry_pstate(r->pstate, read_sysreg(sctlr_el1), &inject_feats);
 }
 
 /* The trapped instruction's length: 2 only for a 16-bit T32 instruction (ESR.IL clear). */
@@ -81,9 +145,14 @@ void inject_iabt(struct vcpu *vcpu, u64 far)
 	inject_sync(vcpu, (ec << ESR_ELx_EC_SHIFT) | ESR_ELx_IL | FSC_SYNC_EXTERNAL, true, far);
 }
 
+/*
+ * A virtual SError, taken by the guest when it unmasks PSTATE.A (or consumed by an ESB). The
+ * hardware clears HCR_EL2.VSE when it delivers it: vcpu_arch_serror_sync() reads it back, so
+ * it is delivered once, not again on every later load of the vCPU.
+ */
 void inject_serror(struct vcpu *vcpu)
 {
-	/* A virtual SError, taken by the guest when it unmasks PSTATE.A. */
+	vcpu_arch_serror_sync(vcpu);
 	vcpu->arch.hcr |= HCR_EL2_VSE;
 	write_sysreg(vcpu->arch.hcr, hcr_el2);
 }
@@ -91,4 +160,9 @@ void inject_serror(struct vcpu *vcpu)
 void vcpu_skip_insn(struct vcpu *vcpu)
 {
 	vcpu->arch.regs.pc += trapped_insn_il(vcpu) ? 4 : 2;
+	/*
+	 * The emulated instruction completed: a guest single-stepping it takes its step exception
+	 * before the next instruction (PSTATE.SS clear: the step is active-pending).
+	 */
+	vcpu->arch.regs.pstate &= ~SPSR_SS;
 }

@@ -201,6 +201,23 @@ int mmio_decode_insn(u32 insn, struct mmio_insn *out)
 	return -TERN_ENOTSUP;
 }
 
+#define SYS_INSN_MASK 0xFFF80000U /* SYS, L = 0, op0 = 1 */
+#define SYS_INSN      0xD5080000U
+#define SYS_CRN(insn) (((insn) >> 12) & 0xF)
+#define SYS_CRM(insn) (((insn) >> 8) & 0xF)
+
+bool mmio_decode_is_cmo(u32 insn)
+{
+	unsigned int crm = SYS_CRM(insn);
+
+	/*
+	 * CRn 7 holds cache maintenance and AT (CRm 8, 9); CRm 4 is DC ZVA/GVA/GZVA; CRm 0 and 1
+	 * have no VA operand.
+	 */
+	return (insn & SYS_INSN_MASK) == SYS_INSN && SYS_CRN(insn) == 7 && crm != 4 && crm != 8 &&
+	       crm != 9 && crm != 1 && crm != 0;
+}
+
 int mmio_decode_esr(u64 esr, struct mmio_insn *out)
 {
 	struct mmio_insn mi = { 0 };

@@ -123,6 +123,22 @@ static enum vcpu_run_result mmio_abort(struct vcpu *vcpu, const char *why, u64 i
 	return VCPU_RUN_CONTINUE;
 }
 
+/*
+ * Cache maintenance by VA (DC CVAP, CIVAC ...) of a device or a hole: nothing to clean, and
+ * natively it completes without a fault (KVM skips it too). The architecture marks such faults
+ * with ISS.CM; QEMU 7.2 reports DC CVAP as an ISV=0 read instead, hence the instruction check.
+ * Guest RAM is always mapped: it never faults there.
+ */
+static bool mmio_is_cache_maintenance(struct vcpu *vcpu, u64 esr)
+{
+	u32 insn;
+
+	if (esr & ESR_ISS_DABT_CM)
+		return true;
+	return !(esr & ESR_ISS_DABT_ISV) && !mmio_fetch_insn(vcpu, &insn) &&
+	       mmio_decode_is_cmo(insn);
+}
+
 enum vcpu_run_result mmio_emulate(struct vcpu *vcpu)
 {
 	u64 esr = vcpu->arch.esr;
@@ -131,6 +147,12 @@ enum vcpu_run_result mmio_emulate(struct vcpu *vcpu)
 	struct mmio_insn mi;
 	u32 insn;
 	int rc;
+
+	if (mmio_is_cache_maintenance(vcpu, esr)) {
+		vcpu->exit_count[EXIT_MMIO]++;
+		vcpu_skip_insn(vcpu);
+		return VCPU_RUN_CONTINUE;
+	}
 
 	/* HPFAR is only valid for stage-2 translation faults on the access itself. */
 	if (dfsc < DFSC_TRANSLATION_MIN || dfsc > DFSC_TRANSLATION_MAX ||

@@ -46,7 +46,12 @@ static bool sys_ptimer(struct sysreg_access *acc, const struct sysreg_row *row)
 	return vtimer_ptimer_access(acc->vcpu, acc->key, acc->read, &acc->val);
 }
 
-/* ICC_SGI1R/ASGI1R/SGI0R writes trap (HCR_EL2.IMO/FMO): Tern delivers the SGIs. */
+/*
+ * ICC_SGI1R/ASGI1R/SGI0R writes trap (HCR_EL2.IMO/FMO): Tern delivers the SGIs. The vGIC has a
+ * single Security state (GICD_CTLR.DS = 1): SGI0R generates Group 0 SGIs, and ASGI1R, which
+ * asks for the other Security state's Group 1, has none to ask for and behaves as SGI0R (as
+ * KVM decides). row->arg: generates Group 0.
+ */
 static bool sys_sgi(struct sysreg_access *acc, const struct sysreg_row *row)
 {
 	if (acc->read || !acc->vcpu->vgic)
@@ -146,8 +151,8 @@ static const struct sysreg_row sysreg_table[] = {
 	{ SYS_REG(3, 3, 14, 2, 2), EXACT, sys_ptimer, 0 },
 	/* SGI generation */
 	{ SYS_REG(3, 0, 12, 11, 5), EXACT, sys_sgi, 0 }, /* ICC_SGI1R_EL1 */
-	{ SYS_REG(3, 1, 12, 11, 6), EXACT, sys_sgi, 0 }, /* ICC_ASGI1R_EL1 */
-	{ SYS_REG(3, 2, 12, 11, 7), EXACT, sys_sgi, 1 }, /* ICC_SGI0R_EL1 */
+	{ SYS_REG(3, 0, 12, 11, 6), EXACT, sys_sgi, 1 }, /* ICC_ASGI1R_EL1 */
+	{ SYS_REG(3, 0, 12, 11, 7), EXACT, sys_sgi, 1 }, /* ICC_SGI0R_EL1 */
 	/* ACTLR_EL1 (TACR): the host's implementation-defined controls are not the guest's. */
 	{ SYS_REG(3, 0, 1, 0, 1), EXACT, sys_raz_wi, 0 },
 	/* Debug (MDCR_EL2.TDA/TDOSA/TDRA), per vCPU */

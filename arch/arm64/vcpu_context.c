@@ -77,6 +77,11 @@ static u64 vcpu_mdcr_hpmn(void)
 	return (read_sysreg(pmcr_el0) >> 11) & MDCR_EL2_HPMN_MASK;
 }
 
+void vcpu_arch_init(void)
+{
+	inject_init();
+}
+
 void vcpu_arch_reset(struct vcpu *vcpu, u64 entry, u64 x0)
 {
 	struct vcpu_arch *a = &vcpu->arch;
@@ -88,6 +93,7 @@ void vcpu_arch_reset(struct vcpu *vcpu, u64 entry, u64 x0)
 	a->cntp_ctl = a->cntp_cval = 0;
 	a->cntp_level = false;
 	a->fp_loaded = false;
+	inject_loop_reset(&a->inject);
 	a->regs.pc = entry;
 	a->regs.x[0] = x0;
 	a->regs.pstate = PSR_MODE_EL1h | PSR_DAIF;
@@ -159,10 +165,20 @@ void vcpu_arch_fp_trap(struct vcpu *vcpu)
 	vcpu->arch.fp_loaded = true;
 }
 
+void vcpu_arch_serror_sync(struct vcpu *vcpu)
+{
+	struct vcpu_arch *a = &vcpu->arch;
+
+	if (a->hcr & HCR_EL2_VSE)
+		a->hcr = (a->hcr & ~HCR_EL2_VSE) | (read_sysreg(hcr_el2) & HCR_EL2_VSE);
+}
+
 void vcpu_arch_put(struct vcpu *vcpu)
 {
 	struct vcpu_arch *a = &vcpu->arch;
 	struct vcpu_sysregs *s = &a->sys;
+
+	vcpu_arch_serror_sync(vcpu);
 
 	SYSREG_SWITCH(SYSREG_SAVE)
 	s->cntv_ctl = read_sysreg(cntv_ctl_el0);

@@ -17,10 +17,14 @@ struct vcpu_gpregs;
 u64 __guest_enter(struct vcpu_gpregs *regs);
 
 /* Arch side of vCPUs (vcpu_context.c): reset state, and switching a vCPU on/off this pCPU. */
+/* Once, on the boot pCPU before any VM: what the CPU implements of the state guests use. */
+void vcpu_arch_init(void);
 void vcpu_arch_reset(struct vcpu *vcpu, u64 entry, u64 x0);
 void vcpu_arch_load(struct vcpu *vcpu);
 void vcpu_arch_put(struct vcpu *vcpu);
 void vcpu_arch_fp_trap(struct vcpu *vcpu);
+/* The loaded vCPU's pending virtual SError as the hardware has it (taken ones are cleared). */
+void vcpu_arch_serror_sync(struct vcpu *vcpu);
 /* Run the loaded vCPU until an exit Tern must act on outside the exit handlers. */
 enum vcpu_run_result {
 	VCPU_RUN_CONTINUE, /* handled: enter the guest again */
@@ -29,6 +33,7 @@ enum vcpu_run_result {
 enum vcpu_run_result vcpu_arch_run_once(struct vcpu *vcpu);
 
 /* Exception injection into the loaded vCPU (inject.c). */
+void inject_init(void);
 void inject_undef(struct vcpu *vcpu);
 void inject_dabt(struct vcpu *vcpu, u64 far);
 void inject_iabt(struct vcpu *vcpu, u64 far);

@@ -88,6 +88,13 @@ int mmio_decode_esr(u64 esr, struct mmio_insn *out);
 int mmio_decode_insn(u32 insn, struct mmio_insn *out);
 
 /**
+ * mmio_decode_is_cmo() - Whether @insn is cache maintenance by VA (DC CVAC, CVAP, CIVAC, IVAC,
+ * CVAU, CVADP and the tag variants, IC IVAU): it accesses no data, so a stage-2 fault on it
+ * means nothing to clean. Not DC ZVA/GVA/GZVA (writes) nor AT (no access).
+ */
+bool mmio_decode_is_cmo(u32 insn);
+
+/**
  * mmio_decode_far_offset() - How far into a decoded access the faulting address lies.
  * @mi: from mmio_decode_insn() or mmio_decode_esr().
  * @base: the guest's base register (Xn, or SP if rn == 31) as it was at the trap.

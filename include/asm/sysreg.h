@@ -123,16 +123,30 @@
 
 /* Data/instruction abort ISS */
 #define ESR_ISS_DABT_ISV   (1UL << 24)
+#define ESR_ISS_DABT_CM	   (1UL << 8)
 #define ESR_ISS_DABT_S1PTW (1UL << 7)
 #define ESR_ISS_DABT_WNR   (1UL << 6)
 #define ESR_ISS_xFSC_MASK  0x3FUL
 
 /* SPSR_ELx */
-#define SPSR_MODE_MASK 0xFUL
-#define SPSR_D	       (1UL << 9)
-#define SPSR_A	       (1UL << 8)
-#define SPSR_I	       (1UL << 7)
-#define SPSR_F	       (1UL << 6)
+#define SPSR_MODE_MASK	0xFUL
+#define SPSR_D		(1UL << 9)
+#define SPSR_A		(1UL << 8)
+#define SPSR_I		(1UL << 7)
+#define SPSR_F		(1UL << 6)
+#define SPSR_BTYPE_MASK (3UL << 10)
+#define SPSR_SSBS	(1UL << 12)
+#define SPSR_IL		(1UL << 20)
+#define SPSR_SS		(1UL << 21)
+#define SPSR_PAN	(1UL << 22)
+#define SPSR_UAO	(1UL << 23)
+#define SPSR_DIT	(1UL << 24)
+#define SPSR_TCO	(1UL << 25)
+#define SPSR_AA32_DIT	(1UL << 21) /* an AArch32 SPSR keeps DIT here */
+
+/* SCTLR_EL1 */
+#define SCTLR_EL1_SPAN	(1UL << 23)
+#define SCTLR_EL1_DSSBS (1UL << 44)
 
 #ifndef __ASSEMBLY__
 

@@ -7,6 +7,7 @@
 #define GPREGS_OFF_PSTATE (32 * 8)
 
 #ifndef __ASSEMBLY__
+#include <asm/inject_loop.h>
 #include <tern/types.h>
 
 /* What guest_entry.S saves and restores on every exit: the general registers, PC and PSTATE. */
@@ -64,6 +65,8 @@ struct vcpu_arch {
 	u64 cntp_ctl;
 	u64 cntp_cval;
 	bool cntp_level;
+	/* The exceptions Tern injected lately, to recognise a guest stuck in a loop. */
+	struct inject_history inject;
 	/* Syndrome of the last exit. */
 	u64 esr;
 	u64 far;

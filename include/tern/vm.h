@@ -124,6 +124,11 @@ int vm_load_images(struct vm *vm);
 int vm_start(struct vm *vm);
 /* Stop every vCPU of the VM, wherever it runs; @reason is kept for the exit report. */
 void vm_stop(struct vm *vm, const char *reason);
+/*
+ * Tern detected a guest crash (@what: what it saw, for the log): the single call site that
+ * decides the VM's fate (today: stopped). The vCPU's run loop ends as its state says.
+ */
+void vm_guest_crash(struct vcpu *vcpu, const char *what);
 /* Ask for a restart from the pristine images (PSCI SYSTEM_RESET); the scheduler does it. */
 void vm_reset(struct vm *vm);
 /* Carry out a requested reset; no vCPU of the VM may be loaded anywhere. */

@@ -136,6 +136,68 @@ static void test_redist(const struct gic_cpu *c, unsigned int nr_vcpus)
 	report(read_sysreg(icc_sre_el1) & ICC_SRE_EL1_SRE, "ICC_SRE_EL1.SRE is 1");
 }
 
+#define SGI_G0 2 /* configured Group 0 */
+#define SGI_G1 3 /* configured Group 1 */
+
+static u64 sgi_value(u64 mpidr, u32 intid)
+{
+	u64 aff0 = mpidr & 0xff;
+
+	return (mpidr >> 32 & 0xff) << ICC_SGI1R_AFF3_SHIFT |
+	       (mpidr >> 16 & 0xff) << ICC_SGI1R_AFF2_SHIFT |
+	       (mpidr >> 8 & 0xff) << ICC_SGI1R_AFF1_SHIFT | (aff0 >> 4) << ICC_SGI1R_RS_SHIFT |
+	       (u64)(intid & 0xf) << ICC_SGI1R_INTID_SHIFT | 1UL << (aff0 & 0xf);
+}
+
+/* Write ICC_SGI0R_EL1 (0), ICC_ASGI1R_EL1 (1) or ICC_SGI1R_EL1 (2); true if it did not trap. */
+static bool sgi_write(int reg, u64 v)
+{
+	expect_exception(EXCEPTION_ANY);
+	dsb();
+	if (reg == 0)
+		write_sysreg(v, s3_0_c12_c11_7);
+	else if (reg == 1)
+		write_sysreg(v, s3_0_c12_c11_6);
+	else
+		write_sysreg(v, s3_0_c12_c11_5);
+	isb();
+	return !exception_taken(NULL, NULL);
+}
+
+/* Which of SGI_G0/SGI_G1 (bits 0/1) a write to @reg for both made pending; -1 if it trapped. */
+static int sgi_groups_sent(int reg, u64 self)
+{
+	bool ok =
+	    sgi_write(reg, sgi_value(self, SGI_G0)) && sgi_write(reg, sgi_value(self, SGI_G1));
+	int sent = gic_irq_is_pending(SGI_G0) | gic_irq_is_pending(SGI_G1) << 1;
+
+	gic_write32(gic_sgi_base() + GICR_ICPENDR0, 1U << SGI_G0 | 1U << SGI_G1);
+	return ok ? sent : -1;
+}
+
+/*
+ * The other SGI registers (single Security state, GICD_CTLR.DS = 1): ICC_SGI0R_EL1 generates
+ * Group 0 SGIs only, ICC_ASGI1R_EL1 likewise (there is no other Security state's Group 1, as
+ * KVM decides), and ICC_SGI1R_EL1 the Group 1 one (as QEMU's GIC does natively). Both SGIs
+ * disabled, so they stay pending to be looked at.
+ */
+static void test_sgi_registers(u64 self)
+{
+	u32 grp = gic_read32(gic_sgi_base() + GICR_IGROUPR0);
+	int g0, ag1, g1;
+
+	gic_irq_disable(SGI_G0);
+	gic_irq_disable(SGI_G1);
+	gic_write32(gic_sgi_base() + GICR_IGROUPR0, (grp & ~(1U << SGI_G0)) | 1U << SGI_G1);
+	g0 = sgi_groups_sent(0, self);
+	ag1 = sgi_groups_sent(1, self);
+	g1 = sgi_groups_sent(2, self);
+	gic_write32(gic_sgi_base() + GICR_IGROUPR0, grp);
+	report(g0 == 1, "ICC_SGI0R_EL1 emulated: sends the Group 0 SGI only (%d)", g0);
+	report(ag1 == 1, "ICC_ASGI1R_EL1 emulated: sends the Group 0 SGI only (%d)", ag1);
+	report(g1 == 2, "ICC_SGI1R_EL1 sends the Group 1 SGI only (%d)", g1);
+}
+
 static void test_sgi_self(u64 self)
 {
 	log_reset();
@@ -459,6 +521,7 @@ int main(void)
 	gic_set_handler(GIC_SPI_UART, record_irq);
 
 	test_sgi_self(c->mpidr);
+	test_sgi_registers(c->mpidr);
 	test_enable(c->mpidr);
 	test_pmr(c->mpidr);
 	test_igrpen(c->mpidr);

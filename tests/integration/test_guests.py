@@ -167,6 +167,8 @@ def test_guest(tern, guests, name, smp):
         t.fail(f"no '{MMIO_STORES}' line")
     if name == "reset":
         check_reset_log(t, prog, lines)
+    if name == "undef" and not re.search(r"\] vm0: exit: [^\n]* 0 aborts and 2 undefs injected", t.log):
+        t.fail("Tern did not inject exactly the 2 UNDEFs of the trapped LORegion accesses")
 
 
 @pytest.mark.parametrize("name", [n for n in SMP_PROGRAMS if n in PROGRAMS])
@@ -222,3 +224,31 @@ def test_make_run_hello(guests):
            if any(re.search(p, ln) for p in tern_lib.BAD_PATTERNS.values())]
     assert not bad, context
     assert r.returncode == 0, context
+
+
+@pytest.mark.parametrize("loop", ["vbar", "refault"])
+def test_exception_loop_stopped(tern, guests, loop):
+    """crash.c: a guest looping through injected exceptions is stopped with one message."""
+    t = tern(guests.config, start=False, smp=1, mem="512M", allow=["error"])
+    t.name = f"crash loop={loop}"
+    t.cmd += ["--vm0-kernel", guests.path("guests", "crash.bin"),
+              "--vm0-bootargs", f"loop={loop}"]
+    t.start()
+    t.expect_line("PASS: crash: 1000 of 1000 aborts at one pc with a skipping handler taken")
+    m = t.expect(r"INFO: crash: expect pc (0x[0-9a-f]+) vbar (0x[0-9a-f]+)\r*\n")
+    pc, vbar = m.group(1), m.group(2)
+    t.expect(r"\[c0\] error: vm0\.0: guest crash: exception loop: [^\r\n]*\(ESR 0x[0-9a-f]+, "
+             rf"FAR 0x[0-9a-f]+\) at pc {pc}, VBAR_EL1 {vbar}: ")
+    t.expect(r"\[c0\] vm0: stopped: Tern detected a guest crash")
+    m = t.expect(r"vm0: exit: Tern detected a guest crash; 0 resets; (\d+) aborts")
+    status = t.wait_exit()
+    log = t.log
+    if len(re.findall(r"guest crash:", log)) != 1:
+        t.fail("want exactly one 'guest crash:' message")
+    if "SUMMARY:" in log or "still running after the loop" in log:
+        t.fail("the guest ran on after its exception loop")
+    # 1000 skipped aborts, then the loop: stopped within inject_loop.h's 64 repeats.
+    if int(m.group(1)) > 1000 + 70:
+        t.fail(f"{m.group(1)} aborts injected: the loop ran on too long")
+    if status != 0:
+        t.fail(f"QEMU exit status {status}")

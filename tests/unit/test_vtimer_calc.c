@@ -15,8 +15,20 @@
 #define BIT63 (1ULL << 63)
 
 static const u64 values[] = {
-	0, 1, 2, 0x7fffffffULL, 0x80000000ULL, 0xffffffffULL, 0x100000000ULL, BIT63 - 1, BIT63,
-	BIT63 + 1, ~0ULL - 0x100000000ULL, ~0ULL - 1, ~0ULL, 0x123456789abcULL,
+	0,
+	1,
+	2,
+	0x7fffffffULL,
+	0x80000000ULL,
+	0xffffffffULL,
+	0x100000000ULL,
+	BIT63 - 1,
+	BIT63,
+	BIT63 + 1,
+	~0ULL - 0x100000000ULL,
+	~0ULL - 1,
+	~0ULL,
+	0x123456789abcULL,
 };
 
 /* The physical time CNTPCT at which CNTPCT - off >= cval first holds, or none below 2^64. */
@@ -67,9 +79,9 @@ static void test_line_is_a_level(void **state)
 	(void)state;
 	assert_true(vtimer_line(CNT_CTL_ENABLE, 100, 100));
 	assert_true(vtimer_line(CNT_CTL_ENABLE | CNT_CTL_ISTATUS, 0, 0));
-	assert_false(vtimer_line(CNT_CTL_ENABLE, 101, 100));		 /* CVAL ahead */
+	assert_false(vtimer_line(CNT_CTL_ENABLE, 101, 100));		   /* CVAL ahead */
 	assert_false(vtimer_line(CNT_CTL_ENABLE | CNT_CTL_IMASK, 0, 100)); /* masked */
-	assert_false(vtimer_line(0, 0, 100));				 /* disabled */
+	assert_false(vtimer_line(0, 0, 100));				   /* disabled */
 	assert_false(vtimer_line(CNT_CTL_ENABLE, ~0ULL, ~0ULL - 1));
 	assert_true(vtimer_line(CNT_CTL_ENABLE, ~0ULL, ~0ULL));
 	assert_true(vtimer_armed(CNT_CTL_ENABLE | CNT_CTL_ISTATUS));

@@ -18,7 +18,44 @@ static struct {
 	u64 esr;
 	u64 far;
 	u64 elr;
+	u64 spsr;
+	u64 pstate;
 } expect;
+
+static void (*serror_handler)(u64 esr, u64 index);
+
+void exception_set_serror_handler(void (*fn)(u64 esr, u64 index))
+{
+	serror_handler = fn;
+}
+
+u64 exception_spsr(void)
+{
+	return expect.spsr;
+}
+
+u64 exception_handler_pstate(void)
+{
+	return expect.pstate;
+}
+
+/* The PSTATE bits of the running handler that the CPU lets EL1 read (DAIF, PAN, UAO, DIT, SSBS). */
+static u64 handler_pstate(void)
+{
+	u64 mmfr1 = read_sysreg(id_aa64mmfr1_el1), mmfr2 = read_sysreg(id_aa64mmfr2_el1);
+	u64 pfr0 = read_sysreg(id_aa64pfr0_el1), pfr1 = read_sysreg(id_aa64pfr1_el1);
+	u64 v = read_sysreg(daif);
+
+	if (FIELD(mmfr1, 23, 20))
+		v |= read_sysreg(s3_0_c4_c2_3); /* PAN */
+	if (FIELD(mmfr2, 7, 4))
+		v |= read_sysreg(s3_0_c4_c2_4); /* UAO */
+	if (FIELD(pfr0, 51, 48))
+		v |= read_sysreg(s3_3_c4_c2_5); /* DIT */
+	if (FIELD(pfr1, 7, 4) >= 2)
+		v |= read_sysreg(s3_3_c4_c2_6); /* SSBS */
+	return v;
+}
 
 void expect_exception(unsigned int ec)
 {
@@ -49,16 +86,23 @@ u64 exception_elr(void)
 
 void exception_entry(struct ex_regs *regs, u64 index)
 {
+	u64 pstate = handler_pstate();
 	u64 esr = read_sysreg(esr_el1);
 	u64 far = read_sysreg(far_el1);
 	bool sync = (index & 3) == 0;
 
+	if ((index & 3) == 3 && serror_handler) {
+		serror_handler(esr, index);
+		return;
+	}
 	if (sync && expect.armed && !expect.taken &&
 	    (expect.ec == EXCEPTION_ANY || expect.ec == ESR_EC(esr))) {
 		expect.taken = true;
 		expect.esr = esr;
 		expect.far = far;
 		expect.elr = regs->elr;
+		expect.spsr = regs->spsr;
+		expect.pstate = pstate;
 		/* Every class we expect is taken on the faulting instruction itself: skip it. */
 		regs->elr += 4;
 		return;

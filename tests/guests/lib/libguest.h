@@ -153,6 +153,22 @@ void expect_exception(unsigned int ec);
 bool exception_taken(u64 *esr, u64 *far);
 /** ELR of the last expected exception taken. */
 u64 exception_elr(void);
+/** SPSR_EL1 of the last expected exception taken (the PSTATE it interrupted). */
+u64 exception_spsr(void);
+/** PSTATE bits its handler ran with: DAIF, and PAN, UAO, DIT, SSBS where implemented. */
+u64 exception_handler_pstate(void);
+/** Call @fn for SErrors (then return from them) instead of aborting the program; NULL: abort. */
+void exception_set_serror_handler(void (*fn)(u64 esr, u64 index));
+
+/* tern.c: helpers for programs that test Tern itself. */
+/* Tern's test hooks (CONFIG_DEBUG_GUEST_HOOKS, include/tern/guest_hooks.h): HVC, x0 = @fid. */
+#define GUEST_HOOK_INJECT_SERROR 0xC6000100U
+s64 tern_hook(u32 fid);
+/*
+ * Make Tern switch this vCPU out and in again @n times (WFI with the virtual timer due; its
+ * PPI must be disabled in the GIC). The timer's CTL/CVAL are restored after.
+ */
+void tern_reschedule(unsigned int n);
 
 /* fdt.c: a minimal flattened device tree reader. */
 struct fdt_walker {
