@@ -127,13 +127,17 @@ static void test_pstate(bool undef)
 
 		want_spsr = 0xA0000000UL | PSR_DAIF | 0x5 | (1UL << 10) |
 			    (has_pan && c->pan ? PSR_PAN : 0) | (has_uao && c->uao ? PSR_UAO : 0) |
-			    (has_dit && c->dit ? PSR_DIT : 0) | (has_ssbs && c->ssbs ? PSR_SSBS : 0);
+			    (has_dit && c->dit ? PSR_DIT : 0) |
+			    (has_ssbs && c->ssbs ? PSR_SSBS : 0);
 		want_h = PSR_DAIF | (has_pan && c->h_pan ? PSR_PAN : 0) |
-			 (has_dit && c->h_dit ? PSR_DIT : 0) | (has_ssbs && c->h_ssbs ? PSR_SSBS : 0);
+			 (has_dit && c->h_dit ? PSR_DIT : 0) |
+			 (has_ssbs && c->h_ssbs ? PSR_SSBS : 0);
 		ok = taken && (esr & ESR_IL) && spsr == want_spsr && pstate == want_h &&
 		     ESR_EC(esr) == (undef ? ESR_EC_UNKNOWN : ESR_EC_DABT_CUR);
-		report(ok, "%s, %s: ESR 0x%lx, SPSR 0x%lx (want 0x%lx), handler PSTATE 0x%lx (want 0x%lx)",
-		       what, c->name, esr, spsr, want_spsr, pstate, want_h);
+		report(
+		    ok,
+		    "%s, %s: ESR 0x%lx, SPSR 0x%lx (want 0x%lx), handler PSTATE 0x%lx (want 0x%lx)",
+		    what, c->name, esr, spsr, want_spsr, pstate, want_h);
 	}
 }
 
@@ -159,9 +163,11 @@ static void test_serror(void)
 	isr = read_sysreg(isr_el1);
 	tern_reschedule(4);
 	report((isr & ISR_A) && (read_sysreg(isr_el1) & ISR_A) && serrors == 0,
-	       "SError: pending while PSTATE.A is masked, also after switches (ISR_EL1 0x%lx)", isr);
+	       "SError: pending while PSTATE.A is masked, also after switches (ISR_EL1 0x%lx)",
+	       isr);
 	unmask_serror();
-	report(serrors == 1 && ESR_EC(serror_esr) == ESR_EC_SERROR && !(read_sysreg(isr_el1) & ISR_A),
+	report(serrors == 1 && ESR_EC(serror_esr) == ESR_EC_SERROR &&
+		   !(read_sysreg(isr_el1) & ISR_A),
 	       "SError: taken once on unmasking (%u, ESR 0x%lx), ISR_EL1.A clear after", serrors,
 	       serror_esr);
 	for (unsigned int i = 0; i < 8; i++) {

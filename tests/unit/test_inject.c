@@ -14,8 +14,9 @@
 #include <asm/exception_entry.h>
 #include <asm/inject_loop.h>
 
-static const struct exception_entry_feats all = { .pan = true, .dit = true, .ssbs = true,
-						   .mte = true };
+static const struct exception_entry_feats all = {
+	.pan = true, .dit = true, .ssbs = true, .mte = true
+};
 static const struct exception_entry_feats none;
 
 #define EL1H_DAIF (PSR_MODE_EL1h | PSR_DAIF)
@@ -65,8 +66,9 @@ static void test_pstate_ssbs_dit_tco(void **state)
 /* An injection at @pc with ELR_EL1 @elr, sent to @target. */
 static struct inject_event ev(u64 esr, u64 pc, u64 elr, u64 target, bool el1)
 {
-	return (struct inject_event){ .esr = esr, .far = 0x1000, .pc = pc, .elr = elr,
-				      .target = target, .from_el1 = el1 };
+	return (struct inject_event){
+		.esr = esr, .far = 0x1000, .pc = pc, .elr = elr, .target = target, .from_el1 = el1
+	};
 }
 
 #define DABT  0x96000010UL
