@@ -134,7 +134,7 @@ static int make_memory_node(void *fdt, const struct guest_fdt_params *p)
 	return res;
 }
 
-static int make_psci_node(void *fdt, const struct guest_fdt_params *p __unused)
+static int make_psci_node(void *fdt, const struct guest_fdt_params *p)
 {
 	static const char compat[] = "arm,psci-1.0\0arm,psci-0.2\0arm,psci";
 	int res;
@@ -143,7 +143,7 @@ static int make_psci_node(void *fdt, const struct guest_fdt_params *p __unused)
 	if (!res)
 		res = fdt_property(fdt, "compatible", compat, sizeof(compat));
 	if (!res)
-		res = fdt_property_string(fdt, "method", "hvc");
+		res = fdt_property_string(fdt, "method", p->psci_smc ? "smc" : "hvc");
 	if (!res)
 		res = fdt_end_node(fdt);
 	return res;
@@ -255,7 +255,7 @@ static const struct {
 } gfdt_nodes[] = {
 	{ "/cpus", make_cpus_node },	   /* cpu@<MPIDR> for each vCPU */
 	{ "/memory", make_memory_node },   /* one range */
-	{ "/psci", make_psci_node },	   /* PSCI 1.0 through HVC */
+	{ "/psci", make_psci_node },	   /* PSCI 1.0 through the VM's conduit */
 	{ "/timer", make_timer_node },	   /* interrupts only with a GIC */
 	{ "/apb-pclk", make_clock_node },  /* the clock device models reference */
 	{ "device", make_device_nodes },   /* each model's own node (the GIC's too) */

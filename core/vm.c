@@ -25,7 +25,8 @@ const char *vcpu_exit_reason_name(enum vcpu_exit_reason r)
 		[EXIT_HVC] = "hvc",	[EXIT_SMC] = "smc",   [EXIT_SYSREG] = "sysreg",
 		[EXIT_SGI] = "sgi",	[EXIT_MMIO] = "mmio", [EXIT_ABORT] = "abort",
 		[EXIT_WFI] = "wfi",	[EXIT_WFE] = "wfe",   [EXIT_IRQ] = "irq",
-		[EXIT_MAINT] = "maint", [EXIT_FP] = "fp",     [EXIT_OTHER] = "other",
+		[EXIT_MAINT] = "maint", [EXIT_FP] = "fp",     [EXIT_SETWAY] = "setway",
+		[EXIT_OTHER] = "other",
 	};
 
 	return r < EXIT_NR ? names[r] : "?";

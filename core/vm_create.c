@@ -8,6 +8,7 @@
 #include <string.h>
 #include <tern/errno.h>
 #include <tern/guest_fdt.h>
+#include <tern/guest_type.h>
 #include <tern/page_alloc.h>
 #include <tern/platform.h>
 #include <tern/printk.h>
@@ -57,6 +58,7 @@ static int vm_write_dtb(struct vm *vm, ipa_t initrd_ipa, u64 initrd_size, ipa_t 
 		.initrd_size = initrd_size,
 		.gicv3 = vm->vgic != NULL,
 		.timer_ppis = { 29, 30, 27, 26 },
+		.psci_smc = guest_type_conduit(vm->config) == VM_PSCI_SMC,
 		.devices = devs,
 	};
 	void *buf = page_zalloc(VM_DTB_ORDER);
@@ -108,6 +110,7 @@ int vm_create(struct vm *vm, unsigned int id, const struct vm_config *cfg, const
 {
 	const struct platform_module *k = platform_module_find(p, id, MODULE_KERNEL);
 	const struct platform_module *rd = platform_module_find(p, id, MODULE_RAMDISK);
+	const struct guest_type *type = guest_type_get(cfg->type);
 	ipa_t initrd_ipa = 0, dtb_ipa = 0;
 	int rc;
 
@@ -133,9 +136,12 @@ int vm_create(struct vm *vm, unsigned int id, const struct vm_config *cfg, const
 	if (rc)
 		goto fail;
 
+	/* The guest type decides what is accepted and whether a DT (and initrd) goes in. */
 	rc = loader_inspect((const void *)(paddr_t)k->base, k->size, GUEST_RAM_BASE, vm->ram_size,
 			    &vm->layout);
 	if (!rc)
+		rc = guest_type_check(cfg, &vm->layout, rd != NULL);
+	if (!rc && type->device_tree)
 		rc = loader_place(&vm->layout, rd ? rd->size : 0, PAGE_SIZE << VM_DTB_ORDER,
 				  GUEST_RAM_BASE, vm->ram_size, &initrd_ipa, &dtb_ipa);
 	if (rc)
@@ -144,17 +150,20 @@ int vm_create(struct vm *vm, unsigned int id, const struct vm_config *cfg, const
 					vm->layout.highest - vm->layout.lowest };
 	if (rd)
 		vm->initrd = (struct vm_image){ rd->base, rd->size, initrd_ipa, rd->size };
-	rc = vm_write_dtb(vm, initrd_ipa, rd ? rd->size : 0, dtb_ipa);
-	if (rc)
-		goto fail;
+	if (type->device_tree) {
+		rc = vm_write_dtb(vm, initrd_ipa, rd ? rd->size : 0, dtb_ipa);
+		if (rc)
+			goto fail;
+	}
 	vm->entry = vm->layout.entry;
 	sysreg_id_fill(vm, vm->id_fast);
 	vm_set_state(vm, VM_READY);
-	pr_info("vm%u: %s, %u vCPU%s, %llu MiB RAM in %u block%s, entry 0x%llx, dtb 0x%llx%s\n", id,
-		vm_guest_type_name(cfg->type), vm->nr_vcpus, vm->nr_vcpus == 1 ? "" : "s",
+	pr_info("vm%u: %s, %u vCPU%s, %llu MiB RAM in %u block%s, entry 0x%llx, x0 0x%llx (%s)%s\n",
+		id, type->name, vm->nr_vcpus, vm->nr_vcpus == 1 ? "" : "s",
 		(unsigned long long)(vm->ram_size >> 20), vm->nr_ram_chunks,
 		vm->nr_ram_chunks == 1 ? "" : "s", (unsigned long long)vm->entry,
-		(unsigned long long)dtb_ipa, rd ? ", initrd" : "");
+		(unsigned long long)vm->dtb.load, vm->dtb.size ? "device tree" : "no device tree",
+		rd ? ", initrd" : "");
 	return 0;
 fail:
 	vm_teardown(vm);

@@ -11,6 +11,8 @@
 #include <asm/sysreg_emul.h>
 #include <asm/vtimer.h>
 #include <tern/guest_hooks.h>
+#include <drivers/psci.h>
+#include <tern/guest_type.h>
 #include <tern/printk.h>
 #include <tern/vcpu.h>
 #include <tern/vm.h>
@@ -48,13 +50,26 @@ static enum vcpu_run_result exit_wfx(struct vcpu *vcpu)
 	return VCPU_RUN_YIELD;
 }
 
+/*
+ * PSCI and SMCCC answer on the VM's conduit only (its guest type's, written in its DT); the other
+ * instruction gets SMCCC NOT_SUPPORTED, as from a firmware that is not there.
+ */
+static enum vcpu_run_result exit_smccc(struct vcpu *vcpu, enum vm_psci_conduit via)
+{
+	if (guest_type_conduit(vcpu->vm->config) != via) {
+		vcpu_set_reg(vcpu, 0, (u64)PSCI_RET_NOT_SUPPORTED);
+		return VCPU_RUN_CONTINUE;
+	}
+	return vpsci_call(vcpu);
+}
+
 static enum vcpu_run_result exit_hvc(struct vcpu *vcpu)
 {
 	/* ELR_EL2 already points past the HVC. */
 	vcpu->exit_count[EXIT_HVC]++;
 	if (guest_hook_call(vcpu))
 		return VCPU_RUN_CONTINUE;
-	return vpsci_call(vcpu);
+	return exit_smccc(vcpu, VM_PSCI_HVC);
 }
 
 static enum vcpu_run_result exit_smc(struct vcpu *vcpu)
@@ -62,7 +77,7 @@ static enum vcpu_run_result exit_smc(struct vcpu *vcpu)
 	/* A trapped SMC leaves ELR_EL2 at the SMC itself. */
 	vcpu->exit_count[EXIT_SMC]++;
 	vcpu_skip_insn(vcpu);
-	return vpsci_call(vcpu);
+	return exit_smccc(vcpu, VM_PSCI_SMC);
 }
 
 static enum vcpu_run_result exit_sysreg(struct vcpu *vcpu)

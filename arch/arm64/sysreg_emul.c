@@ -6,6 +6,7 @@
  * Anything not in the table is UNDEFINED for the guest.
  */
 #include <asm/sysreg.h>
+#include <asm/setway.h>
 #include <asm/sysreg_emul.h>
 #include <tern/compiler.h>
 #include <tern/vcpu.h>
@@ -38,6 +39,23 @@ static bool sys_id(struct sysreg_access *acc, const struct sysreg_row *row)
 {
 	(void)row;
 	return acc->read && sysreg_id_read(acc->vcpu->vm, acc->key, &acc->val);
+}
+
+/* DC ISW/CSW/CISW (HCR_EL2.TSW): maintenance of the VM's RAM by address (setway.c). */
+static bool sys_setway(struct sysreg_access *acc, const struct sysreg_row *row)
+{
+	(void)row;
+	if (acc->read)
+		return false;
+	setway_op(acc->vcpu);
+	return true;
+}
+
+/* The VM-control registers, trapping (HCR_EL2.TVM) after a set/way operation: writes only. */
+static bool sys_vm_reg(struct sysreg_access *acc, const struct sysreg_row *row)
+{
+	(void)row;
+	return !acc->read && setway_vm_reg_write(acc->vcpu, acc->key, acc->val);
 }
 
 static bool sys_ptimer(struct sysreg_access *acc, const struct sysreg_row *row)
@@ -145,6 +163,22 @@ static const struct sysreg_row sysreg_table[] = {
 	/* ID registers (HCR_EL2.TID3, TID1): op0 3, op1 0, CRn 0, and AIDR_EL1 */
 	{ SYS_REG(3, 0, 0, 0, 0), ID_SPACE, sys_id, 0 },
 	{ SYS_REG(3, 1, 0, 0, 7), EXACT, sys_id, 0 },
+	/* Set/way cache maintenance (HCR_EL2.TSW) */
+	{ SYS_REG(1, 0, 7, 6, 2), EXACT, sys_setway, 0 },  /* DC ISW */
+	{ SYS_REG(1, 0, 7, 10, 2), EXACT, sys_setway, 0 }, /* DC CSW */
+	{ SYS_REG(1, 0, 7, 14, 2), EXACT, sys_setway, 0 }, /* DC CISW */
+	/* VM-control registers (HCR_EL2.TVM, after a set/way operation until the caches are on) */
+	{ SYS_REG(3, 0, 1, 0, 0), EXACT, sys_vm_reg, 0 },  /* SCTLR_EL1 */
+	{ SYS_REG(3, 0, 2, 0, 0), EXACT, sys_vm_reg, 0 },  /* TTBR0_EL1 */
+	{ SYS_REG(3, 0, 2, 0, 1), EXACT, sys_vm_reg, 0 },  /* TTBR1_EL1 */
+	{ SYS_REG(3, 0, 2, 0, 2), EXACT, sys_vm_reg, 0 },  /* TCR_EL1 */
+	{ SYS_REG(3, 0, 5, 1, 0), EXACT, sys_vm_reg, 0 },  /* AFSR0_EL1 */
+	{ SYS_REG(3, 0, 5, 1, 1), EXACT, sys_vm_reg, 0 },  /* AFSR1_EL1 */
+	{ SYS_REG(3, 0, 5, 2, 0), EXACT, sys_vm_reg, 0 },  /* ESR_EL1 */
+	{ SYS_REG(3, 0, 6, 0, 0), EXACT, sys_vm_reg, 0 },  /* FAR_EL1 */
+	{ SYS_REG(3, 0, 10, 2, 0), EXACT, sys_vm_reg, 0 }, /* MAIR_EL1 */
+	{ SYS_REG(3, 0, 10, 3, 0), EXACT, sys_vm_reg, 0 }, /* AMAIR_EL1 */
+	{ SYS_REG(3, 0, 13, 0, 1), EXACT, sys_vm_reg, 0 }, /* CONTEXTIDR_EL1 */
 	/* EL1 physical timer (CNTHCTL_EL2.EL1PCEN = 0), emulated per vCPU */
 	{ SYS_REG(3, 3, 14, 2, 0), EXACT, sys_ptimer, 0 },
 	{ SYS_REG(3, 3, 14, 2, 1), EXACT, sys_ptimer, 0 },

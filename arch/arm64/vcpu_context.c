@@ -24,20 +24,22 @@ _Static_assert(offsetof(struct vcpu_arch, regs) == 0, "guest_entry.S gets &arch.
 
 /*
  * HCR_EL2 while a guest runs, each bit for a reason:
- * VM: stage-2 on. SWIO: set/way invalidates become clean+invalidate, so a VM cannot discard
- * another's dirty lines. FMO/IMO/AMO: physical interrupts and SErrors come to Tern.
- * FB/BSU_IS: the guest's TLB and cache maintenance reaches every pCPU its vCPUs may move to.
- * TWI/TWE: WFI and WFE come to the scheduler. TID1/TID3: ID registers are sanitised
- * (features Tern does not virtualise read as absent). TSC: SMC is PSCI for guests, never
- * the firmware's. TIDCP/TACR: IMPLEMENTATION DEFINED and auxiliary control registers of
- * the host are not the guest's to touch. TLOR: LORegions are hidden. RW: EL1 is AArch64.
- * API/APK: pointer authentication runs without traps (Debian's kernel uses it from its first
- * functions); the keys are switched per vCPU below.
+ * VM: stage-2 on. TSW: set/way cache maintenance becomes maintenance of the VM's RAM by address
+ * (setway.c; TVM is set from there while the guest changes its caches). SWIO: were one not
+ * trapped, a set/way invalidate would still clean first, so no VM could discard another's lines.
+ * FMO/IMO/AMO: physical interrupts and SErrors come to Tern. FB/BSU_IS: the guest's TLB and cache
+ * maintenance reaches every pCPU its vCPUs may move to. TWI/TWE: WFI and WFE come to the scheduler.
+ * TID1/TID3: ID registers are sanitised (features Tern does not virtualise read as absent). TSC:
+ * SMC is PSCI for guests, never the firmware's. TIDCP/TACR: IMPLEMENTATION DEFINED and auxiliary
+ * control registers of the host are not the guest's to touch. TLOR: LORegions are hidden. RW: EL1
+ * is AArch64. API/APK: pointer authentication runs without traps (Debian's kernel uses it from its
+ * first functions); the keys are switched per vCPU below.
  */
 #define HCR_GUEST                                                                                  \
-	(HCR_EL2_VM | HCR_EL2_SWIO | HCR_EL2_FMO | HCR_EL2_IMO | HCR_EL2_AMO | HCR_EL2_FB |        \
-	 HCR_EL2_BSU_IS | HCR_EL2_TWI | HCR_EL2_TWE | HCR_EL2_TID1 | HCR_EL2_TID3 | HCR_EL2_TSC |  \
-	 HCR_EL2_TIDCP | HCR_EL2_TACR | HCR_EL2_TLOR | HCR_EL2_RW | HCR_EL2_API | HCR_EL2_APK)
+	(HCR_EL2_VM | HCR_EL2_TSW | HCR_EL2_SWIO | HCR_EL2_FMO | HCR_EL2_IMO | HCR_EL2_AMO |       \
+	 HCR_EL2_FB | HCR_EL2_BSU_IS | HCR_EL2_TWI | HCR_EL2_TWE | HCR_EL2_TID1 | HCR_EL2_TID3 |   \
+	 HCR_EL2_TSC | HCR_EL2_TIDCP | HCR_EL2_TACR | HCR_EL2_TLOR | HCR_EL2_RW | HCR_EL2_API |    \
+	 HCR_EL2_APK)
 
 /*
  * MDCR_EL2: debug, OS-lock and debug-ROM registers trap and are emulated per vCPU

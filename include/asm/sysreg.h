@@ -33,6 +33,8 @@
 #define HCR_EL2_TSC    (1UL << 19)
 #define HCR_EL2_TIDCP  (1UL << 20)
 #define HCR_EL2_TACR   (1UL << 21)
+#define HCR_EL2_TSW    (1UL << 22)
+#define HCR_EL2_TVM    (1UL << 26)
 #define HCR_EL2_TLOR   (1UL << 35)
 #define HCR_EL2_APK    (1UL << 40)
 #define HCR_EL2_API    (1UL << 41)

@@ -35,9 +35,10 @@ enum vcpu_exit_reason {
 	EXIT_ABORT, /* stage-2 faults that became aborts in the guest */
 	EXIT_WFI,
 	EXIT_WFE,
-	EXIT_IRQ,   /* a physical interrupt while the guest ran */
-	EXIT_MAINT, /* of which: the vGIC maintenance interrupt */
-	EXIT_FP,    /* first FP/SIMD use after a switch */
+	EXIT_IRQ,    /* a physical interrupt while the guest ran */
+	EXIT_MAINT,  /* of which: the vGIC maintenance interrupt */
+	EXIT_FP,     /* first FP/SIMD use after a switch */
+	EXIT_SETWAY, /* trapped DC ISW/CSW/CISW */
 	EXIT_OTHER,
 	EXIT_NR,
 };
@@ -60,6 +61,8 @@ struct vcpu {
 	/* Exits by reason, exceptions injected, and the once-only log for unhandled exits. */
 	u64 exits;
 	u64 exit_count[EXIT_NR];
+	/* Cleans and invalidations of the VM's RAM that set/way emulation made (setway.c). */
+	u64 setway_flushes;
 	u64 undefs_injected;
 	u64 aborts_injected;
 	bool undef_logged;

@@ -17,11 +17,19 @@ enum vm_guest_type {
 	VM_GUEST_LINUX,
 	VM_GUEST_RTOS,
 	VM_GUEST_BAREMETAL,
+	VM_GUEST_NR,
+};
+
+/* The instruction that reaches PSCI/SMCCC; the other one answers NOT_SUPPORTED. */
+enum vm_psci_conduit {
+	VM_PSCI_HVC,
+	VM_PSCI_SMC,
 };
 
 struct vm_config {
 	unsigned int id;
 	enum vm_guest_type type;
+	enum vm_psci_conduit conduit;
 	unsigned int nr_vcpus;
 	u64 ram_size;
 	const char *bootargs;
@@ -35,6 +43,7 @@ struct vm_config {
 		.type = IS_ENABLED(CONFIG_VM##n##_GUEST_LINUX)	? VM_GUEST_LINUX                   \
 			: IS_ENABLED(CONFIG_VM##n##_GUEST_RTOS) ? VM_GUEST_RTOS                    \
 								: VM_GUEST_BAREMETAL,              \
+		.conduit = IS_ENABLED(CONFIG_VM##n##_PSCI_SMC) ? VM_PSCI_SMC : VM_PSCI_HVC,        \
 		.nr_vcpus = CONFIG_VM##n##_NR_VCPUS,                                               \
 		.ram_size = (u64)CONFIG_VM##n##_RAM_MB << 20,                                      \
 		.bootargs = CONFIG_VM##n##_BOOTARGS,                                               \

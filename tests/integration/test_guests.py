@@ -200,10 +200,13 @@ def check_reset_log(t, prog, lines):
 
 
 def test_make_run_hello(guests):
-    """README: `make run VM0_KERNEL=... O=<fresh dir>` builds Tern and boots the guest."""
+    """README: `make run VM0_KERNEL=... O=<fresh dir>` builds Tern and boots the guest.
+
+    The default configuration's VM 0 is a Linux VM, which boots arm64 Images only: hello.img.
+    """
     outdir = os.path.join(tern_lib.build_root(), "itest", "make-run")
     shutil.rmtree(outdir, ignore_errors=True)
-    hello = guests.path("guests", "hello.bin")
+    hello = guests.path("guests", "hello.img")
     cmd = ["make", "-C", tern_lib.SRCTREE, "run", f"VM0_KERNEL={hello}", f"O={outdir}"]
     env = {k: v for k, v in os.environ.items() if not re.match(r"VM\d_|MAKEFLAGS$|MFLAGS$", k)}
     try:

@@ -242,7 +242,7 @@ static void check_tree(const struct guest_fdt_params *p)
 	assert_memory_equal(prop(off, "compatible", sizeof(psci_compat)), psci_compat,
 			    sizeof(psci_compat));
 	assert_int_equal(fdt_stringlist_count(buf, off, "compatible"), 3);
-	assert_str(off, "method", "hvc");
+	assert_str(off, "method", p->psci_smc ? "smc" : "hvc");
 
 	off = node("/timer");
 	assert_str(off, "compatible", "arm,armv8-timer");
@@ -337,6 +337,7 @@ static void test_eight_vcpus_options(void **state)
 	p.stdout_path = "/pl011@9000000:115200n8";
 	p.nr_devices = 2;
 	p.devices = gic_uart_devs;
+	p.psci_smc = true; /* the VM's conduit is SMC: "method" says so */
 	write_ok(&p);
 	check_tree(&p);
 	node("/cpus/cpu@103");

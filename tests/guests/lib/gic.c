@@ -208,6 +208,15 @@ static bool gic_redist_wake(u64 rd_base)
 
 bool gic_cpu_init(void)
 {
+	struct gic_cpu *c = gic_this_cpu();
+
+	c->mpidr = cpu_mpidr();
+	gic_redist_scan(c);
+	return c->rd_base && gic_cpu_init_at(c->rd_base);
+}
+
+bool gic_cpu_init_at(u64 rd_base)
+{
 	struct gic_cpu_state *s = gic_state();
 	struct gic_cpu *c = &s->pub;
 	u64 sgi;
@@ -215,11 +224,9 @@ bool gic_cpu_init(void)
 	write_sysreg(gic_vectors, vbar_el1);
 	isb();
 	c->mpidr = cpu_mpidr();
+	c->rd_base = rd_base;
 	s->unhandled = 0;
 	s->spurious = 0;
-	gic_redist_scan(c);
-	if (!c->rd_base)
-		return false;
 	c->awake = gic_redist_wake(c->rd_base);
 
 	sgi = c->rd_base + GICR_SGI_OFFSET;

@@ -148,6 +148,11 @@ bool gic_dist_init(void);
  * EOImode 0, ICC_IGRPEN1_EL1 = 1. PSTATE.I stays masked. Returns false if no redistributor.
  */
 bool gic_cpu_init(void);
+/**
+ * The same with this vCPU's redistributor at @rd_base, found without a scan (as an RTOS built
+ * for QEMU virt does: 0x080A0000 + Aff0 x 128 KiB). Always true.
+ */
+bool gic_cpu_init_at(u64 rd_base);
 /** This vCPU's state after gic_cpu_init(). */
 struct gic_cpu *gic_this_cpu(void);
 /** SGI_base of this vCPU's redistributor. */

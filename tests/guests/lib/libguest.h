@@ -51,6 +51,21 @@ extern char _image_start[], _bss_start[], _bss_end[], _stacks_start[], _stacks_e
 #define isb() asm volatile("isb" ::: "memory")
 #define dsb() asm volatile("dsb sy" ::: "memory")
 
+/* Data-cache maintenance by VA to the point of coherency, for data shared with a vCPU whose
+ * caches are off (its accesses go to memory): clean after writing, clean+invalidate before
+ * reading what it wrote. Both end with a DSB. */
+#define DCACHE_POC_OP(name, op)                                                                    \
+	static inline void name(const volatile void *p, size_t len)                                \
+	{                                                                                          \
+		u64 line = 4UL << FIELD(read_sysreg(ctr_el0), 19, 16);                             \
+                                                                                                   \
+		for (u64 a = (u64)p & ~(line - 1); a < (u64)p + len; a += line)                    \
+			asm volatile("dc " op ", %0" ::"r"(a) : "memory");                         \
+		dsb();                                                                             \
+	}
+DCACHE_POC_OP(dcache_clean_poc, "cvac")
+DCACHE_POC_OP(dcache_clean_inval_poc, "civac")
+
 /** Program entry, defined by each test program. Its return value is ignored. */
 int main(void);
 

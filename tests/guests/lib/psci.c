@@ -82,7 +82,8 @@ s64 cpu_start(u64 mpidr, unsigned int cpu, void (*fn)(u64 arg), u64 arg)
 		(cpu + 1) * (((u64)_stacks_end - (u64)_stacks_start) / GUEST_MAX_CPUS);
 	b->fn = fn;
 	b->arg = arg;
-	dsb();
+	/* The new vCPU starts with its caches off: what it reads must be in memory. */
+	dcache_clean_poc(b, sizeof(*b));
 	return psci_cpu_on(mpidr, (u64)secondary_entry, (u64)b);
 }
 
