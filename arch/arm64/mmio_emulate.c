@@ -25,6 +25,29 @@ static u64 mmio_fault_ipa(const struct vcpu *vcpu)
 	       (vcpu->arch.far & 0xFFF);
 }
 
+/* The access came from AArch32 (EL0: EL1 is always AArch64). */
+static bool mmio_guest_aarch32(const struct vcpu *vcpu)
+{
+	return vcpu->arch.regs.pstate & PSR_MODE_32;
+}
+
+/*
+ * A T32 instruction emulated inside an IT block: advance ITSTATE (PSTATE.IT[7:2] at bits 15:10,
+ * IT[1:0] at 26:25) as executing it would have, or the next instructions' conditions are wrong.
+ */
+static void mmio_aarch32_it_advance(struct vcpu *vcpu)
+{
+	u64 pstate = vcpu->arch.regs.pstate;
+	u32 it = (u32)(((pstate >> 25) & 0x3) | (((pstate >> 10) & 0x3f) << 2));
+
+	if (!(pstate & PSR_AA32_T) || !it)
+		return;
+	it = (it & 0x7) ? (it & 0xe0) | ((it << 1) & 0x1f) : 0;
+	pstate &= ~((0x3UL << 25) | (0x3fUL << 10));
+	pstate |= ((u64)(it & 0x3) << 25) | ((u64)(it >> 2) << 10);
+	vcpu->arch.regs.pstate = pstate;
+}
+
 static bool mmio_guest_at_el0(const struct vcpu *vcpu)
 {
 	return (vcpu->arch.regs.pstate & SPSR_MODE_MASK) == PSR_MODE_EL0t;
@@ -162,6 +185,12 @@ enum vcpu_run_result mmio_emulate(struct vcpu *vcpu)
 		return mmio_abort(vcpu, "no device there", ipa);
 
 	rc = mmio_decode_esr(esr, &mi);
+	/*
+	 * Without a syndrome, an AArch32 access (LDM, LDRD, ...) is not something Tern decodes: the
+	 * word at the PC is an A32/T32 instruction, never to be read as A64. Refuse it.
+	 */
+	if (rc == -TERN_ENOENT && mmio_guest_aarch32(vcpu))
+		return mmio_abort(vcpu, "AArch32 access without syndrome (ISV=0)", ipa);
 	if (rc == -TERN_ENOENT) {
 		rc = mmio_fetch_insn(vcpu, &insn);
 		if (rc)
@@ -183,5 +212,7 @@ enum vcpu_run_result mmio_emulate(struct vcpu *vcpu)
 		return mmio_abort(vcpu, "the device rejected the access", ipa);
 	vcpu->exit_count[EXIT_MMIO]++;
 	vcpu_skip_insn(vcpu);
+	if (mmio_guest_aarch32(vcpu))
+		mmio_aarch32_it_advance(vcpu);
 	return VCPU_RUN_CONTINUE;
 }

@@ -71,7 +71,9 @@
 #define PSR_MODE_EL1t 0x4
 #define PSR_MODE_EL1h 0x5
 #define PSR_MODE_32   (1UL << 4)
-#define PSR_DAIF      (SPSR_D | SPSR_A | SPSR_I | SPSR_F)
+/* AArch32 state: T32 (Thumb) instruction set. */
+#define PSR_AA32_T (1UL << 5)
+#define PSR_DAIF   (SPSR_D | SPSR_A | SPSR_I | SPSR_F)
 
 /* TCR_EL2 (E2H == 0) */
 #define TCR_EL2_RES1	   ((1UL << 31) | (1UL << 23))
