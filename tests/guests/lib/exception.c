@@ -11,8 +11,11 @@ static const char *const vector_names[16] = {
 	"sync (EL0/32)", "IRQ (EL0/32)", "FIQ (EL0/32)", "SError (EL0/32)",
 };
 
+bool (*exception_lower_hook)(struct ex_regs *regs, u64 index, u64 esr, u64 far);
+
 static struct {
 	bool armed;
+	bool ret_to_lr;
 	bool taken;
 	unsigned int ec;
 	u64 esr;
@@ -59,6 +62,7 @@ static u64 handler_pstate(void)
 
 void expect_exception(unsigned int ec)
 {
+	expect.ret_to_lr = false;
 	expect.ec = ec;
 	expect.taken = false;
 	expect.esr = 0;
@@ -66,6 +70,12 @@ void expect_exception(unsigned int ec)
 	expect.elr = 0;
 	asm volatile("" ::: "memory");
 	WRITE_ONCE(expect.armed, true);
+}
+
+void expect_exception_ret(unsigned int ec)
+{
+	expect_exception(ec);
+	expect.ret_to_lr = true;
 }
 
 bool exception_taken(u64 *esr, u64 *far)
@@ -95,6 +105,8 @@ void exception_entry(struct ex_regs *regs, u64 index)
 		serror_handler(esr, index);
 		return;
 	}
+	if (index >= 8 && exception_lower_hook && exception_lower_hook(regs, index, esr, far))
+		return;
 	if (sync && expect.armed && !expect.taken &&
 	    (expect.ec == EXCEPTION_ANY || expect.ec == ESR_EC(esr))) {
 		expect.taken = true;
@@ -103,8 +115,13 @@ void exception_entry(struct ex_regs *regs, u64 index)
 		expect.elr = regs->elr;
 		expect.spsr = regs->spsr;
 		expect.pstate = pstate;
-		/* Every class we expect is taken on the faulting instruction itself: skip it. */
-		regs->elr += 4;
+		/*
+		 * Every class we expect is taken on the faulting instruction itself: skip it, or
+		 * return to the caller of a function that faulted (a branch to a bad address).
+		 */
+		regs->elr = expect.ret_to_lr ? regs->x[30] : regs->elr + 4;
+		/* An illegal exception return set PSTATE.IL: do not take it again on return. */
+		regs->spsr &= ~(1UL << 20);
 		return;
 	}
 	printf("FAIL: unexpected exception: %s ESR_EL1=0x%lx (EC 0x%lx) ELR_EL1=0x%lx "

@@ -164,6 +164,13 @@ struct ex_regs {
  * its ESR/FAR/ELR are recorded and the faulting instruction is skipped.
  */
 void expect_exception(unsigned int ec);
+/** The same, but the exception returns to x30 (for a call that branched to a bad address). */
+void expect_exception_ret(unsigned int ec);
+/**
+ * Exceptions from EL0 (vector entries 8-15) go here first when set; returning true means it
+ * handled them (changed @regs to return where it wants).
+ */
+extern bool (*exception_lower_hook)(struct ex_regs *regs, u64 index, u64 esr, u64 far);
 /** Disarm; true if the expected exception was taken since expect_exception(). */
 bool exception_taken(u64 *esr, u64 *far);
 /** ELR of the last expected exception taken. */
