@@ -37,7 +37,7 @@ DEFAULT_DEFCONFIG := qemu_virt_defconfig
 # Targets that need no configuration (and must not trigger one).
 NOCONFIG_TARGETS := help clean distclean menuconfig savedefconfig olddefconfig alldefconfig \
 	allnoconfig allyesconfig defconfig deps format format-check lint unit-test script-test \
-	integration-test check check-configs run bench \
+	integration-test check check-configs run bench fuzz fuzz-check fuzz-merge \
 	$(DEFCONFIGS)
 CONFIG_TARGETS := menuconfig savedefconfig olddefconfig alldefconfig allnoconfig allyesconfig \
 	defconfig $(DEFCONFIGS)
@@ -240,6 +240,18 @@ run: deps
 unit-test:
 	$(Q)$(MAKE) -f $(srctree)/tests/unit/Makefile srctree=$(srctree) O=$(O) run
 
+# libFuzzer targets of the real sources (tests/fuzz, docs/security.md). make check runs each for
+# FUZZ_CHECK_SECONDS; make fuzz for FUZZ_SECONDS (default 60), FUZZ_TARGETS to pick some.
+FUZZ_CHECK_SECONDS ?= 10
+.PHONY: fuzz fuzz-check fuzz-merge
+fuzz:
+	$(Q)$(MAKE) -f $(srctree)/tests/fuzz/Makefile srctree=$(srctree) O=$(O) run
+fuzz-check:
+	$(Q)$(MAKE) -f $(srctree)/tests/fuzz/Makefile srctree=$(srctree) O=$(O) run \
+		FUZZ_SECONDS=$(FUZZ_CHECK_SECONDS)
+fuzz-merge:
+	$(Q)$(MAKE) -f $(srctree)/tests/fuzz/Makefile srctree=$(srctree) O=$(O) merge
+
 # Every configuration in configs/ plus the all*config extremes, each in its own build dir.
 CHECK_CONFIGS := $(DEFCONFIGS:_defconfig=) allnoconfig allyesconfig alldefconfig
 .PHONY: check-configs
@@ -268,6 +280,7 @@ check: deps
 	$(Q)$(MAKE) -f $(srctree)/Makefile format-check
 	$(Q)$(MAKE) -f $(srctree)/Makefile lint
 	$(Q)$(MAKE) -f $(srctree)/Makefile unit-test
+	$(Q)$(MAKE) -f $(srctree)/Makefile fuzz-check
 	$(Q)$(MAKE) -f $(srctree)/Makefile script-test
 	$(Q)$(MAKE) -f $(srctree)/Makefile check-configs
 	$(Q)$(MAKE) -f $(srctree)/Makefile integration-test
@@ -289,7 +302,7 @@ lint:
 
 .PHONY: clean distclean
 clean:
-	$(Q)rm -rf $(O)/arch $(O)/core $(O)/drivers $(O)/virt $(O)/unit $(O)/configs \
+	$(Q)rm -rf $(O)/arch $(O)/core $(O)/drivers $(O)/virt $(O)/unit $(O)/fuzz $(O)/configs \
 		$(O)/tern.* $(O)/include/generated/version.h
 distclean:
 	$(Q)rm -rf $(O)
@@ -312,6 +325,7 @@ help:
 	@echo "Building and testing:"
 	@echo "  all (default)       build \$$O/tern.bin (an arm64 Image)"
 	@echo "  unit-test           host unit tests (cmocka, ASan/UBSan)"
+	@echo "  fuzz                libFuzzer targets, FUZZ_SECONDS= each (fuzz-check: short)"
 	@echo "  check-configs       build every configs/ file and the all*configs"
 	@echo "  integration-test    boot Tern in QEMU under pytest"
 	@echo "  format lint         clang-format the tree; run cppcheck"
