@@ -49,7 +49,7 @@ static bool no_gic_undef(void)
 
 	if (attack_have_gic)
 		return true;
-	return !probe_insn(0xd538c0c0 /* mrs x0, icc_pmr_el1 */, 0, NULL, &esr) &&
+	return !probe_insn(0xd5384600 /* mrs x0, icc_pmr_el1 */, 0, NULL, &esr) &&
 	       ESR_EC(esr) == ESR_EC_UNKNOWN;
 }
 
