@@ -23,6 +23,7 @@
 #define FSC_SYNC_EXTERNAL 0x10
 
 static struct exception_entry_feats inject_feats;
+static bool inject_ras;
 
 void inject_init(void)
 {
@@ -32,6 +33,7 @@ void inject_init(void)
 	inject_feats.dit = (pfr0 >> 48) & 0xF;
 	inject_feats.ssbs = (pfr1 >> 4) & 0xF;
 	inject_feats.mte = (pfr1 >> 8) & 0xF;
+	inject_ras = (pfr0 >> 28) & 0xF;
 }
 
 static u64 inject_vector_offset(u64 pstate)
@@ -153,6 +155,9 @@ void inject_iabt(struct vcpu *vcpu, u64 far)
 void inject_serror(struct vcpu *vcpu)
 {
 	vcpu_arch_serror_sync(vcpu);
+	/* With RAS its syndrome comes from VSESR_EL2 (reset UNKNOWN): ISS 0, uncategorized. */
+	if (inject_ras)
+		write_sysreg(0, s3_4_c5_c2_3);
 	vcpu->arch.hcr |= HCR_EL2_VSE;
 	write_sysreg(vcpu->arch.hcr, hcr_el2);
 }

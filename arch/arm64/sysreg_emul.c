@@ -8,6 +8,8 @@
 #include <asm/sysreg.h>
 #include <asm/setway.h>
 #include <asm/sysreg_emul.h>
+#include <asm/sysreg_table.h>
+#include <tern/panic.h>
 #include <tern/compiler.h>
 #include <tern/vcpu.h>
 #include <tern/vm.h>
@@ -217,6 +219,41 @@ static const struct sysreg_row *sysreg_find(u32 key)
 			return &sysreg_table[i];
 	}
 	return NULL;
+}
+
+/*
+ * sysreg_table.h decides which registers trap to a handler here (EMUL, ID and VMCTL rows): each
+ * of them must have a row above, and no other register may.
+ */
+#define SR_CHECK_ROW(name, o0, o1, cn, cm, o2, pol, feat, hw, why)                                 \
+	{ SYS_REG(o0, o1, cn, cm, o2), SR_TRAPPED(pol), #name },
+
+static const struct {
+	u32 key;
+	bool trapped;
+	const char *name;
+} sysreg_policy[] = { SYSREG_TABLE(SR_CHECK_ROW) };
+
+void sysreg_table_check(void)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(sysreg_policy); i++) {
+		if ((sysreg_find(sysreg_policy[i].key) != NULL) != sysreg_policy[i].trapped)
+			panic("sysreg table: %s is %s in sysreg_table.h but %s in sysreg_emul.c",
+			      sysreg_policy[i].name,
+			      sysreg_policy[i].trapped ? "emulated" : "not emulated",
+			      sysreg_policy[i].trapped ? "has no handler" : "has a handler");
+	}
+	for (size_t i = 0; i < ARRAY_SIZE(sysreg_table); i++) {
+		/* op0 1: system instructions (set/way maintenance), not registers */
+		bool known = sysreg_table[i].key >> 14 == 1;
+
+		for (size_t j = 0; j < ARRAY_SIZE(sysreg_policy) && !known; j++)
+			known =
+			    sysreg_policy[j].trapped && sysreg_policy[j].key == sysreg_table[i].key;
+		if (!known)
+			panic("sysreg table: handler row 0x%x has no EMUL/ID row in sysreg_table.h",
+			      sysreg_table[i].key);
+	}
 }
 
 bool sysreg_emulate(struct vcpu *vcpu, u64 esr)

@@ -4,8 +4,12 @@
  * EL1 registers are switched here in C when a vCPU is loaded or put, not on every exit
  * (Xen's ctxt_switch_to/from is the model); guest_entry.S only moves general registers.
  */
+#include <asm/cpuid.h>
 #include <asm/guest.h>
 #include <asm/stage2.h>
+#include <asm/sysreg_emul.h>
+#include <asm/sysreg_table.h>
+#include <asm/vgic_hw.h>
 #include <asm/sysreg.h>
 #include <asm/vtimer.h>
 #include <virt/vgic_core.h>
@@ -33,7 +37,9 @@ _Static_assert(offsetof(struct vcpu_arch, regs) == 0, "guest_entry.S gets &arch.
  * SMC is PSCI for guests, never the firmware's. TIDCP/TACR: IMPLEMENTATION DEFINED and auxiliary
  * control registers of the host are not the guest's to touch. TLOR: LORegions are hidden. RW: EL1
  * is AArch64. API/APK: pointer authentication runs without traps (Debian's kernel uses it from its
- * first functions); the keys are switched per vCPU below.
+ * first functions); the keys are switched per vCPU below. Where the CPU has them (vcpu_arch_init):
+ * TERR, RAS error records are hidden; TID5, MTE's GMID_EL1 is hidden. Every register a guest can
+ * reach is decided in sysreg_table.h.
  */
 #define HCR_GUEST                                                                                  \
 	(HCR_EL2_VM | HCR_EL2_TSW | HCR_EL2_SWIO | HCR_EL2_FMO | HCR_EL2_IMO | HCR_EL2_AMO |       \
@@ -58,20 +64,13 @@ _Static_assert(offsetof(struct vcpu_arch, regs) == 0, "guest_entry.S gets &arch.
 #define SCTLR_EL1_RESET 0x30D00800UL /* RES1 bits; MMU and caches off */
 #define OSLSR_EL1_RESET 0xAUL	     /* OS lock implemented (OSLM 0b10) and locked */
 
-static bool vcpu_has_pac(void)
-{
-	static int has_pac = -1;
+/* The CPU features a SWITCH row of sysreg_table.h may depend on (its feat column). */
+static struct {
+	bool ALWAYS, PAC, SME, RAS;
+} sr_feat = { .ALWAYS = true };
+static u64 vcpu_hcr_guest = HCR_GUEST;
 
-	if (has_pac < 0) {
-		u64 isar1 = read_sysreg(id_aa64isar1_el1);
-		u64 isar2 = read_sysreg(s3_0_c0_c6_2);
-
-		/* ISAR1 APA, API, GPA, GPI; ISAR2 GPA3, APA3 */
-		has_pac = (isar1 & (0xFUL << 4 | 0xFUL << 8 | 0xFUL << 24 | 0xFUL << 28)) ||
-			  (isar2 & (0xFUL << 8 | 0xFUL << 12));
-	}
-	return has_pac;
-}
+#define SR_FEAT(f) (sr_feat.f)
 
 static u64 vcpu_mdcr_hpmn(void)
 {
@@ -81,7 +80,20 @@ static u64 vcpu_mdcr_hpmn(void)
 
 void vcpu_arch_init(void)
 {
+	u64 pfr0 = cpuid_read(CPUID_AA64PFR0), pfr1 = cpuid_read(CPUID_AA64PFR1);
+	u64 isar1 = cpuid_read(CPUID_AA64ISAR1), isar2 = cpuid_read(CPUID_AA64ISAR2);
+
+	/* ISAR1 APA, API, GPA, GPI; ISAR2 GPA3, APA3 */
+	sr_feat.PAC = (isar1 & (0xFUL << 4 | 0xFUL << 8 | 0xFUL << 24 | 0xFUL << 28)) ||
+		      (isar2 & (0xFUL << 8 | 0xFUL << 12));
+	sr_feat.SME = (pfr1 >> 24) & 0xF;
+	sr_feat.RAS = (pfr0 >> 28) & 0xF;
+	if (sr_feat.RAS)
+		vcpu_hcr_guest |= HCR_EL2_TERR;
+	if (((pfr1 >> 8) & 0xF) >= 2)
+		vcpu_hcr_guest |= HCR_EL2_TID5;
 	inject_init();
+	sysreg_table_check();
 }
 
 void vcpu_arch_reset(struct vcpu *vcpu, u64 entry, u64 x0)
@@ -99,34 +111,29 @@ void vcpu_arch_reset(struct vcpu *vcpu, u64 entry, u64 x0)
 	a->regs.pc = entry;
 	a->regs.x[0] = x0;
 	a->regs.pstate = PSR_MODE_EL1h | PSR_DAIF;
-	a->sys.sctlr = SCTLR_EL1_RESET;
+	a->sys.sctlr_el1 = SCTLR_EL1_RESET;
 	a->dbg.oslsr = OSLSR_EL1_RESET;
-	a->hcr = HCR_GUEST;
+	a->hcr = vcpu_hcr_guest;
 	a->mdcr = MDCR_GUEST | vcpu_mdcr_hpmn();
 	/* Aff0 = vCPU id, bit 31 RES1: what the guest's DT cpu nodes say. */
 	a->vmpidr = (1UL << 31) | vcpu->id;
 	a->vpidr = read_sysreg(midr_el1);
 }
 
-#define SYSREG_SWITCH(op)                                                                          \
-	op(sp_el0, sp_el0) op(sp_el1, sp_el1) op(elr_el1, elr_el1) op(spsr_el1, spsr_el1)          \
-	    op(sctlr, sctlr_el1) op(cpacr, cpacr_el1) op(ttbr0, ttbr0_el1) op(ttbr1, ttbr1_el1)    \
-		op(tcr, tcr_el1) op(mair, mair_el1) op(amair, amair_el1) op(vbar, vbar_el1)        \
-		    op(contextidr, contextidr_el1) op(tpidr_el0, tpidr_el0)                        \
-			op(tpidr_el1, tpidr_el1) op(tpidrro_el0, tpidrro_el0) op(esr, esr_el1)     \
-			    op(far, far_el1) op(afsr0, afsr0_el1) op(afsr1, afsr1_el1)             \
-				op(par, par_el1) op(cntkctl, cntkctl_el1) op(csselr, csselr_el1)   \
-				    op(cntv_cval, cntv_cval_el0)
+/* The SWITCH rows of sysreg_table.h, each where the CPU has its feature. */
+#define SR_DO_RESTORE(name, feat, hw)                                                              \
+	if (SR_FEAT(feat))                                                                         \
+		write_sysreg(s->name, hw);
+#define SR_DO_SAVE(name, feat, hw)                                                                 \
+	if (SR_FEAT(feat))                                                                         \
+		s->name = read_sysreg(hw);
+#define SR_RESTORE(name, o0, o1, cn, cm, o2, pol, feat, hw, why)                                   \
+	SR_ONLY_SWITCH(pol, SR_DO_RESTORE(name, feat, hw))
+#define SR_SAVE(name, o0, o1, cn, cm, o2, pol, feat, hw, why)                                      \
+	SR_ONLY_SWITCH(pol, SR_DO_SAVE(name, feat, hw))
 
-#define PAC_SWITCH(op)                                                                             \
-	op(0, s3_0_c2_c1_0) op(1, s3_0_c2_c1_1) op(2, s3_0_c2_c1_2) op(3, s3_0_c2_c1_3)            \
-	    op(4, s3_0_c2_c2_0) op(5, s3_0_c2_c2_1) op(6, s3_0_c2_c2_2) op(7, s3_0_c2_c2_3)        \
-		op(8, s3_0_c2_c3_0) op(9, s3_0_c2_c3_1)
-
-#define SYSREG_RESTORE(field, reg) write_sysreg(s->field, reg);
-#define SYSREG_SAVE(field, reg)	   s->field = read_sysreg(reg);
-#define PAC_RESTORE(i, reg)	   write_sysreg(s->pac[i], reg);
-#define PAC_SAVE(i, reg)	   s->pac[i] = read_sysreg(reg);
+/* Without a vGIC the GIC CPU interface is not the guest's: every ICC_* access traps (UNDEF). */
+#define ICH_HCR_NO_VGIC (ICH_HCR_TC | ICH_HCR_TALL0 | ICH_HCR_TALL1)
 
 void vcpu_arch_load(struct vcpu *vcpu)
 {
@@ -134,11 +141,10 @@ void vcpu_arch_load(struct vcpu *vcpu)
 	struct vcpu_sysregs *s = &a->sys;
 	struct vm *vm = vcpu->vm;
 
-	SYSREG_SWITCH(SYSREG_RESTORE)
-	if (vcpu_has_pac()) {
-		PAC_SWITCH(PAC_RESTORE)
-	}
+	SYSREG_TABLE(SR_RESTORE)
 	a->fp_loaded = false;
+	if (!vcpu->vgic)
+		vgic_hw_write_hcr(ICH_HCR_NO_VGIC);
 	write_sysreg(vm->s2.vtcr, vtcr_el2);
 	write_sysreg(vm->s2.vttbr, vttbr_el2);
 	write_sysreg(a->vmpidr, vmpidr_el2);
@@ -150,7 +156,7 @@ void vcpu_arch_load(struct vcpu *vcpu)
 	vtimer_load(vcpu);
 	vgic_load(vcpu);
 	isb();
-	write_sysreg(s->cntv_ctl, cntv_ctl_el0);
+	write_sysreg(s->cntv_ctl_el0, cntv_ctl_el0);
 	write_sysreg(a->hcr, hcr_el2);
 	isb();
 	this_pcpu()->id_fast = vm->id_fast;
@@ -182,16 +188,15 @@ void vcpu_arch_put(struct vcpu *vcpu)
 
 	vcpu_arch_serror_sync(vcpu);
 
-	SYSREG_SWITCH(SYSREG_SAVE)
-	s->cntv_ctl = read_sysreg(cntv_ctl_el0);
+	SYSREG_TABLE(SR_SAVE)
+	s->cntv_ctl_el0 = read_sysreg(cntv_ctl_el0);
 	/* The next vCPU must not inherit a running virtual timer. */
 	write_sysreg(0, cntv_ctl_el0);
 	isb();
 	vtimer_put(vcpu);
 	vgic_put(vcpu);
-	if (vcpu_has_pac()) {
-		PAC_SWITCH(PAC_SAVE)
-	}
+	if (!vcpu->vgic)
+		vgic_hw_write_hcr(0);
 	if (a->fp_loaded) {
 		fpsimd_save(&a->fp);
 		a->fp_loaded = false;

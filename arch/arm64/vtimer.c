@@ -108,8 +108,8 @@ u64 vtimer_deadline(const struct vcpu *vcpu)
 	const struct vcpu_arch *a = &vcpu->arch;
 	u64 d = VTIMER_NO_DEADLINE;
 
-	if (vtimer_armed(a->sys.cntv_ctl))
-		d = vtimer_virt_to_phys(a->sys.cntv_cval, vcpu->vm->cntvoff);
+	if (vtimer_armed(a->sys.cntv_ctl_el0))
+		d = vtimer_virt_to_phys(a->sys.cntv_cval_el0, vcpu->vm->cntvoff);
 	if (vtimer_armed(a->cntp_ctl) && a->cntp_cval < d)
 		d = a->cntp_cval;
 	return d;

@@ -57,9 +57,10 @@ static inline u64 el1_hw_read_sctlr(void)
 	return read_sysreg(sctlr_el1);
 }
 
+/* HCR_EL2.VSE stays as the hardware has it: a virtual SError the guest took is not raised again. */
 static inline void el1_hw_write_hcr(u64 hcr)
 {
-	write_sysreg(hcr, hcr_el2);
+	write_sysreg((hcr & ~HCR_EL2_VSE) | (read_sysreg(hcr_el2) & HCR_EL2_VSE), hcr_el2);
 	isb();
 }
 

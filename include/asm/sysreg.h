@@ -36,6 +36,8 @@
 #define HCR_EL2_TSW    (1UL << 22)
 #define HCR_EL2_TVM    (1UL << 26)
 #define HCR_EL2_TLOR   (1UL << 35)
+#define HCR_EL2_TERR   (1UL << 36)
+#define HCR_EL2_TID5   (1UL << 58)
 #define HCR_EL2_APK    (1UL << 40)
 #define HCR_EL2_API    (1UL << 41)
 /* Before any guest runs: physical FIQ/IRQ/SError target EL2, or EL2 could never take them. */

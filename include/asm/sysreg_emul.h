@@ -10,6 +10,8 @@ struct vcpu;
 #define SYS_REG(op0, op1, crn, crm, op2)                                                           \
 	(((op0) << 14) | ((op1) << 11) | ((crn) << 7) | ((crm) << 3) | (op2))
 
+/* Boot: sysreg_table.h and the handler rows agree (panics otherwise: a bug in Tern). */
+void sysreg_table_check(void);
 /* Emulate the access in @esr for @vcpu; false when Tern does not handle it (inject UNDEF). */
 bool sysreg_emulate(struct vcpu *vcpu, u64 esr);
 

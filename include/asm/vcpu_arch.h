@@ -8,6 +8,7 @@
 
 #ifndef __ASSEMBLY__
 #include <asm/inject_loop.h>
+#include <asm/sysreg_table.h>
 #include <tern/types.h>
 
 /* What guest_entry.S saves and restores on every exit: the general registers, PC and PSTATE. */
@@ -19,16 +20,14 @@ struct vcpu_gpregs {
 
 /*
  * EL1 state that stays in the hardware while the vCPU is loaded on a pCPU and is switched in
- * C by vcpu_arch_load()/vcpu_arch_put() (Xen's ctxt_switch_to/from is the model).
+ * C by vcpu_arch_load()/vcpu_arch_put() (Xen's ctxt_switch_to/from is the model): one field per
+ * SWITCH row of sysreg_table.h, named like the row, plus the virtual timer's control.
  */
+#define VCPU_SYSREG_FIELD(name, o0, o1, cn, cm, o2, pol, feat, hw, why)                            \
+	SR_ONLY_SWITCH(pol, u64 name;)
 struct vcpu_sysregs {
-	u64 sp_el0, sp_el1, elr_el1, spsr_el1;
-	u64 sctlr, cpacr, ttbr0, ttbr1, tcr, mair, amair, vbar, contextidr;
-	u64 tpidr_el0, tpidr_el1, tpidrro_el0;
-	u64 esr, far, afsr0, afsr1, par, cntkctl, csselr;
-	u64 cntv_ctl, cntv_cval;
-	/* Pointer-authentication keys (lo, hi): APIA, APIB, APDA, APDB, APGA. */
-	u64 pac[10];
+	SYSREG_TABLE(VCPU_SYSREG_FIELD)
+	u64 cntv_ctl_el0;
 };
 
 /* FP/SIMD registers, owned by each vCPU (the original shared them between VMs). */

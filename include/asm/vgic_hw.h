@@ -20,6 +20,10 @@ struct vgic_cpu;
 /* ICH_HCR_EL2 */
 #define ICH_HCR_EN  (1UL << 0)
 #define ICH_HCR_UIE (1UL << 1)
+/* Traps of the guest's ICC_* accesses to EL2: common, Group 0 and Group 1 registers */
+#define ICH_HCR_TC    (1UL << 10)
+#define ICH_HCR_TALL0 (1UL << 11)
+#define ICH_HCR_TALL1 (1UL << 12)
 
 /* The hardware virtual CPU interface (GICv3 ICH_* registers) of the calling pCPU. */
 void vgic_hw_init(void);
