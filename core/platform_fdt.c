@@ -11,6 +11,9 @@
 #include <tern/platform.h>
 #include <tern/printk.h>
 
+/* The oldest device-tree layout Tern reads (see platform_check_blob()). */
+#define PLATFORM_FDT_MIN_VERSION 17
+
 struct platform_ctx {
 	struct platform *p;
 	const void *fdt;
@@ -69,6 +72,18 @@ static int platform_check_blob(struct platform *p, const void *fdt, size_t fdt_s
 	if (err) {
 		pr_err("platform: device tree at 0x%llx: %s\n", (unsigned long long)(paddr_t)fdt,
 		       fdt_strerror(err));
+		return -TERN_EINVAL;
+	}
+	/*
+	 * Version 17 is what dtc, QEMU and U-Boot write. Older layouts are refused before libfdt
+	 * walks them: Debian's libfdt 1.6.1 dereferences NULL in fdt_check_full() on any tree
+	 * with a version below 16 (found by tests/fuzz/fuzz_platform_fdt.c).
+	 */
+	if (fdt_version(fdt) < PLATFORM_FDT_MIN_VERSION) {
+		pr_err("platform: device tree at 0x%llx: version %u; Tern needs version %u (what "
+		       "dtc, QEMU and U-Boot write)\n",
+		       (unsigned long long)(paddr_t)fdt, fdt_version(fdt),
+		       PLATFORM_FDT_MIN_VERSION);
 		return -TERN_EINVAL;
 	}
 	total = fdt_totalsize(fdt);

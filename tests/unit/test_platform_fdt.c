@@ -56,6 +56,27 @@ static int teardown(void **state)
 	return 0;
 }
 
+/*
+ * A well-formed tree whose header says version 15 (last compatible 1): Debian's libfdt 1.6.1
+ * dereferences NULL in fdt_check_full() on it (found by tests/fuzz/fuzz_platform_fdt.c), so Tern
+ * refuses it first, with an error naming the version.
+ */
+static void test_old_version(void **state)
+{
+	size_t size;
+	fdt32_t *hdr = load_dtb("virt4", &size);
+
+	(void)state;
+	use_blob(hdr, size);
+	for (u32 v = 2; v < 17; v++) {
+		hdr[5] = cpu_to_fdt32(v); /* version */
+		hdr[6] = cpu_to_fdt32(1); /* last_comp_version */
+		stub_printk_reset();
+		assert_int_equal(platform_discover(&plat, blob, blob_size, 0, 2), -TERN_EINVAL);
+		assert_logged("Tern needs version 17");
+	}
+}
+
 static void test_virt4(void **state)
 {
 	assert_int_equal(discover("virt4", 0, 2), 0);
@@ -394,6 +415,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_teardown(test_virt4, teardown),
+		cmocka_unit_test_teardown(test_old_version, teardown),
 		cmocka_unit_test_teardown(test_virt4_summary, teardown),
 		cmocka_unit_test_teardown(test_boot_cpu, teardown),
 		cmocka_unit_test_teardown(test_twomem, teardown),
