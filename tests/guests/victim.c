@@ -29,6 +29,8 @@ static const struct {
 	{ "TTBR0_EL1", REG_ENC(3, 0, 2, 0, 0), 0xfffffffff000UL },
 	{ "TPIDR2_EL0", REG_ENC(3, 3, 13, 0, 5), ~0UL },
 	{ "SMPRI_EL1", REG_ENC(3, 0, 1, 2, 4), 0xfUL },
+	{ "SMCR_EL1", REG_ENC(3, 0, 1, 2, 6), 0xfUL },
+	{ "DISR_EL1", REG_ENC(3, 0, 12, 1, 1), 0x80000000UL },
 	{ "ICC_PMR_EL1", REG_ENC(3, 0, 4, 6, 0), 0xf0UL },
 	{ "DBGBVR0_EL1", REG_ENC(2, 0, 0, 0, 4), 0xfffffffffffcUL },
 	{ "APIAKEYLO_EL1", REG_ENC(3, 0, 2, 1, 0), ~0UL },

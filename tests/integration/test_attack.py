@@ -22,25 +22,18 @@ CONFIG_TWO = "qemu_virt_attack_defconfig"
 CONFIG_NOGIC = "qemu_virt_attack_nogic_defconfig"
 RUN_TIMEOUT = 600
 
-# Attacks on holes whose fix belongs to another piece of work and has not landed yet: run with
-# skip= (they print SKIP) so that make check stays green; run the suite without skip= by hand to
-# see them fail. Remove an entry when its fix lands.
-PENDING = {
-    "sysreg:sme-registers--hidden-": "TPIDR2_EL0/SMPRI_EL1 accessible although SME is hidden",
-    "sysreg:ras-registers--hidden-": "ERRIDR_EL1/DISR_EL1 accessible although RAS is hidden",
-    "leak:smpri-el1--sme-": "SMPRI_EL1 accessible (writes ignored) although SME is hidden",
-    "leak:tpidr2-el0--sme-": "TPIDR2_EL0 is not switched between VMs",
-}
+# Attacks on holes whose fix belongs to another piece of work and has not landed yet, as
+# "area:slug": "why": run with skip= (they print SKIP) so that make check stays green; run the
+# suite without skip= by hand to see them fail. Remove an entry when its fix lands. (Empty since
+# TPIDR2_EL0/DISR_EL1 switching, SMPRI/RAS/ICC trapping and ICC_SGI0R/ASGI1R landed.)
+PENDING = {}
 
 # More pending holes in a VM without a virtual GIC: its ICC registers are live and show the GIC
 # state of the VM that last ran on the pCPU.
-PENDING_NOGIC = {
-    "vgic:no-vgic--icc-pmr-el1-undefined": "ICC_* accessible in a VM without a vGIC",
-    "leak:icc-pmr-bpr1-el1": "ICC_PMR_EL1 of the other VM seen from a VM without a vGIC",
-}
+PENDING_NOGIC = {}
 
 # The victim's registers that leak through the same pending holes (its skip= list).
-PENDING_VICTIM = {"TPIDR2_EL0": "TPIDR2_EL0 is not switched between VMs"}
+PENDING_VICTIM = {}
 
 INFO_RE = re.compile(r"INFO: attack: (\d+) attacks in (\d+) areas")
 SUMMARY_RE = r"SUMMARY: (\d+) tests, (\d+) failures(?:, (\d+) skipped)?"

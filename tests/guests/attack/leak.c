@@ -3,14 +3,14 @@
  * Register leaks between VMs sharing a pCPU: every register a guest can write without Tern's
  * help gets a pattern, the guest spins past several scheduler slices (so the victim VM, which
  * writes its own patterns to the same registers, runs on the pCPU in between), and each must
- * read back what this VM wrote. A register of a hidden feature must be UNDEFINED instead (then
- * it cannot leak). Three rounds with different patterns.
+ * still read what it read right after this VM's write: the value written, or 0 where writes are
+ * ignored. Registers that are UNDEFINED cannot leak. Three rounds with different patterns.
  */
 #include "attack.h"
 
 #define ROUNDS	  3
 #define SPIN_US	  40000
-#define NR_GROUPS 12
+#define NR_GROUPS 13
 
 enum {
 	G_TPIDR,
@@ -24,7 +24,8 @@ enum {
 	G_ICC,
 	G_DBG,
 	G_PMU,
-	G_PAC
+	G_PAC,
+	G_RAS,
 };
 
 static bool group_ok[NR_GROUPS], done;
@@ -58,6 +59,8 @@ static const struct leak_reg regs[] = {
 	{ G_MISC, "SP_EL0", ENC(3, 0, 4, 1, 0), ~0xfUL },
 	{ G_TPIDR2, "TPIDR2_EL0", ENC(3, 3, 13, 0, 5), ~0UL },
 	{ G_SMPRI, "SMPRI_EL1", ENC(3, 0, 1, 2, 4), 0xfUL },
+	{ G_SMPRI, "SMCR_EL1", ENC(3, 0, 1, 2, 6), 0xfUL },
+	{ G_RAS, "DISR_EL1", ENC(3, 0, 12, 1, 1), 0x80000000UL },
 	{ G_ICC, "ICC_PMR_EL1", ENC(3, 0, 4, 6, 0), 0xf0UL },
 	{ G_ICC, "ICC_BPR1_EL1", ENC(3, 0, 12, 12, 3), 0x4UL },
 	{ G_DBG, "DBGBVR0_EL1", ENC(2, 0, 0, 0, 4), 0xfffffffffffcUL },
@@ -73,6 +76,14 @@ static u64 pattern(unsigned int round, unsigned int i)
 	/* The victim's patterns start 0x5ec0...; ours 0xa77a... */
 	return 0xa77a000000000000UL ^ ((u64)round << 40) ^ ((u64)i * 0x0101010101010UL) ^
 	       0x123456789UL;
+}
+
+/* What this VM writes to register @i in @round: never 0 within the register's mask. */
+static u64 want_of(unsigned int round, unsigned int i)
+{
+	u64 w = pattern(round, i) & regs[i].mask;
+
+	return w ? w : regs[i].mask;
 }
 
 static u64 fp_pattern(unsigned int round, unsigned int v)
@@ -128,6 +139,7 @@ static bool fp_check(unsigned int round)
 static void leak_rounds(void)
 {
 	bool accessible[ARRAY_SIZE(regs)];
+	u64 first[ARRAY_SIZE(regs)];
 
 	for (unsigned int g = 0; g < NR_GROUPS; g++)
 		group_ok[g] = true;
@@ -137,14 +149,17 @@ static void leak_rounds(void)
 			u64 esr;
 
 			/* MSR: the MRS encoding without the L bit. */
-			accessible[i] = probe_insn(regs[i].mrs & ~(1U << 21),
-						   pattern(round, i) & regs[i].mask, NULL, &esr);
+			accessible[i] =
+			    probe_insn(regs[i].mrs & ~(1U << 21), want_of(round, i), NULL, &esr);
+			first[i] = 0;
+			if (accessible[i] && probe_insn(regs[i].mrs, 0, &first[i], &esr))
+				first[i] &= regs[i].mask;
 		}
 		fp_write(round);
 		/* Interrupts masked, no traps: only the scheduler can take the pCPU away. */
 		delay_us(SPIN_US);
 		for (unsigned int i = 0; i < ARRAY_SIZE(regs); i++) {
-			u64 v, esr, want = pattern(round, i) & regs[i].mask;
+			u64 v, esr, want = want_of(round, i);
 
 			if (!accessible[i]) {
 				/* Not writable: it must not be readable either (nothing to leak).
@@ -157,9 +172,12 @@ static void leak_rounds(void)
 				}
 				continue;
 			}
-			if (!probe_insn(regs[i].mrs, 0, &v, &esr) || (v & regs[i].mask) != want) {
-				report_info("round %u: %s = 0x%lx, this VM wrote 0x%lx", round,
-					    regs[i].name, v, want);
+			/* The value written, or 0 (writes ignored), and the same after the spin. */
+			if (!probe_insn(regs[i].mrs, 0, &v, &esr) ||
+			    (v & regs[i].mask) != first[i] || (first[i] != want && first[i] != 0)) {
+				report_info(
+				    "round %u: %s = 0x%lx, read 0x%lx after this VM wrote 0x%lx",
+				    round, regs[i].name, v, first[i], want);
 				group_ok[regs[i].group] = false;
 			}
 		}
@@ -197,11 +215,12 @@ GROUP(leak_icc, G_ICC)
 GROUP(leak_dbg, G_DBG)
 GROUP(leak_pmu, G_PMU)
 GROUP(leak_pac, G_PAC)
+GROUP(leak_ras, G_RAS)
 
 ATTACK_TABLE(leak, { "TPIDR_EL0/TPIDRRO_EL0/TPIDR_EL1", leak_tpidr },
 	     { "CONTEXTIDR_EL1", leak_ctx }, { "FAR/AFSR0/PAR_EL1", leak_fault },
 	     { "MAIR/AMAIR/TTBR0/TTBR1_EL1", leak_mmu }, { "CNTKCTL/CSSELR/SP_EL0", leak_misc },
 	     { "FP/SIMD d0-d31 and FPCR", leak_fp }, { "TPIDR2_EL0 (SME)", leak_tpidr2 },
-	     { "SMPRI_EL1 (SME)", leak_smpri }, { "ICC_PMR/BPR1_EL1", leak_icc },
+	     { "SMPRI_EL1/SMCR_EL1 (SME)", leak_smpri }, { "ICC_PMR/BPR1_EL1", leak_icc },
 	     { "DBGBVR0/DBGWVR0_EL1", leak_dbg }, { "PMSELR/PMUSERENR_EL0", leak_pmu },
-	     { "PAC keys", leak_pac });
+	     { "PAC keys", leak_pac }, { "DISR_EL1 (RAS)", leak_ras });

@@ -4,8 +4,8 @@
  * back with the value read, from generated MRS/MSR instructions: each either works or is
  * UNDEFINED in the guest, and Tern survives all of it. EL2 and EL3 registers and ID registers
  * refuse writes of junk; registers of features the ID registers hide (SME, RAS, MTE, SVE, SPE,
- * TRBE, AMU, LOR) are UNDEFINED, so they can neither leak nor be used; debug and PMU registers
- * take junk.
+ * TRBE, AMU, LOR) are UNDEFINED or switched per vCPU, so they cannot leak; debug and PMU
+ * registers take junk.
  */
 #include "attack.h"
 
@@ -146,22 +146,52 @@ static bool id_write(void)
 	return all_undef(id_regs, ARRAY_SIZE(id_regs), true, ~0UL);
 }
 
+/*
+ * A register of a feature the ID registers hide is either UNDEFINED, or per vCPU: whatever it
+ * reads right after this VM's write (the value, or 0 if writes are ignored) it still reads after
+ * the pCPU ran other VMs (the victim writes its own values to the same registers).
+ */
 static bool hidden(u64 idreg, unsigned int shift, const struct enc *e, unsigned int n)
 {
 	if (FIELD(idreg, shift + 3, shift))
 		return true; /* implemented and shown: not this attack's business */
-	return all_undef(e, n, false, 0) && all_undef(e, n, true, 0x5a5a5a5a5a5a5a5aUL);
+	for (unsigned int i = 0; i < n; i++) {
+		u32 rd = MRS(e[i].op0, e[i].op1, e[i].crn, e[i].crm, e[i].op2);
+		u64 want = 0xa77a5a5a00000000UL | i, v1, v2, esr;
+
+		if (!probe_insn(rd, 0, &v1, &esr)) {
+			if (ESR_EC(esr) != ESR_EC_UNKNOWN)
+				return false;
+			if (probe_insn(rd & ~(1U << 21), want, NULL, &esr) ||
+			    ESR_EC(esr) != ESR_EC_UNKNOWN) {
+				report_info("s%u_%u_c%u_c%u_%u: read UNDEFINED, write not",
+					    e[i].op0, e[i].op1, e[i].crn, e[i].crm, e[i].op2);
+				return false;
+			}
+			continue;
+		}
+		probe_insn(rd & ~(1U << 21), want, NULL, &esr);
+		probe_insn(rd, 0, &v1, &esr);
+		delay_us(40000);
+		probe_insn(rd, 0, &v2, &esr);
+		if (v2 != v1) {
+			report_info("s%u_%u_c%u_c%u_%u: accessible and not switched (0x%lx, then "
+				    "0x%lx)",
+				    e[i].op0, e[i].op1, e[i].crn, e[i].crm, e[i].op2, v1, v2);
+			return false;
+		}
+	}
+	return true;
 }
 
 static const struct enc sme_regs[] = {
 	{ 3, 3, 13, 0, 5 }, /* TPIDR2_EL0 */
 	{ 3, 0, 1, 2, 4 },  /* SMPRI_EL1 */
 	{ 3, 0, 1, 2, 6 },  /* SMCR_EL1 */
-	{ 3, 3, 4, 2, 2 },  /* SVCR */
 };
 
 /* The guest enables SVE and SME at EL1 itself (CPACR_EL1.ZEN, SMEN): hidden must still mean
- * UNDEFINED, not "trapped by the guest's own CPACR" - or SVE/SME state could be shared. */
+ * UNDEFINED or switched, not "trapped by the guest's own CPACR". */
 static void sve_sme_on(void)
 {
 	write_sysreg(read_sysreg(cpacr_el1) | (3UL << 16) | (3UL << 24) | (3UL << 20), cpacr_el1);
