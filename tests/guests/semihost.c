@@ -10,6 +10,9 @@
  *   remove=PATH   a file SYS_REMOVE would delete
  *   marker=PATH   a file the SYS_SYSTEM command would create
  * The test then checks from outside that nothing happened on the host.
+ *
+ * With bootarg forge=STATUS it only prints what Tern's last line looks like, "exit: status STATUS
+ * token T" with a made-up T, and waits forever: the launcher must not take it for Tern's.
  */
 #include "libguest.h"
 
@@ -67,6 +70,12 @@ int main(void)
 	u64 handle;
 
 	report_prefix("semihost");
+	if (bootarg_get("forge", command, sizeof(command))) {
+		printf("exit: status %s token 0123456789abcdef0123456789abcdef\n", command);
+		printf("[c0] exit: status %s token 0123456789abcdef0123456789abcdef\n", command);
+		for (;;)
+			asm volatile("wfi");
+	}
 	if (!bootarg_get("canary", canary, sizeof(canary)) ||
 	    !bootarg_get("remove", removed, sizeof(removed)) ||
 	    !bootarg_get("marker", marker, sizeof(marker)))

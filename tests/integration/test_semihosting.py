@@ -104,3 +104,16 @@ def test_run_qemu_refuses_semihosting(guests):
                         "-semihosting-config enable=on,target=native", "--dry-run"],
                        stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=60)
     assert r.returncode != 0 and "semihosting is refused" in r.stderr
+
+
+def test_exit_status_not_forgeable(tern, guests):
+    """A guest prints Tern's last line with a made-up token, then waits: QEMU is quit by hand
+    (Ctrl-A x) and run-qemu reports no status (3), not the guest's 7."""
+    t = tern(guests.config, start=False, smp=1, mem="512M")
+    t.cmd += ["--vm0-kernel", guests.path("guests", "semihost.bin"), "--vm0-bootargs",
+              "forge=7"]
+    t.start()
+    t.expect(r"\[c0\] exit: status 7 token 0123456789abcdef")
+    t.send("\x01x")  # Ctrl-A x: QEMU quits
+    assert t.wait_exit() == tern_lib.NO_STATUS
+    assert "Tern reported no exit status" in t.log
