@@ -2,13 +2,14 @@
 /*
  * Trapped system registers, one table row per register (or bank): ID registers read as
  * sysreg_id.c's table says (features Tern does not virtualise absent); debug and OS-lock registers
- * are per-vCPU storage, so no VM can program the host's debug logic or see another VM's.
+ * are the vCPU's own (vdebug.c), so no VM can program another's debug logic or see its state.
  * Anything not in the table is UNDEFINED for the guest.
  */
 #include <asm/sysreg.h>
 #include <asm/setway.h>
 #include <asm/sysreg_emul.h>
 #include <asm/sysreg_table.h>
+#include <asm/vdebug.h>
 #include <tern/panic.h>
 #include <tern/compiler.h>
 #include <tern/vcpu.h>
@@ -97,69 +98,16 @@ static bool sys_raz_ro(struct sysreg_access *acc, const struct sysreg_row *row)
 	return acc->read;
 }
 
-/* A u64 inside struct vcpu_debug, by offset (row->arg). */
-static bool sys_dbg_field(struct sysreg_access *acc, const struct sysreg_row *row)
-{
-	u64 *reg = (u64 *)((u8 *)&acc->vcpu->arch.dbg + row->arg);
-
-	if (acc->read)
-		acc->val = *reg;
-	else
-		*reg = acc->val;
-	return true;
-}
-
-/* DBGB[CV]Rn / DBGW[CV]Rn: CRm is the index; row->arg is the bank's offset. */
-static bool sys_dbg_bank(struct sysreg_access *acc, const struct sysreg_row *row)
-{
-	unsigned int n = (acc->key >> 3) & 0xF;
-	u64 *bank = (u64 *)((u8 *)&acc->vcpu->arch.dbg + row->arg);
-
-	if (acc->read)
-		acc->val = bank[n];
-	else
-		bank[n] = acc->val;
-	return true;
-}
-
-static bool sys_oslar(struct sysreg_access *acc, const struct sysreg_row *row)
-{
-	struct vcpu_debug *d = &acc->vcpu->arch.dbg;
-
-	(void)row;
-	if (acc->read)
-		return false;
-	/* OSLSR_EL1.OSLK (bit 1) follows OSLAR_EL1.OSLK (bit 0). */
-	d->oslsr = (d->oslsr & ~2UL) | ((acc->val & 1) << 1);
-	return true;
-}
-
-static bool sys_oslsr(struct sysreg_access *acc, const struct sysreg_row *row)
+/* Debug registers: arch/arm64/vdebug.c keeps them per vCPU and in the hardware. */
+static bool sys_dbg(struct sysreg_access *acc, const struct sysreg_row *row)
 {
 	(void)row;
-	acc->val = acc->vcpu->arch.dbg.oslsr;
-	return acc->read;
+	return vdebug_access(acc->vcpu, acc->key, acc->read, &acc->val);
 }
 
-static bool sys_claim(struct sysreg_access *acc, const struct sysreg_row *row)
-{
-	struct vcpu_debug *d = &acc->vcpu->arch.dbg;
-
-	if (acc->read) {
-		acc->val = d->dbgclaim;
-		return true;
-	}
-	if (row->arg)
-		d->dbgclaim |= acc->val & 0xFF;
-	else
-		d->dbgclaim &= ~(acc->val & 0xFF);
-	return true;
-}
-
-#define DBG_OFF(f) offsetof(struct vcpu_debug, f)
-#define EXACT	   0x7FFFFU
-#define ANY_CRM	   (EXACT & ~(0xFU << 3))
-#define ID_SPACE   (EXACT & ~(0x7FU))
+#define EXACT	 0x7FFFFU
+#define ANY_CRM	 (EXACT & ~(0xFU << 3))
+#define ID_SPACE (EXACT & ~(0x7FU))
 
 static const struct sysreg_row sysreg_table[] = {
 	/* ID registers (HCR_EL2.TID3, TID1): op0 3, op1 0, CRn 0, and AIDR_EL1 */
@@ -192,24 +140,24 @@ static const struct sysreg_row sysreg_table[] = {
 	/* ACTLR_EL1 (TACR): the host's implementation-defined controls are not the guest's. */
 	{ SYS_REG(3, 0, 1, 0, 1), EXACT, sys_raz_wi, 0 },
 	/* Debug (MDCR_EL2.TDA/TDOSA/TDRA), per vCPU */
-	{ SYS_REG(2, 0, 0, 2, 2), EXACT, sys_dbg_field, DBG_OFF(mdscr) },
-	{ SYS_REG(2, 0, 0, 2, 0), EXACT, sys_raz_wi, 0 }, /* MDCCINT_EL1 */
-	{ SYS_REG(2, 0, 0, 6, 2), EXACT, sys_raz_wi, 0 }, /* OSECCR_EL1 */
-	{ SYS_REG(2, 0, 0, 0, 2), EXACT, sys_raz_wi, 0 }, /* OSDTRRX_EL1 */
-	{ SYS_REG(2, 0, 0, 3, 2), EXACT, sys_raz_wi, 0 }, /* OSDTRTX_EL1 */
-	{ SYS_REG(2, 0, 1, 0, 0), EXACT, sys_raz_ro, 0 }, /* MDRAR_EL1 */
-	{ SYS_REG(2, 0, 1, 0, 4), EXACT, sys_oslar, 0 },  /* OSLAR_EL1 */
-	{ SYS_REG(2, 0, 1, 1, 4), EXACT, sys_oslsr, 0 },  /* OSLSR_EL1 */
-	{ SYS_REG(2, 0, 1, 3, 4), EXACT, sys_dbg_field, DBG_OFF(osdlr) },
+	{ SYS_REG(2, 0, 0, 2, 2), EXACT, sys_dbg, 0 },	   /* MDSCR_EL1 */
+	{ SYS_REG(2, 0, 0, 2, 0), EXACT, sys_raz_wi, 0 },  /* MDCCINT_EL1 */
+	{ SYS_REG(2, 0, 0, 6, 2), EXACT, sys_raz_wi, 0 },  /* OSECCR_EL1 */
+	{ SYS_REG(2, 0, 0, 0, 2), EXACT, sys_raz_wi, 0 },  /* OSDTRRX_EL1 */
+	{ SYS_REG(2, 0, 0, 3, 2), EXACT, sys_raz_wi, 0 },  /* OSDTRTX_EL1 */
+	{ SYS_REG(2, 0, 1, 0, 0), EXACT, sys_raz_ro, 0 },  /* MDRAR_EL1 */
+	{ SYS_REG(2, 0, 1, 0, 4), EXACT, sys_dbg, 0 },	   /* OSLAR_EL1 */
+	{ SYS_REG(2, 0, 1, 1, 4), EXACT, sys_dbg, 0 },	   /* OSLSR_EL1 */
+	{ SYS_REG(2, 0, 1, 3, 4), EXACT, sys_dbg, 0 },	   /* OSDLR_EL1 */
 	{ SYS_REG(2, 0, 1, 4, 4), EXACT, sys_raz_wi, 0 },  /* DBGPRCR_EL1 */
-	{ SYS_REG(2, 0, 7, 8, 6), EXACT, sys_claim, 1 },   /* DBGCLAIMSET_EL1 */
-	{ SYS_REG(2, 0, 7, 9, 6), EXACT, sys_claim, 0 },   /* DBGCLAIMCLR_EL1 */
+	{ SYS_REG(2, 0, 7, 8, 6), EXACT, sys_dbg, 0 },	   /* DBGCLAIMSET_EL1 */
+	{ SYS_REG(2, 0, 7, 9, 6), EXACT, sys_dbg, 0 },	   /* DBGCLAIMCLR_EL1 */
 	{ SYS_REG(2, 0, 7, 14, 6), EXACT, sys_raz_ro, 0 }, /* DBGAUTHSTATUS_EL1 */
 	{ SYS_REG(2, 3, 0, 1, 0), EXACT, sys_raz_ro, 0 },  /* MDCCSR_EL0 */
-	{ SYS_REG(2, 0, 0, 0, 4), ANY_CRM, sys_dbg_bank, DBG_OFF(dbgbvr) },
-	{ SYS_REG(2, 0, 0, 0, 5), ANY_CRM, sys_dbg_bank, DBG_OFF(dbgbcr) },
-	{ SYS_REG(2, 0, 0, 0, 6), ANY_CRM, sys_dbg_bank, DBG_OFF(dbgwvr) },
-	{ SYS_REG(2, 0, 0, 0, 7), ANY_CRM, sys_dbg_bank, DBG_OFF(dbgwcr) },
+	{ SYS_REG(2, 0, 0, 0, 4), ANY_CRM, sys_dbg, 0 },
+	{ SYS_REG(2, 0, 0, 0, 5), ANY_CRM, sys_dbg, 0 },
+	{ SYS_REG(2, 0, 0, 0, 6), ANY_CRM, sys_dbg, 0 },
+	{ SYS_REG(2, 0, 0, 0, 7), ANY_CRM, sys_dbg, 0 },
 };
 
 static const struct sysreg_row *sysreg_find(u32 key)

@@ -9,6 +9,7 @@
 #include <asm/stage2.h>
 #include <asm/sysreg_emul.h>
 #include <asm/sysreg_table.h>
+#include <asm/vdebug.h>
 #include <asm/vgic_hw.h>
 #include <asm/sysreg.h>
 #include <asm/vtimer.h>
@@ -93,6 +94,7 @@ void vcpu_arch_init(void)
 	if (((pfr1 >> 8) & 0xF) >= 2)
 		vcpu_hcr_guest |= HCR_EL2_TID5;
 	inject_init();
+	vdebug_init();
 	sysreg_table_check();
 }
 
@@ -155,6 +157,7 @@ void vcpu_arch_load(struct vcpu *vcpu)
 	write_sysreg(CNTHCTL_EL2_EL1PCTEN, cnthctl_el2);
 	vtimer_load(vcpu);
 	vgic_load(vcpu);
+	vdebug_load(vcpu);
 	isb();
 	write_sysreg(s->cntv_ctl_el0, cntv_ctl_el0);
 	write_sysreg(a->hcr, hcr_el2);

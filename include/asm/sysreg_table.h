@@ -127,7 +127,8 @@
 	X(oslar_el1, 2, 0, 1, 0, 4, EMUL, ALWAYS, none,                                            \
 	  "OS lock: per vCPU, loaded into the hardware while the vCPU runs")                       \
 	X(oslsr_el1, 2, 0, 1, 1, 4, EMUL, ALWAYS, none, "OS lock status of the vCPU")              \
-	X(osdlr_el1, 2, 0, 1, 3, 4, EMUL, ALWAYS, none, "no OS double lock: per vCPU storage")     \
+	X(osdlr_el1, 2, 0, 1, 3, 4, EMUL, ALWAYS, none,                                            \
+	  "no OS double lock (ID_AA64DFR0.DoubleLock): RAZ/WI")                                    \
 	X(dbgprcr_el1, 2, 0, 1, 4, 4, EMUL, ALWAYS, none, "no powerdown control: RAZ/WI")          \
 	X(dbgclaimset_el1, 2, 0, 7, 8, 6, EMUL, ALWAYS, none, "claim tags: per vCPU")              \
 	X(dbgclaimclr_el1, 2, 0, 7, 9, 6, EMUL, ALWAYS, none, "claim tags: per vCPU")              \

@@ -39,14 +39,18 @@ struct vcpu_fpregs {
 
 #define VCPU_NR_DBG 16
 
-/* Debug and OS-lock registers: trapped (MDCR_EL2) and emulated per vCPU, never shared. */
+/*
+ * Debug and OS-lock registers: trapped (MDCR_EL2), kept per vCPU and loaded into the hardware
+ * while the vCPU runs with a debug event enabled (vdebug.c).
+ */
 struct vcpu_debug {
 	u64 mdscr;
 	u64 oslsr;
-	u64 osdlr;
 	u64 dbgclaim;
 	u64 dbgbcr[VCPU_NR_DBG], dbgbvr[VCPU_NR_DBG];
 	u64 dbgwcr[VCPU_NR_DBG], dbgwvr[VCPU_NR_DBG];
+	/* A breakpoint, watchpoint or MDSCR_EL1 debug enable is set: load them when loaded. */
+	bool active;
 };
 
 struct vcpu_arch {

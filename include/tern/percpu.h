@@ -46,6 +46,8 @@ struct pcpu {
 	unsigned int id;
 	/** MPIDR_EL1 affinity bits of this pCPU as discovered. */
 	u64 mpidr;
+	/** The hardware debug registers hold no vCPU's breakpoints (arch/arm64/vdebug.c). */
+	bool debug_hw_clean;
 	/** True once the pCPU runs C code with its MMU on. */
 	bool online;
 };

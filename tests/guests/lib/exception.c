@@ -26,6 +26,12 @@ static struct {
 } expect;
 
 static void (*serror_handler)(u64 esr, u64 index);
+static bool (*sync_hook)(struct ex_regs *regs, u64 esr);
+
+void exception_set_sync_hook(bool (*fn)(struct ex_regs *regs, u64 esr))
+{
+	sync_hook = fn;
+}
 
 void exception_set_serror_handler(void (*fn)(u64 esr, u64 index))
 {
@@ -101,6 +107,8 @@ void exception_entry(struct ex_regs *regs, u64 index)
 	u64 far = read_sysreg(far_el1);
 	bool sync = (index & 3) == 0;
 
+	if (sync && sync_hook && sync_hook(regs, esr))
+		return;
 	if ((index & 3) == 3 && serror_handler) {
 		serror_handler(esr, index);
 		return;

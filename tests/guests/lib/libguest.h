@@ -179,6 +179,12 @@ u64 exception_elr(void);
 u64 exception_spsr(void);
 /** PSTATE bits its handler ran with: DAIF, and PAN, UAO, DIT, SSBS where implemented. */
 u64 exception_handler_pstate(void);
+/**
+ * Offer every synchronous exception to @fn first (NULL: none); it returns true when it handled
+ * the exception (and may change regs->elr, regs->spsr), false to fall through to the usual
+ * handling.
+ */
+void exception_set_sync_hook(bool (*fn)(struct ex_regs *regs, u64 esr));
 /** Call @fn for SErrors (then return from them) instead of aborting the program; NULL: abort. */
 void exception_set_serror_handler(void (*fn)(u64 esr, u64 index));
 
