@@ -693,11 +693,15 @@ static int platform_module_add(struct platform_ctx *c, unsigned int vm, int node
 		return -TERN_ERANGE;
 	}
 	first = platform_module_find(p, vm, kind);
-	if (first && kind != MODULE_DISK && kind != MODULE_OTHER) {
+	if (first && kind != MODULE_OTHER) {
 		pr_err(
 		    "platform: %s: second %s for vm%u (the first is %s)\n", path,
 		    platform_module_kind_name(kind), vm,
 		    fdt_util_path(c->fdt, c->mod_node[first - p->modules], other, sizeof(other)));
+		return -TERN_EEXIST;
+	}
+	if (kind == MODULE_DISK && platform_host_disk_find(p, vm)) {
+		pr_err("platform: %s: vm%u already has a disk\n", path, vm);
 		return -TERN_EEXIST;
 	}
 	err = platform_module_overlaps(c, path, base, size);
@@ -715,6 +719,46 @@ static int platform_module_add(struct platform_ctx *c, unsigned int vm, int node
 	m->base = base;
 	m->size = size;
 	m->bootargs = platform_getstr(c->fdt, node, "bootargs");
+	m->read_only = fdt_getprop(c->fdt, node, "read-only", NULL) != NULL;
+	return 0;
+}
+
+/* A "tern,host-disk" child of a VM node: the VM's disk is (a region of) a disk of the machine. */
+static int platform_host_disk_add(struct platform_ctx *c, unsigned int vm, int node)
+{
+	struct platform *p = c->p;
+	struct platform_host_disk *d;
+	char path[FDT_UTIL_PATH_MAX];
+	const fdt32_t *idx, *region;
+	int len;
+
+	fdt_util_path(c->fdt, node, path, sizeof(path));
+	if (platform_host_disk_find(p, vm) || platform_module_find(p, vm, MODULE_DISK)) {
+		pr_err("platform: %s: vm%u already has a disk\n", path, vm);
+		return -TERN_EEXIST;
+	}
+	if (p->nr_host_disks == PLATFORM_MAX_HOST_DISKS) {
+		pr_err("platform: %s: more than %d host disks\n", path, PLATFORM_MAX_HOST_DISKS);
+		return -TERN_ENOSPC;
+	}
+	idx = fdt_getprop(c->fdt, node, "tern,host-disk", &len);
+	if (!idx || len != 4) {
+		pr_err("platform: %s: missing or malformed \"tern,host-disk\" (one cell)\n", path);
+		return -TERN_EINVAL;
+	}
+	d = &p->host_disks[p->nr_host_disks];
+	*d = (struct platform_host_disk){ .vm = vm, .index = fdt32_ld(idx) };
+	region = fdt_getprop(c->fdt, node, "tern,region", &len);
+	if (region && len != 16) {
+		pr_err("platform: %s: \"tern,region\" must be <offset size>, 2 cells each\n", path);
+		return -TERN_EINVAL;
+	}
+	if (region) {
+		d->offset = fdt_util_read_number(region, 2);
+		d->size = fdt_util_read_number(region + 2, 2);
+	}
+	d->read_only = fdt_getprop(c->fdt, node, "read-only", NULL) != NULL;
+	p->nr_host_disks++;
 	return 0;
 }
 
@@ -767,7 +811,10 @@ static int platform_scan_vm(struct platform_ctx *c, int chosen, int vmnode)
 	{
 		if (!fdt_util_is_enabled(c->fdt, node))
 			continue;
-		err = platform_module_add(c, (unsigned int)vm, node);
+		if (fdt_node_check_compatible(c->fdt, node, "tern,host-disk") == 0)
+			err = platform_host_disk_add(c, (unsigned int)vm, node);
+		else
+			err = platform_module_add(c, (unsigned int)vm, node);
 		if (err)
 			return err;
 	}
@@ -799,13 +846,43 @@ static int platform_scan_chosen(struct platform_ctx *c)
 	return 0;
 }
 
+/* The machine's virtio-mmio transports, in DT order (what is behind each, drivers probe). */
+static int platform_scan_virtio(struct platform_ctx *c)
+{
+	const void *fdt = c->fdt;
+	char path[FDT_UTIL_PATH_MAX];
+	int node;
+
+	for (node = fdt_node_offset_by_compatible(fdt, -1, "virtio,mmio"); node >= 0;
+	     node = fdt_node_offset_by_compatible(fdt, node, "virtio,mmio")) {
+		struct platform_virtio *v = &c->p->virtio[c->p->nr_virtio];
+
+		if (!fdt_util_is_enabled(fdt, node))
+			continue;
+		fdt_util_path(fdt, node, path, sizeof(path));
+		if (c->p->nr_virtio == PLATFORM_MAX_VIRTIO) {
+			pr_warn("platform: %s: more than %d virtio-mmio transports; ignored\n",
+				path, PLATFORM_MAX_VIRTIO);
+			break;
+		}
+		if (fdt_util_reg(fdt, node, 0, &v->base, &v->size) ||
+		    fdt_util_irq(fdt, node, 0, &v->intid, NULL) || v->intid < 32) {
+			pr_warn("platform: %s: bad \"reg\" or \"interrupts\"; ignored\n", path);
+			continue;
+		}
+		v->dma_coherent = fdt_getprop(fdt, node, "dma-coherent", NULL) != NULL;
+		c->p->nr_virtio++;
+	}
+	return 0;
+}
+
 int platform_discover(struct platform *p, const void *fdt, size_t fdt_size, u64 boot_mpidr,
 		      unsigned int max_vms)
 {
 	static int (*const scans[])(struct platform_ctx *) = {
 		platform_scan_memory,  platform_scan_reserved, platform_scan_gic,
 		platform_scan_console, platform_scan_timer,    platform_scan_psci,
-		platform_scan_chosen,
+		platform_scan_chosen,  platform_scan_virtio,
 	};
 	struct platform_ctx c = { .p = p, .fdt = fdt, .max_vms = max_vms };
 	int err, first;
@@ -874,6 +951,15 @@ const struct platform_module *platform_module_find(const struct platform *p, uns
 	for (i = 0; i < p->nr_modules; i++) {
 		if (p->modules[i].vm == vm && p->modules[i].kind == kind)
 			return &p->modules[i];
+	}
+	return NULL;
+}
+
+const struct platform_host_disk *platform_host_disk_find(const struct platform *p, unsigned int vm)
+{
+	for (unsigned int i = 0; i < p->nr_host_disks; i++) {
+		if (p->host_disks[i].vm == vm)
+			return &p->host_disks[i];
 	}
 	return NULL;
 }

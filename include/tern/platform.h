@@ -12,6 +12,8 @@
 #define PLATFORM_MAX_CPUS	  64
 #define PLATFORM_MAX_MODULES	  32
 #define PLATFORM_MAX_GICR_REGIONS 8
+#define PLATFORM_MAX_VIRTIO	  32
+#define PLATFORM_MAX_HOST_DISKS	  8
 
 /** MPIDR_EL1 affinity fields (Aff3, Aff2, Aff1, Aff0): what the CPU nodes' "reg" holds. */
 #define MPIDR_HWID_MASK 0xff00ffffffULL
@@ -105,6 +107,30 @@ struct platform_module {
 	u64 size;
 	/** NUL-terminated string inside the DTB, or NULL. */
 	const char *bootargs;
+	/** The node has "read-only" (a disk the VM may only read). */
+	bool read_only;
+};
+
+/** A virtio-mmio transport of the machine ("virtio,mmio"), in DT order. */
+struct platform_virtio {
+	u64 base;
+	u64 size;
+	/** Its interrupt (an SPI). */
+	u32 intid;
+	/** "dma-coherent": the device's accesses see the CPUs' caches. */
+	bool dma_coherent;
+};
+
+/** A VM's disk on the machine's own virtio-blk disk (a "tern,host-disk" node of a VM node). */
+struct platform_host_disk {
+	unsigned int vm;
+	/** Which of the machine's virtio-blk disks, counted in DT order from 0. */
+	u32 index;
+	/** The region in bytes ("tern,region" = <offset size>, 2 cells each); size 0: to the end.
+	 */
+	u64 offset;
+	u64 size;
+	bool read_only;
 };
 
 struct platform {
@@ -134,6 +160,12 @@ struct platform {
 
 	unsigned int nr_modules;
 	struct platform_module modules[PLATFORM_MAX_MODULES];
+
+	unsigned int nr_virtio;
+	struct platform_virtio virtio[PLATFORM_MAX_VIRTIO];
+
+	unsigned int nr_host_disks;
+	struct platform_host_disk host_disks[PLATFORM_MAX_HOST_DISKS];
 };
 
 /**
@@ -160,6 +192,9 @@ int platform_cpu_index(const struct platform *p, u64 mpidr);
 /** First module of @kind for VM @vm, or NULL. */
 const struct platform_module *platform_module_find(const struct platform *p, unsigned int vm,
 						   enum platform_module_kind kind);
+
+/** The host-disk description of VM @vm, or NULL. */
+const struct platform_host_disk *platform_host_disk_find(const struct platform *p, unsigned int vm);
 
 /** "kernel", "ramdisk", "device-tree", "disk", "module". */
 const char *platform_module_kind_name(enum platform_module_kind kind);

@@ -282,6 +282,44 @@ static void test_bad_modules(void **state)
 		      "/chosen/vm0/module@48200000)\n");
 }
 
+static void test_disks(void **state)
+{
+	const struct platform_module *m;
+	const struct platform_host_disk *d;
+
+	assert_int_equal(discover("disks", 0, 2), 0);
+	m = platform_module_find(&plat, 0, MODULE_DISK);
+	assert_non_null(m);
+	assert_true(m->read_only);
+	assert_false(platform_module_find(&plat, 0, MODULE_KERNEL)->read_only);
+	assert_null(platform_host_disk_find(&plat, 0));
+	d = platform_host_disk_find(&plat, 1);
+	assert_non_null(d);
+	assert_int_equal(d->index, 1);
+	assert_int_equal(d->offset, 1ULL << 32);
+	assert_int_equal(d->size, 0x8000000);
+	assert_false(d->read_only);
+	assert_null(platform_module_find(&plat, 1, MODULE_DISK));
+	/* The machine's transports in DT order; a disabled one is not there. */
+	assert_int_equal(plat.nr_virtio, 2);
+	assert_int_equal(plat.virtio[0].base, 0xa000200);
+	assert_int_equal(plat.virtio[0].intid, 49);
+	assert_true(plat.virtio[0].dma_coherent);
+	assert_int_equal(plat.virtio[1].base, 0xa000000);
+	assert_int_equal(plat.virtio[1].size, 0x200);
+	assert_int_equal(plat.virtio[1].intid, 48);
+	assert_false(plat.virtio[1].dma_coherent);
+}
+
+static void test_bad_disks(void **state)
+{
+	assert_int_equal(discover("bad-two-disks", 0, 2), -TERN_EEXIST);
+	assert_logged("platform: /chosen/vm0/disk: vm0 already has a disk\n");
+	assert_int_equal(discover("bad-host-disk", 0, 2), -TERN_EINVAL);
+	assert_logged("platform: /chosen/vm0/disk: \"tern,region\" must be <offset size>, 2 cells "
+		      "each\n");
+}
+
 static void test_missing_nodes(void **state)
 {
 	assert_int_equal(discover("bad-nomem", 0, 2), -TERN_ENODEV);
@@ -422,6 +460,8 @@ int main(void)
 		cmocka_unit_test_teardown(test_modules, teardown),
 		cmocka_unit_test_teardown(test_modules_vm_limit, teardown),
 		cmocka_unit_test_teardown(test_bad_modules, teardown),
+		cmocka_unit_test_teardown(test_disks, teardown),
+		cmocka_unit_test_teardown(test_bad_disks, teardown),
 		cmocka_unit_test_teardown(test_missing_nodes, teardown),
 		cmocka_unit_test_teardown(test_reserved_overlap, teardown),
 		cmocka_unit_test_teardown(test_bad_blobs, teardown),
