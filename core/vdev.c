@@ -46,6 +46,11 @@ int vdev_create_all(struct vm *vm, const struct platform *p)
 			dev = &vm->vdevs[vm->nr_vdevs];
 			*dev = (struct vdev){ .type = *t, .vm = vm };
 			rc = (*t)->create(dev, p);
+			if (rc == -TERN_ENOENT) {
+				/* Configured, but nothing to back it at this boot (it said so). */
+				rc = 0;
+				continue;
+			}
 			if (rc) {
 				pr_err("vm%u: %s: not created: %s\n", vm->id, (*t)->name,
 				       tern_strerror(rc));
@@ -89,6 +94,15 @@ void vdev_report_all(const struct vm *vm)
 		if (vm->vdevs[i].type->report)
 			vm->vdevs[i].type->report(&vm->vdevs[i]);
 	}
+}
+
+struct vdev *vdev_find(struct vm *vm, const char *name)
+{
+	for (unsigned int i = 0; i < vm->nr_vdevs; i++) {
+		if (!strcmp(vm->vdevs[i].type->name, name))
+			return &vm->vdevs[i];
+	}
+	return NULL;
 }
 
 int vdev_fdt_write_node(void *fdt, const void *d, u32 clk_phandle)

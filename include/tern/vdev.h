@@ -38,6 +38,7 @@ struct vdev_type {
 	 * Allocate the instance state (dev->priv), register its MMIO regions on dev->vm's bus and
 	 * claim its SPIs. @p gives the boot-time facts (boot modules). On failure everything it
 	 * took is released again: destroy is not called for an instance whose create failed.
+	 * -TERN_ENOENT: nothing backs the device at this boot (logged); the VM goes without it.
 	 */
 	int (*create)(struct vdev *dev, const struct platform *p);
 	/** Release everything create took (regions, SPIs, memory). No vCPU of the VM runs. */
@@ -115,6 +116,8 @@ static inline void vdev_vcpu_put(struct vdev *devs, unsigned int nr)
 			devs[i].type->vcpu_put(&devs[i]);
 	}
 }
+/** The device of @vm whose type is named @name, or NULL. */
+struct vdev *vdev_find(struct vm *vm, const char *name);
 /** guest_fdt's write_node for a struct vdev (the device's fdt_node op). */
 int vdev_fdt_write_node(void *fdt, const void *dev, u32 clk_phandle);
 /** The device names VM @id's configuration gives it, space-separated, into @buf. */
