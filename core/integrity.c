@@ -45,8 +45,10 @@ void integrity_snapshot(const struct platform *p, struct vm *vms, unsigned int n
 	nr_regions = 0;
 	integrity_add("Tern text", 0, (paddr_t)_text, (paddr_t)_etext - (paddr_t)_text);
 	integrity_add("Tern rodata", 0, (paddr_t)_rodata, (paddr_t)_erodata - (paddr_t)_rodata);
+	/* A disk module is the VM's RAM disk: the guest writes it. */
 	for (unsigned int i = 0; i < p->nr_modules; i++)
-		integrity_add("boot module", i, p->modules[i].base, p->modules[i].size);
+		if (p->modules[i].kind != MODULE_DISK)
+			integrity_add("boot module", i, p->modules[i].base, p->modules[i].size);
 	for (unsigned int i = 0; i < nr; i++) {
 		if (vms[i].state != VM_UNINITIALIZED)
 			integrity_add("pristine guest DT of vm", i, vms[i].dtb.pa, vms[i].dtb.size);

@@ -24,6 +24,7 @@
 #include <tern/platform.h>
 #include <tern/printk.h>
 #include <tern/format.h>
+#include <tern/vdev.h>
 #include <tern/vm.h>
 #include <tern/vm_config.h>
 #include <asm/sysreg_emul.h>
@@ -123,6 +124,7 @@ static void setup_report_vms(void)
 			vm->stop_reason ? vm->stop_reason : vm_state_name(vm->state), vm->resets,
 			(unsigned long long)aborts, (unsigned long long)undefs);
 		pr_info("vm%u: exits %llu: %s\n", i, (unsigned long long)total, line);
+		vdev_report_all(vm);
 	}
 }
 
