@@ -216,13 +216,14 @@ all: $(O)/tern.bin
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 QEMU_SMP ?= $(or $(SMP),4)
 QEMU_MEM ?= $(or $(MEM),1G)
-export VM0_KERNEL VM0_INITRD VM0_BOOTARGS VM1_KERNEL VM1_INITRD VM1_BOOTARGS \
-	VM2_KERNEL VM2_INITRD VM2_BOOTARGS VM3_KERNEL VM3_INITRD VM3_BOOTARGS \
-	VM4_KERNEL VM4_INITRD VM4_BOOTARGS VM5_KERNEL VM5_INITRD VM5_BOOTARGS \
-	VM6_KERNEL VM6_INITRD VM6_BOOTARGS VM7_KERNEL VM7_INITRD VM7_BOOTARGS
+VM_VARS := KERNEL INITRD BOOTARGS DISK DISK_MODE DISK_RO DISK_REGION
+export $(foreach n,0 1 2 3 4 5 6 7,$(foreach v,$(VM_VARS),VM$(n)_$(v)))
 
 # The flagship scenario: with no VM0_KERNEL given and a Linux VM 0 in the configuration, boot
-# Debian's arm64 kernel with a BusyBox initramfs (fetched into $TERN_CACHE by fetch-guest.sh).
+# Debian's arm64 kernel with a BusyBox initramfs (fetched into $TERN_CACHE by fetch-guest.sh),
+# and, if VM 0 has a virtio-blk disk and no VM0_DISK is given, the ext4 disk of the same tree:
+# a copy in $(O)/vm0-disk.img, made once, so that VM0_DISK_MODE=persistent keeps what is
+# written across runs.
 .PHONY: run
 run: deps
 	$(Q)test -f $(KCONFIG_CONFIG) || $(MAKE) -f $(srctree)/Makefile $(DEFAULT_DEFCONFIG)
@@ -231,6 +232,10 @@ run: deps
 	if [ -z "$$VM0_KERNEL" ] && grep -q '^CONFIG_VM0_GUEST_LINUX=y' $(KCONFIG_CONFIG); then \
 		eval "$$($(srctree)/scripts/fetch-guest.sh --print)"; \
 		export VM0_KERNEL="$$KERNEL" VM0_INITRD="$$INITRD"; \
+		if [ -z "$$VM0_DISK" ] && grep -q '^CONFIG_VM0_VIRTIO_BLK=y' $(KCONFIG_CONFIG); then \
+			test -f $(O)/vm0-disk.img || cp "$$DISK" $(O)/vm0-disk.img; \
+			export VM0_DISK=$(O)/vm0-disk.img; \
+		fi; \
 	fi; \
 	exec $(srctree)/scripts/run-qemu --image $(O)/tern.bin --config $(KCONFIG_CONFIG) \
 		--smp $(QEMU_SMP) --mem $(QEMU_MEM) $(if $(APPEND),--append "$(APPEND)") \
@@ -334,5 +339,7 @@ help:
 	@echo ""
 	@echo "Variables: O=dir (build dir, default build/), V=1 (verbose),"
 	@echo "  run: VM<n>_KERNEL= VM<n>_INITRD= VM<n>_BOOTARGS= SMP= MEM= APPEND= QEMU_EXTRA="
+	@echo "       VM<n>_DISK=image VM<n>_DISK_MODE=ram|persistent VM<n>_DISK_RO=1"
+	@echo "       VM<n>_DISK_REGION=offset:size"
 
 endif # mixed_goals

@@ -12,7 +12,7 @@ PACKAGES=(
 	gcc-aarch64-linux-gnu binutils-aarch64-linux-gnu qemu-system-arm
 	python3-kconfiglib device-tree-compiler libfdt-dev python3-pexpect
 	python3-pytest libcmocka-dev gcc make clang-format cppcheck python3-matplotlib
-	clang libclang-rt-14-dev
+	clang libclang-rt-14-dev e2fsprogs
 )
 
 # Made absolute because the download step changes directory.

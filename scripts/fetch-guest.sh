@@ -2,10 +2,12 @@
 # SPDX-License-Identifier: GPL-2.0-only
 #
 # Idempotent: fetch the Linux test guest into the cache: Debian's current
-# arm64 kernel (a plain arm64 Image) and a BusyBox initramfs built from
-# Debian's arm64 busybox-static by scripts/mkinitramfs.py (no root, no cpio
-# binary). Packages come through the same private arm64 apt lists as the
-# libfdt of scripts/deps.sh. Quiet when everything is cached.
+# arm64 kernel (a plain arm64 Image) with the modules it needs for a disk
+# (virtio-mmio, virtio-blk, ext4), a BusyBox initramfs built from Debian's
+# arm64 busybox-static by scripts/mkinitramfs.py (no root, no cpio binary)
+# and an ext4 disk image of the same tree (scripts/mkdisk.sh). Packages come
+# through the same private arm64 apt lists as the libfdt of scripts/deps.sh.
+# Quiet when everything is cached.
 
 set -euo pipefail
 
@@ -18,7 +20,14 @@ KVERSION=$GUEST/kernel.version
 BUSYBOX=$GUEST/busybox
 BVERSION=$GUEST/busybox.version
 INITRD=$GUEST/initramfs.cpio.gz
+MODULES=$GUEST/modules
+DISK=$GUEST/disk.img
 MKINITRAMFS=$SRCDIR/scripts/mkinitramfs.py
+GUEST_MODULES=$SRCDIR/scripts/guest-modules.py
+MKDISK=$SRCDIR/scripts/mkdisk.sh
+# The kernel modules the guest loads (their dependencies come along); ext4 and jbd2 find
+# crc32c through the crypto API, so its module is named too.
+WANTED_MODULES="virtio_mmio virtio_blk crc32c_generic ext4"
 PYTHON=${PYTHON:-/usr/bin/python3}
 
 usage() {
@@ -30,15 +39,20 @@ fetching only what is missing:
   Image              Debian's current arm64 kernel (the linux-image-<version>-
                      arm64 that linux-image-arm64 depends on), a plain Image
   kernel.version     its release (what uname -r says)
+  modules/           the kernel's virtio-mmio, virtio-blk and ext4 modules
+                     and what they depend on (scripts/guest-modules.py)
   initramfs.cpio.gz  BusyBox initramfs: /init mounts proc, sysfs and devtmpfs,
-                     prints "Tern guest: Linux <release> up" and runs a shell
-                     on the console, prompt "tern-guest:/# "; poweroff and
-                     reboot work from it
+                     loads the modules, mounts the VM's disk /dev/vda on /mnt
+                     if it has one, prints "Tern guest: Linux <release> up"
+                     and runs a shell on the console, prompt "tern-guest:/# ";
+                     poweroff and reboot work from it
+  disk.img           a 160 MiB ext4 image of the same BusyBox tree (mke2fs -d,
+                     e2fsprogs), the VM's disk in `make run`
   busybox            the arm64 busybox-static it is built from
 
-  --print     print only KERNEL=<path> and INITRD=<path> lines on stdout
+  --print     print only KERNEL=, INITRD= and DISK=<path> lines on stdout
               (for the Makefile); without it the paths are printed as
-              "kernel: ..." and "initrd: ..."
+              "kernel: ...", "initrd: ..." and "disk: ..."
   --force     fetch the packages again (e.g. for a newer Debian kernel) and
               rebuild the initramfs
   -h, --help  show this help
@@ -83,7 +97,8 @@ is_arm64_image() {
 }
 
 have_kernel() {
-	is_arm64_image "$KERNEL" && [ -s "$KVERSION" ]
+	is_arm64_image "$KERNEL" && [ -s "$KVERSION" ] && [ -s "$MODULES/order" ] &&
+		[ "$(cat "$MODULES/release" 2>/dev/null)" = "$(cat "$KVERSION")" ]
 }
 
 have_busybox() {
@@ -104,7 +119,8 @@ resolve_kernel_package() {
 }
 
 # fetch_kernel DOWNLOAD_DIR: download the current kernel package, take only
-# its boot/vmlinuz (not the ~400 MB of modules) and install it as $KERNEL.
+# its boot/vmlinuz and the few modules the guest needs (not the ~400 MB of
+# modules) and install them as $KERNEL and $MODULES.
 fetch_kernel() {
 	local dl=$1 pkg release deb vmlinuz tmp=$KERNEL.tmp
 	pkg=$(resolve_kernel_package)
@@ -130,6 +146,9 @@ fetch_kernel() {
 	fi
 	is_arm64_image "$tmp" ||
 		die "$vmlinuz in ${deb##*/} is not an arm64 Image (no ARM\\x64 magic at offset 56)"
+	# shellcheck disable=SC2086 # a list of module names
+	"$PYTHON" "$GUEST_MODULES" --deb "$deb" --release "$release" --out "$MODULES" \
+		$WANTED_MODULES || die "cannot take the modules out of ${deb##*/}"
 	mv -f "$tmp" "$KERNEL"
 	echo "$release" >"$KVERSION"
 	say "kernel $release ($pkg $(dpkg-deb -f "$deb" Version)): $KERNEL"
@@ -175,9 +194,14 @@ fetch_packages() {
 
 build_initramfs() {
 	[ -x "$PYTHON" ] || die "$PYTHON is needed to build the initramfs"
-	"$PYTHON" "$MKINITRAMFS" --busybox "$BUSYBOX" --out "$INITRD" ||
+	"$PYTHON" "$MKINITRAMFS" --busybox "$BUSYBOX" --modules "$MODULES" --out "$INITRD" ||
 		die "mkinitramfs.py failed"
 	say "initramfs: $INITRD"
+}
+
+build_disk() {
+	"$MKDISK" --busybox "$BUSYBOX" --out "$DISK" || die "mkdisk.sh failed"
+	say "disk: $DISK"
 }
 
 LOG=$CACHE/guest-apt.log
@@ -202,14 +226,23 @@ if [ "$need_kernel" = 1 ] || [ "$need_busybox" = 1 ]; then
 fi
 
 stale_initramfs() {
-	[ ! -s "$INITRD" ] || [ "$MKINITRAMFS" -nt "$INITRD" ] || [ "$BUSYBOX" -nt "$INITRD" ]
+	[ ! -s "$INITRD" ] || [ "$MKINITRAMFS" -nt "$INITRD" ] || [ "$BUSYBOX" -nt "$INITRD" ] ||
+		[ "$MODULES/order" -nt "$INITRD" ]
 }
 
-if [ "$force" = 1 ] || stale_initramfs; then
+stale_disk() {
+	[ ! -s "$DISK" ] || [ "$MKINITRAMFS" -nt "$DISK" ] || [ "$MKDISK" -nt "$DISK" ] ||
+		[ "$BUSYBOX" -nt "$DISK" ]
+}
+
+if [ "$force" = 1 ] || stale_initramfs || stale_disk; then
 	arm64_lock
 	# Rebuild unless another run did while we waited.
 	if [ "$force" = 1 ] || stale_initramfs; then
 		build_initramfs
+	fi
+	if [ "$force" = 1 ] || stale_disk; then
+		build_disk
 	fi
 	arm64_unlock
 fi
@@ -217,7 +250,9 @@ fi
 if [ "$print" = 1 ]; then
 	echo "KERNEL=$KERNEL"
 	echo "INITRD=$INITRD"
+	echo "DISK=$DISK"
 else
 	echo "kernel: $KERNEL ($(cat "$KVERSION"))"
 	echo "initrd: $INITRD"
+	echo "disk: $DISK"
 fi

@@ -99,13 +99,14 @@ class Build:
 
 
 class LinuxGuest:
-    """The Linux test guest of scripts/fetch-guest.sh: kernel and initrd paths, release."""
+    """The Linux test guest of scripts/fetch-guest.sh: kernel, initrd and disk image paths,
+    release. The disk image is pristine: tests that write to it use a copy."""
 
-    def __init__(self, kernel, initrd, release):
-        self.kernel, self.initrd, self.release = kernel, initrd, release
+    def __init__(self, kernel, initrd, release, disk=None):
+        self.kernel, self.initrd, self.release, self.disk = kernel, initrd, release, disk
 
     def __repr__(self):
-        return f"LinuxGuest({self.release}: {self.kernel}, {self.initrd})"
+        return f"LinuxGuest({self.release}: {self.kernel}, {self.initrd}, {self.disk})"
 
 
 def fetch_guest(timeout=FETCH_TIMEOUT):
@@ -122,11 +123,11 @@ def fetch_guest(timeout=FETCH_TIMEOUT):
     except subprocess.TimeoutExpired as e:
         err = e.stderr.decode(errors="replace") if isinstance(e.stderr, bytes) else e.stderr
         raise AssertionError(f"$ {' '.join(cmd)}: no exit in {timeout} s\n{err or ''}")
-    paths = dict(re.findall(r"^(KERNEL|INITRD)=(.+)$", r.stdout, re.M))
+    paths = dict(re.findall(r"^(KERNEL|INITRD|DISK)=(.+)$", r.stdout, re.M))
     if r.returncode != 0:
         why = f"exit status {r.returncode}"
-    elif set(paths) != {"KERNEL", "INITRD"}:
-        why = "no KERNEL= and INITRD= lines"
+    elif set(paths) != {"KERNEL", "INITRD", "DISK"}:
+        why = "no KERNEL=, INITRD= and DISK= lines"
     else:
         missing = [p for p in paths.values() if not os.path.isfile(p)]
         if missing:
@@ -146,7 +147,7 @@ def fetch_guest(timeout=FETCH_TIMEOUT):
             f"cannot get the Linux test guest: $ {' '.join(cmd)}: {why} (the first fetch needs "
             f"Debian's mirror; cache: {os.environ.get('TERN_CACHE', '~/.cache/tern')})\n"
             f"--- stdout ---\n{r.stdout}--- stderr ---\n{r.stderr}")
-    return LinuxGuest(paths["KERNEL"], paths["INITRD"], release)
+    return LinuxGuest(paths["KERNEL"], paths["INITRD"], release, paths["DISK"])
 
 
 class Builder:
@@ -310,7 +311,16 @@ class Tern:
         if bootargs is not None:
             self.cmd += ["--vm0-bootargs", bootargs]
         self.env = {k: v for k, v in os.environ.items()
-                    if not re.match(r"VM\d+_(KERNEL|INITRD|BOOTARGS)$", k)}
+                    if not re.match(r"VM\d+_(KERNEL|INITRD|BOOTARGS|DISK\w*)$", k)}
+        return self
+
+    def add_vm_disk(self, vm, path, mode="ram", read_only=False, region=None):
+        """Give VM @vm the disk image @path (run-qemu --vmN-disk*); before start()."""
+        self.cmd += [f"--vm{vm}-disk", path, f"--vm{vm}-disk-mode", mode]
+        if read_only:
+            self.cmd.append(f"--vm{vm}-disk-ro")
+        if region:
+            self.cmd += [f"--vm{vm}-disk-region", f"{region[0]}:{region[1]}"]
         return self
 
     def expect_prompt(self, timeout=None):

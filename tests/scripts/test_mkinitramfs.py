@@ -144,3 +144,47 @@ def test_help():
     r = subprocess.run([sys.executable, SCRIPT, "--help"], capture_output=True,
                        text=True, check=True)
     assert "--busybox" in r.stdout and "--out" in r.stdout
+
+
+def test_power_scripts_leave_the_disk_clean(entries):
+    text = entries["sbin/poweroff"]["data"].decode()
+    # The disk is unmounted (or made read-only) after the sync, before the syscall.
+    assert text.index("sync\n") < text.index("umount /mnt") < text.index("exec /bin/busybox")
+
+
+def test_modules_loaded_in_order(tmp_path):
+    mods = tmp_path / "mods"
+    mods.mkdir()
+    for name, body in (("b.ko", b"B"), ("a.ko", b"A")):
+        (mods / name).write_bytes(body)
+    (mods / "order").write_text("b.ko\na.ko\n")
+    ent = read_newc(gzip.decompress(build(tmp_path, extra=["--modules", str(mods)])
+                                    .read_bytes()))
+    assert ent["lib/modules/b.ko"]["data"] == b"B"
+    assert ent["lib/modules/a.ko"]["data"] == b"A"
+    assert ent["lib/modules/order"]["data"] == b"b.ko\na.ko\n"
+    init = ent["init"]["data"].decode()
+    assert "insmod /lib/modules/$m" in init
+    # The disk is mounted only after the modules are loaded, and only when not on it.
+    assert init.index("insmod") < init.index("mount -t ext4 /dev/vda /mnt")
+    assert 'echo "Tern guest: /dev/vda mounted on /mnt"' in init
+    assert "tern.root=vda" in init and "exec switch_root /newroot /init" in init
+    assert "[ ! -f /etc/tern-disk ]" in init
+
+
+def test_tree_for_the_disk(tmp_path):
+    bb = tmp_path / "busybox"
+    bb.write_bytes(FAKE_BUSYBOX)
+    tree = tmp_path / "tree"
+    subprocess.run([sys.executable, SCRIPT, "--busybox", str(bb), "--tree", str(tree)],
+                   check=True)
+    assert (tree / "bin" / "busybox").read_bytes() == FAKE_BUSYBOX
+    assert os.readlink(tree / "bin" / "sh") == "busybox"
+    assert (tree / "etc" / "tern-disk").is_file()
+    assert (tree / "mnt").is_dir()
+    assert not (tree / "lib").exists()
+    assert not (tree / "dev" / "console").exists()  # devtmpfs makes the nodes
+    assert os.lstat(tree / "init").st_mtime == 0 and os.lstat(tree).st_mtime == 0
+    # Exactly one of --out and --tree.
+    r = subprocess.run([sys.executable, SCRIPT, "--busybox", str(bb)], capture_output=True)
+    assert r.returncode != 0
