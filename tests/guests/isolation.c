@@ -142,6 +142,31 @@ static void test_hole(const char *name, u64 addr)
 	       wesr);
 }
 
+/*
+ * QEMU virt's virtio-mmio window: slots without a device read as transports with DeviceID 0
+ * (magic "virt", version 2 under Tern) and take no writes; past the 32 slots is a hole.
+ */
+static void test_virtio_window(void)
+{
+	const u64 slot = 0x0a000000 + 31 * 0x200;
+	const struct region *dev = find_dev(slot);
+	volatile u32 *r = (volatile u32 *)slot;
+	u64 esr = 0, far = 0;
+	bool taken;
+
+	if (dev) {
+		report_skip("virtio-mmio slot 31: a device in the DTB (0x%lx+0x%lx)", dev->base,
+			    dev->size);
+		return;
+	}
+	expect_exception(ESR_EC_DABT_CUR);
+	r[0x70 / 4] = 1; /* Status */
+	taken = exception_taken(&esr, &far);
+	report(!taken && r[0] == 0x74726976 && r[1] == 2 && r[2] == 0 && r[0x70 / 4] == 0,
+	       "virtio-mmio slot 31: an empty transport (magic 0x%x, version %u, DeviceID %u)",
+	       r[0], r[1], r[2]);
+}
+
 static void test_ram(void)
 {
 	u64 start = ALIGN_UP((u64)_end, 4096), end = map.ram_base + map.ram_size;
@@ -190,7 +215,8 @@ int main(void)
 	test_hole("past the UART page", 0x09001000);
 	test_hole("RTC", 0x09010000);
 	test_hole("fw_cfg", 0x09020000);
-	test_hole("virtio-mmio", 0x0a000000);
+	test_virtio_window();
+	test_hole("past the virtio-mmio window", 0x0a004000);
 	test_hole("platform bus", 0x0c000000);
 	test_hole("PCIe MMIO", 0x10000000);
 	test_hole("PCIe PIO", 0x3eff0000);
