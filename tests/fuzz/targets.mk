@@ -7,3 +7,4 @@ $(eval $(call fuzz_target,vpl011,virt/vpl011.c core/console_rx.c core/console_vm
 $(eval $(call fuzz_target,vpsci,core/vpsci.c tests/unit/stub_printk.c,-I$(srctree)/tests/unit))
 $(eval $(call fuzz_target,platform_fdt,core/platform_fdt.c core/platform_summary.c core/fdt_util.c core/exit_status.c tests/unit/stub_printk.c tests/unit/support.c,-I$(srctree)/tests/unit -lfdt))
 $(eval $(call fuzz_target,guest_fdt,core/guest_fdt.c core/format.c tests/unit/stub_printk.c,-I$(srctree)/tests/unit -lfdt))
+$(eval $(call fuzz_target,virtqueue,virt/virtqueue.c virt/virtio_blk_req.c,))
