@@ -81,11 +81,20 @@ static bool secure_uart(void)
 
 static bool virtio_window(void)
 {
-	/* No virtio device in this VM: the window is a hole (a later virtio slot would emulate). */
-	u64 v;
-	enum probe r = probe_read(VIRTIO_BASE + 0x3e00, 4, &v);
+	/*
+	 * No virtio device in this VM: its window is either a hole or, as on QEMU, empty
+	 * transports (MagicValue "virt", Version 2, DeviceID 0) that take no writes.
+	 */
+	u64 magic = 0, version = 0, id = 1, status = 1;
+	enum probe r = probe_read(VIRTIO_BASE + 0x3e00, 4, &magic);
 
-	return r == PROBE_ABORT || (r == PROBE_OK && v == 0);
+	if (r == PROBE_ABORT)
+		return aborts_rw(VIRTIO_BASE + 0x3e00);
+	return r == PROBE_OK && magic == 0x74726976 &&
+	       probe_read(VIRTIO_BASE + 0x3e04, 4, &version) == PROBE_OK && version == 2 &&
+	       probe_read(VIRTIO_BASE + 0x3e08, 4, &id) == PROBE_OK && id == 0 &&
+	       probe_write(VIRTIO_BASE + 0x3e70, 4, 0xf) == PROBE_OK &&
+	       probe_read(VIRTIO_BASE + 0x3e70, 4, &status) == PROBE_OK && status == 0;
 }
 
 static bool pcie(void)
