@@ -1,12 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0-only
-#include <drivers/pl011.h>
+#include <tern/console_drv.h>
 #include <tern/console_mux.h>
 #include <tern/console_rx.h>
 #include <tern/platform.h>
 #include <tern/printk.h>
 #include <tern/sched.h>
+#include <tern/vdev.h>
 #include <tern/vm.h>
-#include <virt/vpl011.h>
 
 /* Ctrl-]: Ctrl-A is QEMU's own escape on -nographic consoles. */
 #define MUX_ESCAPE 0x1D
@@ -46,10 +46,8 @@ void console_mux_input(char c)
 		return;
 	}
 	vm = mux_vm(mux_focus);
-	if (vm && vm->state == VM_RUNNING) {
-		console_rx_push(vpl011_rx_ring(vm->uart), c);
-		vpl011_poll(vm->uart);
-	}
+	if (vm && vm->state == VM_RUNNING)
+		vm->uart->type->console_input(vm->uart, c);
 }
 
 void console_mux_init(const struct platform *p, struct vm *vms, unsigned int nr)
@@ -65,7 +63,7 @@ void console_mux_init(const struct platform *p, struct vm *vms, unsigned int nr)
 		    "console: the UART has no interrupt in the device tree: no console input\n");
 		return;
 	}
-	pl011_rx_enable(p->console.intid, console_mux_input);
+	console_driver_rx_enable(&p->console, console_mux_input);
 	if (nr > 1)
 		pr_info("console: input goes to vm%u; Ctrl-] then a VM number switches\n",
 			mux_focus);

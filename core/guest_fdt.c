@@ -15,7 +15,7 @@
 #include <tern/platform.h>
 #include <tern/printk.h>
 
-/* GICv3 binding: interrupt specifier <type number flags>. */
+/* GIC bindings (v2 and v3): interrupt specifier <type number flags>. */
 #define GFDT_IRQ_PPI	    1
 #define GFDT_IRQ_LEVEL_HIGH 4
 #define GFDT_PPI_FIRST	    16
@@ -65,7 +65,7 @@ static int make_root_props(void *fdt, const struct guest_fdt_params *p)
 		res = fdt_property_string(fdt, "compatible", "linux,dummy-virt");
 	if (!res)
 		res = fdt_property_string(fdt, "model", model);
-	if (!res && p->gicv3)
+	if (!res && p->irqchip)
 		res = fdt_property_cell(fdt, "interrupt-parent", GUEST_FDT_PHANDLE_GIC);
 	return res;
 }
@@ -163,7 +163,7 @@ static int make_timer_node(void *fdt, const struct guest_fdt_params *p)
 	res = fdt_begin_node(fdt, "timer");
 	if (!res)
 		res = fdt_property_string(fdt, "compatible", "arm,armv8-timer");
-	if (!res && p->gicv3)
+	if (!res && p->irqchip)
 		res = gfdt_prop_cells(fdt, "interrupts", irq, ARRAY_SIZE(irq));
 	if (!res)
 		res = fdt_property(fdt, "always-on", NULL, 0);
@@ -300,7 +300,7 @@ static int gfdt_check_cpus(const struct guest_fdt_params *p)
 
 static int gfdt_check_gic(const struct guest_fdt_params *p)
 {
-	if (!p->gicv3)
+	if (!p->irqchip)
 		return 0;
 	for (unsigned int i = 0; i < ARRAY_SIZE(p->timer_ppis); i++) {
 		if (!gfdt_is_ppi(p->timer_ppis[i])) {

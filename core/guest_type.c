@@ -13,7 +13,8 @@
 static const struct guest_type guest_types[VM_GUEST_NR] = {
 	/* An arm64 Image at RAM base + text_offset, x0 = DTB (Linux's booting.rst). */
 	[VM_GUEST_LINUX] = { .name = "linux", .images = BIT(IMAGE_ARM64), .device_tree = true },
-	/* Built for QEMU virt with its own device description: no DT, PSCI through HVC. */
+	/* Built for the guest map of docs/guests.md with its own device description: no DT, PSCI
+	 * through HVC. */
 	[VM_GUEST_RTOS] = { .name = "rtos",
 			    .images = BIT(IMAGE_ELF64) | BIT(IMAGE_RAW),
 			    .device_tree = false,

@@ -6,8 +6,11 @@
 #include <libfdt.h>
 #include <string.h>
 #include <tern/compiler.h>
+#include <tern/console_drv.h>
 #include <tern/errno.h>
 #include <tern/fdt_util.h>
+#include <tern/format.h>
+#include <tern/irqchip.h>
 #include <tern/platform.h>
 #include <tern/printk.h>
 
@@ -385,83 +388,96 @@ static int platform_scan_cpus(struct platform_ctx *c, u64 boot_mpidr)
 	return 0;
 }
 
-static int platform_gicv2_check(const void *fdt)
+/* The first linked driver whose compatibles (in its order of preference) match an enabled node. */
+static int platform_find_irqchip(const void *fdt, const struct irqchip_driver **drv)
 {
-	static const char *const v2[] = { "arm,gic-400", "arm,cortex-a15-gic", "arm,cortex-a9-gic",
-					  "arm,gic-v2" };
-	char path[FDT_UTIL_PATH_MAX];
-	unsigned int i;
-	int node;
+	irqchip_for_each_driver(d)
+	{
+		for (const char *const *c = (*d)->compatible; *c; c++) {
+			int node = platform_find_compatible(fdt, *c);
 
-	for (i = 0; i < ARRAY_SIZE(v2); i++) {
-		node = platform_find_compatible(fdt, v2[i]);
-		if (node >= 0) {
-			pr_err("platform: %s: GICv2 (compatible \"%s\") is not supported yet; Tern "
-			       "needs a GICv3 (\"arm,gic-v3\")\n",
-			       fdt_util_path(fdt, node, path, sizeof(path)), v2[i]);
-			return -TERN_ENOTSUP;
+			if (node >= 0) {
+				*drv = *d;
+				return node;
+			}
 		}
 	}
-	pr_err("platform: no GICv3 found (looked for a node compatible with \"arm,gic-v3\")\n");
+	return -1;
+}
+
+/* "a", "b" and "c": every compatible the linked drivers of one kind know, for messages. */
+static void platform_list_compatibles(char *buf, size_t size, const char *const *const *lists,
+				      unsigned int nr)
+{
+	size_t n = 0;
+
+	buf[0] = '\0';
+	for (unsigned int i = 0; i < nr; i++) {
+		for (const char *const *c = lists[i]; *c && n < size; c++)
+			n += (size_t)fmt_snprintf(buf + n, size - n, "%s\"%s\"", n ? ", " : "", *c);
+	}
+}
+
+static int platform_scan_irqchip(struct platform_ctx *c)
+{
+	struct platform_irqchip *ic = &c->p->irqchip;
+	const void *fdt = c->fdt;
+	const struct irqchip_driver *drv = NULL;
+	const char *const *lists[8] = { NULL };
+	unsigned int nr = 0;
+	char known[256];
+	int node;
+
+	node = platform_find_irqchip(fdt, &drv);
+	if (node >= 0) {
+		ic->drv = drv;
+		fdt_util_path(fdt, node, ic->path, sizeof(ic->path));
+		return drv->probe(fdt, node, ic);
+	}
+	irqchip_for_each_driver(d)
+	{
+		if (nr < ARRAY_SIZE(lists))
+			lists[nr++] = (*d)->compatible;
+	}
+	platform_list_compatibles(known, sizeof(known), lists, nr);
+	pr_err("platform: no interrupt controller this build drives (looked for a node "
+	       "compatible with %s)\n",
+	       nr ? known : "nothing: no driver linked");
 	return -TERN_ENODEV;
 }
 
-static int platform_scan_gic(struct platform_ctx *c)
+/* The console driver that knows @node, or NULL. */
+static const struct console_driver *platform_console_driver(const void *fdt, int node)
 {
-	struct platform_gic *gic = &c->p->gic;
-	const void *fdt = c->fdt;
-	char path[FDT_UTIL_PATH_MAX];
-	const fdt32_t *prop;
-	unsigned int nr = 1, i;
-	int node, len, n;
-
-	node = platform_find_compatible(fdt, "arm,gic-v3");
-	if (node < 0)
-		return platform_gicv2_check(fdt);
-	fdt_util_path(fdt, node, path, sizeof(path));
-
-	prop = fdt_getprop(fdt, node, "#redistributor-regions", &len);
-	if (prop && len == 4)
-		nr = fdt32_ld(prop);
-	n = fdt_util_reg_count(fdt, node);
-	if (nr == 0 || n < 0 || (unsigned int)n < 1 + nr) {
-		pr_err(
-		    "platform: %s: \"reg\" needs the distributor and %u redistributor region(s)\n",
-		    path, nr);
-		return -TERN_EINVAL;
+	console_for_each_driver(d)
+	{
+		for (const char *const *c = (*d)->compatible; *c; c++) {
+			if (fdt_node_check_compatible(fdt, node, *c) == 0)
+				return *d;
+		}
 	}
-	if (nr > PLATFORM_MAX_GICR_REGIONS) {
-		pr_warn("platform: %s: %u redistributor regions, only the first %d used\n", path,
-			nr, PLATFORM_MAX_GICR_REGIONS);
-		nr = PLATFORM_MAX_GICR_REGIONS;
-	}
-	if (fdt_util_reg(fdt, node, 0, &gic->dist_base, &gic->dist_size))
-		goto bad_reg;
-	for (i = 0; i < nr; i++) {
-		if (fdt_util_reg(fdt, node, (int)i + 1, &gic->redist[i].base, &gic->redist[i].size))
-			goto bad_reg;
-	}
-	gic->nr_redist = nr;
-
-	if (fdt_util_irq(fdt, node, 0, &gic->maint_intid, NULL)) {
-		pr_err("platform: %s: no valid maintenance interrupt (\"interrupts\")\n", path);
-		return -TERN_EINVAL;
-	}
-	if (gic->maint_intid < 16 || (gic->maint_intid >= 32 && gic->maint_intid < 1056) ||
-	    gic->maint_intid >= 1120) {
-		pr_err("platform: %s: maintenance interrupt INTID %u is not a PPI\n", path,
-		       gic->maint_intid);
-		return -TERN_EINVAL;
-	}
-	return 0;
-
-bad_reg:
-	pr_err("platform: %s: \"reg\" cannot be translated to physical addresses\n", path);
-	return -TERN_EINVAL;
+	return NULL;
 }
 
-/* The node /chosen/stdout-path names, if it is a PL011; else -1 (after saying why). */
-static int platform_stdout_node(const void *fdt)
+/* The first enabled node a console driver knows, in driver order. */
+static int platform_first_console(const void *fdt, const struct console_driver **drv)
+{
+	console_for_each_driver(d)
+	{
+		for (const char *const *c = (*d)->compatible; *c; c++) {
+			int node = platform_find_compatible(fdt, *c);
+
+			if (node >= 0) {
+				*drv = *d;
+				return node;
+			}
+		}
+	}
+	return -1;
+}
+
+/* The node /chosen/stdout-path names, if a console driver knows it; else -1 (after saying why). */
+static int platform_stdout_node(const void *fdt, const struct console_driver **drv)
 {
 	char path[FDT_UTIL_PATH_MAX];
 	const char *out, *colon, *compat;
@@ -479,14 +495,15 @@ static int platform_stdout_node(const void *fdt)
 	node = fdt_path_offset_namelen(fdt, out, colon ? (int)(colon - out) : (int)strlen(out));
 	if (node < 0) {
 		pr_warn("platform: /chosen/stdout-path \"%s\" does not resolve (%s); using the "
-			"first arm,pl011\n",
+			"first UART a driver knows\n",
 			out, fdt_strerror(node));
 		return -1;
 	}
-	if (fdt_node_check_compatible(fdt, node, "arm,pl011") != 0) {
+	*drv = platform_console_driver(fdt, node);
+	if (!*drv) {
 		compat = fdt_stringlist_get(fdt, node, "compatible", 0, NULL);
-		pr_warn("platform: /chosen/stdout-path %s is \"%s\", only \"arm,pl011\" is "
-			"supported; using the first arm,pl011\n",
+		pr_warn("platform: /chosen/stdout-path %s is \"%s\", which no console driver of "
+			"this build knows; using the first UART a driver knows\n",
 			fdt_util_path(fdt, node, path, sizeof(path)), compat ? compat : "?");
 		return -1;
 	}
@@ -497,15 +514,25 @@ static int platform_scan_console(struct platform_ctx *c)
 {
 	struct platform_console *con = &c->p->console;
 	const void *fdt = c->fdt;
+	const char *const *lists[8] = { NULL };
+	unsigned int nr = 0;
+	char known[256];
 	int node, err;
 
-	node = platform_stdout_node(fdt);
+	node = platform_stdout_node(fdt, &con->drv);
 	con->from_stdout_path = node >= 0;
 	if (node < 0)
-		node = platform_find_compatible(fdt, "arm,pl011");
+		node = platform_first_console(fdt, &con->drv);
 	if (node < 0) {
+		console_for_each_driver(d)
+		{
+			if (nr < ARRAY_SIZE(lists))
+				lists[nr++] = (*d)->compatible;
+		}
+		platform_list_compatibles(known, sizeof(known), lists, nr);
 		pr_err("platform: no console UART found (looked for /chosen/stdout-path and a node "
-		       "compatible with \"arm,pl011\")\n");
+		       "compatible with %s)\n",
+		       nr ? known : "nothing: no driver linked");
 		return -TERN_ENODEV;
 	}
 	fdt_util_path(fdt, node, con->path, sizeof(con->path));
@@ -880,7 +907,7 @@ int platform_discover(struct platform *p, const void *fdt, size_t fdt_size, u64 
 		      unsigned int max_vms)
 {
 	static int (*const scans[])(struct platform_ctx *) = {
-		platform_scan_memory,  platform_scan_reserved, platform_scan_gic,
+		platform_scan_memory,  platform_scan_reserved, platform_scan_irqchip,
 		platform_scan_console, platform_scan_timer,    platform_scan_psci,
 		platform_scan_chosen,  platform_scan_virtio,
 	};

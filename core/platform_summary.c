@@ -3,6 +3,8 @@
 #include <string.h>
 #include <tern/compiler.h>
 #include <tern/exit_status.h>
+#include <tern/console_drv.h>
+#include <tern/irqchip.h>
 #include <tern/platform.h>
 #include <tern/printk.h>
 
@@ -92,24 +94,24 @@ static void platform_print_cpus(const struct platform *p)
 	} while (i < p->nr_cpus);
 }
 
-static void platform_print_gic(const struct platform *p)
+/* The interrupt controller's regions as its driver's probe put them, 4 per line. */
+static void platform_print_irqchip(const struct platform *p)
 {
-	const struct platform_gic *gic = &p->gic;
+	const struct platform_irqchip *ic = &p->irqchip;
 	/* " 0x<base>+0x<size>" per region, at most 38 characters: 4 fit in a printk message. */
 	char line[4 * 38 + 5];
 	size_t pos = 0;
 	unsigned int i;
 
 	line[0] = '\0';
-	for (i = 0; i < gic->nr_redist && i < 4; i++) {
-		pos = platform_put_hex(line, pos, ' ', gic->redist[i].base);
-		pos = platform_put_hex(line, pos, '+', gic->redist[i].size);
+	for (i = 0; i < ic->nr_regs && i < 4; i++) {
+		pos = platform_put_hex(line, pos, ' ', ic->regs[i].base);
+		pos = platform_put_hex(line, pos, '+', ic->regs[i].size);
 	}
-	if (i < gic->nr_redist)
+	if (i < ic->nr_regs)
 		memcpy(line + pos, " ...", 5);
-	pr_info("platform: gicv3 dist 0x%08llx redist%s (%u region%s) maint intid %u\n",
-		(unsigned long long)gic->dist_base, line, gic->nr_redist,
-		gic->nr_redist == 1 ? "" : "s", gic->maint_intid);
+	pr_info("platform: irqchip %s (%s) regs%s maint intid %u\n", ic->drv ? ic->drv->name : "?",
+		ic->path, line, ic->maint_intid);
 }
 
 static void platform_print_timer(const struct platform *p)
@@ -146,10 +148,11 @@ void platform_print_summary(const struct platform *p)
 			(unsigned long long)(p->rsv[i].base + p->rsv[i].size - 1),
 			p->rsv[i].nomap ? " [no-map]" : "");
 	platform_print_cpus(p);
-	platform_print_gic(p);
-	pr_info("platform: console pl011 0x%08llx intid %u (%s %s)\n",
-		(unsigned long long)p->console.base, p->console.intid,
-		p->console.from_stdout_path ? "stdout-path" : "first arm,pl011", p->console.path);
+	platform_print_irqchip(p);
+	pr_info("platform: console %s 0x%08llx intid %u (%s %s)\n",
+		p->console.drv ? p->console.drv->name : "?", (unsigned long long)p->console.base,
+		p->console.intid, p->console.from_stdout_path ? "stdout-path" : "first known",
+		p->console.path);
 	platform_print_timer(p);
 	pr_info("platform: psci %u.%u via %s\n", p->psci.version >> 16, p->psci.version & 0xffff,
 		p->psci.method == PSCI_METHOD_HVC ? "hvc" : "smc");

@@ -8,13 +8,12 @@
 #include <asm/smp.h>
 #include <asm/sysreg.h>
 #include <drivers/arch_timer.h>
-#include <drivers/gicv3.h>
-#include <drivers/pl011.h>
 #include <drivers/psci.h>
 #include <generated/version.h>
 #include <libfdt.h>
 #include <tern/bootargs.h>
 #include <tern/console.h>
+#include <tern/console_drv.h>
 #include <tern/debug_hooks.h>
 #include <tern/early_console.h>
 #include <tern/errno.h>
@@ -24,6 +23,7 @@
 #include <tern/platform.h>
 #include <tern/printk.h>
 #include <tern/format.h>
+#include <tern/irqchip.h>
 #include <tern/vdev.h>
 #include <tern/vm.h>
 #include <tern/vm_config.h>
@@ -32,6 +32,7 @@
 #include <tern/integrity.h>
 #include <tern/sched.h>
 #include <virt/vgic_core.h>
+#include <virt/vgic_hw.h>
 #include <asm/vtimer.h>
 
 static struct platform platform;
@@ -88,12 +89,12 @@ static void setup_map_platform(const struct platform *p)
 		if (rc)
 			setup_fail("mapping RAM", rc);
 	}
-	rc = mmu_map(p->gic.dist_base, p->gic.dist_base + p->gic.dist_size, MMU_DEVICE);
-	for (unsigned int i = 0; !rc && i < p->gic.nr_redist; i++)
-		rc = mmu_map(p->gic.redist[i].base, p->gic.redist[i].base + p->gic.redist[i].size,
-			     MMU_DEVICE);
+	rc = 0;
+	for (unsigned int i = 0; !rc && i < p->irqchip.nr_regs; i++)
+		rc = mmu_map(p->irqchip.regs[i].base,
+			     p->irqchip.regs[i].base + p->irqchip.regs[i].size, MMU_DEVICE);
 	if (rc)
-		setup_fail("mapping the GIC", rc);
+		setup_fail("mapping the interrupt controller", rc);
 	/* The early console may be the same UART, and already mapped. */
 	if (!IS_ENABLED(CONFIG_EARLY_CONSOLE) || p->console.base != early_console_base()) {
 		rc = mmu_map(p->console.base, p->console.base + p->console.size, MMU_DEVICE);
@@ -130,8 +131,11 @@ static void setup_report_vms(void)
 
 void smp_pcpu_init_virt(void)
 {
-	if (IS_ENABLED(CONFIG_VIRT_GICV3) &&
-	    (vgic_init_cpu(platform.gic.maint_intid) || vtimer_init_cpu(&platform.timer)))
+	if (vgic_hw_init_cpu(&platform.irqchip))
+		pr_warn("boot: pCPU %u: no list registers for the %s interrupt controller\n",
+			this_cpu_id(), platform.irqchip.drv->name);
+	if (IS_ENABLED(CONFIG_VIRT_IRQCHIP) &&
+	    (vgic_init_cpu(&platform.irqchip) || vtimer_init_cpu(&platform.timer)))
 		pr_warn("boot: pCPU %u: no GIC maintenance or virtual timer interrupt\n",
 			this_cpu_id());
 }
@@ -201,18 +205,18 @@ void setup_main(const void *dtb)
 	bootargs_parse(platform.bootargs);
 
 	setup_map_platform(&platform);
-	pl011_console_init(platform.console.base);
+	console_driver_init(&platform.console);
 	platform_print_summary(&platform);
 	setup_page_allocator(&platform);
 
 	rc = psci_init(&platform.psci);
 	if (rc && IS_ENABLED(CONFIG_MULTI_PCPU))
 		pr_warn("boot: continuing on the boot pCPU only\n");
-	rc = gicv3_init(&platform.gic);
+	rc = irqchip_init(&platform.irqchip);
 	if (!rc)
-		rc = gicv3_cpu_init();
+		rc = irqchip_cpu_init();
 	if (rc)
-		setup_fail("GICv3 set-up", rc);
+		setup_fail("interrupt controller set-up", rc);
 	rc = arch_timer_init(&platform.timer);
 	if (!rc)
 		rc = arch_timer_selftest();

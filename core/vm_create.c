@@ -56,7 +56,7 @@ static int vm_write_dtb(struct vm *vm, ipa_t initrd_ipa, u64 initrd_size, ipa_t 
 		.bootargs = vm->bootargs,
 		.initrd_start = initrd_ipa,
 		.initrd_size = initrd_size,
-		.gicv3 = vm->vgic != NULL,
+		.irqchip = vm->vgic != NULL,
 		.timer_ppis = { 29, 30, 27, 26 },
 		.psci_smc = guest_type_conduit(vm->config) == VM_PSCI_SMC,
 		.devices = devs,

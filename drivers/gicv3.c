@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * Host GICv3: the distributor, one redistributor per pCPU and the ICC system-register CPU
- * interface. All interrupts are Group 1 Non-secure. EOImode=1 splits priority drop from
- * deactivation, so that later an interrupt forwarded to a guest can be deactivated by the
+ * Host GICv3 (the ops of tern/irqchip.h): the distributor, one redistributor per pCPU and the ICC
+ * system-register CPU interface. All interrupts are Group 1 Non-secure. EOImode=1 splits priority
+ * drop from deactivation, so that an interrupt forwarded to a guest can be deactivated by the
  * guest itself through a hardware-linked list register.
  */
 #include <asm/regs.h>
@@ -12,6 +12,7 @@
 #include <tern/errno.h>
 #include <tern/irq.h>
 #include <tern/percpu.h>
+#include <tern/platform.h>
 #include <tern/printk.h>
 
 #define GICD_CTLR	0x0000
@@ -57,17 +58,9 @@
 #define GIC_PRIO_DEFAULT 0xA0
 #define GIC_POLL_LIMIT	 1000000
 
-struct irq_desc {
-	irq_handler_t fn;
-	void *priv;
-	/* The handler forwards it to a guest, whose deactivation reaches the hardware. */
-	bool forwarded;
-};
-
 static paddr_t gicd_base;
-static const struct platform_gic *gic_platform;
+static const struct platform_irqchip *gic_platform;
 static unsigned int gic_nr_intids;
-static struct irq_desc irq_descs[IRQ_NR_INTIDS];
 /* Each pCPU's redistributor (RD_base), found by matching its affinity. */
 static paddr_t gicr_base[CONFIG_MAX_PCPUS];
 
@@ -113,12 +106,12 @@ static u64 mpidr_to_irouter(u64 mpidr)
 	return mpidr & 0xff00ffffffUL;
 }
 
-int gicv3_init(const struct platform_gic *gic)
+static int gicv3_init(const struct platform_irqchip *gic)
 {
 	u32 typer, ctlr;
 
 	gic_platform = gic;
-	gicd_base = gic->dist_base;
+	gicd_base = gic->regs[0].base;
 	if (((mmio_read32(gicd_base + GICD_PIDR2) >> 4) & 0xf) < 3) {
 		pr_err("gicv3: distributor at 0x%llx is not a GICv3 (PIDR2.ArchRev %u)\n",
 		       (unsigned long long)gicd_base,
@@ -152,7 +145,7 @@ int gicv3_init(const struct platform_gic *gic)
 	return (ctlr & GICD_CTLR_ARE) ? 0 : -TERN_EIO;
 }
 
-unsigned int gicv3_nr_intids(void)
+static unsigned int gicv3_nr_intids(void)
 {
 	return gic_nr_intids;
 }
@@ -161,9 +154,9 @@ static paddr_t gicv3_find_redist(u64 mpidr)
 {
 	u64 aff = mpidr_to_affinity(mpidr);
 
-	for (unsigned int r = 0; r < gic_platform->nr_redist; r++) {
-		paddr_t a = gic_platform->redist[r].base;
-		paddr_t end = a + gic_platform->redist[r].size;
+	for (unsigned int r = 1; r < gic_platform->nr_regs; r++) {
+		paddr_t a = gic_platform->regs[r].base;
+		paddr_t end = a + gic_platform->regs[r].size;
 
 		while (a < end) {
 			u64 typer = mmio_read64(a + GICR_TYPER);
@@ -178,7 +171,7 @@ static paddr_t gicv3_find_redist(u64 mpidr)
 	return 0;
 }
 
-int gicv3_cpu_init(void)
+static int gicv3_cpu_init(void)
 {
 	struct pcpu *p = this_pcpu();
 	paddr_t rd = gicv3_find_redist(p->mpidr);
@@ -228,7 +221,7 @@ static void gic_set_enable(unsigned int intid, bool on)
 	}
 }
 
-void irq_enable(unsigned int intid)
+static void gicv3_enable(unsigned int intid)
 {
 	if (intid >= 32)
 		mmio_write64(gicd_base + GICD_IROUTER + 8 * intid,
@@ -236,22 +229,24 @@ void irq_enable(unsigned int intid)
 	gic_set_enable(intid, true);
 }
 
-void irq_disable(unsigned int intid)
+static void gicv3_disable(unsigned int intid)
 {
 	gic_set_enable(intid, false);
 }
 
-int irq_request_forwarded(unsigned int intid, irq_handler_t fn, void *priv)
-{
-	if (intid >= gic_nr_intids || !fn)
-		return -TERN_EINVAL;
-	irq_descs[intid].forwarded = true;
-	return irq_request(intid, fn, priv);
-}
-
-void irq_deactivate(unsigned int intid)
+static void gicv3_deactivate(u32 intid)
 {
 	write_sysreg(intid, ICC_DIR_EL1);
+}
+
+static u32 gicv3_ack(void)
+{
+	return read_sysreg(ICC_IAR1_EL1) & 0xffffff;
+}
+
+static void gicv3_eoi(u32 intid)
+{
+	write_sysreg(intid, ICC_EOIR1_EL1);
 }
 
 static paddr_t gic_sgi_frame(void)
@@ -259,19 +254,19 @@ static paddr_t gic_sgi_frame(void)
 	return gicr_base[this_cpu_id()];
 }
 
-bool irq_get_active(unsigned int intid)
+static bool gicv3_get_active(unsigned int intid)
 {
 	return intid < 32 && (mmio_read32(gic_sgi_frame() + GICR_ISACTIVER0) & (1U << intid));
 }
 
-void irq_set_active(unsigned int intid, bool active)
+static void gicv3_set_active(unsigned int intid, bool active)
 {
 	if (intid < 32)
 		mmio_write32(gic_sgi_frame() + (active ? GICR_ISACTIVER0 : GICR_ICACTIVER0),
 			     1U << intid);
 }
 
-void irq_send_sgi(unsigned int sgi, u64 mpidr)
+static void gicv3_send_sgi(unsigned int sgi, u64 mpidr)
 {
 	u64 aff0 = mpidr & 0xff;
 	u64 val = (1UL << (aff0 % 16)) | ((mpidr >> 8) & 0xff) << 16 | (u64)sgi << 24 |
@@ -282,35 +277,16 @@ void irq_send_sgi(unsigned int sgi, u64 mpidr)
 	isb();
 }
 
-int irq_request(unsigned int intid, irq_handler_t fn, void *priv)
-{
-	if (intid >= gic_nr_intids || !fn)
-		return -TERN_EINVAL;
-	irq_descs[intid].priv = priv;
-	WRITE_ONCE(irq_descs[intid].fn, fn);
-	irq_enable(intid);
-	return 0;
-}
-
-void el2_irq(struct cpu_regs *regs)
-{
-	for (;;) {
-		unsigned int intid = read_sysreg(ICC_IAR1_EL1) & 0xffffff;
-		irq_handler_t fn;
-
-		if (intid >= IRQ_NR_INTIDS)
-			break;
-		fn = READ_ONCE(irq_descs[intid].fn);
-		if (fn)
-			fn(intid, irq_descs[intid].priv);
-		else
-			pr_warn("gicv3: unexpected interrupt %u on pCPU %u, disabled\n", intid,
-				this_cpu_id());
-		if (!fn)
-			irq_disable(intid);
-		write_sysreg(intid, ICC_EOIR1_EL1);
-		if (!irq_descs[intid].forwarded)
-			write_sysreg(intid, ICC_DIR_EL1);
-	}
-	(void)regs;
-}
+const struct irqchip_ops gicv3_ops = {
+	.init = gicv3_init,
+	.cpu_init = gicv3_cpu_init,
+	.nr_intids = gicv3_nr_intids,
+	.enable = gicv3_enable,
+	.disable = gicv3_disable,
+	.ack = gicv3_ack,
+	.eoi = gicv3_eoi,
+	.deactivate = gicv3_deactivate,
+	.get_active = gicv3_get_active,
+	.set_active = gicv3_set_active,
+	.send_sgi = gicv3_send_sgi,
+};

@@ -1,11 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0-only
-/* Host PL011: Tern's console. Polled output; the line settings are left as firmware set them. */
+/*
+ * Host PL011 (Arm DDI 0183) as Tern's console (the ops of tern/console_drv.h). Polled output;
+ * the line settings are left as firmware set them.
+ */
 #include <drivers/pl011.h>
 #include <tern/compiler.h>
 #include <tern/console.h>
-#include <tern/early_console.h>
+#include <tern/console_drv.h>
 #include <tern/irq.h>
 #include <tern/kconfig.h>
+#include <tern/platform.h>
 #include <tern/printk.h>
 
 #define UARTDR	  0x000
@@ -58,17 +62,15 @@ static void pl011_console_write(struct console *con, const char *s, size_t len)
 static struct pl011 pl011_early = { .con = { .write = pl011_console_write } };
 static struct pl011 pl011_host = { .con = { .write = pl011_console_write } };
 
-void early_console_init(void)
+static void pl011_early_init(paddr_t base)
 {
-	if (!IS_ENABLED(CONFIG_EARLY_CONSOLE))
-		return;
-	pl011_early.base = early_console_base();
+	pl011_early.base = base;
 	console_register(&pl011_early.con);
 }
 
-void pl011_console_init(paddr_t base)
+static void pl011_console_init(const struct platform_console *con)
 {
-	pl011_host.base = base;
+	pl011_host.base = con->base;
 	/* Firmware may leave the UART disabled when it did not use it itself. */
 	if ((pl011_read(&pl011_host, UARTCR) & (CR_UARTEN | CR_TXE)) != (CR_UARTEN | CR_TXE))
 		pl011_write(&pl011_host, UARTCR, CR_UARTEN | CR_TXE | CR_RXE);
@@ -92,7 +94,7 @@ static void pl011_rx_irq(unsigned int intid, void *priv)
 		pl011_rx_fn((char)(pl011_read(u, UARTDR) & 0xFF));
 }
 
-void pl011_rx_enable(unsigned int intid, void (*rx)(char c))
+static void pl011_rx_enable(unsigned int intid, void (*rx)(char c))
 {
 	pl011_rx_fn = rx;
 	if (irq_request(intid, pl011_rx_irq, &pl011_host)) {
@@ -101,3 +103,9 @@ void pl011_rx_enable(unsigned int intid, void (*rx)(char c))
 	}
 	pl011_write(&pl011_host, UARTIMSC, INT_RX | INT_RT);
 }
+
+const struct console_ops pl011_console_ops = {
+	.early_init = pl011_early_init,
+	.init = pl011_console_init,
+	.rx_enable = pl011_rx_enable,
+};

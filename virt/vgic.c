@@ -8,18 +8,21 @@
  * except for level-triggered emulated interrupts, whose line may still be high.
  * The whole vGIC of a VM is covered by vm->vgic->lock.
  */
-#include <asm/vgic_hw.h>
 #include <string.h>
 #include <tern/compiler.h>
+#include <tern/errno.h>
 #include <tern/irq.h>
+#include <tern/irqchip.h>
 #include <tern/page_alloc.h>
 #include <tern/percpu.h>
+#include <tern/platform.h>
 #include <tern/printk.h>
 #include <tern/sched.h>
 #include <tern/vcpu.h>
 #include <tern/vm.h>
 #include <virt/vgic.h>
 #include <virt/vgic_core.h>
+#include <virt/vgic_hw.h>
 #include <virt/vgic_mmio.h>
 
 #define MPIDR_AFF_MASK 0xFF00FFFFFFUL
@@ -43,10 +46,12 @@ static void vgic_maint_irq(unsigned int intid, void *priv)
 	vgic_hw_write_hcr(0);
 }
 
-int vgic_init_cpu(u32 maint_intid)
+int vgic_init_cpu(const struct platform_irqchip *ic)
 {
-	vgic_hw_init();
-	return irq_request(maint_intid, vgic_maint_irq, NULL);
+	/* vgic_hw_init_cpu() found no list registers for this interrupt controller. */
+	if (!vgic_hw)
+		return -TERN_ENODEV;
+	return irq_request(ic->maint_intid, vgic_maint_irq, NULL);
 }
 
 int vgic_create(struct vm *vm)

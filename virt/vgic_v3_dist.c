@@ -12,6 +12,7 @@
 #include <tern/page_alloc.h>
 #include <tern/spinlock.h>
 #include <tern/vm.h>
+#include <virt/guest_map.h>
 #include <virt/vgic.h>
 #include <virt/vgic_mmio.h>
 

@@ -12,6 +12,7 @@
 #include <tern/spinlock.h>
 #include <tern/vcpu.h>
 #include <tern/vm.h>
+#include <virt/guest_map.h>
 #include <virt/vgic.h>
 #include <virt/vgic_mmio.h>
 

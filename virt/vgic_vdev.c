@@ -10,6 +10,7 @@
 #include <tern/guest_fdt.h>
 #include <tern/vdev.h>
 #include <tern/vm.h>
+#include <virt/guest_map.h>
 #include <virt/vgic.h>
 #include <virt/vgic_core.h>
 

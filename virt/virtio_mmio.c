@@ -20,6 +20,7 @@
 #include <tern/printk.h>
 #include <tern/vdev.h>
 #include <tern/vm.h>
+#include <virt/guest_map.h>
 #include <virt/vgic_core.h>
 #include <virt/virtio_mmio.h>
 

@@ -20,6 +20,7 @@
 #include <tern/guest_fdt.h>
 #include <tern/vdev.h>
 #include <tern/vm.h>
+#include <virt/guest_map.h>
 #include <virt/vgic_core.h>
 #include <virt/vpl011.h>
 
@@ -435,7 +436,7 @@ static int vpl011_vdev_create(struct vdev *dev, const struct platform *p)
 	if (!u)
 		return -TERN_ENOMEM;
 	dev->priv = u;
-	dev->vm->uart = u;
+	dev->vm->uart = dev;
 	vgic_claim_spi(dev->vm, GUEST_PL011_INTID);
 	return 0;
 }
@@ -459,6 +460,13 @@ static void vpl011_vdev_flush(struct vdev *dev)
 	vpl011_flush(dev->priv);
 }
 
+/* A character typed on Tern's console for this VM (console_mux, from the UART interrupt). */
+static void vpl011_vdev_input(struct vdev *dev, char c)
+{
+	console_rx_push(vpl011_rx_ring(dev->priv), c);
+	vpl011_poll(dev->priv);
+}
+
 static int vpl011_vdev_fdt_node(void *fdt, const struct vdev *dev)
 {
 	return vpl011_fdt_node(fdt, dev->priv, GUEST_FDT_PHANDLE_CLK);
@@ -474,5 +482,6 @@ VDEV_TYPE(vpl011) = {
 	.stop = vpl011_vdev_flush,
 	.vcpu_put = vpl011_vdev_flush,
 	.fdt_node = vpl011_vdev_fdt_node,
+	.console_input = vpl011_vdev_input,
 	.stdout_path = "/pl011@9000000",
 };

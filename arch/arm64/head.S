@@ -80,7 +80,7 @@ primary_entry:
  * set up (no stack, no relocations), so the message is written by this loop alone.
  */
 wrong_el:
-#ifdef CONFIG_EARLY_CONSOLE
+#ifdef CONFIG_EARLY_CONSOLE_PL011
 	ldr	x1, =CONFIG_EARLY_CONSOLE_BASE
 	adr_l	x2, wrong_el_msg
 1:	ldrb	w3, [x2], #1

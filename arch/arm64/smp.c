@@ -5,8 +5,8 @@
 #include <asm/smp.h>
 #include <asm/sysreg.h>
 #include <drivers/arch_timer.h>
-#include <drivers/gicv3.h>
 #include <drivers/psci.h>
+#include <tern/irqchip.h>
 #include <tern/kconfig.h>
 #include <tern/percpu.h>
 #include <tern/printk.h>
@@ -23,8 +23,8 @@ void secondary_main(void)
 {
 	struct pcpu *p = this_pcpu();
 
-	if (gicv3_cpu_init())
-		pr_err("smp: pCPU %u has no working GIC CPU interface\n", p->id);
+	if (irqchip_cpu_init())
+		pr_err("smp: pCPU %u has no working interrupt controller interface\n", p->id);
 	pr_info("smp: pCPU %u online, MPIDR 0x%llx\n", p->id, (unsigned long long)p->mpidr);
 	__atomic_store_n(&p->online, true, __ATOMIC_RELEASE);
 	/* Wait until the boot pCPU has created the VMs, then schedule until all have stopped. */

@@ -48,6 +48,17 @@ SECTIONS
 		__start_vdev_types = .;
 		KEEP(*(vdev_types))
 		__stop_vdev_types = .;
+		/* Host drivers (tern/irqchip.h, tern/console_drv.h) and list-register layers
+		 * (virt/vgic_hw.h), matched at boot: the same kind of table. */
+		__start_irqchip_drivers = .;
+		KEEP(*(irqchip_drivers))
+		__stop_irqchip_drivers = .;
+		__start_console_drivers = .;
+		KEEP(*(console_drivers))
+		__stop_console_drivers = .;
+		__start_vgic_hw_ops = .;
+		KEEP(*(vgic_hw_ops))
+		__stop_vgic_hw_ops = .;
 		. = ALIGN(8);
 		*(.got .got.plt)
 	} :data

@@ -10,10 +10,10 @@
 #include <asm/sysreg_emul.h>
 #include <asm/sysreg_table.h>
 #include <asm/vdebug.h>
-#include <asm/vgic_hw.h>
 #include <asm/sysreg.h>
 #include <asm/vtimer.h>
 #include <virt/vgic_core.h>
+#include <virt/vgic_hw.h>
 #include <tern/compiler.h>
 #include <tern/percpu.h>
 #include <string.h>
@@ -134,9 +134,6 @@ void vcpu_arch_reset(struct vcpu *vcpu, u64 entry, u64 x0)
 #define SR_SAVE(name, o0, o1, cn, cm, o2, pol, feat, hw, why)                                      \
 	SR_ONLY_SWITCH(pol, SR_DO_SAVE(name, feat, hw))
 
-/* Without a vGIC the GIC CPU interface is not the guest's: every ICC_* access traps (UNDEF). */
-#define ICH_HCR_NO_VGIC (ICH_HCR_TC | ICH_HCR_TALL0 | ICH_HCR_TALL1)
-
 void vcpu_arch_load(struct vcpu *vcpu)
 {
 	struct vcpu_arch *a = &vcpu->arch;
@@ -146,7 +143,7 @@ void vcpu_arch_load(struct vcpu *vcpu)
 	SYSREG_TABLE(SR_RESTORE)
 	a->fp_loaded = false;
 	if (!vcpu->vgic)
-		vgic_hw_write_hcr(ICH_HCR_NO_VGIC);
+		vgic_hw_no_vgic(true);
 	write_sysreg(vm->s2.vtcr, vtcr_el2);
 	write_sysreg(vm->s2.vttbr, vttbr_el2);
 	write_sysreg(a->vmpidr, vmpidr_el2);
@@ -199,7 +196,7 @@ void vcpu_arch_put(struct vcpu *vcpu)
 	vtimer_put(vcpu);
 	vgic_put(vcpu);
 	if (!vcpu->vgic)
-		vgic_hw_write_hcr(0);
+		vgic_hw_no_vgic(false);
 	if (a->fp_loaded) {
 		fpsimd_save(&a->fp);
 		a->fp_loaded = false;

@@ -2,13 +2,14 @@
 #ifndef DRIVERS_GICV3_H
 #define DRIVERS_GICV3_H
 
-#include <tern/platform.h>
+#include <tern/irqchip.h>
 
-/* Distributor set-up, once, on the boot pCPU. */
-int gicv3_init(const struct platform_gic *gic);
-/* This pCPU's redistributor and CPU interface; every pCPU calls it for itself. */
-int gicv3_cpu_init(void);
-/* Number of SPI INTIDs the distributor implements (GICD_TYPER.ITLinesNumber). */
-unsigned int gicv3_nr_intids(void);
+/*
+ * The host GICv3 (drivers/gicv3.c, drivers/gicv3_fdt.c). Its platform_irqchip regions: [0] the
+ * distributor, [1..] the redistributor regions.
+ */
+#define GICV3_MAX_REDIST_REGIONS 8
+
+extern const struct irqchip_ops gicv3_ops;
 
 #endif

@@ -2,12 +2,9 @@
 #ifndef DRIVERS_PL011_H
 #define DRIVERS_PL011_H
 
-#include <tern/types.h>
+#include <tern/console_drv.h>
 
-/* Make the PL011 at @base (found in the device tree) Tern's console, replacing the early one. */
-void pl011_console_init(paddr_t base);
-
-/* Deliver every received character to @rx, from the UART's receive interrupt. */
-void pl011_rx_enable(unsigned int intid, void (*rx)(char c));
+/* The host PL011 (drivers/pl011.c, matched by drivers/pl011_fdt.c). */
+extern const struct console_ops pl011_console_ops;
 
 #endif

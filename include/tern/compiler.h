@@ -23,6 +23,9 @@
 #define BIT(n)		 (1UL << (n))
 #define GENMASK(h, l)	 (((~0UL) << (l)) & (~0UL >> (63 - (h))))
 
+/* Entries of a linker-section table bounded by its start and stop symbols (two objects to C). */
+#define LINKER_TABLE_NR(start, stop) (((uintptr_t)(stop) - (uintptr_t)(start)) / sizeof((start)[0]))
+
 #define container_of(ptr, type, member) ((type *)((char *)(ptr)-offsetof(type, member)))
 
 #define READ_ONCE(x)	 (*(const volatile __typeof__(x) *)&(x))

@@ -45,10 +45,11 @@ struct guest_fdt_params {
 	/** 0 = no initrd. */
 	u64 initrd_size;
 	/**
-	 * The VM has a vGICv3 (whose device writes the node with phandle GUEST_FDT_PHANDLE_GIC):
-	 * it is the root's interrupt-parent and the timer gets its interrupts.
+	 * The VM has a virtual GIC (whose device writes the node with phandle
+	 * GUEST_FDT_PHANDLE_GIC): it is the root's interrupt-parent and the timer gets its
+	 * interrupts.
 	 */
-	bool gicv3;
+	bool irqchip;
 	/** Timer PPI INTIDs in binding order: secure phys, non-secure phys, virt, hyp (29 30 27
 	 * 26). */
 	u32 timer_ppis[4];

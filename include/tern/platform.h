@@ -7,13 +7,14 @@
 
 /* Hardware facts discovered from the boot device tree once, at boot; read-only afterwards. */
 
-#define PLATFORM_MAX_MEM	  16
-#define PLATFORM_MAX_RSV	  32
-#define PLATFORM_MAX_CPUS	  64
-#define PLATFORM_MAX_MODULES	  32
-#define PLATFORM_MAX_GICR_REGIONS 8
-#define PLATFORM_MAX_VIRTIO	  32
-#define PLATFORM_MAX_HOST_DISKS	  8
+#define PLATFORM_MAX_MEM	16
+#define PLATFORM_MAX_RSV	32
+#define PLATFORM_MAX_CPUS	64
+#define PLATFORM_MAX_MODULES	32
+#define PLATFORM_MAX_VIRTIO	32
+#define PLATFORM_MAX_HOST_DISKS 8
+/** Register regions of the interrupt controller node (GICv3: distributor + 8 redistributor). */
+#define PLATFORM_MAX_IRQCHIP_REGS 9
 
 /** MPIDR_EL1 affinity fields (Aff3, Aff2, Aff1, Aff0): what the CPU nodes' "reg" holds. */
 #define MPIDR_HWID_MASK 0xff00ffffffULL
@@ -50,21 +51,30 @@ struct platform_cpu {
 	u64 release_addr;
 };
 
-struct platform_gic {
-	u64 dist_base;
-	u64 dist_size;
-	unsigned int nr_redist;
-	struct platform_range redist[PLATFORM_MAX_GICR_REGIONS];
-	/** Maintenance interrupt INTID (a PPI). */
+struct irqchip_driver;
+struct console_driver;
+
+/** The interrupt controller: the node a linked driver (tern/irqchip.h) matched. */
+struct platform_irqchip {
+	const struct irqchip_driver *drv;
+	/** Node path, for messages. */
+	char path[FDT_UTIL_PATH_MAX];
+	/** Its "reg" regions, translated; what each is belongs to the driver (its probe says). */
+	unsigned int nr_regs;
+	struct platform_range regs[PLATFORM_MAX_IRQCHIP_REGS];
+	/** Maintenance interrupt INTID (a PPI) of the virtualization extensions. */
 	u32 maint_intid;
 };
 
 struct platform_console {
+	/** The driver (tern/console_drv.h) whose compatible the node has. */
+	const struct console_driver *drv;
 	u64 base;
 	u64 size;
 	/** 0 when the node has no "interrupts" (polled console). */
 	u32 intid;
-	/** True if found through /chosen/stdout-path, false if it is the first arm,pl011 node. */
+	/** True if found through /chosen/stdout-path, false if it is the first UART a driver knows.
+	 */
 	bool from_stdout_path;
 	/** Node path, for messages. */
 	char path[FDT_UTIL_PATH_MAX];
@@ -150,7 +160,7 @@ struct platform {
 	unsigned int nr_cpus;
 	struct platform_cpu cpus[PLATFORM_MAX_CPUS];
 
-	struct platform_gic gic;
+	struct platform_irqchip irqchip;
 	struct platform_console console;
 	struct platform_timer timer;
 	struct platform_psci psci;

@@ -58,6 +58,11 @@ struct vdev_type {
 	 * error. May be NULL (no node).
 	 */
 	int (*fdt_node)(void *fdt, const struct vdev *dev);
+	/**
+	 * A console device: take one character typed for the VM on Tern's console (from the host
+	 * UART's interrupt). NULL for others.
+	 */
+	void (*console_input)(struct vdev *dev, char c);
 	/** The node path of a console device, for /chosen/stdout-path; NULL for others. */
 	const char *stdout_path;
 	/** Log the instance's statistics at power-off. May be NULL. */

@@ -13,18 +13,12 @@
 #include <tern/vdev.h>
 
 struct vm_config;
-struct vpl011;
 struct vgic_dist;
 
 #define VM_MAX_VCPUS 8
 
-/* The guest map every VM sees: QEMU virt's, whatever host memory backs it. */
-#define GUEST_RAM_BASE	  0x40000000UL
-#define GUEST_GICD_BASE	  0x08000000UL
-#define GUEST_GICR_BASE	  0x080A0000UL
-#define GUEST_PL011_BASE  0x09000000UL
-#define GUEST_PL011_INTID 33
-#define GUEST_VIRTIO_BASE 0x0A000000UL
+/* Guest RAM in every VM, whatever host memory backs it; devices: virt/guest_map.h. */
+#define GUEST_RAM_BASE 0x40000000UL
 
 enum vm_state {
 	VM_UNINITIALIZED,
@@ -84,8 +78,11 @@ struct vm {
 	/* The emulated devices (tern/vdev.h), in creation order. */
 	unsigned int nr_vdevs;
 	struct vdev vdevs[VM_MAX_VDEVS];
-	/* Set by the console device and the vGIC when the VM has them (vm->vdevs owns them). */
-	struct vpl011 *uart;
+	/*
+	 * Set by the console device (whose type has console_input) and the vGIC when the VM has
+	 * them (vm->vdevs owns them).
+	 */
+	struct vdev *uart;
 	struct console_vm console;
 	struct vgic_dist *vgic;
 	/* Why it stopped, for the report at power-off. */

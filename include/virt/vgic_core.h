@@ -7,10 +7,14 @@
 
 struct vm;
 struct vcpu;
+struct platform_irqchip;
 
-#ifdef CONFIG_VIRT_GICV3
-/* The calling pCPU's virtual CPU interface and its maintenance interrupt. */
-int vgic_init_cpu(u32 maint_intid);
+#ifdef CONFIG_VIRT_IRQCHIP
+/*
+ * The calling pCPU's virtual CPU interface (the list-register layer of the host interrupt
+ * controller @ic) and its maintenance interrupt.
+ */
+int vgic_init_cpu(const struct platform_irqchip *ic);
 /* Create the VM's vGIC (distributor, redistributors) and claim its devices' SPIs. */
 int vgic_create(struct vm *vm);
 /* Free the VM's vGIC and unregister its regions (VM teardown); no vCPU of the VM runs. */
@@ -45,9 +49,9 @@ void vgic_dump(struct vcpu *vcpu);
 /* A trapped ICC_SGI1R/ASGI1R/SGI0R write. */
 void vgic_send_sgi(struct vcpu *vcpu, u64 val, bool group0);
 #else
-static inline int vgic_init_cpu(u32 maint_intid)
+static inline int vgic_init_cpu(const struct platform_irqchip *ic)
 {
-	(void)maint_intid;
+	(void)ic;
 	return 0;
 }
 static inline int vgic_create(struct vm *vm)

@@ -53,7 +53,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	p.bootargs = fuzz_u8(&in) & 1 ? bootargs : NULL;
 	p.initrd_start = fuzz_u64(&in);
 	p.initrd_size = fuzz_u8(&in) & 1 ? fuzz_u64(&in) : 0;
-	p.gicv3 = fuzz_u8(&in) & 1;
+	p.irqchip = fuzz_u8(&in) & 1;
 	for (unsigned int i = 0; i < 4; i++)
 		p.timer_ppis[i] = fuzz_u32(&in);
 	fuzz_string(&in, stdout_path, sizeof(stdout_path));

@@ -27,7 +27,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		FUZZ_CHECK(plat.nr_rsv <= PLATFORM_MAX_RSV);
 		FUZZ_CHECK(plat.nr_cpus >= 1 && plat.nr_cpus <= PLATFORM_MAX_CPUS);
 		FUZZ_CHECK(plat.nr_modules <= PLATFORM_MAX_MODULES);
-		FUZZ_CHECK(plat.gic.nr_redist <= PLATFORM_MAX_GICR_REGIONS);
+		FUZZ_CHECK(plat.irqchip.drv && plat.irqchip.nr_regs <= PLATFORM_MAX_IRQCHIP_REGS);
+		FUZZ_CHECK(plat.console.drv);
 		for (unsigned int i = 0; i < plat.nr_modules; i++)
 			FUZZ_CHECK(plat.modules[i].vm < 8);
 		platform_print_summary(&plat);

@@ -7,8 +7,9 @@
  * After every operation: no ap_list cycle, every queued interrupt on exactly one list whose vCPU
  * is its target, the lock released, list registers within bounds.
  */
-#include <asm/vgic_hw.h>
 #include <tern/irq.h>
+#include <tern/irqchip.h>
+#include <tern/platform.h>
 #include <tern/mmio.h>
 #include <tern/page_alloc.h>
 #include <tern/percpu.h>
@@ -17,6 +18,7 @@
 #include <tern/vm.h>
 #include <virt/vgic.h>
 #include <virt/vgic_core.h>
+#include <virt/vgic_hw.h>
 #include <virt/vgic_mmio.h>
 #include "fuzz_input.h"
 
@@ -33,41 +35,55 @@ static struct {
 	unsigned int nr_pages;
 } fake;
 
-void vgic_hw_init(void)
+static int fake_hw_init_cpu(const struct platform_irqchip *ic)
 {
+	(void)ic;
+	return 0;
 }
 
-unsigned int vgic_hw_nr_lrs(void)
+static unsigned int fake_hw_nr_lrs(void)
 {
 	return NR_LRS;
 }
 
-u64 vgic_hw_read_lr(unsigned int n)
+static u64 fake_hw_read_lr(unsigned int n)
 {
 	FUZZ_CHECK(n < NR_LRS);
 	return fake.lr[n];
 }
 
-void vgic_hw_write_lr(unsigned int n, u64 val)
+static void fake_hw_write_lr(unsigned int n, u64 val)
 {
 	FUZZ_CHECK(n < NR_LRS);
 	fake.lr[n] = val;
 }
 
-void vgic_hw_write_hcr(u64 val)
+static void fake_hw_write_hcr(u64 val)
 {
 	fake.hcr = val;
 }
 
-void vgic_hw_save(struct vgic_cpu *c)
+static void fake_hw_save(struct vgic_cpu *c)
 {
 	(void)c;
 }
 
-void vgic_hw_restore(const struct vgic_cpu *c)
+static void fake_hw_restore(const struct vgic_cpu *c)
 {
 	(void)c;
 }
+
+/* The fakes as the list-register layer of a host interrupt controller named "fake". */
+VGIC_HW(fake) = {
+	.irqchip = "fake",
+	.init_cpu = fake_hw_init_cpu,
+	.nr_lrs = fake_hw_nr_lrs,
+	.read_lr = fake_hw_read_lr,
+	.write_lr = fake_hw_write_lr,
+	.write_hcr = fake_hw_write_hcr,
+	.save = fake_hw_save,
+	.restore = fake_hw_restore,
+};
 
 void sched_kick(struct vcpu *vcpu)
 {
@@ -212,6 +228,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	memset(&fake, 0, sizeof(fake));
 	memset(&vm, 0, sizeof(vm));
 	memset(vcpus, 0, sizeof(vcpus));
+	vgic_hw = &vgic_hw_fake;
 	vm.state = VM_RUNNING;
 	vm.nr_vcpus = 1 + fuzz_u8(&in) % VM_MAX_VCPUS;
 	for (unsigned int i = 0; i < vm.nr_vcpus; i++) {

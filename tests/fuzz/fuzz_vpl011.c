@@ -14,6 +14,7 @@
 #include <tern/page_alloc.h>
 #include <tern/printk.h>
 #include <tern/vm.h>
+#include <virt/guest_map.h>
 #include <virt/vpl011.h>
 #include "fuzz_input.h"
 

@@ -89,7 +89,7 @@ static struct guest_fdt_params base_params(unsigned int nr_vcpus, bool gic)
 		.nr_vcpus = nr_vcpus,
 		.ram_base = 0x40000000,
 		.ram_size = 0x8000000,
-		.gicv3 = gic,
+		.irqchip = gic,
 		.timer_ppis = { 29, 30, 27, 26 },
 		/* With a GIC, its device's node; tests add the UART by raising nr_devices. */
 		.nr_devices = gic ? 1 : 0,
@@ -214,7 +214,7 @@ static void check_tree(const struct guest_fdt_params *p)
 	assert_str(root, "compatible", "linux,dummy-virt");
 	snprintf(model, sizeof(model), "Tern VM %u", p->vm_id);
 	assert_str(root, "model", model);
-	if (p->gicv3)
+	if (p->irqchip)
 		assert_phandle_ref(root, "interrupt-parent", 0, "/intc@8000000");
 	else
 		assert_absent(root, "interrupt-parent");
@@ -247,7 +247,7 @@ static void check_tree(const struct guest_fdt_params *p)
 	off = node("/timer");
 	assert_str(off, "compatible", "arm,armv8-timer");
 	prop(off, "always-on", 0);
-	if (p->gicv3)
+	if (p->irqchip)
 		assert_cells(off, "interrupts",
 			     (const u32[]){ 1, 13, 4, 1, 14, 4, 1, 11, 4, 1, 10, 4 }, 12);
 	else
@@ -255,7 +255,7 @@ static void check_tree(const struct guest_fdt_params *p)
 
 	/* The interrupt controller's node is its device's; only whether it is there is ours. */
 	off = fdt_path_offset(buf, "/intc@8000000");
-	if (p->gicv3)
+	if (p->irqchip)
 		assert_int_equal(cell(off, "phandle"), GUEST_FDT_PHANDLE_GIC);
 	else
 		assert_int_equal(off, -FDT_ERR_NOTFOUND);

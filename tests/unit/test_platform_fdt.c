@@ -10,6 +10,8 @@
 #include <libfdt.h>
 #include <tern/errno.h>
 #include <tern/fdt_util.h>
+#include <tern/console_drv.h>
+#include <tern/irqchip.h>
 #include <tern/platform.h>
 #include "stub_printk.h"
 #include "unit_helpers.h"
@@ -96,13 +98,18 @@ static void test_virt4(void **state)
 		assert_int_equal(plat.cpus[i].enable, CPU_ENABLE_PSCI);
 	}
 
-	assert_int_equal(plat.gic.dist_base, 0x08000000);
-	assert_int_equal(plat.gic.dist_size, 0x10000);
-	assert_int_equal(plat.gic.nr_redist, 1);
-	assert_int_equal(plat.gic.redist[0].base, 0x080a0000);
-	assert_int_equal(plat.gic.redist[0].size, 0xf60000);
-	assert_int_equal(plat.gic.maint_intid, 25);
+	assert_non_null(plat.irqchip.drv);
+	assert_string_equal(plat.irqchip.drv->name, "gicv3");
+	assert_string_equal(plat.irqchip.path, "/intc@8000000");
+	assert_int_equal(plat.irqchip.nr_regs, 2);
+	assert_int_equal(plat.irqchip.regs[0].base, 0x08000000);
+	assert_int_equal(plat.irqchip.regs[0].size, 0x10000);
+	assert_int_equal(plat.irqchip.regs[1].base, 0x080a0000);
+	assert_int_equal(plat.irqchip.regs[1].size, 0xf60000);
+	assert_int_equal(plat.irqchip.maint_intid, 25);
 
+	assert_non_null(plat.console.drv);
+	assert_string_equal(plat.console.drv->name, "pl011");
 	assert_int_equal(plat.console.base, 0x09000000);
 	assert_int_equal(plat.console.size, 0x1000);
 	assert_int_equal(plat.console.intid, 33);
@@ -135,8 +142,8 @@ static void test_virt4_summary(void **state)
 	assert_logged("platform: ram total 1024 MiB in 1 range(s)\n");
 	assert_false(stub_printk_contains("platform: reserved"));
 	assert_logged("platform: cpus 4: 0x0 0x1 0x2 0x3\n");
-	assert_logged("platform: gicv3 dist 0x08000000 redist 0x80a0000+0xf60000 (1 region) "
-		      "maint intid 25\n");
+	assert_logged("platform: irqchip gicv3 (/intc@8000000) regs 0x8000000+0x10000 "
+		      "0x80a0000+0xf60000 maint intid 25\n");
 	assert_logged("platform: console pl011 0x09000000 intid 33 (stdout-path /pl011@9000000)\n");
 	assert_logged("platform: timer intids sphys 29 phys 30 virt 27 hyp 26 freq from CNTFRQ\n");
 	assert_logged("platform: psci 1.0 via smc\n");
@@ -194,8 +201,8 @@ static void test_twomem(void **state)
 	assert_int_equal(plat.cpus[1].release_addr, 0x8000fff8);
 	assert_int_equal(plat.cpus[2].mpidr, 0x100000000);
 
-	assert_int_equal(plat.gic.nr_redist, 2);
-	assert_int_equal(plat.gic.redist[1].base, 0x2f300000);
+	assert_int_equal(plat.irqchip.nr_regs, 3);
+	assert_int_equal(plat.irqchip.regs[2].base, 0x2f300000);
 	/* Behind soc@0's "ranges": 0x1000000 on the bus is 0x11000000 for the CPU. */
 	assert_int_equal(plat.console.base, 0x11000000);
 	assert_int_equal(plat.console.intid, 72);
@@ -213,9 +220,10 @@ static void test_twomem(void **state)
 	assert_logged("platform: reserved 0x0000000080000000 - 0x000000008000ffff\n");
 	assert_logged("platform: reserved 0x0000000080100000 - 0x00000000801fffff [no-map]\n");
 	assert_logged("platform: cpus 3: 0x100 0x0 0x100000000\n");
-	assert_logged("platform: gicv3 dist 0x2f000000 redist 0x2f100000+0x100000 "
-		      "0x2f300000+0x100000 (2 regions) maint intid 25\n");
-	assert_logged("platform: console pl011 0x11000000 intid 72 (first arm,pl011 "
+	assert_logged(
+	    "platform: irqchip gicv3 (/interrupt-controller@2f000000) regs 0x2f000000+0x10000 "
+	    "0x2f100000+0x100000 0x2f300000+0x100000 maint intid 25\n");
+	assert_logged("platform: console pl011 0x11000000 intid 72 (first known "
 		      "/soc@0/serial@1000000)\n");
 	assert_logged("platform: timer intids sphys 29 phys 30 virt 27 hyp 26 hvirt 28 freq "
 		      "100000000 Hz\n");
@@ -326,13 +334,8 @@ static void test_missing_nodes(void **state)
 	assert_logged("platform: /memory: no node with device_type = \"memory\"");
 
 	assert_int_equal(discover("bad-nogic", 0, 2), -TERN_ENODEV);
-	assert_logged(
-	    "platform: no GICv3 found (looked for a node compatible with \"arm,gic-v3\")\n");
-
-	assert_int_equal(discover("bad-gicv2", 0, 2), -TERN_ENOTSUP);
-	assert_logged(
-	    "platform: /intc@8000000: GICv2 (compatible \"arm,gic-400\") is not supported "
-	    "yet");
+	assert_logged("platform: no interrupt controller this build drives (looked for a node "
+		      "compatible with \"arm,gic-v3\")\n");
 
 	assert_int_equal(discover("bad-nouart", 0, 2), -TERN_ENODEV);
 	assert_logged("platform: /chosen/stdout-path \"/pl011@9000000\" does not resolve "
@@ -358,8 +361,8 @@ static void test_reserved_overlap(void **state)
 	assert_false(plat.rsv[1].nomap);
 
 	/* stdout-path names the PL031: warn, fall back to the PL011. */
-	assert_logged("platform: /chosen/stdout-path /pl031@9010000 is \"arm,pl031\", only "
-		      "\"arm,pl011\" is supported; using the first arm,pl011\n");
+	assert_logged("platform: /chosen/stdout-path /pl031@9010000 is \"arm,pl031\", which no "
+		      "console driver of this build knows; using the first UART a driver knows\n");
 	assert_false(plat.console.from_stdout_path);
 	assert_int_equal(plat.console.base, 0x09000000);
 }

@@ -13,8 +13,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
-#include <asm/vgic_hw.h>
 #include <tern/irq.h>
+#include <tern/irqchip.h>
+#include <tern/platform.h>
 #include <tern/errno.h>
 #include <tern/mmio.h>
 #include <tern/page_alloc.h>
@@ -22,8 +23,10 @@
 #include <tern/sched.h>
 #include <tern/vcpu.h>
 #include <tern/vm.h>
+#include <virt/guest_map.h>
 #include <virt/vgic.h>
 #include <virt/vgic_core.h>
+#include <virt/vgic_hw.h>
 #include <virt/vgic_mmio.h>
 
 #define NR_LRS	     4
@@ -67,44 +70,60 @@ static struct {
 	unsigned int nr_pages;
 } fake;
 
-void vgic_hw_init(void)
+static int fake_hw_init_cpu(const struct platform_irqchip *ic)
 {
+	(void)ic;
 	fake.hw_inits++;
+	return 0;
 }
 
-unsigned int vgic_hw_nr_lrs(void)
+static unsigned int fake_hw_nr_lrs(void)
 {
 	return NR_LRS;
 }
 
-u64 vgic_hw_read_lr(unsigned int n)
+static u64 fake_hw_read_lr(unsigned int n)
 {
 	assert_true(n < NR_LRS);
 	return fake.lr[n];
 }
 
-void vgic_hw_write_lr(unsigned int n, u64 val)
+static void fake_hw_write_lr(unsigned int n, u64 val)
 {
 	assert_true(n < NR_LRS);
 	fake.lr[n] = val;
 }
 
-void vgic_hw_write_hcr(u64 val)
+static void fake_hw_write_hcr(u64 val)
 {
 	fake.hcr = val;
 }
 
-void vgic_hw_save(struct vgic_cpu *c)
+static void fake_hw_save(struct vgic_cpu *c)
 {
 	(void)c;
 	fake.saves++;
 }
 
-void vgic_hw_restore(const struct vgic_cpu *c)
+static void fake_hw_restore(const struct vgic_cpu *c)
 {
 	(void)c;
 	fake.restores++;
 }
+
+/* The fakes as the list-register layer of a host interrupt controller named "fake". */
+VGIC_HW(fake) = {
+	.irqchip = "fake",
+	.init_cpu = fake_hw_init_cpu,
+	.nr_lrs = fake_hw_nr_lrs,
+	.read_lr = fake_hw_read_lr,
+	.write_lr = fake_hw_write_lr,
+	.write_hcr = fake_hw_write_hcr,
+	.save = fake_hw_save,
+	.restore = fake_hw_restore,
+};
+static const struct irqchip_driver fake_irqchip = { .name = "fake" };
+static const struct platform_irqchip fake_ic = { .drv = &fake_irqchip, .maint_intid = MAINT_INTID };
 
 void sched_kick(struct vcpu *vcpu)
 {
@@ -195,6 +214,7 @@ static int setup(void **state)
 	memset(&vm, 0, sizeof(vm));
 	memset(vcpus, 0, sizeof(vcpus));
 	memset(&pcpu0, 0, sizeof(pcpu0));
+	vgic_hw = &vgic_hw_fake;
 	vm.state = VM_RUNNING;
 	vm.nr_vcpus = NR_VCPUS;
 	for (unsigned int i = 0; i < NR_VCPUS; i++) {
@@ -314,8 +334,12 @@ static u32 lr_vintid(unsigned int n)
 static void test_init_cpu_and_maintenance(void **state)
 {
 	(void)state;
-	assert_int_equal(vgic_init_cpu(MAINT_INTID), 0);
+	vgic_hw = NULL;
+	assert_int_equal(vgic_init_cpu(&fake_ic), -TERN_ENODEV);
+	assert_int_equal(vgic_hw_init_cpu(&fake_ic), 0);
+	assert_ptr_equal(vgic_hw, &vgic_hw_fake);
 	assert_int_equal(fake.hw_inits, 1);
+	assert_int_equal(vgic_init_cpu(&fake_ic), 0);
 	assert_int_equal(fake.irq_intid, MAINT_INTID);
 	assert_non_null(fake.irq_fn);
 
@@ -331,7 +355,7 @@ static void test_init_cpu_and_maintenance(void **state)
 	assert_int_equal(vcpus[2].exit_count[EXIT_MAINT], 1);
 
 	fake.irq_err = -1;
-	assert_int_equal(vgic_init_cpu(MAINT_INTID), -1);
+	assert_int_equal(vgic_init_cpu(&fake_ic), -1);
 }
 
 static void test_sgi_target_list(void **state)

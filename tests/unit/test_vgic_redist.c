@@ -14,6 +14,7 @@
 #include <tern/mmio.h>
 #include <tern/page_alloc.h>
 #include <tern/vm.h>
+#include <virt/guest_map.h>
 #include <virt/vgic.h>
 #include <virt/vgic_mmio.h>
 #include "unit_helpers.h"

@@ -20,17 +20,20 @@
 #include <asm/guest.h>
 #include <asm/sysreg_emul.h>
 #include <asm/tlb.h>
-#include <asm/vgic_hw.h>
 #include <drivers/arch_timer.h>
 #include <tern/console_vm.h>
 #include <tern/errno.h>
 #include <tern/guest_fdt.h>
 #include <tern/irq.h>
+#include <tern/irqchip.h>
+#include <tern/platform.h>
 #include <tern/page_alloc.h>
 #include <tern/platform.h>
 #include <tern/sched.h>
 #include <tern/vdev.h>
 #include <tern/vm.h>
+#include <virt/guest_map.h>
+#include <virt/vgic_hw.h>
 #include <tern/vm_config.h>
 #include "stub_printk.h"
 #include "unit_helpers.h"
@@ -166,41 +169,55 @@ void vm_console_flush(struct vm *vm)
 	console_flushes++;
 }
 
-void vgic_hw_init(void)
+static int fake_hw_init_cpu(const struct platform_irqchip *ic)
 {
+	(void)ic;
+	return 0;
 }
 
-unsigned int vgic_hw_nr_lrs(void)
+static unsigned int fake_hw_nr_lrs(void)
 {
 	return 4;
 }
 
-u64 vgic_hw_read_lr(unsigned int n)
+static u64 fake_hw_read_lr(unsigned int n)
 {
 	(void)n;
 	return 0;
 }
 
-void vgic_hw_write_lr(unsigned int n, u64 val)
+static void fake_hw_write_lr(unsigned int n, u64 val)
 {
 	(void)n;
 	(void)val;
 }
 
-void vgic_hw_write_hcr(u64 val)
+static void fake_hw_write_hcr(u64 val)
 {
 	(void)val;
 }
 
-void vgic_hw_save(struct vgic_cpu *c)
+static void fake_hw_save(struct vgic_cpu *c)
 {
 	(void)c;
 }
 
-void vgic_hw_restore(const struct vgic_cpu *c)
+static void fake_hw_restore(const struct vgic_cpu *c)
 {
 	(void)c;
 }
+
+/* The fakes as the list-register layer of a host interrupt controller named "fake". */
+VGIC_HW(fake) = {
+	.irqchip = "fake",
+	.init_cpu = fake_hw_init_cpu,
+	.nr_lrs = fake_hw_nr_lrs,
+	.read_lr = fake_hw_read_lr,
+	.write_lr = fake_hw_write_lr,
+	.write_hcr = fake_hw_write_hcr,
+	.save = fake_hw_save,
+	.restore = fake_hw_restore,
+};
 
 int irq_request(unsigned int intid, irq_handler_t fn, void *priv)
 {

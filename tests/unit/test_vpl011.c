@@ -18,6 +18,7 @@
 #include <tern/mmio.h>
 #include <tern/page_alloc.h>
 #include <tern/vm.h>
+#include <virt/guest_map.h>
 #include <virt/vpl011.h>
 #include "stub_printk.h"
 #include "unit_helpers.h"

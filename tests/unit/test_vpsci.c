@@ -16,6 +16,7 @@
 #include <tern/sched.h>
 #include <tern/vcpu.h>
 #include <tern/vm.h>
+#include <virt/guest_map.h>
 #include <tern/vpsci.h>
 #include "stub_printk.h"
 

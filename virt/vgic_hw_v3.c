@@ -1,17 +1,18 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * The GICv3 virtual CPU interface: list registers, ICH_HCR/VMCR and the active-priority
- * registers. System-register names must be constants, hence the tables of accessors.
+ * The list-register layer on a GICv3 host: the ICH_* system registers (list registers, ICH_HCR,
+ * ICH_VMCR and the active-priority registers). The vGIC core's list-register format is this
+ * hardware's own. System-register names must be constants, hence the tables of accessors.
  */
 #include <asm/sysreg.h>
-#include <asm/vgic_hw.h>
 #include <tern/compiler.h>
 #include <virt/vgic.h>
+#include <virt/vgic_hw.h>
 
 static unsigned int vgic_nr_lrs;
 static unsigned int vgic_nr_aprs;
 
-void vgic_hw_init(void)
+static int vgic_v3_init_cpu(const struct platform_irqchip *ic)
 {
 	u64 vtr = read_sysreg(s3_4_c12_c11_1); /* ICH_VTR_EL2 */
 	unsigned int prebits = ((vtr >> 26) & 7) + 1;
@@ -19,9 +20,11 @@ void vgic_hw_init(void)
 	vgic_nr_lrs = MIN((unsigned int)(vtr & 0x1F) + 1, (unsigned int)VGIC_MAX_LRS);
 	/* 5 preemption bits: 1 APR register per group, 6: 2, 7: 4. */
 	vgic_nr_aprs = 1U << (prebits > 5 ? prebits - 5 : 0);
+	(void)ic;
+	return 0;
 }
 
-unsigned int vgic_hw_nr_lrs(void)
+static unsigned int vgic_v3_nr_lrs(void)
 {
 	return vgic_nr_lrs;
 }
@@ -40,7 +43,7 @@ unsigned int vgic_hw_nr_lrs(void)
 		    op(10, s3_4_c12_c13_2) op(11, s3_4_c12_c13_3) op(12, s3_4_c12_c13_4)           \
 			op(13, s3_4_c12_c13_5) op(14, s3_4_c12_c13_6) op(15, s3_4_c12_c13_7)
 
-u64 vgic_hw_read_lr(unsigned int n)
+static u64 vgic_v3_read_lr(unsigned int n)
 {
 	switch (n) {
 		LR_LIST(LR_CASE_READ)
@@ -49,8 +52,10 @@ u64 vgic_hw_read_lr(unsigned int n)
 	}
 }
 
-void vgic_hw_write_lr(unsigned int n, u64 val)
+static void vgic_v3_write_lr(unsigned int n, u64 val)
 {
+	if (!(val & ICH_LR_HW))
+		val &= ~VGIC_LR_SOURCE_MASK;
 	switch (n) {
 		LR_LIST(LR_CASE_WRITE)
 	default:
@@ -58,7 +63,7 @@ void vgic_hw_write_lr(unsigned int n, u64 val)
 	}
 }
 
-void vgic_hw_write_hcr(u64 val)
+static void vgic_v3_write_hcr(u64 val)
 {
 	write_sysreg(val, s3_4_c12_c11_0); /* ICH_HCR_EL2 */
 }
@@ -74,7 +79,7 @@ void vgic_hw_write_hcr(u64 val)
 		write_sysreg(c->ap1r[n], r1);                                                      \
 	}
 
-void vgic_hw_save(struct vgic_cpu *c)
+static void vgic_v3_save(struct vgic_cpu *c)
 {
 	c->vmcr = read_sysreg(s3_4_c12_c11_7); /* ICH_VMCR_EL2 */
 	APR_SAVE(0, s3_4_c12_c8_0, s3_4_c12_c9_0)
@@ -83,7 +88,7 @@ void vgic_hw_save(struct vgic_cpu *c)
 	APR_SAVE(3, s3_4_c12_c8_3, s3_4_c12_c9_3)
 }
 
-void vgic_hw_restore(const struct vgic_cpu *c)
+static void vgic_v3_restore(const struct vgic_cpu *c)
 {
 	write_sysreg(c->vmcr, s3_4_c12_c11_7);
 	APR_RESTORE(0, s3_4_c12_c8_0, s3_4_c12_c9_0)
@@ -91,3 +96,21 @@ void vgic_hw_restore(const struct vgic_cpu *c)
 	APR_RESTORE(2, s3_4_c12_c8_2, s3_4_c12_c9_2)
 	APR_RESTORE(3, s3_4_c12_c8_3, s3_4_c12_c9_3)
 }
+
+/* Without a vGIC the GIC CPU interface is not the guest's: every ICC_* access traps (UNDEF). */
+static void vgic_v3_no_vgic(bool on)
+{
+	vgic_v3_write_hcr(on ? ICH_HCR_TC | ICH_HCR_TALL0 | ICH_HCR_TALL1 : 0);
+}
+
+VGIC_HW(v3) = {
+	.irqchip = "gicv3",
+	.init_cpu = vgic_v3_init_cpu,
+	.nr_lrs = vgic_v3_nr_lrs,
+	.read_lr = vgic_v3_read_lr,
+	.write_lr = vgic_v3_write_lr,
+	.write_hcr = vgic_v3_write_hcr,
+	.save = vgic_v3_save,
+	.restore = vgic_v3_restore,
+	.no_vgic = vgic_v3_no_vgic,
+};
