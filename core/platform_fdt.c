@@ -60,6 +60,56 @@ static int platform_find_compatible(const void *fdt, const char *compat)
 	return node;
 }
 
+static u32 platform_be32(const u8 *p)
+{
+	return (u32)p[0] << 24 | (u32)p[1] << 16 | (u32)p[2] << 8 | p[3];
+}
+
+/*
+ * Walk the structure block's tags with lengths checked against what is left, before libfdt walks
+ * it: Debian's libfdt 1.6.1 loops forever in fdt_check_full() on a property whose length wraps
+ * the offset back onto its own tag (found by tests/fuzz/fuzz_platform_fdt.c). The header has
+ * been checked: the block lies inside the tree.
+ */
+static int platform_check_struct(const void *fdt)
+{
+	const u8 *base = (const u8 *)fdt + fdt_off_dt_struct(fdt);
+	u64 size = fdt_size_dt_struct(fdt), off = 0;
+
+	while (off + 4 <= size) {
+		u32 tag = platform_be32(base + off);
+		const u8 *nul;
+		u64 len;
+
+		off += 4;
+		switch (tag) {
+		case FDT_BEGIN_NODE:
+			nul = memchr(base + off, '\0', size - off);
+			if (!nul)
+				return -FDT_ERR_BADSTRUCTURE;
+			off = ALIGN_UP((u64)(nul - base) + 1, (u64)FDT_TAGSIZE);
+			break;
+		case FDT_PROP:
+			if (size - off < 8)
+				return -FDT_ERR_BADSTRUCTURE;
+			len = platform_be32(base + off);
+			off += 8;
+			if (len > size - off)
+				return -FDT_ERR_BADSTRUCTURE;
+			off = ALIGN_UP(off + len, (u64)FDT_TAGSIZE);
+			break;
+		case FDT_END_NODE:
+		case FDT_NOP:
+			break;
+		case FDT_END:
+			return 0;
+		default:
+			return -FDT_ERR_BADSTRUCTURE;
+		}
+	}
+	return -FDT_ERR_BADSTRUCTURE;
+}
+
 static int platform_check_blob(struct platform *p, const void *fdt, size_t fdt_size)
 {
 	size_t total;
@@ -97,7 +147,9 @@ static int platform_check_blob(struct platform *p, const void *fdt, size_t fdt_s
 		       fdt_size);
 		return -TERN_EINVAL;
 	}
-	err = fdt_check_full(fdt, total);
+	err = platform_check_struct(fdt);
+	if (!err)
+		err = fdt_check_full(fdt, total);
 	if (err) {
 		pr_err("platform: device tree at 0x%llx: %s\n", (unsigned long long)(paddr_t)fdt,
 		       fdt_strerror(err));

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <cmocka.h>
 #include <libfdt.h>
 #include <tern/errno.h>
@@ -77,6 +78,30 @@ static void test_old_version(void **state)
 		assert_int_equal(platform_discover(&plat, blob, blob_size, 0, 2), -TERN_EINVAL);
 		assert_logged("Tern needs version 17");
 	}
+}
+
+/*
+ * A property whose length is -12: its end wraps back onto its own tag, and Debian's libfdt 1.6.1
+ * walks that forever in fdt_check_full() (found by tests/fuzz/fuzz_platform_fdt.c). Tern's own
+ * tag walk refuses it first; an alarm turns a regression into a failure instead of a hang.
+ */
+static void test_wrapping_property(void **state)
+{
+	size_t size;
+	unsigned char *b = load_dtb("virt4", &size);
+	int prop;
+
+	(void)state;
+	use_blob(b, size);
+	prop = fdt_first_property_offset(blob, 0);
+	assert_true(prop >= 0);
+	/* struct fdt_property: tag, len, nameoff. */
+	((fdt32_t *)(b + fdt_off_dt_struct(b) + (unsigned int)prop))[1] = cpu_to_fdt32(-12);
+	stub_printk_reset();
+	alarm(10);
+	assert_int_equal(platform_discover(&plat, blob, blob_size, 0, 2), -TERN_EINVAL);
+	alarm(0);
+	assert_logged(fdt_strerror(-FDT_ERR_BADSTRUCTURE));
 }
 
 static void test_virt4(void **state)
@@ -457,6 +482,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_teardown(test_virt4, teardown),
 		cmocka_unit_test_teardown(test_old_version, teardown),
+		cmocka_unit_test_teardown(test_wrapping_property, teardown),
 		cmocka_unit_test_teardown(test_virt4_summary, teardown),
 		cmocka_unit_test_teardown(test_boot_cpu, teardown),
 		cmocka_unit_test_teardown(test_twomem, teardown),
