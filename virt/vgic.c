@@ -25,8 +25,6 @@
 #include <virt/vgic_hw.h>
 #include <virt/vgic_mmio.h>
 
-#define MPIDR_AFF_MASK 0xFF00FFFFFFUL
-
 /*
  * The maintenance interrupt (list registers underflowing, a level interrupt deactivated) only
  * has to bring the vCPU out: the exit path syncs and refills the list registers. It stays
@@ -52,24 +50,6 @@ int vgic_init_cpu(const struct platform_irqchip *ic)
 	if (!vgic_hw)
 		return -TERN_ENODEV;
 	return irq_request(ic->maint_intid, vgic_maint_irq, NULL);
-}
-
-int vgic_create(struct vm *vm)
-{
-	int rc = vgic_v3_dist_init(vm);
-
-	if (rc)
-		return rc;
-	rc = vgic_v3_redist_init(vm);
-	if (rc)
-		vgic_v3_dist_destroy(vm);
-	return rc;
-}
-
-void vgic_destroy(struct vm *vm)
-{
-	vgic_v3_redist_destroy(vm);
-	vgic_v3_dist_destroy(vm);
 }
 
 void vgic_claim_spi(struct vm *vm, u32 intid)
@@ -108,15 +88,18 @@ static struct vcpu *vgic_private_owner(struct vm *vm, const struct vgic_irq *irq
 
 struct vcpu *vgic_spi_target(struct vm *vm, const struct vgic_irq *irq)
 {
-	u64 aff = irq->irouter & MPIDR_AFF_MASK;
+	return vm->vgic->model->spi_target(vm, irq);
+}
 
-	if (irq->irouter & GICD_IROUTER_IRM)
-		return vm->vcpus[0];
-	for (unsigned int i = 0; i < vm->nr_vcpus; i++) {
-		if ((vm->vcpus[i]->arch.vmpidr & MPIDR_AFF_MASK) == aff)
-			return vm->vcpus[i];
-	}
-	return NULL;
+bool vgic_sysreg_cpuif(const struct vm *vm)
+{
+	return vm->vgic && vm->vgic->model->sysreg_cpuif;
+}
+
+/* A GICv2 SGI: pending once per sender, each instance delivered with its sender. */
+static bool vgic_sgi_per_source(const struct vm *vm, const struct vgic_irq *irq)
+{
+	return irq->intid < 16 && vm->vgic->model->sgi_per_source;
 }
 
 static bool vgic_group_enabled(const struct vm *vm, const struct vgic_irq *irq)
@@ -177,9 +160,8 @@ void vgic_reset(struct vm *vm)
 		for (unsigned int n = 0; n < 4; n++)
 			c->ap0r[n] = c->ap1r[n] = 0;
 		c->vtimer_hw_active = false;
-		vgic_v3_redist_reset(vm->vcpus[i]);
 	}
-	vgic_v3_dist_reset(vm);
+	vm->vgic->model->reset(vm);
 	spin_unlock(&vm->vgic->lock);
 }
 
@@ -232,6 +214,37 @@ static u64 vgic_lr_value(const struct vgic_irq *irq)
 	return lr;
 }
 
+/*
+ * A GICv2 SGI goes into a list register one sender at a time (the register names one, CPUID):
+ * the active instance with its sender, else the lowest pending sender. While other senders wait,
+ * the EOI maintenance interrupt brings the vCPU back when this instance is deactivated.
+ */
+static u64 vgic_lr_sgi(struct vgic_irq *irq)
+{
+	u64 lr = irq->intid | ((u64)irq->priority << ICH_LR_PRIO_SHIFT);
+	unsigned int src;
+	bool pend;
+
+	if (irq->group)
+		lr |= ICH_LR_GROUP1;
+	if (irq->active) {
+		src = irq->active_source;
+		lr |= ICH_LR_ACTIVE;
+		pend = irq->enabled && (irq->sgi_source & (1U << src));
+	} else {
+		src = irq->sgi_source ? (unsigned int)__builtin_ctz(irq->sgi_source) : 0;
+		pend = true;
+	}
+	if (pend) {
+		lr |= ICH_LR_PENDING;
+		irq->sgi_source &= (u16) ~(1U << src);
+	}
+	irq->pending_latch = irq->sgi_source != 0;
+	if (irq->sgi_source)
+		lr |= ICH_LR_EOI;
+	return lr | ((u64)src << VGIC_LR_SOURCE_SHIFT);
+}
+
 void vgic_flush(struct vcpu *vcpu)
 {
 	struct vm *vm = vcpu->vm;
@@ -266,12 +279,16 @@ void vgic_flush(struct vcpu *vcpu)
 			overflow = true;
 			break;
 		}
-		c->lr[used] = vgic_lr_value(irq);
 		c->lr_irq[used] = irq;
 		irq->in_lr = true;
-		/* An edge pend (or a hardware one) moves into the list register. */
-		if (irq->edge || irq->hw)
-			irq->pending_latch = false;
+		if (vgic_sgi_per_source(vm, irq)) {
+			c->lr[used] = vgic_lr_sgi(irq);
+		} else {
+			c->lr[used] = vgic_lr_value(irq);
+			/* An edge pend (or a hardware one) moves into the list register. */
+			if (irq->edge || irq->hw)
+				irq->pending_latch = false;
+		}
 		used++;
 	}
 	spin_unlock(&vm->vgic->lock);
@@ -300,7 +317,17 @@ void vgic_sync(struct vcpu *vcpu)
 
 		irq->in_lr = false;
 		irq->active = lr & ICH_LR_ACTIVE;
-		if (lr & ICH_LR_PENDING) {
+		if (vgic_sgi_per_source(vm, irq)) {
+			unsigned int src = (unsigned int)((c->lr[i] & VGIC_LR_SOURCE_MASK) >>
+							  VGIC_LR_SOURCE_SHIFT);
+
+			/* Not acknowledged yet: this sender's instance is pending again. */
+			if (lr & ICH_LR_PENDING)
+				irq->sgi_source |= (u16)(1U << src);
+			if (irq->active)
+				irq->active_source = (u8)src;
+			irq->pending_latch = irq->sgi_source != 0;
+		} else if (lr & ICH_LR_PENDING) {
 			/* Not acknowledged yet: an edge pend goes back to the pending set. */
 			if (irq->edge || irq->hw)
 				irq->pending_latch = true;
@@ -422,10 +449,13 @@ void vgic_send_sgi(struct vcpu *vcpu, u64 val, bool group0)
 	unsigned int rs = (val >> 44) & 0xF;
 	bool all_but_self = val & (1UL << 40);
 
+	/* Only a model with a system-register CPU interface gets these. */
+	if (!vgic_sysreg_cpuif(vm))
+		return;
 	spin_lock(&vm->vgic->lock);
 	for (unsigned int i = 0; i < vm->nr_vcpus; i++) {
 		struct vcpu *t = vm->vcpus[i];
-		u64 mpidr = t->arch.vmpidr & MPIDR_AFF_MASK;
+		u64 mpidr = t->arch.vmpidr & MPIDR_HWID_MASK;
 		unsigned int aff0 = mpidr & 0xFF;
 		struct vgic_irq *irq = &t->vgic->priv[intid];
 

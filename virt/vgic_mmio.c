@@ -106,26 +106,44 @@ static unsigned int nr_irqs(const struct vgic_reg *r, unsigned int size)
 	return size * 8 / r->bits_per_irq;
 }
 
-/*
- * The interrupt behind @intid in this frame, or NULL when its fields are RAZ/WI there; *foreign
- * is set for an SPI the VM does not own.
- */
-static struct vgic_irq *mmio_irq(struct vgic_mmio_ctx *c, u32 intid, bool *foreign)
+struct vgic_irq *vgic_mmio_irq(struct vgic_mmio_ctx *c, u32 intid, bool *foreign)
 {
 	struct vgic_dist *d = c->vm->vgic;
 	struct vgic_irq *irq;
 
-	if (c->vcpu)
-		return intid < VGIC_NR_PRIVATE ? &c->vcpu->vgic->priv[intid] : NULL;
-	/* Distributor: with ARE=1 the registers of INTIDs 0-31 are RAZ/WI (GICR has them). */
-	if (intid < VGIC_NR_PRIVATE || intid - VGIC_NR_PRIVATE >= d->nr_spis)
+	/*
+	 * INTIDs 0-31 are c->vcpu's banked copies (a GICv3 redistributor, a GICv2 distributor);
+	 * the GICv3 distributor has none (ARE=1: RAZ/WI, GICR has them).
+	 */
+	if (intid < VGIC_NR_PRIVATE)
+		return c->vcpu ? &c->vcpu->vgic->priv[intid] : NULL;
+	if (intid - VGIC_NR_PRIVATE >= d->nr_spis)
 		return NULL;
 	irq = &d->spis[intid - VGIC_NR_PRIVATE];
 	if (!irq->owned) {
-		*foreign = true;
+		if (foreign)
+			*foreign = true;
 		return NULL;
 	}
 	return irq;
+}
+
+void vgic_mmio_kick_all(struct vm *vm)
+{
+	struct vgic_dist *d = vm->vgic;
+
+	for (unsigned int i = 0; i < d->nr_spis; i++)
+		if (d->spis[i].owned && d->spis[i].enabled && vgic_irq_pending(&d->spis[i]))
+			vgic_irq_changed(vm, &d->spis[i]);
+	for (unsigned int v = 0; v < vm->nr_vcpus; v++) {
+		struct vcpu *vcpu = vm->vcpus[v];
+
+		if (!vcpu || !vcpu->vgic)
+			continue;
+		for (unsigned int i = 0; i < VGIC_NR_PRIVATE; i++)
+			if (vcpu->vgic->priv[i].enabled && vgic_irq_pending(&vcpu->vgic->priv[i]))
+				vgic_irq_changed(vm, &vcpu->vgic->priv[i]);
+	}
 }
 
 static void count_ignored(struct vgic_mmio_ctx *c, bool ignored)
@@ -195,7 +213,7 @@ static u64 read_bits(struct vgic_mmio_ctx *c, const struct vgic_reg *r, u64 offs
 	bool foreign = false;
 
 	for (unsigned int i = 0; i < nr_irqs(r, size); i++) {
-		struct vgic_irq *irq = mmio_irq(c, intid + i, &foreign);
+		struct vgic_irq *irq = vgic_mmio_irq(c, intid + i, &foreign);
 
 		if (irq && irq_bit_get(irq, b))
 			val |= 1ULL << i;
@@ -222,7 +240,7 @@ static void write_bits(struct vgic_mmio_ctx *c, const struct vgic_reg *r, u64 of
 		/* W1S / W1C: a zero bit leaves the interrupt alone. */
 		if (mode != BITS_ASSIGN && !bit)
 			continue;
-		irq = mmio_irq(c, intid + i, &foreign);
+		irq = vgic_mmio_irq(c, intid + i, &foreign);
 		ignored |= foreign;
 		if (irq && irq_bit_set(irq, b, mode == BITS_ASSIGN ? bit : mode == BITS_SET))
 			vgic_irq_changed(c->vm, irq);
@@ -304,7 +322,7 @@ u64 vgic_mmio_read_priority(struct vgic_mmio_ctx *c, const struct vgic_reg *r, u
 	bool foreign = false;
 
 	for (unsigned int i = 0; i < nr_irqs(r, size); i++) {
-		struct vgic_irq *irq = mmio_irq(c, intid + i, &foreign);
+		struct vgic_irq *irq = vgic_mmio_irq(c, intid + i, &foreign);
 
 		if (irq)
 			val |= (u64)irq->priority << (8 * i);
@@ -320,7 +338,7 @@ void vgic_mmio_write_priority(struct vgic_mmio_ctx *c, const struct vgic_reg *r,
 
 	for (unsigned int i = 0; i < nr_irqs(r, size); i++) {
 		bool foreign = false;
-		struct vgic_irq *irq = mmio_irq(c, intid + i, &foreign);
+		struct vgic_irq *irq = vgic_mmio_irq(c, intid + i, &foreign);
 		u8 prio = (u8)(val >> (8 * i)) & VGIC_PRIO_MASK;
 
 		ignored |= foreign;
@@ -340,7 +358,7 @@ u64 vgic_mmio_read_config(struct vgic_mmio_ctx *c, const struct vgic_reg *r, u64
 	bool foreign = false;
 
 	for (unsigned int i = 0; i < nr_irqs(r, size); i++) {
-		struct vgic_irq *irq = mmio_irq(c, intid + i, &foreign);
+		struct vgic_irq *irq = vgic_mmio_irq(c, intid + i, &foreign);
 
 		if (irq && irq->edge)
 			val |= 2ULL << (2 * i);
@@ -356,7 +374,7 @@ void vgic_mmio_write_config(struct vgic_mmio_ctx *c, const struct vgic_reg *r, u
 
 	for (unsigned int i = 0; i < nr_irqs(r, size); i++) {
 		bool foreign = false, edge = (val >> (2 * i + 1)) & 1;
-		struct vgic_irq *irq = mmio_irq(c, intid + i, &foreign);
+		struct vgic_irq *irq = vgic_mmio_irq(c, intid + i, &foreign);
 
 		ignored |= foreign;
 		/* SGIs: the field is read-only, always edge (GICR_ICFGR0 reads 0xAAAAAAAA). */
@@ -373,7 +391,7 @@ u64 vgic_mmio_read_irouter(struct vgic_mmio_ctx *c, const struct vgic_reg *r, u6
 {
 	(void)size;
 	bool foreign = false;
-	struct vgic_irq *irq = mmio_irq(c, first_intid(r, offset), &foreign);
+	struct vgic_irq *irq = vgic_mmio_irq(c, first_intid(r, offset), &foreign);
 
 	return irq ? irq->irouter : 0;
 }
@@ -383,7 +401,7 @@ void vgic_mmio_write_irouter(struct vgic_mmio_ctx *c, const struct vgic_reg *r, 
 {
 	(void)size;
 	bool foreign = false;
-	struct vgic_irq *irq = mmio_irq(c, first_intid(r, offset), &foreign);
+	struct vgic_irq *irq = vgic_mmio_irq(c, first_intid(r, offset), &foreign);
 
 	count_ignored(c, foreign);
 	val &= GICD_IROUTER_MASK;

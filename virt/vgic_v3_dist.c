@@ -35,25 +35,6 @@ static u64 dist_read_ctlr(struct vgic_mmio_ctx *c, const struct vgic_reg *r, u64
 	return (c->vm->vgic->ctlr & DIST_CTLR_WRITABLE) | GICD_CTLR_ARE | GICD_CTLR_DS;
 }
 
-/* Poke the interrupts a change of the group enables can make deliverable (or not). */
-static void dist_kick_all(struct vm *vm)
-{
-	struct vgic_dist *d = vm->vgic;
-
-	for (unsigned int i = 0; i < d->nr_spis; i++)
-		if (d->spis[i].owned && d->spis[i].enabled && vgic_irq_pending(&d->spis[i]))
-			vgic_irq_changed(vm, &d->spis[i]);
-	for (unsigned int v = 0; v < vm->nr_vcpus; v++) {
-		struct vcpu *vcpu = vm->vcpus[v];
-
-		if (!vcpu || !vcpu->vgic)
-			continue;
-		for (unsigned int i = 0; i < VGIC_NR_PRIVATE; i++)
-			if (vcpu->vgic->priv[i].enabled && vgic_irq_pending(&vcpu->vgic->priv[i]))
-				vgic_irq_changed(vm, &vcpu->vgic->priv[i]);
-	}
-}
-
 static void dist_write_ctlr(struct vgic_mmio_ctx *c, const struct vgic_reg *r, u64 offset,
 			    unsigned int size, u64 val)
 {
@@ -66,7 +47,7 @@ static void dist_write_ctlr(struct vgic_mmio_ctx *c, const struct vgic_reg *r, u
 	/* ARE and DS are fixed at 1, E1NWF and the rest RAZ/WI. */
 	d->ctlr = (u32)val & DIST_CTLR_WRITABLE;
 	if (d->ctlr != old)
-		dist_kick_all(c->vm);
+		vgic_mmio_kick_all(c->vm);
 }
 
 static u64 dist_read_typer(struct vgic_mmio_ctx *c, const struct vgic_reg *r, u64 offset,

@@ -24,12 +24,12 @@ static int vgic_vdev_create(struct vdev *dev, const struct platform *p)
 {
 	(void)p;
 	dev->priv = dev->vm;
-	return vgic_create(dev->vm);
+	return vgic_v3_create(dev->vm);
 }
 
 static void vgic_vdev_destroy(struct vdev *dev)
 {
-	vgic_destroy(dev->vm);
+	vgic_v3_destroy(dev->vm);
 }
 
 static void vgic_vdev_reset(struct vdev *dev)

@@ -20,6 +20,7 @@
 #include <string.h>
 #include <tern/compiler.h>
 #include <tern/vm.h>
+#include <virt/vgic_core.h>
 
 enum id_rule {
 	ID_HIDE,  /* 0: the feature is absent for guests */
@@ -196,7 +197,7 @@ static u64 id_vm_value(const struct vm *vm, unsigned int reg)
 	for (size_t i = 0; i < ARRAY_SIZE(id_fields); i++) {
 		const struct id_field *f = &id_fields[i];
 
-		if (f->reg == reg && f->rule == ID_VGIC && vm->vgic)
+		if (f->reg == reg && f->rule == ID_VGIC && vgic_sysreg_cpuif(vm))
 			v |= 1UL << f->shift;
 	}
 	return v;

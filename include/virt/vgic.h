@@ -37,15 +37,37 @@ struct vgic_irq {
 	bool hw;    /* linked to physical interrupt hwintid (deactivation goes through) */
 	u32 hwintid;
 	u64 irouter;	     /* SPIs: GICD_IROUTER (Aff3.Aff2.Aff1.Aff0, IRM) */
+	u8 targets;	     /* SPIs of a GICv2: GICD_ITARGETSR, one bit per vCPU */
+	u8 active_source;    /* GICv2 SGIs: the sender whose instance is active */
 	u16 sgi_source;	     /* SGIs: bitmap of sending vCPUs still to deliver */
 	struct vcpu *target; /* vCPU whose ap_list holds it, or NULL */
 	struct vgic_irq *ap_next;
 	bool in_lr;
 };
 
+/*
+ * What the vGIC core needs to know of the model a VM has (GICv2 or GICv3): how it resets, where
+ * an SPI goes, how SGIs pend. The list registers underneath are another matter (virt/vgic_hw.h).
+ */
+struct vgic_model {
+	const char *name;
+	/** The distributor and every vCPU's banked interrupts to their reset state. */
+	void (*reset)(struct vm *vm);
+	/** The vCPU an SPI goes to now (see vgic_spi_target()). */
+	struct vcpu *(*spi_target)(struct vm *vm, const struct vgic_irq *irq);
+	/**
+	 * SGIs pend once per sending vCPU and each is delivered with its sender (GICv2); else one
+	 * pending state per SGI (GICv3 with affinity routing).
+	 */
+	bool sgi_per_source;
+	/** The guest's CPU interface is the ICC_* system registers (GICv3). */
+	bool sysreg_cpuif;
+};
+
 /* Distributor state of one VM, and the lock that covers the whole vGIC of that VM. */
 struct vgic_dist {
 	struct spinlock lock;
+	const struct vgic_model *model;
 	u32 ctlr;
 	unsigned int nr_spis;
 	struct vgic_irq spis[VGIC_NR_SPIS];
@@ -91,11 +113,16 @@ struct vgic_irq *vgic_get_irq(struct vm *vm, struct vcpu *vcpu, u32 intid);
 void vgic_irq_changed(struct vm *vm, struct vgic_irq *irq);
 
 /*
- * The vCPU an SPI is routed to: with GICD_IROUTER.IRM the VM's first vCPU (every vCPU takes part
- * in 1-of-N distribution), else the vCPU whose affinity matches; NULL if none has it (the SPI
- * then stays pending and is delivered to nobody, as on hardware).
+ * The vCPU an SPI is routed to, as the VM's model says: GICv3, with GICD_IROUTER.IRM the VM's
+ * first vCPU (every vCPU takes part in 1-of-N distribution), else the vCPU whose affinity
+ * matches; GICv2, the first vCPU GICD_ITARGETSR names. NULL if none (the SPI then stays pending
+ * and is delivered to nobody, as on hardware).
  */
 struct vcpu *vgic_spi_target(struct vm *vm, const struct vgic_irq *irq);
+
+/* The GICv3 model (virt/vgic_v3.c): the distributor and one redistributor per vCPU. */
+int vgic_v3_create(struct vm *vm);
+void vgic_v3_destroy(struct vm *vm);
 
 static inline bool vgic_irq_pending(const struct vgic_irq *irq)
 {

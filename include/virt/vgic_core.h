@@ -15,10 +15,8 @@ struct platform_irqchip;
  * controller @ic) and its maintenance interrupt.
  */
 int vgic_init_cpu(const struct platform_irqchip *ic);
-/* Create the VM's vGIC (distributor, redistributors) and claim its devices' SPIs. */
-int vgic_create(struct vm *vm);
-/* Free the VM's vGIC and unregister its regions (VM teardown); no vCPU of the VM runs. */
-void vgic_destroy(struct vm *vm);
+/* The VM's guest sees its GIC CPU interface as ICC_* system registers (a GICv3 model). */
+bool vgic_sysreg_cpuif(const struct vm *vm);
 /* Back to reset state (VM reset); no vCPU of the VM may be loaded. */
 void vgic_reset(struct vm *vm);
 /* A device's SPI belongs to this VM: only such SPIs are visible to it. */
@@ -54,14 +52,10 @@ static inline int vgic_init_cpu(const struct platform_irqchip *ic)
 	(void)ic;
 	return 0;
 }
-static inline int vgic_create(struct vm *vm)
+static inline bool vgic_sysreg_cpuif(const struct vm *vm)
 {
 	(void)vm;
-	return 0;
-}
-static inline void vgic_destroy(struct vm *vm)
-{
-	(void)vm;
+	return false;
 }
 static inline void vgic_reset(struct vm *vm)
 {

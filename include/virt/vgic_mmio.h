@@ -105,7 +105,9 @@
 /* Which frame an access is for. */
 struct vgic_mmio_ctx {
 	struct vm *vm;
-	/* The redistributor's vCPU (whose banked INTIDs 0-31 it shows); NULL for the distributor.
+	/*
+	 * The vCPU whose banked INTIDs 0-31 the access sees: the redistributor's (GICv3), the
+	 * accessing one (GICv2 distributor); NULL for the GICv3 distributor.
 	 */
 	struct vcpu *vcpu;
 };
@@ -145,6 +147,15 @@ struct vgic_reg {
 		.offset = (off), .len = (length), .bits_per_irq = (bits), .access = (acc),         \
 		.name = #off, .read = (rd), .write = (wr)                                          \
 	}
+
+/**
+ * The interrupt behind @intid in the frame @c describes, or NULL when its fields are RAZ/WI
+ * there; *@foreign (if not NULL) is set for an SPI the VM does not own.
+ */
+struct vgic_irq *vgic_mmio_irq(struct vgic_mmio_ctx *c, u32 intid, bool *foreign);
+
+/* After the group enables changed: every pending and enabled interrupt to vgic_irq_changed(). */
+void vgic_mmio_kick_all(struct vm *vm);
 
 /** The row holding @offset, or NULL (a reserved offset). */
 const struct vgic_reg *vgic_mmio_find(const struct vgic_reg *table, unsigned int nr, u64 offset);

@@ -239,7 +239,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		vcpus[i].arch.vmpidr = (1ULL << 31) | ((u64)(i / 4) << 8) | (i % 4);
 		vm.vcpus[i] = &vcpus[i];
 	}
-	FUZZ_CHECK(vgic_create(&vm) == 0);
+	FUZZ_CHECK(vgic_v3_create(&vm) == 0);
 	vgic_claim_spi(&vm, 33);
 	gicd = region("gicd");
 	gicr = fake.regions[0].ops == gicd->ops ? &fake.regions[1] : &fake.regions[0];
@@ -289,7 +289,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		check_lists();
 	}
 	/* Teardown gives back every page and region (nothing leaks across VM restarts). */
-	vgic_destroy(&vm);
+	vgic_v3_destroy(&vm);
 	FUZZ_CHECK(fake.nr_pages == 0 && fake.nr_regions == 0);
 	return 0;
 }

@@ -353,6 +353,24 @@ static void test_bad_disks(void **state)
 		      "each\n");
 }
 
+/* A GICv2 host is matched by its own driver, its four regions in the binding's order. */
+static void test_gicv2(void **state)
+{
+	assert_int_equal(discover("virt-gicv2", 0, 2), 0);
+	assert_non_null(plat.irqchip.drv);
+	assert_string_equal(plat.irqchip.drv->name, "gicv2");
+	assert_int_equal(plat.irqchip.nr_regs, 4);
+	assert_int_equal(plat.irqchip.regs[0].base, 0x08000000);
+	assert_int_equal(plat.irqchip.regs[1].base, 0x08010000);
+	assert_int_equal(plat.irqchip.regs[2].base, 0x08030000);
+	assert_int_equal(plat.irqchip.regs[3].base, 0x08040000);
+	assert_int_equal(plat.irqchip.regs[3].size, 0x10000);
+	assert_int_equal(plat.irqchip.maint_intid, 25);
+	platform_print_summary(&plat);
+	assert_logged("platform: irqchip gicv2 (/intc@8000000) regs 0x8000000+0x10000 "
+		      "0x8010000+0x10000 0x8030000+0x10000 0x8040000+0x10000 maint intid 25\n");
+}
+
 static void test_missing_nodes(void **state)
 {
 	assert_int_equal(discover("bad-nomem", 0, 2), -TERN_ENODEV);
@@ -360,7 +378,12 @@ static void test_missing_nodes(void **state)
 
 	assert_int_equal(discover("bad-nogic", 0, 2), -TERN_ENODEV);
 	assert_logged("platform: no interrupt controller this build drives (looked for a node "
-		      "compatible with \"arm,gic-v3\")\n");
+		      "compatible with \"arm,gic-400\", \"arm,cortex-a15-gic\", "
+		      "\"arm,cortex-a7-gic\", \"arm,gic-v3\")\n");
+
+	assert_int_equal(discover("bad-gicv2-novirt", 0, 2), -TERN_ENOTSUP);
+	assert_logged("platform: /intc@8000000: \"reg\" has 2 region(s): a GICv2 needs GICD, "
+		      "GICC, GICH and GICV (the virtualization extensions)\n");
 
 	assert_int_equal(discover("bad-nouart", 0, 2), -TERN_ENODEV);
 	assert_logged("platform: /chosen/stdout-path \"/pl011@9000000\" does not resolve "
@@ -491,6 +514,7 @@ int main(void)
 		cmocka_unit_test_teardown(test_bad_modules, teardown),
 		cmocka_unit_test_teardown(test_disks, teardown),
 		cmocka_unit_test_teardown(test_bad_disks, teardown),
+		cmocka_unit_test_teardown(test_gicv2, teardown),
 		cmocka_unit_test_teardown(test_missing_nodes, teardown),
 		cmocka_unit_test_teardown(test_reserved_overlap, teardown),
 		cmocka_unit_test_teardown(test_bad_blobs, teardown),

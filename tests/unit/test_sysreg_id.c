@@ -16,6 +16,7 @@
 #include <asm/cpuid.h>
 #include <asm/sysreg_emul.h>
 #include <tern/vm.h>
+#include <virt/vgic_core.h>
 
 u64 unit_id_aa64mmfr0;
 u64 unit_cpuid[CPUID_NR];
@@ -34,6 +35,12 @@ static const u64 qemu_max[CPUID_NR] = {
 
 static struct vm vm_gic, vm_nogic;
 static int dummy_vgic;
+
+/* The vGIC's answer for the VMs here: a GICv3 model whenever there is a vGIC. */
+bool vgic_sysreg_cpuif(const struct vm *vm)
+{
+	return vm->vgic != NULL;
+}
 
 static void init_with(const u64 *hw, unsigned int ipa_bits)
 {

@@ -224,7 +224,7 @@ static int setup(void **state)
 		vcpus[i].arch.vmpidr = mpidrs[i];
 		vm.vcpus[i] = &vcpus[i];
 	}
-	assert_int_equal(vgic_create(&vm), 0);
+	assert_int_equal(vgic_v3_create(&vm), 0);
 	assert_non_null(vm.vgic);
 	for (unsigned int i = 0; i < NR_VCPUS; i++)
 		assert_non_null(vcpus[i].vgic);
