@@ -640,6 +640,27 @@ static int platform_scan_timer(struct platform_ctx *c)
 	return 0;
 }
 
+/* Optional: without a PMU node guests still get the counters, but no overflow interrupt. */
+static int platform_scan_pmu(struct platform_ctx *c)
+{
+	const void *fdt = c->fdt;
+	char path[FDT_UTIL_PATH_MAX];
+	u32 intid;
+	int node;
+
+	node = platform_find_compatible(fdt, "arm,armv8-pmuv3");
+	if (node < 0)
+		return 0;
+	if (fdt_util_irq(fdt, node, 0, &intid, NULL) || intid < 16 || intid >= 32) {
+		fdt_util_path(fdt, node, path, sizeof(path));
+		pr_warn("platform: %s: the interrupt is not a PPI: no PMU interrupt for guests\n",
+			path);
+		return 0;
+	}
+	c->p->pmu.intid = intid;
+	return 0;
+}
+
 static int platform_scan_psci(struct platform_ctx *c)
 {
 	static const struct {
@@ -960,7 +981,8 @@ int platform_discover(struct platform *p, const void *fdt, size_t fdt_size, u64 
 {
 	static int (*const scans[])(struct platform_ctx *) = {
 		platform_scan_memory,  platform_scan_reserved, platform_scan_irqchip,
-		platform_scan_console, platform_scan_timer,    platform_scan_psci,
+		platform_scan_console, platform_scan_timer,    platform_scan_pmu,
+		platform_scan_psci,
 		platform_scan_chosen,  platform_scan_virtio,
 	};
 	struct platform_ctx c = { .p = p, .fdt = fdt, .max_vms = max_vms };

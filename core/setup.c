@@ -33,6 +33,7 @@
 #include <tern/sched.h>
 #include <virt/vgic_core.h>
 #include <virt/vgic_hw.h>
+#include <asm/vpmu.h>
 #include <asm/vtimer.h>
 
 static struct platform platform;
@@ -138,6 +139,8 @@ void smp_pcpu_init_virt(void)
 	    (vgic_init_cpu(&platform.irqchip) || vtimer_init_cpu(&platform.timer)))
 		pr_warn("boot: pCPU %u: no GIC maintenance or virtual timer interrupt\n",
 			this_cpu_id());
+	if (vpmu_init_cpu(platform.pmu.intid))
+		pr_warn("boot: pCPU %u: no PMU interrupt for guests\n", this_cpu_id());
 }
 
 /* Create every configured VM that has a kernel, run them, and power off when all have stopped. */

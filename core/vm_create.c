@@ -19,6 +19,7 @@
 #include <drivers/arch_timer.h>
 #include <asm/sysreg_emul.h>
 #include <asm/processor.h>
+#include <asm/vpmu.h>
 
 #define VM_DTB_ORDER 4 /* 64 KiB for the guest device tree */
 
@@ -58,6 +59,7 @@ static int vm_write_dtb(struct vm *vm, ipa_t initrd_ipa, u64 initrd_size, ipa_t 
 		.initrd_size = initrd_size,
 		.irqchip = vm->vgic != NULL,
 		.timer_ppis = { 29, 30, 27, 26 },
+		.pmu_ppi = vpmu_available() ? VPMU_GUEST_INTID : 0,
 		.psci_smc = guest_type_conduit(vm->config) == VM_PSCI_SMC,
 		.devices = devs,
 	};

@@ -9,6 +9,7 @@
 #include <asm/regs.h>
 #include <asm/sysreg.h>
 #include <asm/sysreg_emul.h>
+#include <asm/vpmu.h>
 #include <asm/vtimer.h>
 #include <tern/guest_hooks.h>
 #include <drivers/psci.h>
@@ -83,9 +84,15 @@ static enum vcpu_run_result exit_smc(struct vcpu *vcpu)
 static enum vcpu_run_result exit_sysreg(struct vcpu *vcpu)
 {
 	vcpu->exit_count[EXIT_SYSREG]++;
-	if (!sysreg_emulate(vcpu, vcpu->arch.esr))
+	switch (sysreg_emulate(vcpu, vcpu->arch.esr)) {
+	case SYSREG_UNDEF:
 		return exit_unknown(vcpu);
-	vcpu_skip_insn(vcpu);
+	case SYSREG_DONE:
+		vcpu_skip_insn(vcpu);
+		break;
+	case SYSREG_RETRY:
+		break;
+	}
 	return VCPU_RUN_CONTINUE;
 }
 
@@ -126,6 +133,7 @@ enum vcpu_run_result vcpu_arch_run_once(struct vcpu *vcpu)
 	kind = __guest_enter(&vcpu->arch.regs);
 	vgic_sync(vcpu);
 	vtimer_sync(vcpu);
+	vpmu_sync(vcpu);
 
 	vcpu->exits++;
 	switch (kind) {

@@ -10,6 +10,7 @@
 #include <asm/sysreg_emul.h>
 #include <asm/sysreg_table.h>
 #include <asm/vdebug.h>
+#include <asm/vpmu.h>
 #include <tern/panic.h>
 #include <tern/compiler.h>
 #include <tern/vcpu.h>
@@ -27,7 +28,8 @@ struct sysreg_access {
 	struct vcpu *vcpu;
 	u32 key;
 	bool read;
-	u64 val; /* in for writes, out for reads */
+	bool retry; /* set by a handler: do not step over the instruction */
+	u64 val;    /* in for writes, out for reads */
 };
 
 struct sysreg_row {
@@ -98,6 +100,14 @@ static bool sys_raz_ro(struct sysreg_access *acc, const struct sysreg_row *row)
 	return acc->read;
 }
 
+/* The PMU (vpmu.c): the vCPU's first access gives it the hardware's, and runs again there. */
+static bool sys_pmu(struct sysreg_access *acc, const struct sysreg_row *row)
+{
+	(void)row;
+	acc->retry = true;
+	return vpmu_first_access(acc->vcpu) == SYSREG_RETRY;
+}
+
 /* Debug registers: arch/arm64/vdebug.c keeps them per vCPU and in the hardware. */
 static bool sys_dbg(struct sysreg_access *acc, const struct sysreg_row *row)
 {
@@ -105,9 +115,11 @@ static bool sys_dbg(struct sysreg_access *acc, const struct sysreg_row *row)
 	return vdebug_access(acc->vcpu, acc->key, acc->read, &acc->val);
 }
 
-#define EXACT	 0x7FFFFU
-#define ANY_CRM	 (EXACT & ~(0xFU << 3))
-#define ID_SPACE (EXACT & ~(0x7FU))
+#define EXACT	     0x7FFFFU
+#define ANY_CRM	     (EXACT & ~(0xFU << 3))
+#define ANY_OP2	     (EXACT & ~7U)
+#define PMU_EV_SPACE (EXACT & ~(7U << 3 | 7U)) /* CRm 8-15, any op2 */
+#define ID_SPACE     (EXACT & ~(0x7FU))
 
 static const struct sysreg_row sysreg_table[] = {
 	/* ID registers (HCR_EL2.TID3, TID1): op0 3, op1 0, CRn 0, and AIDR_EL1 */
@@ -137,6 +149,14 @@ static const struct sysreg_row sysreg_table[] = {
 	{ SYS_REG(3, 0, 12, 11, 5), EXACT, sys_sgi, 0 }, /* ICC_SGI1R_EL1 */
 	{ SYS_REG(3, 0, 12, 11, 6), EXACT, sys_sgi, 1 }, /* ICC_ASGI1R_EL1 */
 	{ SYS_REG(3, 0, 12, 11, 7), EXACT, sys_sgi, 1 }, /* ICC_SGI0R_EL1 */
+	/* Performance monitors (MDCR_EL2.TPM/TPMCR until the vCPU's first access) */
+	{ SYS_REG(3, 3, 9, 12, 0), ANY_OP2, sys_pmu, 0 },
+	{ SYS_REG(3, 3, 9, 13, 0), ANY_OP2, sys_pmu, 0 },
+	{ SYS_REG(3, 3, 9, 14, 0), ANY_OP2, sys_pmu, 0 },
+	{ SYS_REG(3, 0, 9, 14, 1), EXACT, sys_pmu, 0 },	       /* PMINTENSET_EL1 */
+	{ SYS_REG(3, 0, 9, 14, 2), EXACT, sys_pmu, 0 },	       /* PMINTENCLR_EL1 */
+	{ SYS_REG(3, 0, 9, 14, 6), EXACT, sys_pmu, 0 },	       /* PMMIR_EL1 */
+	{ SYS_REG(3, 3, 14, 8, 0), PMU_EV_SPACE, sys_pmu, 0 }, /* PMEVCNTR/PMEVTYPER, PMCCFILTR */
 	/* ACTLR_EL1 (TACR): the host's implementation-defined controls are not the guest's. */
 	{ SYS_REG(3, 0, 1, 0, 1), EXACT, sys_raz_wi, 0 },
 	/* Debug (MDCR_EL2.TDA/TDOSA/TDRA), per vCPU */
@@ -170,8 +190,8 @@ static const struct sysreg_row *sysreg_find(u32 key)
 }
 
 /*
- * sysreg_table.h decides which registers trap to a handler here (EMUL, ID and VMCTL rows): each
- * of them must have a row above, and no other register may.
+ * sysreg_table.h decides which registers trap to a handler here (EMUL, ID, VMCTL and PMU rows):
+ * each of them must have a row above, and no other register may.
  */
 #define SR_CHECK_ROW(name, o0, o1, cn, cm, o2, pol, feat, hw, why)                                 \
 	{ SYS_REG(o0, o1, cn, cm, o2), SR_TRAPPED(pol), #name },
@@ -204,7 +224,7 @@ void sysreg_table_check(void)
 	}
 }
 
-bool sysreg_emulate(struct vcpu *vcpu, u64 esr)
+enum sysreg_result sysreg_emulate(struct vcpu *vcpu, u64 esr)
 {
 	struct sysreg_access acc = {
 		.vcpu = vcpu,
@@ -216,7 +236,11 @@ bool sysreg_emulate(struct vcpu *vcpu, u64 esr)
 	bool ok;
 
 	ok = row && row->fn(&acc, row);
-	if (ok && acc.read)
+	if (!ok)
+		return SYSREG_UNDEF;
+	if (acc.retry)
+		return SYSREG_RETRY;
+	if (acc.read)
 		vcpu_set_reg(vcpu, ISS_SYS_RT(esr), acc.val);
-	return ok;
+	return SYSREG_DONE;
 }

@@ -71,11 +71,12 @@ static const struct id_field id_fields[] = {
 
 	/* ID_AA64DFR0_EL1: the debug registers Tern keeps per vCPU */
 	ID_FIELD(AA64DFR0, DebugVer, 0, HOST, 0), /* per vCPU, in the hardware (vdebug.c) */
+	ID_FIELD(AA64DFR0, PMUVer, 8, HOST, 0),	  /* the hardware's PMU, switched (vpmu.c) */
 	ID_FIELD(AA64DFR0, BRPs, 12, MAX, VCPU_NR_DBG - 1), /* the hardware's, switched */
 	ID_FIELD(AA64DFR0, WRPs, 20, MAX, VCPU_NR_DBG - 1), /* the hardware's, switched */
 	ID_FIELD(AA64DFR0, CTX_CMPs, 28, HOST, 0),	    /* part of the breakpoints */
 	ID_FIELD(AA64DFR0, DoubleLock, 36, SET, 0xF),	    /* OSDLR_EL1 is RAZ/WI */
-	/* TraceVer, PMUVer, PMSS, SEBEP, PMSVer, TraceFilt, TraceBuffer, MTPMU, BRBE, ExtTrcBuff,
+	/* TraceVer, PMSS, SEBEP, PMSVer, TraceFilt, TraceBuffer, MTPMU, BRBE, ExtTrcBuff,
 	 * HPMN0: hidden */
 
 	/* ID_AA64ISAR0_EL1: instructions that run at EL0/EL1 without EL2 */

@@ -10,6 +10,7 @@
 #include <asm/sysreg_emul.h>
 #include <asm/sysreg_table.h>
 #include <asm/vdebug.h>
+#include <asm/vpmu.h>
 #include <asm/sysreg.h>
 #include <asm/vtimer.h>
 #include <virt/vgic_core.h>
@@ -50,11 +51,9 @@ _Static_assert(offsetof(struct vcpu_arch, regs) == 0, "guest_entry.S gets &arch.
 
 /*
  * MDCR_EL2: debug, OS-lock and debug-ROM registers trap and are emulated per vCPU
- * (TDA/TDOSA/TDRA); the PMU, SPE and trace, which Tern hides, trap too.
+ * (TDA/TDOSA/TDRA); SPE and trace, which Tern hides, trap too. The PMU bits come from vpmu.c.
  */
-#define MDCR_GUEST                                                                                 \
-	(MDCR_EL2_TDA | MDCR_EL2_TDOSA | MDCR_EL2_TDRA | MDCR_EL2_TPM | MDCR_EL2_TPMCR |           \
-	 MDCR_EL2_TPMS | MDCR_EL2_TTRF)
+#define MDCR_GUEST (MDCR_EL2_TDA | MDCR_EL2_TDOSA | MDCR_EL2_TDRA | MDCR_EL2_TPMS | MDCR_EL2_TTRF)
 
 /*
  * CPTR_EL2: SVE, trace and activity monitors trap. FP/SIMD traps (TFP) until the vCPU first
@@ -73,12 +72,6 @@ static u64 vcpu_hcr_guest = HCR_GUEST;
 
 #define SR_FEAT(f) (sr_feat.f)
 
-static u64 vcpu_mdcr_hpmn(void)
-{
-	/* HPMN must not exceed PMCR_EL0.N; every PMU access traps anyway. */
-	return (read_sysreg(pmcr_el0) >> 11) & MDCR_EL2_HPMN_MASK;
-}
-
 void vcpu_arch_init(void)
 {
 	u64 pfr0 = cpuid_read(CPUID_AA64PFR0), pfr1 = cpuid_read(CPUID_AA64PFR1);
@@ -95,6 +88,7 @@ void vcpu_arch_init(void)
 		vcpu_hcr_guest |= HCR_EL2_TID5;
 	inject_init();
 	vdebug_init();
+	vpmu_init();
 	sysreg_table_check();
 }
 
@@ -116,7 +110,8 @@ void vcpu_arch_reset(struct vcpu *vcpu, u64 entry, u64 x0)
 	a->sys.sctlr_el1 = SCTLR_EL1_RESET;
 	a->dbg.oslsr = OSLSR_EL1_RESET;
 	a->hcr = vcpu_hcr_guest;
-	a->mdcr = MDCR_GUEST | vcpu_mdcr_hpmn();
+	a->mdcr = MDCR_GUEST | vpmu_mdcr();
+	vpmu_reset(vcpu);
 	/* Aff0 = vCPU id, bit 31 RES1: what the guest's DT cpu nodes say. */
 	a->vmpidr = (1UL << 31) | vcpu->id;
 	a->vpidr = read_sysreg(midr_el1);
@@ -155,6 +150,7 @@ void vcpu_arch_load(struct vcpu *vcpu)
 	vtimer_load(vcpu);
 	vgic_load(vcpu);
 	vdebug_load(vcpu);
+	vpmu_load(vcpu);
 	isb();
 	write_sysreg(s->cntv_ctl_el0, cntv_ctl_el0);
 	write_sysreg(a->hcr, hcr_el2);
@@ -195,6 +191,7 @@ void vcpu_arch_put(struct vcpu *vcpu)
 	isb();
 	vtimer_put(vcpu);
 	vgic_put(vcpu);
+	vpmu_put(vcpu);
 	if (!vcpu->vgic)
 		vgic_hw_no_vgic(false);
 	if (a->fp_loaded) {

@@ -34,7 +34,7 @@
 #define OSLSR_OSLK (1UL << 1)
 
 #define DBG_KEY_BANK(key) (((key) >> 3) & 0xF) /* CRm */
-#define DBG_KEY_OP2(key)  ((key) & 7)
+#define DBG_KEY_OP2(key)  ((key)&7)
 
 static unsigned int vdebug_nr_brps, vdebug_nr_wrps;
 
@@ -124,7 +124,8 @@ void vdebug_load(struct vcpu *vcpu)
 	struct pcpu *p = this_pcpu();
 
 	if (!d->active) {
-		/* Until a vCPU with debug events ran here, the hardware is as the last one left it. */
+		/* Until a vCPU with debug events ran here, the hardware is as the last one left it.
+		 */
 		if (!p->debug_hw_clean) {
 			vdebug_hw_clear();
 			p->debug_hw_clean = true;

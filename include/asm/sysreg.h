@@ -58,6 +58,8 @@
 #define MDCR_EL2_TDOSA	   (1UL << 10)
 #define MDCR_EL2_TDRA	   (1UL << 11)
 #define MDCR_EL2_TPMS	   (1UL << 14)
+#define MDCR_EL2_HPMD	   (1UL << 17)
+#define MDCR_EL2_HCCD	   (1UL << 23)
 #define MDCR_EL2_TTRF	   (1UL << 19)
 
 /* CNTHCTL_EL2 (E2H == 0) */

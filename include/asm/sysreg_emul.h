@@ -12,8 +12,13 @@ struct vcpu;
 
 /* Boot: sysreg_table.h and the handler rows agree (panics otherwise: a bug in Tern). */
 void sysreg_table_check(void);
-/* Emulate the access in @esr for @vcpu; false when Tern does not handle it (inject UNDEF). */
-bool sysreg_emulate(struct vcpu *vcpu, u64 esr);
+enum sysreg_result {
+	SYSREG_UNDEF, /* Tern does not handle it: UNDEFINED for the guest */
+	SYSREG_DONE,  /* emulated: step over the instruction */
+	SYSREG_RETRY, /* the register is the guest's now: run the instruction again */
+};
+/* Emulate the access in @esr for @vcpu. */
+enum sysreg_result sysreg_emulate(struct vcpu *vcpu, u64 esr);
 
 /* ID registers (sysreg_id.c). */
 struct vm;

@@ -34,8 +34,10 @@
  *   HIDDEN  a feature guests do not get: trapped and UNDEFINED (the trap is in the reason)
  *   STATELESS  a hidden feature's register the CPU applies no trap to: it must hold no state
  *           (UNDEFINED where the CPU does trap it)
- *   IMPDEF  IMPLEMENTATION DEFINED: HCR_EL2.TIDCP traps them (UNDEFINED); QEMU 7.2 does not
- *           implement TIDCP, and its ones are constants
+ *   PMU     the vCPU's PMU: its first access traps (MDCR_EL2.TPM/TPMCR) and gives it the
+ * hardware's, which vpmu.c then switches with it (stopped and quiet while another vCPU runs) IMPDEF
+ * IMPLEMENTATION DEFINED: HCR_EL2.TIDCP traps them (UNDEFINED); QEMU 7.2 does not implement TIDCP,
+ * and its ones are constants
  *
  * X(name, op0, op1, CRn, CRm, op2, policy, feat, hw, reason)
  */
@@ -64,10 +66,11 @@
 	SR_ID_ROW(X, crm, 6) SR_ID_ROW(X, crm, 7)
 
 #define SR_PMU_EV(X, n, crm, op2)                                                                  \
-	X(pmevcntr##n##_el0, 3, 3, 14, crm, op2, HIDDEN, ALWAYS, none,                             \
-	  "PMU event counter: MDCR_EL2.TPM, PMU hidden")                                           \
-	X(pmevtyper##n##_el0, 3, 3, 14, crm + 4, op2, HIDDEN, ALWAYS, none,                        \
-	  "PMU event type: MDCR_EL2.TPM, PMU hidden")
+	X(pmevcntr##n##_el0, 3, 3, 14, crm, op2, PMU, ALWAYS, none,                                \
+	  "PMU event counter (PMCR_EL0.N of them): switched by vpmu.c")                            \
+	X(pmevtyper##n##_el0, 3, 3, 14, crm + 4, op2, PMU, ALWAYS, none,                           \
+	  "PMU event type and filter (PMCR_EL0.N of them): switched by vpmu.c")
+
 /*
  * SR_ONLY_SWITCH(pol, x): x for SWITCH rows, nothing for the others; SR_TRAPPED(pol): 1 for the
  * rows sysreg_emul.c handles. For consumers of the table.
@@ -85,6 +88,7 @@
 #define SR_ONLY_SWITCH_HIDDEN(x)
 #define SR_ONLY_SWITCH_STATELESS(x)
 #define SR_ONLY_SWITCH_IMPDEF(x)
+#define SR_ONLY_SWITCH_PMU(x)
 #define SR_TRAPPED(pol)	     SR_TRAPPED_##pol
 #define SR_TRAPPED_SWITCH    0
 #define SR_TRAPPED_VMCTL     1
@@ -98,6 +102,7 @@
 #define SR_TRAPPED_HIDDEN    0
 #define SR_TRAPPED_STATELESS 0
 #define SR_TRAPPED_IMPDEF    0
+#define SR_TRAPPED_PMU	     1
 
 #define SYSREG_TABLE(X)                                                                            \
 	/* Debug (MDCR_EL2.TDA/TDOSA/TDRA trap them all) */                                        \
@@ -275,23 +280,39 @@
 	  "system-register enable: RAO/WI under HCR_EL2.IMO/FMO")                                  \
 	X(icc_igrpen0_el1, 3, 0, 12, 12, 6, GIC, ALWAYS, none, "group 0 enable (ICH_VMCR_EL2)")    \
 	X(icc_igrpen1_el1, 3, 0, 12, 12, 7, GIC, ALWAYS, none, "group 1 enable (ICH_VMCR_EL2)")    \
-	/* Performance monitors (MDCR_EL2.TPM/TPMCR) */                                            \
-	X(pmcr_el0, 3, 3, 9, 12, 0, HIDDEN, ALWAYS, none, "PMU hidden: MDCR_EL2.TPMCR")            \
-	X(pmcntenset_el0, 3, 3, 9, 12, 1, HIDDEN, ALWAYS, none, "PMU hidden: MDCR_EL2.TPM")        \
-	X(pmcntenclr_el0, 3, 3, 9, 12, 2, HIDDEN, ALWAYS, none, "PMU hidden: MDCR_EL2.TPM")        \
-	X(pmovsclr_el0, 3, 3, 9, 12, 3, HIDDEN, ALWAYS, none, "PMU hidden: MDCR_EL2.TPM")          \
-	X(pmswinc_el0, 3, 3, 9, 12, 4, HIDDEN, ALWAYS, none, "PMU hidden: MDCR_EL2.TPM")           \
-	X(pmselr_el0, 3, 3, 9, 12, 5, HIDDEN, ALWAYS, none, "PMU hidden: MDCR_EL2.TPM")            \
-	X(pmceid0_el0, 3, 3, 9, 12, 6, HIDDEN, ALWAYS, none, "PMU hidden: MDCR_EL2.TPM")           \
-	X(pmceid1_el0, 3, 3, 9, 12, 7, HIDDEN, ALWAYS, none, "PMU hidden: MDCR_EL2.TPM")           \
-	X(pmccntr_el0, 3, 3, 9, 13, 0, HIDDEN, ALWAYS, none, "PMU hidden: MDCR_EL2.TPM")           \
-	X(pmxevtyper_el0, 3, 3, 9, 13, 1, HIDDEN, ALWAYS, none, "PMU hidden: MDCR_EL2.TPM")        \
-	X(pmxevcntr_el0, 3, 3, 9, 13, 2, HIDDEN, ALWAYS, none, "PMU hidden: MDCR_EL2.TPM")         \
-	X(pmuserenr_el0, 3, 3, 9, 14, 0, HIDDEN, ALWAYS, none, "PMU hidden: MDCR_EL2.TPM")         \
-	X(pmovsset_el0, 3, 3, 9, 14, 3, HIDDEN, ALWAYS, none, "PMU hidden: MDCR_EL2.TPM")          \
-	X(pmintenset_el1, 3, 0, 9, 14, 1, HIDDEN, ALWAYS, none, "PMU hidden: MDCR_EL2.TPM")        \
-	X(pmintenclr_el1, 3, 0, 9, 14, 2, HIDDEN, ALWAYS, none, "PMU hidden: MDCR_EL2.TPM")        \
-	X(pmmir_el1, 3, 0, 9, 14, 6, HIDDEN, ALWAYS, none, "PMU hidden: MDCR_EL2.TPM")             \
+	/* Performance monitors (MDCR_EL2.TPM/TPMCR until the vCPU's first access) */              \
+	X(pmcr_el0, 3, 3, 9, 12, 0, PMU, ALWAYS, none,                                             \
+	  "PMU: switched by vpmu.c once the vCPU uses it")                                         \
+	X(pmcntenset_el0, 3, 3, 9, 12, 1, PMU, ALWAYS, none,                                       \
+	  "PMU: switched by vpmu.c once the vCPU uses it")                                         \
+	X(pmcntenclr_el0, 3, 3, 9, 12, 2, PMU, ALWAYS, none,                                       \
+	  "PMU: switched by vpmu.c once the vCPU uses it")                                         \
+	X(pmovsclr_el0, 3, 3, 9, 12, 3, PMU, ALWAYS, none,                                         \
+	  "PMU: switched by vpmu.c once the vCPU uses it")                                         \
+	X(pmswinc_el0, 3, 3, 9, 12, 4, PMU, ALWAYS, none,                                          \
+	  "PMU: switched by vpmu.c once the vCPU uses it")                                         \
+	X(pmselr_el0, 3, 3, 9, 12, 5, PMU, ALWAYS, none,                                           \
+	  "PMU: switched by vpmu.c once the vCPU uses it")                                         \
+	X(pmceid0_el0, 3, 3, 9, 12, 6, PMU, ALWAYS, none,                                          \
+	  "PMU: switched by vpmu.c once the vCPU uses it")                                         \
+	X(pmceid1_el0, 3, 3, 9, 12, 7, PMU, ALWAYS, none,                                          \
+	  "PMU: switched by vpmu.c once the vCPU uses it")                                         \
+	X(pmccntr_el0, 3, 3, 9, 13, 0, PMU, ALWAYS, none,                                          \
+	  "PMU: switched by vpmu.c once the vCPU uses it")                                         \
+	X(pmxevtyper_el0, 3, 3, 9, 13, 1, PMU, ALWAYS, none,                                       \
+	  "PMU: switched by vpmu.c once the vCPU uses it")                                         \
+	X(pmxevcntr_el0, 3, 3, 9, 13, 2, PMU, ALWAYS, none,                                        \
+	  "PMU: switched by vpmu.c once the vCPU uses it")                                         \
+	X(pmuserenr_el0, 3, 3, 9, 14, 0, PMU, ALWAYS, none,                                        \
+	  "PMU: switched by vpmu.c once the vCPU uses it")                                         \
+	X(pmovsset_el0, 3, 3, 9, 14, 3, PMU, ALWAYS, none,                                         \
+	  "PMU: switched by vpmu.c once the vCPU uses it")                                         \
+	X(pmintenset_el1, 3, 0, 9, 14, 1, PMU, ALWAYS, none,                                       \
+	  "PMU: switched by vpmu.c once the vCPU uses it")                                         \
+	X(pmintenclr_el1, 3, 0, 9, 14, 2, PMU, ALWAYS, none,                                       \
+	  "PMU: switched by vpmu.c once the vCPU uses it")                                         \
+	X(pmmir_el1, 3, 0, 9, 14, 6, PMU, ALWAYS, none,                                            \
+	  "PMU: switched by vpmu.c once the vCPU uses it")                                         \
 	SR_PMU_EV(X, 0, 8, 0)                                                                      \
 	SR_PMU_EV(X, 1, 8, 1)                                                                      \
 	SR_PMU_EV(X, 2, 8, 2)                                                                      \
@@ -323,7 +344,8 @@
 	SR_PMU_EV(X, 28, 11, 4)                                                                    \
 	SR_PMU_EV(X, 29, 11, 5)                                                                    \
 	SR_PMU_EV(X, 30, 11, 6)                                                                    \
-	X(pmccfiltr_el0, 3, 3, 14, 15, 7, HIDDEN, ALWAYS, none, "PMU hidden: MDCR_EL2.TPM")        \
+	X(pmccfiltr_el0, 3, 3, 14, 15, 7, PMU, ALWAYS, none,                                       \
+	  "PMU: switched by vpmu.c once the vCPU uses it")                                         \
 	/* IMPLEMENTATION DEFINED (QEMU's Cortex-A57 style ones) */                                \
 	X(l2ctlr_el1, 3, 1, 11, 0, 2, IMPDEF, ALWAYS, none, "IMPDEF: HCR_EL2.TIDCP")               \
 	X(l2ectlr_el1, 3, 1, 11, 0, 3, IMPDEF, ALWAYS, none, "IMPDEF: HCR_EL2.TIDCP")              \

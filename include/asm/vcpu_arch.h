@@ -53,11 +53,22 @@ struct vcpu_debug {
 	bool active;
 };
 
+/* The vCPU's PMU (vpmu.c): saved here while it is not loaded, once it used the PMU. */
+struct vcpu_pmu {
+	u64 pmcr, cntenset, intenset, ovsset, userenr, selr, ccntr, ccfiltr;
+	u64 evcntr[31], evtyper[31];
+	/* It has accessed the PMU: no traps, switched with it. */
+	bool used;
+	/* The host PMU interrupt's active state, kept with the vCPU's linked virtual one. */
+	bool hw_active;
+};
+
 struct vcpu_arch {
 	struct vcpu_gpregs regs; /* first: guest_entry.S gets its address */
 	struct vcpu_sysregs sys;
 	struct vcpu_fpregs fp __attribute__((aligned(16)));
 	struct vcpu_debug dbg;
+	struct vcpu_pmu pmu;
 	u64 hcr;
 	u64 mdcr;
 	u64 vmpidr;

@@ -91,6 +91,12 @@ struct platform_timer {
 	u32 freq;
 };
 
+/** The CPUs' PMU ("arm,armv8-pmuv3"), optional. */
+struct platform_pmu {
+	/** Its overflow interrupt (a PPI), 0 when the DT describes no PMU. */
+	u32 intid;
+};
+
 enum platform_psci_method {
 	PSCI_METHOD_SMC,
 	PSCI_METHOD_HVC,
@@ -163,6 +169,7 @@ struct platform {
 	struct platform_irqchip irqchip;
 	struct platform_console console;
 	struct platform_timer timer;
+	struct platform_pmu pmu;
 	struct platform_psci psci;
 
 	/** /chosen/bootargs inside the DTB, or NULL. */

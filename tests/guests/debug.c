@@ -97,7 +97,8 @@ static bool debug_hook(struct ex_regs *regs, u64 esr)
 			h->step_elr[h->steps] = regs->elr;
 		h->steps++;
 		if (regs->elr == (u64)step_end || h->steps >= 64) {
-			/* Done: with MDSCR_EL1.SS still set the next step would be pending at once. */
+			/* Done: with MDSCR_EL1.SS still set the next step would be pending at once.
+			 */
 			write_sysreg(read_sysreg(mdscr_el1) & ~MDSCR_SS, mdscr_el1);
 			regs->spsr &= ~SPSR_SS;
 		} else {
@@ -210,11 +211,12 @@ static void test_fire(void)
 
 	arm_all();
 	run_all(h, &bps, &wps);
-	report(bps == nbp && h->other == 0, "each of the %u breakpoints fires once at its address (%u)",
-	       nbp, bps);
-	report(wps == nwp && h->other == 0,
-	       "each of the %u watchpoints fires once on a load of its variable (%u, last FAR 0x%lx)",
-	       nwp, wps, h->last_far);
+	report(bps == nbp && h->other == 0,
+	       "each of the %u breakpoints fires once at its address (%u)", nbp, bps);
+	report(
+	    wps == nwp && h->other == 0,
+	    "each of the %u watchpoints fires once on a load of its variable (%u, last FAR 0x%lx)",
+	    nwp, wps, h->last_far);
 
 	write_sysreg(1, oslar_el1);
 	isb();
@@ -232,7 +234,7 @@ static void stepped_code(void)
 {
 	asm volatile("	adr	x9, step_start\n"
 		     "	msr	elr_el1, x9\n"
-		     "	mov	x10, #0x1c5\n" /* EL1h, A I F masked, D clear */
+		     "	mov	x10, #0x1c5\n"		/* EL1h, A I F masked, D clear */
 		     "	orr	x10, x10, #(1 << 21)\n" /* SS */
 		     "	msr	spsr_el1, x10\n"
 		     "	mov	x11, %0\n"
@@ -278,8 +280,9 @@ static void test_step(void)
 	ok = h->steps == 8;
 	for (unsigned int i = 0; ok && i < 8; i++)
 		ok = h->step_elr[i] == (u64)step_start + 4 * (i + 1);
-	report(ok, "software step: %u steps of one instruction each, across the emulated MMIO load "
-		   "and HVC (first 0x%lx, last 0x%lx, end 0x%lx)",
+	report(ok,
+	       "software step: %u steps of one instruction each, across the emulated MMIO load "
+	       "and HVC (first 0x%lx, last 0x%lx, end 0x%lx)",
 	       h->steps, h->step_elr[0], h->steps ? h->step_elr[(h->steps - 1) % 32] : 0,
 	       (u64)step_end);
 }
@@ -329,13 +332,13 @@ static void test_isolation(void)
 	for (unsigned int i = 0; i < MAX_BP; i++)
 		taken += h1->bp[i] + h1->wp[i];
 	report(second_done && taken == 0 && h1->other == 0 && second_bvr0 == 0 &&
-		       (second_oslsr & 2) && second_mdscr == 0,
+		   (second_oslsr & 2) && second_mdscr == 0,
 	       "a second vCPU on the pCPU takes none of vCPU 0's breakpoints/watchpoints (%u), "
 	       "sees its own reset registers (DBGBVR0 0x%lx, OSLSR 0x%lx, MDSCR 0x%lx)",
 	       taken + h1->other, second_bvr0, second_oslsr, second_mdscr);
 	run_all(&hits[0], &bps, &wps);
-	report(bps == nbp && wps == nwp, "vCPU 0 still takes all of them after the switches (%u, %u)",
-	       bps, wps);
+	report(bps == nbp && wps == nwp,
+	       "vCPU 0 still takes all of them after the switches (%u, %u)", bps, wps);
 }
 
 int main(void)

@@ -37,7 +37,8 @@ enum pol {
 	CONST,
 	HIDDEN,
 	STATELESS,
-	IMPDEF
+	IMPDEF,
+	PMU
 };
 
 struct row {
@@ -95,6 +96,17 @@ static const struct spec specs[] = {
 	{ "icc_sgi1r_el1", 0 },
 	{ "icc_asgi1r_el1", 0 },
 	{ "icc_sgi0r_el1", 0 },
+	/* PMU: counting stays off (PMCR_EL0.E clear, P/C never written) so counters hold still */
+	{ "pmcr_el0", 0xF8 },
+	{ "pmcntenclr_el0", 0 },
+	{ "pmintenclr_el1", 0 },
+	{ "pmovsclr_el0", 0 },
+	{ "pmswinc_el0", 0 },
+	{ "pmxevtyper_el0", 0 },
+	{ "pmxevcntr_el0", 0 },
+	{ "pmceid0_el0", 0 },
+	{ "pmceid1_el0", 0 },
+	{ "pmmir_el1", 0 },
 };
 
 /* PSTATE fields C code does not touch: checked like registers. */
@@ -108,13 +120,15 @@ static u32 probe_code[2] __attribute__((aligned(64)));
 struct stub {
 	u32 mrs[2];
 	u32 msr[2];
+	u32 clr[2]; /* for a write-1-to-set register: its write-1-to-clear twin, else unused */
 };
 static struct stub stubs[MAX_ROWS] __attribute__((aligned(64)));
 
 struct checked {
 	const struct row *row;
 	u64 mask;
-	u64 floor; /* smallest value written (in the mask's bits) */
+	u64 floor;    /* smallest value written (in the mask's bits) */
+	bool set_clr; /* write-1-to-set: cleared through its twin first */
 	unsigned int stub;
 	u64 expect;
 	u32 bad;
@@ -279,6 +293,7 @@ static u64 spec_mask(const struct row *r)
 	case EMUL:
 	case TIMER:
 	case FP:
+	case PMU:
 		return ALL;
 	case GIC:
 		return has_vgic() ? ALL : 0;
@@ -302,6 +317,24 @@ static u64 bpr_floor(const char *name)
 	return 7 - (FIELD(read_sysreg(s3_0_c12_c12_4), 13, 11) + 1) + g1;
 }
 
+/* Write-1-to-set registers and their write-1-to-clear twins. */
+static const struct {
+	const char *set;
+	u32 clr_key;
+} set_clr[] = {
+	{ "pmcntenset_el0", KEY(3, 3, 9, 12, 2) },
+	{ "pmintenset_el1", KEY(3, 0, 9, 14, 2) },
+	{ "pmovsset_el0", KEY(3, 3, 9, 12, 3) },
+};
+
+static u32 clr_key_of(const char *name)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(set_clr); i++)
+		if (!strcmp(set_clr[i].set, name))
+			return set_clr[i].clr_key;
+	return 0;
+}
+
 /* The registers this vCPU checks, with their stubs (vCPU 0 writes the stubs for all). */
 static unsigned int build_list(struct sweep *s, bool write_stubs)
 {
@@ -314,10 +347,12 @@ static unsigned int build_list(struct sweep *s, bool write_stubs)
 			continue;
 		s->regs[n] = (struct checked){ .row = &rows[i], .mask = mask, .stub = n };
 		s->regs[n].floor = bpr_floor(rows[i].name);
+		s->regs[n].set_clr = clr_key_of(rows[i].name) != 0;
 		if (write_stubs) {
 			stubs[n].mrs[0] = insn_of(rows[i].key, true);
 			stubs[n].msr[0] = insn_of(rows[i].key, false);
-			stubs[n].mrs[1] = stubs[n].msr[1] = 0xd65f03c0;
+			stubs[n].clr[0] = insn_of(clr_key_of(rows[i].name), false);
+			stubs[n].mrs[1] = stubs[n].msr[1] = stubs[n].clr[1] = 0xd65f03c0;
 		}
 		n++;
 	}
@@ -360,6 +395,8 @@ static void sweep_run(struct sweep *s)
 
 			if (pat < c->floor)
 				pat = c->floor;
+			if (c->set_clr)
+				call_stub(stubs[c->stub].clr, ~0UL);
 			call_stub(stubs[c->stub].msr, (old & ~c->mask) | pat);
 		}
 		isb();

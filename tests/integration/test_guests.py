@@ -167,6 +167,8 @@ def test_guest(tern, guests, name, smp):
         t.fail(f"no '{MMIO_STORES}' line")
     if name == "reset":
         check_reset_log(t, prog, lines)
+    if name == "inject" and any(ln.startswith("SKIP:") for ln in lines):
+        t.fail("inject: SKIP lines (the guest-tests configuration has DEBUG_GUEST_HOOKS)")
     if name == "undef" and not re.search(r"\] vm0: exit: [^\n]* 0 aborts and 2 undefs injected", t.log):
         t.fail("Tern did not inject exactly the 2 UNDEFs of the trapped LORegion accesses")
 
@@ -255,3 +257,21 @@ def test_exception_loop_stopped(tern, guests, loop):
         t.fail(f"{m.group(1)} aborts injected: the loop ran on too long")
     if status != 0:
         t.fail(f"QEMU exit status {status}")
+
+
+def test_pmu(tern, guests):
+    """pmu.c under -icount (INST_RETIRED counts only then): counting, EL2 excluded, isolation
+    between two vCPUs on one pCPU, the overflow interrupt."""
+    t = tern(guests.config, start=False, smp=1, mem="512M", timeout=120)
+    t.name = "pmu (icount)"
+    t.cmd += ["--icount", "--vm0-kernel", guests.path("guests", "pmu.bin")]
+    t.start()
+    status = t.wait_exit()
+    lines = t.log.splitlines()
+    problems = [ln for ln in lines if ln.startswith(("FAIL:", "SKIP:"))]
+    if "SUMMARY: 7 tests, 0 failures" not in lines:
+        problems.append("no 'SUMMARY: 7 tests, 0 failures'")
+    if status != 0:
+        problems.append(f"QEMU exit status {status}")
+    if problems:
+        t.fail("pmu: " + "; ".join(problems))

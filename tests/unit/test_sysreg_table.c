@@ -34,10 +34,9 @@ struct row {
 static const struct row rows[] = { SYSREG_TABLE(ROW) };
 #define NR_ROWS (sizeof(rows) / sizeof(rows[0]))
 
-static const char *const policies[] = {
-	"SWITCH", "VMCTL", "PSTATE", "FP",     "TIMER",	    "GIC",
-	"EMUL",	  "ID",	   "CONST",  "HIDDEN", "STATELESS", "IMPDEF"
-};
+static const char *const policies[] = { "SWITCH",    "VMCTL",  "PSTATE", "FP",	  "TIMER",
+					"GIC",	     "EMUL",   "ID",	 "CONST", "HIDDEN",
+					"STATELESS", "IMPDEF", "PMU" };
 
 static unsigned int key(const struct row *r)
 {

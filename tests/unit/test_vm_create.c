@@ -100,6 +100,12 @@ void vcpu_arch_reset(struct vcpu *vcpu, u64 entry, u64 x0)
 	vcpu->arch.vmpidr = vcpu->id;
 }
 
+/* No PMU: the guest DT gets no /pmu node (guest_fdt's own test covers the node). */
+bool vpmu_available(void)
+{
+	return false;
+}
+
 /* Cache maintenance: core/vm.c's own test (vm_ram) checks it. */
 void dcache_clean_range(paddr_t start, paddr_t end)
 {
