@@ -178,7 +178,7 @@ static int make_pmu_node(void *fdt, const struct guest_fdt_params *p)
 	u32 irq[3] = { GFDT_IRQ_PPI, p->pmu_ppi - GFDT_PPI_FIRST, GFDT_IRQ_LEVEL_HIGH };
 	int res;
 
-	if (!p->pmu_ppi || !p->gicv3)
+	if (!p->pmu_ppi || !p->irqchip)
 		return 0;
 	res = fdt_begin_node(fdt, "pmu");
 	if (!res)

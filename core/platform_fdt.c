@@ -982,8 +982,7 @@ int platform_discover(struct platform *p, const void *fdt, size_t fdt_size, u64 
 	static int (*const scans[])(struct platform_ctx *) = {
 		platform_scan_memory,  platform_scan_reserved, platform_scan_irqchip,
 		platform_scan_console, platform_scan_timer,    platform_scan_pmu,
-		platform_scan_psci,
-		platform_scan_chosen,  platform_scan_virtio,
+		platform_scan_psci,    platform_scan_chosen,   platform_scan_virtio,
 	};
 	struct platform_ctx c = { .p = p, .fdt = fdt, .max_vms = max_vms };
 	int err, first;

@@ -59,7 +59,7 @@ static void test_present(void)
 	nr_counters = FIELD(pmcr, 15, 11);
 	ceid0 = read_sysreg(s3_3_c9_c12_6);
 	report(FIELD(dfr0, 11, 8) >= 1 && FIELD(dfr0, 11, 8) != 0xf && nr_counters >= 3 &&
-		       (ceid0 & (1UL << EV_INST_RETIRED)) && (ceid0 & (1UL << EV_CPU_CYCLES)),
+		   (ceid0 & (1UL << EV_INST_RETIRED)) && (ceid0 & (1UL << EV_CPU_CYCLES)),
 	       "PMUv3 (PMUVer %lu), %u event counters, INST_RETIRED and CPU_CYCLES (PMCEID0 0x%lx)",
 	       FIELD(dfr0, 11, 8), nr_counters, ceid0);
 }
@@ -87,7 +87,8 @@ static void test_counting(void)
 	report(err > -(2 * LOOP_N / 100) && err < 2 * LOOP_N / 100,
 	       "INST_RETIRED over a %u-instruction loop: %lu (within 1%%)", 2 * LOOP_N, insns);
 	report(cycles > c0 && cycles >= LOOP_N && c1 == cycles,
-	       "cycle counter advanced by %lu while enabled, holds still while disabled", cycles - c0);
+	       "cycle counter advanced by %lu while enabled, holds still while disabled",
+	       cycles - c0);
 	write_sysreg(1 | CYCLE_BIT, PMCNTENCLR_EL0);
 }
 
