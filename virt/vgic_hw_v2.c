@@ -77,8 +77,8 @@ static u32 vgic_v2_lr_encode(u64 v)
 	if (v & ICH_LR_ACTIVE)
 		lr |= GICH_LR_ACTIVE;
 	if (v & ICH_LR_HW) {
-		lr |= GICH_LR_HW |
-		      (u32)((v >> ICH_LR_PINTID_SHIFT) & GICH_LR_VID_MASK) << GICH_LR_PID_SHIFT;
+		lr |= GICH_LR_HW | (u32)((v >> ICH_LR_PINTID_SHIFT) & GICH_LR_VID_MASK)
+				       << GICH_LR_PID_SHIFT;
 	} else {
 		if (v & ICH_LR_EOI)
 			lr |= GICH_LR_EOI;

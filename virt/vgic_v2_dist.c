@@ -5,7 +5,8 @@
  * reaches the calling vCPU's copies. SPIs 32..VGIC_NR_INTIDS-1, those the VM does not own RAZ/WI.
  * Table-driven like the GICv3 one (virt/vgic_mmio.c). GICv2 specifics:
  * - ITARGETSR: a byte per interrupt (byte access allowed); for SGIs and PPIs it reads as the
- *   calling vCPU's own bit, for an SPI it is the set of vCPUs it may go to (the first one takes it).
+ *   calling vCPU's own bit, for an SPI it is the set of vCPUs it may go to (the first one takes
+ * it).
  * - SGIs are pending per sending vCPU: GICD_SGIR (target list, all-but-self or self) sets the
  *   sender's bit, CPENDSGIR/SPENDSGIR clear and set them (a byte per SGI, a bit per sender), and
  *   ISPENDR0/ICPENDR0 cannot change an SGI's pending state.
@@ -157,7 +158,7 @@ static void v2_write_sgir(struct vgic_mmio_ctx *c, const struct vgic_reg *r, u64
 		targets = (u8)(val >> VGIC_V2_SGIR_LIST_SHIFT);
 		break;
 	case VGIC_V2_SGIR_OTHERS:
-		targets = (u8)~(1U << self);
+		targets = (u8) ~(1U << self);
 		break;
 	case VGIC_V2_SGIR_SELF:
 		targets = (u8)(1U << self);

@@ -10,7 +10,6 @@
 #include <virt/vgic.h>
 #include <virt/vgic_mmio.h>
 
-
 static struct vcpu *vgic_v3_spi_target(struct vm *vm, const struct vgic_irq *irq)
 {
 	u64 aff = irq->irouter & MPIDR_HWID_MASK;

@@ -139,8 +139,11 @@ bool vtimer_ptimer_access(struct vcpu *vcpu, u32 key, bool read, u64 *val)
 	switch (key) {
 	case SYS_CNTP_CTL_EL0:
 		if (read)
-			*val = a->cntp_ctl |
-			       (vtimer_condition(a->cntp_cval, now) ? CNT_CTL_ISTATUS : 0);
+			/* ISTATUS reads 0 while disabled, as QEMU's timers do. */
+			*val = a->cntp_ctl | ((a->cntp_ctl & CNT_CTL_ENABLE) &&
+						      vtimer_condition(a->cntp_cval, now)
+						  ? CNT_CTL_ISTATUS
+						  : 0);
 		else
 			a->cntp_ctl = *val & (CNT_CTL_ENABLE | CNT_CTL_IMASK);
 		break;

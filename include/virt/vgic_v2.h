@@ -17,7 +17,7 @@ struct platform;
  */
 
 /* GICD_CTLR: EnableGrp0 [0], EnableGrp1 [1] (no Security Extensions). */
-#define VGIC_V2_CTLR_WRITABLE	0x3U
+#define VGIC_V2_CTLR_WRITABLE	 0x3U
 #define VGIC_V2_TYPER_CPUS_SHIFT 5
 /* GICD_SGIR: TargetListFilter [25:24], CPUTargetList [23:16], SGIINTID [3:0]. */
 #define VGIC_V2_SGIR_FILTER_SHIFT 24

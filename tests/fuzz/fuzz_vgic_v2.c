@@ -180,10 +180,12 @@ paddr_t gicv2_cpu_frame(paddr_t base, u64 size)
 
 static const struct irqchip_driver gicv2_host = { .name = "gicv2" };
 static struct platform plat = {
-	.irqchip = { .drv = &gicv2_host, .nr_regs = 4, .regs = { { 0x2c010000, 0x1000 },
-								  { 0x2c020000, 0x2000 },
-								  { 0x2c040000, 0x1000 },
-								  { 0x2c060000, 0x2000 } } },
+	.irqchip = { .drv = &gicv2_host,
+		     .nr_regs = 4,
+		     .regs = { { 0x2c010000, 0x1000 },
+			       { 0x2c020000, 0x2000 },
+			       { 0x2c040000, 0x1000 },
+			       { 0x2c060000, 0x2000 } } },
 };
 
 static struct pcpu pcpu0;
@@ -317,7 +319,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			break;
 		case 2:
 		case 3: {
-			/* The registers the GICv2 adds, more often than a random offset finds them. */
+			/* The registers the GICv2 adds, more often than a random offset finds them.
+			 */
 			static const u32 offs[] = { 0x800, 0x820, 0x828, 0xF00, 0xF10, 0xF20 };
 			u32 off = offs[fuzz_u8(&in) % 6] + fuzz_u8(&in) % 16;
 			unsigned int size = (op % 12 == 2) ? 1 : 4;

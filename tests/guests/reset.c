@@ -17,8 +17,14 @@
  *    followed by PASS already proves the reload; the runner must then stop the VM itself.
  * The runner therefore counts "reset: first boot" lines: one, then "reset: second boot" -> the
  * SUMMARY decides; two or more -> pass on the PASS lines, flag "RAM cleared on reset", stop.
+ *
+ * The first boot also leaves the machine busy: interrupts enabled, pending and one active (acked,
+ * never EOIed), the CPU interface's priority mask and group enable set, both timers armed, a
+ * virtual SError pending (the DEBUG_GUEST_HOOKS hypercall), a breakpoint, a watchpoint and the
+ * debug enables set with the OS lock clear, the PMU counting with its interrupt enabled. After
+ * the reset every one of them must read its reset value, and unmasking takes nothing.
  */
-#include "libguest.h"
+#include "gic.h"
 
 #define STAMP_PRISTINE 0x1234U
 #define STAMP_DIRTY    0xdeadU
@@ -32,6 +38,99 @@ struct mailbox {
 };
 
 static volatile u32 boot_stamp = STAMP_PRISTINE;
+
+#define SGI_BASE    (GICR_BASE + GICR_SGI_OFFSET)
+#define SGI_ENABLED 1
+#define SGI_PENDING 2
+#define SGI_ACTIVE  3
+#define MDSCR_KDE   (1UL << 13)
+#define MDSCR_MDE   (1UL << 15)
+#define ISR_A	    (1UL << 8)
+
+/* The PMU's registers by encoding (the macros take the name as written). */
+static volatile u32 serrors;
+
+static void on_serror(u64 esr, u64 index)
+{
+	(void)esr;
+	(void)index;
+	serrors++;
+}
+
+/* Everything a reset must undo, left in use (vCPU 0 only: the VM has one). */
+static void leave_busy(void)
+{
+	u64 self = read_sysreg(mpidr_el1);
+	u64 now = read_sysreg(cntvct_el0), ten_s = read_sysreg(cntfrq_el0) * 10;
+
+	gic_dist_init();
+	gic_cpu_init();
+	gic_irq_enable(SGI_ENABLED);
+	gic_irq_enable(GIC_PPI_VTIMER);
+	gic_irq_enable(GIC_SPI_UART);
+	gic_irq_set_pending(SGI_PENDING);
+	gic_irq_enable(SGI_ACTIVE);
+	gic_send_sgi(self, SGI_ACTIVE);
+	report_info("acknowledged INTID %u and left it active", gic_ack());
+	gic_set_pmr(0x80);
+	write_sysreg(now + ten_s, cntv_cval_el0);
+	write_sysreg(1, cntv_ctl_el0);
+	write_sysreg(now + ten_s, cntp_cval_el0);
+	write_sysreg(1, cntp_ctl_el0);
+	report_info("SError hook: %ld", tern_hook(GUEST_HOOK_INJECT_SERROR));
+	write_sysreg(0, oslar_el1);
+	write_sysreg(0x40000000, dbgbvr0_el1);
+	write_sysreg(1 | 1UL << 1 | 0xFUL << 5, dbgbcr0_el1);
+	write_sysreg(0x40001000, dbgwvr0_el1);
+	write_sysreg(1 | 1UL << 1 | 3UL << 3 | 0xFFUL << 5, dbgwcr0_el1);
+	write_sysreg(MDSCR_KDE | MDSCR_MDE, mdscr_el1);
+	write_sysreg(0x11, s3_3_c14_c12_0);
+	write_sysreg(12345, s3_3_c14_c8_0);
+	write_sysreg(1 | 1UL << 31, s3_3_c9_c12_1);
+	write_sysreg(1, s3_0_c9_c14_1);
+	write_sysreg(1, s3_3_c9_c14_0);
+	write_sysreg(1, s3_3_c9_c12_0);
+	isb();
+}
+
+/* After the reset, before anything is set up again: everything at its reset value. */
+static void check_quiet(void)
+{
+	u32 en0 = gic_read32(SGI_BASE + GICR_ISENABLER0),
+	    pend0 = gic_read32(SGI_BASE + GICR_ISPENDR0);
+	u32 act0 = gic_read32(SGI_BASE + GICR_ISACTIVER0);
+	u32 en1 = gic_read32(GICD_BASE + GICD_ISENABLER(1)),
+	    pend1 = gic_read32(GICD_BASE + GICD_ISPENDR(1));
+	u64 rpr = read_sysreg(s3_0_c12_c11_3), hppir = read_sysreg(s3_0_c12_c12_2);
+	u64 pmr = read_sysreg(s3_0_c4_c6_0), grpen = read_sysreg(s3_0_c12_c12_7);
+	u64 ap1r0 = read_sysreg(s3_0_c12_c9_0);
+	u64 isr;
+
+	report(!en0 && !pend0 && !act0 && !en1 && !pend1 && (rpr & 0xff) == 0xff &&
+		   (hppir & 0xffffff) == GIC_INTID_SPURIOUS && !pmr && !grpen && !ap1r0,
+	       "GIC: nothing enabled, pending or active (0x%x 0x%x 0x%x 0x%x 0x%x), RPR 0x%lx, "
+	       "HPPIR1 %lu, "
+	       "PMR 0x%lx, IGRPEN1 %lu, AP1R0 0x%lx",
+	       en0, pend0, act0, en1, pend1, rpr, hppir, pmr, grpen, ap1r0);
+	report(!(read_sysreg(cntv_ctl_el0) & 1) && !(read_sysreg(cntp_ctl_el0) & 1),
+	       "timers disabled (CNTV_CTL 0x%lx, CNTP_CTL 0x%lx)", read_sysreg(cntv_ctl_el0),
+	       read_sysreg(cntp_ctl_el0));
+	isr = read_sysreg(isr_el1);
+	exception_set_serror_handler(on_serror);
+	asm volatile("msr daifclr, #4\n\tisb\n\tnop\n\tnop\n\tmsr daifset, #4\n\tisb" ::: "memory");
+	exception_set_serror_handler(NULL);
+	report(!isr && !serrors, "no SError or interrupt pending (ISR_EL1 0x%lx, %u taken)", isr,
+	       serrors);
+	report(!read_sysreg(dbgbcr0_el1) && !read_sysreg(dbgwcr0_el1) && !read_sysreg(mdscr_el1) &&
+		   (read_sysreg(oslsr_el1) & 2),
+	       "debug: breakpoint, watchpoint and MDSCR_EL1 clear, OS lock set (OSLSR 0x%lx)",
+	       read_sysreg(oslsr_el1));
+	report(!(read_sysreg(s3_3_c9_c12_0) & 1) && !read_sysreg(s3_3_c9_c12_1) &&
+		   !read_sysreg(s3_0_c9_c14_1) && !read_sysreg(s3_3_c9_c14_3) &&
+		   !read_sysreg(s3_3_c9_c14_0),
+	       "PMU: not counting, no counter or interrupt enabled, no overflow (PMCR 0x%lx)",
+	       read_sysreg(s3_3_c9_c12_0));
+}
 
 static u64 mb_check(volatile struct mailbox *mb)
 {
@@ -65,6 +164,7 @@ int main(void)
 		mb->dtb = guest_boot_dtb;
 		mb->check = mb_check(mb);
 		write_sysreg(0x7e5e7, tpidr_el1);
+		leave_busy();
 		dsb();
 		puts("reset: calling SYSTEM_RESET\n");
 		psci_system_reset();
@@ -73,6 +173,7 @@ int main(void)
 	}
 
 	puts("reset: second boot\n");
+	check_quiet();
 	report(stamp == STAMP_PRISTINE,
 	       ".data is pristine after SYSTEM_RESET: image reloaded (0x%x)", stamp);
 	report(el == 1 && !(sctlr & 1),

@@ -259,8 +259,8 @@ static void test_access_widths(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		T(test_reset_values),	   T(test_banked_private), T(test_itargetsr_bytes),
-		T(test_sgir_decode),	   T(test_sgi_pend_registers), T(test_access_widths),
+		T(test_reset_values), T(test_banked_private),	  T(test_itargetsr_bytes),
+		T(test_sgir_decode),  T(test_sgi_pend_registers), T(test_access_widths),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
