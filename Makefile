@@ -37,7 +37,7 @@ DEFAULT_DEFCONFIG := qemu_virt_defconfig
 # Targets that need no configuration (and must not trigger one).
 NOCONFIG_TARGETS := help clean distclean menuconfig savedefconfig olddefconfig alldefconfig \
 	allnoconfig allyesconfig defconfig deps format format-check lint unit-test script-test \
-	integration-test check check-configs run bench fuzz fuzz-check fuzz-merge \
+	integration-test check check-configs run debug bench fuzz fuzz-check fuzz-merge \
 	$(DEFCONFIGS)
 CONFIG_TARGETS := menuconfig savedefconfig olddefconfig alldefconfig allnoconfig allyesconfig \
 	defconfig $(DEFCONFIGS)
@@ -206,8 +206,17 @@ $(O)/tern.bin: $(O)/tern.elf
 	$(quiet) OBJCOPY $(@:$(O)/%=%)
 	$(Q)$(OBJCOPY) -O binary $< $@
 
+# A board whose machine does not make its own device tree keeps one in its folder
+# (boards/<board>/<board>.dts), built next to the image as $(O)/board.dtb for the boot loader.
+BOARD_NAME := $(patsubst "%",%,$(CONFIG_BOARD))
+BOARD_DTS := $(wildcard $(srctree)/boards/$(BOARD_NAME)/$(BOARD_NAME).dts)
+BOARD_DTB := $(if $(BOARD_DTS),$(O)/board.dtb)
+$(O)/board.dtb: $(BOARD_DTS)
+	$(quiet) DTC $(@:$(O)/%=%)
+	$(Q)dtc -q -I dts -O dtb -o $@ $<
+
 .PHONY: all
-all: $(O)/tern.bin
+all: $(O)/tern.bin $(BOARD_DTB)
 	@echo "Tern image: $(O)/tern.bin ($(shell stat -c %s $(O)/tern.bin 2>/dev/null) bytes)"
 
 # ---------------------------------------------------------------------------------------------
@@ -225,10 +234,8 @@ export $(foreach n,0 1 2 3 4 5 6 7,$(foreach v,$(VM_VARS),VM$(n)_$(v)))
 # a copy in $(O)/vm0-disk.img, made once, so that VM0_DISK_MODE=persistent keeps what is
 # written across runs.
 .PHONY: run
-run: deps
-	$(Q)test -f $(KCONFIG_CONFIG) || $(MAKE) -f $(srctree)/Makefile $(DEFAULT_DEFCONFIG)
-	$(Q)$(MAKE) -f $(srctree)/Makefile -j$(JOBS) all
-	$(Q)set -e; \
+# The shell prelude of run and debug: the flagship guest's images unless VM0_KERNEL is given.
+RUN_GUEST_ENV = \
 	if [ -z "$$VM0_KERNEL" ] && grep -q '^CONFIG_VM0_GUEST_LINUX=y' $(KCONFIG_CONFIG); then \
 		eval "$$($(srctree)/scripts/fetch-guest.sh --print)"; \
 		export VM0_KERNEL="$$KERNEL" VM0_INITRD="$$INITRD"; \
@@ -236,10 +243,35 @@ run: deps
 			test -f $(O)/vm0-disk.img || cp "$$DISK" $(O)/vm0-disk.img; \
 			export VM0_DISK=$(O)/vm0-disk.img; \
 		fi; \
-	fi; \
-	exec $(srctree)/scripts/run-qemu --image $(O)/tern.bin --config $(KCONFIG_CONFIG) \
-		--smp $(QEMU_SMP) --mem $(QEMU_MEM) $(if $(APPEND),--append "$(APPEND)") \
-		$(if $(QEMU_EXTRA),--qemu-extra "$(QEMU_EXTRA)")
+	fi
+RUN_QEMU_ARGS = --image $(O)/tern.bin --config $(KCONFIG_CONFIG) \
+	--smp $(QEMU_SMP) --mem $(QEMU_MEM) $(if $(APPEND),--append "$(APPEND)") \
+	$(if $(QEMU_EXTRA),--qemu-extra "$(QEMU_EXTRA)")
+
+run: deps
+	$(Q)test -f $(KCONFIG_CONFIG) || $(MAKE) -f $(srctree)/Makefile $(DEFAULT_DEFCONFIG)
+	$(Q)$(MAKE) -f $(srctree)/Makefile -j$(JOBS) all
+	$(Q)set -e; $(RUN_GUEST_ENV); \
+	exec $(srctree)/scripts/run-qemu $(RUN_QEMU_ARGS)
+
+# make debug: QEMU stopped before Tern's first instruction, waiting on GDB_PORT, and
+# gdb-multiarch attached with Tern's symbols at its load address (docs/porting.md). The console
+# goes to $(O)/debug-console.log; GUEST_SYMS="file[@addr] ..." adds guests' symbol files,
+# GDB_ARGS= extra gdb arguments (e.g. -batch -ex ...). QEMU is stopped when gdb exits.
+GDB_PORT ?= 1234
+.PHONY: debug
+debug: deps
+	$(Q)test -f $(KCONFIG_CONFIG) || $(MAKE) -f $(srctree)/Makefile $(DEFAULT_DEFCONFIG)
+	$(Q)$(MAKE) -f $(srctree)/Makefile -j$(JOBS) all
+	$(Q)set -e; $(RUN_GUEST_ENV); rm -f $(O)/debug.gdb; \
+	setsid $(srctree)/scripts/run-qemu $(RUN_QEMU_ARGS) --gdb --gdb-port $(GDB_PORT) \
+		--gdb-script $(O)/debug.gdb --console-log $(O)/debug-console.log \
+		$(foreach g,$(GUEST_SYMS),--gdb-symbols $(g)) </dev/null >$(O)/debug-qemu.log 2>&1 & \
+	qemu=$$!; trap 'kill -- -$$qemu 2>/dev/null || true' EXIT; \
+	$(PYTHON) $(srctree)/scripts/wait-port.py 127.0.0.1 $(GDB_PORT) 60 $(O)/debug.gdb || \
+		{ cat $(O)/debug-qemu.log; exit 1; }; \
+	echo "debug: QEMU waits on port $(GDB_PORT); console in $(O)/debug-console.log"; \
+	gdb-multiarch -q -x $(O)/debug.gdb $(GDB_ARGS)
 
 .PHONY: unit-test
 unit-test:
@@ -318,6 +350,7 @@ help:
 	@echo ""
 	@echo "  make run            set up, configure (default board), build and boot in QEMU"
 	@echo "  make check          set up, then run every test"
+	@echo "  make debug          as make run, stopped at the first instruction, gdb attached"
 	@echo ""
 	@echo "Configuration:"
 	@echo "  menuconfig          interactive configuration (kconfiglib)"
@@ -339,6 +372,8 @@ help:
 	@echo ""
 	@echo "Variables: O=dir (build dir, default build/), V=1 (verbose),"
 	@echo "  run: VM<n>_KERNEL= VM<n>_INITRD= VM<n>_BOOTARGS= SMP= MEM= APPEND= QEMU_EXTRA="
+	@echo "       LOADER=u-boot (boot through U-Boot)"
+	@echo "  debug: as run, with gdb attached: GDB_PORT= GUEST_SYMS= GDB_ARGS="
 	@echo "       VM<n>_DISK=image VM<n>_DISK_MODE=ram|persistent VM<n>_DISK_RO=1"
 	@echo "       VM<n>_DISK_REGION=offset:size"
 

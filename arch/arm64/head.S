@@ -89,6 +89,17 @@ wrong_el:
 	tbnz	w4, #5, 2b			/* TXFF */
 	str	w3, [x1]			/* UARTDR */
 	b	1b
+#elif defined(CONFIG_EARLY_CONSOLE_CDNS)
+	ldr	x1, =CONFIG_EARLY_CONSOLE_BASE
+	mov	w4, #0x14			/* CR: TX_EN | RX_EN */
+	str	w4, [x1]
+	adr_l	x2, wrong_el_msg
+1:	ldrb	w3, [x2], #1
+	cbz	w3, 8f
+2:	ldr	w4, [x1, #0x2c]			/* SR */
+	tbnz	w4, #4, 2b			/* TXFULL */
+	str	w3, [x1, #0x30]			/* FIFO */
+	b	1b
 #endif
 	/* No semihosting exit: QEMU would serve it to guests too (docs/security.md). */
 8:

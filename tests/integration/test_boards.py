@@ -20,9 +20,11 @@ DMESG_BAD = ["Oops", "BUG:", "WARNING:", "Call trace", "rcu_sched self-detected 
              "Unable to handle", "Kernel panic"]
 GIC_ERROR_RE = re.compile(r"GIC.*(error|fail|broken)", re.I)
 
-# config: (board name in Tern's banner, host irqchip, its guest's GIC compatible, QEMU -m)
+# config: (board name in Tern's banner, host irqchip and console drivers, the guest's GIC
+# compatible, QEMU -m)
 BOARDS = {
-    "qemu_virt_gicv2_defconfig": ("qemu-virt-gicv2", "gicv2", "arm,cortex-a15-gic", "1G"),
+    "qemu_virt_gicv2_defconfig": ("qemu-virt-gicv2", "gicv2", "pl011", "arm,cortex-a15-gic", "1G"),
+    "xlnx_zcu102_defconfig": ("xlnx-zcu102", "gicv2", "cdns", "arm,cortex-a15-gic", "2G"),
 }
 
 
@@ -50,13 +52,14 @@ def ipi_count(out):
 
 @pytest.mark.parametrize("config", sorted(BOARDS))
 def test_board_linux(tern, build, linux_guest, config):
-    board, irqchip, guest_gic, mem = BOARDS[config]
+    board, irqchip, console, guest_gic, mem = BOARDS[config]
     b = build(config)
     t = tern(config, start=False, smp=b.pcpus(), mem=mem, timeout=LINUX_TIMEOUT)
     t.name = f"{config} + Linux"
     t.add_vm0_linux(linux_guest).start()
     assert re.search(rf"\(board {re.escape(board)}\)", t.banner), t.banner
     t.expect(rf"\[c0\] platform: irqchip {irqchip} ")
+    t.expect(rf"\[c0\] platform: console {console} ")
     vcpus = int(b.kconfig()["CONFIG_VM0_NR_VCPUS"])
     assert 2 <= vcpus <= 4, f"the board's defconfig gives VM 0 {vcpus} vCPUs"
     assert t.wait_linux() == linux_guest.release

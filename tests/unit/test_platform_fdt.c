@@ -371,6 +371,28 @@ static void test_gicv2(void **state)
 		      "0x8010000+0x10000 0x8030000+0x10000 0x8040000+0x10000 maint intid 25\n");
 }
 
+/* The ZCU102's own DT: its GIC-400 and its Cadence UART (through the serial0 alias), each matched
+ * by a driver's compatible string. */
+static void test_board_zcu102(void **state)
+{
+	assert_int_equal(discover("board-xlnx-zcu102", 0, 2), 0);
+	assert_string_equal(plat.irqchip.drv->name, "gicv2");
+	assert_int_equal(plat.irqchip.nr_regs, 4);
+	assert_int_equal(plat.irqchip.regs[1].base, 0xf9020000);
+	assert_int_equal(plat.irqchip.regs[1].size, 0x20000);
+	assert_int_equal(plat.irqchip.regs[3].base, 0xf9060000);
+	assert_int_equal(plat.irqchip.maint_intid, 25);
+	assert_string_equal(plat.console.drv->name, "cdns");
+	assert_int_equal(plat.console.base, 0xff000000);
+	assert_int_equal(plat.console.intid, 53);
+	assert_true(plat.console.from_stdout_path);
+	assert_string_equal(plat.console.path, "/serial@ff000000");
+	assert_int_equal(plat.nr_cpus, 4);
+	assert_int_equal(plat.mem[0].base, 0);
+	assert_int_equal(plat.psci.method, PSCI_METHOD_SMC);
+	assert_int_equal(plat.timer.hyp_phys_intid, 26);
+}
+
 static void test_missing_nodes(void **state)
 {
 	assert_int_equal(discover("bad-nomem", 0, 2), -TERN_ENODEV);
@@ -389,7 +411,8 @@ static void test_missing_nodes(void **state)
 	assert_logged("platform: /chosen/stdout-path \"/pl011@9000000\" does not resolve "
 		      "(FDT_ERR_NOTFOUND)");
 	assert_logged("platform: no console UART found (looked for /chosen/stdout-path and a node "
-		      "compatible with \"arm,pl011\")\n");
+		      "compatible with \"arm,pl011\", \"cdns,uart-r1p12\", \"cdns,uart-r1p8\", "
+		      "\"xlnx,xuartps\", \"xlnx,zynqmp-uart\")\n");
 
 	assert_int_equal(discover("bad-nopsci", 0, 2), -TERN_ENODEV);
 	assert_logged("platform: no PSCI found (looked for /psci or a node compatible with "
@@ -515,6 +538,7 @@ int main(void)
 		cmocka_unit_test_teardown(test_disks, teardown),
 		cmocka_unit_test_teardown(test_bad_disks, teardown),
 		cmocka_unit_test_teardown(test_gicv2, teardown),
+		cmocka_unit_test_teardown(test_board_zcu102, teardown),
 		cmocka_unit_test_teardown(test_missing_nodes, teardown),
 		cmocka_unit_test_teardown(test_reserved_overlap, teardown),
 		cmocka_unit_test_teardown(test_bad_blobs, teardown),
