@@ -246,7 +246,7 @@ RUN_GUEST_ENV = \
 	fi
 RUN_QEMU_ARGS = --image $(O)/tern.bin --config $(KCONFIG_CONFIG) \
 	--smp $(QEMU_SMP) --mem $(QEMU_MEM) $(if $(APPEND),--append "$(APPEND)") \
-	$(if $(QEMU_EXTRA),--qemu-extra "$(QEMU_EXTRA)")
+	$(if $(QEMU_EXTRA),--qemu-extra "$(QEMU_EXTRA)") $(if $(LOADER),--loader $(LOADER))
 
 run: deps
 	$(Q)test -f $(KCONFIG_CONFIG) || $(MAKE) -f $(srctree)/Makefile $(DEFAULT_DEFCONFIG)

@@ -13,6 +13,7 @@ PACKAGES=(
 	python3-kconfiglib device-tree-compiler libfdt-dev python3-pexpect
 	python3-pytest libcmocka-dev gcc make clang-format cppcheck python3-matplotlib
 	clang libclang-rt-14-dev e2fsprogs
+	u-boot-qemu gdb-multiarch
 )
 
 # Made absolute because the download step changes directory.

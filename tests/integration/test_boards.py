@@ -1,5 +1,6 @@
 # SPDX-License-Identifier: GPL-2.0-only
-"""The flagship Linux guest on every board besides qemu-virt (whose tests are test_linux*.py).
+"""The flagship Linux guest on every board besides qemu-virt (whose tests are test_linux*.py),
+and booted through U-Boot.
 
 One boot per board, as `make <board>_defconfig && make run` does it (the board's QEMU machine and
 device tree come from boards/<board>/board.cfg): the host driver the board needs found by its
@@ -92,3 +93,30 @@ def test_board_linux(tern, build, linux_guest, config):
     tern_bad = [ln for ln in t.lines()
                 if any(re.search(p, ln) for p in tern_lib.BAD_PATTERNS.values())]
     assert not tern_bad, "Tern logged:\n  " + "\n  ".join(tern_bad)
+
+
+def test_uboot_boots_linux(tern, build, linux_guest):
+    """make run LOADER=u-boot: Debian's U-Boot (qemu_arm64) as QEMU's -bios; QEMU's loader puts
+    Tern, its device tree and the guest images in RAM, and U-Boot's booti starts Tern, which
+    boots the flagship Linux to its shell and powers off with status 0."""
+    b = build("defconfig")
+    t = tern("defconfig", start=False, smp=b.pcpus(), mem="1G", timeout=LINUX_TIMEOUT)
+    t.name = "defconfig + U-Boot + Linux"
+    t.cmd += ["--loader", "u-boot"]
+    t.add_vm0_linux(linux_guest).start(banner=False)
+    t.expect(r"U-Boot 20\d\d\.\d\d")
+    t.expect(r"## Flattened Device Tree blob at ([0-9a-f]+)")
+    t.expect(r"Starting kernel \.\.\.")
+    m = t.expect(tern_lib.BANNER_RE)
+    t.bad["reset"] = tern_lib.BANNER_RE
+    # booti left Tern where QEMU's loader put it, with the tree U-Boot relocated.
+    m = t.expect(r"\[c0\] boot: pCPU 0 MPIDR 0x\w+, loaded at (0x[0-9a-f]+), \d+ KiB, "
+                 r"DTB at (0x[0-9a-f]+)")
+    assert int(m.group(1), 16) == 0x40200000, m.group(0)
+    t.expect(r"\[c0\] platform: vm0 kernel ")
+    assert t.wait_linux() == linux_guest.release
+    out = shell_ok(t, "echo booted-by-$((6*7))")
+    assert out == "booted-by-42\n", out
+    t.sendline("poweroff")
+    t.expect(r"\[c\d+\] vm0: stopped: guest called PSCI SYSTEM_OFF")
+    assert t.wait_exit() == 0, f"QEMU exit status {t.exitstatus}"
