@@ -14,19 +14,19 @@
 #include <tern/platform.h>
 #include <tern/printk.h>
 
-#define CDNS_CR	   0x00
-#define CDNS_IER   0x08
-#define CDNS_IDR   0x0C
-#define CDNS_ISR   0x14
+#define CDNS_CR	    0x00
+#define CDNS_IER    0x08
+#define CDNS_IDR    0x0C
+#define CDNS_ISR    0x14
 #define CDNS_RXTOUT 0x1C
-#define CDNS_RXWM  0x20
-#define CDNS_SR	   0x2C
-#define CDNS_FIFO  0x30
+#define CDNS_RXWM   0x20
+#define CDNS_SR	    0x2C
+#define CDNS_FIFO   0x30
 
-#define CDNS_CR_RX_EN  (1U << 2)
-#define CDNS_CR_RX_DIS (1U << 3)
-#define CDNS_CR_TX_EN  (1U << 4)
-#define CDNS_CR_TX_DIS (1U << 5)
+#define CDNS_CR_RX_EN	(1U << 2)
+#define CDNS_CR_RX_DIS	(1U << 3)
+#define CDNS_CR_TX_EN	(1U << 4)
+#define CDNS_CR_TX_DIS	(1U << 5)
 #define CDNS_SR_RXEMPTY (1U << 1)
 #define CDNS_SR_TXFULL	(1U << 4)
 /* Interrupt bits, the same in IER, IDR, IMR and ISR. */

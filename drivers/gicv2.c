@@ -1,11 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * Host GICv2 (Arm IHI 0048B; the GIC-400): the ops of tern/irqchip.h over the memory-mapped
- * distributor and CPU interface. Interrupts stay in the group firmware left them in (Group 0 on a
- * GIC without the Security Extensions, signalled as IRQ; Group 1 in the Non-secure view of one
- * with them), and GICC_CTLR.EOImode = 1 splits priority drop from deactivation (GICC_DIR), so an
- * interrupt forwarded to a guest is deactivated by the guest through a hardware-linked list
- * register, as with the GICv3.
+ * distributor and CPU interface. Every interrupt is Group 1 (what a Non-secure hypervisor sees
+ * of a GIC with the Security Extensions, and what Tern makes them on one without): a guest's
+ * deactivation through a hardware-linked list register reaches the physical interrupt only for
+ * Group 1 (QEMU ignores it for Group 0, as a Non-secure GICC_DIR write would be). GICC_CTLR.AckCtl
+ * lets GICC_IAR acknowledge them there, and EOImode = 1 splits priority drop from deactivation
+ * (GICC_DIR), so an interrupt forwarded to a guest is deactivated by the guest, as with the
+ * GICv3.
  *
  * SGIs name their targets by CPU-interface number, which is not the MPIDR: each pCPU reads its
  * own from the banked GICD_ITARGETSR0 in cpu_init and records it with its MPIDR.
@@ -20,6 +22,7 @@
 
 #define GICD_CTLR	0x000
 #define GICD_TYPER	0x004
+#define GICD_IGROUPR	0x080
 #define GICD_ISENABLER	0x100
 #define GICD_ICENABLER	0x180
 #define GICD_ICPENDR	0x280
@@ -29,17 +32,22 @@
 #define GICD_ITARGETSR	0x800
 #define GICD_ICFGR	0xC00
 #define GICD_SGIR	0xF00
-#define GICD_CTLR_EN	(1U << 0) /* EnableGrp0; Enable (Group 1) in the Non-secure view */
+/* EnableGrp0 and EnableGrp1; Enable (Group 1) alone in the Non-secure view. */
+#define GICD_CTLR_EN (3U << 0)
 
-#define GICC_CTLR	  0x0000
-#define GICC_PMR	  0x0004
-#define GICC_BPR	  0x0008
-#define GICC_IAR	  0x000C
-#define GICC_EOIR	  0x0010
-#define GICC_IIDR	  0x00FC
-#define GICC_DIR	  0x1000
-#define GICC_CTLR_EN	  (1U << 0) /* EnableGrp0; EnableGrp1 in the Non-secure view */
-#define GICC_CTLR_EOIMODE (1U << 9) /* EOImode (EOImodeS, or EOImodeNS in the NS view) */
+#define GICC_CTLR 0x0000
+#define GICC_PMR  0x0004
+#define GICC_BPR  0x0008
+#define GICC_IAR  0x000C
+#define GICC_EOIR 0x0010
+#define GICC_IIDR 0x00FC
+#define GICC_DIR  0x1000
+/*
+ * EnableGrp0, EnableGrp1, AckCtl, EOImodeS and EOImodeNS without the Security Extensions; in the
+ * Non-secure view of a GIC with them bit 0 is EnableGrp1, bit 9 EOImodeNS, the others reserved.
+ */
+#define GICC_CTLR_EN	  (7U << 0)
+#define GICC_CTLR_EOIMODE (3U << 9)
 #define GICC_IAR_INTID	  0x3FFU
 #define GICC_IAR_CPUID	  (7U << 10)
 
@@ -104,6 +112,7 @@ static int gicv2_init(const struct platform_irqchip *ic)
 
 	mmio_write32(gicd_base + GICD_CTLR, 0);
 	for (unsigned int i = 32; i < gic_nr_intids; i += 32) {
+		mmio_write32(gicd_base + GICD_IGROUPR + i / 8, ~0U);
 		mmio_write32(gicd_base + GICD_ICENABLER + i / 8, ~0U);
 		mmio_write32(gicd_base + GICD_ICPENDR + i / 8, ~0U);
 		mmio_write32(gicd_base + GICD_ICACTIVER + i / 8, ~0U);
@@ -136,6 +145,9 @@ static int gicv2_cpu_init(void)
 	struct pcpu *p = this_pcpu();
 	u8 mask = gicv2_read_cpu_mask();
 
+	/* A GIC with one CPU interface has ITARGETSR RAZ/WI: everything goes to that one. */
+	if (!mask && !((mmio_read32(gicd_base + GICD_TYPER) >> 5) & 7))
+		mask = 1;
 	if (!mask) {
 		pr_err("gicv2: pCPU %u reads no CPU interface number from GICD_ITARGETSR0\n",
 		       p->id);
@@ -144,6 +156,7 @@ static int gicv2_cpu_init(void)
 	gic_cpu_mask[p->id] = mask;
 	__atomic_store_n(&gic_cpu_mpidr[p->id], p->mpidr | (1ULL << 63), __ATOMIC_RELEASE);
 
+	mmio_write32(gicd_base + GICD_IGROUPR, ~0U);
 	mmio_write32(gicd_base + GICD_ICENABLER, ~0U);
 	mmio_write32(gicd_base + GICD_ICPENDR, ~0U);
 	mmio_write32(gicd_base + GICD_ICACTIVER, ~0U);

@@ -41,6 +41,25 @@
 #define GICD_TYPER_ITLINES(t)	FIELD(t, 4, 0)
 #define GIC_PIDR2_ARCHREV(p)	FIELD(p, 7, 4)
 
+/* GICv2 (gic_v2.c): the distributor's extra registers and the memory-mapped CPU interface */
+#define GICD_ITARGETSR	      0x0800 /* byte per INTID */
+#define GICD_SGIR	      0x0F00
+#define GICD_CPENDSGIR	      0x0F10 /* byte per SGI: a bit per sender */
+#define GICD_SPENDSGIR	      0x0F20
+#define GICC_BASE	      0x08010000UL
+#define GICC_CTLR	      0x0000
+#define GICC_PMR	      0x0004
+#define GICC_BPR	      0x0008
+#define GICC_IAR	      0x000C
+#define GICC_EOIR	      0x0010
+#define GICC_IIDR	      0x00FC
+#define GICC_CTLR_ENABLE_GRP0 (1U << 0)
+#define GICC_IAR_INTID_MASK   0x3FFU
+/** This vCPU's bit in the GICv2's target lists (what GICD_ITARGETSR0 reads). */
+u8 gic_v2_cpu_mask(void);
+/** The sender (CPUID of GICC_IAR) of the last acknowledged @sgi on this vCPU. */
+u32 gic_v2_last_sgi_source(u32 sgi);
+
 /* Redistributor, RD_base frame */
 #define GICR_CTLR	   0x0000
 #define GICR_IIDR	   0x0004
@@ -105,6 +124,15 @@ struct gic_cpu {
 };
 
 typedef void (*gic_irq_handler_t)(u32 intid);
+
+/* The drivers' shared per-vCPU state (gic_common.c) and IRQ vector table. */
+struct gic_cpu_state {
+	struct gic_cpu pub;
+	u32 unhandled;
+	u32 spurious;
+};
+struct gic_cpu_state *gic_state(void);
+extern char gic_vectors[];
 
 /** MMIO accessors (the MMU is off: Device memory, naturally aligned accesses only). */
 static inline u32 gic_read32(u64 addr)
