@@ -25,6 +25,8 @@ DISK=$GUEST/disk.img
 MKINITRAMFS=$SRCDIR/scripts/mkinitramfs.py
 GUEST_MODULES=$SRCDIR/scripts/guest-modules.py
 MKDISK=$SRCDIR/scripts/mkdisk.sh
+GUEST_PERF=$SRCDIR/scripts/guest-perf.py
+PERF=$GUEST/perf
 # The kernel modules the guest loads (their dependencies come along); ext4 and jbd2 find
 # crc32c through the crypto API, so its module is named too.
 WANTED_MODULES="virtio_mmio virtio_blk crc32c_generic ext4"
@@ -50,6 +52,10 @@ fetching only what is missing:
                      e2fsprogs), the VM's disk in `make run`
   busybox            the arm64 busybox-static it is built from
 
+  --perf      also put Debian's arm64 perf (linux-perf) with the shared
+              libraries it loads into perf/ (scripts/guest-perf.py), for an
+              initramfs that has it (scripts/mkinitramfs.py --extra perf/);
+              prints PERF=<path> too
   --print     print only KERNEL=, INITRD= and DISK=<path> lines on stdout
               (for the Makefile); without it the paths are printed as
               "kernel: ...", "initrd: ..." and "disk: ..."
@@ -75,9 +81,11 @@ die() {
 
 print=0
 force=0
+want_perf=0
 for arg; do
 	case $arg in
 	--print) print=1 ;;
+	--perf) want_perf=1 ;;
 	--force) force=1 ;;
 	-h | --help)
 		usage
@@ -173,6 +181,36 @@ fetch_busybox() {
 	say "$(cat "$BVERSION"): $BUSYBOX"
 }
 
+have_perf() {
+	[ -x "$PERF/usr/bin/perf" ] && [ "$GUEST_PERF" -ot "$PERF/usr/bin/perf" ]
+}
+
+# linux-perf and the library packages it depends on, recursively (not Perl's or Python's
+# interpreters and standard libraries: perf only loads their shared libraries).
+fetch_perf() {
+	local dl=$CACHE/guest-perf-download pkgs
+	arm64_apt_check_tools "perf"
+	rm -rf "$dl" "$PERF"
+	mkdir -p "$dl" "$GUEST"
+	: >"$LOG"
+	arm64_update_lists "$LOG" || {
+		cat "$LOG" >&2
+		die "could not update the arm64 package lists (log: $LOG)"
+	}
+	pkgs=$(apt_cache_arm64 depends --recurse --no-recommends --no-suggests --no-conflicts \
+		--no-breaks --no-replaces --no-enhances linux-perf 2>>"$LOG" |
+		grep -E '^(lib|zlib)' | grep -vE -- '-(stdlib|minimal|common)$' | sort -u)
+	[ -n "$pkgs" ] || die "cannot resolve the dependencies of linux-perf (log: $LOG)"
+	say "fetching linux-perf and $(echo "$pkgs" | wc -w) library packages"
+	# shellcheck disable=SC2086 # a list of package names
+	arm64_download "$dl" "$LOG" linux-perf $pkgs || {
+		cat "$LOG" >&2
+		die "could not download linux-perf (log: $LOG)"
+	}
+	"$PYTHON" "$GUEST_PERF" --debs "$dl" --out "$PERF" >&2 || die "guest-perf.py failed"
+	rm -rf "$dl"
+}
+
 fetch_packages() {
 	local need_kernel=$1 need_busybox=$2 dl=$CACHE/guest-download
 	arm64_apt_check_tools "the guest kernel and busybox"
@@ -247,10 +285,19 @@ if [ "$force" = 1 ] || stale_initramfs || stale_disk; then
 	arm64_unlock
 fi
 
+if [ "$want_perf" = 1 ] && { [ "$force" = 1 ] || ! have_perf; }; then
+	arm64_lock
+	if [ "$force" = 1 ] || ! have_perf; then
+		fetch_perf
+	fi
+	arm64_unlock
+fi
+
 if [ "$print" = 1 ]; then
 	echo "KERNEL=$KERNEL"
 	echo "INITRD=$INITRD"
 	echo "DISK=$DISK"
+	if [ "$want_perf" = 1 ]; then echo "PERF=$PERF"; fi
 else
 	echo "kernel: $KERNEL ($(cat "$KVERSION"))"
 	echo "initrd: $INITRD"

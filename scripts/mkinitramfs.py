@@ -206,10 +206,32 @@ def read_modules(moddir):
     return mods
 
 
-def populate(w, busybox, modules=(), disk=False):
+def add_tree(w, root, made):
+    """Every directory, file and symlink under @root at the same path, parents first; @made:
+    the directories already written (not written again)."""
+    for dirpath, dirnames, filenames in os.walk(root):
+        dirnames.sort()
+        rel = os.path.relpath(dirpath, root)
+        if rel != "." and rel not in made:
+            w.directory(rel)
+            made.add(rel)
+        for name in sorted(filenames + [d for d in dirnames
+                                        if os.path.islink(os.path.join(dirpath, d))]):
+            path = os.path.join(dirpath, name)
+            dest = os.path.normpath(os.path.join(rel, name))
+            if os.path.islink(path):
+                w.symlink(dest, os.readlink(path))
+            else:
+                with open(path, "rb") as f:
+                    w.file(dest, f.read(), os.stat(path).st_mode & 0o7777)
+
+
+def populate(w, busybox, modules=(), disk=False, extras=()):
     """The guest's files, parents before children, in a fixed order."""
+    made = set()
     for d in ("bin", "dev", "etc", "mnt", "proc", "root", "sbin", "sys"):
         w.directory(d, 0o700 if d == "root" else 0o755)
+        made.add(d)
     w.directory("tmp", 0o1777)
     w.chardev("dev/console", 5, 1, 0o600)
     w.chardev("dev/null", 1, 3, 0o666)
@@ -217,6 +239,7 @@ def populate(w, busybox, modules=(), disk=False):
     if modules:
         w.directory("lib")
         w.directory("lib/modules")
+        made.update(("lib", "lib/modules"))
         for name, data in modules:
             w.file("lib/modules/" + name, data, 0o644)
         w.file("lib/modules/order", "".join(n + "\n" for n, _ in modules).encode(), 0o644)
@@ -229,13 +252,15 @@ def populate(w, busybox, modules=(), disk=False):
         w.file("sbin/" + cmd, (POWER_SCRIPT % cmd).encode(), 0o755)
     w.file("etc/profile", PROFILE.encode(), 0o644)
     w.file("init", INIT.encode(), 0o755)
+    for root in extras:
+        add_tree(w, root, made)
     w.trailer()
 
 
-def build(busybox, mtime=0, modules=()):
+def build(busybox, mtime=0, modules=(), extras=()):
     """Return the uncompressed newc archive (bytes) for the BusyBox binary."""
     buf = io.BytesIO()
-    populate(NewcWriter(buf, mtime), busybox, modules)
+    populate(NewcWriter(buf, mtime), busybox, modules, extras=extras)
     return buf.getvalue()
 
 
@@ -262,6 +287,9 @@ def main(argv=None):
     ap.add_argument("--modules", metavar="DIR",
                     help="kernel modules to load at boot: a scripts/guest-modules.py "
                     "directory (its 'order' file and the .ko files)")
+    ap.add_argument("--extra", action="append", default=[], metavar="DIR",
+                    help="also every file under DIR, at the same path (repeatable): e.g. "
+                    "the perf tree of scripts/fetch-guest.sh --perf")
     ap.add_argument("--mtime", type=int, default=0, metavar="SECONDS",
                     help="mtime of every entry and of the gzip header "
                     "(default: 0, for reproducible output)")
@@ -286,7 +314,10 @@ def main(argv=None):
         modules = read_modules(args.modules)
     except OSError as e:
         sys.exit("mkinitramfs: cannot read the modules: %s" % e)
-    image = compress(build(busybox, args.mtime, modules), args.mtime)
+    for d in args.extra:
+        if not os.path.isdir(d):
+            sys.exit("mkinitramfs: --extra %s is not a directory" % d)
+    image = compress(build(busybox, args.mtime, modules, args.extra), args.mtime)
     tmp = args.out + ".tmp"
     try:
         with open(tmp, "wb") as f:

@@ -188,3 +188,40 @@ def test_tree_for_the_disk(tmp_path):
     # Exactly one of --out and --tree.
     r = subprocess.run([sys.executable, SCRIPT, "--busybox", str(bb)], capture_output=True)
     assert r.returncode != 0
+
+
+def test_extra_trees(tmp_path):
+    """--extra DIR adds every file and symlink under DIR at the same path, with its mode,
+    parents first and each directory once (lib exists already with --modules)."""
+    mods = tmp_path / "mods"
+    mods.mkdir()
+    (mods / "a.ko").write_bytes(b"A")
+    (mods / "order").write_text("a.ko\n")
+    perf = tmp_path / "perf"
+    (perf / "usr" / "bin").mkdir(parents=True)
+    (perf / "lib" / "aarch64-linux-gnu").mkdir(parents=True)
+    (perf / "usr" / "bin" / "perf").write_bytes(b"\x7fELFperf")
+    os.chmod(perf / "usr" / "bin" / "perf", 0o755)
+    (perf / "lib" / "aarch64-linux-gnu" / "libc.so.6").write_bytes(b"libc")
+    os.symlink("aarch64-linux-gnu/libc.so.6", perf / "lib" / "libc.so.6")
+    prog = tmp_path / "prog"
+    (prog / "usr" / "bin").mkdir(parents=True)
+    (prog / "usr" / "bin" / "ptrace-step").write_bytes(b"step")
+    os.chmod(prog / "usr" / "bin" / "ptrace-step", 0o755)
+    ent = read_newc(gzip.decompress(build(tmp_path, extra=[
+        "--modules", str(mods), "--extra", str(perf), "--extra", str(prog)]).read_bytes()))
+    assert ent["usr/bin/perf"]["data"] == b"\x7fELFperf"
+    assert ent["usr/bin/perf"]["mode"] == stat.S_IFREG | 0o755
+    assert ent["lib/aarch64-linux-gnu/libc.so.6"]["data"] == b"libc"
+    assert stat.S_ISLNK(ent["lib/libc.so.6"]["mode"])
+    assert ent["lib/libc.so.6"]["data"] == b"aarch64-linux-gnu/libc.so.6"
+    assert ent["usr/bin/ptrace-step"]["data"] == b"step"
+    assert ent["lib/modules/a.ko"]["data"] == b"A"
+    names = list(ent)
+    for name in names:
+        parent = os.path.dirname(name)
+        assert not parent or names.index(parent) < names.index(name), name
+    r = subprocess.run([sys.executable, SCRIPT, "--busybox", str(tmp_path / "busybox"),
+                        "--out", str(tmp_path / "x.gz"), "--extra", str(tmp_path / "none")],
+                       capture_output=True)
+    assert r.returncode != 0
