@@ -172,18 +172,18 @@ static int make_timer_node(void *fdt, const struct guest_fdt_params *p)
 	return res;
 }
 
-/* PMUv3 with its overflow PPI: only when the VM has both a PMU and a GIC to deliver it. */
+/* PMUv3; its overflow PPI only when there is one and a GIC to deliver it (else counting only). */
 static int make_pmu_node(void *fdt, const struct guest_fdt_params *p)
 {
 	u32 irq[3] = { GFDT_IRQ_PPI, p->pmu_ppi - GFDT_PPI_FIRST, GFDT_IRQ_LEVEL_HIGH };
 	int res;
 
-	if (!p->pmu_ppi || !p->irqchip)
+	if (!p->pmu)
 		return 0;
 	res = fdt_begin_node(fdt, "pmu");
 	if (!res)
 		res = fdt_property_string(fdt, "compatible", "arm,armv8-pmuv3");
-	if (!res)
+	if (!res && p->pmu_ppi && p->irqchip)
 		res = gfdt_prop_cells(fdt, "interrupts", irq, ARRAY_SIZE(irq));
 	if (!res)
 		res = fdt_end_node(fdt);
@@ -275,7 +275,7 @@ static const struct {
 	{ "/memory", make_memory_node },   /* one range */
 	{ "/psci", make_psci_node },	   /* PSCI 1.0 through the VM's conduit */
 	{ "/timer", make_timer_node },	   /* interrupts only with a GIC */
-	{ "/pmu", make_pmu_node },	   /* with a PMU and a GIC */
+	{ "/pmu", make_pmu_node },	   /* interrupts only with a GIC */
 	{ "/apb-pclk", make_clock_node },  /* the clock device models reference */
 	{ "device", make_device_nodes },   /* each model's own node (the GIC's too) */
 	{ "/chosen", make_chosen_node },   /* bootargs, stdout-path, initrd */

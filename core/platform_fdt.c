@@ -653,7 +653,7 @@ static int platform_scan_pmu(struct platform_ctx *c)
 		return 0;
 	if (fdt_util_irq(fdt, node, 0, &intid, NULL) || intid < 16 || intid >= 32) {
 		fdt_util_path(fdt, node, path, sizeof(path));
-		pr_warn("platform: %s: the interrupt is not a PPI: no PMU interrupt for guests\n",
+		pr_info("platform: %s: the interrupt is not a PPI: no PMU interrupt for guests\n",
 			path);
 		return 0;
 	}

@@ -149,8 +149,9 @@ static void setup_run_vms(void)
 	unsigned int created = 0;
 	bool failed = false;
 
-	sysreg_id_init(stage2_ipa_bits());
+	/* First what the CPU gives guests (the PMU, for one), then the ID registers saying so. */
 	vcpu_arch_init();
+	sysreg_id_init(stage2_ipa_bits());
 	smp_pcpu_init_virt();
 	for (unsigned int i = 0; i < CONFIG_NR_VMS; i++) {
 		int rc = vm_create(&vm_table[i], i, &vm_configs[i], &platform);

@@ -59,7 +59,8 @@ static int vm_write_dtb(struct vm *vm, ipa_t initrd_ipa, u64 initrd_size, ipa_t 
 		.initrd_size = initrd_size,
 		.irqchip = vm->vgic != NULL,
 		.timer_ppis = { 29, 30, 27, 26 },
-		.pmu_ppi = vpmu_available() ? VPMU_GUEST_INTID : 0,
+		.pmu = vpmu_available(),
+		.pmu_ppi = vpmu_has_irq() ? VPMU_GUEST_INTID : 0,
 		.psci_smc = guest_type_conduit(vm->config) == VM_PSCI_SMC,
 		.devices = devs,
 	};

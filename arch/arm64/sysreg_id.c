@@ -20,6 +20,7 @@
 #include <string.h>
 #include <tern/compiler.h>
 #include <tern/vm.h>
+#include <asm/vpmu.h>
 #include <virt/vgic_core.h>
 
 enum id_rule {
@@ -29,6 +30,7 @@ enum id_rule {
 	ID_MAX,	  /* the hardware's value, at most @val */
 	ID_IPA,	  /* PARange: the size of the VM's IPA space */
 	ID_VGIC,  /* 1 when the VM has a virtual GICv3 (ICC_* through ICH_*), else 0 */
+	ID_PMU,	  /* the hardware's PMU version when guests get it (vpmu.c), else 0 */
 	ID_WHOLE, /* the whole register is the hardware's (REVIDR) */
 };
 
@@ -71,7 +73,7 @@ static const struct id_field id_fields[] = {
 
 	/* ID_AA64DFR0_EL1: the debug registers Tern keeps per vCPU */
 	ID_FIELD(AA64DFR0, DebugVer, 0, HOST, 0), /* per vCPU, in the hardware (vdebug.c) */
-	ID_FIELD(AA64DFR0, PMUVer, 8, HOST, 0),	  /* the hardware's PMU, switched (vpmu.c) */
+	ID_FIELD(AA64DFR0, PMUVer, 8, PMU, 0),	  /* the hardware's PMU, switched (vpmu.c) */
 	ID_FIELD(AA64DFR0, BRPs, 12, MAX, VCPU_NR_DBG - 1), /* the hardware's, switched */
 	ID_FIELD(AA64DFR0, WRPs, 20, MAX, VCPU_NR_DBG - 1), /* the hardware's, switched */
 	ID_FIELD(AA64DFR0, CTX_CMPs, 28, HOST, 0),	    /* part of the breakpoints */
@@ -171,6 +173,8 @@ static u64 id_field_value(const struct id_field *f, u64 hw, unsigned int ipa_bit
 		return MIN(v, (u64)f->val);
 	case ID_IPA:
 		return MIN(v, (u64)id_parange_code(ipa_bits));
+	case ID_PMU:
+		return vpmu_available() ? v : 0;
 	default:
 		return 0;
 	}

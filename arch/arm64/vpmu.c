@@ -79,7 +79,8 @@ void vpmu_init(void)
 	u64 dfr0 = cpuid_read(CPUID_AA64DFR0);
 	unsigned int ver = (dfr0 >> 8) & 0xF;
 
-	if (!ver || ver == PMUVER_IMP_DEF)
+	/* Without PMUv3p1 (MDCR_EL2.HPMD) nothing keeps a guest from counting at EL2: no PMU. */
+	if (ver < PMUVER_V3P1 || ver == PMUVER_IMP_DEF)
 		return;
 	vpmu_present = true;
 	vpmu_nr_counters = PMCR_N(read_sysreg(PMCR_EL0));
@@ -102,6 +103,11 @@ int vpmu_init_cpu(u32 host_intid)
 bool vpmu_available(void)
 {
 	return vpmu_present;
+}
+
+bool vpmu_has_irq(void)
+{
+	return vpmu_present && vpmu_host_intid;
 }
 
 u64 vpmu_mdcr(void)

@@ -15,8 +15,10 @@ struct vcpu;
 void vpmu_init(void);
 /* Each pCPU: forward the host's PMU interrupt (@host_intid, 0 if the DT names none). */
 int vpmu_init_cpu(u32 host_intid);
-/* Guests get a PMU (the CPU has PMUv3). */
+/* Guests get a PMU (the CPU has PMUv3p1 or later). */
 bool vpmu_available(void);
+/* Its overflow interrupt reaches guests (the host DT names the PMU's PPI). */
+bool vpmu_has_irq(void);
 /* MDCR_EL2 PMU bits of a vCPU that has not used the PMU yet. */
 u64 vpmu_mdcr(void);
 void vpmu_reset(struct vcpu *vcpu);

@@ -53,7 +53,8 @@ struct guest_fdt_params {
 	/** Timer PPI INTIDs in binding order: secure phys, non-secure phys, virt, hyp (29 30 27
 	 * 26). */
 	u32 timer_ppis[4];
-	/** The PMU's overflow PPI, 0 for no /pmu node (written only with a GIC). */
+	/** A /pmu node; with interrupts = pmu_ppi when that is not 0 (and there is a GIC). */
+	bool pmu;
 	u32 pmu_ppi;
 	/** The /psci method: "smc" if set, else "hvc" (the VM's conduit, from its guest type). */
 	bool psci_smc;

@@ -87,6 +87,9 @@ def field_value(rule, hw, has_vgic=True):
         return min(hw, IPA_PARANGE_MAX)
     if rule == "vgic":
         return 1 if has_vgic else 0
+    if rule == "pmu":
+        # PMUv3p1 (4) or later: guests get the hardware's PMU (vpmu.c), else none.
+        return hw if 4 <= hw < 0xF else 0
     m = re.fullmatch(r"min\(hw, (\w+)\)", rule)
     if m:
         return min(hw, int(m.group(1), 0))

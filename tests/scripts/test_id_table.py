@@ -32,7 +32,7 @@ def c_rows():
 def doc_rule(rule, val):
     """The guest-column text docs/guests.md uses for a C rule."""
     return {"HOST": "hw", "SET": f"{val:#x}" if val > 9 else str(val), "MAX": f"min(hw, {val})",
-            "IPA": "ipa", "VGIC": "vgic"}[rule]
+            "IPA": "ipa", "VGIC": "vgic", "PMU": "pmu"}[rule]
 
 
 def test_code_rows_are_documented():

@@ -326,6 +326,37 @@ static void test_four_vcpus_gic_initrd(void **state)
 	assert_int_equal(fdt_parent_offset(buf, uart), 0);
 }
 
+/* /pmu: with interrupts (PPI 7 level-high) only for a GIC and a PPI; none without a PMU. */
+static void test_pmu_node(void **state)
+{
+	struct guest_fdt_params p = base_params(2, true);
+	const fdt32_t *irq;
+	int pmu;
+
+	p.pmu = true;
+	p.pmu_ppi = 23;
+	write_ok(&p);
+	check_tree(&p);
+	pmu = node("/pmu");
+	assert_int_equal(fdt_node_check_compatible(buf, pmu, "arm,armv8-pmuv3"), 0);
+	irq = prop(pmu, "interrupts", 12);
+	assert_int_equal(fdt32_to_cpu(irq[0]), 1);
+	assert_int_equal(fdt32_to_cpu(irq[1]), 7);
+	assert_int_equal(fdt32_to_cpu(irq[2]), 4);
+
+	p.pmu_ppi = 0; /* no host PMU interrupt: counting only */
+	write_ok(&p);
+	assert_absent(node("/pmu"), "interrupts");
+	p = base_params(2, false);
+	p.pmu = true;
+	p.pmu_ppi = 23; /* no GIC to deliver it */
+	write_ok(&p);
+	assert_absent(node("/pmu"), "interrupts");
+	p.pmu = false;
+	write_ok(&p);
+	assert_int_equal(fdt_path_offset(buf, "/pmu"), -FDT_ERR_NOTFOUND);
+}
+
 static void test_eight_vcpus_options(void **state)
 {
 	struct guest_fdt_params p = base_params(8, true);
@@ -454,6 +485,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_one_vcpu_minimal),
 		cmocka_unit_test(test_four_vcpus_gic_initrd),
+		cmocka_unit_test(test_pmu_node),
 		cmocka_unit_test(test_eight_vcpus_options),
 		cmocka_unit_test(test_aff3_two_cells),
 		cmocka_unit_test(test_enospc),

@@ -42,6 +42,14 @@ bool vgic_sysreg_cpuif(const struct vm *vm)
 	return vm->vgic != NULL;
 }
 
+/* Whether guests get the PMU (vpmu.c decides from the hardware's PMUVer). */
+static bool fake_vpmu = true;
+
+bool vpmu_available(void)
+{
+	return fake_vpmu;
+}
+
 static void init_with(const u64 *hw, unsigned int ipa_bits)
 {
 	memset(&vm_gic, 0, sizeof(vm_gic));
@@ -129,6 +137,18 @@ static void test_all_ones(void **state)
 	assert_int_equal(rd(&vm_nogic, KEY(7, 7)), 0);
 }
 
+/* PMUVer is the hardware's only while guests get the PMU (no PMUv3p1: hidden). */
+static void test_pmu_hidden(void **state)
+{
+	(void)state;
+	fake_vpmu = false;
+	init_with(qemu_max, 40);
+	fake_vpmu = true;
+	assert_int_equal(FLD(rd(&vm_gic, KEY(5, 0)), 8), 0);
+	init_with(qemu_max, 40);
+	assert_int_equal(FLD(rd(&vm_gic, KEY(5, 0)), 8), 6);
+}
+
 /* What the exit vector answers (id_fast[]) is what a trapped read answers, for every key. */
 static void test_fast_path_matches(void **state)
 {
@@ -161,9 +181,9 @@ static void test_not_id_registers(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_init_twice),	 cmocka_unit_test(test_qemu_max),
-		cmocka_unit_test(test_all_ones),	 cmocka_unit_test(test_fast_path_matches),
-		cmocka_unit_test(test_not_id_registers),
+		cmocka_unit_test(test_init_twice),	  cmocka_unit_test(test_qemu_max),
+		cmocka_unit_test(test_all_ones),	  cmocka_unit_test(test_pmu_hidden),
+		cmocka_unit_test(test_fast_path_matches), cmocka_unit_test(test_not_id_registers),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -106,6 +106,11 @@ bool vpmu_available(void)
 	return false;
 }
 
+bool vpmu_has_irq(void)
+{
+	return false;
+}
+
 /* Cache maintenance: core/vm.c's own test (vm_ram) checks it. */
 void dcache_clean_range(paddr_t start, paddr_t end)
 {
