@@ -79,15 +79,17 @@ void vpmu_init(void)
 	u64 dfr0 = cpuid_read(CPUID_AA64DFR0);
 	unsigned int ver = (dfr0 >> 8) & 0xF;
 
+	if (!ver || ver == PMUVER_IMP_DEF)
+		return;
+	vpmu_nr_counters = PMCR_N(read_sysreg(PMCR_EL0));
+	/* HPMN must be a valid count whether or not guests get the PMU: all counters theirs. */
+	vpmu_mdcr_bits = vpmu_nr_counters & MDCR_EL2_HPMN_MASK;
 	/* Without PMUv3p1 (MDCR_EL2.HPMD) nothing keeps a guest from counting at EL2: no PMU. */
-	if (ver < PMUVER_V3P1 || ver == PMUVER_IMP_DEF)
+	if (ver < PMUVER_V3P1)
 		return;
 	vpmu_present = true;
-	vpmu_nr_counters = PMCR_N(read_sysreg(PMCR_EL0));
-	/* All counters the guest's; none counting at EL2 (HPMD: PMUv3p1, HCCD: PMUv3p5). */
-	vpmu_mdcr_bits = vpmu_nr_counters & MDCR_EL2_HPMN_MASK;
-	if (ver >= PMUVER_V3P1)
-		vpmu_mdcr_bits |= MDCR_EL2_HPMD;
+	/* None counting at EL2 (HPMD: PMUv3p1, HCCD for the cycle counter: PMUv3p5). */
+	vpmu_mdcr_bits |= MDCR_EL2_HPMD;
 	if (ver >= PMUVER_V3P5)
 		vpmu_mdcr_bits |= MDCR_EL2_HCCD;
 }

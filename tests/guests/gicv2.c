@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * The virtual GICv2 as a guest of QEMU virt's gic-version=2 machine sees it (GIC=2 builds; run on
- * GICv2 hosts with 2 vCPUs or more): the distributor emulated by Tern, the CPU interface at 0x08010000
- * the host's GICV in hardware, list registers through GICH. Checks the identification, the
- * banked ITARGETSR, SGIs through GICD_SGIR with each target filter and through SPENDSGIR, with the
- * sender in GICC_IAR, priority masking and order, active state seen by the distributor while the
- * guest handles an interrupt, an SPI routed by ITARGETSR, the virtual timer (a hardware-linked
+ * GICv2 hosts with 2 vCPUs or more): the distributor emulated by Tern, the CPU interface at
+ * 0x08010000 the host's GICV in hardware, list registers through GICH. Checks the identification,
+ * the banked ITARGETSR, SGIs through GICD_SGIR with each target filter and through SPENDSGIR, with
+ * the sender in GICC_IAR, priority masking and order, active state seen by the distributor while
+ * the guest handles an interrupt, an SPI routed by ITARGETSR, the virtual timer (a hardware-linked
  * list register) and SGIs between the two vCPUs both ways.
  */
 #include "gic.h"
@@ -143,8 +143,7 @@ static void test_pmr_and_order(void)
 	       PRIO_LOW, nr_irqs);
 	gic_set_pmr(0xf0);
 	take_irqs(1, WAIT_US);
-	report(nr_irqs == 1 && irq_log[0] == SGI_LOW, "raising GICC_PMR delivers it (%u)",
-	       nr_irqs);
+	report(nr_irqs == 1 && irq_log[0] == SGI_LOW, "raising GICC_PMR delivers it (%u)", nr_irqs);
 	log_reset();
 	gic_write32(GICD_BASE + GICD_SGIR, 2U << 24 | SGI_LOW);
 	gic_write32(GICD_BASE + GICD_SGIR, 2U << 24 | SGI_HIGH);
@@ -161,8 +160,7 @@ static void test_active(void)
 	gic_write32(GICD_BASE + GICD_SGIR, 2U << 24 | SGI_ACTIVE);
 	take_irqs(1, WAIT_US);
 	report(nr_irqs == 1 && active_seen && !gic_irq_is_active(SGI_ACTIVE),
-	       "GICD_ISACTIVER0 shows SGI %u active while handled, inactive after EOI",
-	       SGI_ACTIVE);
+	       "GICD_ISACTIVER0 shows SGI %u active while handled, inactive after EOI", SGI_ACTIVE);
 }
 
 static void test_spi(void)
@@ -236,8 +234,7 @@ static void test_remote(void)
 	log_reset();
 	gic_set_handler(SGI_REMOTE, remote_handler);
 	ret = cpu_start(target, 1, secondary_main, SECONDARY_ARG);
-	for (u64 end = gic_counter() + gic_us_to_ticks(1000000);
-	     !sec_ready && gic_counter() < end;)
+	for (u64 end = gic_counter() + gic_us_to_ticks(1000000); !sec_ready && gic_counter() < end;)
 		;
 	report(ret == PSCI_RET_SUCCESS && sec_ready == SECONDARY_ARG,
 	       "vCPU 1 up, reading its own bit (2) in GICD_ITARGETSR0 (ret %ld)", ret);
