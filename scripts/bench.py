@@ -527,12 +527,35 @@ class Row:
 
 
 ROWS = [
-    Row("hvc", "null hypercall", "instructions", AtMost(80), loop_row("hvc"),
-        "HVC #0 with function ID 0x8600ff01, answered NOT_SUPPORTED (-1) by Tern: the whole "
-        "round trip, per call, minus a loop with a NOP in its place"),
-    Row("sysreg", "trapped sysreg read (ID_AA64PFR0_EL1)", "instructions", AtMost(100),
-        loop_row("sysreg"),
-        "MRS of ID_AA64PFR0_EL1, trapped by HCR_EL2.TID3 and emulated, per read, minus the "
+    Row("hvc", "null hypercall, vector fast path", "instructions", AtMost(80), loop_row("hvc"),
+        "HVC #0 with function ID 0x8600ff01 (an SMCCC owner Tern has no service for), answered "
+        "NOT_SUPPORTED (-1) by the exit vector's assembly fast path without the C exit path: "
+        "the whole round trip, per call, minus a loop with a NOP in its place"),
+    Row("psci_version", "PSCI_VERSION (HVC, C-handled)", "instructions", AtMost(120),
+        loop_row("psci_version"),
+        "HVC #0 with PSCI_VERSION (0x84000000): the generic exit path and vpsci, per call, "
+        "minus the NOP loop"),
+    Row("smccc_arch_features", "SMCCC_ARCH_FEATURES (HVC, C-handled)", "instructions",
+        AtMost(120), loop_row("smccc_arch_features"),
+        "HVC #0 with SMCCC_ARCH_FEATURES (0x80000001) asking about itself, per call, minus the "
+        "NOP loop"),
+    Row("sysreg", "trapped ID register read, vector fast path (ID_AA64PFR0_EL1)", "instructions",
+        AtMost(100), loop_row("sysreg"),
+        "MRS of ID_AA64PFR0_EL1, trapped by HCR_EL2.TID3 and answered by the exit vector's "
+        "assembly fast path for the ID space, per read, minus the NOP loop"),
+    Row("sysreg_cntp_ctl_read", "trapped sysreg read CNTP_CTL_EL0", "instructions",
+        AtMost(150), loop_row("sysreg_cntp_ctl_read"),
+        "MRS of the emulated EL1 physical timer's control register, per read, minus the NOP loop"),
+    Row("sysreg_cntp_ctl_write", "trapped sysreg write CNTP_CTL_EL0", "instructions", NoTarget(),
+        loop_row("sysreg_cntp_ctl_write"),
+        "MSR of 0 to CNTP_CTL_EL0 (the timer stays disabled): the emulated timer's bookkeeping "
+        "and the scheduler's timer update, per write, minus the NOP loop"),
+    Row("sysreg_oslsr", "trapped sysreg read OSLSR_EL1", "instructions", AtMost(150),
+        loop_row("sysreg_oslsr"),
+        "MRS of OSLSR_EL1 (MDCR_EL2.TDOSA, the vCPU's OS lock), per read, minus the NOP loop"),
+    Row("sysreg_aidr", "trapped sysreg read AIDR_EL1", "instructions", NoTarget(),
+        loop_row("sysreg_aidr"),
+        "MRS of AIDR_EL1 (HCR_EL2.TID1: not in the vector's ID fast path), per read, minus the "
         "NOP loop"),
     Row("mmio_fr", "MMIO read PL011 FR", "instructions", AtMost(200),
         loop_row("mmio_pl011_fr"),
@@ -541,6 +564,23 @@ ROWS = [
     Row("mmio_iidr", "MMIO read GICD_IIDR", "instructions", AtMost(200),
         loop_row("mmio_gicd_iidr"),
         "LDR of the vGICv3 distributor's GICD_IIDR (0x08000008), per read, minus the NOP loop"),
+    Row("mmio_gicr_typer", "MMIO read GICR_TYPER (64-bit)", "instructions", AtMost(200),
+        loop_row("mmio_gicr_typer"),
+        "LDR X of vCPU 0's redistributor GICR_TYPER (0x080a0008), per read, minus the NOP loop"),
+    Row("mmio_gicd_typer", "MMIO read GICD_TYPER", "instructions", NoTarget(),
+        loop_row("mmio_gicd_typer"),
+        "LDR W of GICD_TYPER (0x08000004), per read, minus the NOP loop"),
+    Row("mmio_fr_post", "MMIO read PL011 FR, post-indexed (ISV=0)", "instructions", NoTarget(),
+        loop_row("mmio_pl011_fr_post"),
+        "LDR W, [Xn], #0 of UARTFR: writeback, so the syndrome has no ISV and Tern decodes the "
+        "instruction from guest memory, per read, minus the NOP loop"),
+    Row("mmio_dr_write", "MMIO write PL011 DR (one byte)", "instructions", AtMost(200),
+        loop_row("mmio_pl011_dr_write"),
+        "STRB of a NUL character to UARTDR (0x09000000), per write, minus the NOP loop"),
+    Row("mmio_isenabler", "MMIO write GICD_ISENABLER", "instructions", AtMost(250),
+        loop_row("mmio_gicd_isenabler_write"),
+        "STR W of one SPI's bit to GICD_ISENABLER1 (enabling an enabled SPI again), per write, "
+        "minus the NOP loop"),
     Row("vtimer", "vtimer IRQ latency", "instructions", AboveNative(100), lat_row("vtimer"),
         "from the CNTV_CVAL_EL0 deadline to the first instruction of the guest's IRQ vector "
         "(tick-edge reads, exact to the instruction), mean of the samples"),
@@ -573,8 +613,8 @@ ROWS = [
         "host seconds to the shell prompt, median of the runs alternated with the other "
         "Linux wall row's"),
 ]
-QUICK_ROWS = ["hvc", "sysreg", "mmio_fr", "mmio_iidr", "vtimer", "sgi", "eoi", "switch",
-              "sgi_send"]
+LINUX_ROWS = ("linux_virtual", "linux_wall", "linux_wall_up")
+QUICK_ROWS = [r.key for r in ROWS if r.key not in LINUX_ROWS]
 WALL_ROWS = {"linux_wall": LINUX_CONFIG, "linux_wall_up": LINUX_UP_CONFIG}
 
 

@@ -6,13 +6,11 @@
  * 16 instructions. scripts/bench.py runs it and turns its BENCH lines into the table.
  *
  * Bootargs (/chosen/bootargs), all optional:
- *   rows=a,b,...  which measurements (default: every one of a single vCPU): hvc sysreg mmio
- *                 vtimer sgi; and, with a second vCPU in the DTB (only when asked for):
- *                 switch (SGI ping-pong, vCPU switches) sgisend (SGI sends to a vCPU that has
- *                 the SGI disabled)
- *   n=N           iterations of each loop (default 10000)
- *   irqs=N        interrupts per latency measurement (default 1000; 0: only the 4 warm-up ones,
- *                 a baseline for counting exits)
+ *   rows=a,b,...  which measurements (default: every one of a single vCPU): hvc smccc sysreg
+ *                 sysreg_emul mmio mmio_more vtimer sgi; and, with a second vCPU in the DTB (only
+ * when asked for): switch (SGI ping-pong, vCPU switches) sgisend (SGI sends to a vCPU that has the
+ * SGI disabled) n=N           iterations of each loop (default 10000) irqs=N        interrupts per
+ * latency measurement (default 1000; 0: only the 4 warm-up ones, a baseline for counting exits)
  *   fid=0x...     the function ID of the null hypercall (default BENCH_NULL_FID)
  *
  * Output, one line per measurement (the harness parses these):
@@ -22,28 +20,33 @@
  */
 #include "smp.h"
 
-#define BENCH_NULL_FID 0x8600ff01U /* vendor hypervisor range, unused: NOT_SUPPORTED */
-#define DEFAULT_N      10000
-#define DEFAULT_IRQS   1000
-#define TIMER_AHEAD    64 /* ticks (1024 instructions) between programming and deadline */
-#define SGI_BENCH      3
-#define PRIO_BENCH     0x80
-#define NR_EDGE_READS  17
-#define PL011_FR       (GUEST_UART_BASE + 0x18)
-#define GICD_IIDR_ADDR (GICD_BASE + GICD_IIDR)
-#define ROWS_ALL       "hvc,sysreg,mmio,vtimer,sgi"
-#define SGI_PING       5 /* the ping-pong SGI, enabled on both vCPUs */
-#define SGI_SEND       6 /* the SGI-send row's SGI, disabled on vCPU 1 */
-#define PONG_WAIT_US   1000000
+#define BENCH_NULL_FID	0x8600ff01U /* vendor hypervisor range, unused: NOT_SUPPORTED */
+#define DEFAULT_N	10000
+#define DEFAULT_IRQS	1000
+#define TIMER_AHEAD	64 /* ticks (1024 instructions) between programming and deadline */
+#define SGI_BENCH	3
+#define PRIO_BENCH	0x80
+#define NR_EDGE_READS	17
+#define PL011_FR	(GUEST_UART_BASE + 0x18)
+#define GICD_IIDR_ADDR	(GICD_BASE + GICD_IIDR)
+#define GICD_TYPER_ADDR (GICD_BASE + GICD_TYPER)
+#define GICR_TYPER_ADDR (GICR_BASE + GICR_TYPER)
+#define ENABLER_SPI                                                                                \
+	33 /* the PL011's SPI (its interrupt sources stay masked): the ISENABLER row's bit */
+#define ROWS_ALL     "hvc,smccc,sysreg,sysreg_emul,mmio,mmio_more,vtimer,sgi"
+#define SGI_PING     5 /* the ping-pong SGI, enabled on both vCPUs */
+#define SGI_SEND     6 /* the SGI-send row's SGI, disabled on vCPU 1 */
+#define PONG_WAIT_US 1000000
 
-u64 bench_loop_nop(u64 n, u64 arg);
-u64 bench_loop_hvc(u64 n, u64 arg);
-u64 bench_loop_sysreg(u64 n, u64 arg);
-u64 bench_loop_mmio32(u64 n, u64 arg);
+typedef u64 bench_loop_fn(u64 n, u64 arg, u64 val);
+bench_loop_fn bench_loop_nop, bench_loop_hvc, bench_loop_sysreg, bench_loop_mmio32;
+bench_loop_fn bench_loop_cntp_ctl_read, bench_loop_cntp_ctl_write, bench_loop_oslsr,
+    bench_loop_aidr;
+bench_loop_fn bench_loop_mmio64, bench_loop_mmio32_post, bench_loop_mmio_store8,
+    bench_loop_mmio_store32;
 void bench_wait_irq(void);
 void bench_sgi_fire(u64 sgi1r, u64 reads[NR_EDGE_READS]);
-u64 bench_loop_sgisend(u64 n, u64 arg);
-u64 bench_loop_pingpong(u64 n, u64 arg);
+bench_loop_fn bench_loop_sgisend, bench_loop_pingpong;
 void bench_pong(u64 sgi1r, volatile u64 *count);
 extern char bench_vectors[], bench_sgi_reads[], bench_sgi_msr[];
 
@@ -150,17 +153,23 @@ static bool row_wanted(const char *row)
 
 /* --- loops --------------------------------------------------------------------------------- */
 
-static void loop_row(const char *name, u64 (*loop)(u64, u64), u64 arg)
+static void loop_row_val(const char *name, bench_loop_fn *loop, u64 arg, u64 val)
 {
 	/* Warm-up (QEMU translates the loop once), then the operation and the nop baseline. */
-	loop(16, arg);
-	bench_loop_nop(16, arg);
-	u64 ticks = loop(opt_n, arg);
-	u64 base = bench_loop_nop(opt_n, arg);
+	loop(16, arg, val);
+	bench_loop_nop(16, arg, val);
+	u64 ticks = loop(opt_n, arg, val);
+	u64 base = bench_loop_nop(opt_n, arg, val);
 
-	printf("BENCH loop %s n=%lu ticks=%lu base=%lu\n", name, opt_n, ticks, base);
+	/* After the DR row's NUL characters: its line begins with them, the BENCH line after. */
+	printf("\nBENCH loop %s n=%lu ticks=%lu base=%lu\n", name, opt_n, ticks, base);
 	report(ticks > base, "%s: %lu ticks for %lu operations, nop loop %lu", name, ticks, opt_n,
 	       base);
+}
+
+static void loop_row(const char *name, bench_loop_fn *loop, u64 arg)
+{
+	loop_row_val(name, loop, arg, 0);
 }
 
 static void bench_hvc(void)
@@ -170,6 +179,52 @@ static void bench_hvc(void)
 	report(r == PSCI_RET_NOT_SUPPORTED, "hvc: function 0x%lx answers NOT_SUPPORTED (%ld)",
 	       opt_fid, r);
 	loop_row("hvc", bench_loop_hvc, opt_fid);
+}
+
+/*
+ * Calls Tern answers in C: x0 = x1 = the function ID in the loop, so SMCCC_ARCH_FEATURES asks
+ * about itself (SUCCESS). Each answer is checked once here; tests/guests/psci.c checks them all.
+ */
+static void bench_smccc(void)
+{
+	s64 v = smccc_call(PSCI_VERSION, 0, 0, 0);
+	s64 f = smccc_call(SMCCC_ARCH_FEATURES, SMCCC_ARCH_FEATURES, 0, 0);
+
+	report(v == 0x10001, "smccc: PSCI_VERSION answers 1.1 (0x%lx)", v);
+	report(f == 0, "smccc: SMCCC_ARCH_FEATURES(itself) answers SUCCESS (%ld)", f);
+	loop_row("psci_version", bench_loop_hvc, PSCI_VERSION);
+	loop_row("smccc_arch_features", bench_loop_hvc, SMCCC_ARCH_FEATURES);
+}
+
+/* Trapped registers with a handler in C; the physical timer stays disabled (written 0). */
+static void bench_sysreg_emul(void)
+{
+	write_sysreg(0, cntp_ctl_el0);
+	report(!(read_sysreg(cntp_ctl_el0) & 1), "sysreg_emul: CNTP_CTL_EL0 disabled");
+	loop_row("sysreg_cntp_ctl_read", bench_loop_cntp_ctl_read, 0);
+	loop_row("sysreg_cntp_ctl_write", bench_loop_cntp_ctl_write, 0);
+	loop_row("sysreg_oslsr", bench_loop_oslsr, 0);
+	loop_row("sysreg_aidr", bench_loop_aidr, 0);
+}
+
+/*
+ * More MMIO forms: GICR_TYPER (64-bit), GICD_TYPER, a post-indexed FR load (ISV = 0), one-byte
+ * DR writes (NUL characters) and an ISENABLER write that enables one
+ * SPI (the PL011's, whose sources stay masked) again and again, disabled afterwards.
+ */
+static void bench_mmio_more(void)
+{
+	u32 enabler = ENABLER_SPI / 32, bit = 1U << (ENABLER_SPI % 32);
+
+	loop_row("mmio_gicr_typer", bench_loop_mmio64, GICR_TYPER_ADDR);
+	loop_row("mmio_gicd_typer", bench_loop_mmio32, GICD_TYPER_ADDR);
+	loop_row("mmio_pl011_fr_post", bench_loop_mmio32_post, PL011_FR);
+	loop_row_val("mmio_pl011_dr_write", bench_loop_mmio_store8, GUEST_UART_BASE, 0);
+	loop_row_val("mmio_gicd_isenabler_write", bench_loop_mmio_store32,
+		     GICD_BASE + GICD_ISENABLER(enabler), bit);
+	report(gic_read32(GICD_BASE + GICD_ISENABLER(enabler)) & bit,
+	       "mmio_more: SPI %u enabled by the ISENABLER writes", ENABLER_SPI);
+	gic_write32(GICD_BASE + GICD_ICENABLER(enabler), bit);
 }
 
 /* --- interrupt latency --------------------------------------------------------------------- */
@@ -352,12 +407,18 @@ int main(void)
 		    opt_irqs, read_sysreg(cntfrq_el0), read_sysreg(currentel) >> 2);
 	if (row_wanted("hvc"))
 		bench_hvc();
+	if (row_wanted("smccc"))
+		bench_smccc();
 	if (row_wanted("sysreg"))
 		loop_row("sysreg", bench_loop_sysreg, 0);
+	if (row_wanted("sysreg_emul"))
+		bench_sysreg_emul();
 	if (row_wanted("mmio")) {
 		loop_row("mmio_pl011_fr", bench_loop_mmio32, PL011_FR);
 		loop_row("mmio_gicd_iidr", bench_loop_mmio32, GICD_IIDR_ADDR);
 	}
+	if (row_wanted("mmio_more"))
+		bench_mmio_more();
 	if (row_wanted("vtimer") || row_wanted("sgi") || row_wanted("switch") ||
 	    row_wanted("sgisend")) {
 		if (!gic_dist_init() || !gic_cpu_init())

@@ -13,15 +13,20 @@
 
 	.text
 
-/* u64 bench_loop_<name>(u64 n, u64 arg): ticks for n iterations of "mov x0, x20; <op>". */
+/*
+ * u64 bench_loop_<name>(u64 n, u64 arg, u64 val): ticks for n iterations of
+ * "mov x0, x20; <op>", with x20 = arg (and x1 = arg at the first iteration), x23 = val.
+ */
 .macro BENCH_LOOP name, op:vararg
 	.global	bench_loop_\name
 	.balign	64
 bench_loop_\name:
-	stp	x19, x20, [sp, #-32]!
+	stp	x19, x20, [sp, #-48]!
 	stp	x21, x22, [sp, #16]
+	stp	x23, x24, [sp, #32]
 	mov	x19, x0
 	mov	x20, x1
+	mov	x23, x2
 	isb
 	mrs	x21, cntvct_el0
 1:	mov	x0, x20
@@ -31,8 +36,9 @@ bench_loop_\name:
 	isb
 	mrs	x22, cntvct_el0
 	sub	x0, x22, x21
+	ldp	x23, x24, [sp, #32]
 	ldp	x21, x22, [sp, #16]
-	ldp	x19, x20, [sp], #32
+	ldp	x19, x20, [sp], #48
 	ret
 .endm
 
@@ -40,6 +46,17 @@ bench_loop_\name:
 	BENCH_LOOP hvc, hvc #0
 	BENCH_LOOP sysreg, mrs x0, id_aa64pfr0_el1
 	BENCH_LOOP mmio32, ldr w0, [x20]
+	/* Trapped system registers with a C handler (not the ID registers' vector fast path) */
+	BENCH_LOOP cntp_ctl_read, mrs x0, cntp_ctl_el0
+	BENCH_LOOP cntp_ctl_write, msr cntp_ctl_el0, xzr
+	BENCH_LOOP oslsr, mrs x0, oslsr_el1
+	BENCH_LOOP aidr, mrs x0, aidr_el1
+	/* More MMIO forms: 64-bit load, post-indexed load (ISV = 0: Tern decodes the instruction),
+	 * byte store and word store of x23 */
+	BENCH_LOOP mmio64, ldr x0, [x20]
+	BENCH_LOOP mmio32_post, ldr w0, [x20], #0
+	BENCH_LOOP mmio_store8, strb w23, [x20]
+	BENCH_LOOP mmio_store32, str w23, [x20]
 
 .macro READ17
 	.irp	r, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16
