@@ -27,11 +27,6 @@
 #define SMCCC_FN_VERSION	  0x80000000U
 #define SMCCC_FN_ARCH_FEATURES	  0x80000001U
 
-#define SMCCC_OWNER_SHIFT    24
-#define SMCCC_OWNER_MASK     0x3F
-#define SMCCC_OWNER_ARCH     0
-#define SMCCC_OWNER_STANDARD 4
-
 #define PSCI_VERSION_1_1	0x00010001UL
 #define SMCCC_VERSION_1_1	0x00010001UL
 #define PSCI_TOS_NOT_PRESENT_MP 2
@@ -39,12 +34,6 @@
 #define AFFINITY_OFF		1
 #define AFFINITY_ON_PENDING	2
 #define MPIDR_AFF_MASK		0xFF00FFFFFFUL
-
-struct vpsci_fn {
-	u32 fid;
-	bool psci_feature; /* reported by PSCI_FEATURES */
-	enum vcpu_run_result (*fn)(struct vcpu *vcpu, u64 a1, u64 a2, u64 a3);
-};
 
 static void vpsci_ret(struct vcpu *vcpu, long val)
 {
@@ -162,56 +151,62 @@ static enum vcpu_run_result smccc_arch_features(struct vcpu *v, u64 fid, u64 a2,
 	return VCPU_RUN_CONTINUE;
 }
 
-static const struct vpsci_fn vpsci_fns[] = {
-	{ PSCI_FN_VERSION, true, vpsci_version },
-	{ PSCI_FN_CPU_SUSPEND, true, vpsci_cpu_suspend },
-	{ PSCI_FN64_CPU_SUSPEND, true, vpsci_cpu_suspend },
-	{ PSCI_FN_CPU_OFF, true, vpsci_cpu_off },
-	{ PSCI_FN_CPU_ON, true, vpsci_cpu_on },
-	{ PSCI_FN64_CPU_ON, true, vpsci_cpu_on },
-	{ PSCI_FN_AFFINITY_INFO, true, vpsci_affinity_info },
-	{ PSCI_FN64_AFFINITY_INFO, true, vpsci_affinity_info },
-	{ PSCI_FN_MIGRATE_INFO_TYPE, true, vpsci_migrate_info_type },
-	{ PSCI_FN_SYSTEM_OFF, true, vpsci_system_off },
-	{ PSCI_FN_SYSTEM_RESET, true, vpsci_system_reset },
-	{ PSCI_FN_FEATURES, true, vpsci_features },
-	{ SMCCC_FN_VERSION, true, smccc_version },
-	{ SMCCC_FN_ARCH_FEATURES, false, smccc_arch_features },
-};
+/*
+ * One row per function: X(function ID, reported by PSCI_FEATURES, handler). Dispatched by a switch
+ * on the function ID (compiled to a jump table or a compare tree), not by walking the rows.
+ */
+#define VPSCI_FNS(X)                                                                               \
+	X(PSCI_FN_VERSION, true, vpsci_version)                                                    \
+	X(PSCI_FN_CPU_SUSPEND, true, vpsci_cpu_suspend)                                            \
+	X(PSCI_FN64_CPU_SUSPEND, true, vpsci_cpu_suspend)                                          \
+	X(PSCI_FN_CPU_OFF, true, vpsci_cpu_off)                                                    \
+	X(PSCI_FN_CPU_ON, true, vpsci_cpu_on)                                                      \
+	X(PSCI_FN64_CPU_ON, true, vpsci_cpu_on)                                                    \
+	X(PSCI_FN_AFFINITY_INFO, true, vpsci_affinity_info)                                        \
+	X(PSCI_FN64_AFFINITY_INFO, true, vpsci_affinity_info)                                      \
+	X(PSCI_FN_MIGRATE_INFO_TYPE, true, vpsci_migrate_info_type)                                \
+	X(PSCI_FN_SYSTEM_OFF, true, vpsci_system_off)                                              \
+	X(PSCI_FN_SYSTEM_RESET, true, vpsci_system_reset)                                          \
+	X(PSCI_FN_FEATURES, true, vpsci_features)                                                  \
+	X(SMCCC_FN_VERSION, true, smccc_version)                                                   \
+	X(SMCCC_FN_ARCH_FEATURES, false, smccc_arch_features)
 
-static const struct vpsci_fn *vpsci_find(u32 fid)
+#define VPSCI_FEATURE_CASE(fid, feature, fn)                                                       \
+	case fid:                                                                                  \
+		return feature;
+
+static bool vpsci_is_feature(u32 fid)
 {
-	for (size_t i = 0; i < ARRAY_SIZE(vpsci_fns); i++) {
-		if (vpsci_fns[i].fid == fid)
-			return &vpsci_fns[i];
+	switch (fid) {
+		VPSCI_FNS(VPSCI_FEATURE_CASE)
+	default:
+		return false;
 	}
-	return NULL;
 }
 
 static enum vcpu_run_result vpsci_features(struct vcpu *v, u64 fid, u64 a2, u64 a3)
 {
-	const struct vpsci_fn *f = vpsci_find((u32)fid);
-
 	/* For CPU_SUSPEND, 0 also says: original power-state format, platform-coordinated. */
-	vpsci_ret(v, f && f->psci_feature ? PSCI_RET_SUCCESS : PSCI_RET_NOT_SUPPORTED);
+	vpsci_ret(v, vpsci_is_feature((u32)fid) ? PSCI_RET_SUCCESS : PSCI_RET_NOT_SUPPORTED);
 	return VCPU_RUN_CONTINUE;
 }
+
+#define VPSCI_CALL_CASE(fid, feature, fn)                                                          \
+	case fid:                                                                                  \
+		return fn(vcpu, vcpu_reg(vcpu, 1) & mask, vcpu_reg(vcpu, 2) & mask,                \
+			  vcpu_reg(vcpu, 3) & mask);
 
 enum vcpu_run_result vpsci_call(struct vcpu *vcpu)
 {
 	u32 fid = (u32)vcpu_reg(vcpu, 0);
-	u32 owner = (fid >> SMCCC_OWNER_SHIFT) & SMCCC_OWNER_MASK;
-	const struct vpsci_fn *f;
-
-	/* Only the Arm-architecture and standard-service owners have functions here. */
-	f = (owner == SMCCC_OWNER_ARCH || owner == SMCCC_OWNER_STANDARD) ? vpsci_find(fid) : NULL;
 	/* SMC32/HVC32 calls (bit 30 clear) pass 32-bit arguments. */
 	u64 mask = (fid & (1U << 30)) ? ~0UL : 0xFFFFFFFFUL;
 
-	if (!f) {
+	/* Only the Arm-architecture and standard-service owners have functions (rows) here. */
+	switch (fid) {
+		VPSCI_FNS(VPSCI_CALL_CASE)
+	default:
 		vpsci_ret(vcpu, PSCI_RET_NOT_SUPPORTED);
 		return VCPU_RUN_CONTINUE;
 	}
-	return f->fn(vcpu, vcpu_reg(vcpu, 1) & mask, vcpu_reg(vcpu, 2) & mask,
-		     vcpu_reg(vcpu, 3) & mask);
 }

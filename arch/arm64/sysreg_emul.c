@@ -180,13 +180,60 @@ static const struct sysreg_row sysreg_table[] = {
 	{ SYS_REG(2, 0, 0, 0, 7), ANY_CRM, sys_dbg, 0 },
 };
 
+/*
+ * The rows indexed by encoding, so that a trap costs the same whatever its row: a page of 128
+ * slots (CRm, op2) per (op0, op1, CRn) that has rows, a slot holding its row's index + 1.
+ * Every mask above only leaves out CRm and op2 bits, so each row lives in one page. Built once
+ * at boot (sysreg_table_check(), before any vCPU runs) from the table, first matching row wins
+ * as in a walk of it; read-only afterwards.
+ */
+#define SYSREG_PAGE_SHIFT 7
+#define SYSREG_PAGE_SLOTS (1U << SYSREG_PAGE_SHIFT)
+#define SYSREG_NR_TOPS	  (1U << (16 - SYSREG_PAGE_SHIFT)) /* op0, op1, CRn */
+#define SYSREG_NR_PAGES	  24
+
+_Static_assert(ARRAY_SIZE(sysreg_table) < 255, "row index + 1 must fit a u8 slot");
+static u8 sysreg_page_of[SYSREG_NR_TOPS]; /* page number + 1, 0: no row */
+static u8 sysreg_pages[SYSREG_NR_PAGES][SYSREG_PAGE_SLOTS];
+
+static void sysreg_index_build(void)
+{
+	unsigned int nr_pages = 0;
+
+	for (size_t i = 0; i < ARRAY_SIZE(sysreg_table); i++) {
+		const struct sysreg_row *row = &sysreg_table[i];
+		u32 top = row->key >> SYSREG_PAGE_SHIFT;
+		u8 *page;
+
+		if ((row->mask >> SYSREG_PAGE_SHIFT) != (EXACT >> SYSREG_PAGE_SHIFT) ||
+		    row->key & ~row->mask || top >= SYSREG_NR_TOPS)
+			panic("sysreg table: row 0x%x mask 0x%x spans more than one page", row->key,
+			      row->mask);
+		if (!sysreg_page_of[top]) {
+			if (nr_pages == SYSREG_NR_PAGES)
+				panic("sysreg table: more than %u (op0, op1, CRn) pages",
+				      SYSREG_NR_PAGES);
+			sysreg_page_of[top] = (u8)++nr_pages;
+		}
+		page = sysreg_pages[sysreg_page_of[top] - 1];
+		for (u32 low = 0; low < SYSREG_PAGE_SLOTS; low++) {
+			u32 key = top << SYSREG_PAGE_SHIFT | low;
+
+			if (!page[low] && (key & row->mask) == row->key)
+				page[low] = (u8)(i + 1);
+		}
+	}
+}
+
 static const struct sysreg_row *sysreg_find(u32 key)
 {
-	for (size_t i = 0; i < ARRAY_SIZE(sysreg_table); i++) {
-		if ((key & sysreg_table[i].mask) == sysreg_table[i].key)
-			return &sysreg_table[i];
-	}
-	return NULL;
+	u32 top = key >> SYSREG_PAGE_SHIFT;
+	unsigned int page, slot;
+
+	if (top >= SYSREG_NR_TOPS || !(page = sysreg_page_of[top]))
+		return NULL;
+	slot = sysreg_pages[page - 1][key & (SYSREG_PAGE_SLOTS - 1)];
+	return slot ? &sysreg_table[slot - 1] : NULL;
 }
 
 /*
@@ -204,6 +251,7 @@ static const struct {
 
 void sysreg_table_check(void)
 {
+	sysreg_index_build();
 	for (size_t i = 0; i < ARRAY_SIZE(sysreg_policy); i++) {
 		if ((sysreg_find(sysreg_policy[i].key) != NULL) != sysreg_policy[i].trapped)
 			panic("sysreg table: %s is %s in sysreg_table.h but %s in sysreg_emul.c",

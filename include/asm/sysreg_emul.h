@@ -10,7 +10,10 @@ struct vcpu;
 #define SYS_REG(op0, op1, crn, crm, op2)                                                           \
 	(((op0) << 14) | ((op1) << 11) | ((crn) << 7) | ((crm) << 3) | (op2))
 
-/* Boot: sysreg_table.h and the handler rows agree (panics otherwise: a bug in Tern). */
+/*
+ * Boot, before any vCPU runs: index the handler rows by encoding and check that sysreg_table.h
+ * and they agree (panics otherwise: a bug in Tern).
+ */
 void sysreg_table_check(void);
 enum sysreg_result {
 	SYSREG_UNDEF, /* Tern does not handle it: UNDEFINED for the guest */
