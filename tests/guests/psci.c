@@ -31,6 +31,83 @@ static s64 call(const char *what, u32 fid, u64 a1, u64 a2, u64 a3, bool *trapped
 	return ret;
 }
 
+/*
+ * Every SMCCC owner (0-63), as fast and yielding calls of both conventions, function numbers 0
+ * and 0x1234: only SMCCC_VERSION and PSCI_VERSION are functions among them, everything else
+ * answers NOT_SUPPORTED (-1), whichever path in Tern answers it (the exit vector answers the
+ * owners without a service before any C code runs).
+ */
+static void test_every_owner(void)
+{
+	static const u32 kinds[] = { 0x80000000U, 0xC0000000U, 0x00000000U, 0x40000000U };
+	static const u32 fns[] = { 0, 0x1234 };
+	unsigned int bad = 0, calls = 0;
+	bool trapped;
+
+	for (u32 owner = 0; owner < 64; owner++) {
+		for (unsigned int k = 0; k < ARRAY_SIZE(kinds); k++) {
+			for (unsigned int f = 0; f < ARRAY_SIZE(fns); f++) {
+				u32 fid = kinds[k] | owner << 24 | fns[f];
+				s64 want = fid == SMCCC_VERSION || fid == PSCI_VERSION
+					       ? 0x10001
+					       : PSCI_RET_NOT_SUPPORTED;
+				s64 ret = call("owner", fid, fid, 0, 0, &trapped);
+
+				calls++;
+				if (trapped || ret != want) {
+					if (bad++ < 4)
+						report_info("function 0x%08x: %ld, want %ld", fid,
+							    ret, want);
+				}
+			}
+		}
+	}
+	report(bad == 0, "every SMCCC owner: %u of %u calls answered as they must", calls - bad,
+	       calls);
+}
+
+/* PSCI_FEATURES of every function Tern implements, and SMCCC_ARCH_FEATURES of itself. */
+static void test_features(void)
+{
+	static const struct {
+		u32 fid;
+		s64 want;
+	} rows[] = {
+		{ PSCI_VERSION, 0 },
+		{ 0x84000001U, 0 }, /* CPU_SUSPEND */
+		{ 0xC4000001U, 0 },
+		{ PSCI_CPU_OFF, 0 },
+		{ 0x84000003U, 0 }, /* CPU_ON (SMC32) */
+		{ PSCI_CPU_ON, 0 },
+		{ 0x84000004U, 0 }, /* AFFINITY_INFO (SMC32) */
+		{ PSCI_AFFINITY_INFO, 0 },
+		{ PSCI_MIGRATE_INFO_TYPE, 0 },
+		{ PSCI_SYSTEM_OFF, 0 },
+		{ PSCI_SYSTEM_RESET, 0 },
+		{ PSCI_FEATURES, 0 },
+		{ SMCCC_VERSION, 0 },
+		{ SMCCC_ARCH_FEATURES, PSCI_RET_NOT_SUPPORTED }, /* not a PSCI function */
+		{ 0x84000005U, PSCI_RET_NOT_SUPPORTED },	 /* MIGRATE */
+		{ 0x84000007U, PSCI_RET_NOT_SUPPORTED },	 /* MIGRATE_INFO_UP_CPU */
+		{ 0xC400000AU, PSCI_RET_NOT_SUPPORTED },	 /* not a function */
+	};
+	unsigned int bad = 0;
+	bool trapped;
+	s64 ret;
+
+	for (unsigned int i = 0; i < ARRAY_SIZE(rows); i++) {
+		ret = call("PSCI_FEATURES", PSCI_FEATURES, rows[i].fid, 0, 0, &trapped);
+		if (trapped || ret != rows[i].want) {
+			bad++;
+			report_info("PSCI_FEATURES(0x%08x): %ld, want %ld", rows[i].fid, ret,
+				    rows[i].want);
+		}
+	}
+	report(bad == 0, "PSCI_FEATURES of %zu functions", ARRAY_SIZE(rows));
+	ret = call("SMCCC_ARCH_FEATURES", SMCCC_ARCH_FEATURES, SMCCC_ARCH_FEATURES, 0, 0, &trapped);
+	report(!trapped && ret == 0, "SMCCC_ARCH_FEATURES(SMCCC_ARCH_FEATURES) SUCCESS (%ld)", ret);
+}
+
 static volatile u64 secondary_release;
 
 /* vCPU 1: say it runs, stay on until released, then return into CPU_OFF. */
@@ -135,6 +212,8 @@ int main(void)
 	report(ret == PSCI_RET_INVALID_PARAMETERS,
 	       "AFFINITY_INFO bad MPIDR: INVALID_PARAMETERS (%ld)", ret);
 
+	test_every_owner();
+	test_features();
 	test_cpu_on_off(self);
 	return 0;
 }
