@@ -6,7 +6,8 @@
  * the banked ITARGETSR, SGIs through GICD_SGIR with each target filter and through SPENDSGIR, with
  * the sender in GICC_IAR, priority masking and order, active state seen by the distributor while
  * the guest handles an interrupt, an SPI routed by ITARGETSR, the virtual timer (a hardware-linked
- * list register) and SGIs between the two vCPUs both ways.
+ * list register; a periodic one that is behind gets a tick per deactivation) and SGIs between the
+ * two vCPUs both ways.
  */
 #include "gic.h"
 
@@ -23,6 +24,7 @@
 #define PRIO_LOW      0xc0
 #define PRIO_HIGH     0x40
 #define SECONDARY_ARG 0x62c
+#define VTIMER_BEHIND 64
 
 static volatile u32 nr_irqs, irq_log[16], irq_src[16];
 static volatile bool active_seen;
@@ -184,9 +186,32 @@ static void test_spi(void)
 	gic_irq_disable(GIC_SPI_UART);
 }
 
+/* A timer driver's handler lowers the line: disabled here. */
+static void vtimer_once(u32 intid)
+{
+	write_sysreg(0, cntv_ctl_el0);
+	isb();
+	record_irq(intid);
+}
+
+static u64 vtimer_period;
+static volatile u32 vtimer_ticks;
+
+/* A periodic timer catching up: the next compare value is still in the past, the line stays up. */
+static void vtimer_periodic(u32 intid)
+{
+	(void)intid;
+	write_sysreg(read_sysreg(cntv_cval_el0) + vtimer_period, cntv_cval_el0);
+	isb();
+	vtimer_ticks++;
+}
+
 static void test_vtimer(void)
 {
+	bool ok;
+
 	log_reset();
+	gic_set_handler(GIC_PPI_VTIMER, vtimer_once);
 	gic_irq_set_priority(GIC_PPI_VTIMER, PRIO_MID);
 	gic_irq_enable(GIC_PPI_VTIMER);
 	write_sysreg(gic_us_to_ticks(1000), cntv_tval_el0);
@@ -197,7 +222,27 @@ static void test_vtimer(void)
 	isb();
 	report(nr_irqs >= 1 && irq_log[0] == GIC_PPI_VTIMER,
 	       "virtual timer PPI %u delivered (hardware-linked list register)", GIC_PPI_VTIMER);
+
+	/*
+	 * Each deactivation with the line still high must bring the next tick at once, with nothing
+	 * else happening on the host (QEMU's GICv2 signals no physical interrupt after a
+	 * deactivation through a hardware-linked LR: Tern emulates that LR).
+	 */
+	vtimer_period = gic_us_to_ticks(100);
+	vtimer_ticks = 0;
+	gic_set_handler(GIC_PPI_VTIMER, vtimer_periodic);
+	write_sysreg(gic_counter() - VTIMER_BEHIND * vtimer_period, cntv_cval_el0);
+	write_sysreg(1, cntv_ctl_el0);
+	isb();
+	gic_irqs_unmask();
+	ok = gic_wait_count(&vtimer_ticks, VTIMER_BEHIND, WAIT_US);
+	gic_irqs_mask();
+	write_sysreg(0, cntv_ctl_el0);
+	isb();
+	report(ok, "a virtual timer %u periods behind catches up: %u ticks within %u us",
+	       VTIMER_BEHIND, vtimer_ticks, WAIT_US);
 	gic_irq_disable(GIC_PPI_VTIMER);
+	gic_set_handler(GIC_PPI_VTIMER, record_irq);
 }
 
 static volatile u32 sec_ready, sec_release, remote_count, remote_src;
