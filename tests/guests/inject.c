@@ -3,7 +3,8 @@
  * Exceptions Tern injects, as the architecture takes them to EL1:
  * - PSTATE on entry (AArch64.TakeException): DAIF set; PAN set when SCTLR_EL1.SPAN is 0, else
  *   kept; DIT kept; SSBS from SCTLR_EL1.DSSBS; UAO cleared; SPSR_EL1 the interrupted PSTATE with
- *   its flags, PAN, UAO, DIT, SSBS and BTYPE; ESR_EL1.IL set (a 32-bit instruction). Checked for
+ *   its flags, PAN, UAO, DIT, SSBS and BTYPE (each only where the ID registers report the feature:
+ *   a Cortex-A53 has none of them); ESR_EL1.IL set (a 32-bit instruction). Checked for
  *   an UNDEFINED instruction Tern injects (LORC_EL1: HCR_EL2.TLOR traps it, LORegions are hidden)
  *   and for an external abort on a hole in the guest's map;
  * - a virtual SError (the DEBUG_GUEST_HOOKS hypercall; nothing on an emulator makes a real one)
@@ -31,7 +32,7 @@
 #define ESR_EC_SERROR 0x2f
 
 /* Which PSTATE features this CPU has (only those bits can be set and checked). */
-static bool has_pan, has_uao, has_dit, has_ssbs;
+static bool has_pan, has_uao, has_dit, has_ssbs, has_bti;
 
 static volatile u32 serrors;
 static volatile u64 serror_esr;
@@ -57,7 +58,8 @@ static void set_pstate(bool pan, bool uao, bool dit, bool ssbs)
 }
 
 /*
- * Take @kind with NZCV = 0b1010 and BTYPE from a BR into the faulting instruction; returns the
+ * Take @kind with NZCV = 0b1010 and BTYPE from a BR into the faulting instruction (BTYPE 0b01
+ * with FEAT_BTI, none without); returns the
  * ESR, SPSR_EL1 and the handler's PSTATE.
  */
 static bool take(bool undef, u64 *esr, u64 *spsr, u64 *pstate)
@@ -125,7 +127,7 @@ static void test_pstate(bool undef)
 		write_sysreg(sctlr0, sctlr_el1);
 		isb();
 
-		want_spsr = 0xA0000000UL | PSR_DAIF | 0x5 | (1UL << 10) |
+		want_spsr = 0xA0000000UL | PSR_DAIF | 0x5 | (has_bti ? 1UL << 10 : 0) |
 			    (has_pan && c->pan ? PSR_PAN : 0) | (has_uao && c->uao ? PSR_UAO : 0) |
 			    (has_dit && c->dit ? PSR_DIT : 0) |
 			    (has_ssbs && c->ssbs ? PSR_SSBS : 0);
@@ -186,7 +188,9 @@ int main(void)
 	has_uao = FIELD(read_sysreg(id_aa64mmfr2_el1), 7, 4) != 0;
 	has_dit = FIELD(read_sysreg(id_aa64pfr0_el1), 51, 48) != 0;
 	has_ssbs = FIELD(read_sysreg(id_aa64pfr1_el1), 7, 4) >= 2;
-	report_info("PAN %d UAO %d DIT %d SSBS %d", has_pan, has_uao, has_dit, has_ssbs);
+	has_bti = FIELD(read_sysreg(id_aa64pfr1_el1), 3, 0) != 0;
+	report_info("PAN %d UAO %d DIT %d SSBS %d BTI %d", has_pan, has_uao, has_dit, has_ssbs,
+		    has_bti);
 	test_pstate(true);
 	test_pstate(false);
 	test_serror();
