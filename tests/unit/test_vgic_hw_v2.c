@@ -21,18 +21,18 @@
 #include <tern/platform.h>
 #include <virt/vgic_hw.h>
 
-#define GICH_VTR       (0x004 / 4)
-#define GICH_LR(n)     (0x100 / 4 + (n))
-#define LR_EOI	       (1U << 19)
-#define LR_PENDING     (1U << 28)
-#define LR_ACTIVE      (1U << 29)
-#define LR_GRP1	       (1U << 30)
-#define LR_HW	       (1U << 31)
-#define LR_PRIO(p)     ((u32)(p) >> 3 << 23)
-#define ICH_PRIO(p)    ((u64)(p) << ICH_LR_PRIO_SHIFT)
-#define ICH_PINTID(i)  ((u64)(i) << ICH_LR_PINTID_SHIFT)
-#define ICH_SOURCE(s)  ((u64)(s) << VGIC_LR_SOURCE_SHIFT)
-#define MAX_CALLS      8
+#define GICH_VTR      (0x004 / 4)
+#define GICH_LR(n)    (0x100 / 4 + (n))
+#define LR_EOI	      (1U << 19)
+#define LR_PENDING    (1U << 28)
+#define LR_ACTIVE     (1U << 29)
+#define LR_GRP1	      (1U << 30)
+#define LR_HW	      (1U << 31)
+#define LR_PRIO(p)    ((u32)(p) >> 3 << 23)
+#define ICH_PRIO(p)   ((u64)(p) << ICH_LR_PRIO_SHIFT)
+#define ICH_PINTID(i) ((u64)(i) << ICH_LR_PINTID_SHIFT)
+#define ICH_SOURCE(s) ((u64)(s) << VGIC_LR_SOURCE_SHIFT)
+#define MAX_CALLS     8
 
 static u32 gich[0x200 / 4];
 static struct pcpu pcpu1 = { .id = 1, .online = true };
@@ -85,7 +85,8 @@ static void test_software_values(void **state)
 
 	(void)state;
 	vgic_hw_write_lr(0, sgi);
-	assert_int_equal(gich[GICH_LR(0)], 3 | 2 << 10 | LR_EOI | LR_PRIO(0xa0) | LR_PENDING | LR_GRP1);
+	assert_int_equal(gich[GICH_LR(0)],
+			 3 | 2 << 10 | LR_EOI | LR_PRIO(0xa0) | LR_PENDING | LR_GRP1);
 	assert_int_equal(vgic_hw_read_lr(0), sgi);
 	vgic_hw_write_lr(1, spi);
 	assert_int_equal(gich[GICH_LR(1)], 33 | LR_PRIO(0x80) | LR_PENDING | LR_ACTIVE);
@@ -98,7 +99,8 @@ static void test_software_values(void **state)
 	assert_int_equal(deact.n, 0);
 }
 
-/* The virtual timer: written without HW, with EOI; the physical PPI deactivated once, at the end. */
+/* The virtual timer: written without HW, with EOI; the physical PPI deactivated once, at the end.
+ */
 static void test_hw_linked_ppi(void **state)
 {
 	u64 vt = 27 | ICH_PRIO(0x80) | ICH_LR_PENDING | ICH_LR_HW | ICH_PINTID(27);
