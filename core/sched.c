@@ -1,10 +1,21 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * vCPU scheduling: one FIFO run queue per pCPU. A vCPU runs until it yields (WFE, a PSCI call
- * that changes state), its time slice ends (Tern's EL2 timer, armed only while another vCPU
- * waits), or it executes WFI with nothing pending, when it sleeps until an interrupt is
- * injected into it or one of its timers is due. A pCPU with nothing to run waits in WFI
- * itself, with its EL2 timer set for the earliest timer of the vCPUs sleeping on it.
+ * vCPU scheduling. Every vCPU is pinned at boot to one pCPU of its VM's affinity mask
+ * (sched_place_vcpu) and only ever runs there: no load balancing, so a vCPU's context, list
+ * registers and lazily switched FP state never move, and VMs on disjoint masks never share a pCPU.
+ * Each pCPU has one run queue of the vCPUs pinned to it. A vCPU runs until it yields (WFE, a PSCI
+ * call that changes its state), its time slice ends (armed only while another vCPU waits), it is
+ * preempted by a woken vCPU, or it executes WFI or CPU_SUSPEND with nothing pending: then it
+ * sleeps until an interrupt is injected into it or one of its timers is due.
+ *
+ * Wake-up preemption: a vCPU woken by an interrupt or a timer, or sent an interrupt while it
+ * waits, is "boosted": it goes ahead of the preempted vCPUs, and the running vCPU gives way once
+ * it has run SCHED_WAKE_GRANULARITY_US since it was loaded. A preempted vCPU that has waited a
+ * whole slice runs right after the next boosted one, so wake-ups cannot starve it.
+ *
+ * The state of a vCPU changes only under its pCPU's rq_lock: its own pCPU picking it (RUNNING)
+ * and another pCPU stopping or resetting its VM cannot overwrite each other, and the run loop
+ * re-reads the state before every guest entry after a kick.
  */
 #include <asm/guest.h>
 #include <asm/processor.h>
@@ -21,38 +32,135 @@
 #include <virt/vgic_core.h>
 
 #define SCHED_SLICE_US (CONFIG_SCHED_SLICE_MS * 1000UL)
+#define SCHED_GRAN_US  ((u64)CONFIG_SCHED_WAKE_GRANULARITY_US)
 /* The SGI pCPUs use to make each other look at their run queue or their vCPU's interrupts. */
 #define SCHED_KICK_SGI 0
 
-static void sched_enqueue(struct pcpu *p, struct vcpu *vcpu)
+static u64 sched_ticks(u64 us)
 {
-	spin_lock(&p->rq_lock);
-	if (!vcpu->queued) {
-		vcpu->queued = true;
-		vcpu->rq_next = NULL;
-		if (p->rq_tail)
-			p->rq_tail->rq_next = vcpu;
+	return us * arch_timer_freq() / 1000000;
+}
+
+const char *vcpu_state_name(enum vcpu_state s)
+{
+	static const char *const names[VCPU_NR_STATES] = {
+		[VCPU_UNINITIALIZED] = "uninitialized",
+		[VCPU_READY] = "ready",
+		[VCPU_RUNNING] = "running",
+		[VCPU_OFF] = "off",
+		[VCPU_WFI] = "wfi",
+		[VCPU_BLOCKED] = "blocked",
+		[VCPU_STOPPED] = "stopped",
+	};
+
+	return s < VCPU_NR_STATES ? names[s] : "?";
+}
+
+/* ---- the run queue (rq_lock held) ---- */
+
+static void rq_remove(struct pcpu *p, struct vcpu *v)
+{
+	struct vcpu *prev = NULL;
+
+	for (struct vcpu *c = p->rq_head; c; prev = c, c = c->rq_next) {
+		if (c != v)
+			continue;
+		if (prev)
+			prev->rq_next = c->rq_next;
 		else
-			p->rq_head = vcpu;
-		p->rq_tail = vcpu;
-	}
-	spin_unlock(&p->rq_lock);
-}
-
-/* Another vCPU now waits on this pCPU: the running one gets a time slice if it had none. */
-static void sched_start_slice(struct pcpu *p)
-{
-	if (p->current_vcpu && p->slice_end == VTIMER_NO_DEADLINE && READ_ONCE(p->rq_head)) {
-		p->slice_end = arch_timer_now() + SCHED_SLICE_US * arch_timer_freq() / 1000000;
-		sched_timer_update();
+			p->rq_head = c->rq_next;
+		if (p->rq_tail == c)
+			p->rq_tail = prev;
+		/* Boosted vCPUs are a prefix of the queue: the one before is boosted too. */
+		if (p->rq_boost_tail == c)
+			p->rq_boost_tail = prev;
+		c->rq_next = NULL;
+		c->queued = false;
+		c->boosted = false;
+		return;
 	}
 }
 
-/* Make pCPU @p look at its queue and its vCPU's interrupts now: an SGI, or nothing if it is us. */
-static void sched_kick_pcpu(struct pcpu *p)
+/* Queue @v (not queued) at the tail, or behind the other boosted vCPUs when @boost. */
+static void rq_insert(struct pcpu *p, struct vcpu *v, bool boost)
 {
-	if (p != this_pcpu())
-		irq_send_sgi(SCHED_KICK_SGI, p->mpidr);
+	struct vcpu **pp = &p->rq_head;
+
+	v->queued = true;
+	v->boosted = boost;
+	v->queued_at = arch_timer_now();
+	if (boost) {
+		if (p->rq_boost_tail)
+			pp = &p->rq_boost_tail->rq_next;
+		p->rq_boost_tail = v;
+	} else if (p->rq_tail) {
+		pp = &p->rq_tail->rq_next;
+	}
+	v->rq_next = *pp;
+	*pp = v;
+	if (!v->rq_next)
+		p->rq_tail = v;
+}
+
+/* Queue a READY @v, or move it ahead when it gets boosted. */
+static void rq_make_ready(struct pcpu *p, struct vcpu *v, bool boost)
+{
+	if (v->queued && (v->boosted || !boost))
+		return;
+	if (v->queued)
+		rq_remove(p, v);
+	rq_insert(p, v, boost);
+}
+
+/*
+ * The next vCPU to run: the first boosted one. When a boosted one is picked while a preempted one
+ * has already waited a whole slice, that one is promised the next pick: wake-ups cannot starve
+ * the preempted vCPUs, and a woken vCPU never waits for more than the one running.
+ */
+static struct vcpu *rq_pick(struct pcpu *p)
+{
+	struct vcpu *v = p->rq_head;
+	struct vcpu *fifo = p->rq_boost_tail ? p->rq_boost_tail->rq_next : p->rq_head;
+
+	if (v && v->boosted && fifo && p->fifo_due)
+		v = fifo;
+	p->fifo_due = v && v->boosted && fifo &&
+		      arch_timer_now() - fifo->queued_at >= sched_ticks(SCHED_SLICE_US);
+	if (v)
+		rq_remove(p, v);
+	return v;
+}
+
+/* ---- preemption and kicks ---- */
+
+/*
+ * This pCPU's queue changed while a vCPU runs here: a boosted head preempts it once it has run
+ * the wake-up granularity, anything else gets a time slice if none runs yet. Returns whether the
+ * slice end moved (the EL2 timer must be reprogrammed).
+ */
+static bool sched_preempt_point(struct pcpu *p)
+{
+	const struct vcpu *head = READ_ONCE(p->rq_head);
+	u64 now, end;
+
+	if (!p->current_vcpu || !head)
+		return false;
+	now = arch_timer_now();
+	if (READ_ONCE(head->boosted)) {
+		end = p->run_start + sched_ticks(SCHED_GRAN_US);
+		if (end < now)
+			end = now;
+	} else {
+		end = now + sched_ticks(SCHED_SLICE_US);
+	}
+	if (end >= p->slice_end)
+		return false;
+	p->slice_end = end;
+	if (end <= now) {
+		p->slice_end = VTIMER_NO_DEADLINE;
+		p->need_resched = true;
+	}
+	return true;
 }
 
 static void sched_kick_irq(unsigned int intid, void *priv)
@@ -60,84 +168,194 @@ static void sched_kick_irq(unsigned int intid, void *priv)
 	(void)intid;
 	(void)priv;
 	/* The exit itself made the running vCPU's new interrupts reach its list registers. */
-	sched_start_slice(this_pcpu());
+	if (sched_preempt_point(this_pcpu()))
+		sched_timer_update();
+}
+
+/* Make pCPU @p look at its queue and its vCPU's interrupts now: an SGI, or directly if it is us.
+ */
+static void sched_notify(struct pcpu *p)
+{
+	if (p != this_pcpu())
+		irq_send_sgi(SCHED_KICK_SGI, p->mpidr);
+	else if (sched_preempt_point(p))
+		sched_timer_update();
+}
+
+void sched_kick_all(void)
+{
+	for (unsigned int i = 0; i < CONFIG_MAX_PCPUS; i++) {
+		struct pcpu *p = pcpu_get(i);
+
+		if (p != this_pcpu() && READ_ONCE(p->online))
+			irq_send_sgi(SCHED_KICK_SGI, p->mpidr);
+	}
+}
+
+void sched_exit_guest(struct vcpu *vcpu)
+{
+	struct pcpu *p = pcpu_get(vcpu->pcpu);
+
+	if (p != this_pcpu())
+		irq_send_sgi(SCHED_KICK_SGI, p->mpidr);
+}
+
+/* ---- state changes from anywhere ---- */
+
+void sched_place_vcpu(struct vcpu *vcpu, unsigned int pcpu)
+{
+	struct pcpu *p = pcpu_get(pcpu);
+	struct vcpu **pp = &p->placed;
+
+	spin_lock(&p->rq_lock);
+	vcpu->pcpu = pcpu;
+	vcpu->placed = true;
+	while (*pp)
+		pp = &(*pp)->placed_next;
+	vcpu->placed_next = NULL;
+	*pp = vcpu;
+	spin_unlock(&p->rq_lock);
+}
+
+void sched_unplace_vcpu(struct vcpu *vcpu)
+{
+	struct pcpu *p = pcpu_get(vcpu->pcpu);
+
+	spin_lock(&p->rq_lock);
+	if (vcpu->queued)
+		rq_remove(p, vcpu);
+	for (struct vcpu **pp = &p->placed; *pp; pp = &(*pp)->placed_next) {
+		if (*pp == vcpu) {
+			*pp = vcpu->placed_next;
+			vcpu->placed_next = NULL;
+			break;
+		}
+	}
+	vcpu->placed = false;
+	spin_unlock(&p->rq_lock);
 }
 
 void sched_wake(struct vcpu *vcpu)
 {
 	struct pcpu *p = pcpu_get(vcpu->pcpu);
+	bool notify = false;
 
-	if (vcpu->state == VCPU_BLOCKED)
+	spin_lock(&p->rq_lock);
+	if (vcpu->state == VCPU_OFF || vcpu->state == VCPU_BLOCKED ||
+	    vcpu->state == VCPU_UNINITIALIZED)
 		vcpu->state = VCPU_READY;
-	sched_enqueue(p, vcpu);
-	if (p == this_pcpu())
-		sched_start_slice(p);
-	else
-		sched_kick_pcpu(p);
+	/* RUNNING or WFI: its own pCPU looks at its power state when it puts it. */
+	if (vcpu->state == VCPU_READY) {
+		rq_make_ready(p, vcpu, false);
+		notify = true;
+	}
+	spin_unlock(&p->rq_lock);
+	if (notify)
+		sched_notify(p);
+}
+
+void sched_kick_flush(void)
+{
+	struct pcpu *self = this_pcpu();
+
+	while (self->kick_mask) {
+		unsigned int i = (unsigned int)__builtin_ctzll(self->kick_mask);
+
+		self->kick_mask &= self->kick_mask - 1;
+		sched_notify(pcpu_get(i));
+	}
 }
 
 void sched_kick(struct vcpu *vcpu)
 {
-	if (vcpu->state == VCPU_BLOCKED)
-		sched_wake(vcpu);
-	else if (READ_ONCE(vcpu->loaded))
-		sched_kick_pcpu(pcpu_get(vcpu->pcpu)); /* running elsewhere: make it exit */
-}
-
-void sched_kick_vcpus(struct vm *vm)
-{
-	for (unsigned int i = 0; i < vm->nr_vcpus; i++) {
-		if (READ_ONCE(vm->vcpus[i]->loaded))
-			sched_kick_pcpu(pcpu_get(vm->vcpus[i]->pcpu));
-	}
-}
-
-static struct vcpu *sched_dequeue(struct pcpu *p)
-{
-	struct vcpu *v;
+	struct pcpu *p = pcpu_get(vcpu->pcpu);
+	bool notify = false;
 
 	spin_lock(&p->rq_lock);
-	v = p->rq_head;
-	if (v) {
-		p->rq_head = v->rq_next;
-		if (!p->rq_head)
-			p->rq_tail = NULL;
-		v->queued = false;
+	switch (vcpu->state) {
+	case VCPU_BLOCKED:
+		vcpu->state = VCPU_READY;
+		rq_make_ready(p, vcpu, true);
+		notify = true;
+		break;
+	case VCPU_READY:
+		rq_make_ready(p, vcpu, true);
+		notify = true;
+		break;
+	case VCPU_RUNNING:
+		/* Running elsewhere: make it exit, so the interrupt reaches its list registers. */
+		notify = p != this_pcpu();
+		break;
+	default:
+		/* WFI: its pCPU decides under the vGIC lock we hold. OFF, STOPPED: nothing to do.
+		 */
+		break;
 	}
 	spin_unlock(&p->rq_lock);
-	return v;
+	/* The SGI (on QEMU: its global lock) waits until the vGIC lock is dropped. */
+	if (notify)
+		this_pcpu()->kick_mask |= BIT(vcpu->pcpu);
 }
 
-/* A vCPU is run only while its VM runs and PSCI has it on (or coming on). */
-static bool sched_runnable(const struct vcpu *v)
+bool sched_block(struct vcpu *vcpu)
 {
-	return v->vm->state == VM_RUNNING && v->state != VCPU_STOPPED && v->state != VCPU_BLOCKED &&
-	       v->power != VCPU_POWER_OFF;
+	struct pcpu *p = pcpu_get(vcpu->pcpu);
+	bool blocked;
+
+	spin_lock(&p->rq_lock);
+	blocked = vcpu->state == VCPU_WFI;
+	if (blocked)
+		vcpu->state = VCPU_BLOCKED;
+	spin_unlock(&p->rq_lock);
+	return blocked;
 }
 
-/* Wake the vCPUs sleeping on @p whose timer is due; returns the next deadline. */
+void sched_stop_vcpu(struct vcpu *vcpu, enum vcpu_state state)
+{
+	struct pcpu *p = pcpu_get(vcpu->pcpu);
+
+	spin_lock(&p->rq_lock);
+	if (vcpu->state != VCPU_STOPPED)
+		vcpu->state = state;
+	if (vcpu->queued)
+		rq_remove(p, vcpu);
+	spin_unlock(&p->rq_lock);
+	/* Wherever it is (in the guest, asleep, queued), its pCPU looks again. */
+	sched_exit_guest(vcpu);
+}
+
+void sched_wait_off_pcpu(struct vcpu *vcpu)
+{
+	/* sched_run sends an event (SEV) each time it clears on_pcpu. */
+	while (__atomic_load_n(&vcpu->on_pcpu, __ATOMIC_ACQUIRE))
+		cpu_relax();
+}
+
+/* ---- timers ---- */
+
+/* Wake the vCPUs asleep on @p whose timer is due; returns the next deadline of the others. */
 static u64 sched_check_sleepers(struct pcpu *p)
 {
 	u64 now = arch_timer_now();
 	u64 next = VTIMER_NO_DEADLINE;
 
-	for (unsigned int i = 0; i < CONFIG_NR_VMS; i++) {
-		struct vm *vm = &vm_table[i];
+	for (struct vcpu *v = p->placed; v; v = v->placed_next) {
+		u64 d;
 
-		if (vm->state != VM_RUNNING)
+		if (READ_ONCE(v->state) != VCPU_BLOCKED)
 			continue;
-		for (unsigned int j = 0; j < vm->nr_vcpus; j++) {
-			struct vcpu *v = vm->vcpus[j];
-			u64 d;
-
-			if (v->pcpu != p->id || v->state != VCPU_BLOCKED)
-				continue;
-			d = vtimer_deadline(v);
-			if (d <= now)
-				sched_wake(v);
-			else if (d < next)
-				next = d;
+		d = vtimer_deadline(v);
+		if (d > now) {
+			next = MIN(next, d);
+			continue;
 		}
+		spin_lock(&p->rq_lock);
+		if (v->state == VCPU_BLOCKED) {
+			v->state = VCPU_READY;
+			rq_make_ready(p, v, true);
+		}
+		spin_unlock(&p->rq_lock);
+		sched_preempt_point(p);
 	}
 	return next;
 }
@@ -148,8 +366,9 @@ void sched_timer_update(void)
 {
 	struct pcpu *p = this_pcpu();
 	struct vcpu *running = p->current_vcpu;
-	u64 next = MIN(sched_check_sleepers(p), p->slice_end);
+	u64 next = sched_check_sleepers(p);
 
+	next = MIN(next, p->slice_end);
 	if (running)
 		next = MIN(next, vtimer_ptimer_deadline(running));
 	if (next == VTIMER_NO_DEADLINE)
@@ -171,48 +390,126 @@ static void sched_timer_event(void)
 	sched_timer_update();
 }
 
-static void sched_run_vcpu(struct pcpu *p, struct vcpu *v)
+/* ---- this pCPU's loop ---- */
+
+/* The next runnable vCPU of this pCPU's queue, now RUNNING, or NULL. */
+static struct vcpu *sched_pick(struct pcpu *p)
 {
-	if (v->power == VCPU_POWER_ON_PENDING) {
-		vcpu_arch_reset(v, v->boot_entry, v->boot_x0);
-		v->power = VCPU_POWER_ON;
+	struct vcpu *v;
+
+	spin_lock(&p->rq_lock);
+	while ((v = rq_pick(p))) {
+		/* Stale entries (stopped, switched off, reset) are dropped here. */
+		if (v->state == VCPU_READY && v->power != VCPU_POWER_OFF &&
+		    READ_ONCE(v->vm->state) == VM_RUNNING) {
+			v->state = VCPU_RUNNING;
+			v->on_pcpu = true;
+			break;
+		}
 	}
-	v->state = VCPU_RUNNING;
+	spin_unlock(&p->rq_lock);
+	return v;
+}
+
+/* A PSCI CPU_ON (or the VM's start) is carried out when the vCPU first runs. */
+static void sched_power_on(struct vcpu *v)
+{
+	struct vm *vm = v->vm;
+	bool reset = false;
+	u64 entry = 0, x0 = 0;
+
+	if (READ_ONCE(v->power) != VCPU_POWER_ON_PENDING)
+		return;
+	spin_lock(&vm->lock);
+	if (v->power == VCPU_POWER_ON_PENDING) {
+		entry = v->boot_entry;
+		x0 = v->boot_x0;
+		v->power = VCPU_POWER_ON;
+		reset = true;
+	}
+	spin_unlock(&vm->lock);
+	if (reset)
+		vcpu_arch_reset(v, entry, x0);
+}
+
+/* Whether the loaded vCPU may enter the guest (again). */
+static bool sched_may_enter(const struct pcpu *p, const struct vcpu *v)
+{
+	return READ_ONCE(v->state) == VCPU_RUNNING && !READ_ONCE(v->vm->reset_pending) &&
+	       !p->need_resched;
+}
+
+static enum vcpu_run_result sched_run_vcpu(struct pcpu *p, struct vcpu *v)
+{
+	enum vcpu_run_result r = VCPU_RUN_CONTINUE;
+
+	sched_power_on(v);
 	vcpu_arch_load(v);
 	p->need_resched = false;
-	p->slice_end = READ_ONCE(p->rq_head)
-			   ? arch_timer_now() + SCHED_SLICE_US * arch_timer_freq() / 1000000
-			   : VTIMER_NO_DEADLINE;
+	p->run_start = arch_timer_now();
+	p->slice_end =
+	    READ_ONCE(p->rq_head) ? p->run_start + sched_ticks(SCHED_SLICE_US) : VTIMER_NO_DEADLINE;
+	sched_preempt_point(p);
 	sched_timer_update();
-	do {
+	while (sched_may_enter(p, v)) {
 		vtimer_ptimer_update(v);
-	} while (vcpu_arch_run_once(v) == VCPU_RUN_CONTINUE && v->state == VCPU_RUNNING &&
-		 !READ_ONCE(v->vm->reset_pending) && !p->need_resched);
+		r = vcpu_arch_run_once(v);
+		/* A WFI with an interrupt already pending does not sleep: as on hardware. */
+		if (r == VCPU_RUN_WAIT && vgic_vcpu_pending(v))
+			r = VCPU_RUN_CONTINUE;
+		if (r != VCPU_RUN_CONTINUE)
+			break;
+	}
 	p->slice_end = VTIMER_NO_DEADLINE;
 	vcpu_arch_put(v);
 	/* Devices that hold output (a prompt without a newline) let it out now. */
 	vdev_vcpu_put(v->vm->vdevs, v->vm->nr_vdevs);
-	if (v->state == VCPU_RUNNING)
-		v->state = VCPU_READY;
+	return r;
 }
 
 /*
- * After a WFI exit: sleep only if nothing is pending and no timer is already due. The check
- * and the state change happen under the vGIC lock, under which injections kick sleepers, so
- * an interrupt cannot slip in between.
+ * After a WFI or CPU_SUSPEND: sleep only if nothing is pending and no timer is already due. The
+ * check and the state change happen under the vGIC lock, under which every injection kicks
+ * sleepers (sched_kick), so an interrupt cannot slip in between.
  */
-static void sched_wfi(struct pcpu *p, struct vcpu *v)
+static void sched_wait(struct pcpu *p, struct vcpu *v)
 {
-	if (vtimer_deadline(v) <= arch_timer_now() || !vgic_block_if_idle(v)) {
+	if (vtimer_deadline(v) > arch_timer_now() && vgic_block_if_idle(v))
+		return;
+	spin_lock(&p->rq_lock);
+	if (v->state == VCPU_WFI) {
 		v->state = VCPU_READY;
-		sched_enqueue(p, v);
+		rq_make_ready(p, v, true);
 	}
+	spin_unlock(&p->rq_lock);
+}
+
+/* The vCPU left the guest: back to the queue, to sleep, or off, unless it was stopped meanwhile. */
+static void sched_after_run(struct pcpu *p, struct vcpu *v, enum vcpu_run_result r)
+{
+	bool wait = false;
+
+	spin_lock(&p->rq_lock);
+	if (v->state == VCPU_RUNNING) {
+		if (READ_ONCE(v->power) == VCPU_POWER_OFF) {
+			v->state = VCPU_OFF; /* CPU_OFF: a CPU_ON makes it READY again */
+		} else if (r == VCPU_RUN_WAIT) {
+			v->state = VCPU_WFI;
+			wait = true;
+		} else {
+			v->state = VCPU_READY;
+			rq_make_ready(p, v, false);
+		}
+	}
+	spin_unlock(&p->rq_lock);
+	if (wait)
+		sched_wait(p, v);
 }
 
 static void sched_idle(struct pcpu *p)
 {
 	sched_timer_update();
-	if (READ_ONCE(p->rq_head))
+	if (READ_ONCE(p->rq_head) || !vm_nr_live())
 		return;
 	/*
 	 * WFI with interrupts still masked: it wakes on any pending interrupt, so a kick that
@@ -235,23 +532,23 @@ void sched_run(void)
 	if (irq_request(SCHED_KICK_SGI, sched_kick_irq, NULL))
 		pr_warn("sched: no kick SGI: pCPU %u is not woken by other pCPUs\n", p->id);
 	while (vm_nr_live()) {
-		v = sched_dequeue(p);
+		enum vcpu_run_result r;
+
+		v = sched_pick(p);
 		if (!v) {
 			sched_idle(p);
 			continue;
 		}
-		if (!sched_runnable(v))
-			continue;
-		sched_run_vcpu(p, v);
+		r = sched_run_vcpu(p, v);
 		if (READ_ONCE(v->vm->reset_pending)) {
-			/* The first pCPU to get here restarts the VM; its vCPUs elsewhere just
-			 * stop. */
+			__atomic_store_n(&v->on_pcpu, false, __ATOMIC_RELEASE);
+			cpu_kick();
+			/* The first pCPU to get here restarts the VM; the others only stop. */
 			vm_do_reset(v->vm);
 			continue;
 		}
-		if (v->state == VCPU_WFI)
-			sched_wfi(p, v);
-		else if (sched_runnable(v))
-			sched_enqueue(p, v);
+		sched_after_run(p, v, r);
+		__atomic_store_n(&v->on_pcpu, false, __ATOMIC_RELEASE);
+		cpu_kick(); /* a reset on another pCPU may wait for this vCPU */
 	}
 }

@@ -19,10 +19,10 @@ void sched_dump(void)
 		for (unsigned int j = 0; j < vm->nr_vcpus; j++) {
 			struct vcpu *v = vm->vcpus[j];
 
-			pr_info("dump: vm%u.%u pcpu %u state %d power %d queued %d loaded %d exits "
-				"%llu "
-				"pc 0x%llx deadline 0x%llx now 0x%llx\n",
-				vm->id, v->id, v->pcpu, v->state, v->power, v->queued, v->loaded,
+			pr_info("dump: vm%u.%u on pCPU %u state %s power %d queued %d%s loaded %d "
+				"exits %llu pc 0x%llx deadline 0x%llx now 0x%llx\n",
+				vm->id, v->id, v->pcpu, vcpu_state_name(v->state), v->power,
+				v->queued, v->boosted ? " (boosted)" : "", v->loaded,
 				(unsigned long long)v->exits, (unsigned long long)v->arch.regs.pc,
 				(unsigned long long)vtimer_deadline(v),
 				(unsigned long long)arch_timer_now());

@@ -250,24 +250,32 @@ void vm_free_ram(struct vm *vm)
 	vm->ram_size = 0;
 }
 
+/*
+ * Any vCPU on any pCPU may stop its VM (SYSTEM_OFF, the last CPU_OFF), and so may Tern. Each vCPU
+ * is marked stopped under its pCPU's run-queue lock and that pCPU is kicked, wherever the vCPU
+ * runs or sleeps; when the last VM stops every pCPU is kicked, so the boot pCPU leaves its idle
+ * WFI and powers off whichever pCPU saw the stop.
+ */
 void vm_stop(struct vm *vm, const char *reason)
 {
+	bool was_live;
+
 	spin_lock(&vm->lock);
 	if (vm->state == VM_STOPPED) {
 		spin_unlock(&vm->lock);
 		return;
 	}
-	if (vm->state == VM_RUNNING || vm->state == VM_PAUSED)
-		__atomic_fetch_sub(&vm_live, 1, __ATOMIC_RELEASE);
+	was_live = vm->state == VM_RUNNING || vm->state == VM_PAUSED;
 	vm_set_state(vm, VM_STOPPED);
 	vm->stop_reason = reason;
-	for (unsigned int i = 0; i < vm->nr_vcpus; i++)
-		vm->vcpus[i]->state = VCPU_STOPPED;
 	spin_unlock(&vm->lock);
-	/* vCPUs running on other pCPUs leave the guest now and see that they stopped. */
-	sched_kick_vcpus(vm);
+	for (unsigned int i = 0; i < vm->nr_vcpus; i++)
+		sched_stop_vcpu(vm->vcpus[i], VCPU_STOPPED);
 	vdev_stop_all(vm);
 	pr_info("vm%u: stopped: %s\n", vm->id, reason);
+	/* Last: once no VM is live, the boot pCPU may report and power off at once. */
+	if (was_live && __atomic_sub_fetch(&vm_live, 1, __ATOMIC_ACQ_REL) == 0)
+		sched_kick_all();
 }
 
 void vm_mark_live(void)
@@ -277,7 +285,10 @@ void vm_mark_live(void)
 
 void vm_reset(struct vm *vm)
 {
-	WRITE_ONCE(vm->reset_pending, true);
+	__atomic_store_n(&vm->reset_pending, true, __ATOMIC_RELEASE);
+	/* Its vCPUs on other pCPUs leave the guest now; the first pCPU to see it does the reset. */
+	for (unsigned int i = 0; i < vm->nr_vcpus; i++)
+		sched_exit_guest(vm->vcpus[i]);
 }
 
 __attribute__((weak)) void vm_irq_set_level(struct vm *vm, u32 intid, bool level)

@@ -7,6 +7,7 @@
 #include <libfdt.h>
 #include <string.h>
 #include <tern/errno.h>
+#include <tern/format.h>
 #include <tern/guest_fdt.h>
 #include <tern/guest_type.h>
 #include <tern/page_alloc.h>
@@ -19,11 +20,54 @@
 #include <drivers/arch_timer.h>
 #include <asm/sysreg_emul.h>
 #include <asm/processor.h>
+#include <asm/smp.h>
 #include <asm/vpmu.h>
 
 #define VM_DTB_ORDER 4 /* 64 KiB for the guest device tree */
 
 _Static_assert(sizeof(struct vcpu) <= PAGE_SIZE, "a vCPU is allocated as one page");
+
+/*
+ * The pCPUs the VM's vCPUs may run on: VMn_PCPU_AFFINITY among the online pCPUs (0, or no
+ * MULTI_PCPU: all of them). 0 if the mask names no online pCPU: the VM is not created.
+ */
+static u64 vm_allowed_pcpus(const struct vm *vm)
+{
+	u64 online = smp_online_mask();
+	u64 want = IS_ENABLED(CONFIG_MULTI_PCPU) ? vm->config->pcpu_affinity : 0;
+
+	if (!want)
+		return online;
+	if (!(want & online))
+		pr_err("vm%u: VM%u_PCPU_AFFINITY 0x%llx names no online pCPU (online: 0x%llx)\n",
+		       vm->id, vm->id, (unsigned long long)want, (unsigned long long)online);
+	else if (want & ~online)
+		pr_warn(
+		    "vm%u: VM%u_PCPU_AFFINITY 0x%llx: pCPUs 0x%llx are not online, using 0x%llx\n",
+		    vm->id, vm->id, (unsigned long long)want, (unsigned long long)(want & ~online),
+		    (unsigned long long)(want & online));
+	return want & online;
+}
+
+/* vCPU i is pinned to the i-th (mod n) pCPU of the allowed set, for good (no load balancing). */
+static void vm_place_vcpus(struct vm *vm, u64 allowed)
+{
+	char line[160];
+	int n = 0;
+
+	for (unsigned int i = 0; i < vm->nr_vcpus; i++) {
+		unsigned int pcpu = smp_place_vcpu(i, allowed);
+
+		sched_place_vcpu(vm->vcpus[i], pcpu);
+		n += fmt_snprintf(line + n, sizeof(line) - (size_t)n, "%s%u", i ? " " : "", pcpu);
+	}
+	if (vm->nr_vcpus == 1)
+		pr_info("vm%u: vCPU 0 pinned to pCPU %s (allowed 0x%llx)\n", vm->id, line,
+			(unsigned long long)allowed);
+	else
+		pr_info("vm%u: vCPUs 0-%u pinned to pCPUs %s (allowed 0x%llx)\n", vm->id,
+			vm->nr_vcpus - 1, line, (unsigned long long)allowed);
+}
 
 static int vm_create_vcpus(struct vm *vm)
 {
@@ -34,9 +78,6 @@ static int vm_create_vcpus(struct vm *vm)
 			return -TERN_ENOMEM;
 		v->id = i;
 		v->vm = vm;
-		/* Until the scheduler spreads vCPUs over pCPUs, every vCPU runs on the boot pCPU.
-		 */
-		v->pcpu = 0;
 		v->state = VCPU_OFF;
 		v->power = VCPU_POWER_OFF;
 		vcpu_arch_reset(v, 0, 0);
@@ -99,8 +140,12 @@ static void vm_teardown(struct vm *vm)
 		page_free(vm->dtb.pa, VM_DTB_ORDER);
 	vm->dtb = (struct vm_image){ 0 };
 	for (unsigned int i = 0; i < VM_MAX_VCPUS; i++) {
-		if (vm->vcpus[i])
+		if (vm->vcpus[i]) {
+			/* Placed already: off its pCPU's list before the page goes. */
+			if (vm->vcpus[i]->placed)
+				sched_unplace_vcpu(vm->vcpus[i]);
 			page_free((paddr_t)vm->vcpus[i], 0);
+		}
 		vm->vcpus[i] = NULL;
 	}
 	mmio_bus_destroy(&vm->mmio);
@@ -115,6 +160,7 @@ int vm_create(struct vm *vm, unsigned int id, const struct vm_config *cfg, const
 	const struct platform_module *rd = platform_module_find(p, id, MODULE_RAMDISK);
 	const struct guest_type *type = guest_type_get(cfg->type);
 	ipa_t initrd_ipa = 0, dtb_ipa = 0;
+	u64 allowed;
 	int rc;
 
 	memset(vm, 0, sizeof(*vm));
@@ -128,14 +174,21 @@ int vm_create(struct vm *vm, unsigned int id, const struct vm_config *cfg, const
 		return -TERN_ENOENT;
 	}
 	vm->bootargs = k->bootargs ? k->bootargs : cfg->bootargs;
+	allowed = vm_allowed_pcpus(vm);
+	if (!allowed) {
+		rc = -TERN_EINVAL;
+		goto fail;
+	}
 
 	rc = stage2_init(&vm->s2, (u16)(id + 1), stage2_ipa_bits());
 	if (!rc)
 		rc = vm_alloc_ram(vm, cfg->ram_size);
 	if (!rc)
 		rc = vm_create_vcpus(vm);
-	if (!rc)
+	if (!rc) {
+		vm_place_vcpus(vm, allowed);
 		rc = vdev_create_all(vm, p);
+	}
 	if (rc)
 		goto fail;
 
@@ -185,9 +238,11 @@ static void vm_boot_vcpu0(struct vm *vm)
 {
 	struct vcpu *v0 = vm->vcpus[0];
 
+	spin_lock(&vm->lock);
 	v0->boot_entry = vm->entry;
 	v0->boot_x0 = vm->dtb.load;
 	v0->power = VCPU_POWER_ON_PENDING;
+	spin_unlock(&vm->lock);
 	sched_wake(v0);
 }
 
@@ -206,8 +261,10 @@ int vm_start(struct vm *vm)
 }
 
 /*
- * SYSTEM_RESET: every vCPU of the VM is switched off and made to leave the guest on whichever
- * pCPU it runs; once none is loaded anywhere the pristine images are copied in again and vCPU 0
+ * SYSTEM_RESET, from any vCPU on any pCPU: every vCPU of the VM is switched off and made to leave
+ * the guest wherever it runs; once none is on a pCPU (an event each pCPU signals when it puts a
+ * vCPU, not a timed spin) the vGIC goes back to its reset state (nothing pending or active, no
+ * saved list registers or timer active state), the pristine images are copied in again and vCPU 0
  * starts over. The first pCPU to get here does it; the others only drop their vCPU.
  */
 void vm_do_reset(struct vm *vm)
@@ -215,25 +272,24 @@ void vm_do_reset(struct vm *vm)
 	if (__atomic_exchange_n(&vm->resetting, true, __ATOMIC_ACQ_REL))
 		return;
 	spin_lock(&vm->lock);
-	for (unsigned int i = 0; i < vm->nr_vcpus; i++) {
+	for (unsigned int i = 0; i < vm->nr_vcpus; i++)
 		vm->vcpus[i]->power = VCPU_POWER_OFF;
-		vm->vcpus[i]->state = VCPU_OFF;
-	}
 	spin_unlock(&vm->lock);
-	sched_kick_vcpus(vm);
-	for (unsigned int i = 0; i < vm->nr_vcpus; i++) {
-		while (__atomic_load_n(&vm->vcpus[i]->loaded, __ATOMIC_ACQUIRE))
-			cpu_relax();
-	}
+	for (unsigned int i = 0; i < vm->nr_vcpus; i++)
+		sched_stop_vcpu(vm->vcpus[i], VCPU_OFF);
+	for (unsigned int i = 0; i < vm->nr_vcpus; i++)
+		sched_wait_off_pcpu(vm->vcpus[i]);
 	vm->resets++;
 	pr_info("vm%u: reset requested by the guest: restarting from the pristine images\n",
 		vm->id);
 	vdev_reset_all(vm);
 	if (vm_load_images(vm)) {
+		__atomic_store_n(&vm->resetting, false, __ATOMIC_RELEASE);
 		vm_stop(vm, "reset failed: images could not be reloaded");
-	} else {
-		__atomic_store_n(&vm->reset_pending, false, __ATOMIC_RELEASE);
-		vm_boot_vcpu0(vm);
+		return;
 	}
+	/* A SYSTEM_RESET of the new boot must find the VM ready for another reset. */
+	__atomic_store_n(&vm->reset_pending, false, __ATOMIC_RELEASE);
 	__atomic_store_n(&vm->resetting, false, __ATOMIC_RELEASE);
+	vm_boot_vcpu0(vm);
 }

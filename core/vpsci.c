@@ -46,11 +46,26 @@ static enum vcpu_run_result vpsci_version(struct vcpu *v, u64 a1, u64 a2, u64 a3
 	return VCPU_RUN_CONTINUE;
 }
 
-static enum vcpu_run_result vpsci_cpu_suspend(struct vcpu *v, u64 a1, u64 a2, u64 a3)
+/*
+ * CPU_SUSPEND, original power_state format (PSCI_FEATURES says so): StateID [15:0], StateType
+ * [16] (0 standby, 1 powerdown), PowerLevel [25:24], the other bits reserved (zero). Both kinds
+ * block the vCPU like WFI until a wake-up event (an interrupt pending for it, one of its timers);
+ * a powerdown request is carried out as standby, which PSCI allows (an implementation may enter a
+ * shallower state than asked; KVM does the same): registers are kept and the call returns
+ * SUCCESS instead of resuming at entry_point_address.
+ */
+#define PSCI_POWER_STATE_VALID (GENMASK(25, 24) | BIT(16) | GENMASK(15, 0))
+
+static enum vcpu_run_result vpsci_cpu_suspend(struct vcpu *v, u64 power_state, u64 entry, u64 ctx)
 {
-	/* Allowed to behave as WFI: return SUCCESS once something wakes the vCPU. */
+	(void)entry;
+	(void)ctx;
+	if (power_state & ~PSCI_POWER_STATE_VALID) {
+		vpsci_ret(v, PSCI_RET_INVALID_PARAMETERS);
+		return VCPU_RUN_CONTINUE;
+	}
 	vpsci_ret(v, PSCI_RET_SUCCESS);
-	return VCPU_RUN_YIELD;
+	return VCPU_RUN_WAIT;
 }
 
 static enum vcpu_run_result vpsci_cpu_off(struct vcpu *v, u64 a1, u64 a2, u64 a3)
@@ -58,9 +73,9 @@ static enum vcpu_run_result vpsci_cpu_off(struct vcpu *v, u64 a1, u64 a2, u64 a3
 	struct vm *vm = v->vm;
 	bool any_on = false;
 
+	/* The scheduler switches it off (VCPU_OFF) when it has left the guest. */
 	spin_lock(&vm->lock);
 	v->power = VCPU_POWER_OFF;
-	v->state = VCPU_OFF;
 	for (unsigned int i = 0; i < vm->nr_vcpus; i++)
 		any_on |= vm->vcpus[i]->power != VCPU_POWER_OFF;
 	spin_unlock(&vm->lock);

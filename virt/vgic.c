@@ -72,6 +72,7 @@ void vgic_release_spi(struct vm *vm, u32 intid)
 	vgic_irq_changed(vm, irq);
 	irq->owned = false;
 	spin_unlock(&vm->vgic->lock);
+	sched_kick_flush();
 }
 
 /* The vCPU whose banked copy @irq is (private INTIDs). */
@@ -160,6 +161,7 @@ void vgic_reset(struct vm *vm)
 		for (unsigned int n = 0; n < 4; n++)
 			c->ap0r[n] = c->ap1r[n] = 0;
 		c->vtimer_hw_active = false;
+		c->lrs_live = false;
 	}
 	vm->vgic->model->reset(vm);
 	spin_unlock(&vm->vgic->lock);
@@ -245,6 +247,55 @@ static u64 vgic_lr_sgi(struct vgic_irq *irq)
 	return lr | ((u64)src << VGIC_LR_SOURCE_SHIFT);
 }
 
+/*
+ * Guest accesses to the active state (GICD/GICR_I[SC]ACTIVER) of interrupts another vCPU may
+ * hold in its list registers: while that vCPU runs, the list register and not struct vgic_irq
+ * has the truth, and its next sync would overwrite whatever the access changed. As KVM's
+ * vgic_access_active_prepare() does, every other vCPU of the VM with live list registers is
+ * made to exit and sync them, and none re-enters until vgic_active_finish().
+ */
+void vgic_active_prepare(struct vm *vm)
+{
+	struct vcpu *self = this_pcpu()->current_vcpu;
+
+	__atomic_add_fetch(&vm->vgic->active_halts, 1, __ATOMIC_SEQ_CST);
+	for (unsigned int i = 0; i < vm->nr_vcpus; i++) {
+		struct vcpu *v = vm->vcpus[i];
+
+		if (v != self && __atomic_load_n(&v->vgic->lrs_live, __ATOMIC_SEQ_CST))
+			sched_exit_guest(v);
+	}
+	for (unsigned int i = 0; i < vm->nr_vcpus; i++) {
+		struct vcpu *v = vm->vcpus[i];
+
+		while (v != self && __atomic_load_n(&v->vgic->lrs_live, __ATOMIC_SEQ_CST))
+			cpu_relax();
+	}
+}
+
+void vgic_active_finish(struct vm *vm)
+{
+	__atomic_sub_fetch(&vm->vgic->active_halts, 1, __ATOMIC_RELEASE);
+	cpu_kick();
+}
+
+/*
+ * Before filling list registers: announce them live, then back off while an active-state access
+ * is in progress (vgic_active_prepare checks lrs_live after raising active_halts; one of the two
+ * sides always sees the other).
+ */
+static void vgic_lrs_claim(struct vm *vm, struct vgic_cpu *c)
+{
+	for (;;) {
+		__atomic_store_n(&c->lrs_live, true, __ATOMIC_SEQ_CST);
+		if (!__atomic_load_n(&vm->vgic->active_halts, __ATOMIC_SEQ_CST))
+			return;
+		__atomic_store_n(&c->lrs_live, false, __ATOMIC_SEQ_CST);
+		while (__atomic_load_n(&vm->vgic->active_halts, __ATOMIC_ACQUIRE))
+			cpu_relax();
+	}
+}
+
 void vgic_flush(struct vcpu *vcpu)
 {
 	struct vm *vm = vcpu->vm;
@@ -271,6 +322,7 @@ void vgic_flush(struct vcpu *vcpu)
 		}
 		return;
 	}
+	vgic_lrs_claim(vm, c);
 	spin_lock(&vm->vgic->lock);
 	for (struct vgic_irq *irq = c->ap_list; irq; irq = irq->ap_next) {
 		if (!vgic_irq_deliverable(vm, irq) && !irq->active)
@@ -292,6 +344,8 @@ void vgic_flush(struct vcpu *vcpu)
 		used++;
 	}
 	spin_unlock(&vm->vgic->lock);
+	if (!used)
+		__atomic_store_n(&c->lrs_live, false, __ATOMIC_RELEASE);
 	for (unsigned int i = 0; i < MAX(used, c->hw_lrs); i++)
 		vgic_hw_write_lr(i, i < used ? c->lr[i] : 0);
 	c->hw_lrs = used;
@@ -307,13 +361,17 @@ void vgic_sync(struct vcpu *vcpu)
 {
 	struct vm *vm = vcpu->vm;
 	struct vgic_cpu *c = vcpu->vgic;
+	u64 hw[VGIC_MAX_LRS];
 
 	if (!c || !c->used_lrs)
 		return;
+	/* The hardware is read outside the lock (on QEMU each access takes its global lock). */
+	for (unsigned int i = 0; i < c->used_lrs; i++)
+		hw[i] = vgic_hw_read_lr(i);
 	spin_lock(&vm->vgic->lock);
 	for (unsigned int i = 0; i < c->used_lrs; i++) {
 		struct vgic_irq *irq = c->lr_irq[i];
-		u64 lr = vgic_hw_read_lr(i);
+		u64 lr = hw[i];
 
 		irq->in_lr = false;
 		irq->active = lr & ICH_LR_ACTIVE;
@@ -341,6 +399,7 @@ void vgic_sync(struct vcpu *vcpu)
 	}
 	c->used_lrs = 0;
 	spin_unlock(&vm->vgic->lock);
+	__atomic_store_n(&c->lrs_live, false, __ATOMIC_RELEASE);
 }
 
 void vgic_load(struct vcpu *vcpu)
@@ -367,7 +426,8 @@ bool vgic_vcpu_pending(struct vcpu *vcpu)
 	struct vm *vm = vcpu->vm;
 	bool pending = false;
 
-	if (!vcpu->vgic)
+	/* Empty: nothing pending (an injection racing with this kicks the vCPU's pCPU). */
+	if (!vcpu->vgic || !READ_ONCE(vcpu->vgic->ap_list))
 		return false;
 	spin_lock(&vm->vgic->lock);
 	for (struct vgic_irq *irq = vcpu->vgic->ap_list; irq && !pending; irq = irq->ap_next)
@@ -379,19 +439,17 @@ bool vgic_vcpu_pending(struct vcpu *vcpu)
 bool vgic_block_if_idle(struct vcpu *vcpu)
 {
 	struct vm *vm = vcpu->vm;
-	bool pending = false;
+	bool pending = false, blocked = false;
 
-	if (!vcpu->vgic) {
-		vcpu->state = VCPU_BLOCKED;
-		return true;
-	}
+	if (!vcpu->vgic)
+		return sched_block(vcpu);
 	spin_lock(&vm->vgic->lock);
 	for (struct vgic_irq *irq = vcpu->vgic->ap_list; irq && !pending; irq = irq->ap_next)
 		pending = vgic_irq_deliverable(vm, irq);
 	if (!pending)
-		vcpu->state = VCPU_BLOCKED;
+		blocked = sched_block(vcpu);
 	spin_unlock(&vm->vgic->lock);
-	return !pending;
+	return blocked;
 }
 
 void vgic_inject_ppi(struct vcpu *vcpu, u32 intid, bool level, bool hw, u32 hwintid)
@@ -411,6 +469,7 @@ void vgic_inject_ppi(struct vcpu *vcpu, u32 intid, bool level, bool hw, u32 hwin
 		irq->line_level = level;
 	vgic_irq_changed(vm, irq);
 	spin_unlock(&vm->vgic->lock);
+	sched_kick_flush();
 }
 
 bool vgic_ppi_hw_pending(struct vcpu *vcpu, u32 intid)
@@ -437,6 +496,7 @@ bool vgic_ppi_hw_withdraw(struct vcpu *vcpu, u32 intid)
 		withdrawn = true;
 	}
 	spin_unlock(&vm->vgic->lock);
+	sched_kick_flush();
 	return withdrawn;
 }
 
@@ -474,6 +534,7 @@ void vgic_send_sgi(struct vcpu *vcpu, u64 val, bool group0)
 		vgic_irq_changed(vm, irq);
 	}
 	spin_unlock(&vm->vgic->lock);
+	sched_kick_flush();
 }
 
 /* vPL011 and other device models raise their SPI through this. */
@@ -492,4 +553,5 @@ void vm_irq_set_level(struct vm *vm, u32 intid, bool level)
 	irq->line_level = level;
 	vgic_irq_changed(vm, irq);
 	spin_unlock(&vm->vgic->lock);
+	sched_kick_flush();
 }

@@ -8,6 +8,7 @@
  */
 #include <tern/compiler.h>
 #include <tern/errno.h>
+#include <tern/sched.h>
 #include <tern/spinlock.h>
 #include <tern/vcpu.h>
 #include <tern/vm.h>
@@ -70,6 +71,8 @@ int vgic_mmio_access(const struct vgic_reg *table, unsigned int nr, struct vgic_
 	    offset + size > (u64)r->offset + r->len)
 		return -TERN_EINVAL;
 
+	if (r->lr_state)
+		vgic_active_prepare(c->vm);
 	spin_lock(lock);
 	if ((r->access & VGIC_ACCESS_64) && size == 4) {
 		u64 base = ALIGN_DOWN(offset, 8);
@@ -89,6 +92,10 @@ int vgic_mmio_access(const struct vgic_reg *table, unsigned int nr, struct vgic_
 		r->write(c, r, offset, size, size == 8 ? *val : *val & ((1ULL << (size * 8)) - 1));
 	}
 	spin_unlock(lock);
+	/* The vCPUs the access made something pending for are kicked now, outside the lock. */
+	sched_kick_flush();
+	if (r->lr_state)
+		vgic_active_finish(c->vm);
 	return 0;
 }
 

@@ -228,6 +228,7 @@ static u64 v2_read_idreg(struct vgic_mmio_ctx *c, const struct vgic_reg *r, u64 
 }
 
 #define BANK(off, bits, acc, rd, wr) VGIC_REG(off, 1024 * (bits) / 8, bits, acc, rd, wr)
+#define BANK_LR(off, rd, wr)	     VGIC_REG_LR(off, 1024 / 8, 1, VGIC_ACCESS_32, rd, wr)
 #define REG32(off, rd, wr)	     VGIC_REG(off, 4, 0, VGIC_ACCESS_32, rd, wr)
 #define B_W			     (VGIC_ACCESS_8 | VGIC_ACCESS_32)
 
@@ -241,8 +242,8 @@ const struct vgic_reg vgic_v2_dist_regs[] = {
 	BANK(GICD_ICENABLER, 1, VGIC_ACCESS_32, vgic_mmio_read_enable, vgic_mmio_write_cenable),
 	BANK(GICD_ISPENDR, 1, VGIC_ACCESS_32, vgic_mmio_read_pending, v2_write_spending),
 	BANK(GICD_ICPENDR, 1, VGIC_ACCESS_32, vgic_mmio_read_pending, v2_write_cpending),
-	BANK(GICD_ISACTIVER, 1, VGIC_ACCESS_32, vgic_mmio_read_active, vgic_mmio_write_sactive),
-	BANK(GICD_ICACTIVER, 1, VGIC_ACCESS_32, vgic_mmio_read_active, vgic_mmio_write_cactive),
+	BANK_LR(GICD_ISACTIVER, vgic_mmio_read_active, vgic_mmio_write_sactive),
+	BANK_LR(GICD_ICACTIVER, vgic_mmio_read_active, vgic_mmio_write_cactive),
 	BANK(GICD_IPRIORITYR, 8, B_W, vgic_mmio_read_priority, vgic_mmio_write_priority),
 	BANK(GICD_ITARGETSR, 8, B_W, v2_read_targets, v2_write_targets),
 	BANK(GICD_ICFGR, 2, VGIC_ACCESS_32, vgic_mmio_read_config, vgic_mmio_write_config),

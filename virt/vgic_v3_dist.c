@@ -77,6 +77,7 @@ static u64 dist_read_iidr(struct vgic_mmio_ctx *c, const struct vgic_reg *r, u64
 }
 
 #define BANK(off, bits, acc, rd, wr) VGIC_REG(off, 1024 * (bits) / 8, bits, acc, rd, wr)
+#define BANK_LR(off, rd, wr)	     VGIC_REG_LR(off, 1024 / 8, 1, VGIC_ACCESS_32, rd, wr)
 #define REG32(off, rd, wr)	     VGIC_REG(off, 4, 0, VGIC_ACCESS_32, rd, wr)
 #define RAZWI32(off, len)	     VGIC_REG(off, len, 0, VGIC_ACCESS_32, NULL, NULL)
 #define B_W			     (VGIC_ACCESS_8 | VGIC_ACCESS_32)
@@ -101,8 +102,8 @@ static const struct vgic_reg dist_regs[] = {
 	BANK(GICD_ICENABLER, 1, VGIC_ACCESS_32, vgic_mmio_read_enable, vgic_mmio_write_cenable),
 	BANK(GICD_ISPENDR, 1, VGIC_ACCESS_32, vgic_mmio_read_pending, vgic_mmio_write_spending),
 	BANK(GICD_ICPENDR, 1, VGIC_ACCESS_32, vgic_mmio_read_pending, vgic_mmio_write_cpending),
-	BANK(GICD_ISACTIVER, 1, VGIC_ACCESS_32, vgic_mmio_read_active, vgic_mmio_write_sactive),
-	BANK(GICD_ICACTIVER, 1, VGIC_ACCESS_32, vgic_mmio_read_active, vgic_mmio_write_cactive),
+	BANK_LR(GICD_ISACTIVER, vgic_mmio_read_active, vgic_mmio_write_sactive),
+	BANK_LR(GICD_ICACTIVER, vgic_mmio_read_active, vgic_mmio_write_cactive),
 	BANK(GICD_IPRIORITYR, 8, B_W, vgic_mmio_read_priority, vgic_mmio_write_priority),
 	/* Only used when ARE = 0. */
 	BANK(GICD_ITARGETSR, 8, B_W, NULL, NULL),

@@ -72,9 +72,10 @@ static void redist_write_waker(struct vgic_mmio_ctx *c, const struct vgic_reg *r
 	    (val & GICR_WAKER_PROC_SLEEP) ? GICR_WAKER_PROC_SLEEP | GICR_WAKER_CHILD_ASLEEP : 0;
 }
 
-#define REG32(off, rd, wr) VGIC_REG(off, 4, 0, VGIC_ACCESS_32, rd, wr)
-#define REG64(off, rd, wr) VGIC_REG(off, 8, 0, VGIC_ACCESS_32 | VGIC_ACCESS_64, rd, wr)
-#define BANK0(off, rd, wr) VGIC_REG(off, 4, 1, VGIC_ACCESS_32, rd, wr)
+#define REG32(off, rd, wr)    VGIC_REG(off, 4, 0, VGIC_ACCESS_32, rd, wr)
+#define REG64(off, rd, wr)    VGIC_REG(off, 8, 0, VGIC_ACCESS_32 | VGIC_ACCESS_64, rd, wr)
+#define BANK0(off, rd, wr)    VGIC_REG(off, 4, 1, VGIC_ACCESS_32, rd, wr)
+#define BANK0_LR(off, rd, wr) VGIC_REG_LR(off, 4, 1, VGIC_ACCESS_32, rd, wr)
 
 /* One frame pair, sorted by offset; unlisted offsets are reserved (RAZ/WI). */
 static const struct vgic_reg redist_regs[] = {
@@ -93,8 +94,8 @@ static const struct vgic_reg redist_regs[] = {
 	BANK0(GICR_ICENABLER0, vgic_mmio_read_enable, vgic_mmio_write_cenable),
 	BANK0(GICR_ISPENDR0, vgic_mmio_read_pending, vgic_mmio_write_spending),
 	BANK0(GICR_ICPENDR0, vgic_mmio_read_pending, vgic_mmio_write_cpending),
-	BANK0(GICR_ISACTIVER0, vgic_mmio_read_active, vgic_mmio_write_sactive),
-	BANK0(GICR_ICACTIVER0, vgic_mmio_read_active, vgic_mmio_write_cactive),
+	BANK0_LR(GICR_ISACTIVER0, vgic_mmio_read_active, vgic_mmio_write_sactive),
+	BANK0_LR(GICR_ICACTIVER0, vgic_mmio_read_active, vgic_mmio_write_cactive),
 	VGIC_REG(GICR_IPRIORITYR, 32, 8, VGIC_ACCESS_8 | VGIC_ACCESS_32, vgic_mmio_read_priority,
 		 vgic_mmio_write_priority),
 	/* ICFGR0 (SGIs, read-only edge) and ICFGR1 (PPIs, configurable). */

@@ -46,9 +46,7 @@ static enum vcpu_run_result exit_wfx(struct vcpu *vcpu)
 	vcpu->exit_count[wfe ? EXIT_WFE : EXIT_WFI]++;
 	vcpu_skip_insn(vcpu);
 	/* WFE yields; WFI may sleep until something is due, which the scheduler decides. */
-	if (!wfe)
-		vcpu->state = VCPU_WFI;
-	return VCPU_RUN_YIELD;
+	return wfe ? VCPU_RUN_YIELD : VCPU_RUN_WAIT;
 }
 
 /*

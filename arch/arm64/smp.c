@@ -6,6 +6,7 @@
 #include <asm/sysreg.h>
 #include <drivers/arch_timer.h>
 #include <drivers/psci.h>
+#include <tern/compiler.h>
 #include <tern/irqchip.h>
 #include <tern/kconfig.h>
 #include <tern/percpu.h>
@@ -46,17 +47,26 @@ unsigned int smp_nr_online(void)
 	return smp_online;
 }
 
-/* vCPU @i's pCPU: the i-th (mod n) pCPU of @affinity among the online ones; 0 = all of them. */
-unsigned int smp_place_vcpu(unsigned int i, u64 affinity)
+u64 smp_online_mask(void)
 {
-	unsigned int allowed[CONFIG_MAX_PCPUS];
-	unsigned int n = 0;
+	return GENMASK(smp_online - 1, 0);
+}
 
-	for (unsigned int c = 0; c < smp_online; c++) {
-		if (!affinity || (affinity & (1UL << c)))
-			allowed[n++] = c;
+/* vCPU @i's pCPU: the i-th (mod n) set bit of @allowed (which must not be 0). */
+unsigned int smp_place_vcpu(unsigned int i, u64 allowed)
+{
+	unsigned int n = 0, k;
+
+	for (unsigned int c = 0; c < 64; c++)
+		n += (allowed >> c) & 1;
+	k = n ? i % n : 0;
+	for (unsigned int c = 0; c < 64; c++) {
+		if (!(allowed & BIT(c)))
+			continue;
+		if (!k--)
+			return c;
 	}
-	return n ? allowed[i % n] : 0;
+	return 0;
 }
 
 static bool smp_start_one(unsigned int id, u64 mpidr)

@@ -28,7 +28,8 @@ void vcpu_arch_serror_sync(struct vcpu *vcpu);
 /* Run the loaded vCPU until an exit Tern must act on outside the exit handlers. */
 enum vcpu_run_result {
 	VCPU_RUN_CONTINUE, /* handled: enter the guest again */
-	VCPU_RUN_YIELD,	   /* WFI/WFE or a state change: let the scheduler decide */
+	VCPU_RUN_YIELD,	   /* WFE or a state change: let the scheduler decide */
+	VCPU_RUN_WAIT,	   /* WFI or PSCI CPU_SUSPEND: sleep until a wake-up event */
 };
 enum vcpu_run_result vcpu_arch_run_once(struct vcpu *vcpu);
 

@@ -9,8 +9,10 @@ unsigned int smp_boot_secondaries(const struct platform *p);
 /* Let the secondaries start scheduling (the VMs exist). */
 void smp_release_secondaries(void);
 unsigned int smp_nr_online(void);
-/* The pCPU vCPU @i of a VM runs on, from the VM's affinity mask (0: spread over all pCPUs). */
-unsigned int smp_place_vcpu(unsigned int i, u64 affinity);
+/* The online pCPUs, one bit per logical pCPU number (0 = the boot pCPU). */
+u64 smp_online_mask(void);
+/* The pCPU vCPU @i of a VM is pinned to: the i-th (mod n) pCPU of the non-empty mask @allowed. */
+unsigned int smp_place_vcpu(unsigned int i, u64 allowed);
 /* Per-pCPU set-up of the virtualisation hardware (vGIC maintenance, timer forwarding). */
 void smp_pcpu_init_virt(void);
 /* C entry of a secondary pCPU, from head.S with its MMU on. */

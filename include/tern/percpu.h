@@ -34,14 +34,27 @@ struct pcpu {
 	const u64 *id_fast;
 	/** The vCPU loaded on this pCPU, or NULL. */
 	struct vcpu *current_vcpu;
-	/** Runnable vCPUs placed on this pCPU (singly linked through vcpu->rq_next). */
+	/**
+	 * Runnable vCPUs pinned to this pCPU (singly linked through vcpu->rq_next): the boosted
+	 * ones (woken by an interrupt or a timer) first, up to rq_boost_tail, then the others.
+	 */
 	struct vcpu *rq_head;
 	struct vcpu *rq_tail;
+	struct vcpu *rq_boost_tail;
+	/** Covers the run queue and the state of every vCPU pinned to this pCPU. */
 	struct spinlock rq_lock;
-	/** Set by the time-slice timer: the running vCPU goes back to the queue. */
+	/** The queue's first preempted vCPU runs next, whatever is boosted (rq_pick). */
+	bool fifo_due;
+	/** Every vCPU pinned to this pCPU (linked through vcpu->placed_next), fixed at boot. */
+	struct vcpu *placed;
+	/** Set when the running vCPU's slice is over: it goes back to the queue. */
 	bool need_resched;
 	/** Counter value at which the running vCPU's slice ends (~0: no other vCPU waits). */
 	u64 slice_end;
+	/** Counter value at which the running vCPU was loaded. */
+	u64 run_start;
+	/** pCPUs to notify (sched_kick_flush) once the vGIC lock is dropped, one bit per pCPU. */
+	u64 kick_mask;
 	/** Logical pCPU number, 0 = boot pCPU. */
 	unsigned int id;
 	/** MPIDR_EL1 affinity bits of this pCPU as discovered. */

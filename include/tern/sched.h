@@ -2,15 +2,34 @@
 #ifndef TERN_SCHED_H
 #define TERN_SCHED_H
 
-struct vcpu;
+#include <tern/types.h>
+#include <tern/vcpu.h>
+
 struct vm;
 
-/* Put @vcpu on its pCPU's run queue (a PSCI CPU_ON, a VM start or reset). */
+/* Pin @vcpu to pCPU @pcpu for good (VM creation, before any vCPU runs). */
+void sched_place_vcpu(struct vcpu *vcpu, unsigned int pcpu);
+/* Forget a placed vCPU that never ran (its VM's creation failed and it is being freed). */
+void sched_unplace_vcpu(struct vcpu *vcpu);
+/* Make @vcpu runnable on its pCPU (a PSCI CPU_ON, a VM start or reset). */
 void sched_wake(struct vcpu *vcpu);
-/* Something is pending for @vcpu: wake it if it sleeps in WFI. Called with its vGIC lock held. */
+/*
+ * An interrupt is now pending for @vcpu: wake it if it sleeps, move it ahead if it waits for its
+ * turn, make it leave the guest if it runs on another pCPU. Called with its vGIC lock held; the
+ * pCPUs concerned are notified by sched_kick_flush(), which the caller runs after dropping it.
+ */
 void sched_kick(struct vcpu *vcpu);
-/* Make every pCPU that runs a vCPU of @vm leave the guest (a stop or reset of the VM). */
-void sched_kick_vcpus(struct vm *vm);
+void sched_kick_flush(void);
+/* @vcpu, which executed WFI or CPU_SUSPEND, goes to sleep; false if it was stopped meanwhile. */
+bool sched_block(struct vcpu *vcpu);
+/* Set @vcpu to VCPU_STOPPED or VCPU_OFF wherever it is, and make its pCPU notice. */
+void sched_stop_vcpu(struct vcpu *vcpu, enum vcpu_state state);
+/* Wait (for an event, not a spin) until @vcpu's pCPU has put it. */
+void sched_wait_off_pcpu(struct vcpu *vcpu);
+/* Make @vcpu leave the guest if it runs on another pCPU (it syncs its list registers). */
+void sched_exit_guest(struct vcpu *vcpu);
+/* Make every other online pCPU look at its queue (the last VM stopped: they return). */
+void sched_kick_all(void);
 /* A timer of the running vCPU changed: reprogram the pCPU's EL2 timer. */
 void sched_timer_update(void);
 /* Log every vCPU's scheduling and interrupt state (debugging a hang). */

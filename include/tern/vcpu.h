@@ -8,14 +8,19 @@
 struct vm;
 struct vgic_cpu;
 
+/*
+ * Scheduling state. Only changed under the run-queue lock of the vCPU's pCPU (core/sched.c), so
+ * a stop or reset from another pCPU and the vCPU's own pCPU can never overwrite each other.
+ */
 enum vcpu_state {
 	VCPU_UNINITIALIZED,
-	VCPU_READY,   /* runnable */
-	VCPU_RUNNING, /* loaded on a pCPU */
-	VCPU_OFF,     /* PSCI off: waits for CPU_ON */
-	VCPU_WFI,     /* trapped WFI: the scheduler decides whether it sleeps */
-	VCPU_BLOCKED, /* asleep in WFI until an interrupt or its timer is due */
+	VCPU_READY,   /* runnable: on its pCPU's run queue */
+	VCPU_RUNNING, /* picked by its pCPU: loaded, or about to be */
+	VCPU_OFF,     /* PSCI off (or being reset): waits for CPU_ON */
+	VCPU_WFI,     /* executed WFI or CPU_SUSPEND: the scheduler decides whether it sleeps */
+	VCPU_BLOCKED, /* asleep until an interrupt is pending for it or one of its timers is due */
 	VCPU_STOPPED, /* its VM stopped */
+	VCPU_NR_STATES,
 };
 
 /* PSCI's view of a vCPU (AFFINITY_INFO). */
@@ -48,16 +53,25 @@ struct vcpu {
 	struct vm *vm;
 	enum vcpu_state state;
 	enum vcpu_power power;
-	/* pCPU this vCPU runs on. */
+	/* The pCPU this vCPU is pinned to (sched_place_vcpu), and the next vCPU pinned there. */
 	unsigned int pcpu;
+	bool placed;
+	struct vcpu *placed_next;
 	/* Where a PSCI CPU_ON or a reset starts it. */
 	u64 boot_entry;
 	u64 boot_x0;
 	/* Loaded on a pCPU (between vcpu_arch_load and vcpu_arch_put). */
 	bool loaded;
-	/* Run-queue link, and whether the vCPU is on a queue. */
+	/* Picked by its pCPU until it has been put again (vm_do_reset waits for this to clear). */
+	bool on_pcpu;
+	/*
+	 * Run-queue link, whether the vCPU is on its queue, whether it went there woken by an
+	 * interrupt or a timer (it goes ahead of the vCPUs that were preempted), and since when.
+	 */
 	struct vcpu *rq_next;
 	bool queued;
+	bool boosted;
+	u64 queued_at;
 	/* Exits by reason, exceptions injected, and the once-only log for unhandled exits. */
 	u64 exits;
 	u64 exit_count[EXIT_NR];
@@ -72,6 +86,7 @@ struct vcpu {
 };
 
 const char *vcpu_exit_reason_name(enum vcpu_exit_reason r);
+const char *vcpu_state_name(enum vcpu_state s);
 
 static inline u64 vcpu_reg(const struct vcpu *v, unsigned int n)
 {

@@ -73,6 +73,8 @@ struct vgic_dist {
 	struct vgic_irq spis[VGIC_NR_SPIS];
 	/* Writes to SPIs the VM does not own: ignored silently, but counted. */
 	u64 ignored_spi_writes;
+	/* Active-state accesses in progress: no vCPU of the VM fills its list registers. */
+	unsigned int active_halts;
 };
 
 /* Per-vCPU part: banked interrupts, the redistributor, and the saved virtual CPU interface. */
@@ -93,6 +95,8 @@ struct vgic_cpu {
 	u64 hcr;
 	/* Physical active state of the host timer PPI linked to this vCPU's virtual timer. */
 	bool vtimer_hw_active;
+	/* The hardware list registers hold this vCPU's interrupts (from flush until sync). */
+	bool lrs_live;
 };
 
 /* The MMIO side (virt/vgic_v3_dist.c, virt/vgic_v3_redist.c): register the regions. */
@@ -111,6 +115,14 @@ struct vgic_irq *vgic_get_irq(struct vm *vm, struct vcpu *vcpu, u32 intid);
  * Implemented by the vGIC core (virt/vgic.c).
  */
 void vgic_irq_changed(struct vm *vm, struct vgic_irq *irq);
+
+/*
+ * Around a guest access to the active state (the I[SC]ACTIVER banks), before the vGIC lock is
+ * taken: every other vCPU of @vm syncs its list registers and stays out of the guest until
+ * vgic_active_finish() (virt/vgic.c).
+ */
+void vgic_active_prepare(struct vm *vm);
+void vgic_active_finish(struct vm *vm);
 
 /*
  * The vCPU an SPI is routed to, as the VM's model says: GICv3, with GICD_IROUTER.IRM the VM's

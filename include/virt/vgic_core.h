@@ -2,6 +2,7 @@
 #ifndef VIRT_VGIC_CORE_H
 #define VIRT_VGIC_CORE_H
 
+#include <tern/sched.h>
 #include <tern/types.h>
 #include <tern/vcpu.h>
 
@@ -31,7 +32,7 @@ void vgic_load(struct vcpu *vcpu);
 void vgic_put(struct vcpu *vcpu);
 /* Something pending and enabled for @vcpu (WFI must not sleep). */
 bool vgic_vcpu_pending(struct vcpu *vcpu);
-/* Mark @vcpu VCPU_BLOCKED unless an interrupt is pending for it; true if it now sleeps. */
+/* Put @vcpu to sleep (sched_block) unless an interrupt is pending for it; true if it sleeps. */
 bool vgic_block_if_idle(struct vcpu *vcpu);
 /* Pend a private interrupt (PPI) of @vcpu, e.g. a timer; @hw links it to physical @hwintid. */
 void vgic_inject_ppi(struct vcpu *vcpu, u32 intid, bool level, bool hw, u32 hwintid);
@@ -95,8 +96,7 @@ static inline bool vgic_vcpu_pending(struct vcpu *vcpu)
 static inline bool vgic_block_if_idle(struct vcpu *vcpu)
 {
 	/* Without a vGIC nothing can be pending: only a timer deadline wakes it. */
-	vcpu->state = VCPU_BLOCKED;
-	return true;
+	return sched_block(vcpu);
 }
 static inline void vgic_inject_ppi(struct vcpu *vcpu, u32 intid, bool level, bool hw, u32 hwintid)
 {

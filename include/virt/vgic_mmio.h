@@ -135,6 +135,11 @@ struct vgic_reg {
 	u8 bits_per_irq;
 	/** VGIC_ACCESS_* sizes allowed; other sizes are rejected (the guest gets an abort). */
 	u8 access;
+	/**
+	 * The state it shows or changes may sit in a running vCPU's list registers (the active
+	 * banks): the other vCPUs are made to sync them first (vgic_active_prepare).
+	 */
+	bool lr_state;
 	const char *name;
 	/** NULL: reads as zero. */
 	vgic_read_fn *read;
@@ -156,6 +161,13 @@ struct vgic_irq *vgic_mmio_irq(struct vgic_mmio_ctx *c, u32 intid, bool *foreign
 
 /* After the group enables changed: every pending and enabled interrupt to vgic_irq_changed(). */
 void vgic_mmio_kick_all(struct vm *vm);
+
+/** A row whose state may be held in list registers (see vgic_reg.lr_state). */
+#define VGIC_REG_LR(off, length, bits, acc, rd, wr)                                                \
+	{                                                                                          \
+		.offset = (off), .len = (length), .bits_per_irq = (bits), .access = (acc),         \
+		.lr_state = true, .name = #off, .read = (rd), .write = (wr)                        \
+	}
 
 /** The row holding @offset, or NULL (a reserved offset). */
 const struct vgic_reg *vgic_mmio_find(const struct vgic_reg *table, unsigned int nr, u64 offset);

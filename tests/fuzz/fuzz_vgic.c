@@ -35,6 +35,8 @@ static struct {
 	unsigned int nr_pages;
 } fake;
 
+static struct vm vm;
+
 static int fake_hw_init_cpu(const struct platform_irqchip *ic)
 {
 	(void)ic;
@@ -89,6 +91,24 @@ void sched_kick(struct vcpu *vcpu)
 {
 	/* sched.h: called with the vGIC lock held. */
 	FUZZ_CHECK(spin_is_locked(&vcpu->vm->vgic->lock));
+}
+
+bool sched_block(struct vcpu *vcpu)
+{
+	FUZZ_CHECK(spin_is_locked(&vcpu->vm->vgic->lock));
+	return true;
+}
+
+void sched_kick_flush(void)
+{
+	/* The kicks go out after the vGIC lock is dropped. */
+	FUZZ_CHECK(!spin_is_locked(&vm.vgic->lock));
+}
+
+void sched_exit_guest(struct vcpu *vcpu)
+{
+	/* Its pCPU takes the exit and syncs its list registers (as vgic_active_prepare waits). */
+	vgic_sync(vcpu);
 }
 
 int irq_request(unsigned int intid, irq_handler_t fn, void *priv)
@@ -150,7 +170,6 @@ int page_free(paddr_t addr, unsigned int order)
 static struct pcpu pcpu0;
 struct pcpu *unit_this_pcpu = &pcpu0;
 
-static struct vm vm;
 static struct vcpu vcpus[VM_MAX_VCPUS];
 
 static void check_lists(void)
@@ -159,12 +178,15 @@ static void check_lists(void)
 	unsigned int total = vm.nr_vcpus * VGIC_NR_PRIVATE + VGIC_NR_SPIS;
 
 	FUZZ_CHECK(!spin_is_locked(&vm.vgic->lock));
+	/* Every active-state access let the other vCPUs go again; no list register left live. */
+	FUZZ_CHECK(vm.vgic->active_halts == 0);
 	memset(seen, 0, sizeof(seen));
 	for (unsigned int i = 0; i < vm.nr_vcpus; i++) {
 		const struct vgic_cpu *c = vcpus[i].vgic;
 		unsigned int n = 0;
 
 		FUZZ_CHECK(c->used_lrs <= NR_LRS && c->hw_lrs <= NR_LRS);
+		FUZZ_CHECK(!c->lrs_live);
 		for (struct vgic_irq *irq = c->ap_list; irq; irq = irq->ap_next) {
 			size_t idx;
 

@@ -99,7 +99,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			v->arch.regs.x[i] = a;
 		}
 		r = vpsci_call(v);
-		FUZZ_CHECK(r == VCPU_RUN_CONTINUE || r == VCPU_RUN_YIELD);
+		FUZZ_CHECK(r == VCPU_RUN_CONTINUE || r == VCPU_RUN_YIELD || r == VCPU_RUN_WAIT);
 		FUZZ_CHECK(!spin_is_locked(&vm.lock));
 		for (unsigned int i = 0; i < vm.nr_vcpus; i++) {
 			FUZZ_CHECK(vcpus[i].power <= VCPU_POWER_ON);

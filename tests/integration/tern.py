@@ -14,8 +14,11 @@ Tern     spawns scripts/run-qemu under pexpect; every expect() also watches a
 import contextlib
 import os
 import re
+import shutil
 import signal
+import socket
 import subprocess
+import tempfile
 import time
 
 import pexpect
@@ -186,6 +189,60 @@ class Builder:
         return b
 
 
+class Monitor:
+    """QEMU's human monitor on a unix socket (run-qemu --monitor): Tern seen from outside.
+
+    >>> m = Monitor(path)        # connects (waits for QEMU to create the socket)
+    >>> m.cpus()                 # {pCPU: (exception level, x28)} at this instant
+    """
+
+    PROMPT = "(qemu) "
+
+    def __init__(self, path, timeout=30):
+        self.path = path
+        self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                self.sock.connect(path)
+                break
+            except OSError:
+                if time.monotonic() > deadline:
+                    raise AssertionError(f"QEMU's monitor socket {path} never answered")
+                time.sleep(0.2)
+        self.sock.settimeout(timeout)
+        self._read_until_prompt()
+
+    def _read_until_prompt(self):
+        buf = b""
+        while not buf.endswith(self.PROMPT.encode()):
+            chunk = self.sock.recv(65536)
+            if not chunk:
+                raise AssertionError("QEMU's monitor closed the connection")
+            buf += chunk
+        return buf.decode(errors="replace")
+
+    def command(self, cmd):
+        """Run a monitor command; its output."""
+        self.sock.sendall(cmd.encode() + b"\n")
+        return self._read_until_prompt()
+
+    def cpus(self):
+        """{pCPU index: (EL as 0-3, x28)} from `info registers -a` (PSTATE's mode field)."""
+        out = self.command("info registers -a")
+        cpus = {}
+        for m in re.finditer(r"CPU#(\d+)\s+(.*?)(?=CPU#\d+|\Z)", out, re.S):
+            el = re.search(r"PSTATE=[0-9a-f]+ \S+ EL(\d)", m.group(2))
+            x28 = re.search(r"X28=([0-9a-f]+)", m.group(2))
+            if el and x28:
+                cpus[int(m.group(1))] = (int(el.group(1)), int(x28.group(1), 16))
+        return cpus
+
+    def close(self):
+        with contextlib.suppress(OSError):
+            self.sock.close()
+
+
 class Tern:
     """Tern booting in QEMU, with its console under pexpect.
 
@@ -274,6 +331,7 @@ class Tern:
             i = self.child.expect([pattern] + [p for _, p in bad],
                                   timeout=self._remaining(timeout))
         except pexpect.TIMEOUT:
+            self.dump_state()
             self.fail(f"timeout waiting for /{pattern}/")
         except pexpect.EOF:
             self._reap()
@@ -298,6 +356,18 @@ class Tern:
             yield self
         finally:
             self.bad.update(saved)
+
+    # -- QEMU's monitor --------------------------------------------------------------------
+
+    def add_monitor(self):
+        """Give QEMU a monitor socket (call before start()); monitor() connects to it."""
+        self.monitor_dir = tempfile.mkdtemp(prefix="tern-mon-")
+        self.monitor_path = os.path.join(self.monitor_dir, "monitor.sock")
+        self.cmd += ["--monitor", self.monitor_path]
+        return self
+
+    def monitor(self):
+        return Monitor(self.monitor_path)
 
     # -- a Linux guest in VM 0 -------------------------------------------------------------
 
@@ -372,6 +442,14 @@ class Tern:
         self._reap()
         return self.exitstatus
 
+    def dump_state(self):
+        """A hang: have Tern log every vCPU's state (console Ctrl-] d) into the log."""
+        if self.child is None or not self.child.isalive():
+            return
+        with contextlib.suppress(OSError, pexpect.ExceptionPexpect):
+            self.child.send("\x1dd")
+            self._drain(3.0)
+
     def _drain(self, seconds=1.0):
         end = time.monotonic() + seconds
         try:
@@ -402,6 +480,8 @@ class Tern:
                 os.killpg(self.child.pid, signal.SIGKILL)
         with contextlib.suppress(Exception):
             self.child.close(force=True)
+        if getattr(self, "monitor_dir", None):
+            shutil.rmtree(self.monitor_dir, ignore_errors=True)
 
     def __enter__(self):
         return self

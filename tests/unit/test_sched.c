@@ -28,6 +28,7 @@
 #define NR_VCPUS      3
 #define FREQ	      1000000ULL /* 1 MHz: one tick per microsecond */
 #define SLICE	      (CONFIG_SCHED_SLICE_MS * 1000ULL)
+#define GRAN	      ((u64)CONFIG_SCHED_WAKE_GRANULARITY_US)
 #define MAX_LOG	      64
 #define KICK_SGI      0
 #define NO_DEADLINE   VTIMER_NO_DEADLINE
@@ -42,7 +43,7 @@ static struct {
 	u64 vtimer[NR_VCPUS];	/* vtimer_deadline */
 	u64 ptimer[NR_VCPUS];	/* vtimer_ptimer_deadline */
 	bool pending[NR_VCPUS]; /* what vgic_block_if_idle finds */
-	unsigned int block_calls;
+	unsigned int block_calls, pending_calls;
 	/* Kick SGIs sent: target MPIDRs. */
 	u64 sgi_mpidr[MAX_LOG];
 	unsigned int nr_sgis;
@@ -113,8 +114,13 @@ bool vgic_block_if_idle(struct vcpu *v)
 	fake.block_calls++;
 	if (fake.pending[v->id])
 		return false;
-	v->state = VCPU_BLOCKED;
-	return true;
+	return sched_block(v);
+}
+
+bool vgic_vcpu_pending(struct vcpu *v)
+{
+	fake.pending_calls++;
+	return fake.pending[v->id];
 }
 
 int irq_request(unsigned int intid, irq_handler_t fn, void *priv)
@@ -142,6 +148,10 @@ void vcpu_arch_reset(struct vcpu *v, u64 entry, u64 x0)
 void vcpu_arch_load(struct vcpu *v)
 {
 	assert_false(v->loaded);
+	/* Picked under its pCPU's lock before it is loaded, and only on its own pCPU. */
+	assert_true(v->on_pcpu);
+	assert_int_equal(v->state, VCPU_RUNNING);
+	assert_ptr_equal(pcpu_get(v->pcpu), this_pcpu());
 	fake.loads++;
 	this_pcpu()->current_vcpu = v;
 	v->loaded = true;
@@ -178,6 +188,9 @@ enum vcpu_run_result vcpu_arch_run_once(struct vcpu *v)
 void vm_do_reset(struct vm *vm)
 {
 	fake.vm_resets++;
+	/* The pCPU that calls it has put its vCPU and says so. */
+	for (unsigned int i = 0; i < vm->nr_vcpus; i++)
+		assert_false(vm->vcpus[i]->on_pcpu);
 	vm->reset_pending = false;
 }
 
@@ -197,8 +210,10 @@ static const struct vdev_type counting_type = { .name = "counting", .vcpu_put = 
 
 struct pcpu *pcpu_get(unsigned int id)
 {
-	assert_true(id < NR_TEST_PCPUS);
-	return &pcpus[id];
+	static struct pcpu offline; /* pCPUs the test does not have: never online */
+
+	assert_true(id < CONFIG_MAX_PCPUS);
+	return id < NR_TEST_PCPUS ? &pcpus[id] : &offline;
 }
 
 void unit_irq_window(void)
@@ -244,9 +259,23 @@ static int setup(void **state)
 		vcpus[i].state = VCPU_READY;
 		vcpus[i].power = VCPU_POWER_ON;
 		vm->vcpus[i] = &vcpus[i];
+		sched_place_vcpu(&vcpus[i], 0);
 	}
 	stub_printk_reset();
 	return 0;
+}
+
+/* Pin vCPU @i to pCPU @pcpu instead (the placed lists are rebuilt in vCPU order). */
+static void place(unsigned int i, unsigned int pcpu)
+{
+	unsigned int where[NR_VCPUS];
+
+	for (unsigned int k = 0; k < NR_VCPUS; k++)
+		where[k] = k == i ? pcpu : vcpus[k].pcpu;
+	for (unsigned int k = 0; k < NR_TEST_PCPUS; k++)
+		pcpus[k].placed = NULL;
+	for (unsigned int k = 0; k < NR_VCPUS; k++)
+		sched_place_vcpu(&vcpus[k], where[k]);
 }
 
 static unsigned int rq_len(const struct pcpu *p)
@@ -298,6 +327,22 @@ static void test_run_returns_when_nothing_live(void **state)
 	assert_true(stub_printk_contains("no kick SGI"));
 }
 
+static void test_placement_lists(void **state)
+{
+	(void)state;
+	/* setup() pinned every vCPU to pCPU 0, in order. */
+	assert_ptr_equal(pcpus[0].placed, &vcpus[0]);
+	assert_ptr_equal(vcpus[0].placed_next, &vcpus[1]);
+	assert_ptr_equal(vcpus[1].placed_next, &vcpus[2]);
+	assert_null(vcpus[2].placed_next);
+	assert_null(pcpus[1].placed);
+	place(1, 1);
+	assert_int_equal(vcpus[1].pcpu, 1);
+	assert_ptr_equal(pcpus[1].placed, &vcpus[1]);
+	assert_null(vcpus[1].placed_next);
+	assert_ptr_equal(vcpus[0].placed_next, &vcpus[2]);
+}
+
 static void test_fifo_order_no_double_enqueue(void **state)
 {
 	struct pcpu *p = &pcpus[0];
@@ -321,28 +366,30 @@ static void test_fifo_order_no_double_enqueue(void **state)
 	assert_ran(want, ARRAY_SIZE(want));
 	assert_int_equal(fake.loads, 7);
 	assert_int_equal(fake.puts, 7);
-	assert_int_equal(fake.uart_flushes, 7);
-	for (unsigned int i = 0; i < NR_VCPUS; i++)
+	for (unsigned int i = 0; i < NR_VCPUS; i++) {
 		assert_int_equal(vcpus[i].state, VCPU_READY);
+		assert_false(vcpus[i].on_pcpu);
+	}
 	/* The one that ran last is at the tail again, once. */
 	assert_int_equal(rq_len(p), 3);
 	assert_ptr_equal(rq_at(p, 0), &vcpus[1]);
 	assert_ptr_equal(rq_at(p, 2), &vcpus[0]);
 }
 
-static void test_wake_blocked(void **state)
+static void test_wake(void **state)
 {
 	(void)state;
 	vcpus[1].state = VCPU_BLOCKED;
 	sched_wake(&vcpus[1]);
 	assert_int_equal(vcpus[1].state, VCPU_READY);
 	assert_true(vcpus[1].queued);
+	assert_false(vcpus[1].boosted); /* a CPU_ON or a start, not an interrupt */
 	assert_ptr_equal(pcpus[0].rq_head, &vcpus[1]);
 	assert_int_equal(fake.nr_sgis, 0);
 
-	/* A vCPU placed on the other pCPU: queued there, and that pCPU is kicked. */
-	vcpus[2].pcpu = 1;
-	vcpus[2].state = VCPU_BLOCKED;
+	/* A vCPU pinned to the other pCPU: queued there, and that pCPU is kicked. */
+	place(2, 1);
+	vcpus[2].state = VCPU_OFF;
 	sched_wake(&vcpus[2]);
 	assert_int_equal(vcpus[2].state, VCPU_READY);
 	assert_ptr_equal(pcpus[1].rq_head, &vcpus[2]);
@@ -350,107 +397,180 @@ static void test_wake_blocked(void **state)
 	assert_int_equal(fake.nr_sgis, 1);
 	assert_int_equal(fake.sgi_mpidr[0], pcpus[1].mpidr);
 
-	/* Waking a vCPU that is not blocked leaves its state alone (PSCI CPU_ON's ON_PENDING). */
-	vcpus[0].state = VCPU_OFF;
+	/* Still on its pCPU (RUNNING, WFI) or stopped: left alone; its pCPU decides when it puts
+	 * it. */
+	vcpus[0].state = VCPU_RUNNING;
 	sched_wake(&vcpus[0]);
-	assert_int_equal(vcpus[0].state, VCPU_OFF);
-	assert_true(vcpus[0].queued);
+	assert_int_equal(vcpus[0].state, VCPU_RUNNING);
+	assert_false(vcpus[0].queued);
+	vcpus[0].state = VCPU_STOPPED;
+	sched_wake(&vcpus[0]);
+	assert_int_equal(vcpus[0].state, VCPU_STOPPED);
+	assert_false(vcpus[0].queued);
 }
 
-static void test_kick(void **state)
+static void test_kick_notifies_after_the_vgic_lock(void **state)
 {
 	(void)state;
-	/* Loaded on the other pCPU: an SGI to that pCPU's MPIDR, nothing queued. */
-	vcpus[0].pcpu = 1;
-	vcpus[0].loaded = true;
+	place(0, 1);
+	place(2, 1);
+	/* Running on the other pCPU: an SGI to it, but only once the caller flushes. */
 	vcpus[0].state = VCPU_RUNNING;
 	sched_kick(&vcpus[0]);
+	assert_int_equal(fake.nr_sgis, 0);
+	assert_int_equal(pcpus[0].kick_mask, 1U << 1);
+	sched_kick_flush();
 	assert_int_equal(fake.nr_sgis, 1);
 	assert_int_equal(fake.sgi_mpidr[0], pcpus[1].mpidr);
+	assert_int_equal(pcpus[0].kick_mask, 0);
 	assert_false(vcpus[0].queued);
 
-	/* Loaded on this pCPU: the exit in progress will see it, no SGI. */
-	vcpus[1].pcpu = 0;
-	vcpus[1].loaded = true;
+	/* Running on this pCPU: the exit in progress will see it. */
 	vcpus[1].state = VCPU_RUNNING;
 	sched_kick(&vcpus[1]);
+	sched_kick_flush();
 	assert_int_equal(fake.nr_sgis, 1);
 
-	/* Not loaded and READY (queued somewhere already): nothing to do. */
-	vcpus[2].pcpu = 1;
-	sched_kick(&vcpus[2]);
+	/* WFI (its pCPU decides under the vGIC lock), OFF, STOPPED: nothing. */
+	static const enum vcpu_state quiet[] = { VCPU_WFI, VCPU_OFF, VCPU_STOPPED };
+	for (unsigned int i = 0; i < ARRAY_SIZE(quiet); i++) {
+		vcpus[2].state = quiet[i];
+		sched_kick(&vcpus[2]);
+		sched_kick_flush();
+		assert_int_equal(vcpus[2].state, quiet[i]);
+		assert_false(vcpus[2].queued);
+	}
 	assert_int_equal(fake.nr_sgis, 1);
-	assert_false(vcpus[2].queued);
 
-	/* Blocked: woken onto its own pCPU's queue (and that pCPU kicked). */
+	/* Blocked: woken onto its own pCPU's queue, boosted, and that pCPU kicked. */
 	vcpus[2].state = VCPU_BLOCKED;
 	sched_kick(&vcpus[2]);
 	assert_int_equal(vcpus[2].state, VCPU_READY);
 	assert_ptr_equal(pcpus[1].rq_head, &vcpus[2]);
+	assert_true(vcpus[2].boosted);
+	sched_kick_flush();
 	assert_int_equal(fake.nr_sgis, 2);
 	assert_int_equal(fake.sgi_mpidr[1], pcpus[1].mpidr);
 
 	/* From the other pCPU's point of view, pCPU 0 is the remote one. */
 	unit_this_pcpu = &pcpus[1];
 	sched_kick(&vcpus[1]);
+	sched_kick(&vcpus[0]);
+	sched_kick_flush();
 	assert_int_equal(fake.nr_sgis, 3);
 	assert_int_equal(fake.sgi_mpidr[2], pcpus[0].mpidr);
-	sched_kick(&vcpus[0]);
-	assert_int_equal(fake.nr_sgis, 3);
-
-	/* sched_kick_vcpus: every pCPU with a loaded vCPU of the VM, except this one. */
-	unit_this_pcpu = &pcpus[0];
-	fake.nr_sgis = 0;
-	sched_kick_vcpus(&vm_table[0]);
-	assert_int_equal(fake.nr_sgis, 1);
-	assert_int_equal(fake.sgi_mpidr[0], pcpus[1].mpidr);
 }
 
-static enum vcpu_run_result run_wfi(struct vcpu *v, unsigned int call)
+static void test_boosted_go_first_in_wake_order(void **state)
+{
+	struct pcpu *p = &pcpus[0];
+
+	(void)state;
+	sched_wake(&vcpus[0]);
+	sched_wake(&vcpus[1]);
+	vcpus[2].state = VCPU_BLOCKED;
+	sched_kick(&vcpus[2]); /* woken by an interrupt: ahead of 0 and 1 */
+	sched_kick(&vcpus[1]); /* an interrupt for a waiting vCPU: moves up behind 2 */
+	sched_kick(&vcpus[2]); /* already boosted: stays */
+	sched_kick_flush();
+	assert_int_equal(rq_len(p), 3);
+	assert_ptr_equal(rq_at(p, 0), &vcpus[2]);
+	assert_ptr_equal(rq_at(p, 1), &vcpus[1]);
+	assert_ptr_equal(rq_at(p, 2), &vcpus[0]);
+	assert_ptr_equal(p->rq_boost_tail, &vcpus[1]);
+	assert_true(vcpus[1].boosted && vcpus[2].boosted && !vcpus[0].boosted);
+	fake.max_runs = 3;
+	sched_run();
+	static const unsigned int want[] = { 2, 1, 0 };
+	assert_ran(want, 3);
+	/* Back in the queue after a yield: not boosted any more. */
+	for (unsigned int i = 0; i < NR_VCPUS; i++)
+		assert_false(vcpus[i].boosted);
+}
+
+/* vCPUs 1 and 2 wake each other and sleep, 1 ms per run; vCPU 0 just computes. */
+static enum vcpu_run_result run_wake_the_other(struct vcpu *v, unsigned int call)
 {
 	(void)call;
-	v->state = VCPU_WFI;
-	return VCPU_RUN_YIELD;
+	fake.now += 1000;
+	if (v->id == 0)
+		return VCPU_RUN_YIELD;
+	sched_kick(&vcpus[3 - v->id]);
+	sched_kick_flush();
+	return VCPU_RUN_WAIT;
 }
 
-static void test_wfi_nothing_pending_blocks(void **state)
+static void test_fifo_not_starved_by_wakeups(void **state)
 {
 	(void)state;
-	fake.run = run_wfi;
+	fake.run = run_wake_the_other;
+	vcpus[2].state = VCPU_BLOCKED;
+	sched_wake(&vcpus[0]); /* queued at 1000 */
+	vcpus[1].state = VCPU_BLOCKED;
+	sched_kick(&vcpus[1]);
+	sched_kick_flush();
+	fake.max_runs = 13;
+	sched_run();
+	/*
+	 * The woken ones go first while vCPU 0 has waited less than a slice; the boosted pick at
+	 * 11000 (vCPU 0 waited 10 ms) promises it the next one.
+	 */
+	static const unsigned int want[] = { 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 0, 2 };
+	assert_ran(want, ARRAY_SIZE(want));
+}
+
+static enum vcpu_run_result run_wait(struct vcpu *v, unsigned int call)
+{
+	(void)v;
+	(void)call;
+	return VCPU_RUN_WAIT;
+}
+
+static void test_wait_nothing_pending_blocks(void **state)
+{
+	(void)state;
+	fake.run = run_wait;
 	sched_wake(&vcpus[0]);
 	sched_run(); /* runs vCPU 0 once, then idles: the fake idle ends the loop */
 	assert_int_equal(fake.nr_runs, 1);
 	assert_int_equal(fake.block_calls, 1);
 	assert_int_equal(vcpus[0].state, VCPU_BLOCKED);
 	assert_false(vcpus[0].queued);
+	assert_false(vcpus[0].on_pcpu);
 	assert_null(pcpus[0].rq_head);
 	assert_int_equal(fake.idles, 1);
 	/* No timer anywhere: the EL2 timer is off while idle. */
 	assert_int_equal(fake.event_at, NO_DEADLINE);
+	/* Only a vCPU in WFI goes to sleep. */
+	vcpus[1].state = VCPU_STOPPED;
+	assert_false(sched_block(&vcpus[1]));
+	assert_int_equal(vcpus[1].state, VCPU_STOPPED);
 }
 
-static void test_wfi_pending_requeues(void **state)
+static void test_wait_with_pending_keeps_running(void **state)
 {
 	(void)state;
-	fake.run = run_wfi;
+	fake.run = run_wait;
 	fake.pending[0] = true;
 	fake.max_runs = 3;
 	sched_wake(&vcpus[0]);
 	sched_run();
+	/* As on hardware, WFI with an interrupt pending returns at once: no switch. */
 	static const unsigned int want[] = { 0, 0, 0 };
 	assert_ran(want, 3);
-	assert_int_equal(vcpus[0].state, VCPU_READY);
-	assert_true(vcpus[0].queued);
+	assert_int_equal(fake.loads, 1);
+	assert_int_equal(fake.block_calls, 0);
 	assert_int_equal(fake.idles, 0);
 
-	/* Its timer already due: requeued without asking the vGIC. */
+	/* Its timer already due when it is put: requeued (boosted) without asking the vGIC. */
 	setup(state);
-	fake.run = run_wfi;
+	fake.run = run_wait;
 	fake.vtimer[0] = fake.now;
 	fake.max_runs = 2;
 	sched_wake(&vcpus[0]);
 	sched_run();
 	assert_int_equal(fake.nr_runs, 2);
+	assert_int_equal(fake.loads, 2);
 	assert_int_equal(fake.block_calls, 0);
 	assert_true(vcpus[0].queued);
 }
@@ -466,7 +586,7 @@ static void idle_fire_timer(void)
 static void test_sleeper_woken_when_deadline_passes(void **state)
 {
 	(void)state;
-	fake.run = run_wfi;
+	fake.run = run_wait;
 	fake.irq_window = idle_fire_timer;
 	fake.vtimer[1] = 5000;
 	fake.max_runs = 2;
@@ -483,12 +603,12 @@ static void test_sleeper_woken_when_deadline_passes(void **state)
 	assert_int_equal(vcpus[1].state, VCPU_READY);
 }
 
-static void test_sleepers_only_of_this_pcpu_and_running_vms(void **state)
+static void test_sleepers_only_of_this_pcpu(void **state)
 {
 	(void)state;
-	/* Deadlines passed, but on another pCPU or in a stopped VM: left asleep. */
+	/* Deadline passed, but pinned to another pCPU: left asleep. */
+	place(0, 1);
 	vcpus[0].state = VCPU_BLOCKED;
-	vcpus[0].pcpu = 1;
 	fake.vtimer[0] = 10;
 	vcpus[1].state = VCPU_BLOCKED;
 	fake.vtimer[1] = 20000;
@@ -500,14 +620,15 @@ static void test_sleepers_only_of_this_pcpu_and_running_vms(void **state)
 	fake.now = 3000;
 	sched_timer_update();
 	assert_int_equal(vcpus[2].state, VCPU_READY);
+	assert_true(vcpus[2].boosted);
 	assert_ptr_equal(pcpus[0].rq_head, &vcpus[2]);
 	assert_int_equal(vcpus[1].state, VCPU_BLOCKED);
 	assert_int_equal(fake.event_at, 20000);
-	vm_table[0].state = VM_PAUSED;
-	fake.now = 30000;
+	/* pCPU 1 wakes its own. */
+	unit_this_pcpu = &pcpus[1];
 	sched_timer_update();
-	assert_int_equal(vcpus[1].state, VCPU_BLOCKED);
-	assert_int_equal(fake.event_at, NO_DEADLINE);
+	assert_int_equal(vcpus[0].state, VCPU_READY);
+	assert_ptr_equal(pcpus[1].rq_head, &vcpus[0]);
 }
 
 /* The guest runs 4000 ticks per entry and never yields. */
@@ -532,7 +653,6 @@ static void test_round_robin_on_slice_end(void **state)
 	static const unsigned int want[] = { 0, 0, 0, 1, 1, 1, 0, 0, 0 };
 	assert_ran(want, ARRAY_SIZE(want));
 	assert_int_equal(fake.loads, 3);
-	/* Each slice was armed 10 ms after its vCPU was loaded. */
 	assert_int_equal(vcpus[0].state, VCPU_READY);
 	assert_int_equal(pcpus[0].slice_end, NO_DEADLINE);
 }
@@ -543,7 +663,7 @@ static enum vcpu_run_result run_busy_then_wake(struct vcpu *v, unsigned int call
 	if (call == 1) {
 		/* Another vCPU becomes runnable on this pCPU: the running one gets a slice. */
 		assert_int_equal(fake.event_at, NO_DEADLINE);
-		vcpus[1].state = VCPU_BLOCKED;
+		vcpus[1].state = VCPU_OFF;
 		sched_wake(&vcpus[1]);
 		assert_int_equal(this_pcpu()->slice_end, fake.now + SLICE);
 		assert_int_equal(fake.event_at, fake.now + SLICE);
@@ -559,9 +679,62 @@ static void test_slice_only_when_another_waits(void **state)
 	fake.max_runs = 6;
 	sched_wake(&vcpus[0]);
 	sched_run();
-	/* Alone, vCPU 0 has no slice; woken at 9000, vCPU 1 runs after the slice ends (19000). */
+	/* Alone, vCPU 0 has no slice; made runnable at 9000, vCPU 1 runs when it ends (19000). */
 	static const unsigned int want[] = { 0, 0, 0, 0, 0, 1 };
 	assert_ran(want, ARRAY_SIZE(want));
+}
+
+/* vCPU 0 runs 100 ticks per entry; at its 3rd entry an interrupt wakes vCPU 1 (same pCPU). */
+static enum vcpu_run_result run_then_interrupt(struct vcpu *v, unsigned int call)
+{
+	fake.now += 100;
+	if (v->id == 0 && call == 2) {
+		sched_kick(&vcpus[1]);
+		sched_kick_flush();
+		/* vCPU 0 was loaded at 1000: it keeps the pCPU until it has run GRAN. */
+		assert_int_equal(this_pcpu()->slice_end, 1000 + GRAN);
+		assert_int_equal(fake.event_at, 1000 + GRAN);
+	}
+	return VCPU_RUN_CONTINUE;
+}
+
+static void test_wakeup_preempts_after_granularity(void **state)
+{
+	(void)state;
+	assert_true(GRAN > 300 && GRAN < SLICE);
+	fake.run = run_then_interrupt;
+	fake.max_runs = (unsigned int)(GRAN / 100) + 1;
+	vcpus[1].state = VCPU_BLOCKED;
+	sched_wake(&vcpus[0]);
+	sched_run();
+	/* vCPU 0 runs GRAN / 100 entries (not a whole slice), then the woken vCPU 1. */
+	assert_int_equal(fake.ran[GRAN / 100 - 1], 0);
+	assert_int_equal(fake.ran[GRAN / 100], 1);
+	assert_int_equal(fake.loads, 2);
+}
+
+/* vCPU 0 has run longer than GRAN when vCPU 1 is woken: it gives way at once. */
+static enum vcpu_run_result run_long_then_interrupt(struct vcpu *v, unsigned int call)
+{
+	fake.now += GRAN;
+	if (v->id == 0 && call == 1) {
+		sched_kick(&vcpus[1]);
+		sched_kick_flush();
+		assert_true(this_pcpu()->need_resched);
+	}
+	return VCPU_RUN_CONTINUE;
+}
+
+static void test_wakeup_preempts_at_once_after_granularity(void **state)
+{
+	(void)state;
+	fake.run = run_long_then_interrupt;
+	fake.max_runs = 3;
+	vcpus[1].state = VCPU_BLOCKED;
+	sched_wake(&vcpus[0]);
+	sched_run();
+	static const unsigned int want[] = { 0, 0, 1 };
+	assert_ran(want, 3);
 }
 
 static enum vcpu_run_result run_remote_wake(struct vcpu *v, unsigned int call)
@@ -569,9 +742,9 @@ static enum vcpu_run_result run_remote_wake(struct vcpu *v, unsigned int call)
 	(void)v;
 	fake.now += 1000;
 	if (call == 0) {
-		/* pCPU 1 wakes vCPU 1, placed on pCPU 0: it queues it and kicks pCPU 0. */
+		/* pCPU 1 wakes vCPU 1, pinned to pCPU 0: it queues it and kicks pCPU 0. */
 		unit_this_pcpu = &pcpus[1];
-		vcpus[1].state = VCPU_BLOCKED;
+		vcpus[1].state = VCPU_OFF;
 		sched_wake(&vcpus[1]);
 		unit_this_pcpu = &pcpus[0];
 		assert_int_equal(fake.nr_sgis, 1);
@@ -597,43 +770,83 @@ static void test_kick_sgi_starts_slice(void **state)
 	assert_int_equal(fake.ran[11], 1);
 }
 
-static enum vcpu_run_result run_stop_vm(struct vcpu *v, unsigned int call)
+/* Another pCPU stops the VM while vCPU 0 runs (between its pick and an entry). */
+static enum vcpu_run_result run_stopped_remotely(struct vcpu *v, unsigned int call)
 {
 	(void)call;
-	v->vm->state = VM_STOPPED;
-	for (unsigned int i = 0; i < v->vm->nr_vcpus; i++)
-		v->vm->vcpus[i]->state = VCPU_STOPPED;
-	fake.live = 0;
+	unit_this_pcpu = &pcpus[1];
+	for (unsigned int i = 0; i < NR_VCPUS; i++)
+		sched_stop_vcpu(&vcpus[i], VCPU_STOPPED);
+	unit_this_pcpu = &pcpus[0];
+	/* pCPU 0 is kicked for its vCPUs, wherever they are. */
+	assert_true(fake.nr_sgis >= 1);
+	assert_int_equal(fake.sgi_mpidr[0], pcpus[0].mpidr);
+	assert_int_equal(v->state, VCPU_STOPPED);
+	return VCPU_RUN_CONTINUE; /* the kick's exit: the loop must notice the stop */
+}
+
+static void test_stop_from_another_pcpu_is_never_lost(void **state)
+{
+	(void)state;
+	fake.run = run_stopped_remotely;
+	fake.max_runs = 5;
+	sched_wake(&vcpus[0]);
+	sched_wake(&vcpus[1]);
+	sched_run(); /* the fake idle ends the test */
+	assert_int_equal(fake.nr_runs, 1);
+	for (unsigned int i = 0; i < NR_VCPUS; i++) {
+		assert_int_equal(vcpus[i].state, VCPU_STOPPED);
+		assert_false(vcpus[i].queued);
+		assert_false(vcpus[i].on_pcpu);
+	}
+	assert_int_equal(fake.idles, 1);
+}
+
+static enum vcpu_run_result run_cpu_off(struct vcpu *v, unsigned int call)
+{
+	(void)call;
+	v->power = VCPU_POWER_OFF; /* PSCI CPU_OFF */
 	return VCPU_RUN_YIELD;
 }
 
-static void test_run_returns_when_vm_stops(void **state)
+static void test_cpu_off_then_on(void **state)
 {
 	(void)state;
-	fake.run = run_stop_vm;
+	fake.run = run_cpu_off;
 	sched_wake(&vcpus[0]);
-	sched_wake(&vcpus[1]);
 	sched_run();
 	assert_int_equal(fake.nr_runs, 1);
-	assert_int_equal(vcpus[0].state, VCPU_STOPPED);
+	assert_int_equal(vcpus[0].state, VCPU_OFF);
 	assert_false(vcpus[0].queued);
-	assert_int_equal(fake.idles, 0);
+	/* CPU_ON: power ON_PENDING, then woken: it runs again from its new entry. */
+	vcpus[0].power = VCPU_POWER_ON_PENDING;
+	vcpus[0].boot_entry = 0x40001000;
+	sched_wake(&vcpus[0]);
+	assert_int_equal(vcpus[0].state, VCPU_READY);
+	fake.run = NULL;
+	fake.live = 1;
+	fake.max_runs = 2;
+	sched_run();
+	assert_int_equal(fake.nr_runs, 2);
+	assert_int_equal(fake.arch_resets, 1);
+	assert_int_equal(vcpus[0].arch.regs.x[1], 0x40001000);
+	assert_int_equal(vcpus[0].power, VCPU_POWER_ON);
 }
 
 static void test_not_runnable_skipped_and_power_on(void **state)
 {
 	(void)state;
-	vcpus[0].power = VCPU_POWER_OFF;
 	vcpus[1].power = VCPU_POWER_ON_PENDING;
 	vcpus[1].boot_entry = 0x40080000;
 	vcpus[1].boot_x0 = 0x1234;
-	vcpus[2].state = VCPU_STOPPED;
 	sched_wake(&vcpus[0]);
 	sched_wake(&vcpus[1]);
 	sched_wake(&vcpus[2]);
+	/* Switched off and stopped after they were queued: dropped. */
+	vcpus[0].power = VCPU_POWER_OFF;
+	vcpus[2].state = VCPU_STOPPED;
 	fake.max_runs = 2;
 	sched_run();
-	/* vCPU 0 (off) and 2 (stopped) are dropped from the queue; vCPU 1 runs, twice. */
 	static const unsigned int want[] = { 1, 1 };
 	assert_ran(want, 2);
 	assert_int_equal(fake.arch_resets, 1);
@@ -661,6 +874,15 @@ static void test_reset_pending(void **state)
 	assert_int_equal(fake.vm_resets, 1);
 	assert_false(vcpus[0].queued); /* vm_do_reset decides who runs next */
 	assert_int_equal(fake.puts, 1);
+
+	/* A vCPU picked while a reset is pending never enters the guest. */
+	setup(state);
+	vm_table[0].reset_pending = true;
+	sched_wake(&vcpus[1]);
+	sched_run();
+	assert_int_equal(fake.nr_runs, 0);
+	assert_int_equal(fake.loads, 1);
+	assert_int_equal(fake.vm_resets, 1);
 }
 
 static void test_timer_update_includes_running_ptimer(void **state)
@@ -680,26 +902,54 @@ static void test_timer_update_includes_running_ptimer(void **state)
 	assert_true(fake.event_cancels > 0);
 }
 
+static void test_kick_all_and_exit_guest(void **state)
+{
+	(void)state;
+	/* Every other online pCPU (the last VM stopped). */
+	sched_kick_all();
+	assert_int_equal(fake.nr_sgis, 1);
+	assert_int_equal(fake.sgi_mpidr[0], pcpus[1].mpidr);
+	pcpus[1].online = false;
+	sched_kick_all();
+	assert_int_equal(fake.nr_sgis, 1);
+	/* A vCPU on another pCPU is made to exit; on this one nothing is sent. */
+	place(2, 1);
+	sched_exit_guest(&vcpus[2]);
+	sched_exit_guest(&vcpus[0]);
+	assert_int_equal(fake.nr_sgis, 2);
+	assert_int_equal(fake.sgi_mpidr[1], pcpus[1].mpidr);
+	/* Not on a pCPU: the wait for it returns at once. */
+	sched_wait_off_pcpu(&vcpus[2]);
+	assert_string_equal(vcpu_state_name(VCPU_BLOCKED), "blocked");
+}
+
 #define T(fn) cmocka_unit_test_setup(fn, setup)
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		T(test_run_returns_when_nothing_live),
+		T(test_placement_lists),
 		T(test_fifo_order_no_double_enqueue),
-		T(test_wake_blocked),
-		T(test_kick),
-		T(test_wfi_nothing_pending_blocks),
-		T(test_wfi_pending_requeues),
+		T(test_wake),
+		T(test_kick_notifies_after_the_vgic_lock),
+		T(test_boosted_go_first_in_wake_order),
+		T(test_fifo_not_starved_by_wakeups),
+		T(test_wait_nothing_pending_blocks),
+		T(test_wait_with_pending_keeps_running),
 		T(test_sleeper_woken_when_deadline_passes),
-		T(test_sleepers_only_of_this_pcpu_and_running_vms),
+		T(test_sleepers_only_of_this_pcpu),
 		T(test_round_robin_on_slice_end),
 		T(test_slice_only_when_another_waits),
+		T(test_wakeup_preempts_after_granularity),
+		T(test_wakeup_preempts_at_once_after_granularity),
 		T(test_kick_sgi_starts_slice),
-		T(test_run_returns_when_vm_stops),
+		T(test_stop_from_another_pcpu_is_never_lost),
+		T(test_cpu_off_then_on),
 		T(test_not_runnable_skipped_and_power_on),
 		T(test_reset_pending),
 		T(test_timer_update_includes_running_ptimer),
+		T(test_kick_all_and_exit_guest),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -50,6 +50,8 @@
 
 /* ---- fakes ---- */
 
+static struct vm vm;
+
 static struct {
 	/* The hardware virtual CPU interface of "this pCPU". */
 	u64 lr[NR_LRS];
@@ -59,6 +61,11 @@ static struct {
 	struct vcpu *kicked[MAX_KICKS];
 	bool kick_locked[MAX_KICKS];
 	unsigned int nr_kicks;
+	/* sched_block, sched_kick_flush, sched_exit_guest */
+	bool block_locked, flush_locked, sync_on_exit;
+	unsigned int flushes;
+	struct vcpu *exited[16];
+	unsigned int nr_exited;
 	/* irq_request */
 	unsigned int irq_intid;
 	irq_handler_t irq_fn;
@@ -132,6 +139,32 @@ void sched_kick(struct vcpu *vcpu)
 	fake.kicked[fake.nr_kicks++] = vcpu;
 }
 
+/* The real sched_block's contract: only a vCPU in WFI goes to sleep (under the vGIC lock). */
+bool sched_block(struct vcpu *vcpu)
+{
+	fake.block_locked = !vcpu->vgic || spin_is_locked(&vcpu->vm->vgic->lock);
+	if (vcpu->state != VCPU_WFI)
+		return false;
+	vcpu->state = VCPU_BLOCKED;
+	return true;
+}
+
+void sched_kick_flush(void)
+{
+	/* The kicks recorded under the lock go out after it is dropped. */
+	fake.flush_locked |= spin_is_locked(&vm.vgic->lock);
+	fake.flushes++;
+}
+
+/* Another pCPU's vCPU is made to exit: here it "exits" at once and syncs, as its pCPU would. */
+void sched_exit_guest(struct vcpu *vcpu)
+{
+	assert_true(vm.vgic->active_halts > 0);
+	fake.exited[fake.nr_exited++] = vcpu;
+	if (fake.sync_on_exit)
+		vgic_sync(vcpu); /* its exit path, on its own pCPU */
+}
+
 int irq_request(unsigned int intid, irq_handler_t fn, void *priv)
 {
 	(void)priv;
@@ -193,7 +226,6 @@ struct pcpu *unit_this_pcpu = &pcpu0;
 
 /* ---- fixture ---- */
 
-static struct vm vm;
 static struct vcpu vcpus[NR_VCPUS];
 
 /*
@@ -890,9 +922,11 @@ static void test_set_level_owned_spis_only(void **state)
 static void test_block_if_idle(void **state)
 {
 	(void)state;
-	/* Nothing queued: blocks. */
+	/* Nothing queued: blocks, deciding under the vGIC lock. */
+	vcpus[1].state = VCPU_WFI;
 	assert_true(vgic_block_if_idle(&vcpus[1]));
 	assert_int_equal(vcpus[1].state, VCPU_BLOCKED);
+	assert_true(fake.block_locked);
 	assert_false(vgic_vcpu_pending(&vcpus[1]));
 
 	/* Something deliverable: does not block, state untouched. */
@@ -908,8 +942,14 @@ static void test_block_if_idle(void **state)
 	vgic_sync(&vcpus[1]);
 	assert_true(on_ap_list(1, spi(49)));
 	assert_false(vgic_vcpu_pending(&vcpus[1]));
+	vcpus[1].state = VCPU_WFI;
 	assert_true(vgic_block_if_idle(&vcpus[1]));
 	assert_int_equal(vcpus[1].state, VCPU_BLOCKED);
+
+	/* Stopped meanwhile (not in WFI any more): not put to sleep. */
+	vcpus[2].state = VCPU_STOPPED;
+	assert_false(vgic_block_if_idle(&vcpus[2]));
+	assert_int_equal(vcpus[2].state, VCPU_STOPPED);
 
 	/* No vGIC: always blocks. */
 	struct vcpu lone = { .vm = &vm, .state = VCPU_WFI };
@@ -940,6 +980,7 @@ static void test_kick_when_deliverable(void **state)
 	assert_int_equal(gicd->ops->write(&vcpus[0], gicd->priv, GICD_CTLR, 4, GICD_CTLR_ENABLE_G0),
 			 0);
 	assert_false(on_ap_list(2, irq));
+	vcpus[2].state = VCPU_WFI;
 	assert_true(vgic_block_if_idle(&vcpus[2]));
 	assert_int_equal(gicd->ops->write(&vcpus[0], gicd->priv, GICD_CTLR, 4,
 					  GICD_CTLR_ENABLE_G0 | GICD_CTLR_ENABLE_G1),
@@ -980,6 +1021,58 @@ static void test_load_put(void **state)
 	assert_int_equal(fake.saves, 1);
 }
 
+/*
+ * vCPU 1 holds SGI 3 active in its (live) list registers, in the guest on another pCPU. vCPU 0
+ * reads and clears it through vCPU 1's redistributor: vCPU 1 must exit and sync first, or the read
+ * shows it inactive and vCPU 1's next sync brings the active state back.
+ */
+static void test_active_access_syncs_the_vcpu_holding_it(void **state)
+{
+	const struct mmio_region *gicr = &fake.regions[1];
+	const u64 frame1 = VGIC_REDIST_SIZE;
+	u64 val = 0;
+
+	(void)state;
+	pcpu0.current_vcpu = &vcpus[0];
+	cfg(&vcpus[1].vgic->priv[3], 1, 0x40, true);
+	vgic_send_sgi(&vcpus[0], SGIR_INTID(3) | 0x2, false); /* to vCPU 1 (Aff0 1) */
+	assert_true(fake.flushes > 0);
+	assert_false(fake.flush_locked);
+	vgic_flush(&vcpus[1]);
+	assert_true(vcpus[1].vgic->lrs_live);
+	assert_false(vcpus[0].vgic->lrs_live); /* nothing queued: its fast path claims nothing */
+	guest_ack(0);
+	fake.sync_on_exit = true;
+
+	assert_int_equal(gicr->ops->read(&vcpus[0], gicr->priv, frame1 + GICR_ISACTIVER0, 4, &val),
+			 0);
+	assert_int_equal(val, 1U << 3);
+	assert_int_equal(fake.nr_exited, 1);
+	assert_ptr_equal(fake.exited[0], &vcpus[1]);
+	assert_false(vcpus[1].vgic->lrs_live);
+	assert_int_equal(vm.vgic->active_halts, 0);
+
+	/* Clear it: nobody holds list registers now, nobody is made to exit. */
+	assert_int_equal(
+	    gicr->ops->write(&vcpus[0], gicr->priv, frame1 + GICR_ICACTIVER0, 4, 1U << 3), 0);
+	assert_int_equal(fake.nr_exited, 1);
+	assert_false(vcpus[1].vgic->priv[3].active);
+	/* vCPU 1 enters again without the active state: a new SGI 3 can be taken. */
+	vgic_send_sgi(&vcpus[0], SGIR_INTID(3) | 0x2, false);
+	vgic_flush(&vcpus[1]);
+	assert_true(fake.lr[0] & ICH_LR_PENDING);
+	assert_false(fake.lr[0] & ICH_LR_ACTIVE);
+	vgic_sync(&vcpus[1]);
+	assert_false(vcpus[1].vgic->lrs_live);
+
+	/* Other registers never stop anybody. */
+	vgic_flush(&vcpus[1]);
+	assert_int_equal(gicr->ops->read(&vcpus[0], gicr->priv, frame1 + GICR_ISPENDR0, 4, &val),
+			 0);
+	assert_int_equal(fake.nr_exited, 1);
+	pcpu0.current_vcpu = NULL;
+}
+
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
 
 int main(void)
@@ -1006,6 +1099,7 @@ int main(void)
 		T(test_block_if_idle),
 		T(test_kick_when_deliverable),
 		T(test_load_put),
+		T(test_active_access_syncs_the_vcpu_holding_it),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

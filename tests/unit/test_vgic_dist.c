@@ -31,6 +31,8 @@ static struct {
 	struct vgic_irq *changed[MAX_CHANGED];
 	bool changed_locked[MAX_CHANGED];
 	unsigned int nr_changed;
+	/* vgic_active_prepare/finish, sched_kick_flush */
+	unsigned int active_open, active_prepares, kick_flushes;
 } fake;
 
 int mmio_register(struct mmio_bus *bus, ipa_t base, u64 size, const struct mmio_ops *ops,
@@ -63,8 +65,32 @@ void vgic_irq_changed(struct vm *vm, struct vgic_irq *irq)
 	struct spinlock *l = &vm->vgic->lock;
 
 	assert_true(fake.nr_changed < MAX_CHANGED);
-	fake.changed_locked[fake.nr_changed] = l->next != l->owner;
+	fake.changed_locked[fake.nr_changed] = spin_is_locked(l);
 	fake.changed[fake.nr_changed++] = irq;
+}
+
+/*
+ * The active banks ask the vGIC core to sync the other vCPUs' list registers first, without the
+ * lock; other accesses do not. Kicks go out after the lock is dropped.
+ */
+void vgic_active_prepare(struct vm *vm)
+{
+	assert_false(spin_is_locked(&vm->vgic->lock));
+	assert_int_equal(fake.active_open, 0);
+	fake.active_open++;
+	fake.active_prepares++;
+}
+
+void vgic_active_finish(struct vm *vm)
+{
+	assert_false(spin_is_locked(&vm->vgic->lock));
+	assert_int_equal(fake.active_open, 1);
+	fake.active_open--;
+}
+
+void sched_kick_flush(void)
+{
+	fake.kick_flushes++;
 }
 
 /* ---- helpers ---- */
@@ -149,7 +175,7 @@ static void own(struct fixture *f, u32 intid)
 
 static void assert_unlocked(struct fixture *f)
 {
-	assert_int_equal(f->vm.vgic->lock.next, f->vm.vgic->lock.owner);
+	assert_false(spin_is_locked(&f->vm.vgic->lock));
 }
 
 /* ---- tests ---- */

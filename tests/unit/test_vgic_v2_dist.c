@@ -26,7 +26,30 @@
 static struct {
 	struct vgic_irq *changed[MAX_CHANGED];
 	unsigned int nr_changed;
+	/* vgic_active_prepare/finish, sched_kick_flush */
+	unsigned int active_open, active_prepares, kick_flushes;
 } fake;
+
+/* The active banks sync the other vCPUs' list registers first, outside the vGIC lock. */
+void vgic_active_prepare(struct vm *vm)
+{
+	assert_false(spin_is_locked(&vm->vgic->lock));
+	assert_int_equal(fake.active_open, 0);
+	fake.active_open++;
+	fake.active_prepares++;
+}
+
+void vgic_active_finish(struct vm *vm)
+{
+	assert_false(spin_is_locked(&vm->vgic->lock));
+	assert_int_equal(fake.active_open, 1);
+	fake.active_open--;
+}
+
+void sched_kick_flush(void)
+{
+	fake.kick_flushes++;
+}
 
 void vgic_irq_changed(struct vm *vm, struct vgic_irq *irq)
 {

@@ -155,9 +155,64 @@ void sched_kick(struct vcpu *vcpu)
 	(void)vcpu;
 }
 
-void sched_kick_vcpus(struct vm *vm)
+/* Placement: every vCPU placed at creation is unplaced again when creation fails. */
+static unsigned int placed_vcpus;
+
+void sched_place_vcpu(struct vcpu *vcpu, unsigned int pcpu)
 {
-	(void)vm;
+	assert_int_equal(pcpu, 0);
+	assert_false(vcpu->placed);
+	vcpu->placed = true;
+	vcpu->pcpu = pcpu;
+	placed_vcpus++;
+}
+
+void sched_unplace_vcpu(struct vcpu *vcpu)
+{
+	assert_true(vcpu->placed);
+	vcpu->placed = false;
+	placed_vcpus--;
+}
+
+u64 smp_online_mask(void)
+{
+	return 1;
+}
+
+unsigned int smp_place_vcpu(unsigned int i, u64 allowed)
+{
+	(void)i;
+	assert_int_equal(allowed, 1);
+	return 0;
+}
+
+void sched_kick_flush(void)
+{
+}
+
+void sched_exit_guest(struct vcpu *vcpu)
+{
+	(void)vcpu;
+}
+
+bool sched_block(struct vcpu *vcpu)
+{
+	(void)vcpu;
+	return true;
+}
+
+void sched_stop_vcpu(struct vcpu *vcpu, enum vcpu_state state)
+{
+	vcpu->state = state;
+}
+
+void sched_wait_off_pcpu(struct vcpu *vcpu)
+{
+	(void)vcpu;
+}
+
+void sched_kick_all(void)
+{
 }
 
 /* The VM console (core/console_vm.c has its own test): what the devices hand over. */
@@ -268,6 +323,8 @@ static void assert_baseline(const char *what, unsigned int k)
 	struct page_alloc_stats st;
 
 	stats(&st);
+	if (placed_vcpus)
+		fail_msg("%s, k = %u: %u vCPUs still placed on a pCPU", what, k, placed_vcpus);
 	if (st.free_pages != baseline.free_pages || st.used_pages != baseline.used_pages ||
 	    memcmp(st.free_blocks, baseline.free_blocks, sizeof(st.free_blocks)))
 		fail_msg("%s, k = %u: allocator not back at its baseline: %llu pages free, %llu "

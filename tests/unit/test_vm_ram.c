@@ -42,9 +42,19 @@ int fmt_snprintf(char *buf, size_t size, const char *fmt, ...)
 	return 0;
 }
 
-void sched_kick_vcpus(struct vm *vm)
+void sched_stop_vcpu(struct vcpu *vcpu, enum vcpu_state state)
 {
-	(void)vm;
+	(void)vcpu;
+	(void)state;
+}
+
+void sched_kick_all(void)
+{
+}
+
+void sched_exit_guest(struct vcpu *vcpu)
+{
+	(void)vcpu;
 }
 
 void vdev_stop_all(struct vm *vm)

@@ -14,6 +14,7 @@
 #include <cmocka.h>
 #include <drivers/psci.h>
 #include <tern/sched.h>
+#include <tern/compiler.h>
 #include <tern/vcpu.h>
 #include <tern/vm.h>
 #include <virt/guest_map.h>
@@ -424,6 +425,7 @@ static void test_affinity_info(void **state)
 	expect_ret(&vcpus[0], FN64_AFFINITY_INFO, 3, 0, 0, 0);
 	assert_int_equal(call(&vcpus[3], FN_CPU_OFF, 0, 0, 0), VCPU_RUN_YIELD);
 	expect_ret(&vcpus[0], FN64_AFFINITY_INFO, 3, 0, 0, 1);
+	/* PSCI changes the power state only; the scheduler owns the run state. */
 	for (unsigned int i = 0; i < NR_VCPUS; i++)
 		assert_int_equal(vcpus[i].state, i == 0 ? VCPU_RUNNING : VCPU_OFF);
 }
@@ -438,14 +440,15 @@ static void test_cpu_off(void **state)
 
 	assert_int_equal(call(&vcpus[1], FN_CPU_OFF, 0, 0, 0), VCPU_RUN_YIELD);
 	assert_int_equal(vcpus[1].power, VCPU_POWER_OFF);
-	assert_int_equal(vcpus[1].state, VCPU_OFF);
+	/* The scheduler switches it off when it has left the guest (it owns the run state). */
+	assert_int_equal(vcpus[1].state, VCPU_RUNNING);
 	assert_int_equal(fake.stops, 0);
 	assert_int_equal(vcpus[0].power, VCPU_POWER_ON);
 	assert_int_equal(vcpus[0].state, VCPU_RUNNING);
 
 	assert_int_equal(call(&vcpus[0], FN_CPU_OFF, 0, 0, 0), VCPU_RUN_YIELD);
 	assert_int_equal(vcpus[0].power, VCPU_POWER_OFF);
-	assert_int_equal(vcpus[0].state, VCPU_OFF);
+	assert_int_equal(vcpus[0].state, VCPU_RUNNING);
 	/* vCPU 2 is still coming on: the VM lives. */
 	assert_int_equal(fake.stops, 0);
 
@@ -508,13 +511,25 @@ static void test_system_reset(void **state)
 static void test_cpu_suspend(void **state)
 {
 	static const u32 fids[] = { FN_CPU_SUSPEND, FN64_CPU_SUSPEND };
+	/* Standby and powerdown (StateType, bit 16), any PowerLevel and StateID. */
+	static const u64 states[] = { 0, 0x10000, 0x3010001, 0x100ffff };
 
 	for (size_t i = 0; i < 2; i++) {
-		vcpus[0].arch.regs.x[0] = 0x1234;
-		assert_int_equal(call(&vcpus[0], fids[i], 0x10000, ENTRY, CTX), VCPU_RUN_YIELD);
-		assert_int_equal(RET(&vcpus[0]), PSCI_RET_SUCCESS);
-		assert_int_equal(vcpus[0].power, VCPU_POWER_ON);
-		assert_int_equal(vcpus[0].state, VCPU_RUNNING);
+		for (size_t k = 0; k < ARRAY_SIZE(states); k++) {
+			vcpus[0].arch.regs.x[0] = 0x1234;
+			/* Blocks like WFI: the scheduler sleeps the vCPU until a wake-up event. */
+			assert_int_equal(call(&vcpus[0], fids[i], states[k], ENTRY, CTX),
+					 VCPU_RUN_WAIT);
+			assert_int_equal(RET(&vcpus[0]), PSCI_RET_SUCCESS);
+			assert_int_equal(vcpus[0].power, VCPU_POWER_ON);
+			assert_int_equal(vcpus[0].state, VCPU_RUNNING);
+		}
+		/* Reserved bits set: refused, no suspension. */
+		assert_int_equal(call(&vcpus[0], fids[i], 0x10000 | BIT(17), ENTRY, CTX),
+				 VCPU_RUN_CONTINUE);
+		assert_int_equal(RET(&vcpus[0]), PSCI_RET_INVALID_PARAMETERS);
+		assert_int_equal(call(&vcpus[0], fids[i], BIT(30), ENTRY, CTX), VCPU_RUN_CONTINUE);
+		assert_int_equal(RET(&vcpus[0]), PSCI_RET_INVALID_PARAMETERS);
 	}
 	assert_int_equal(fake.stops + fake.resets + fake.wakes, 0);
 }

@@ -87,6 +87,11 @@ void report_skip(const char *fmt, ...) __printf(1, 2);
 void report_info(const char *fmt, ...) __printf(1, 2);
 /** Print "SUMMARY: N tests, M failures" and power off through PSCI SYSTEM_OFF. */
 void __noreturn report_summary(void);
+/** The SUMMARY line alone (a program that powers off some other way, e.g. from another vCPU). */
+void report_print_summary(void);
+/** The counts so far, and adding counts carried over a SYSTEM_RESET (in RAM the reset keeps). */
+void report_counts(unsigned int *n, unsigned int *failed);
+void report_add_counts(unsigned int n, unsigned int failed);
 /** Count a failure and power off at once (after an unrecoverable error). */
 void __noreturn report_abort(const char *fmt, ...) __printf(1, 2);
 
@@ -94,6 +99,7 @@ void __noreturn report_abort(const char *fmt, ...) __printf(1, 2);
 #define SMCCC_VERSION	       0x80000000U
 #define SMCCC_ARCH_FEATURES    0x80000001U
 #define PSCI_VERSION	       0x84000000U
+#define PSCI_CPU_SUSPEND       0xC4000001U
 #define PSCI_CPU_OFF	       0x84000002U
 #define PSCI_CPU_ON	       0xC4000003U
 #define PSCI_AFFINITY_INFO     0xC4000004U
@@ -131,6 +137,8 @@ s64 psci_affinity_info(u64 mpidr, u64 lowest_level);
 void psci_cpu_off(void);
 void __noreturn psci_system_off(void);
 void psci_system_reset(void);
+/** CPU_SUSPEND (64-bit), original power_state format: StateType bit 16 (1: powerdown). */
+s64 psci_cpu_suspend(u32 power_state, u64 entry, u64 context_id);
 
 /** Start vCPU @mpidr running fn(arg) on its own stack (slot @cpu of the stack area). */
 s64 cpu_start(u64 mpidr, unsigned int cpu, void (*fn)(u64 arg), u64 arg);

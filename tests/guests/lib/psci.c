@@ -66,6 +66,11 @@ void psci_system_reset(void)
 	smccc_call(PSCI_SYSTEM_RESET, 0, 0, 0);
 }
 
+s64 psci_cpu_suspend(u32 power_state, u64 entry, u64 context_id)
+{
+	return smccc_call(PSCI_CPU_SUSPEND, power_state, entry, context_id);
+}
+
 u64 cpu_mpidr(void)
 {
 	return read_sysreg(mpidr_el1) & 0xff00ffffffUL;

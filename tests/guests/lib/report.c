@@ -54,13 +54,30 @@ void report_info(const char *fmt, ...)
 	va_end(ap);
 }
 
-void report_summary(void)
+void report_print_summary(void)
 {
 	printf("SUMMARY: %u tests, %u failures", tests, failures);
 	if (skipped)
 		printf(", %u skipped", skipped);
 	puts("\n");
+}
+
+void report_summary(void)
+{
+	report_print_summary();
 	psci_system_off();
+}
+
+void report_counts(unsigned int *n, unsigned int *failed)
+{
+	*n = tests;
+	*failed = failures;
+}
+
+void report_add_counts(unsigned int n, unsigned int failed)
+{
+	tests += n;
+	failures += failed;
 }
 
 void report_abort(const char *fmt, ...)
