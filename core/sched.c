@@ -41,6 +41,9 @@ static u64 sched_ticks(u64 us)
 	return us * arch_timer_freq() / 1000000;
 }
 
+/* The slice and the wake-up granularity in counter ticks (the frequency is fixed at boot). */
+static u64 sched_slice_ticks, sched_gran_ticks;
+
 const char *vcpu_state_name(enum vcpu_state s)
 {
 	static const char *const names[VCPU_NR_STATES] = {
@@ -124,8 +127,8 @@ static struct vcpu *rq_pick(struct pcpu *p)
 
 	if (v && v->boosted && fifo && p->fifo_due)
 		v = fifo;
-	p->fifo_due = v && v->boosted && fifo &&
-		      arch_timer_now() - fifo->queued_at >= sched_ticks(SCHED_SLICE_US);
+	p->fifo_due =
+	    v && v->boosted && fifo && arch_timer_now() - fifo->queued_at >= sched_slice_ticks;
 	if (v)
 		rq_remove(p, v);
 	return v;
@@ -147,11 +150,11 @@ static bool sched_preempt_point(struct pcpu *p)
 		return false;
 	now = arch_timer_now();
 	if (READ_ONCE(head->boosted)) {
-		end = p->run_start + sched_ticks(SCHED_GRAN_US);
+		end = p->run_start + sched_gran_ticks;
 		if (end < now)
 			end = now;
 	} else {
-		end = now + sched_ticks(SCHED_SLICE_US);
+		end = now + sched_slice_ticks;
 	}
 	if (end >= p->slice_end)
 		return false;
@@ -371,6 +374,10 @@ void sched_timer_update(void)
 	next = MIN(next, p->slice_end);
 	if (running)
 		next = MIN(next, vtimer_ptimer_deadline(running));
+	/* Reprogramming the EL2 timer costs a trap on some hosts: only when its deadline moves. */
+	if (next == p->timer_at)
+		return;
+	p->timer_at = next;
 	if (next == VTIMER_NO_DEADLINE)
 		arch_timer_event_cancel();
 	else
@@ -381,6 +388,8 @@ static void sched_timer_event(void)
 {
 	struct pcpu *p = this_pcpu();
 
+	/* The event fired (and was masked): whatever comes next must be programmed again. */
+	p->timer_at = 0;
 	if (p->current_vcpu)
 		vtimer_ptimer_update(p->current_vcpu);
 	if (arch_timer_now() >= p->slice_end) {
@@ -439,21 +448,60 @@ static bool sched_may_enter(const struct pcpu *p, const struct vcpu *v)
 	       !p->need_resched;
 }
 
-static enum vcpu_run_result sched_run_vcpu(struct pcpu *p, struct vcpu *v)
+/* Switch @v off this pCPU: its context out of the hardware, and no longer on this pCPU. */
+static void sched_put(struct vcpu *v)
+{
+	vcpu_arch_put(v);
+	/* Devices that hold output (a prompt without a newline) let it out now. */
+	vdev_vcpu_put(v->vm->vdevs, v->vm->nr_vdevs);
+	__atomic_store_n(&v->on_pcpu, false, __ATOMIC_RELEASE);
+	cpu_kick(); /* a reset on another pCPU may wait for this vCPU (sched_wait_off_pcpu) */
+}
+
+/* The vCPU that went to sleep here still loaded, if it must go (another runs, it was stopped). */
+static void sched_put_lazy(struct pcpu *p)
+{
+	struct vcpu *v = p->lazy;
+
+	p->lazy = NULL;
+	sched_put(v);
+}
+
+/*
+ * Run @v, picked on this pCPU, until it leaves the guest for the scheduler. Returns why, and
+ * whether it stays loaded: a vCPU that executed WFI or CPU_SUSPEND with nothing else waiting on
+ * its pCPU is not put (p->lazy): if it is the next to run, as it is when each vCPU has a pCPU of
+ * its own, neither its context nor the hardware's translation state is switched at all.
+ */
+static enum vcpu_run_result sched_run_vcpu(struct pcpu *p, struct vcpu *v, bool *kept)
 {
 	enum vcpu_run_result r = VCPU_RUN_CONTINUE;
+	u64 irqs;
 
-	sched_power_on(v);
-	vcpu_arch_load(v);
+	if (p->lazy == v)
+		p->lazy = NULL; /* still loaded */
+	else
+		vcpu_arch_load(v);
 	p->need_resched = false;
 	p->run_start = arch_timer_now();
 	p->slice_end =
-	    READ_ONCE(p->rq_head) ? p->run_start + sched_ticks(SCHED_SLICE_US) : VTIMER_NO_DEADLINE;
+	    READ_ONCE(p->rq_head) ? p->run_start + sched_slice_ticks : VTIMER_NO_DEADLINE;
 	sched_preempt_point(p);
 	sched_timer_update();
+	irqs = v->exit_count[EXIT_IRQ];
 	while (sched_may_enter(p, v)) {
 		vtimer_ptimer_update(v);
 		r = vcpu_arch_run_once(v);
+		/*
+		 * A vCPU alone on its pCPU may never be put (it runs a busy loop and the process
+		 * that printed a prompt waits): output its devices hold (a line without a newline)
+		 * goes out at each physical-interrupt exit, which comes at least with the guest's
+		 * tick.
+		 */
+		if (v->exit_count[EXIT_IRQ] != irqs) {
+			irqs = v->exit_count[EXIT_IRQ];
+			vdev_vcpu_put(v->vm->vdevs, v->vm->nr_vdevs);
+		}
 		/* A WFI with an interrupt already pending does not sleep: as on hardware. */
 		if (r == VCPU_RUN_WAIT && vgic_vcpu_pending(v))
 			r = VCPU_RUN_CONTINUE;
@@ -461,19 +509,27 @@ static enum vcpu_run_result sched_run_vcpu(struct pcpu *p, struct vcpu *v)
 			break;
 	}
 	p->slice_end = VTIMER_NO_DEADLINE;
-	vcpu_arch_put(v);
-	/* Devices that hold output (a prompt without a newline) let it out now. */
-	vdev_vcpu_put(v->vm->vdevs, v->vm->nr_vdevs);
+	*kept = r == VCPU_RUN_WAIT && !READ_ONCE(p->rq_head) && sched_may_enter(p, v);
+	if (*kept) {
+		p->lazy = v;
+		/* Its output is not held back while it sleeps. */
+		vdev_vcpu_put(v->vm->vdevs, v->vm->nr_vdevs);
+	} else {
+		sched_put(v);
+	}
 	return r;
 }
 
 /*
  * After a WFI or CPU_SUSPEND: sleep only if nothing is pending and no timer is already due. The
  * check and the state change happen under the vGIC lock, under which every injection kicks
- * sleepers (sched_kick), so an interrupt cannot slip in between.
+ * sleepers (sched_kick), so an interrupt cannot slip in between. A vCPU still loaded (lazy)
+ * has its timer registers in the hardware: they are read first.
  */
-static void sched_wait(struct pcpu *p, struct vcpu *v)
+static void sched_wait(struct pcpu *p, struct vcpu *v, bool loaded)
 {
+	if (loaded)
+		vtimer_snapshot(v);
 	if (vtimer_deadline(v) > arch_timer_now() && vgic_block_if_idle(v))
 		return;
 	spin_lock(&p->rq_lock);
@@ -485,7 +541,7 @@ static void sched_wait(struct pcpu *p, struct vcpu *v)
 }
 
 /* The vCPU left the guest: back to the queue, to sleep, or off, unless it was stopped meanwhile. */
-static void sched_after_run(struct pcpu *p, struct vcpu *v, enum vcpu_run_result r)
+static void sched_after_run(struct pcpu *p, struct vcpu *v, enum vcpu_run_result r, bool kept)
 {
 	bool wait = false;
 
@@ -503,11 +559,14 @@ static void sched_after_run(struct pcpu *p, struct vcpu *v, enum vcpu_run_result
 	}
 	spin_unlock(&p->rq_lock);
 	if (wait)
-		sched_wait(p, v);
+		sched_wait(p, v, kept);
 }
 
 static void sched_idle(struct pcpu *p)
 {
+	/* A vCPU kept loaded that was stopped, switched off or is being reset is put now. */
+	if (p->lazy && READ_ONCE(p->lazy->state) != VCPU_BLOCKED)
+		sched_put_lazy(p);
 	sched_timer_update();
 	if (READ_ONCE(p->rq_head) || !vm_nr_live())
 		return;
@@ -527,28 +586,36 @@ void sched_run(void)
 	struct vcpu *v;
 
 	p->slice_end = VTIMER_NO_DEADLINE;
+	p->timer_at = 0;
+	sched_slice_ticks = sched_ticks(SCHED_SLICE_US);
+	sched_gran_ticks = sched_ticks(SCHED_GRAN_US);
 	if (arch_timer_event_init_cpu(sched_timer_event))
 		pr_warn("sched: no EL2 timer interrupt: vCPUs only switch when they yield\n");
 	if (irq_request(SCHED_KICK_SGI, sched_kick_irq, NULL))
 		pr_warn("sched: no kick SGI: pCPU %u is not woken by other pCPUs\n", p->id);
 	while (vm_nr_live()) {
 		enum vcpu_run_result r;
+		bool kept;
 
 		v = sched_pick(p);
 		if (!v) {
 			sched_idle(p);
 			continue;
 		}
-		r = sched_run_vcpu(p, v);
+		if (p->lazy && p->lazy != v)
+			sched_put_lazy(p);
+		sched_power_on(v);
+		r = sched_run_vcpu(p, v, &kept);
 		if (READ_ONCE(v->vm->reset_pending)) {
-			__atomic_store_n(&v->on_pcpu, false, __ATOMIC_RELEASE);
-			cpu_kick();
+			if (kept)
+				sched_put_lazy(p);
 			/* The first pCPU to get here restarts the VM; the others only stop. */
 			vm_do_reset(v->vm);
 			continue;
 		}
-		sched_after_run(p, v, r);
-		__atomic_store_n(&v->on_pcpu, false, __ATOMIC_RELEASE);
-		cpu_kick(); /* a reset on another pCPU may wait for this vCPU */
+		/* Kept loaded, it is asleep now or queued again (something was pending). */
+		sched_after_run(p, v, r, kept);
 	}
+	if (p->lazy)
+		sched_put_lazy(p);
 }

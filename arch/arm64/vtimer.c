@@ -95,6 +95,12 @@ void vtimer_sync(struct vcpu *vcpu)
 		irq_set_active(vtimer_host_virt_intid, false);
 }
 
+void vtimer_snapshot(struct vcpu *vcpu)
+{
+	vcpu->arch.sys.cntv_ctl_el0 = read_sysreg(cntv_ctl_el0);
+	vcpu->arch.sys.cntv_cval_el0 = read_sysreg(cntv_cval_el0);
+}
+
 u64 vtimer_ptimer_deadline(const struct vcpu *vcpu)
 {
 	/* Once its line is up nothing is due until the guest reprograms or masks it. */

@@ -22,6 +22,11 @@ void vtimer_put(struct vcpu *vcpu);
 void vtimer_sync(struct vcpu *vcpu);
 /* Physical-counter time at which one of the vCPU's timers fires, or VTIMER_NO_DEADLINE. */
 u64 vtimer_deadline(const struct vcpu *vcpu);
+/*
+ * The loaded vCPU's virtual timer registers as the hardware has them, into its saved state, so
+ * that vtimer_deadline() holds for a vCPU that sleeps still loaded (the scheduler's lazy put).
+ */
+void vtimer_snapshot(struct vcpu *vcpu);
 /* The emulated physical timer's deadline alone (the virtual one fires by itself while loaded). */
 u64 vtimer_ptimer_deadline(const struct vcpu *vcpu);
 /* Raise or lower the emulated physical timer's line as the counter says. */

@@ -43,6 +43,8 @@ struct pcpu {
 	struct vcpu *rq_boost_tail;
 	/** Covers the run queue and the state of every vCPU pinned to this pCPU. */
 	struct spinlock rq_lock;
+	/** A vCPU asleep in WFI that is still loaded here (the scheduler's lazy put), or NULL. */
+	struct vcpu *lazy;
 	/** The queue's first preempted vCPU runs next, whatever is boosted (rq_pick). */
 	bool fifo_due;
 	/** Every vCPU pinned to this pCPU (linked through vcpu->placed_next), fixed at boot. */
@@ -53,6 +55,8 @@ struct pcpu {
 	u64 slice_end;
 	/** Counter value at which the running vCPU was loaded. */
 	u64 run_start;
+	/** What the EL2 timer event is programmed for (~0: off, 0: unknown, must be written). */
+	u64 timer_at;
 	/** pCPUs to notify (sched_kick_flush) once the vGIC lock is dropped, one bit per pCPU. */
 	u64 kick_mask;
 	/** Logical pCPU number, 0 = boot pCPU. */

@@ -50,7 +50,11 @@ struct vdev_type {
 	 * device touches no guest memory afterwards. May be NULL.
 	 */
 	void (*stop)(struct vdev *dev);
-	/** A vCPU of the VM left its pCPU (scheduler, not the trap path). May be NULL. */
+	/**
+	 * Let held output out: a vCPU of the VM left its pCPU or went to sleep, or took a
+	 * physical-interrupt exit (a vCPU alone on its pCPU may never leave it). Called by the
+	 * scheduler, not on the trap path proper. May be NULL.
+	 */
 	void (*vcpu_put)(struct vdev *dev);
 	/**
 	 * Write the device's guest DT node(s) with libfdt's sequential-write API under the root

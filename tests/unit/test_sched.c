@@ -43,7 +43,7 @@ static struct {
 	u64 vtimer[NR_VCPUS];	/* vtimer_deadline */
 	u64 ptimer[NR_VCPUS];	/* vtimer_ptimer_deadline */
 	bool pending[NR_VCPUS]; /* what vgic_block_if_idle finds */
-	unsigned int block_calls, pending_calls;
+	unsigned int block_calls, pending_calls, snapshots;
 	/* Kick SGIs sent: target MPIDRs. */
 	u64 sgi_mpidr[MAX_LOG];
 	unsigned int nr_sgis;
@@ -107,6 +107,14 @@ u64 vtimer_ptimer_deadline(const struct vcpu *v)
 void vtimer_ptimer_update(struct vcpu *v)
 {
 	(void)v;
+}
+
+void vtimer_snapshot(struct vcpu *v)
+{
+	/* Only for a vCPU kept loaded on this pCPU. */
+	assert_true(v->loaded);
+	assert_ptr_equal(this_pcpu()->current_vcpu, v);
+	fake.snapshots++;
 }
 
 bool vgic_block_if_idle(struct vcpu *v)
@@ -562,17 +570,22 @@ static void test_wait_with_pending_keeps_running(void **state)
 	assert_int_equal(fake.block_calls, 0);
 	assert_int_equal(fake.idles, 0);
 
-	/* Its timer already due when it is put: requeued (boosted) without asking the vGIC. */
+	/*
+	 * Its timer already due when it is put (another vCPU waits, so it is put): requeued
+	 * (boosted) without asking the vGIC.
+	 */
 	setup(state);
 	fake.run = run_wait;
 	fake.vtimer[0] = fake.now;
+	fake.pending[1] = true;
 	fake.max_runs = 2;
 	sched_wake(&vcpus[0]);
+	sched_wake(&vcpus[1]);
 	sched_run();
-	assert_int_equal(fake.nr_runs, 2);
+	static const unsigned int want2[] = { 0, 0 };
+	assert_ran(want2, 2);
 	assert_int_equal(fake.loads, 2);
 	assert_int_equal(fake.block_calls, 0);
-	assert_true(vcpus[0].queued);
 }
 
 static void idle_fire_timer(void)
@@ -589,18 +602,88 @@ static void test_sleeper_woken_when_deadline_passes(void **state)
 	fake.run = run_wait;
 	fake.irq_window = idle_fire_timer;
 	fake.vtimer[1] = 5000;
-	fake.max_runs = 2;
+	fake.max_runs = 3;
 	sched_wake(&vcpus[1]);
+	sched_wake(&vcpus[0]);
 	sched_run();
-	/* vCPU 1 ran, blocked in WFI, the pCPU idled with its timer at 5000, then vCPU 1 ran again.
+	/*
+	 * vCPU 1 blocked in WFI and was put (vCPU 0 waited); vCPU 0 blocked too, kept loaded; the
+	 * pCPU idled with its timer at vCPU 1's 5000, then vCPU 1 ran again: vCPU 0 was put first.
 	 */
-	static const unsigned int want[] = { 1, 1 };
-	assert_ran(want, 2);
+	static const unsigned int want[] = { 1, 0, 1 };
+	assert_ran(want, 3);
 	assert_int_equal(fake.idles, 1);
 	assert_int_equal(fake.now, 5000);
-	assert_int_equal(fake.block_calls, 1);
-	/* Second WFI: its deadline is now, so it is requeued, not blocked. */
-	assert_int_equal(vcpus[1].state, VCPU_READY);
+	assert_int_equal(fake.loads, 3);
+	assert_int_equal(fake.puts, 3); /* the last at the end of sched_run */
+	assert_int_equal(vcpus[0].state, VCPU_BLOCKED);
+	assert_false(vcpus[0].on_pcpu);
+}
+
+/* A vCPU alone on its pCPU that sleeps in WFI stays loaded; woken, it runs without a load. */
+static enum vcpu_run_result run_wait_then_kicked(struct vcpu *v, unsigned int call)
+{
+	if (call == 0)
+		return VCPU_RUN_WAIT;
+	(void)v;
+	return VCPU_RUN_YIELD;
+}
+
+static void idle_interrupt_for_vcpu0(void)
+{
+	/* Its virtual timer's PPI, taken while the pCPU idles: the vGIC kicks it. */
+	assert_ptr_equal(pcpus[0].lazy, &vcpus[0]);
+	assert_true(vcpus[0].loaded && vcpus[0].on_pcpu);
+	assert_int_equal(vcpus[0].state, VCPU_BLOCKED);
+	assert_int_equal(fake.snapshots, 1); /* its live timer read before deciding */
+	assert_int_equal(fake.event_at, 5000);
+	sched_kick(&vcpus[0]);
+	sched_kick_flush();
+}
+
+static void test_lazy_put_kept_loaded_while_asleep(void **state)
+{
+	(void)state;
+	fake.run = run_wait_then_kicked;
+	fake.irq_window = idle_interrupt_for_vcpu0;
+	fake.vtimer[0] = 5000; /* not due yet: it sleeps; its PPI comes first here */
+	fake.max_runs = 2;
+	sched_wake(&vcpus[0]);
+	sched_run();
+	assert_int_equal(fake.nr_runs, 2);
+	assert_int_equal(fake.idles, 1);
+	assert_int_equal(fake.loads, 1);
+	assert_int_equal(fake.puts, 1); /* only when sched_run returns */
+	assert_null(pcpus[0].lazy);
+}
+
+/* Stopped from another pCPU while it sleeps loaded: its pCPU puts it (a reset waits for that). */
+static void idle_stop_vcpu0(void)
+{
+	if (pcpus[0].lazy != &vcpus[0]) {
+		fake.live = 0;
+		return;
+	}
+	unit_this_pcpu = &pcpus[1];
+	sched_stop_vcpu(&vcpus[0], VCPU_OFF);
+	unit_this_pcpu = &pcpus[0];
+	assert_int_equal(fake.nr_sgis, 1); /* pCPU 0 is kicked */
+	assert_true(vcpus[0].on_pcpu);
+}
+
+static void test_lazy_put_when_stopped(void **state)
+{
+	(void)state;
+	fake.run = run_wait;
+	fake.irq_window = idle_stop_vcpu0;
+	sched_wake(&vcpus[0]);
+	sched_run();
+	assert_int_equal(fake.nr_runs, 1);
+	assert_int_equal(fake.idles, 2);
+	assert_int_equal(fake.puts, 1);
+	assert_false(vcpus[0].on_pcpu);
+	assert_false(vcpus[0].loaded);
+	assert_int_equal(vcpus[0].state, VCPU_OFF);
 }
 
 static void test_sleepers_only_of_this_pcpu(void **state)
@@ -938,6 +1021,8 @@ int main(void)
 		T(test_wait_nothing_pending_blocks),
 		T(test_wait_with_pending_keeps_running),
 		T(test_sleeper_woken_when_deadline_passes),
+		T(test_lazy_put_kept_loaded_while_asleep),
+		T(test_lazy_put_when_stopped),
 		T(test_sleepers_only_of_this_pcpu),
 		T(test_round_robin_on_slice_end),
 		T(test_slice_only_when_another_waits),
