@@ -38,6 +38,7 @@ ICOUNT = ["-icount", "shift=0,sleep=off"]
 INS_PER_TICK = 16           # 62.5 MHz counter, 1 instruction per ns
 BENCH_CONFIG = "qemu_virt_bench_defconfig"
 BENCH_SMP_CONFIG = "qemu_virt_bench_smp_defconfig"
+BENCH_SMP2_CONFIG = "qemu_virt_bench_smp2_defconfig"
 LINUX_CONFIG = "qemu_virt_defconfig"
 LINUX_UP_CONFIG = "qemu_virt_up_defconfig"
 GUEST_PROMPT = "tern-guest:/# "
@@ -49,6 +50,8 @@ LINUX_WALL_TIMEOUT = 120    # a wall-time boot that takes longer is reported as 
 
 BENCH_LOOP_RE = re.compile(r"^BENCH loop (\S+) n=(\d+) ticks=(\d+) base=(\d+)", re.M)
 BENCH_LAT_RE = re.compile(r"^BENCH lat (\S+) n=(\d+) sum=(\d+) min=(\d+) max=(\d+)", re.M)
+BENCH_SAMPLES_RE = re.compile(r"^BENCH samples (\S+) n=(\d+) ticks=([\d,]+)", re.M)
+COUNTER_HZ = 62500000       # QEMU virt's CNTFRQ_EL0
 SUMMARY_RE = re.compile(r"^SUMMARY: (\d+) tests, (\d+) failures", re.M)
 EXITS_RE = re.compile(r"\[c\d+\] vm0: exits (\d+): (.*)")
 
@@ -58,7 +61,7 @@ EXITS_RE = re.compile(r"\[c\d+\] vm0: exits (\d+): (.*)")
 def parse_bench(log):
     """The bench guest's output -> {"loop": {name: ins/op}, "lat": {name: (mean, min, max)},
     "raw": ..., "summary": (tests, failures) or None}."""
-    res = {"loop": {}, "lat": {}, "raw": {}, "summary": None}
+    res = {"loop": {}, "lat": {}, "raw": {}, "samples": {}, "summary": None}
     for name, n, ticks, base in BENCH_LOOP_RE.findall(log):
         n, ticks, base = int(n), int(ticks), int(base)
         res["loop"][name] = (ticks - base) * INS_PER_TICK / n
@@ -67,6 +70,8 @@ def parse_bench(log):
         n, s = int(n), int(s)
         res["lat"][name] = (s / n if n else 0.0, int(lo), int(hi))
         res["raw"][name] = {"n": n, "sum": s}
+    for name, n, ticks in BENCH_SAMPLES_RE.findall(log):
+        res["samples"][name] = (int(n), [int(t) for t in ticks.split(",")])
     m = SUMMARY_RE.search(log)
     if m:
         res["summary"] = (int(m.group(1)), int(m.group(2)))
@@ -132,6 +137,37 @@ class RatioOfNative(AtMost):
 
     def compare(self, tern, native):
         return f"{tern / native:.3f} x"
+
+
+class TimesRow(AtMost):
+    """Tern at most factor times the figure of an earlier row (bound by main())."""
+
+    def __init__(self, key, factor):
+        self.key, self.factor, self.limit = key, factor, None
+
+    def bind(self, figures):
+        if figures.get(self.key) is not None:
+            self.limit = self.factor * figures[self.key]
+
+    def text(self, unit):
+        return f"<= {self.factor:g} x the {self.key} row"
+
+    def met(self, tern, native):
+        return None if self.limit is None else tern <= self.limit
+
+
+class RatioNoTarget(RatioOfNative):
+    """Side by side with native, the ratio shown, no target."""
+    limit = None
+
+    def __init__(self):
+        pass
+
+    def text(self, unit):
+        return "- (reported)"
+
+    def met(self, tern, native):
+        return None
 
 
 class NoTarget:
@@ -253,6 +289,50 @@ class Ctx:
         """The two-vCPU rows: SGI ping-pong and SGI sends, two vCPUs on one pCPU."""
         return self.bench_tern(f"rows=switch,sgisend n={self.loops}", BENCH_SMP_CONFIG)
 
+    def micro_smp_irq(self):
+        """SGI round trips with the interrupts taken and the wake-up latency, two vCPUs on one
+        pCPU, under icount."""
+        return self.bench_tern(f"rows=rtirq,wake n={self.loops} wake={10 if self.quick else 40}",
+                               BENCH_SMP_CONFIG)
+
+    def rtwall(self):
+        """SGI round trips, two vCPUs on two pCPUs, wall time with multi-threaded TCG (no
+        icount): runs of Tern (qemu_virt_bench_smp2_defconfig, -smp 2) and of the same guest on
+        plain QEMU -smp 2, alternating; each run prints samples of n round trips.
+        Returns {"tern": [[us per round trip of each sample] per run], "native": [...]}."""
+        def go():
+            runs = 2 if self.quick else 5
+            n = 50 if self.quick else 200
+            args = f"rows=rtwall n={n} samples={10 if self.quick else 20}"
+            out = {"tern": [], "native": []}
+            d = self.tern_build(BENCH_SMP2_CONFIG)
+            g = self.guest_build()
+            for i in range(runs):
+                for who in ("tern", "native"):
+                    if who == "tern":
+                        cmd = [RUN_QEMU, "--image", os.path.join(d, "tern.bin"), "--config",
+                               os.path.join(d, ".config"), "--smp", "2", "--mem", "256M",
+                               "--vm0-kernel", os.path.join(g, "bench.bin"),
+                               "--vm0-bootargs", args]
+                        rc, text = run(cmd, GUEST_RUN_TIMEOUT, env=clean_env())
+                    else:
+                        machine = [QEMU, *NATIVE_MACHINE, "-smp", "2", "-m", "128M"]
+                        with tempfile.TemporaryDirectory(prefix="tern-bench-") as tmp:
+                            dtb = dtb_with_bootargs(machine, args, tmp)
+                            cmd = machine + [
+                                "-kernel", os.path.join(g, "bench.elf"),
+                                "-device", f"loader,file={os.path.join(g, 'dtb-shim.bin')},"
+                                "addr=0x43e00000",
+                                "-device", f"loader,file={dtb},addr=0x43f00000",
+                                "-device", "loader,addr=0x43e00000,cpu-num=0"]
+                            rc, text = run(cmd, GUEST_RUN_TIMEOUT)
+                    self.save_log(f"rtwall-{who}-{i}", f"$ {shlex.join(cmd)}\n{text}")
+                    res, _, _ = check_guest_run(who, cmd, rc, text, want_exits=False)
+                    per, ticks = res["samples"]["rtwall"]
+                    out[who].append([t * 1e6 / COUNTER_HZ / per for t in ticks])
+            return out
+        return self.once("rtwall", go)
+
     # Linux
 
     def linux_guest(self):
@@ -324,20 +404,20 @@ class Ctx:
                     for who, times in (("tern", walls[config][0]), ("native", walls[config][1])):
                         # Native is booted once per distinct command (the same for every
                         # config). A boot that hangs is reported in the row, not waited for.
+                        # A boot that hangs counts as LINUX_WALL_TIMEOUT seconds (a lower
+                        # bound) in the median and fails the row.
                         try:
-                            times.append(self.linux_boot(who, False, i, config,
-                                                         LINUX_WALL_TIMEOUT)[0])
+                            wall = self.linux_boot(who, False, i, config,
+                                                   LINUX_WALL_TIMEOUT)[0]
                         except SystemExit as e:
                             log(f"{who} boot {i} ({config}) failed, see logs/: "
                                 + str(e).splitlines()[0])
-                            walls[config][2].append(f"{who} boot {i} failed "
-                                                    f"({str(e).splitlines()[0]})")
+                            walls[config][2].append(f"{who} boot {i} ({str(e).splitlines()[0]})")
                             self.cache[("linux", who, False, i,
                                         tuple(self.linux_cmds(config)[1]) if who == "native"
                                         else config)] = (None, None, None)
-            for config in self.wall_configs:
-                walls[config] = tuple([x for x in lst if x is not None] if k < 2 else lst
-                                      for k, lst in enumerate(walls[config]))
+                            wall = None
+                        times.append(wall)
             return walls
         return self.once("linux-walls", go)
 
@@ -477,8 +557,11 @@ def eoi_row(ctx):
 
 
 def linux_virtual_row(ctx):
-    tw, tu, exits = ctx.linux_boot("tern", icount=True)
-    nw, nu, _ = ctx.linux_boot("native", icount=True)
+    try:
+        tw, tu, exits = ctx.linux_boot("tern", icount=True)
+        nw, nu, _ = ctx.linux_boot("native", icount=True)
+    except SystemExit as e:
+        return None, None, f"FAILED: {str(e).splitlines()[0]} (see logs/)", True
     shared = ctx.linux_cmds()[2]
     note = f"{shared['vcpus']} vCPUs, {shared['ram']} MiB; Tern exits: " + \
         (", ".join(f"{k} {v}" for k, v in exits.items()) if exits else "?")
@@ -490,14 +573,20 @@ def linux_wall_row(config):
         walls = ctx.linux_walls()
         tern, native, failed = walls[config]
         shared = ctx.linux_cmds(config)[2]
+
+        def show(xs):
+            return " ".join("hung" if x is None else f"{x:.2f}" for x in xs)
+
+        def median(xs):
+            # A hung boot took at least LINUX_WALL_TIMEOUT: it stays in the median as that.
+            return statistics.median(LINUX_WALL_TIMEOUT if x is None else x for x in xs)
+
         note = f"{shared['vcpus']} vCPUs on {shared['pcpus']} pCPU(s), native -smp " \
-            f"{shared['vcpus']}; Tern " + " ".join(f"{x:.2f}" for x in tern) + "; native " + \
-            " ".join(f"{x:.2f}" for x in native) + \
-            (f"; FAILED ({len(failed)}, not in the median): " + "; ".join(failed) if failed
-             else "")
-        if not tern or not native:
-            sys.exit(f"bench: every wall-time boot of one side failed ({config})")
-        return statistics.median(tern), statistics.median(native), note
+            f"{shared['vcpus']}; Tern {show(tern)}; native {show(native)}" + \
+            (f"; FAILED: {len(failed)} boot(s) did not reach the prompt within "
+             f"{LINUX_WALL_TIMEOUT} s (counted as {LINUX_WALL_TIMEOUT} s): " + "; ".join(failed)
+             if failed else "")
+        return median(tern), median(native), note, bool(failed)
     return measure
 
 
@@ -510,6 +599,44 @@ def switch_row(ctx):
             f"10 guest instructions (ICC_IAR1/EOIR1, loop); minus 2 SGI sends to a disabled target "
             f"({send:.1f} each, row below): {(rt - 2 * send) / 2:.1f} per WFI exit + switch")
     return rt / 2, None, note
+
+
+def rtirq_row(ctx):
+    """SGI round trip between two vCPUs on one pCPU with the interrupts taken (icount)."""
+    res, exits, _ = ctx.micro_smp_irq()
+    rt = res["loop"]["pingirq"]
+    note = ("round trip: 2 SGI sends, 2 WFI exits, 2 vCPU switches, and in the guest 2 IRQ "
+            "exceptions (entry, handler: IAR, EOIR, count, the answer; ERET) and the idle loop; "
+            "Tern's exits of that run: " + ", ".join(f"{k} {v}" for k, v in exits.items()))
+    return rt, None, note
+
+
+def wake_row(ctx):
+    """Wake-up latency of a vCPU behind a spinning one on one pCPU (icount: 1 instruction =
+    1 ns, so instructions / 1000 = microseconds)."""
+    res, _, _ = ctx.micro_smp_irq()
+    mean, lo, hi = res["lat"]["wake"]
+    return mean / 1000, None, f"{res['raw']['wake']['n']} samples, {lo / 1000:.1f}..{hi / 1000:.1f} us"
+
+
+def rtwall_row(ctx):
+    """SGI round trip on two pCPUs in wall time: medians of every sample, noise as the
+    interquartile range and the spread of the per-run medians."""
+    runs = ctx.rtwall()
+
+    def stats(per_run):
+        flat = sorted(x for r in per_run for x in r)
+        q = statistics.quantiles(flat, n=4)
+        medians = [statistics.median(r) for r in per_run]
+        return statistics.median(flat), q, medians, len(flat)
+
+    t, tq, tm, tn = stats(runs["tern"])
+    n, nq, nm, nn = stats(runs["native"])
+    note = (f"{len(runs['tern'])} runs each, alternating, {tn} samples each side; "
+            f"Tern median {t:.1f} us (IQR {tq[0]:.1f}..{tq[2]:.1f}, run medians "
+            + " ".join(f"{x:.1f}" for x in tm) + f"); native median {n:.1f} us (IQR "
+            f"{nq[0]:.1f}..{nq[2]:.1f}, run medians " + " ".join(f"{x:.1f}" for x in nm) + ")")
+    return t, n, note
 
 
 def sgi_send_row(ctx):
@@ -599,6 +726,22 @@ ROWS = [
         "ICC_SGI1R_EL1 write to the other vCPU, which has the SGI disabled: trap, decode, pend, "
         "back to the next guest instruction, per write, minus the NOP loop (no list-register "
         "insertion and no kick: the SGI is not deliverable)"),
+    Row("rtirq", "SGI round trip, 2 vCPUs on 1 pCPU, IRQs taken", "instructions",
+        TimesRow("switch", 2), rtirq_row,
+        "SGI ping-pong between two vCPUs of one VM on one pCPU where, unlike the switch row, "
+        "both take the SGI as an interrupt and idle in WFI as an OS does; instructions per "
+        "round trip (qemu_virt_bench_smp_defconfig, icount)"),
+    Row("wake", "wake-up latency behind a spinning vCPU, 1 pCPU", "us", AtMost(1100), wake_row,
+        "vCPU 0 spins (never WFI) and sends an SGI to vCPU 1, asleep in WFI on the same pCPU: "
+        "virtual time from the send to vCPU 1's handler, mean of the samples; bounded by "
+        "SCHED_WAKE_GRANULARITY_US (1000 us) plus the switch, where without wake-up preemption "
+        "it would be a whole 10 ms slice"),
+    Row("rtwall", "SGI round trip, 2 vCPUs on 2 pCPUs, wall", "us", RatioNoTarget(),
+        rtwall_row,
+        "the rtirq round trip with each vCPU on its own pCPU (qemu_virt_bench_smp2_defconfig, "
+        "-smp 2, multi-threaded TCG, no icount) against the same guest on plain QEMU -smp 2: "
+        "median host microseconds per round trip over every sample (200 round trips each), "
+        "runs alternating; the noise is in the note"),
     Row("linux_virtual", "Linux boot, virtual time", "s", RatioOfNative(1.05),
         linux_virtual_row,
         "the guest's /proc/uptime at the shell prompt under -icount shift=0,sleep=off "
@@ -614,7 +757,8 @@ ROWS = [
         "Linux wall row's"),
 ]
 LINUX_ROWS = ("linux_virtual", "linux_wall", "linux_wall_up")
-QUICK_ROWS = [r.key for r in ROWS if r.key not in LINUX_ROWS]
+# --quick: no Linux boot and no wall-time run (rtwall alternates 10 QEMU runs).
+QUICK_ROWS = [r.key for r in ROWS if r.key not in LINUX_ROWS + ("rtwall",)]
 WALL_ROWS = {"linux_wall": LINUX_CONFIG, "linux_wall_up": LINUX_UP_CONFIG}
 
 
@@ -626,14 +770,16 @@ def fmt(v):
     return f"{v:.0f}" if float(v).is_integer() else f"{v:.2f}" if abs(v) < 10 else f"{v:.1f}"
 
 
-def result_text(met, missed):
+def result_text(met, missed, failed=False):
+    if failed:
+        return "FAILED" if missed == "MISSED" else "**FAILED**"
     return "-" if met is None else "met" if met else missed
 
 
 def table(results):
     head = ["metric", "Tern", "native", "ratio/overhead", "target", "result"]
     rows = [[r["name"] + f" ({r['unit']})", fmt(r["tern"]), fmt(r["native"]), r["compare"],
-             r["target"], result_text(r["met"], "MISSED")] for r in results]
+             r["target"], result_text(r["met"], "MISSED", r.get("failed"))] for r in results]
     widths = [max(len(x[i]) for x in rows + [head]) for i in range(len(head))]
     line = lambda cells: "  ".join(c.ljust(w) for c, w in zip(cells, widths)).rstrip()
     return "\n".join([line(head), line(["-" * w for w in widths])] + [line(r) for r in rows])
@@ -645,7 +791,7 @@ def markdown_table(results):
     for r in results:
         out.append(f"| {r['name']} ({r['unit']}) | {fmt(r['tern'])} | {fmt(r['native'])} | "
                    f"{r['compare'] or '-'} | {r['target']} | "
-                   f"{result_text(r['met'], '**missed**')} |")
+                   f"{result_text(r['met'], '**missed**', r.get('failed'))} |")
     return "\n".join(out)
 
 
@@ -663,7 +809,7 @@ def chart(results, path):
     fig, axes = plt.subplots((n + cols - 1) // cols, cols, figsize=(4 * cols, 3 * ((n + 2) // 3)),
                              squeeze=False)
     for ax, r in zip(axes.flat, results):
-        names, vals, colors = ["Tern"], [r["tern"]], \
+        names, vals, colors = ["Tern"], [r["tern"] or 0], \
             ["#2980b9" if r["met"] is None else "#c0392b" if not r["met"] else "#27ae60"]
         if r["native"] is not None:
             names.append("native")
@@ -743,14 +889,20 @@ def main():
     results = []
     for row in (r for r in ROWS if r.key in keys):
         log(f"measuring: {row.name}")
-        tern, native, note = row.measure(ctx)
+        tern, native, note, *failed = row.measure(ctx)
+        failed = bool(failed and failed[0])
+        if hasattr(row.target, "bind"):
+            row.target.bind({r["key"]: r["tern"] for r in results})
         results.append({
             "name": row.name, "unit": row.unit, "tern": tern, "native": native,
             "target": row.target.text(row.unit),
-            "met": row.target.met(tern, native),
-            "compare": row.target.compare(tern, native) if native is not None else "",
+            "met": False if failed or tern is None else row.target.met(tern, native),
+            "failed": failed,
+            "compare": row.target.compare(tern, native)
+            if native is not None and tern is not None else "",
             "limit": row.target.limit if not isinstance(row.target, (AboveNative,
                                                                       RatioOfNative))
+            or native is None or row.target.limit is None
             else (native + row.target.limit if isinstance(row.target, AboveNative)
                   else native * row.target.limit),
             "note": note, "key": row.key, "what": row.what})
@@ -758,7 +910,8 @@ def main():
 
     print(table(results))
     with open(os.path.join(out, "results.json"), "w") as f:
-        json.dump([{k: r[k] for k in ("name", "unit", "tern", "native", "target", "met")}
+        json.dump([{k: r[k] for k in ("name", "unit", "tern", "native", "target", "met",
+                                      "failed")}
                    for r in results], f, indent=1)
         f.write("\n")
     png = os.path.join(out, "results.png")

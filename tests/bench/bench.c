@@ -8,14 +8,23 @@
  * Bootargs (/chosen/bootargs), all optional:
  *   rows=a,b,...  which measurements (default: every one of a single vCPU): hvc smccc sysreg
  *                 sysreg_emul mmio mmio_more vtimer sgi; and, with a second vCPU in the DTB (only
- * when asked for): switch (SGI ping-pong, vCPU switches) sgisend (SGI sends to a vCPU that has the
- * SGI disabled) n=N           iterations of each loop (default 10000) irqs=N        interrupts per
- * latency measurement (default 1000; 0: only the 4 warm-up ones, a baseline for counting exits)
+ *                 when asked for): switch (SGI ping-pong, vCPU switches) sgisend (SGI sends to a
+ *                 vCPU that has the SGI disabled); or (not with those two, vCPU 1 then runs
+ *                 differently) rtirq (SGI round trips with the interrupts taken, both vCPUs
+ *                 idling in WFI), wake (a spinning vCPU 0 wakes vCPU 1 asleep in WFI: latency to
+ *                 its handler), rtwall (rtirq in samples of n round trips, for wall-time runs
+ *                 without icount)
+ *   samples=N     samples of the rtwall row (default 20)
+ *   wake=N        samples of the wake row (default 40)
+ *   n=N           iterations of each loop (default 10000)
+ *   irqs=N        interrupts per latency measurement (default 1000; 0: only the 4 warm-up ones,
+ *                 a baseline for counting exits)
  *   fid=0x...     the function ID of the null hypercall (default BENCH_NULL_FID)
  *
  * Output, one line per measurement (the harness parses these):
  *   BENCH loop <name> n=<n> ticks=<t> base=<b>    (t - b) * 16 / n instructions per operation
  *   BENCH lat <name> n=<n> sum=<s> min=<a> max=<b> instructions from the event to the handler
+ *   BENCH samples <name> n=<n> ticks=<t1>,<t2>,...  counter ticks of each sample of n operations
  * plus the usual PASS/FAIL lines of the sanity checks and SUMMARY before SYSTEM_OFF.
  */
 #include "smp.h"
@@ -33,10 +42,15 @@
 #define GICR_TYPER_ADDR (GICR_BASE + GICR_TYPER)
 #define ENABLER_SPI                                                                                \
 	33 /* the PL011's SPI (its interrupt sources stay masked): the ISENABLER row's bit */
-#define ROWS_ALL     "hvc,smccc,sysreg,sysreg_emul,mmio,mmio_more,vtimer,sgi"
-#define SGI_PING     5 /* the ping-pong SGI, enabled on both vCPUs */
-#define SGI_SEND     6 /* the SGI-send row's SGI, disabled on vCPU 1 */
-#define PONG_WAIT_US 1000000
+#define ROWS_ALL	"hvc,smccc,sysreg,sysreg_emul,mmio,mmio_more,vtimer,sgi"
+#define SGI_PING	5 /* the ping-pong SGI, enabled on both vCPUs */
+#define SGI_SEND	6 /* the SGI-send row's SGI, disabled on vCPU 1 */
+#define PONG_WAIT_US	1000000
+#define SGI_RT		7 /* the rtirq/wake/rtwall SGI, taken as an interrupt */
+#define DEFAULT_SAMPLES 20
+#define DEFAULT_WAKE	40
+#define WAKE_WARMUP	4
+#define MAX_SAMPLES	64
 
 typedef u64 bench_loop_fn(u64 n, u64 arg, u64 val);
 bench_loop_fn bench_loop_nop, bench_loop_hvc, bench_loop_sysreg, bench_loop_mmio32;
@@ -46,8 +60,19 @@ bench_loop_fn bench_loop_mmio64, bench_loop_mmio32_post, bench_loop_mmio_store8,
     bench_loop_mmio_store32;
 void bench_wait_irq(void);
 void bench_sgi_fire(u64 sgi1r, u64 reads[NR_EDGE_READS]);
-bench_loop_fn bench_loop_sgisend, bench_loop_pingpong;
+bench_loop_fn bench_loop_sgisend, bench_loop_pingpong, bench_loop_pingirq;
 void bench_pong(u64 sgi1r, volatile u64 *count);
+void bench_idle_irq(void) __attribute__((noreturn));
+extern char bench_rt_vectors[];
+
+/* Per vCPU, for bench_rt_vectors' handler (TPIDR_EL1 points at it): see bench_asm.S. */
+struct bench_rt {
+	volatile u64 count;
+	volatile u64 stamp;
+	volatile u64 reply_sgi1r;
+};
+_Static_assert(__builtin_offsetof(struct bench_rt, reply_sgi1r) == 16, "bench_asm.S layout");
+static struct bench_rt bench_rt[2];
 extern char bench_vectors[], bench_sgi_reads[], bench_sgi_msr[];
 
 struct bench_irq_rec {
@@ -61,6 +86,7 @@ struct bench_irq_rec bench_irq_rec;
 
 static char bootargs[256];
 static u64 opt_n = DEFAULT_N, opt_irqs = DEFAULT_IRQS, opt_fid = BENCH_NULL_FID;
+static u64 opt_samples = DEFAULT_SAMPLES, opt_wake = DEFAULT_WAKE;
 static const char *opt_rows = ROWS_ALL;
 
 /* --- bootargs ------------------------------------------------------------------------------ */
@@ -126,6 +152,10 @@ static void parse_bootargs(void)
 			opt_n = parse_num(tok + 2, &end);
 		else if (!strncmp(tok, "irqs=", 5))
 			opt_irqs = parse_num(tok + 5, &end);
+		else if (!strncmp(tok, "samples=", 8))
+			opt_samples = parse_num(tok + 8, &end);
+		else if (!strncmp(tok, "wake=", 5))
+			opt_wake = parse_num(tok + 5, &end);
 		else if (!strncmp(tok, "fid=", 4))
 			opt_fid = parse_num(tok + 4, &end);
 		else if (!strncmp(tok, "rows=", 5))
@@ -352,18 +382,103 @@ static void bench_secondary(unsigned int cpu, u64 context_id)
 	bench_pong(sgi1r_to(smp_mpidr[0], SGI_PING), &pong_count);
 }
 
+/* vCPU 1 for rtirq/wake/rtwall: SGI_RT taken as an interrupt, answered as bench_rt[1] says. */
+static void bench_secondary_irq(unsigned int cpu, u64 context_id)
+{
+	(void)context_id;
+	if (!gic_cpu_init())
+		report_abort("vCPU %u: GICv3 set-up failed", cpu);
+	gic_irq_set_priority(SGI_RT, PRIO_BENCH);
+	gic_irq_enable(SGI_RT);
+	write_sysreg(&bench_rt[1], tpidr_el1);
+	write_sysreg(bench_rt_vectors, vbar_el1);
+	isb();
+	smp_store_release(&pong_ready, 1);
+	smp_sev();
+	bench_idle_irq();
+}
+
+static bool irq_rows_wanted(void)
+{
+	return row_wanted("rtirq") || row_wanted("wake") || row_wanted("rtwall");
+}
+
+/* rtirq: instructions per round trip, both vCPUs taking the SGI as an interrupt. */
+static void bench_rtirq(void)
+{
+	u64 count = bench_rt[1].count;
+
+	bench_rt[1].reply_sgi1r = sgi1r_to(smp_mpidr[0], SGI_RT);
+	loop_row("pingirq", bench_loop_pingirq, sgi1r_to(smp_mpidr[1], SGI_RT));
+	report(bench_rt[1].count - count == opt_n + 16 && !gic_unhandled_count(),
+	       "rtirq: vCPU 1 took %lu SGIs as interrupts, %lu round trips",
+	       bench_rt[1].count - count, opt_n + 16);
+}
+
+/* rtwall: the same in samples of n round trips; their spread is the noise (no icount). */
+static void bench_rtwall(void)
+{
+	u64 n = opt_samples > MAX_SAMPLES ? MAX_SAMPLES : opt_samples;
+	u64 sgi1r = sgi1r_to(smp_mpidr[1], SGI_RT);
+
+	bench_rt[1].reply_sgi1r = sgi1r_to(smp_mpidr[0], SGI_RT);
+	bench_loop_pingirq(16, sgi1r, 0);
+	printf("BENCH samples rtwall n=%lu ticks=", opt_n);
+	for (u64 i = 0; i < n; i++)
+		printf("%s%lu", i ? "," : "", bench_loop_pingirq(opt_n, sgi1r, 0));
+	printf("\n");
+	report(n > 0, "rtwall: %lu samples of %lu round trips", n, opt_n);
+}
+
+/*
+ * wake: vCPU 0 spins (never WFI) and sends SGI_RT to vCPU 1, asleep in WFI, then spins until its
+ * handler has run: instructions from the send to vCPU 1's handler (its counter stamp). On a
+ * shared pCPU vCPU 0 has just been loaded again each time (vCPU 1 went back to sleep): without
+ * wake-up preemption vCPU 1 would wait for vCPU 0's whole slice.
+ */
+static void bench_wake(void)
+{
+	u64 sgi1r = sgi1r_to(smp_mpidr[1], SGI_RT);
+	struct lat l = { 0 };
+
+	bench_rt[1].reply_sgi1r = 0;
+	for (u64 i = 0; i < opt_wake + WAKE_WARMUP; i++) {
+		u64 count = bench_rt[1].count, t0, end;
+
+		isb();
+		t0 = read_sysreg(cntvct_el0);
+		write_sysreg(sgi1r, icc_sgi1r_el1);
+		isb();
+		end = t0 + gic_us_to_ticks(PONG_WAIT_US);
+		while (bench_rt[1].count == count && read_sysreg(cntvct_el0) < end)
+			;
+		if (i >= WAKE_WARMUP)
+			lat_add(&l, bench_rt[1].count == count + 1,
+				(s64)(16 * (bench_rt[1].stamp - t0)));
+	}
+	lat_report("wake", &l, opt_wake);
+}
+
 static void bench_smp(void)
 {
 	u64 start, pongs;
 	s64 rc;
 
 	if (smp_init() < 2) {
-		report(false, "switch/sgisend: need 2 vCPUs, the DTB has %u", smp_nr_cpus);
+		report(false, "switch/sgisend/rtirq/wake/rtwall: need 2 vCPUs, the DTB has %u",
+		       smp_nr_cpus);
+		return;
+	}
+	if (irq_rows_wanted() && (row_wanted("switch") || row_wanted("sgisend"))) {
+		report(false, "rtirq/wake/rtwall cannot run with switch/sgisend (vCPU 1 differs)");
 		return;
 	}
 	gic_irq_set_priority(SGI_PING, PRIO_BENCH);
 	gic_irq_enable(SGI_PING);
-	smp_set_secondary_fn(bench_secondary);
+	gic_irq_set_priority(SGI_RT, PRIO_BENCH);
+	gic_irq_enable(SGI_RT);
+	write_sysreg(&bench_rt[0], tpidr_el1);
+	smp_set_secondary_fn(irq_rows_wanted() ? bench_secondary_irq : bench_secondary);
 	rc = smp_cpu_on(1, false, 0);
 	start = gic_counter();
 	/* WFE yields the pCPU to vCPU 1 until it is ready. */
@@ -372,6 +487,19 @@ static void bench_smp(void)
 		smp_relax();
 	if (rc || !pong_ready) {
 		report(false, "vCPU 1: CPU_ON %ld, ready %u", rc, pong_ready);
+		return;
+	}
+	if (irq_rows_wanted()) {
+		write_sysreg(bench_rt_vectors, vbar_el1);
+		isb();
+		if (row_wanted("rtirq"))
+			bench_rtirq();
+		if (row_wanted("wake"))
+			bench_wake();
+		if (row_wanted("rtwall"))
+			bench_rtwall();
+		write_sysreg(bench_vectors, vbar_el1);
+		isb();
 		return;
 	}
 	if (row_wanted("switch")) {
@@ -420,7 +548,7 @@ int main(void)
 	if (row_wanted("mmio_more"))
 		bench_mmio_more();
 	if (row_wanted("vtimer") || row_wanted("sgi") || row_wanted("switch") ||
-	    row_wanted("sgisend")) {
+	    row_wanted("sgisend") || irq_rows_wanted()) {
 		if (!gic_dist_init() || !gic_cpu_init())
 			report_abort("GICv3 set-up failed");
 		write_sysreg(bench_vectors, vbar_el1);
@@ -431,7 +559,7 @@ int main(void)
 			bench_sgi();
 		report(gic_unhandled_count() == 0, "no interrupt went to the library's handler");
 	}
-	if (row_wanted("switch") || row_wanted("sgisend"))
+	if (row_wanted("switch") || row_wanted("sgisend") || irq_rows_wanted())
 		bench_smp();
 	printf("BENCH irqs handled=%lu\n", bench_irq_rec.count);
 	return 0;

@@ -209,3 +209,88 @@ bench_pong:
 	str	x3, [x1]
 	msr	icc_sgi1r_el1, x0
 	b	1b
+
+/*
+ * SGI round trips with the interrupts taken, as an OS takes them (rows rtirq, rtwall, wake):
+ * each waiting vCPU idles the way Linux does (IRQs masked, check, WFI, unmask so that the pending
+ * interrupt is taken, mask again), and the handler at bench_rt_vectors acknowledges and ends the
+ * SGI, counts it and stamps the counter in the vCPU's struct bench_rt (TPIDR_EL1 points at it),
+ * and sends the answer if the vCPU has one (the responder). The handler clobbers x0-x3 only: the
+ * loops keep nothing there across their interrupt window.
+ * struct bench_rt { u64 count; u64 stamp; u64 reply_sgi1r; }
+ */
+	.balign	0x800
+	.global	bench_rt_vectors
+bench_rt_vectors:
+	.irp	i, 0, 1, 2, 3, 4
+	.balign	0x80
+	b	el1_vectors + \i * 0x80
+	.endr
+	.balign	0x80
+	b	bench_rt_irq
+	.irp	i, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15
+	.balign	0x80
+	b	el1_vectors + \i * 0x80
+	.endr
+
+bench_rt_irq:
+	mrs	x0, icc_iar1_el1
+	mrs	x3, cntvct_el0
+	cmp	x0, #1020
+	b.hs	1f
+	msr	icc_eoir1_el1, x0
+	mrs	x1, tpidr_el1
+	ldr	x2, [x1]
+	add	x2, x2, #1
+	stp	x2, x3, [x1]		/* count, stamp */
+	ldr	x2, [x1, #16]		/* reply_sgi1r */
+	cbz	x2, 1f
+	msr	icc_sgi1r_el1, x2
+1:	eret
+
+/*
+ * u64 bench_loop_pingirq(u64 n, u64 sgi1r): ticks for n round trips: send the SGI, idle until
+ * the answer's interrupt has been taken (the count in TPIDR_EL1's struct went up).
+ */
+	.global	bench_loop_pingirq
+	.balign	64
+bench_loop_pingirq:
+	stp	x19, x20, [sp, #-48]!
+	stp	x21, x22, [sp, #16]
+	stp	x23, x24, [sp, #32]
+	mov	x19, x0
+	mov	x20, x1
+	mrs	x21, tpidr_el1
+	ldr	x23, [x21]
+	msr	daifset, #2
+	isb
+	mrs	x22, cntvct_el0
+1:	msr	icc_sgi1r_el1, x20
+	add	x23, x23, #1
+2:	ldr	x0, [x21]
+	cmp	x0, x23
+	b.hs	3f
+	wfi
+	msr	daifclr, #2
+	isb
+	msr	daifset, #2
+	b	2b
+3:	subs	x19, x19, #1
+	b.ne	1b
+	isb
+	mrs	x0, cntvct_el0
+	sub	x0, x0, x22
+	ldp	x23, x24, [sp, #32]
+	ldp	x21, x22, [sp, #16]
+	ldp	x19, x20, [sp], #48
+	ret
+
+/* void bench_idle_irq(void): the responder (or sleeper), forever: idle, take interrupts. */
+	.global	bench_idle_irq
+bench_idle_irq:
+	msr	daifset, #2
+1:	wfi
+	msr	daifclr, #2
+	isb
+	msr	daifset, #2
+	b	1b

@@ -160,3 +160,28 @@ def test_smp_exit_counters(smp_runs):
     assert d["wfi"] == 2 * dn, d
     assert d["total"] - d["sgi"] - d["wfi"] < dn, d
     assert a["sgi"] == 3 * (SMP_RUNS[0] + WARMUP), a
+
+
+IRQ_N, WAKE_N, SAMPLES = 100, 4, 3
+
+
+@pytest.fixture(scope="module")
+def smp_irq_run(build, request):
+    """The rows with the SGIs taken as interrupts, one run (vCPU 1 runs differently)."""
+    return _run_bench(build, SMP_CONFIG, [f"rows=rtirq,wake,rtwall n={IRQ_N} wake={WAKE_N} "
+                                          f"samples={SAMPLES}"])[0]
+
+
+def test_smp_irq_rows_sane(smp_irq_run, smp_runs):
+    res, exits, log = smp_irq_run
+    assert res["summary"] is not None and res["summary"][1] == 0 and "FAIL:" not in log, log
+    rt = res["loop"]["pingirq"]
+    # Two switches and two taken interrupts: more than two sends, within reason.
+    assert 2 * smp_runs[0][0]["loop"]["sgi_send"] < rt < 1000000, rt
+    mean, lo, hi = res["lat"]["wake"]
+    assert res["raw"]["wake"]["n"] == WAKE_N
+    # Under icount: at least the switch, at most a whole slice (10 ms = 10^7 instructions).
+    assert 1000 < lo <= mean <= hi < 10000000, res["lat"]["wake"]
+    n, ticks = res["samples"]["rtwall"]
+    assert n == IRQ_N and len(ticks) == SAMPLES and all(t > 0 for t in ticks), ticks
+    assert exits is not None and bench.exits_add_up(exits), exits
