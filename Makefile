@@ -37,7 +37,7 @@ DEFAULT_DEFCONFIG := qemu_virt_defconfig
 # Targets that need no configuration (and must not trigger one).
 NOCONFIG_TARGETS := help clean distclean menuconfig savedefconfig olddefconfig alldefconfig \
 	allnoconfig allyesconfig defconfig deps format format-check lint unit-test script-test \
-	integration-test check check-configs run debug bench fuzz fuzz-check fuzz-merge \
+	integration-test check check-configs run debug bench soak fuzz fuzz-check fuzz-merge \
 	$(DEFCONFIGS)
 CONFIG_TARGETS := menuconfig savedefconfig olddefconfig alldefconfig allnoconfig allyesconfig \
 	defconfig $(DEFCONFIGS)
@@ -306,6 +306,14 @@ integration-test:
 script-test:
 	$(Q)cd $(srctree) && $(PYTHON) -m pytest -q tests/scripts
 
+# The flagship soak (not part of make check): SOAK boots of Linux with 4 vCPUs on 4 pCPUs and on
+# 1 pCPU, each with a reboot and a poweroff; any boot that does not reach its shell fails.
+SOAK ?= 10
+.PHONY: soak
+soak: deps
+	$(Q)cd $(srctree) && TERN_BUILD=$(O) TERN_SOAK=$(SOAK) $(PYTHON) -m pytest -q \
+		tests/integration/test_soak.py
+
 # Hot-path benchmarks against plain QEMU (docs/benchmarks.md): builds under $(O)/bench, prints
 # the table, writes $(O)/bench/results.json and results.png and updates docs/benchmarks.md.
 .PHONY: bench
@@ -366,6 +374,7 @@ help:
 	@echo "  fuzz                libFuzzer targets, FUZZ_SECONDS= each (fuzz-check: short)"
 	@echo "  check-configs       build every configs/ file and the all*configs"
 	@echo "  integration-test    boot Tern in QEMU under pytest"
+	@echo "  soak                boot, reboot and power off Linux SOAK=10 times on 4 and on 1 pCPU"
 	@echo "  format lint         clang-format the tree; run cppcheck"
 	@echo "  deps                install missing packages, fetch arm64 libfdt"
 	@echo "  clean distclean     remove objects; remove the whole build dir"

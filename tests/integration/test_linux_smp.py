@@ -4,8 +4,9 @@ boot pCPU (up config, MULTI_PCPU off, QEMU -smp 1).
 
 Each configuration boots once (module-scoped fixture smp_linux, parametrized); the tests
 run in file order on that boot: the pCPU/vCPU set-up, IPIs counting up on every CPU, four
-concurrent busy loops, CPU hotplug of cpu3, a clean dmesg and Tern log, and a poweroff
-that ends QEMU with status 0 (the last test: it ends the shared boot).
+concurrent busy loops, where they run as QEMU's monitor sees the pCPUs, CPU hotplug of cpu3,
+a clean dmesg and Tern log, three reboots in a row (each back to a working shell), and a
+poweroff that ends QEMU with status 0 (the last test: it ends the shared boot).
 """
 
 import os
@@ -24,11 +25,12 @@ MACHINES = [("defconfig", 4), ("up", 1)]
 MACHINE_IDS = ["defconfig-4pcpus", "up-1pcpu"]
 
 # The whole shared boot (boot, busy loops, hotplug, poweroff) ends within this deadline.
-BOOT_DEADLINE = 15 * tern_lib.RUN_TIMEOUT
+BOOT_DEADLINE = 25 * tern_lib.RUN_TIMEOUT
 BUSY_TIMEOUT = 240
 BUSY_COUNT = 20000
 
 SYSTEM_OFF_RE = r"\[c\d+\] vm0: stopped: guest called PSCI SYSTEM_OFF"
+RESET_RE = r"\[c\d+\] vm0: reset requested by the guest: restarting from the pristine images"
 POWER_OFF_RE = r"\[c\d+\] boot: every VM has stopped: powering off"
 
 DMESG_BAD = ["rcu_sched self-detected stall", "rcu: INFO", "soft lockup", "hard LOCKUP",
@@ -59,6 +61,7 @@ def smp_linux(request, build, linux_guest):
     t.powered_off = False
     t.hung = None           # set by shell_ok() when the console stops answering
     t.add_vm0_linux(linux_guest)
+    t.add_monitor()
     try:
         start = time.monotonic()
         t.start()
@@ -221,6 +224,33 @@ def test_smp_concurrent_busy_loops(lsh):
                      f"{jiffies_before} -> {jiffies_after}"
 
 
+def test_smp_busy_loops_on_every_pcpu(lsh):
+    """Four busy loops in the guest: seen from outside (QEMU's monitor, `info registers -a`),
+    every pCPU runs guest code (EL0/EL1) in most samples. With all vCPUs on pCPU 0 (no
+    placement), pCPUs 1-3 sit at EL2 in every sample."""
+    t = lsh
+    config, smp = t.machine
+    shell_ok(t, "rm -f /tmp/busy.pids; for n in 1 2 3 4; do (while :; do :; done) & "
+                "echo $! >> /tmp/busy.pids; done")
+    samples = []
+    mon = t.monitor()
+    try:
+        time.sleep(1)
+        for _ in range(12):
+            samples.append(mon.cpus())
+            time.sleep(0.25)
+    finally:
+        mon.close()
+        shell_ok(t, "kill $(cat /tmp/busy.pids); wait; rm /tmp/busy.pids", timeout=120)
+    table = [[s.get(p, (None,))[0] for p in range(smp)] for s in samples]
+    print(f"\nexception level per pCPU in {len(samples)} samples: {table}")
+    assert all(len(s) == smp for s in samples), f"monitor shows {[len(s) for s in samples]} CPUs"
+    for p in range(smp):
+        guest = sum(1 for s in samples if s[p][0] in (0, 1))
+        assert guest >= 0.6 * len(samples), \
+            f"pCPU {p} ran guest code in {guest} of {len(samples)} samples: {table}"
+
+
 def test_smp_cpu_hotplug(lsh):
     """cpu3 goes offline and back online; it takes timer interrupts and jobs run again."""
     t = lsh
@@ -263,6 +293,30 @@ def test_smp_dmesg_and_tern_log_clean(lsh):
     tern_bad = [ln for ln in t.lines()
                 if any(re.search(p, ln) for p in tern_lib.BAD_PATTERNS.values())]
     assert not tern_bad, "Tern logged:\n  " + "\n  ".join(tern_bad)
+
+
+REBOOTS = 3
+
+
+def test_smp_reboots(lsh):
+    """`reboot` three times in a row: each time Tern resets the VM and Linux comes back on
+    every vCPU to a working shell (the stop_machine lockup of issue 10 hung the first one)."""
+    t = lsh
+    resets = len(re.findall(RESET_RE, t.log))
+    for n in range(1, REBOOTS + 1):
+        start = time.monotonic()
+        t.sendline("reboot")
+        try:
+            t.expect(RESET_RE, timeout=120)
+            assert t.wait_linux(timeout=600) == t.linux_release
+        except tern_lib.ConsoleError as e:
+            t.hung = f"reboot {n}: {str(e).splitlines()[0]}"
+            raise
+        assert shell_ok(t, f"echo reboot-{n}-$((6*7))") == f"reboot-{n}-42\n"
+        assert shell_ok(t, "nproc").strip() == str(VCPUS)
+        print(f"\nreboot {n}: shell after {time.monotonic() - start:.1f} s")
+    assert len(re.findall(RESET_RE, t.log)) == resets + REBOOTS
+    assert len(re.findall(tern_lib.BANNER_RE, t.log)) == 1, "Tern itself was reset"
 
 
 def test_smp_poweroff(lsh):

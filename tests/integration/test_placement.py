@@ -63,9 +63,11 @@ def boot_busy(tern, build, config, vms, smp=4):
         t.cmd += [f"--vm{vm}-kernel", b.path("guests", "busy.bin"),
                   f"--vm{vm}-bootargs", f"tag={vm}"]
     t.start()
-    for vm in vms:
-        prefix = r"(?:\[vm\d\] )?" if len(vms) > 1 else ""
-        t.expect(rf"{prefix}busy: \d vCPUs spinning, tag {vm}")
+    # The VMs start together: their lines come in any order.
+    waiting = set(vms)
+    while waiting:
+        m = t.expect(r"busy: \d vCPUs spinning, tag (\d+)")
+        waiting.discard(int(m.group(1)))
     return t
 
 
