@@ -40,6 +40,8 @@ static struct {
 	unsigned int nr_pages;
 } fake;
 
+static struct vm vm;
+
 static int fake_hw_init_cpu(const struct platform_irqchip *ic)
 {
 	(void)ic;
@@ -94,6 +96,24 @@ void sched_kick(struct vcpu *vcpu)
 {
 	/* sched.h: called with the vGIC lock held. */
 	FUZZ_CHECK(spin_is_locked(&vcpu->vm->vgic->lock));
+}
+
+bool sched_block(struct vcpu *vcpu)
+{
+	FUZZ_CHECK(spin_is_locked(&vcpu->vm->vgic->lock));
+	return true;
+}
+
+void sched_kick_flush(void)
+{
+	/* The kicks go out after the vGIC lock is dropped. */
+	FUZZ_CHECK(!spin_is_locked(&vm.vgic->lock));
+}
+
+void sched_exit_guest(struct vcpu *vcpu)
+{
+	/* Its pCPU takes the exit and syncs its list registers (as vgic_active_prepare waits). */
+	vgic_sync(vcpu);
 }
 
 int irq_request(unsigned int intid, irq_handler_t fn, void *priv)
@@ -191,7 +211,6 @@ static struct platform plat = {
 static struct pcpu pcpu0;
 struct pcpu *unit_this_pcpu = &pcpu0;
 
-static struct vm vm;
 static struct vcpu vcpus[VM_MAX_VCPUS];
 
 static void check_lists(void)
@@ -202,6 +221,10 @@ static void check_lists(void)
 	u16 vcpu_bits = (u16)((1U << vm.nr_vcpus) - 1);
 
 	FUZZ_CHECK(!spin_is_locked(&vm.vgic->lock));
+	/* Every active-state access let the other vCPUs go again; no list register left live. */
+	FUZZ_CHECK(vm.vgic->active_halts == 0);
+	for (unsigned int i = 0; i < vm.nr_vcpus; i++)
+		FUZZ_CHECK(!vcpus[i].vgic->lrs_live);
 	for (unsigned int i = 0; i < VGIC_NR_SPIS; i++)
 		FUZZ_CHECK(!(vm.vgic->spis[i].targets & ~vcpu_bits));
 	for (unsigned int i = 0; i < vm.nr_vcpus; i++) {
