@@ -37,6 +37,14 @@ FETCH_GUEST = os.path.join(SRCTREE, "scripts", "fetch-guest.sh")
 # The Linux test guest's initramfs (scripts/mkinitramfs.py): its banner and shell prompt.
 GUEST_UP_RE = r"Tern guest: Linux (\S+) up"
 GUEST_PROMPT = "tern-guest:/# "
+# A kernel message the guest's console prints on its own ("[   25.930341] hrtimer: interrupt
+# took 151327984 ns" on a loaded host), wherever it lands in a command's output.
+KMSG_RE = re.compile(r"\[ *\d+\.\d{6}\] [^\n]*\n")
+
+
+def without_kernel_messages(out):
+    """A guest command's output without the kernel messages printed into it."""
+    return KMSG_RE.sub("", out)
 
 BANNER_RE = r"\[c\d+\] Tern (\S+), an AArch64 hypervisor \(board ([\w-]+)\)"
 

@@ -28,7 +28,7 @@ def shell_ok(t, cmd, timeout=60):
     status, out = t.shell(cmd, timeout)
     if status != 0:
         t.fail(f"guest command {cmd!r} exited with {status}:\n{out}")
-    return out
+    return tern_lib.without_kernel_messages(out)
 
 
 @pytest.mark.parametrize("config, smp", MACHINES, ids=["4pcpus", "1pcpu"])
