@@ -9,7 +9,10 @@ vCPU. A pCPU "runs" a vCPU in a sample when it is at EL1 with that tag in x28; E
   at EL2 in every sample, and pCPU 0 runs several of the four vCPUs over the samples.
 - qemu_virt_partition_defconfig (VM 0 on pCPUs 0-1, VM 1 on pCPUs 2-3): each VM's loops only on
   its own pCPUs. VM 0 is stopped first; VM 1, whose vCPUs run on pCPUs 2-3 only, stops last, and
-  Tern must still power off (the boot pCPU is idle when the last VM stops).
+  Tern must still power off (the boot pCPU is idle when the last VM stops). Ctrl-] d names the
+  pCPU the monitor saw each vCPU on.
+- the same on -smp 2: VM 1's mask names no online pCPU, an error for VM 1 at boot (not created);
+  VM 0 runs on pCPUs 0-1.
 The Linux flagship's placement is checked in test_linux_smp.py.
 """
 
@@ -134,6 +137,12 @@ def test_two_vms_on_disjoint_pcpus(tern, build):
             if p not in pcpus:
                 seen = [s for s in samples if (running(s, p) or (None,))[0] == vm]
                 assert not seen, f"vm{vm} ran on pCPU {p}: {table}"
+    # Ctrl-] d names each vCPU's pCPU: the one QEMU's monitor saw it run on.
+    t.send("\x1dd")
+    for vm, pcpus in where.items():
+        for i, p in enumerate(pcpus):
+            got = int(t.expect(rf"dump: vm{vm}\.{i} on pCPU (\d+) state ").group(1))
+            assert got == p, f"Ctrl-] d: vm{vm} vCPU {i} on pCPU {got}, the monitor saw {p}"
     # VM 0 first; the last VM stops on pCPUs 2-3 while pCPUs 0-1 idle: Tern still powers off.
     stop_busy(t, 0, True)
     t.expect(r"vm0: stopped: guest called PSCI SYSTEM_OFF")
@@ -141,3 +150,34 @@ def test_two_vms_on_disjoint_pcpus(tern, build):
     t.expect(r"vm1: stopped: guest called PSCI SYSTEM_OFF")
     t.expect(r"boot: every VM has stopped: powering off", timeout=60)
     assert t.wait_exit(timeout=60) == 0
+
+
+def test_affinity_naming_no_online_pcpu(tern, build):
+    """The partition config on -smp 2: VM 1's mask (pCPUs 2-3) names no online pCPU, an error
+    for that VM at boot, which is not created; VM 0 (pCPUs 0-1) still runs, on its own pCPUs."""
+    b = build_guests(build, "qemu_virt_partition_defconfig")
+    t = tern(b.config, start=False, smp=2, mem="1G", timeout=GUEST_RUN_TIMEOUT, allow=("error",))
+    t.name = "busy (qemu_virt_partition_defconfig on -smp 2)"
+    t.add_monitor()
+    for vm in (0, 1):
+        t.cmd += [f"--vm{vm}-kernel", b.path("guests", "busy.bin"),
+                  f"--vm{vm}-bootargs", f"tag={vm}"]
+    t.start()
+    t.expect(r"\[c0\] error: vm1: VM1_PCPU_AFFINITY 0xc names no online pCPU \(online: 0x3\)")
+    t.expect(r"vm1: not created")
+    t.expect(r"busy: \d vCPUs spinning, tag 0")
+    assert re.search(r"vm0: vCPUs 0-1 pinned to pCPUs 0 1 \(allowed 0x3\)", t.log), t.log
+    assert not re.search(r"vm1: vCPUs? \d", t.log), "vm1 was placed"
+    samples = sample(t)
+    table = [[running(s, p) for p in range(2)] for s in samples]
+    assert all(len(s) == 2 for s in samples), f"monitor shows {[len(s) for s in samples]} CPUs"
+    for p in range(2):
+        got = share(samples, p, (0, p))
+        assert got >= MOST, f"pCPU {p}: vm0 vCPU {p} in {got:.0%} of samples: {table}"
+    t.send("\x1d0")
+    t.expect(r"console: input now goes to vm0")
+    t.send("q")
+    t.expect(r"busy: stopped \(input\)")
+    m = t.expect(r"SUMMARY: (\d+) tests, (\d+) failures")
+    assert m.group(2) == "0", f"busy guest failures:\n{t.log}"
+    t.expect(r"boot: every VM has stopped: powering off", timeout=60)
