@@ -32,6 +32,8 @@ LOOPS = ("hvc", "psci_version", "smccc_arch_features", "sysreg", "sysreg_cntp_ct
          "mmio_gicd_iidr", "mmio_gicr_typer", "mmio_gicd_typer", "mmio_pl011_fr_post",
          "mmio_pl011_dr_write", "mmio_gicd_isenabler_write")
 LATS = ("vtimer", "sgi")
+# Upper bound of the instructions one flush of the vPL011's held line costs (test_deterministic).
+DR_LINE_FLUSH = 2000
 # (n, irqs) of the two runs: the second adds N_MORE loop iterations and IRQS_MORE interrupts.
 RUNS = ((200, 20), (400, 50))
 
@@ -104,7 +106,14 @@ def test_deterministic(bench_runs):
     counter's 16-instruction resolution spread over n)."""
     (a, _, _), (b, _, _) = bench_runs
     for name in LOOPS:
-        assert abs(a["loop"][name] - b["loop"][name]) <= 2 * bench.INS_PER_TICK / RUNS[0][0] + 1
+        slack = 2 * bench.INS_PER_TICK / RUNS[0][0] + 1
+        if name == "mmio_pl011_dr_write":
+            # The vPL011 holds a line of VPL011_TX_LINE_SIZE (128) bytes and writes it out when
+            # full: floor(writes / 128) flushes, so a run may carry one flush more per n writes
+            # than the other (measured: 626.24 at n=200, 630.32 at n=400).
+            slack += DR_LINE_FLUSH / RUNS[0][0]
+        assert abs(a["loop"][name] - b["loop"][name]) <= slack, \
+            (name, a["loop"][name], b["loop"][name])
     for name in LATS:
         assert a["lat"][name][1:] == b["lat"][name][1:], name
 
