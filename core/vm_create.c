@@ -261,6 +261,24 @@ int vm_start(struct vm *vm)
 }
 
 /*
+ * Every vCPU of @vm switched off (PSCI and scheduler; or stopped, a SYSTEM_OFF racing with the
+ * reset), none of them on a pCPU.
+ */
+static bool vm_all_vcpus_off(const struct vm *vm)
+{
+	for (unsigned int i = 0; i < vm->nr_vcpus; i++) {
+		const struct vcpu *v = vm->vcpus[i];
+		enum vcpu_state st = READ_ONCE(v->state);
+
+		if (READ_ONCE(v->power) != VCPU_POWER_OFF ||
+		    (st != VCPU_OFF && st != VCPU_STOPPED) ||
+		    __atomic_load_n(&v->on_pcpu, __ATOMIC_ACQUIRE))
+			return false;
+	}
+	return true;
+}
+
+/*
  * SYSTEM_RESET, from any vCPU on any pCPU: every vCPU of the VM is switched off and made to leave
  * the guest wherever it runs; once none is on a pCPU (an event each pCPU signals when it puts a
  * vCPU, not a timed spin) the vGIC goes back to its reset state (nothing pending or active, no
@@ -271,14 +289,22 @@ void vm_do_reset(struct vm *vm)
 {
 	if (__atomic_exchange_n(&vm->resetting, true, __ATOMIC_ACQ_REL))
 		return;
-	spin_lock(&vm->lock);
-	for (unsigned int i = 0; i < vm->nr_vcpus; i++)
-		vm->vcpus[i]->power = VCPU_POWER_OFF;
-	spin_unlock(&vm->lock);
-	for (unsigned int i = 0; i < vm->nr_vcpus; i++)
-		sched_stop_vcpu(vm->vcpus[i], VCPU_OFF);
-	for (unsigned int i = 0; i < vm->nr_vcpus; i++)
-		sched_wait_off_pcpu(vm->vcpus[i]);
+	/*
+	 * Until a pass finds every vCPU off: a vCPU still in an exit handler when it was stopped
+	 * may carry out a PSCI CPU_ON after the stop and wake another vCPU, whose pCPU then picks
+	 * it (reset_pending keeps it out of the guest, but it would be left RUNNING and powered
+	 * on into the new boot, where its CPU_ON fails with ALREADY_ON).
+	 */
+	while (!vm_all_vcpus_off(vm)) {
+		spin_lock(&vm->lock);
+		for (unsigned int i = 0; i < vm->nr_vcpus; i++)
+			vm->vcpus[i]->power = VCPU_POWER_OFF;
+		spin_unlock(&vm->lock);
+		for (unsigned int i = 0; i < vm->nr_vcpus; i++)
+			sched_stop_vcpu(vm->vcpus[i], VCPU_OFF);
+		for (unsigned int i = 0; i < vm->nr_vcpus; i++)
+			sched_wait_off_pcpu(vm->vcpus[i]);
+	}
 	vm->resets++;
 	pr_info("vm%u: reset requested by the guest: restarting from the pristine images\n",
 		vm->id);

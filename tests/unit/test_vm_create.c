@@ -206,9 +206,22 @@ void sched_stop_vcpu(struct vcpu *vcpu, enum vcpu_state state)
 	vcpu->state = state;
 }
 
+/*
+ * test_reset_racing_cpu_on: while the reset waits for vCPU 0 to leave its pCPU, vCPU 0's exit
+ * handler carries out a PSCI CPU_ON of vCPU 1 (after the reset stopped both), and vCPU 1's pCPU
+ * picks it.
+ */
+static bool race_cpu_on;
+
 void sched_wait_off_pcpu(struct vcpu *vcpu)
 {
-	(void)vcpu;
+	struct vcpu *target = vcpu->vm->vcpus[1];
+
+	if (!race_cpu_on || vcpu->id != 0)
+		return;
+	race_cpu_on = false;
+	target->power = VCPU_POWER_ON_PENDING;
+	target->state = VCPU_RUNNING;
 }
 
 void sched_kick_all(void)
@@ -622,14 +635,36 @@ static void test_ram_too_big(void **state)
 	assert_baseline("RAM too big", 0);
 }
 
+/* A reset leaves no vCPU but vCPU 0 powered on, even one a racing CPU_ON woke meanwhile. */
+static void test_reset_racing_cpu_on(void **state)
+{
+	struct vm *vm;
+
+	(void)state;
+	vm = create_ok(0);
+	assert_int_equal(vm_start(vm), 0);
+	vm->reset_pending = true;
+	race_cpu_on = true;
+	vm_do_reset(vm);
+	assert_false(race_cpu_on); /* the CPU_ON did race with the reset */
+	assert_int_equal(vm->resets, 1);
+	assert_false(vm->reset_pending);
+	assert_int_equal(vm->vcpus[1]->power, VCPU_POWER_OFF);
+	assert_int_equal(vm->vcpus[1]->state, VCPU_OFF);
+	assert_int_equal(vm->vcpus[0]->power, VCPU_POWER_ON_PENDING);
+	vm_stop(vm, "test");
+	vm_destroy(vm);
+	assert_baseline("reset", 0);
+}
+
 #define T(f) cmocka_unit_test_setup(f, setup)
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		T(test_create_destroy), T(test_device_set_per_vm), T(test_device_hooks),
-		T(test_fail_from_k),	T(test_fail_at_k),	   T(test_no_kernel),
-		T(test_ram_too_big),
+		T(test_create_destroy), T(test_device_set_per_vm),   T(test_device_hooks),
+		T(test_fail_from_k),	T(test_fail_at_k),	     T(test_no_kernel),
+		T(test_ram_too_big),	T(test_reset_racing_cpu_on),
 	};
 
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);
