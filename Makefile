@@ -142,7 +142,7 @@ TERN_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -Wmissing-prototypes -Wst
 	-mgeneral-regs-only -mstrict-align -mno-outline-atomics -march=armv8-a \
 	-fpie -fno-plt -fno-common -fmacro-prefix-map=$(srctree)/= -fno-omit-frame-pointer -fno-strict-aliasing \
 	-I$(srctree)/include -I$(srctree)/include/libc -I$(O)/include -I$(LIBFDT_INC) \
-	-include $(srctree)/include/tern/kconfig.h
+	-include $(srctree)/include/tern/kconfig.h -include $(srctree)/include/tern/visibility.h
 ifeq ($(CONFIG_STACK_PROTECTOR),y)
 TERN_CFLAGS += -fstack-protector-strong
 else
@@ -170,13 +170,14 @@ DEPFLAGS = -MD -MP -MF $(@:.o=.d.raw)
 FIXDEP = $(PYTHON) $(srctree)/scripts/fixdep.py $(@:.o=.d.raw) $@ $(O)/include/config > $(@:.o=.d) \
 	&& rm -f $(@:.o=.d.raw)
 
-$(O)/%.o: $(srctree)/%.c | $(CONFIG_STAMP) $(O)/include/generated/version.h $(LIBFDT_A)
+# visibility.h changes how every file calls the others: objects built before it are rebuilt.
+$(O)/%.o: $(srctree)/%.c $(srctree)/include/tern/visibility.h | $(CONFIG_STAMP) $(O)/include/generated/version.h $(LIBFDT_A)
 	$(quiet) CC $(@:$(O)/%=%)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(TERN_CFLAGS) $(DEPFLAGS) -c -o $@ $<
 	$(Q)$(FIXDEP)
 
-$(O)/%.o: $(srctree)/%.S | $(CONFIG_STAMP)
+$(O)/%.o: $(srctree)/%.S $(srctree)/include/tern/visibility.h | $(CONFIG_STAMP)
 	$(quiet) AS $(@:$(O)/%=%)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(TERN_CFLAGS) $(TERN_AFLAGS) $(DEPFLAGS) -c -o $@ $<
