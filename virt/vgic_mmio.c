@@ -40,10 +40,28 @@ void vgic_mmio_reset_irq(struct vgic_irq *irq, u32 intid)
 
 const struct vgic_reg *vgic_mmio_find(const struct vgic_reg *table, unsigned int nr, u64 offset)
 {
-	for (unsigned int i = 0; i < nr; i++)
-		if (offset >= table[i].offset && offset - table[i].offset < table[i].len)
-			return &table[i];
+	unsigned int lo = 0, hi = nr;
+
+	/* Binary search for the last row starting at or below @offset (tables are sorted). */
+	while (lo < hi) {
+		unsigned int mid = lo + (hi - lo) / 2;
+
+		if (table[mid].offset <= offset)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo && offset - table[lo - 1].offset < table[lo - 1].len)
+		return &table[lo - 1];
 	return NULL;
+}
+
+bool vgic_mmio_table_sorted(const struct vgic_reg *table, unsigned int nr)
+{
+	for (unsigned int i = 1; i < nr; i++)
+		if ((u64)table[i - 1].offset + table[i - 1].len > table[i].offset)
+			return false;
+	return true;
 }
 
 /*
@@ -56,6 +74,19 @@ const struct vgic_reg *vgic_mmio_find(const struct vgic_reg *table, unsigned int
  * up at the faulting instruction instead of as a silently lost write. Misaligned accesses
  * likewise. Reserved offsets are RAZ/WI whatever the width (they hold no register to misuse).
  */
+/* A read of row @r; a 32-bit half of a 64-bit register reads the whole and takes its half. */
+static u64 row_read(struct vgic_mmio_ctx *c, const struct vgic_reg *r, u64 offset,
+		    unsigned int size)
+{
+	u64 base = ALIGN_DOWN(offset, 8);
+
+	if (!r->read)
+		return 0;
+	if ((r->access & VGIC_ACCESS_64) && size == 4)
+		return (u32)(r->read(c, r, base, 8) >> ((unsigned int)(offset - base) * 8));
+	return r->read(c, r, offset, size);
+}
+
 int vgic_mmio_access(const struct vgic_reg *table, unsigned int nr, struct vgic_mmio_ctx *c,
 		     u64 offset, unsigned int size, bool write, u64 *val)
 {
@@ -71,23 +102,29 @@ int vgic_mmio_access(const struct vgic_reg *table, unsigned int nr, struct vgic_
 	    offset + size > (u64)r->offset + r->len)
 		return -TERN_EINVAL;
 
+	/*
+	 * Constant registers (IIDR, TYPER, the ID registers) and rows without a handler for the
+	 * access need no lock: they hold nothing a guest or another vCPU can change.
+	 */
+	if (!r->lr_state && !write && (r->constant || !r->read)) {
+		*val = row_read(c, r, offset, size);
+		return 0;
+	}
+	if (!r->lr_state && write && !r->write)
+		return 0;
 	if (r->lr_state)
 		vgic_active_prepare(c->vm);
 	spin_lock(lock);
-	if ((r->access & VGIC_ACCESS_64) && size == 4) {
+	if (!write) {
+		*val = row_read(c, r, offset, size);
+	} else if (r->write && (r->access & VGIC_ACCESS_64) && size == 4) {
 		u64 base = ALIGN_DOWN(offset, 8);
 		unsigned int shift = (unsigned int)(offset - base) * 8;
 		u64 full = r->read ? r->read(c, r, base, 8) : 0;
 
-		if (!write) {
-			*val = (u32)(full >> shift);
-		} else if (r->write) {
-			full &= ~(0xFFFFFFFFULL << shift);
-			full |= (*val & 0xFFFFFFFFULL) << shift;
-			r->write(c, r, base, 8, full);
-		}
-	} else if (!write) {
-		*val = r->read ? r->read(c, r, offset, size) : 0;
+		full &= ~(0xFFFFFFFFULL << shift);
+		full |= (*val & 0xFFFFFFFFULL) << shift;
+		r->write(c, r, base, 8, full);
 	} else if (r->write) {
 		r->write(c, r, offset, size, size == 8 ? *val : *val & ((1ULL << (size * 8)) - 1));
 	}
@@ -234,23 +271,34 @@ enum bits_mode {
 	BITS_CLEAR
 };
 
+/* Set or clear bit @b of the interrupt behind @intid; false for one the VM does not own. */
+static bool write_bit(struct vgic_mmio_ctx *c, u32 intid, enum irq_bit b, bool bit)
+{
+	bool foreign = false;
+	struct vgic_irq *irq = vgic_mmio_irq(c, intid, &foreign);
+
+	if (irq && irq_bit_set(irq, b, bit))
+		vgic_irq_changed(c->vm, irq);
+	return !foreign;
+}
+
 static void write_bits(struct vgic_mmio_ctx *c, const struct vgic_reg *r, u64 offset,
 		       unsigned int size, u64 val, enum irq_bit b, enum bits_mode mode)
 {
 	u32 intid = first_intid(r, offset);
+	unsigned int n = nr_irqs(r, size);
 	bool ignored = false;
 
-	for (unsigned int i = 0; i < nr_irqs(r, size); i++) {
-		bool bit = (val >> i) & 1, foreign = false;
-		struct vgic_irq *irq;
-
-		/* W1S / W1C: a zero bit leaves the interrupt alone. */
-		if (mode != BITS_ASSIGN && !bit)
-			continue;
-		irq = vgic_mmio_irq(c, intid + i, &foreign);
-		ignored |= foreign;
-		if (irq && irq_bit_set(irq, b, mode == BITS_ASSIGN ? bit : mode == BITS_SET))
-			vgic_irq_changed(c->vm, irq);
+	if (mode == BITS_ASSIGN) {
+		for (unsigned int i = 0; i < n; i++)
+			ignored |= !write_bit(c, intid + i, b, (val >> i) & 1);
+	} else {
+		/* W1S / W1C: a zero bit leaves the interrupt alone; visit only the set bits. */
+		if (n < 64)
+			val &= (1ULL << n) - 1;
+		for (; val; val &= val - 1)
+			ignored |= !write_bit(c, intid + (unsigned int)__builtin_ctzll(val), b,
+					      mode == BITS_SET);
 	}
 	count_ignored(c, ignored);
 }

@@ -88,8 +88,8 @@ static u64 dist_read_iidr(struct vgic_mmio_ctx *c, const struct vgic_reg *r, u64
  */
 static const struct vgic_reg dist_regs[] = {
 	REG32(GICD_CTLR, dist_read_ctlr, dist_write_ctlr),
-	REG32(GICD_TYPER, dist_read_typer, NULL),
-	REG32(GICD_IIDR, dist_read_iidr, NULL),
+	VGIC_REG_CONST(GICD_TYPER, 4, VGIC_ACCESS_32, dist_read_typer),
+	VGIC_REG_CONST(GICD_IIDR, 4, VGIC_ACCESS_32, dist_read_iidr),
 	RAZWI32(GICD_TYPER2, 4),
 	RAZWI32(GICD_STATUSR, 4),
 	/* No message-based SPIs (TYPER.MBIS = 0): RAZ/WI. */
@@ -117,7 +117,7 @@ static const struct vgic_reg dist_regs[] = {
 	VGIC_REG(GICD_SPENDSGIR, 16, 8, B_W, NULL, NULL),
 	VGIC_REG(GICD_IROUTER, 8 * 1020, 64, VGIC_ACCESS_32 | VGIC_ACCESS_64,
 		 vgic_mmio_read_irouter, vgic_mmio_write_irouter),
-	VGIC_REG(GICD_PIDR4, 0x30, 0, VGIC_ACCESS_32, vgic_mmio_read_idreg, NULL),
+	VGIC_REG_CONST(GICD_PIDR4, 0x30, VGIC_ACCESS_32, vgic_mmio_read_idreg),
 };
 
 static int dist_read(struct vcpu *vcpu, void *priv, u64 offset, unsigned int size, u64 *val)
@@ -164,6 +164,8 @@ int vgic_v3_dist_init(struct vm *vm)
 
 	if (vm->vgic)
 		return -TERN_EEXIST;
+	if (!vgic_mmio_table_sorted(dist_regs, ARRAY_SIZE(dist_regs)))
+		return -TERN_EINVAL; /* a bug in the table: vgic_mmio_find() would miss rows */
 	d = page_zalloc(VGIC_DIST_ORDER);
 	if (!d)
 		return -TERN_ENOMEM;

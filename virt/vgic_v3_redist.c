@@ -81,13 +81,13 @@ static void redist_write_waker(struct vgic_mmio_ctx *c, const struct vgic_reg *r
 static const struct vgic_reg redist_regs[] = {
 	/* RD_base. CTLR: EnableLPIs RAZ/WI (no LPIs), RWP/UWP read 0; nothing else to store. */
 	REG32(GICR_CTLR, NULL, NULL),
-	REG32(GICR_IIDR, redist_read_iidr, NULL),
-	REG64(GICR_TYPER, redist_read_typer, NULL),
+	VGIC_REG_CONST(GICR_IIDR, 4, VGIC_ACCESS_32, redist_read_iidr),
+	VGIC_REG_CONST(GICR_TYPER, 8, VGIC_ACCESS_32 | VGIC_ACCESS_64, redist_read_typer),
 	REG32(GICR_STATUSR, NULL, NULL),
 	REG32(GICR_WAKER, redist_read_waker, redist_write_waker),
 	REG64(GICR_PROPBASER, NULL, NULL),
 	REG64(GICR_PENDBASER, NULL, NULL),
-	VGIC_REG(0xFFD0, 0x30, 0, VGIC_ACCESS_32, vgic_mmio_read_idreg, NULL),
+	VGIC_REG_CONST(0xFFD0, 0x30, VGIC_ACCESS_32, vgic_mmio_read_idreg),
 	/* SGI_base */
 	BANK0(GICR_IGROUPR0, vgic_mmio_read_group, vgic_mmio_write_group),
 	BANK0(GICR_ISENABLER0, vgic_mmio_read_enable, vgic_mmio_write_senable),
@@ -163,7 +163,8 @@ int vgic_v3_redist_init(struct vm *vm)
 	unsigned int i;
 	int err;
 
-	if (!vm->vgic || !vm->nr_vcpus || vm->nr_vcpus > VM_MAX_VCPUS)
+	if (!vm->vgic || !vm->nr_vcpus || vm->nr_vcpus > VM_MAX_VCPUS ||
+	    !vgic_mmio_table_sorted(redist_regs, ARRAY_SIZE(redist_regs)))
 		return -TERN_EINVAL;
 	for (i = 0; i < vm->nr_vcpus; i++) {
 		struct vcpu *vcpu = vm->vcpus[i];

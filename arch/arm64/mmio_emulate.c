@@ -101,9 +101,21 @@ static u64 mmio_size_mask(unsigned int size)
 	return size == 8 ? ~0UL : (1UL << (8 * size)) - 1;
 }
 
-static int mmio_do_access(struct vcpu *vcpu, const struct mmio_insn *mi, ipa_t ipa)
+/*
+ * One element of the access: to @r, found for the fault, when it holds it (always, unless an
+ * element of a pair lies beyond @r's end), else through the bus.
+ */
+static int mmio_access_one(struct vcpu *vcpu, const struct mmio_region *r, ipa_t ipa,
+			   unsigned int size, bool write, u64 *val)
 {
-	struct vm *vm = vcpu->vm;
+	if (mmio_region_holds(r, ipa, size))
+		return mmio_region_access(r, vcpu, ipa, size, write, val);
+	return mmio_dispatch(&vcpu->vm->mmio, vcpu, ipa, size, write, val);
+}
+
+static int mmio_do_access(struct vcpu *vcpu, const struct mmio_insn *mi, ipa_t ipa,
+			  const struct mmio_region *r)
+{
 	unsigned int n = mi->pair ? 2 : 1;
 	u8 regs[2] = { mi->rt, mi->rt2 };
 	u64 vals[2] = { 0, 0 };
@@ -116,8 +128,7 @@ static int mmio_do_access(struct vcpu *vcpu, const struct mmio_insn *mi, ipa_t i
 			vals[i] = vcpu_reg(vcpu, regs[i]) & mmio_size_mask(mi->size);
 	}
 	for (unsigned int i = 0; i < n && !rc; i++)
-		rc = mmio_dispatch(&vm->mmio, vcpu, ipa + i * mi->size, mi->size, mi->write,
-				   &vals[i]);
+		rc = mmio_access_one(vcpu, r, ipa + i * mi->size, mi->size, mi->write, &vals[i]);
 	if (rc)
 		return rc;
 	if (!mi->write) {
@@ -167,6 +178,7 @@ enum vcpu_run_result mmio_emulate(struct vcpu *vcpu)
 	u64 esr = vcpu->arch.esr;
 	unsigned int dfsc = esr & ESR_ISS_xFSC_MASK;
 	u64 ipa = mmio_fault_ipa(vcpu);
+	const struct mmio_region *r;
 	struct mmio_insn mi;
 	u32 insn;
 	int rc;
@@ -181,7 +193,9 @@ enum vcpu_run_result mmio_emulate(struct vcpu *vcpu)
 	if (dfsc < DFSC_TRANSLATION_MIN || dfsc > DFSC_TRANSLATION_MAX ||
 	    (esr & ESR_ISS_DABT_S1PTW))
 		return mmio_abort(vcpu, "not an emulated access", ipa);
-	if (!mmio_find(&vcpu->vm->mmio, ipa, 1))
+	/* The vCPU's last device first: drivers poll one register again and again. */
+	r = mmio_find_hint(&vcpu->vm->mmio, &vcpu->mmio_hint, ipa, 1);
+	if (!r)
 		return mmio_abort(vcpu, "no device there", ipa);
 
 	rc = mmio_decode_esr(esr, &mi);
@@ -208,7 +222,7 @@ enum vcpu_run_result mmio_emulate(struct vcpu *vcpu)
 	}
 	if (rc)
 		return mmio_abort(vcpu, "instruction form not emulated", ipa);
-	if (mmio_do_access(vcpu, &mi, ipa))
+	if (mmio_do_access(vcpu, &mi, ipa, r))
 		return mmio_abort(vcpu, "the device rejected the access", ipa);
 	vcpu->exit_count[EXIT_MMIO]++;
 	vcpu_skip_insn(vcpu);

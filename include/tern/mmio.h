@@ -48,6 +48,21 @@ int mmio_unregister(struct mmio_bus *bus, ipa_t base);
 /* The region containing all of [addr, addr + size), or NULL. */
 const struct mmio_region *mmio_find(const struct mmio_bus *bus, ipa_t addr, unsigned int size);
 /*
+ * mmio_find() that first tries the region at index *@hint (a caller's last hit, e.g. per vCPU)
+ * and updates *@hint on a new hit: one comparison for a device accessed again and again. Any
+ * value of *@hint is safe (it is checked against the bus).
+ */
+const struct mmio_region *mmio_find_hint(const struct mmio_bus *bus, unsigned int *hint, ipa_t addr,
+					 unsigned int size);
+/* Does @r hold all of [addr, addr + size)? */
+bool mmio_region_holds(const struct mmio_region *r, ipa_t addr, unsigned int size);
+/*
+ * One access to region @r, which holds all of it (mmio_region_holds()): as mmio_dispatch() without
+ * the lookup.
+ */
+int mmio_region_access(const struct mmio_region *r, struct vcpu *vcpu, ipa_t addr,
+		       unsigned int size, bool write, u64 *val);
+/*
  * Perform one access (size 1, 2, 4 or 8, else -TERN_EINVAL): -TERN_ENOENT when no region holds all
  * of it, -TERN_EPERM when the region has no handler for its direction, else what the device
  * returned. Reads set *val to 0 before calling the handler.

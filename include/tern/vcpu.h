@@ -80,6 +80,8 @@ struct vcpu {
 	u64 undefs_injected;
 	u64 aborts_injected;
 	bool undef_logged;
+	/* Index of the VM's MMIO region this vCPU accessed last (mmio_find_hint()). */
+	unsigned int mmio_hint;
 	/* Virtual GIC CPU interface and redistributor state (NULL without a vGIC). */
 	struct vgic_cpu *vgic;
 	struct vcpu_arch arch;

@@ -140,6 +140,8 @@ struct vgic_reg {
 	 * banks): the other vCPUs are made to sync them first (vgic_active_prepare).
 	 */
 	bool lr_state;
+	/** Reads depend on nothing a guest can change (IIDR, TYPER, ID registers): no lock. */
+	bool constant;
 	const char *name;
 	/** NULL: reads as zero. */
 	vgic_read_fn *read;
@@ -151,6 +153,13 @@ struct vgic_reg {
 	{                                                                                          \
 		.offset = (off), .len = (length), .bits_per_irq = (bits), .access = (acc),         \
 		.name = #off, .read = (rd), .write = (wr)                                          \
+	}
+
+/* A read-only register whose value never changes while the VM exists: read without the lock. */
+#define VGIC_REG_CONST(off, length, acc, rd)                                                       \
+	{                                                                                          \
+		.offset = (off), .len = (length), .access = (acc), .constant = true, .name = #off, \
+		.read = (rd)                                                                       \
 	}
 
 /**
@@ -169,12 +178,16 @@ void vgic_mmio_kick_all(struct vm *vm);
 		.lr_state = true, .name = #off, .read = (rd), .write = (wr)                        \
 	}
 
-/** The row holding @offset, or NULL (a reserved offset). */
+/** The row holding @offset, or NULL (a reserved offset). @table must be sorted (below). */
 const struct vgic_reg *vgic_mmio_find(const struct vgic_reg *table, unsigned int nr, u64 offset);
+
+/** Rows sorted by offset and disjoint, as vgic_mmio_find() needs. */
+bool vgic_mmio_table_sorted(const struct vgic_reg *table, unsigned int nr);
 
 /**
  * One guest access to a frame described by @table: 0, with *val set on reads, or -TERN_EINVAL
- * for a width the register does not allow or a misaligned access. Takes c->vm->vgic->lock.
+ * for a width the register does not allow or a misaligned access. Takes c->vm->vgic->lock, except
+ * for reads of constant rows and accesses no handler serves.
  */
 int vgic_mmio_access(const struct vgic_reg *table, unsigned int nr, struct vgic_mmio_ctx *c,
 		     u64 offset, unsigned int size, bool write, u64 *val);

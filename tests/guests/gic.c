@@ -131,6 +131,26 @@ static void test_redist(const struct gic_cpu *c, unsigned int nr_vcpus)
 	       "this vCPU's frame: GICR_TYPER.Affinity 0x%lx matches MPIDR 0x%lx, "
 	       "GICR_PIDR2.ArchRev %lu",
 	       GICR_TYPER_AFF(typer), c->mpidr, GIC_PIDR2_ARCHREV(pidr2));
+	/* The constant registers Tern reads without its vGIC lock, in every width they allow. */
+	u32 d_iidr = gic_read32(GICD_BASE + GICD_IIDR), r_iidr = gic_read32(c->rd_base + GICR_IIDR);
+	u32 d_typer = gic_read32(GICD_BASE + GICD_TYPER);
+	u32 t_lo = gic_read32(c->rd_base + GICR_TYPER),
+	    t_hi = gic_read32(c->rd_base + GICR_TYPER + 4);
+	u32 cidr = 0;
+
+	for (unsigned int i = 0; i < 4; i++)
+		cidr |= (gic_read32(c->rd_base + 0xFFF0 + 4 * i) & 0xff) << (8 * i);
+	report((d_iidr & 0xfff) == 0x43b && r_iidr == d_iidr &&
+		   GICD_TYPER_CPUS(d_typer) == nr_vcpus - 1 && cidr == 0xB105F00D,
+	       "GICD_IIDR 0x%x (Arm) = GICR_IIDR 0x%x, GICD_TYPER.CPUNumber %lu for %u vCPUs, "
+	       "GICR_CIDR 0x%x",
+	       d_iidr, r_iidr, GICD_TYPER_CPUS(d_typer), nr_vcpus, cidr);
+	report(t_lo == (u32)typer && t_hi == (u32)(typer >> 32) &&
+		   GICR_TYPER_PROC(typer) == c->frame &&
+		   !!(typer & GICR_TYPER_LAST) == (c->frame == nr_vcpus - 1),
+	       "GICR_TYPER 0x%lx: 32-bit halves 0x%x 0x%x, Processor_Number %lu = frame %u, Last "
+	       "only on the last frame",
+	       typer, t_hi, t_lo, GICR_TYPER_PROC(typer), c->frame);
 	report(c->awake, "GICR_WAKER: ProcessorSleep cleared, ChildrenAsleep reads 0 (WAKER 0x%x)",
 	       gic_read32(c->rd_base + GICR_WAKER));
 	report(read_sysreg(icc_sre_el1) & ICC_SRE_EL1_SRE, "ICC_SRE_EL1.SRE is 1");

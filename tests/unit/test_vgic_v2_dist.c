@@ -277,6 +277,22 @@ static void test_access_widths(void **state)
 	assert_int_equal(rd(0, 0x6000, 8), 0);
 }
 
+/* vgic_mmio_find() is a binary search: the table must be sorted, and every row found. */
+static void test_table_sorted(void **state)
+{
+	(void)state;
+	assert_true(vgic_mmio_table_sorted(vgic_v2_dist_regs, vgic_v2_nr_dist_regs));
+	for (unsigned int i = 0; i < vgic_v2_nr_dist_regs; i++) {
+		const struct vgic_reg *r = &vgic_v2_dist_regs[i];
+
+		assert_ptr_equal(vgic_mmio_find(vgic_v2_dist_regs, vgic_v2_nr_dist_regs, r->offset),
+				 r);
+		assert_ptr_equal(
+		    vgic_mmio_find(vgic_v2_dist_regs, vgic_v2_nr_dist_regs, r->offset + r->len - 1),
+		    r);
+	}
+}
+
 #define T(fn) cmocka_unit_test_setup(fn, setup)
 
 int main(void)
@@ -284,6 +300,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		T(test_reset_values), T(test_banked_private),	  T(test_itargetsr_bytes),
 		T(test_sgir_decode),  T(test_sgi_pend_registers), T(test_access_widths),
+		T(test_table_sorted),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -39,6 +39,7 @@
 #define GICD_CTLR_DS		(1U << 6)
 #define GICD_CTLR_RWP		(1U << 31)
 #define GICD_TYPER_ITLINES(t)	FIELD(t, 4, 0)
+#define GICD_TYPER_CPUS(t)	FIELD(t, 7, 5)
 #define GIC_PIDR2_ARCHREV(p)	FIELD(p, 7, 4)
 
 /* GICv2 (gic_v2.c): the distributor's extra registers and the memory-mapped CPU interface */
