@@ -360,7 +360,10 @@ class Ctx:
             rc, text = run([RUN_QEMU, "--image", os.path.join(d, "tern.bin"), "--config",
                             os.path.join(d, ".config"), "--smp", str(pcpus), "--mem", "1G",
                             "--vm0-kernel", kernel, "--vm0-initrd", initrd, "--dry-run",
-                            "--dtb-out", dtb], 120, env=clean_env())
+                            "--dtb-out", dtb,
+                            # The dry run's own temporary directory is gone when it returns.
+                            "--console-log", dtb.removesuffix(".dtb") + "-console.log"],
+                           120, env=clean_env())
             if rc:
                 sys.exit(f"bench: run-qemu --dry-run failed:\n{text}")
             tern = shlex.split(text.strip().splitlines()[-1])
