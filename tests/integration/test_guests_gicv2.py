@@ -18,16 +18,7 @@ MANIFEST = os.path.join(GUESTS_SRC, "manifest-gicv2.txt")
 PROGRAMS = {p.name: p for p in read_manifest(MANIFEST)}
 BOARDS = {"qemu-virt-gicv2": "qemu_virt_gicv2_guest_tests_defconfig",
           "xlnx-zcu102": "xlnx_zcu102_guest_tests_defconfig"}
-# Known failures on the ZCU102's Cortex-A53, not in the GIC (left open, see the report of the
-# change that added this file): timer's signed-TVAL check fails at times under QEMU's A53 model.
-XFAIL = {("xlnx-zcu102", "timer"): "CNTV_TVAL sign check fails at times on QEMU's Cortex-A53"}
-# The timer failure is intermittent: its xfail is not strict.
-FLAKY = {("xlnx-zcu102", "timer")}
-RUNS = [pytest.param(board, name, id=f"{board}-{name}",
-                     marks=[pytest.mark.xfail(reason=XFAIL[(board, name)],
-                                             strict=(board, name) not in FLAKY)]
-                     if (board, name) in XFAIL else [])
-        for board in BOARDS for name in PROGRAMS]
+RUNS = [pytest.param(board, name, id=f"{board}-{name}") for board in BOARDS for name in PROGRAMS]
 
 _built = {}
 
