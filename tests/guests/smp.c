@@ -18,7 +18,6 @@
 #define SGI_MULTI	 8
 #define SGI_BCAST	 9
 #define NR_SGIS_USED	 10
-#define ICC_SGI1R_IRM	 (1UL << 40)
 #define CTL_ENABLE	 (1UL << 0)
 #define CTL_IMASK	 (1UL << 1)
 #define CTL_ISTATUS	 (1UL << 2)
@@ -414,7 +413,7 @@ static void test_pingpong(u32 rounds)
 	       nr_cpus * (nr_cpus - 1), rounds, bad_pairs, timeouts, left, us_max / 1000);
 }
 
-/* One ICC_SGI1R_EL1 write to several targets (TargetList), then to all but self (IRM). */
+/* One SGI write to several targets (a target list), then to all but self. */
 static volatile u32 multi_recv[SMP_MAX_CPUS], bcast_recv[SMP_MAX_CPUS], multi_stop;
 
 static void multi_handler(u32 intid)
@@ -437,13 +436,6 @@ static void irq_wait_work(unsigned int cpu, void *arg)
 	gic_irqs_mask();
 }
 
-static void send_sgi1r(u64 v)
-{
-	dsb();
-	write_sysreg(v, icc_sgi1r_el1);
-	isb();
-}
-
 static bool wait_all(volatile u32 *counts, u32 want)
 {
 	u64 end = ticks_now() + gic_us_to_ticks(PONG_US);
@@ -459,7 +451,7 @@ static bool wait_all(volatile u32 *counts, u32 want)
 
 static void test_multi(void)
 {
-	u64 m = smp_mpidr[0], list = 0;
+	u64 list = 0;
 	bool ok_multi = true, ok_bcast = true;
 	u32 secs = smp_all_mask() & ~1U;
 
@@ -471,14 +463,11 @@ static void test_multi(void)
 		list |= 1UL << (smp_mpidr[i] & 0xf);
 	gic_irqs_unmask();
 	for (u32 k = 1; k <= NR_MULTI; k++) {
-		send_sgi1r((m >> 32 & 0xff) << ICC_SGI1R_AFF3_SHIFT |
-			   (m >> 16 & 0xff) << ICC_SGI1R_AFF2_SHIFT |
-			   (m >> 8 & 0xff) << ICC_SGI1R_AFF1_SHIFT |
-			   (u64)SGI_MULTI << ICC_SGI1R_INTID_SHIFT | list);
+		gic_send_sgi_list(&smp_mpidr[1], nr_cpus - 1, SGI_MULTI);
 		ok_multi = wait_all(multi_recv, k) && ok_multi;
 	}
 	for (u32 k = 1; k <= NR_MULTI; k++) {
-		send_sgi1r(ICC_SGI1R_IRM | (u64)SGI_BCAST << ICC_SGI1R_INTID_SHIFT);
+		gic_send_sgi_others(SGI_BCAST);
 		ok_bcast = wait_all(bcast_recv, k) && ok_bcast;
 	}
 	gic_delay_us(2000);
@@ -493,10 +482,10 @@ static void test_multi(void)
 			    bcast_recv[i]);
 	}
 	report(ok_multi && !multi_recv[0],
-	       "%u SGIs with TargetList 0x%lx: each target takes every one, the sender none (%u)",
+	       "%u SGIs with target list 0x%lx: each target takes every one, the sender none (%u)",
 	       NR_MULTI, list, multi_recv[0]);
 	report(ok_bcast && !bcast_recv[0],
-	       "%u SGIs with IRM = 1: every other vCPU takes every one, the sender none (%u)",
+	       "%u SGIs to all but self: every other vCPU takes every one, the sender none (%u)",
 	       NR_MULTI, bcast_recv[0]);
 }
 

@@ -102,8 +102,7 @@ static bool sgi_storm(void)
 	gic_cpu_init();
 	gic_irq_enable(3);
 	for (unsigned int i = 0; i < 5000; i++) {
-		write_sysreg((u64)3 << 24 | 1 << (cpu_mpidr() & 0xf), icc_sgi1r_el1);
-		isb();
+		gic_send_sgi(cpu_mpidr(), 3);
 	}
 	gic_irqs_unmask();
 	delay_us(2000);

@@ -111,6 +111,19 @@ bool gic_cpu_init(void)
 	return c->rd_base && gic_cpu_init_at(c->rd_base);
 }
 
+u64 gic_cpu_init_by_aff0(void)
+{
+	u64 rd = GICR_BASE + (read_sysreg(mpidr_el1) & 0xff) * GICR_FRAME_SIZE;
+
+	gic_cpu_init_at(rd);
+	return gic_read64(rd + GICR_TYPER);
+}
+
+bool gic_cpu_is_own(u64 id, u64 mpidr)
+{
+	return GICR_TYPER_AFF(id) == (mpidr & 0xffffff) && GICR_TYPER_PROC(id) == (mpidr & 0xff);
+}
+
 bool gic_cpu_init_at(u64 rd_base)
 {
 	struct gic_cpu_state *s = gic_state();
@@ -258,6 +271,41 @@ void gic_send_sgi(u64 mpidr, u32 intid)
 	dsb();
 	write_sysreg(v, icc_sgi1r_el1);
 	isb();
+}
+
+void gic_send_sgi_list(const u64 *mpidrs, unsigned int n, u32 intid)
+{
+	u64 m = n ? mpidrs[0] : 0, v;
+
+	v = (m >> 32 & 0xff) << ICC_SGI1R_AFF3_SHIFT | (m >> 16 & 0xff) << ICC_SGI1R_AFF2_SHIFT |
+	    (m >> 8 & 0xff) << ICC_SGI1R_AFF1_SHIFT | (m & 0xff) >> 4 << ICC_SGI1R_RS_SHIFT |
+	    (u64)(intid & 0xf) << ICC_SGI1R_INTID_SHIFT;
+	for (unsigned int i = 0; i < n; i++)
+		v |= 1UL << (mpidrs[i] & 0xf);
+	dsb();
+	write_sysreg(v, icc_sgi1r_el1);
+	isb();
+}
+
+void gic_send_sgi_others(u32 intid)
+{
+	dsb();
+	write_sysreg(ICC_SGI1R_IRM | (u64)(intid & 0xf) << ICC_SGI1R_INTID_SHIFT, icc_sgi1r_el1);
+	isb();
+}
+
+void gic_reset_view(struct gic_reset_view *v)
+{
+	u64 sgi = GICR_BASE + GICR_SGI_OFFSET;
+
+	v->enabled0 = gic_read32(sgi + GICR_ISENABLER0);
+	v->pending0 = gic_read32(sgi + GICR_ISPENDR0);
+	v->active0 = gic_read32(sgi + GICR_ISACTIVER0);
+	v->rpr = (u32)(read_sysreg(s3_0_c12_c11_3) & 0xff);	  /* ICC_RPR_EL1 */
+	v->hppir = (u32)(read_sysreg(s3_0_c12_c12_2) & 0xffffff); /* ICC_HPPIR1_EL1 */
+	v->pmr = (u32)read_sysreg(s3_0_c4_c6_0);		  /* ICC_PMR_EL1 */
+	v->enable = (u32)read_sysreg(s3_0_c12_c12_7);		  /* ICC_IGRPEN1_EL1 */
+	v->apr0 = (u32)read_sysreg(s3_0_c12_c9_0);		  /* ICC_AP1R0_EL1 */
 }
 
 void gic_set_pmr(u8 pmr)

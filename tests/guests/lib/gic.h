@@ -43,19 +43,23 @@
 #define GIC_PIDR2_ARCHREV(p)	FIELD(p, 7, 4)
 
 /* GICv2 (gic_v2.c): the distributor's extra registers and the memory-mapped CPU interface */
-#define GICD_ITARGETSR	      0x0800 /* byte per INTID */
-#define GICD_SGIR	      0x0F00
-#define GICD_CPENDSGIR	      0x0F10 /* byte per SGI: a bit per sender */
-#define GICD_SPENDSGIR	      0x0F20
-#define GICC_BASE	      0x08010000UL
-#define GICC_CTLR	      0x0000
-#define GICC_PMR	      0x0004
-#define GICC_BPR	      0x0008
-#define GICC_IAR	      0x000C
-#define GICC_EOIR	      0x0010
-#define GICC_IIDR	      0x00FC
-#define GICC_CTLR_ENABLE_GRP0 (1U << 0)
-#define GICC_IAR_INTID_MASK   0x3FFU
+#define GICD_ITARGETSR		0x0800 /* byte per INTID */
+#define GICD_SGIR		0x0F00
+#define GICD_SGIR_FILTER_OTHERS (1U << 24) /* TargetListFilter 1: all but the sender */
+#define GICD_CPENDSGIR		0x0F10	   /* byte per SGI: a bit per sender */
+#define GICD_SPENDSGIR		0x0F20
+#define GICC_BASE		0x08010000UL
+#define GICC_CTLR		0x0000
+#define GICC_PMR		0x0004
+#define GICC_BPR		0x0008
+#define GICC_IAR		0x000C
+#define GICC_EOIR		0x0010
+#define GICC_RPR		0x0014
+#define GICC_HPPIR		0x0018
+#define GICC_APR0		0x00D0
+#define GICC_IIDR		0x00FC
+#define GICC_CTLR_ENABLE_GRP0	(1U << 0)
+#define GICC_IAR_INTID_MASK	0x3FFU
 /** This vCPU's bit in the GICv2's target lists (what GICD_ITARGETSR0 reads). */
 u8 gic_v2_cpu_mask(void);
 /** The sender (CPUID of GICC_IAR) of the last acknowledged @sgi on this vCPU. */
@@ -96,6 +100,7 @@ u32 gic_v2_last_sgi_source(u32 sgi);
 #define ICC_SGI1R_AFF2_SHIFT	32
 #define ICC_SGI1R_INTID_SHIFT	24
 #define ICC_SGI1R_AFF1_SHIFT	16
+#define ICC_SGI1R_IRM		(1UL << 40)
 
 #define GIC_NR_SGIS	   16
 #define GIC_FIRST_PPI	   16
@@ -183,6 +188,15 @@ bool gic_cpu_init(void);
  */
 bool gic_cpu_init_at(u64 rd_base);
 /** This vCPU's state after gic_cpu_init(). */
+/**
+ * This vCPU's CPU interface set up the way an RTOS built for the board finds it, from its Aff0
+ * alone (GICv3: the redistributor at GICR_BASE + Aff0 x 128 KiB, no GICR_TYPER scan; GICv2: the
+ * banked CPU interface). Returns what tells whose interface it is (GICv3: that GICR_TYPER;
+ * GICv2: the GICD_ITARGETSR0 byte) for gic_cpu_is_own().
+ */
+u64 gic_cpu_init_by_aff0(void);
+/** @id (from gic_cpu_init_by_aff0()) is the interface of the vCPU with @mpidr. */
+bool gic_cpu_is_own(u64 id, u64 mpidr);
 struct gic_cpu *gic_this_cpu(void);
 /** SGI_base of this vCPU's redistributor. */
 u64 gic_sgi_base(void);
@@ -213,6 +227,26 @@ u32 gic_ack(void);
 void gic_eoi(u32 intid);
 /** ICC_SGI1R_EL1: SGI @intid to the vCPU with @mpidr (IRM = 0, one target). */
 void gic_send_sgi(u64 mpidr, u32 intid);
+/**
+ * One SGI @intid to the @n vCPUs of @mpidrs in a single write (GICv3: ICC_SGI1R_EL1 TargetList,
+ * the vCPUs share Aff3-Aff1 and RS; GICv2: GICD_SGIR CPUTargetList).
+ */
+void gic_send_sgi_list(const u64 *mpidrs, unsigned int n, u32 intid);
+/** SGI @intid to every vCPU but the sender (GICv3: IRM = 1; GICv2: TargetListFilter 1). */
+void gic_send_sgi_others(u32 intid);
+
+/*
+ * This vCPU's GIC state a VM reset must clear, read without any set-up (gic_reset_view()): the
+ * SGI/PPI enable, pending and active bits (GICv3: the first redistributor; GICv2: the banked
+ * GICD registers), running priority, highest pending interrupt, priority mask, the CPU
+ * interface's enable (GICv3: ICC_IGRPEN1_EL1; GICv2: GICC_CTLR bit 0) and the first
+ * active-priorities register (ICC_AP1R0_EL1, GICC_APR0).
+ */
+struct gic_reset_view {
+	u32 enabled0, pending0, active0;
+	u32 rpr, hppir, pmr, enable, apr0;
+};
+void gic_reset_view(struct gic_reset_view *v);
 
 void gic_set_pmr(u8 pmr);
 u8 gic_pmr(void);

@@ -66,6 +66,18 @@ bool gic_cpu_init(void)
 	return gic_v2_cpu_mask() != 0;
 }
 
+u64 gic_cpu_init_by_aff0(void)
+{
+	gic_cpu_init();
+	return gic_v2_cpu_mask();
+}
+
+/* Our vCPUs' CPU-interface numbers are their Aff0 (the vCPU id). */
+bool gic_cpu_is_own(u64 id, u64 mpidr)
+{
+	return id == 1U << (mpidr & 7);
+}
+
 static void gic_bit_write(u32 reg, u32 intid)
 {
 	gic_write32(GICD_BASE + reg + 4 * (intid / 32), 1U << (intid % 32));
@@ -172,6 +184,36 @@ void gic_send_sgi(u64 mpidr, u32 intid)
 	dsb();
 	gic_write32(GICD_BASE + GICD_SGIR, (1U << (mpidr & 7)) << 16 | (intid & 0xf));
 	isb();
+}
+
+void gic_send_sgi_list(const u64 *mpidrs, unsigned int n, u32 intid)
+{
+	u32 targets = 0;
+
+	for (unsigned int i = 0; i < n; i++)
+		targets |= 1U << (mpidrs[i] & 7);
+	dsb();
+	gic_write32(GICD_BASE + GICD_SGIR, targets << 16 | (intid & 0xf));
+	isb();
+}
+
+void gic_send_sgi_others(u32 intid)
+{
+	dsb();
+	gic_write32(GICD_BASE + GICD_SGIR, GICD_SGIR_FILTER_OTHERS | (intid & 0xf));
+	isb();
+}
+
+void gic_reset_view(struct gic_reset_view *v)
+{
+	v->enabled0 = gic_read32(GICD_BASE + GICD_ISENABLER(0));
+	v->pending0 = gic_read32(GICD_BASE + GICD_ISPENDR(0));
+	v->active0 = gic_read32(GICD_BASE + GICD_ISACTIVER(0));
+	v->rpr = gic_read32(GICC_BASE + GICC_RPR) & 0xff;
+	v->hppir = gic_read32(GICC_BASE + GICC_HPPIR) & GICC_IAR_INTID_MASK;
+	v->pmr = gic_read32(GICC_BASE + GICC_PMR);
+	v->enable = gic_read32(GICC_BASE + GICC_CTLR) & GICC_CTLR_ENABLE_GRP0;
+	v->apr0 = gic_read32(GICC_BASE + GICC_APR0);
 }
 
 void gic_set_pmr(u8 pmr)
