@@ -63,6 +63,14 @@ bool probe_insn(u32 insn, u64 in, u64 *out, u64 *esr);
 bool esr_is_dabt(u64 esr);
 /* Disarm after an inline access: true if a data abort was taken. */
 bool probe_result_is_abort(void);
+/* Disarm after an inline instruction: true if it was UNDEFINED (EC 0). */
+bool probe_result_is_undef(void);
+/*
+ * The CPU has the instructions (FEAT_LSE atomics, FEAT_LRCPC LDAPR, from the ID registers): an
+ * attack through one on a CPU without it (a Cortex-A53) expects it UNDEFINED instead.
+ */
+bool attack_has_lse(void);
+bool attack_has_rcpc(void);
 /* Compare through volatile loads (guest RAM scans). */
 int memcmp_v(const volatile u8 *a, const char *b, size_t n);
 

@@ -18,6 +18,23 @@ bool probe_result_is_abort(void)
 	return exception_taken(&esr, NULL) && esr_is_dabt(esr);
 }
 
+bool probe_result_is_undef(void)
+{
+	u64 esr;
+
+	return exception_taken(&esr, NULL) && ESR_EC(esr) == ESR_EC_UNKNOWN;
+}
+
+bool attack_has_lse(void)
+{
+	return FIELD(read_sysreg(id_aa64isar0_el1), 23, 20) >= 2;
+}
+
+bool attack_has_rcpc(void)
+{
+	return FIELD(read_sysreg(id_aa64isar1_el1), 23, 20) != 0;
+}
+
 int memcmp_v(const volatile u8 *a, const char *b, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {

@@ -173,7 +173,7 @@ static bool ldadd_hole(void)
 		     : "+r"(v)
 		     : "r"(1UL), "r"(addr)
 		     : "memory");
-	return probe_result_is_abort();
+	return attack_has_lse() ? probe_result_is_abort() : probe_result_is_undef();
 }
 
 static bool cas_hole(void)
@@ -185,7 +185,7 @@ static bool cas_hole(void)
 		     : "+r"(v)
 		     : "r"(2UL), "r"(addr)
 		     : "memory");
-	return probe_result_is_abort();
+	return attack_has_lse() ? probe_result_is_abort() : probe_result_is_undef();
 }
 
 static bool ldp_crossing_ram_end(void)

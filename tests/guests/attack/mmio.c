@@ -376,6 +376,8 @@ static bool ldapr(void)
 		    : "r"(U + UART_CID0)
 		    : "memory");
 
+	if (!attack_has_rcpc())
+		return r == 2 && v == 0x5; /* UNDEFINED */
 	return (r == 0 && v == 0x0d) || (r == 1 && v == 0x5);
 }
 
@@ -390,6 +392,8 @@ static bool ldadd(void)
 		: "r"(1), "r"(U + UART_IBRD)
 		: "memory");
 	/* Emulated atomically, or refused: never a half-done read-modify-write. */
+	if (!attack_has_lse())
+		return r == 2 && ibrd_get() == 0x10; /* UNDEFINED */
 	return (r == 1 && ibrd_get() == 0x10) || (r == 0 && v == 0x10 && ibrd_get() == 0x11);
 }
 
@@ -403,6 +407,8 @@ static bool swp(void)
 		: "+r"(v)
 		: "r"(0x21), "r"(U + UART_IBRD)
 		: "memory");
+	if (!attack_has_lse())
+		return r == 2 && ibrd_get() == 0x20;
 	return (r == 1 && ibrd_get() == 0x20) || (r == 0 && v == 0x20 && ibrd_get() == 0x21);
 }
 
@@ -416,6 +422,8 @@ static bool cas(void)
 		: "+r"(v)
 		: "r"(0x31), "r"(U + UART_IBRD)
 		: "memory");
+	if (!attack_has_lse())
+		return r == 2 && ibrd_get() == 0x30;
 	return (r == 1 && ibrd_get() == 0x30) || (r == 0 && ibrd_get() == 0x31);
 }
 
