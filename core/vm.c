@@ -109,19 +109,24 @@ bool vm_ipa_in_ram(const struct vm *vm, ipa_t ipa, u64 size)
 	       ipa - GUEST_RAM_BASE <= vm->ram_size - size;
 }
 
-/* Host address of guest RAM at @ipa and how many bytes stay contiguous from there. */
-static u8 *vm_ram_ptr(const struct vm *vm, ipa_t ipa, u64 *contig)
+paddr_t vm_ipa_to_pa(const struct vm *vm, ipa_t ipa, u64 *contig)
 {
 	for (unsigned int i = 0; i < vm->nr_ram_chunks; i++) {
 		const struct vm_ram_chunk *c = &vm->ram[i];
 
 		if (ipa >= c->ipa && ipa - c->ipa < c->size) {
 			*contig = c->size - (ipa - c->ipa);
-			return (u8 *)(c->pa + (ipa - c->ipa));
+			return c->pa + (ipa - c->ipa);
 		}
 	}
 	*contig = 0;
-	return NULL;
+	return 0;
+}
+
+/* Tern's pointer to guest RAM at @ipa (its map is 1:1), with the contiguous bytes from there. */
+static u8 *vm_ram_ptr(const struct vm *vm, ipa_t ipa, u64 *contig)
+{
+	return (u8 *)vm_ipa_to_pa(vm, ipa, contig);
 }
 
 enum vm_ram_op {

@@ -149,6 +149,13 @@ int vm_zero_guest(struct vm *vm, ipa_t ipa, u64 len);
  * after a DMA. -TERN_EFAULT unless the range is inside guest RAM.
  */
 int vm_sync_for_guest(struct vm *vm, ipa_t ipa, u64 len);
+/*
+ * The host physical address of guest RAM at @ipa and in *@contig how many bytes of guest RAM
+ * follow it contiguously in host memory (guest RAM is contiguous for the guest, not the host);
+ * 0 and *@contig 0 outside guest RAM. For a device that lets the machine's own devices reach
+ * guest memory (DMA), which do no cache maintenance for a guest whose caches are off.
+ */
+paddr_t vm_ipa_to_pa(const struct vm *vm, ipa_t ipa, u64 *contig);
 int vm_sync_for_tern(struct vm *vm, ipa_t ipa, u64 len);
 /*
  * Back the VM's RAM with host blocks and map them at GUEST_RAM_BASE (vm_create). On failure the
