@@ -9,6 +9,7 @@
 #include <asm/sysreg.h>
 #include <drivers/arch_timer.h>
 #include <drivers/psci.h>
+#include <drivers/virtio_blk.h>
 #include <generated/version.h>
 #include <libfdt.h>
 #include <tern/bootargs.h>
@@ -229,6 +230,8 @@ void setup_main(const void *dtb)
 
 	debug_hook_run(bootargs_test_hook());
 	smp_boot_secondaries(&platform);
+	/* The machine's own disks, for VMs whose disks are regions of them. */
+	hblk_init(&platform);
 	vm_config_print(&platform);
 	setup_run_vms();
 }
