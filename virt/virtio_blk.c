@@ -94,9 +94,22 @@ static void vblk_process(struct vblk *vb);
 void vblk_part_done(struct vblk *vb, struct vblk_slot *s, u8 status)
 {
 	spin_lock(&vb->vd.lock);
+	/* Answered from the backend's interrupt: the vCPU that asked ran on meanwhile. */
+	if (s->parts == 1)
+		vb->async_answers++;
 	vblk_part_done_locked(vb, s, status);
 	if (!vb->resetting && virtio_dev_live(&vb->vd)) {
 		/* A request that found the backend full may go now. */
+		vblk_process(vb);
+		vblk_signal(vb);
+	}
+	spin_unlock(&vb->vd.lock);
+}
+
+void vblk_resume(struct vblk *vb)
+{
+	spin_lock(&vb->vd.lock);
+	if (!vb->resetting && virtio_dev_live(&vb->vd)) {
 		vblk_process(vb);
 		vblk_signal(vb);
 	}
@@ -292,6 +305,7 @@ static int vblk_create(struct vdev *dev, const struct platform *p)
 	vb = page_zalloc(VBLK_ORDER);
 	if (!vb)
 		return -TERN_ENOMEM;
+	vb->vd.vm = dev->vm;
 	vb->be_ops = cfg.backend == VBLK_BACKEND_RAM ? &vblk_ram_backend : vblk_host_ops();
 	vb->limits = (struct vblk_limits){ .read_only = cfg.read_only,
 					   .seg_max = VBLK_SEG_MAX,
@@ -346,14 +360,14 @@ static void vblk_vdev_report(const struct vdev *dev)
 	const struct vblk *vb = dev->priv;
 
 	pr_info("vm%u: virtio-blk: %llu reads (%llu MiB), %llu writes (%llu MiB), %llu flushes, "
-		"%llu other, %llu errors, %u in flight at most; %llu notifications, %llu "
-		"interrupts, %llu resets needed\n",
+		"%llu other, %llu errors, %u in flight at most, %llu answered after their "
+		"notification; %llu notifications, %llu interrupts, %llu resets needed\n",
 		dev->vm->id, (unsigned long long)vb->reads,
 		(unsigned long long)(vb->bytes_read >> 20), (unsigned long long)vb->writes,
 		(unsigned long long)(vb->bytes_written >> 20), (unsigned long long)vb->flushes,
 		(unsigned long long)vb->other, (unsigned long long)vb->errors, vb->max_inflight,
-		(unsigned long long)vb->vd.notifies, (unsigned long long)vb->vd.interrupts,
-		(unsigned long long)vb->vd.needs_reset);
+		(unsigned long long)vb->async_answers, (unsigned long long)vb->vd.notifies,
+		(unsigned long long)vb->vd.interrupts, (unsigned long long)vb->vd.needs_reset);
 	if (vb->be_ops->report)
 		vb->be_ops->report(vb);
 }

@@ -2,6 +2,7 @@
 #ifndef VIRT_VIRTIO_BLK_H
 #define VIRT_VIRTIO_BLK_H
 
+#include <drivers/virtio_blk.h>
 #include <tern/types.h>
 #include <virt/virtio_blk_req.h>
 #include <virt/virtio_mmio.h>
@@ -53,6 +54,9 @@ struct vblk_slot {
 	u64 status_addr;
 	/** Backend parts still outstanding. */
 	unsigned int parts;
+	/** The backend's own: data parts still out, a flush to send after them. */
+	unsigned int be_parts_left;
+	void *be_flush;
 };
 
 /** What a request carries, for the backend. */
@@ -73,8 +77,8 @@ struct vblk_backend_ops {
 	/**
 	 * Carry out IN, OUT or FLUSH request @io for slot @s (vb's lock held): 0 when taken (it
 	 * answers through vblk_part_done[_locked], possibly before returning), -TERN_EBUSY when it
-	 * has no room now (the device tries again after a completion), another error to answer
-	 * the request with IOERR at once.
+	 * has no room now (the device tries again after a completion of its own or vblk_resume()),
+	 * another error to answer the request with IOERR at once.
 	 */
 	int (*submit)(struct vblk *vb, struct vblk_slot *s, const struct vblk_io *io);
 	/** Wait until nothing submitted is still in flight (no lock held). May be NULL. */
@@ -87,6 +91,10 @@ struct vblk {
 	struct virtio_dev vd;
 	const struct vblk_backend_ops *be_ops;
 	void *be;
+	/** Where the disk starts on the backend (sectors). */
+	u64 be_offset;
+	/** The host disk had no room: vblk_resume() once it has. */
+	struct hblk_waiter be_waiter;
 	u64 capacity;
 	struct vblk_limits limits;
 	char serial[VIRTIO_BLK_ID_BYTES];
@@ -101,6 +109,7 @@ struct vblk {
 	u64 reads, writes, flushes, other;
 	u64 bytes_read, bytes_written;
 	u64 errors;
+	u64 async_answers;
 	unsigned int max_inflight;
 };
 
@@ -108,6 +117,8 @@ struct vblk {
 void vblk_part_done_locked(struct vblk *vb, struct vblk_slot *s, u8 status);
 /** The same from outside (a host disk's interrupt): takes the lock, answers, goes on. */
 void vblk_part_done(struct vblk *vb, struct vblk_slot *s, u8 status);
+/** The backend has room again: take what waits on the ring (takes the lock). */
+void vblk_resume(struct vblk *vb);
 
 extern const struct vblk_backend_ops vblk_ram_backend;
 extern const struct vblk_backend_ops vblk_host_backend;
