@@ -359,8 +359,15 @@ def vm_shell(t, vm, cmd, wait=True, timeout=600):
 
 
 def vm_shell_wait(t, vm, n, timeout=600):
-    m = t.expect(rf"(?s)\[vm{vm}\] @{n}@BEGIN\r*\n(.*?)\[vm{vm}\] @{n}@END(\d+)", timeout)
-    out = re.sub(rf"(?m)^\[vm{vm}\]\+? ", "", m.group(1).replace("\r", ""))
+    """Command @n's output, looked for in the whole log: while one VM's command is awaited,
+    the stream moves past the other VM's lines (its BEGIN, or even its END)."""
+    done = re.compile(rf"(?s)\[vm{vm}\] @{n}@BEGIN\n(.*?)\[vm{vm}\] @{n}@END(\d+)")
+    m = done.search(t.log)
+    if not m:
+        t.expect(rf"\[vm{vm}\] @{n}@END\d+", timeout)
+        m = done.search(t.log)
+        assert m, f"vm{vm}: command {n} ended but its output is not in the log"
+    out = "".join(re.findall(rf"(?m)^\[vm{vm}\]\+? (.*\n)", m.group(1)))
     if int(m.group(2)) != 0:
         t.fail(f"vm{vm}: shell command {n} exited with {m.group(2)}:\n{out}")
     return out
