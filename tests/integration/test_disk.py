@@ -274,6 +274,25 @@ def e2fsck_clean(image):
 
 
 @pytest.mark.linux
+def test_make_run_linux_disk(tern, build, linux_guest):
+    """`make run` as the README gives it (no VM variables): the flagship Linux with the ext4
+    disk of scripts/fetch-guest.sh (copied to $(O)/vm0-disk.img) as /dev/vda on /mnt."""
+    b = build("defconfig")
+    t = tern("defconfig", start=False, timeout=2 * LINUX_TIMEOUT)
+    t.name = "make run (flagship Linux)"
+    t.cmd = ["make", "-C", tern_lib.SRCTREE, "run", f"O={b.dir}"]
+    t.env = {k: v for k, v in os.environ.items() if not re.match(r"VM\d_|MAKEFLAGS$|MFLAGS$", k)}
+    t.start()
+    t.expect_line(MOUNTED, timeout=LINUX_TIMEOUT)
+    t.wait_linux()
+    size = os.path.getsize(b.path("vm0-disk.img"))
+    assert shell_ok(t, "cat /sys/block/vda/size").strip() == str(size // 512)
+    shell_ok(t, "test -f /mnt/etc/tern-disk && test -x /mnt/bin/busybox")
+    t.sendline("poweroff")
+    assert t.wait_exit(timeout=LINUX_TIMEOUT) == 0
+
+
+@pytest.mark.linux
 def test_linux_ram_disk(tern, build, linux_guest):
     """/dev/vda of the right size on /mnt; 16 MiB written, read back after dropping the page
     cache and after a VM reset (a RAM disk keeps what was written until power-off)."""
