@@ -9,7 +9,8 @@ configs/qemu_virt_bench_smp_defconfig, two vCPUs on one pCPU) and, for the rows 
 native figure, directly on QEMU virt at EL1. The Linux rows boot the guest of
 scripts/fetch-guest.sh under Tern (configs/qemu_virt_defconfig, 4 vCPUs on 4 pCPUs as
 `make run`, and configs/qemu_virt_up_defconfig, 4 vCPUs on 1 pCPU) and on plain QEMU with
-virtualization=off.
+virtualization=off. The storage rows give that Linux a blank 256 MiB /dev/vda (Tern's RAM disk,
+Tern's host disk, native QEMU's virtio-blk-device) and time direct dd reads and writes.
 
 Rows are entries of ROWS: a name, a unit, a Target and a measure(ctx) function returning
 (tern, native or None, note). Measurements share runs through Ctx, which runs each distinct
@@ -47,6 +48,17 @@ NATIVE_MACHINE = ["-M", "virt,gic-version=3", "-cpu", "max,pauth-impdef=on", "-n
 GUEST_RUN_TIMEOUT = 120
 LINUX_TIMEOUT = 300
 LINUX_WALL_TIMEOUT = 120    # a wall-time boot that takes longer is reported as hung, not waited for
+STORAGE_MIB = 256           # sequential dd size (bs=1M, direct I/O)
+STORAGE_PAIRS = 3           # alternated runs of each side
+STORAGE_4K_COUNT = 4096     # 4 KiB direct reads under icount
+STORAGE_TIMEOUT = 600
+# BusyBox's dd prints no time and its date no nanoseconds: the shell reads the kernel's
+# monotonic clock around dd (the "now at N nsecs" line of /proc/timer_list), and the time the
+# CPUs ran tasks (not idle: the sum of /proc/schedstat's rq_cpu_time, ns).
+DD_RE = re.compile(r"DDTIME (\d+) (\d+) (\d+) (\d+) (\d+)\+0 records out")
+DUMP_EXITS_RE = re.compile(r"dump: vm0\.\d+ .*? exits (\d+) ")
+VBLK_REPORT_RE = re.compile(r"vm0: virtio-blk: (\d+) reads \(\d+ MiB\), (\d+) writes .*?; "
+                            r"(\d+) notifications, (\d+) interrupts")
 
 BENCH_LOOP_RE = re.compile(r"^BENCH loop (\S+) n=(\d+) ticks=(\d+) base=(\d+)", re.M)
 BENCH_LAT_RE = re.compile(r"^BENCH lat (\S+) n=(\d+) sum=(\d+) min=(\d+) max=(\d+)", re.M)
@@ -134,6 +146,19 @@ class RatioOfNative(AtMost):
 
     def met(self, tern, native):
         return tern <= self.limit * native
+
+    def compare(self, tern, native):
+        return f"{tern / native:.3f} x"
+
+
+class AtLeastNative(AtMost):
+    """Tern at least limit times native (a throughput)."""
+
+    def text(self, unit):
+        return f">= {self.limit:g} x native"
+
+    def met(self, tern, native):
+        return tern >= self.limit * native
 
     def compare(self, tern, native):
         return f"{tern / native:.3f} x"
@@ -424,11 +449,134 @@ class Ctx:
             return walls
         return self.once("linux-walls", go)
 
+    # Linux with a disk
+
+    def storage_cmd(self, who, mode, image, icount):
+        """The QEMU command (Tern: run-qemu) of a storage run and the VM's vCPU count."""
+        d = self.tern_build(LINUX_CONFIG)
+        conf = read_config(os.path.join(d, ".config"))
+        kernel, initrd = self.linux_guest()
+        smp = int(conf.get("CONFIG_VM0_NR_VCPUS", "1"))
+        pcpus = int(conf.get("CONFIG_NR_PCPUS", "1")) if conf.get("CONFIG_MULTI_PCPU") else 1
+        if who == "tern":
+            # 2 GiB: the VM's RAM and a RAM disk of STORAGE_MIB beside Tern.
+            cmd = [RUN_QEMU, "--image", os.path.join(d, "tern.bin"), "--config",
+                   os.path.join(d, ".config"), "--smp", str(pcpus), "--mem", "2G",
+                   "--vm0-kernel", kernel, "--vm0-initrd", initrd, "--vm0-disk", image,
+                   "--vm0-disk-mode", mode] + (["--icount"] if icount else [])
+        else:
+            # The same disk as Tern's host disk: run-qemu attaches it so.
+            cmd = [QEMU, *NATIVE_MACHINE, "-M", "virtualization=off", "-smp", str(smp),
+                   "-m", f"{conf.get('CONFIG_VM0_RAM_MB', '512')}M", "-kernel", kernel,
+                   "-initrd", initrd, "-append",
+                   conf.get("CONFIG_VM0_BOOTARGS", "console=ttyAMA0"),
+                   "-global", "virtio-mmio.force-legacy=false",
+                   "-drive", f"file={image},if=none,format=raw,id=d0",
+                   "-device", "virtio-blk-device,drive=d0"] + (ICOUNT if icount else [])
+        return cmd, smp
+
+    def storage_run(self, who, mode, icount=False, i=0):
+        """Linux with a blank STORAGE_MIB disk as /dev/vda (a fresh image file each run):
+        under Tern on a RAM disk (@mode "ram") or on the machine's virtio-blk disk
+        ("persistent"), or native on QEMU's virtio-blk-device with that file. Without icount:
+        `dd bs=1M` direct writes over the whole disk, then direct reads of it; under icount:
+        STORAGE_4K_COUNT direct 4 KiB reads. Returns a dict: dd's seconds by phase (the guest's
+        clock: wall time, or instructions under icount), Tern's vm0 exits during each phase
+        (the vCPUs' counters, console Ctrl-] d, before and after) and the virtio-blk line of
+        its power-off report."""
+        def go():
+            import pexpect  # noqa: E402 (only the Linux rows need it)
+
+            image = os.path.join(self.out, "storage.img")
+            with open(image, "wb") as f:
+                f.truncate(STORAGE_MIB << 20)
+            cmd, nvcpus = self.storage_cmd(who, mode, image, icount)
+            name = f"storage-{who}-{mode if who == 'tern' else 'native'}-" \
+                f"{'icount' if icount else 'wall'}-{i}"
+            log(f"storage run: {name}")
+            chunks = []
+
+            class Sink:
+                def write(self, s):
+                    chunks.append(s)
+
+                def flush(self):
+                    pass
+
+            child = pexpect.spawn(cmd[0], cmd[1:], encoding="utf-8", codec_errors="replace",
+                                  timeout=STORAGE_TIMEOUT, echo=False, dimensions=(50, 250),
+                                  env=clean_env())
+            child.logfile_read = Sink()
+            res = {}
+
+            def exits():
+                if who != "tern":
+                    return None
+                start = len("".join(chunks))
+                child.send("\x1dd")
+                child.expect(rf"dump: vm0\.{nvcpus - 1} [^\n]*\n")
+                return sum(int(x) for x in DUMP_EXITS_RE.findall("".join(chunks)[start:]))
+
+            def dd(phase, args):
+                before = exits()
+                now = "$(grep -m1 -o 'now at [0-9]*' /proc/timer_list | cut -d' ' -f3)"
+                busy = "$(awk '/^cpu/ { s += $8 } END { print s }' /proc/schedstat)"
+                child.sendline(f"b={busy}; s={now}; dd {args} 2>/tmp/dd; e={now}; c={busy}; "
+                               "echo DDTIME $s $e $b $c $(grep out /tmp/dd)")
+                child.expect_exact(GUEST_PROMPT)
+                m = DD_RE.search(child.before)
+                if not m:
+                    raise pexpect.EOF(f"dd {args}: no result in {child.before!r}")
+                res[phase] = (int(m.group(2)) - int(m.group(1))) / 1e9
+                res["busy_" + phase] = (int(m.group(4)) - int(m.group(3))) / 1e9
+                res["records_" + phase] = int(m.group(5))
+                after = exits()
+                res["exits_" + phase] = None if after is None else after - before
+
+            try:
+                child.expect_exact(GUEST_PROMPT)
+                if icount:
+                    dd("read4k", f"if=/dev/vda of=/dev/null bs=4k count={STORAGE_4K_COUNT} "
+                       "iflag=direct")
+                else:
+                    dd("write", f"if=/dev/zero of=/dev/vda bs=1M count={STORAGE_MIB} "
+                       "oflag=direct")
+                    dd("read", f"if=/dev/vda of=/dev/null bs=1M count={STORAGE_MIB} "
+                       "iflag=direct")
+                child.sendline("poweroff -f")
+                if who == "tern":
+                    child.expect(VBLK_REPORT_RE.pattern, timeout=120)
+                child.expect(pexpect.EOF, timeout=120)
+            except (pexpect.TIMEOUT, pexpect.EOF) as e:
+                text = "".join(chunks).replace("\r", "")
+                self.save_log(name, f"$ {shlex.join(cmd)}\n{text}")
+                tail = "\n".join(text.splitlines()[-30:])
+                sys.exit(f"bench: storage run {name} failed ({type(e).__name__}: {e}):\n"
+                         f"$ {shlex.join(cmd)}\n{tail}")
+            finally:
+                child.close(force=True)
+                os.unlink(image)
+            text = "".join(chunks).replace("\r", "")
+            self.save_log(name, f"$ {shlex.join(cmd)}\n{text}")
+            m = VBLK_REPORT_RE.search(text)
+            res["blk"] = tuple(int(x) for x in m.groups()) if m else None
+            return res
+        return self.once(("storage", who, mode, icount, i), go)
+
+    def storage_walls(self):
+        """STORAGE_PAIRS runs of each side, alternating (Tern RAM disk, native, Tern host
+        disk, ...): [(tern ram, native, tern host) result dicts]."""
+        def go():
+            return [(self.storage_run("tern", "ram", i=i), self.storage_run("native", "", i=i),
+                     self.storage_run("tern", "persistent", i=i))
+                    for i in range(STORAGE_PAIRS)]
+        return self.once("storage-walls", go)
+
 
 def clean_env():
     """run-qemu takes unset --vmN-* options from VMN_* variables: drop those."""
     return {k: v for k, v in os.environ.items()
-            if not re.match(r"VM\d+_(KERNEL|INITRD|BOOTARGS)$", k)}
+            if not re.match(r"VM\d+_(KERNEL|INITRD|BOOTARGS|DISK\w*)$", k)}
 
 
 def slug(s):
@@ -650,6 +798,61 @@ def sgi_send_row(ctx):
     return res["loop"]["sgi_send"], None, note
 
 
+def storage_mibs(phase, side):
+    """MiB/s of @phase ("read", "write") on @side (0 Tern RAM disk, 1 native, 2 Tern host
+    disk), from the median of the runs' dd seconds; the note lists every run."""
+    def measure(ctx):
+        runs = ctx.storage_walls()
+        secs = [[r[k][phase] for r in runs] for k in (side, 1)]
+        t, n = (STORAGE_MIB / statistics.median(x) for x in secs)
+        note = (f"dd bs=1M {'oflag' if phase == 'write' else 'iflag'}=direct, {STORAGE_MIB} "
+                f"MiB, {STORAGE_PAIRS} alternated runs; seconds: Tern "
+                + " ".join(f"{x:.2f}" for x in secs[0]) + "; native "
+                + " ".join(f"{x:.2f}" for x in secs[1]))
+        return t, n, note
+    return measure
+
+
+def storage_exits_row(ctx):
+    """Tern's vm0 exits per MiB moved by dd (reads and writes, RAM disk), median of runs."""
+    runs = ctx.storage_walls()
+    per = [(r[0]["exits_write"] + r[0]["exits_read"]) / (2 * STORAGE_MIB) for r in runs]
+    host = [(r[2]["exits_write"] + r[2]["exits_read"]) / (2 * STORAGE_MIB) for r in runs]
+    note = ("all exits of the VM's 4 vCPUs while dd ran (console Ctrl-] d before and after); "
+            "RAM disk " + " ".join(f"{x:.1f}" for x in per) + "; host disk "
+            + " ".join(f"{x:.1f}" for x in host))
+    return statistics.median(per), None, note
+
+
+def storage_notify_row(ctx):
+    """Queue notifications per request (RAM disk, the whole run): dd bs=1M direct has one
+    1 MiB request out at a time, so this is notifications per batch, at most 1 with EVENT_IDX
+    (batches of many requests: tests/guests/virtio.c, 64 reads on one notification)."""
+    runs = ctx.storage_walls()
+    per, notes = [], []
+    for r in runs:
+        reads, writes, notifies, irqs = r[0]["blk"]
+        per.append(notifies / (reads + writes))
+        notes.append(f"{reads} reads, {writes} writes, {notifies} notifications, "
+                     f"{irqs} interrupts")
+    return statistics.median(per), None, "whole runs: " + "; ".join(notes)
+
+
+def storage_4k_row(ctx):
+    """Under icount a CPU's busy time is its instructions (1 ns each); the dd's elapsed time
+    is not (native QEMU answers in its own thread: idle vCPUs wait, and the clock jumps)."""
+    t = ctx.storage_run("tern", "ram", icount=True)
+    n = ctx.storage_run("native", "", icount=True)
+    per = lambda r, k: r[k] * 1e9 / STORAGE_4K_COUNT
+    note = (f"{STORAGE_4K_COUNT} x dd bs=4k iflag=direct under -icount shift=0,sleep=off: the "
+            f"CPUs' busy time (/proc/schedstat, not idle) per request = instructions of the "
+            f"guest and of Tern on its vCPUs; elapsed per request Tern "
+            f"{per(t, 'read4k'):.0f}, native {per(n, 'read4k'):.0f} (native's includes waiting "
+            f"for QEMU's I/O thread); Tern exits {t['exits_read4k'] / STORAGE_4K_COUNT:.1f} "
+            f"per request")
+    return per(t, "busy_read4k"), per(n, "busy_read4k"), note
+
+
 class Row:
     def __init__(self, key, name, unit, target, measure, what):
         self.key, self.name, self.unit, self.target = key, name, unit, target
@@ -758,8 +961,35 @@ ROWS = [
         "4 vCPUs time-shared on 1 pCPU (qemu_virt_up_defconfig, -smp 1) vs native -smp 4: "
         "host seconds to the shell prompt, median of the runs alternated with the other "
         "Linux wall row's"),
+    Row("disk_read_ram", "Linux disk read, RAM disk", "MiB/s", AtLeastNative(0.8),
+        storage_mibs("read", 0),
+        "sequential direct reads of the whole 256 MiB /dev/vda (dd bs=1M iflag=direct), "
+        "Tern's RAM disk vs native QEMU's virtio-blk-device on an image file, the guest's dd "
+        "time, median of 3 alternated runs"),
+    Row("disk_write_ram", "Linux disk write, RAM disk", "MiB/s", AtLeastNative(0.8),
+        storage_mibs("write", 0),
+        "sequential direct writes over the whole 256 MiB /dev/vda (dd bs=1M oflag=direct), "
+        "as the read row"),
+    Row("disk_read_host", "Linux disk read, host disk", "MiB/s", RatioNoTarget(),
+        storage_mibs("read", 2),
+        "as the RAM-disk read row, Tern on the machine's virtio-blk-device with the image "
+        "file (persistent backend)"),
+    Row("disk_write_host", "Linux disk write, host disk", "MiB/s", RatioNoTarget(),
+        storage_mibs("write", 2), "as the RAM-disk write row, on the host disk"),
+    Row("disk_exits", "Linux disk exits per MiB, RAM disk", "exits", NoTarget(),
+        storage_exits_row,
+        "every exit of the VM's vCPUs while the two dd runs move 512 MiB, per MiB"),
+    Row("disk_notify", "Linux disk notifications per request batch", "exits", AtMost(1),
+        storage_notify_row,
+        "QueueNotify writes (exits) per virtio-blk request over the RAM-disk runs (boot "
+        "included); dd bs=1M direct sends one 1 MiB request at a time, one batch each"),
+    Row("disk_4k", "4 KiB direct read, RAM disk", "instructions", RatioNoTarget(),
+        storage_4k_row,
+        "instructions per 4 KiB request (dd bs=4k iflag=direct, under icount), guest and "
+        "Tern together, vs native QEMU's virtio-blk-device"),
 ]
-LINUX_ROWS = ("linux_virtual", "linux_wall", "linux_wall_up")
+LINUX_ROWS = ("linux_virtual", "linux_wall", "linux_wall_up", "disk_read_ram", "disk_write_ram",
+              "disk_read_host", "disk_write_host", "disk_exits", "disk_notify", "disk_4k")
 # --quick: no Linux boot and no wall-time run (rtwall alternates 10 QEMU runs).
 QUICK_ROWS = [r.key for r in ROWS if r.key not in LINUX_ROWS + ("rtwall",)]
 WALL_ROWS = {"linux_wall": LINUX_CONFIG, "linux_wall_up": LINUX_UP_CONFIG}
@@ -834,6 +1064,18 @@ def chart(results, path):
     return True
 
 
+def chart_limit(target, native):
+    """The target as a line on the row's chart (None: no target)."""
+    if target.limit is None or (native is None and isinstance(
+            target, (AboveNative, RatioOfNative, AtLeastNative))):
+        return None
+    if isinstance(target, AboveNative):
+        return native + target.limit
+    if isinstance(target, (RatioOfNative, AtLeastNative)):
+        return native * target.limit
+    return target.limit
+
+
 def qemu_version():
     rc, text = run([QEMU, "--version"], 30)
     return text.splitlines()[0] if text else "?"
@@ -903,11 +1145,7 @@ def main():
             "failed": failed,
             "compare": row.target.compare(tern, native)
             if native is not None and tern is not None else "",
-            "limit": row.target.limit if not isinstance(row.target, (AboveNative,
-                                                                      RatioOfNative))
-            or native is None or row.target.limit is None
-            else (native + row.target.limit if isinstance(row.target, AboveNative)
-                  else native * row.target.limit),
+            "limit": chart_limit(row.target, native),
             "note": note, "key": row.key, "what": row.what})
     elapsed = time.monotonic() - t0
 
