@@ -226,10 +226,11 @@ def boot_linux_disk(tern, build, linux_guest, disk, mode="ram", ro=False, bootar
 
 
 def shell_ok(t, cmd, timeout=60):
+    """@cmd's output (without kernel messages printed into it on a loaded host)."""
     status, out = t.shell(cmd, timeout)
     if status != 0:
         t.fail(f"guest command {cmd!r} exited with {status}:\n{out}")
-    return out
+    return tern_lib.without_kernel_messages(out)
 
 
 # A pattern both sides can make: one 32-byte line, doubled (2^21 times: 64 MiB).
@@ -386,7 +387,8 @@ def vm_shell_wait(t, vm, n, timeout=600):
         t.expect(rf"\[vm{vm}\] @{n}@END\d+", timeout)
         m = done.search(t.log)
         assert m, f"vm{vm}: command {n} ended but its output is not in the log"
-    out = "".join(re.findall(rf"(?m)^\[vm{vm}\]\+? (.*\n)", m.group(1)))
+    out = tern_lib.without_kernel_messages(
+        "".join(re.findall(rf"(?m)^\[vm{vm}\]\+? (.*\n)", m.group(1))))
     if int(m.group(2)) != 0:
         t.fail(f"vm{vm}: shell command {n} exited with {m.group(2)}:\n{out}")
     return out
