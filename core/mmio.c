@@ -149,13 +149,6 @@ const struct mmio_region *mmio_find_hint(const struct mmio_bus *bus, unsigned in
 	return r;
 }
 
-bool mmio_region_holds(const struct mmio_region *r, ipa_t addr, unsigned int size)
-{
-	u64 last = addr + (size - 1);
-
-	return size && last >= addr && addr >= r->base && last <= mmio_last(r);
-}
-
 int mmio_region_access(const struct mmio_region *r, struct vcpu *vcpu, ipa_t addr,
 		       unsigned int size, bool write, u64 *val)
 {

@@ -173,6 +173,16 @@ static bool mmio_is_cache_maintenance(struct vcpu *vcpu, u64 esr)
 	       mmio_decode_is_cmo(insn);
 }
 
+/* An emulated access completed: count it and step over the instruction. */
+static enum vcpu_run_result mmio_done(struct vcpu *vcpu)
+{
+	vcpu->exit_count[EXIT_MMIO]++;
+	vcpu_skip_insn(vcpu);
+	if (mmio_guest_aarch32(vcpu))
+		mmio_aarch32_it_advance(vcpu);
+	return VCPU_RUN_CONTINUE;
+}
+
 enum vcpu_run_result mmio_emulate(struct vcpu *vcpu)
 {
 	u64 esr = vcpu->arch.esr;
@@ -200,6 +210,19 @@ enum vcpu_run_result mmio_emulate(struct vcpu *vcpu)
 
 	rc = mmio_decode_esr(esr, &mi);
 	/*
+	 * The common case: one register, described by the syndrome (ISV = 1: never a pair, never
+	 * writeback), inside the region found. No arrays, no loops, no second lookup.
+	 */
+	if (!rc && !mi.acqrel && mmio_region_holds(r, ipa, mi.size)) {
+		u64 val = mi.write ? vcpu_reg(vcpu, mi.rt) & mmio_size_mask(mi.size) : 0;
+
+		if (mmio_region_access(r, vcpu, ipa, mi.size, mi.write, &val))
+			return mmio_abort(vcpu, "the device rejected the access", ipa);
+		if (!mi.write)
+			vcpu_set_reg(vcpu, mi.rt, mmio_load_extend(&mi, val));
+		return mmio_done(vcpu);
+	}
+	/*
 	 * Without a syndrome, an AArch32 access (LDM, LDRD, ...) is not something Tern decodes: the
 	 * word at the PC is an A32/T32 instruction, never to be read as A64. Refuse it.
 	 */
@@ -224,9 +247,5 @@ enum vcpu_run_result mmio_emulate(struct vcpu *vcpu)
 		return mmio_abort(vcpu, "instruction form not emulated", ipa);
 	if (mmio_do_access(vcpu, &mi, ipa, r))
 		return mmio_abort(vcpu, "the device rejected the access", ipa);
-	vcpu->exit_count[EXIT_MMIO]++;
-	vcpu_skip_insn(vcpu);
-	if (mmio_guest_aarch32(vcpu))
-		mmio_aarch32_it_advance(vcpu);
-	return VCPU_RUN_CONTINUE;
+	return mmio_done(vcpu);
 }

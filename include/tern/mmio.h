@@ -54,8 +54,13 @@ const struct mmio_region *mmio_find(const struct mmio_bus *bus, ipa_t addr, unsi
  */
 const struct mmio_region *mmio_find_hint(const struct mmio_bus *bus, unsigned int *hint, ipa_t addr,
 					 unsigned int size);
-/* Does @r hold all of [addr, addr + size)? */
-bool mmio_region_holds(const struct mmio_region *r, ipa_t addr, unsigned int size);
+/* Does @r hold all of [addr, addr + size)? (Inline: every emulated access asks.) */
+static inline bool mmio_region_holds(const struct mmio_region *r, ipa_t addr, unsigned int size)
+{
+	u64 last = addr + (size - 1);
+
+	return size && last >= addr && addr >= r->base && last <= r->base + (r->size - 1);
+}
 /*
  * One access to region @r, which holds all of it (mmio_region_holds()): as mmio_dispatch() without
  * the lookup.
