@@ -2,6 +2,7 @@
 #include <tern/console_drv.h>
 #include <tern/console_mux.h>
 #include <tern/console_rx.h>
+#include <tern/hypcon.h>
 #include <tern/platform.h>
 #include <tern/printk.h>
 #include <tern/sched.h>
@@ -23,21 +24,34 @@ static struct vm *mux_vm(unsigned int id)
 		   : NULL;
 }
 
+bool console_mux_focus(unsigned int id)
+{
+	if (!mux_vm(id))
+		return false;
+	mux_focus = id;
+	pr_info("console: input now goes to vm%u\n", mux_focus);
+	return true;
+}
+
 void console_mux_input(char c)
 {
 	struct vm *vm;
 
+	/* The hypervisor console's command line, while open, takes everything. */
+	if (hypcon_input(c))
+		return;
 	if (mux_escape) {
 		mux_escape = false;
 		if (c == 'd') {
 			sched_dump();
 			return;
 		}
-		if (c >= '0' && c <= '9' && mux_vm((unsigned int)(c - '0'))) {
-			mux_focus = (unsigned int)(c - '0');
-			pr_info("console: input now goes to vm%u\n", mux_focus);
+		if (c == ':' && IS_ENABLED(CONFIG_HYP_CONSOLE)) {
+			hypcon_open();
 			return;
 		}
+		if (c >= '0' && c <= '9' && console_mux_focus((unsigned int)(c - '0')))
+			return;
 		if (c != MUX_ESCAPE)
 			return;
 		/* The escape twice sends it once to the guest. */
@@ -56,8 +70,12 @@ void console_mux_init(const struct platform *p, struct vm *vms, unsigned int nr)
 	mux_nr = nr;
 	for (mux_focus = 0; mux_focus < nr && !mux_vm(mux_focus); mux_focus++)
 		;
-	if (mux_focus == nr)
-		return;
+	/* No VM with a console yet: input is for the hypervisor console (VMs may come later). */
+	if (mux_focus == nr) {
+		mux_focus = 0;
+		if (!IS_ENABLED(CONFIG_HYP_CONSOLE))
+			return;
+	}
 	if (!p->console.intid) {
 		pr_warn(
 		    "console: the UART has no interrupt in the device tree: no console input\n");
@@ -65,6 +83,9 @@ void console_mux_init(const struct platform *p, struct vm *vms, unsigned int nr)
 	}
 	console_driver_rx_enable(&p->console, console_mux_input);
 	if (nr > 1)
-		pr_info("console: input goes to vm%u; Ctrl-] then a VM number switches\n",
-			mux_focus);
+		pr_info(
+		    "console: input goes to vm%u; Ctrl-] then a VM number switches%s\n", mux_focus,
+		    IS_ENABLED(CONFIG_HYP_CONSOLE) ? ", Ctrl-] then : opens Tern's console" : "");
+	else if (IS_ENABLED(CONFIG_HYP_CONSOLE))
+		pr_info("console: Ctrl-] then : opens Tern's console\n");
 }

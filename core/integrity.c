@@ -6,7 +6,7 @@
 #include <tern/printk.h>
 #include <tern/vm.h>
 
-#define INTEGRITY_MAX (2 + PLATFORM_MAX_MODULES + CONFIG_NR_VMS)
+#define INTEGRITY_MAX (2 + PLATFORM_MAX_MODULES)
 
 struct integrity_region {
 	const char *what;
@@ -18,6 +18,8 @@ struct integrity_region {
 
 static struct integrity_region regions[INTEGRITY_MAX];
 static unsigned int nr_regions;
+/* Each VM's pristine DT while the VM exists (size 0: none); VMs come and go at run time. */
+static struct integrity_region vm_dts[CONFIG_NR_VMS];
 
 /* FNV-1a over 64-bit words: enough to catch any stray write, not meant against an attacker. */
 static u64 integrity_sum(paddr_t base, u64 size)
@@ -32,15 +34,20 @@ static u64 integrity_sum(paddr_t base, u64 size)
 	return h;
 }
 
+static struct integrity_region integrity_take(const char *what, unsigned int idx, paddr_t base,
+					      u64 size)
+{
+	return (struct integrity_region){ what, idx, base, size, integrity_sum(base, size) };
+}
+
 static void integrity_add(const char *what, unsigned int idx, paddr_t base, u64 size)
 {
 	if (nr_regions == INTEGRITY_MAX || !size)
 		return;
-	regions[nr_regions++] =
-	    (struct integrity_region){ what, idx, base, size, integrity_sum(base, size) };
+	regions[nr_regions++] = integrity_take(what, idx, base, size);
 }
 
-void integrity_snapshot(const struct platform *p, struct vm *vms, unsigned int nr)
+void integrity_snapshot(const struct platform *p)
 {
 	nr_regions = 0;
 	integrity_add("Tern text", 0, (paddr_t)_text, (paddr_t)_etext - (paddr_t)_text);
@@ -49,28 +56,48 @@ void integrity_snapshot(const struct platform *p, struct vm *vms, unsigned int n
 	for (unsigned int i = 0; i < p->nr_modules; i++)
 		if (p->modules[i].kind != MODULE_DISK)
 			integrity_add("boot module", i, p->modules[i].base, p->modules[i].size);
-	for (unsigned int i = 0; i < nr; i++) {
-		if (vms[i].state != VM_UNINITIALIZED)
-			integrity_add("pristine guest DT of vm", i, vms[i].dtb.pa, vms[i].dtb.size);
-	}
+}
+
+void integrity_vm_add(const struct vm *vm)
+{
+	if (vm->id < CONFIG_NR_VMS)
+		vm_dts[vm->id] =
+		    integrity_take("pristine guest DT of vm", vm->id, vm->dtb.pa, vm->dtb.size);
+}
+
+static unsigned int integrity_check(const struct integrity_region *r)
+{
+	if (!r->size || integrity_sum(r->base, r->size) == r->sum)
+		return 0;
+	pr_err("integrity: %s %u at 0x%llx+0x%llx CHANGED\n", r->what, r->idx,
+	       (unsigned long long)r->base, (unsigned long long)r->size);
+	return 1;
+}
+
+unsigned int integrity_vm_drop(const struct vm *vm)
+{
+	unsigned int bad;
+
+	if (vm->id >= CONFIG_NR_VMS)
+		return 0;
+	bad = integrity_check(&vm_dts[vm->id]);
+	vm_dts[vm->id] = (struct integrity_region){ 0 };
+	return bad;
 }
 
 unsigned int integrity_verify(void)
 {
-	unsigned int bad = 0;
+	unsigned int bad = 0, n = nr_regions;
 
-	for (unsigned int i = 0; i < nr_regions; i++) {
-		const struct integrity_region *r = &regions[i];
-
-		if (integrity_sum(r->base, r->size) != r->sum) {
-			pr_err("integrity: %s %u at 0x%llx+0x%llx CHANGED\n", r->what, r->idx,
-			       (unsigned long long)r->base, (unsigned long long)r->size);
-			bad++;
-		}
+	for (unsigned int i = 0; i < nr_regions; i++)
+		bad += integrity_check(&regions[i]);
+	for (unsigned int i = 0; i < CONFIG_NR_VMS; i++) {
+		bad += integrity_check(&vm_dts[i]);
+		n += vm_dts[i].size != 0;
 	}
 	if (!bad)
 		pr_info("integrity: %u regions unchanged (Tern text and rodata, boot modules, "
 			"pristine guest DTs)\n",
-			nr_regions);
+			n);
 	return bad;
 }

@@ -237,6 +237,20 @@ void printk(enum log_level level, const char *fmt, ...)
 	va_end(ap);
 }
 
+bool printk_line_open(void)
+{
+	unsigned int cpu = this_cpu_id();
+	enum printk_locked locked = printk_lock_take(cpu);
+	const struct printk_cpu *pc = printk_cpu_state(cpu);
+	bool open;
+
+	if (locked == PRINTK_RECURSION)
+		return false;
+	open = pc && pc->mid_line && printk_open_cpu == (int)cpu;
+	printk_lock_release(cpu, locked);
+	return open;
+}
+
 void printk_set_level(enum log_level level)
 {
 	WRITE_ONCE(printk_level, level);

@@ -22,6 +22,7 @@
 #include <asm/sysreg.h>
 #include <asm/vtimer.h>
 #include <drivers/arch_timer.h>
+#include <tern/hypcon.h>
 #include <tern/irq.h>
 #include <tern/percpu.h>
 #include <tern/printk.h>
@@ -105,10 +106,10 @@ static void rq_insert(struct pcpu *p, struct vcpu *v, bool boost)
 		p->rq_tail = v;
 }
 
-/* Queue a READY @v, or move it ahead when it gets boosted. */
+/* Queue a READY @v, or move it ahead when it gets boosted; a paused one stays off the queue. */
 static void rq_make_ready(struct pcpu *p, struct vcpu *v, bool boost)
 {
-	if (v->queued && (v->boosted || !boost))
+	if (v->paused || (v->queued && (v->boosted || !boost)))
 		return;
 	if (v->queued)
 		rq_remove(p, v);
@@ -269,6 +270,11 @@ void sched_kick_flush(void)
 	}
 }
 
+void sched_return_to_tern(void)
+{
+	this_pcpu()->need_resched = true;
+}
+
 void sched_kick(struct vcpu *vcpu)
 {
 	struct pcpu *p = pcpu_get(vcpu->pcpu);
@@ -327,6 +333,35 @@ void sched_stop_vcpu(struct vcpu *vcpu, enum vcpu_state state)
 	sched_exit_guest(vcpu);
 }
 
+void sched_pause_vcpu(struct vcpu *vcpu)
+{
+	struct pcpu *p = pcpu_get(vcpu->pcpu);
+
+	spin_lock(&p->rq_lock);
+	vcpu->paused = true;
+	if (vcpu->queued)
+		rq_remove(p, vcpu);
+	spin_unlock(&p->rq_lock);
+	/* Running: it leaves the guest at its next exit. Kept loaded asleep: its pCPU puts it. */
+	sched_exit_guest(vcpu);
+}
+
+void sched_resume_vcpu(struct vcpu *vcpu)
+{
+	struct pcpu *p = pcpu_get(vcpu->pcpu);
+	bool notify;
+
+	spin_lock(&p->rq_lock);
+	vcpu->paused = false;
+	/* Woken while paused (an interrupt, its timer), or preempted by the pause: runnable now. */
+	notify = vcpu->state == VCPU_READY;
+	if (notify)
+		rq_make_ready(p, vcpu, false);
+	spin_unlock(&p->rq_lock);
+	if (notify)
+		sched_notify(p);
+}
+
 void sched_wait_off_pcpu(struct vcpu *vcpu)
 {
 	/* sched_run sends an event (SEV) each time it clears on_pcpu. */
@@ -341,25 +376,27 @@ static u64 sched_check_sleepers(struct pcpu *p)
 {
 	u64 now = arch_timer_now();
 	u64 next = VTIMER_NO_DEADLINE;
+	bool woke = false;
 
+	/* Under the lock: the hypervisor console may unplace (and free) a stopped VM's vCPUs. */
+	spin_lock(&p->rq_lock);
 	for (struct vcpu *v = p->placed; v; v = v->placed_next) {
 		u64 d;
 
-		if (READ_ONCE(v->state) != VCPU_BLOCKED)
+		if (v->state != VCPU_BLOCKED)
 			continue;
 		d = vtimer_deadline(v);
 		if (d > now) {
 			next = MIN(next, d);
 			continue;
 		}
-		spin_lock(&p->rq_lock);
-		if (v->state == VCPU_BLOCKED) {
-			v->state = VCPU_READY;
-			rq_make_ready(p, v, true);
-		}
-		spin_unlock(&p->rq_lock);
-		sched_preempt_point(p);
+		v->state = VCPU_READY;
+		rq_make_ready(p, v, true);
+		woke = true;
 	}
+	spin_unlock(&p->rq_lock);
+	if (woke)
+		sched_preempt_point(p);
 	return next;
 }
 
@@ -445,7 +482,7 @@ static void sched_power_on(struct vcpu *v)
 static bool sched_may_enter(const struct pcpu *p, const struct vcpu *v)
 {
 	return READ_ONCE(v->state) == VCPU_RUNNING && !READ_ONCE(v->vm->reset_pending) &&
-	       !p->need_resched;
+	       !READ_ONCE(v->paused) && !p->need_resched;
 }
 
 /* Switch @v off this pCPU: its context out of the hardware, and no longer on this pCPU. */
@@ -564,11 +601,11 @@ static void sched_after_run(struct pcpu *p, struct vcpu *v, enum vcpu_run_result
 
 static void sched_idle(struct pcpu *p)
 {
-	/* A vCPU kept loaded that was stopped, switched off or is being reset is put now. */
-	if (p->lazy && READ_ONCE(p->lazy->state) != VCPU_BLOCKED)
+	/* A vCPU kept loaded that was stopped, switched off, paused or being reset is put now. */
+	if (p->lazy && (READ_ONCE(p->lazy->state) != VCPU_BLOCKED || READ_ONCE(p->lazy->paused)))
 		sched_put_lazy(p);
 	sched_timer_update();
-	if (READ_ONCE(p->rq_head) || !vm_nr_live())
+	if (READ_ONCE(p->rq_head) || !vm_machine_up() || hypcon_posted_here())
 		return;
 	/*
 	 * WFI with interrupts still masked: it wakes on any pending interrupt, so a kick that
@@ -578,6 +615,20 @@ static void sched_idle(struct pcpu *p)
 	cpu_wait_for_interrupt();
 	local_irq_enable();
 	local_irq_disable();
+}
+
+/*
+ * Tern's own work handed to this pCPU (a hypervisor console command) runs here, between two
+ * vCPUs, with none loaded: a vCPU kept loaded asleep is put first, so the command may wait for
+ * any vCPU to leave its pCPU, this one's included.
+ */
+static void sched_tern_work(struct pcpu *p)
+{
+	if (!hypcon_posted_here())
+		return;
+	if (p->lazy)
+		sched_put_lazy(p);
+	hypcon_poll();
 }
 
 void sched_run(void)
@@ -593,10 +644,11 @@ void sched_run(void)
 		pr_warn("sched: no EL2 timer interrupt: vCPUs only switch when they yield\n");
 	if (irq_request(SCHED_KICK_SGI, sched_kick_irq, NULL))
 		pr_warn("sched: no kick SGI: pCPU %u is not woken by other pCPUs\n", p->id);
-	while (vm_nr_live()) {
+	while (vm_machine_up()) {
 		enum vcpu_run_result r;
 		bool kept;
 
+		sched_tern_work(p);
 		v = sched_pick(p);
 		if (!v) {
 			sched_idle(p);

@@ -28,6 +28,7 @@
 #include <tern/vdev.h>
 #include <tern/vm.h>
 #include <tern/vm_config.h>
+#include <tern/vm_ctl.h>
 #include <asm/sysreg_emul.h>
 #include <tern/console_mux.h>
 #include <tern/integrity.h>
@@ -109,24 +110,10 @@ static void setup_report_vms(void)
 {
 	for (unsigned int i = 0; i < CONFIG_NR_VMS; i++) {
 		const struct vm *vm = &vm_table[i];
-		u64 counts[EXIT_NR], undefs, aborts, total = 0;
-		char line[256];
-		int n = 0;
 
 		if (vm->state == VM_UNINITIALIZED)
 			continue;
-		vm_exit_counts(vm, counts, &undefs, &aborts);
-		for (unsigned int r = 0; r < EXIT_NR; r++) {
-			if (r != EXIT_MAINT) /* a kind of IRQ exit, not an exit of its own */
-				total += counts[r];
-			n += fmt_snprintf(line + n, sizeof(line) - (size_t)n, "%s%s %llu",
-					  r ? ", " : "", vcpu_exit_reason_name(r),
-					  (unsigned long long)counts[r]);
-		}
-		pr_info("vm%u: exit: %s; %u resets; %llu aborts and %llu undefs injected\n", i,
-			vm->stop_reason ? vm->stop_reason : vm_state_name(vm->state), vm->resets,
-			(unsigned long long)aborts, (unsigned long long)undefs);
-		pr_info("vm%u: exits %llu: %s\n", i, (unsigned long long)total, line);
+		vm_print_stats(vm, LOG_INFO);
 		vdev_report_all(vm);
 	}
 }
@@ -144,33 +131,44 @@ void smp_pcpu_init_virt(void)
 		pr_warn("boot: pCPU %u: no PMU interrupt for guests\n", this_cpu_id());
 }
 
-/* Create every configured VM that has a kernel, run them, and power off when all have stopped. */
+/*
+ * Create and start every VM that starts at boot and has a kernel, run them, and when every VM has
+ * stopped power off (or stay at the hypervisor console, as configured).
+ */
 static void setup_run_vms(void)
 {
-	unsigned int created = 0;
+	unsigned int created = 0, later = 0;
 	bool failed = false;
 
 	/* First what the CPU gives guests (the PMU, for one), then the ID registers saying so. */
 	vcpu_arch_init();
 	sysreg_id_init(stage2_ipa_bits());
 	smp_pcpu_init_virt();
+	integrity_snapshot(&platform);
+	vm_ctl_init(&platform);
 	for (unsigned int i = 0; i < CONFIG_NR_VMS; i++) {
-		int rc = vm_create(&vm_table[i], i, &vm_configs[i], &platform);
+		const char *why;
+		int rc;
 
-		if (!rc)
+		if (!vm_configs[i].autostart) {
+			if (vm_ctl_has_kernel(i)) {
+				pr_info("vm%u: not started at boot: \"start %u\" on Tern's console "
+					"starts it\n",
+					i, i);
+				later++;
+			}
+			continue;
+		}
+		rc = vm_ctl_start(i, &why);
+		if (vm_table[i].state != VM_UNINITIALIZED)
 			created++;
-		else if (rc != -TERN_ENOENT)
+		if (rc && rc != -TERN_ENOENT)
 			failed = true; /* it had a kernel: a VM that was asked for is missing */
 	}
-	if (!created) {
+	if (!created && !later) {
 		pr_info("boot: no VM to run (%s): powering off\n",
 			failed ? "creation failed" : "no kernel boot module");
 		system_halt(failed);
-	}
-	integrity_snapshot(&platform, vm_table, CONFIG_NR_VMS);
-	for (unsigned int i = 0; i < CONFIG_NR_VMS; i++) {
-		if (vm_table[i].state == VM_READY && vm_start(&vm_table[i]))
-			vm_stop(&vm_table[i], "could not be started");
 	}
 	console_mux_init(&platform, vm_table, CONFIG_NR_VMS);
 	smp_release_secondaries();

@@ -46,6 +46,29 @@ void vm_exit_counts(const struct vm *vm, u64 counts[EXIT_NR], u64 *undefs, u64 *
 		*aborts += v->aborts_injected;
 	}
 }
+
+void vm_print_stats(const struct vm *vm, enum log_level level)
+{
+	u64 counts[EXIT_NR], undefs, aborts, irqs = 0, total = 0;
+	char line[256];
+	int n = 0;
+
+	vm_exit_counts(vm, counts, &undefs, &aborts);
+	for (unsigned int i = 0; i < vm->nr_vcpus; i++)
+		irqs += vm->vcpus[i]->irqs_taken;
+	for (unsigned int r = 0; r < EXIT_NR; r++) {
+		if (r != EXIT_MAINT) /* a kind of IRQ exit, not an exit of its own */
+			total += counts[r];
+		n += fmt_snprintf(line + n, sizeof(line) - (size_t)n, "%s%s %llu", r ? ", " : "",
+				  vcpu_exit_reason_name(r), (unsigned long long)counts[r]);
+	}
+	printk(level, "vm%u: exit: %s; %u resets; %llu aborts and %llu undefs injected\n", vm->id,
+	       vm->stop_reason ? vm->stop_reason : vm_state_name(vm->state), vm->resets,
+	       (unsigned long long)aborts, (unsigned long long)undefs);
+	printk(level, "vm%u: exits %llu: %s\n", vm->id, (unsigned long long)total, line);
+	printk(level, "vm%u: interrupts taken %llu\n", vm->id, (unsigned long long)irqs);
+}
+
 static unsigned int vm_live;
 
 unsigned int vm_nr_live(void)
@@ -279,21 +302,56 @@ void vm_stop(struct vm *vm, const char *reason)
 	vdev_stop_all(vm);
 	pr_info("vm%u: stopped: %s\n", vm->id, reason);
 	/* Last: once no VM is live, the boot pCPU may report and power off at once. */
-	if (was_live && __atomic_sub_fetch(&vm_live, 1, __ATOMIC_ACQ_REL) == 0)
+	if (was_live && __atomic_sub_fetch(&vm_live, 1, __ATOMIC_ACQ_REL) == 0) {
+		if (IS_ENABLED(CONFIG_ALL_STOPPED_STAY_UP))
+			pr_info(
+			    "boot: every VM has stopped: Tern stays up (Ctrl-] then : opens its "
+			    "console)\n");
 		sched_kick_all();
+	}
 }
+
+/* A VM has run since boot: until then Tern waits at the console whatever the policy. */
+static bool vm_any_started;
 
 void vm_mark_live(void)
 {
+	WRITE_ONCE(vm_any_started, true);
 	__atomic_fetch_add(&vm_live, 1, __ATOMIC_RELEASE);
 }
 
-void vm_reset(struct vm *vm)
+bool vm_machine_up(void)
 {
-	__atomic_store_n(&vm->reset_pending, true, __ATOMIC_RELEASE);
+	return vm_nr_live() || IS_ENABLED(CONFIG_ALL_STOPPED_STAY_UP) || !READ_ONCE(vm_any_started);
+}
+
+bool vm_reset(struct vm *vm, const char *reason)
+{
+	bool first;
+
+	spin_lock(&vm->lock);
+	first = !vm->reset_pending;
+	if (first) {
+		vm->reset_reason = reason;
+		__atomic_store_n(&vm->reset_pending, true, __ATOMIC_RELEASE);
+	}
+	spin_unlock(&vm->lock);
 	/* Its vCPUs on other pCPUs leave the guest now; the first pCPU to see it does the reset. */
-	for (unsigned int i = 0; i < vm->nr_vcpus; i++)
+	for (unsigned int i = 0; first && i < vm->nr_vcpus; i++)
 		sched_exit_guest(vm->vcpus[i]);
+	return first;
+}
+
+static struct spinlock vm_life_locks[CONFIG_NR_VMS];
+
+void vm_life_lock(unsigned int id)
+{
+	spin_lock(&vm_life_locks[id]);
+}
+
+void vm_life_unlock(unsigned int id)
+{
+	spin_unlock(&vm_life_locks[id]);
 }
 
 __attribute__((weak)) void vm_irq_set_level(struct vm *vm, u32 intid, bool level)

@@ -212,6 +212,7 @@ int vm_create(struct vm *vm, unsigned int id, const struct vm_config *cfg, const
 			goto fail;
 	}
 	vm->entry = vm->layout.entry;
+	vm->created_at = arch_timer_now();
 	sysreg_id_fill(vm, vm->id_fast);
 	vm_set_state(vm, VM_READY);
 	pr_info("vm%u: %s, %u vCPU%s, %llu MiB RAM in %u block%s, entry 0x%llx, x0 0x%llx (%s)%s\n",
@@ -256,6 +257,7 @@ int vm_start(struct vm *vm)
 		return -TERN_EINVAL;
 	vm_mark_live();
 	vm->cntvoff = 0; /* see struct vm */
+	vm->started_at = arch_timer_now();
 	vm_boot_vcpu0(vm);
 	return 0;
 }
@@ -279,16 +281,28 @@ static bool vm_all_vcpus_off(const struct vm *vm)
 }
 
 /*
- * SYSTEM_RESET, from any vCPU on any pCPU: every vCPU of the VM is switched off and made to leave
- * the guest wherever it runs; once none is on a pCPU (an event each pCPU signals when it puts a
- * vCPU, not a timed spin) the vGIC goes back to its reset state (nothing pending or active, no
- * saved list registers or timer active state), the pristine images are copied in again and vCPU 0
- * starts over. The first pCPU to get here does it; the others only drop their vCPU.
+ * A restart (guest SYSTEM_RESET, a policy, the console), from any pCPU's scheduler loop: every
+ * vCPU of the VM is switched off and made to leave the guest wherever it runs; once none is on a
+ * pCPU (an event each pCPU signals when it puts a vCPU, not a timed spin) the vGIC goes back to
+ * its reset state (nothing pending or active, no saved list registers or timer active state), the
+ * pristine images are copied in again and vCPU 0 starts over. The first pCPU to get here does it;
+ * the others only drop their vCPU. Under the VM's life lock, so a tear-down from the console waits
+ * for it, and a reset that finds the VM stopped or gone does nothing.
  */
 void vm_do_reset(struct vm *vm)
 {
+	unsigned int id = vm->id;
+	bool failed;
+
 	if (__atomic_exchange_n(&vm->resetting, true, __ATOMIC_ACQ_REL))
 		return;
+	vm_life_lock(id);
+	if (!__atomic_load_n(&vm->reset_pending, __ATOMIC_ACQUIRE) ||
+	    (vm->state != VM_RUNNING && vm->state != VM_PAUSED)) {
+		__atomic_store_n(&vm->resetting, false, __ATOMIC_RELEASE);
+		vm_life_unlock(id);
+		return;
+	}
 	/*
 	 * Until a pass finds every vCPU off: a vCPU still in an exit handler when it was stopped
 	 * may carry out a PSCI CPU_ON after the stop and wake another vCPU, whose pCPU then picks
@@ -306,16 +320,17 @@ void vm_do_reset(struct vm *vm)
 			sched_wait_off_pcpu(vm->vcpus[i]);
 	}
 	vm->resets++;
-	pr_info("vm%u: reset requested by the guest: restarting from the pristine images\n",
-		vm->id);
+	pr_info("vm%u: %s: restarting from the pristine images\n", vm->id, vm->reset_reason);
 	vdev_reset_all(vm);
-	if (vm_load_images(vm)) {
-		__atomic_store_n(&vm->resetting, false, __ATOMIC_RELEASE);
-		vm_stop(vm, "reset failed: images could not be reloaded");
-		return;
-	}
+	failed = vm_load_images(vm) != 0;
 	/* A SYSTEM_RESET of the new boot must find the VM ready for another reset. */
 	__atomic_store_n(&vm->reset_pending, false, __ATOMIC_RELEASE);
 	__atomic_store_n(&vm->resetting, false, __ATOMIC_RELEASE);
-	vm_boot_vcpu0(vm);
+	if (failed) {
+		vm_stop(vm, "reset failed: images could not be reloaded");
+	} else {
+		vm->started_at = arch_timer_now();
+		vm_boot_vcpu0(vm);
+	}
+	vm_life_unlock(id);
 }

@@ -80,7 +80,7 @@ static enum vcpu_run_result vpsci_cpu_off(struct vcpu *v, u64 a1, u64 a2, u64 a3
 		any_on |= vm->vcpus[i]->power != VCPU_POWER_OFF;
 	spin_unlock(&vm->lock);
 	if (!any_on)
-		vm_stop(vm, "every vCPU called PSCI CPU_OFF");
+		vm_guest_poweroff(vm, "every vCPU called PSCI CPU_OFF");
 	return VCPU_RUN_YIELD;
 }
 
@@ -140,13 +140,13 @@ static enum vcpu_run_result vpsci_migrate_info_type(struct vcpu *v, u64 a1, u64 
 
 static enum vcpu_run_result vpsci_system_off(struct vcpu *v, u64 a1, u64 a2, u64 a3)
 {
-	vm_stop(v->vm, "guest called PSCI SYSTEM_OFF");
+	vm_guest_poweroff(v->vm, "guest called PSCI SYSTEM_OFF");
 	return VCPU_RUN_YIELD;
 }
 
 static enum vcpu_run_result vpsci_system_reset(struct vcpu *v, u64 a1, u64 a2, u64 a3)
 {
-	vm_reset(v->vm);
+	vm_guest_reset(v->vm);
 	return VCPU_RUN_YIELD;
 }
 

@@ -373,6 +373,8 @@ void vgic_sync(struct vcpu *vcpu)
 		struct vgic_irq *irq = c->lr_irq[i];
 		u64 lr = hw[i];
 
+		/* Handed over pending, no longer pending: the guest acknowledged it. */
+		vcpu->irqs_taken += (c->lr[i] & ~lr & ICH_LR_PENDING) != 0;
 		irq->in_lr = false;
 		irq->active = lr & ICH_LR_ACTIVE;
 		if (vgic_sgi_per_source(vm, irq)) {

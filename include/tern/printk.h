@@ -4,9 +4,13 @@
 
 #include <stdarg.h>
 #include <tern/compiler.h>
+#include <tern/types.h>
 
 enum log_level {
-	/* Tern's exit status line: printed whatever the level, without a level tag. */
+	/*
+	 * Printed whatever the level, without a level tag: Tern's exit status line and the
+	 * hypervisor console's replies.
+	 */
 	LOG_STATUS = 0,
 	LOG_ERR = 3,
 	LOG_WARN = 4,
@@ -20,6 +24,11 @@ enum log_level {
  */
 void printk(enum log_level level, const char *fmt, ...) __printf(2, 3);
 void vprintk(enum log_level level, const char *fmt, va_list ap);
+/**
+ * Whether this pCPU's last message left its line open and nothing else was written since: a
+ * message without a newline now continues it on the same line.
+ */
+bool printk_line_open(void);
 /** Messages above this level are dropped; set from the "loglevel=" boot option. */
 void printk_set_level(enum log_level level);
 enum log_level printk_get_level(void);

@@ -24,17 +24,32 @@ void sched_kick_flush(void);
 bool sched_block(struct vcpu *vcpu);
 /* Set @vcpu to VCPU_STOPPED or VCPU_OFF wherever it is, and make its pCPU notice. */
 void sched_stop_vcpu(struct vcpu *vcpu, enum vcpu_state state);
+/*
+ * Pause @vcpu (its VM is paused): off its run queue and kept off, made to leave the guest at its
+ * next exit and put; interrupts and timers that wake it meanwhile only make it READY. Resume
+ * queues it again if it is runnable. Both under its pCPU's run-queue lock, from any pCPU.
+ */
+void sched_pause_vcpu(struct vcpu *vcpu);
+void sched_resume_vcpu(struct vcpu *vcpu);
 /* Wait (for an event, not a spin) until @vcpu's pCPU has put it. */
 void sched_wait_off_pcpu(struct vcpu *vcpu);
 /* Make @vcpu leave the guest if it runs on another pCPU (it syncs its list registers). */
 void sched_exit_guest(struct vcpu *vcpu);
 /* Make every other online pCPU look at its queue (the last VM stopped: they return). */
 void sched_kick_all(void);
+/*
+ * From an interrupt handler: the vCPU running on this pCPU leaves the guest at this exit, and
+ * the pCPU's scheduler loop looks at Tern's own work (a hypervisor console command) first.
+ */
+void sched_return_to_tern(void);
 /* A timer of the running vCPU changed: reprogram the pCPU's EL2 timer. */
 void sched_timer_update(void);
 /* Log every vCPU's scheduling and interrupt state (debugging a hang). */
 void sched_dump(void);
-/* The pCPU's loop: run queued vCPUs until every VM has stopped. Returns when nothing is left. */
+/*
+ * The pCPU's loop: run queued vCPUs (and hypervisor console commands) while the machine is up
+ * (vm_machine_up); returns when it powers off.
+ */
 void sched_run(void);
 
 #endif

@@ -71,6 +71,8 @@ struct vcpu {
 	struct vcpu *rq_next;
 	bool queued;
 	bool boosted;
+	/* Its VM is paused: never queued until resumed (under the run-queue lock). */
+	bool paused;
 	u64 queued_at;
 	/* Exits by reason, exceptions injected, and the once-only log for unhandled exits. */
 	u64 exits;
@@ -79,6 +81,8 @@ struct vcpu {
 	u64 setway_flushes;
 	u64 undefs_injected;
 	u64 aborts_injected;
+	/* Virtual interrupts the guest acknowledged (pending in a list register, then not). */
+	u64 irqs_taken;
 	bool undef_logged;
 	/* Index of the VM's MMIO region this vCPU accessed last (mmio_find_hint()). */
 	unsigned int mmio_hint;

@@ -6,6 +6,7 @@
 #include <tern/console_vm.h>
 #include <tern/loader.h>
 #include <tern/mmio.h>
+#include <tern/printk.h>
 #include <tern/spinlock.h>
 #include <tern/types.h>
 #include <tern/kconfig.h>
@@ -87,7 +88,14 @@ struct vm {
 	struct vgic_dist *vgic;
 	/* Why it stopped, for the report at power-off. */
 	const char *stop_reason;
+	/* Why a reset was requested (vm_reset), for its log line. */
+	const char *reset_reason;
 	unsigned int resets;
+	/* Restarts after crashes since the console last started or restarted it (vm_policy.c). */
+	unsigned int crash_restarts;
+	/* Counter values when it was created and when it last started (or restarted). */
+	u64 created_at;
+	u64 started_at;
 };
 
 /* Every VM Tern knows (created or not), by id. */
@@ -96,6 +104,12 @@ extern struct vm vm_table[CONFIG_NR_VMS];
 unsigned int vm_nr_live(void);
 /* A VM entered VM_RUNNING (vm_start). */
 void vm_mark_live(void);
+/*
+ * The pCPUs' scheduler loops run while this is true: a VM is live, or the machine stays up at
+ * the hypervisor console (ALL_STOPPED_STAY_UP, or no VM has started yet). Once false the machine
+ * powers off.
+ */
+bool vm_machine_up(void);
 
 const char *vm_state_name(enum vm_state s);
 /* Checked state transition; an illegal one is logged as a bug and refused. */
@@ -122,14 +136,32 @@ int vm_start(struct vm *vm);
 /* Stop every vCPU of the VM, wherever it runs; @reason is kept for the exit report. */
 void vm_stop(struct vm *vm, const char *reason);
 /*
- * Tern detected a guest crash (@what: what it saw, for the log): the single call site that
- * decides the VM's fate (today: stopped). The vCPU's run loop ends as its state says.
+ * The guest's own lifecycle events, decided by the VM's Kconfig policy (core/vm_policy.c), from
+ * the trap path of one of its vCPUs: it crashed (@what: what Tern saw, for the log), it powered
+ * off (PSCI SYSTEM_OFF or its last CPU_OFF; @why for the log), it asked for a reset (PSCI
+ * SYSTEM_RESET). Each stops the VM or requests a restart; the vCPU's run loop ends as its state
+ * says.
  */
 void vm_guest_crash(struct vcpu *vcpu, const char *what);
-/* Ask for a restart from the pristine images (PSCI SYSTEM_RESET); the scheduler does it. */
-void vm_reset(struct vm *vm);
-/* Carry out a requested reset; no vCPU of the VM may be loaded anywhere. */
+void vm_guest_poweroff(struct vm *vm, const char *why);
+void vm_guest_reset(struct vm *vm);
+/*
+ * Ask for a restart from the pristine images (@reason for the log); the scheduler carries it out
+ * (vm_do_reset). False if one was already pending: the two requests make one restart.
+ */
+bool vm_reset(struct vm *vm, const char *reason);
+/*
+ * Carry out a requested reset, from a pCPU's scheduler loop (no vCPU loaded on it): every vCPU
+ * of the VM leaves its pCPU first. Nothing if no reset is pending (any more) or the VM is gone.
+ */
 void vm_do_reset(struct vm *vm);
+/*
+ * Serialise the whole-VM changes of VM @id (reset, stop and tear-down, creation, pause): held
+ * across each, by whichever pCPU does it. Outside struct vm, which vm_create() clears. Taken
+ * before any other lock.
+ */
+void vm_life_lock(unsigned int id);
+void vm_life_unlock(unsigned int id);
 
 struct vcpu *vm_vcpu_by_mpidr(struct vm *vm, u64 mpidr);
 bool vm_ipa_in_ram(const struct vm *vm, ipa_t ipa, u64 size);
@@ -167,6 +199,11 @@ void vm_free_ram(struct vm *vm);
 
 /* Exit counters summed over the VM's vCPUs (for the report at power-off). */
 void vm_exit_counts(const struct vm *vm, u64 counts[EXIT_NR], u64 *undefs, u64 *aborts);
+/*
+ * The VM's statistics at @level: how it ended (or its state), resets, injected aborts and
+ * undefs, exits by reason, interrupts its vCPUs took (the power-off report, the console's stats).
+ */
+void vm_print_stats(const struct vm *vm, enum log_level level);
 
 /* Raise or lower an interrupt line of the VM's virtual GIC (no-op without a vGIC). */
 void vm_irq_set_level(struct vm *vm, u32 intid, bool level);

@@ -26,8 +26,19 @@ enum vm_psci_conduit {
 	VM_PSCI_SMC,
 };
 
+/* What Tern does with a VM when its guest resets, powers off or crashes (per-VM Kconfig). */
+enum vm_action {
+	VM_ACTION_STOP,
+	VM_ACTION_RESTART,
+};
+
+/* VMn_CRASH_RESTARTS for "restart every time": no limit. */
+#define VM_RESTARTS_UNLIMITED (~0U)
+
 struct vm_config {
 	unsigned int id;
+	/** For people (the console's list); commands take the id. */
+	const char *name;
 	enum vm_guest_type type;
 	enum vm_psci_conduit conduit;
 	unsigned int nr_vcpus;
@@ -35,6 +46,12 @@ struct vm_config {
 	const char *bootargs;
 	/** pCPUs the vCPUs may run on; 0 = default placement. */
 	u64 pcpu_affinity;
+	/** Created and started at boot, or only by the console's "start N". */
+	bool autostart;
+	enum vm_action on_reset;
+	enum vm_action on_poweroff;
+	/** Restarts after crashes before the next crash stops it: 0 stop, VM_RESTARTS_UNLIMITED. */
+	unsigned int crash_restarts;
 };
 
 #define VM_CONFIG(n)                                                                               \
@@ -48,6 +65,17 @@ struct vm_config {
 		.ram_size = (u64)CONFIG_VM##n##_RAM_MB << 20,                                      \
 		.bootargs = CONFIG_VM##n##_BOOTARGS,                                               \
 		.pcpu_affinity = CONFIG_VM##n##_PCPU_AFFINITY,                                     \
+		.name = CONFIG_VM##n##_NAME,                                                       \
+		.autostart = IS_ENABLED(CONFIG_VM##n##_AUTOSTART),                                 \
+		.on_reset =                                                                        \
+		    IS_ENABLED(CONFIG_VM##n##_ON_RESET_STOP) ? VM_ACTION_STOP : VM_ACTION_RESTART, \
+		.on_poweroff = IS_ENABLED(CONFIG_VM##n##_ON_POWEROFF_RESTART) ? VM_ACTION_RESTART  \
+									      : VM_ACTION_STOP,    \
+		.crash_restarts = IS_ENABLED(CONFIG_VM##n##_ON_CRASH_RESTART)                      \
+				      ? VM_RESTARTS_UNLIMITED                                      \
+				  : IS_ENABLED(CONFIG_VM##n##_ON_CRASH_RESTART_LIMITED)            \
+				      ? CONFIG_VM##n##_CRASH_RESTARTS                              \
+				      : 0,                                                         \
 	},
 
 /* Kconfig only defines the symbols of VMs below NR_VMS. */

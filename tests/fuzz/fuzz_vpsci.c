@@ -33,14 +33,14 @@ bool vm_ipa_in_ram(const struct vm *v, ipa_t ipa, u64 size)
 	       ipa - GUEST_RAM_BASE <= v->ram_size - size;
 }
 
-void vm_stop(struct vm *v, const char *reason)
+void vm_guest_poweroff(struct vm *v, const char *reason)
 {
 	(void)v;
 	(void)reason;
 	stops++;
 }
 
-void vm_reset(struct vm *v)
+void vm_guest_reset(struct vm *v)
 {
 	(void)v;
 	resets++;

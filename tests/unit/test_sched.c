@@ -207,6 +207,11 @@ unsigned int vm_nr_live(void)
 	return fake.live;
 }
 
+bool vm_machine_up(void)
+{
+	return fake.live;
+}
+
 /* A device type whose scheduler hook counts its calls (a console flushes held output there). */
 static void count_put(struct vdev *dev)
 {
@@ -1006,6 +1011,74 @@ static void test_kick_all_and_exit_guest(void **state)
 	assert_string_equal(vcpu_state_name(VCPU_BLOCKED), "blocked");
 }
 
+/* Another pCPU pauses the VM while vCPU 0 runs here: it leaves at this exit and is put. */
+static enum vcpu_run_result run_paused_remotely(struct vcpu *v, unsigned int call)
+{
+	(void)call;
+	for (unsigned int i = 0; i < NR_VCPUS; i++)
+		sched_pause_vcpu(&vcpus[i]);
+	return VCPU_RUN_CONTINUE;
+}
+
+static void test_pause_keeps_vcpus_off_every_queue(void **state)
+{
+	(void)state;
+	/* Paused while running: it leaves the guest at once, is put and not queued again. */
+	fake.run = run_paused_remotely;
+	sched_wake(&vcpus[0]);
+	sched_wake(&vcpus[1]);
+	sched_run(); /* the fake idle ends the run */
+	assert_int_equal(fake.nr_runs, 1);
+	assert_int_equal(fake.puts, 1);
+	assert_int_equal(rq_len(&pcpus[0]), 0);
+	for (unsigned int i = 0; i < NR_VCPUS; i++)
+		assert_false(vcpus[i].on_pcpu);
+
+	/* Whatever wakes a paused vCPU (a wake, an interrupt, its timer) does not queue it. */
+	sched_wake(&vcpus[0]);
+	vcpus[1].state = VCPU_BLOCKED;
+	sched_kick(&vcpus[1]);
+	vcpus[2].state = VCPU_BLOCKED;
+	fake.vtimer[2] = fake.now - 1;
+	sched_timer_update();
+	for (unsigned int i = 0; i < NR_VCPUS; i++) {
+		assert_int_equal(vcpus[i].state, VCPU_READY);
+		assert_false(vcpus[i].queued);
+	}
+	fake.run = NULL;
+	fake.live = 1;
+	sched_run();
+	assert_int_equal(fake.nr_runs, 1);
+
+	/* Resume: each runnable vCPU is queued again and runs. */
+	for (unsigned int i = 0; i < NR_VCPUS; i++)
+		sched_resume_vcpu(&vcpus[i]);
+	assert_int_equal(rq_len(&pcpus[0]), NR_VCPUS);
+	fake.live = 1;
+	fake.max_runs = 4;
+	sched_run();
+	static const unsigned int want[] = { 0, 0, 1, 2 };
+	assert_ran(want, 4);
+}
+
+static void test_pause_puts_a_vcpu_kept_loaded(void **state)
+{
+	(void)state;
+	/* Asleep and still loaded (lazy put) when the pause comes: its pCPU puts it. */
+	fake.run = NULL;
+	vcpus[0].state = VCPU_BLOCKED;
+	vcpus[0].on_pcpu = true;
+	pcpus[0].lazy = &vcpus[0];
+	pcpus[0].current_vcpu = &vcpus[0];
+	vcpus[0].loaded = true;
+	sched_pause_vcpu(&vcpus[0]);
+	sched_run(); /* idle: the lazy vCPU goes, then the fake idle ends the run */
+	assert_int_equal(fake.puts, 1);
+	assert_false(vcpus[0].on_pcpu);
+	assert_null(pcpus[0].lazy);
+	assert_int_equal(vcpus[0].state, VCPU_BLOCKED);
+}
+
 #define T(fn) cmocka_unit_test_setup(fn, setup)
 
 int main(void)
@@ -1035,6 +1108,8 @@ int main(void)
 		T(test_reset_pending),
 		T(test_timer_update_includes_running_ptimer),
 		T(test_kick_all_and_exit_guest),
+		T(test_pause_keeps_vcpus_off_every_queue),
+		T(test_pause_puts_a_vcpu_kept_loaded),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

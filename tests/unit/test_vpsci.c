@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * Guest PSCI/SMCCC (core/vpsci.c) against fake VM services. vm_vcpu_by_mpidr, vm_ipa_in_ram,
- * vm_stop, vm_reset and sched_wake are fakes that record their calls; a test may hook the first
- * two and sched_wake to run another vCPU's call in the middle of one (the points where the real
- * code does not hold vm->lock), which is how racing CPU_ONs are interleaved without threads.
+ * vm_guest_poweroff, vm_guest_reset and sched_wake are fakes that record their calls; a test may
+ * hook the first two and sched_wake to run another vCPU's call in the middle of one (the points
+ * where the real code does not hold vm->lock), which is how racing CPU_ONs are interleaved without
+ * threads.
  */
 #include <pthread.h>
 #include <setjmp.h>
@@ -57,7 +58,7 @@ static struct {
 	struct vcpu *woken;
 	struct vm *stopped, *reset;
 	const char *stop_reason;
-	/* The lock state each fake saw: vm_stop and sched_wake must run unlocked. */
+	/* The lock state each fake saw: vm_guest_poweroff and sched_wake must run unlocked. */
 	bool locked_in_wake, locked_in_stop;
 	/* Run once (then cleared) from inside the fake: another pCPU getting in at that point. */
 	hook_fn on_lookup, on_ram_check, on_wake;
@@ -97,7 +98,7 @@ bool vm_ipa_in_ram(const struct vm *v, ipa_t ipa, u64 size)
 	       ipa - GUEST_RAM_BASE <= v->ram_size - size;
 }
 
-void vm_stop(struct vm *v, const char *reason)
+void vm_guest_poweroff(struct vm *v, const char *reason)
 {
 	fake.stops++;
 	fake.stopped = v;
@@ -105,7 +106,7 @@ void vm_stop(struct vm *v, const char *reason)
 	fake.locked_in_stop |= spin_is_locked(&v->lock);
 }
 
-void vm_reset(struct vm *v)
+void vm_guest_reset(struct vm *v)
 {
 	fake.resets++;
 	fake.reset = v;
