@@ -124,6 +124,23 @@ static bool cvm_idle(const struct vm *vm)
 	return true;
 }
 
+void vm_console_end_line(struct vm *vm)
+{
+	struct console_vm *c = &vm->console;
+
+	if (cvm_single())
+		return;
+	if (c->cr) {
+		c->cr = false;
+		cvm_put_byte(vm, '\r');
+	}
+	if (c->len)
+		cvm_emit(vm, true, true);
+	/* Written in part already: the next line starts a row of its own, not a continuation. */
+	c->partial = false;
+	c->open_cols = 0;
+}
+
 void vm_console_flush(struct vm *vm)
 {
 	struct console_vm *c = &vm->console;

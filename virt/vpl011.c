@@ -351,6 +351,8 @@ void vpl011_reset(struct vpl011 *u)
 {
 	spin_lock(&u->lock);
 	vpl011_reset_locked(u);
+	/* What the guest printed before its restart ends there; the new boot starts a line. */
+	vm_console_end_line(u->vm);
 	spin_unlock(&u->lock);
 }
 

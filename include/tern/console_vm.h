@@ -47,6 +47,11 @@ struct console_vm {
 /** Bytes the guest wrote to its console, in order. */
 void vm_console_write(struct vm *vm, const char *s, size_t len);
 /**
+ * The guest's last line ends here (its VM restarts from its images): pending bytes are written
+ * and end their line, and the new boot's first line is not shown as a continuation of it.
+ */
+void vm_console_end_line(struct vm *vm);
+/**
  * Write out a pending partial line if the VM is idle (no vCPU running or runnable), stopped, or
  * the line is older than CONSOLE_FLUSH_MS. Called from the UART's flush (a vCPU left the CPU).
  */

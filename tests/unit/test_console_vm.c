@@ -154,6 +154,27 @@ static void test_stop_ends_line(void **state)
 	assert_string_equal(out, "[vm1] last words\\x0d\n");
 }
 
+static void test_restart_starts_a_new_line(void **state)
+{
+	(void)state;
+	/* Part of a line out (a timeout), the rest pending, then the VM restarts. */
+	vwrite(1, "TI");
+	now += CONSOLE_FLUSH_MS * 1000;
+	vm_console_flush(&vms[1]);
+	vwrite(1, "CK");
+	vm_console_end_line(&vms[1]);
+	vwrite(1, "up\n");
+	assert_string_equal(out, "[vm1] TICK\n[vm1] up\n");
+	/* Only a part written, its row ended by Tern's line: the new boot is no continuation. */
+	vwrite(2, "T");
+	now += CONSOLE_FLUSH_MS * 1000;
+	vm_console_flush(&vms[2]);
+	pr_info("restart\n");
+	vm_console_end_line(&vms[2]);
+	vwrite(2, "up\n");
+	assert_string_equal(out, "[vm1] TICK\n[vm1] up\n[vm2] T\n[c0] restart\n[vm2] up\n");
+}
+
 /* Undo the escaping of one line's text. */
 static size_t unescape(const char *s, size_t n, char *dst)
 {
@@ -283,6 +304,7 @@ int main(void)
 		cmocka_unit_test_setup(test_prompt_flushed_when_idle, setup),
 		cmocka_unit_test_setup(test_partial_flushed_after_timeout, setup),
 		cmocka_unit_test_setup(test_stop_ends_line, setup),
+		cmocka_unit_test_setup(test_restart_starts_a_new_line, setup),
 		cmocka_unit_test_setup(test_random_interleaving, setup),
 	};
 

@@ -248,6 +248,11 @@ void vm_console_flush(struct vm *vm)
 	console_flushes++;
 }
 
+void vm_console_end_line(struct vm *vm)
+{
+	(void)vm;
+}
+
 static int fake_hw_init_cpu(const struct platform_irqchip *ic)
 {
 	(void)ic;

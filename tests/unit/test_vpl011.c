@@ -79,6 +79,11 @@ void vm_console_write(struct vm *vm, const char *s, size_t len)
 }
 
 /* The console's own partial-line flush is not the UART's business here. */
+void vm_console_end_line(struct vm *vm)
+{
+	(void)vm;
+}
+
 void vm_console_flush(struct vm *vm)
 {
 	(void)vm;
