@@ -37,7 +37,7 @@ DEFAULT_DEFCONFIG := qemu_virt_defconfig
 # Targets that need no configuration (and must not trigger one).
 NOCONFIG_TARGETS := help clean distclean menuconfig savedefconfig olddefconfig alldefconfig \
 	allnoconfig allyesconfig defconfig deps format format-check lint unit-test script-test \
-	integration-test check check-configs run debug bench soak fuzz fuzz-check fuzz-merge \
+	integration-test check check-configs run debug bench soak soak-ops fuzz fuzz-check fuzz-merge \
 	$(DEFCONFIGS)
 CONFIG_TARGETS := menuconfig savedefconfig olddefconfig alldefconfig allnoconfig allyesconfig \
 	defconfig $(DEFCONFIGS)
@@ -315,6 +315,15 @@ soak: deps
 	$(Q)cd $(srctree) && TERN_BUILD=$(O) TERN_SOAK=$(SOAK) $(PYTHON) -m pytest -q \
 		tests/integration/test_soak.py
 
+# The hypervisor console's soak (not part of make check, which runs 5 cycles): VM 1 stopped,
+# started and restarted OPS_SOAK times through the console next to a checksumming VM 0 (and
+# OPS_SOAK/5 times with Linux in VM 1), allocator use checked after every cycle (docs/operating.md).
+OPS_SOAK ?= 100
+.PHONY: soak-ops
+soak-ops: deps
+	$(Q)cd $(srctree) && TERN_BUILD=$(O) TERN_OPS_SOAK=$(OPS_SOAK) $(PYTHON) -m pytest -q \
+		tests/integration/test_ops.py -k soak
+
 # Hot-path benchmarks against plain QEMU (docs/benchmarks.md): builds under $(O)/bench, prints
 # the table, writes $(O)/bench/results.json and results.png and updates docs/benchmarks.md.
 .PHONY: bench
@@ -376,6 +385,7 @@ help:
 	@echo "  check-configs       build every configs/ file and the all*configs"
 	@echo "  integration-test    boot Tern in QEMU under pytest"
 	@echo "  soak                boot, reboot and power off Linux SOAK=10 times on 4 and on 1 pCPU"
+	@echo "  soak-ops            stop, start and restart a VM OPS_SOAK=100 times from Tern's console"
 	@echo "  format lint         clang-format the tree; run cppcheck"
 	@echo "  deps                install missing packages, fetch arm64 libfdt"
 	@echo "  clean distclean     remove objects; remove the whole build dir"

@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * A bystander VM: fills most of its RAM with a pattern and checks it over and over for
- * "secs=N" seconds (5 if absent) while another VM attacks Tern; any change fails. Prints one
- * PASS per second of clean checks and the number of passes over its memory.
+ * "secs=N" seconds (5 if absent; 0: until the VM is stopped) while another VM attacks Tern or is
+ * stopped and started again; any change fails. With "every=1" it prints each second
+ *   CKSUM t=<seconds> sum=<checksum> passes=<total> differed=<total>
+ * and at the end one PASS (or FAIL) with the number of passes over its memory.
  */
 #include "libguest.h"
 #include "gic.h"
@@ -22,8 +24,9 @@ static u64 sum(const u64 *p, u64 n)
 int main(void)
 {
 	u64 *mem = (u64 *)(GUEST_RAM_BASE + REGION_OFF);
-	u64 n = REGION_SIZE / 8, want, secs = 5, passes = 0, bad = 0;
+	u64 n = REGION_SIZE / 8, want, got, secs = 5, passes = 0, bad = 0;
 	char arg[16];
+	bool every = bootarg_get("every", arg, sizeof(arg)) && arg[0] == '1';
 
 	report_prefix("cksum");
 	if (bootarg_get("secs", arg, sizeof(arg))) {
@@ -33,15 +36,19 @@ int main(void)
 	}
 	for (u64 i = 0; i < n; i++)
 		mem[i] = (i * 0x9E3779B97F4A7C15ULL) ^ 0xc0ffee;
-	want = sum(mem, n);
+	want = got = sum(mem, n);
 	puts("cksum: pattern written, checking\n");
-	for (u64 s = 0; s < secs; s++) {
+	for (u64 s = 0; !secs || s < secs; s++) {
 		u64 end = gic_counter() + gic_us_to_ticks(1000000);
 
 		while (gic_counter() < end) {
-			bad += sum(mem, n) != want;
+			got = sum(mem, n);
+			bad += got != want;
 			passes++;
 		}
+		if (every)
+			printf("CKSUM t=%lu sum=0x%lx passes=%lu differed=%lu\n", s + 1, got,
+			       passes, bad);
 	}
 	report(!bad && passes, "%lu passes over %lu MiB in %lu s, %lu differed", passes,
 	       REGION_SIZE >> 20, secs, bad);

@@ -8,7 +8,8 @@ Tern     spawns scripts/run-qemu under pexpect; every expect() also watches a
          pattern, a timeout or EOF. wait_exit() returns run-qemu's exit status: Tern's own
          (its "exit: status N token T" line), or run_qemu.NO_STATUS without one.
          With add_vm0_linux(fetch_guest()) VM 0 boots the Linux test guest: wait_linux()
-         waits for its shell prompt, shell(cmd) runs a command there.
+         waits for its shell prompt, shell(cmd) runs a command there. hypcon(cmd, reply) runs a
+         command on Tern's hypervisor console.
 """
 
 import contextlib
@@ -434,6 +435,15 @@ class Tern:
         out, status = m.group(1).replace("\r", ""), int(m.group(2))
         self.expect_prompt(timeout)
         return status, out
+
+    def hypcon(self, cmd, reply, timeout=None):
+        """Run @cmd on Tern's hypervisor console (Ctrl-] then ':' opens its prompt, Enter runs
+        the line) and wait for the regex @reply; returns its match. Guest output may interleave:
+        the console shows the prompt and what was typed again when it does."""
+        self.send("\x1d:")
+        self.expect(r"\[c\d+\] tern> ", timeout)
+        self.send(cmd + "\r")
+        return self.expect(reply, timeout)
 
     def wait_exit(self, timeout=None):
         """Wait for QEMU to exit (bad patterns still watched); return its exit status."""
