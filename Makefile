@@ -325,10 +325,14 @@ soak-ops: deps
 		tests/integration/test_ops.py -k soak
 
 # Hot-path benchmarks against plain QEMU (docs/benchmarks.md): builds under $(O)/bench, prints
-# the table, writes $(O)/bench/results.json and results.png and updates docs/benchmarks.md.
+# the table, writes $(O)/bench/results.json and results.png and updates docs/benchmarks.md; then
+# the interference of a noisy VM on another, sharing a pCPU and partitioned
+# (scripts/bench_interference.py, $(O)/bench/interference.json).
 .PHONY: bench
 bench: deps
 	$(Q)$(PYTHON) $(srctree)/scripts/bench.py --out $(O)/bench --doc $(srctree)/docs/benchmarks.md
+	$(Q)$(PYTHON) $(srctree)/scripts/bench_interference.py --out $(O)/bench \
+		--doc $(srctree)/docs/benchmarks.md
 
 .PHONY: check
 check: deps
@@ -369,6 +373,8 @@ help:
 	@echo "  make run            set up, configure (default board), build and boot in QEMU"
 	@echo "  make check          set up, then run every test"
 	@echo "  make debug          as make run, stopped at the first instruction, gdb attached"
+	@echo "  In QEMU: Ctrl-] then : opens Tern's console (list, pause, resume, restart, stop,"
+	@echo "  start, stats N, mem; docs/operating.md); Ctrl-] then N sends input to VM N"
 	@echo ""
 	@echo "Configuration:"
 	@echo "  menuconfig          interactive configuration (kconfiglib)"
@@ -385,6 +391,7 @@ help:
 	@echo "  check-configs       build every configs/ file and the all*configs"
 	@echo "  integration-test    boot Tern in QEMU under pytest"
 	@echo "  soak                boot, reboot and power off Linux SOAK=10 times on 4 and on 1 pCPU"
+	@echo "  bench               hot-path benchmarks and VM interference (docs/benchmarks.md)"
 	@echo "  soak-ops            stop, start and restart a VM OPS_SOAK=100 times from Tern's console"
 	@echo "  format lint         clang-format the tree; run cppcheck"
 	@echo "  deps                install missing packages, fetch arm64 libfdt"
