@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * The C library functions Tern and libfdt need. Byte loops, written for correctness and
- * for running with the MMU off (no unaligned or vector accesses); nothing here is hot.
+ * The C library functions Tern and libfdt need, written for running with the MMU off: no
+ * unaligned or vector accesses. memcpy and memset are on a hot path (virtio-blk RAM-disk data
+ * and zeroed guest RAM go through them), so aligned blocks move 64 bytes per iteration, which
+ * the compiler turns into pairs of doubleword loads and stores.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -12,10 +14,21 @@ void *memcpy(void *dst, const void *src, size_t n)
 	u8 *d = dst;
 	const u8 *s = src;
 
-	if (((uintptr_t)d | (uintptr_t)s | n) % 8 == 0) {
-		for (size_t i = 0; i < n / 8; i++)
-			((u64 *)d)[i] = ((const u64 *)s)[i];
-		return dst;
+	if ((((uintptr_t)d | (uintptr_t)s) % 8) == 0) {
+		u64 *d8 = (u64 *)d;
+		const u64 *s8 = (const u64 *)s;
+
+		for (; n >= 64; n -= 64, d8 += 8, s8 += 8) {
+			u64 a = s8[0], b = s8[1], c = s8[2], e = s8[3];
+			u64 f = s8[4], g = s8[5], h = s8[6], k = s8[7];
+
+			d8[0] = a, d8[1] = b, d8[2] = c, d8[3] = e;
+			d8[4] = f, d8[5] = g, d8[6] = h, d8[7] = k;
+		}
+		for (; n >= 8; n -= 8)
+			*d8++ = *s8++;
+		d = (u8 *)d8;
+		s = (const u8 *)s8;
 	}
 	while (n--)
 		*d++ = *s++;
@@ -40,12 +53,17 @@ void *memset(void *s, int c, size_t n)
 {
 	u8 *p = s;
 
-	if (((uintptr_t)p | n) % 8 == 0) {
+	if (((uintptr_t)p % 8) == 0) {
 		u64 v = 0x0101010101010101ULL * (u8)c;
+		u64 *p8 = (u64 *)p;
 
-		for (size_t i = 0; i < n / 8; i++)
-			((u64 *)p)[i] = v;
-		return s;
+		for (; n >= 64; n -= 64, p8 += 8) {
+			p8[0] = v, p8[1] = v, p8[2] = v, p8[3] = v;
+			p8[4] = v, p8[5] = v, p8[6] = v, p8[7] = v;
+		}
+		for (; n >= 8; n -= 8)
+			*p8++ = v;
+		p = (u8 *)p8;
 	}
 	while (n--)
 		*p++ = (u8)c;
