@@ -47,6 +47,20 @@ def without_kernel_messages(out):
     """A guest command's output without the kernel messages printed into it."""
     return KMSG_RE.sub("", out)
 
+
+def shell_ok(t, cmd, timeout=60, kmsg=False):
+    """Run @cmd in the guest shell; its output (the test fails on a non-zero exit status),
+    without the kernel messages the console printed into it unless @kmsg (the command prints
+    the kernel log itself). A console that stops answering marks @t hung before it raises."""
+    try:
+        status, out = t.shell(cmd, timeout)
+    except ConsoleError as e:
+        t.hung = str(e).splitlines()[0]
+        raise
+    if status != 0:
+        t.fail(f"guest command {cmd!r} exited with {status}:\n{out}")
+    return out if kmsg else without_kernel_messages(out)
+
 BANNER_RE = r"\[c\d+\] Tern (\S+), an AArch64 hypervisor \(board ([\w-]+)\)"
 
 # name -> regex; a test relaxes one with `with tern.allow("name"):` or allow=[...].

@@ -29,11 +29,7 @@ BOARDS = {
 }
 
 
-def shell_ok(t, cmd, timeout=60):
-    status, out = t.shell(cmd, timeout)
-    if status != 0:
-        t.fail(f"guest command {cmd!r} exited with {status}:\n{out}")
-    return out
+shell_ok = tern_lib.shell_ok
 
 
 def irq_count(out, intid, name):
@@ -80,7 +76,7 @@ def test_board_linux(tern, build, linux_guest, config):
         assert a_n > b_n, f"{name}: interrupt count did not go up ({b_n} -> {a_n})"
     assert ipi_count(after) > 0, f"no IPIs between the vCPUs:\n{after}"
 
-    dmesg = shell_ok(t, "dmesg")
+    dmesg = shell_ok(t, "dmesg", kmsg=True)
     assert "Run /init as init process" in dmesg, dmesg[:2000]
     bad = [ln for ln in dmesg.splitlines()
            if any(x in ln for x in DMESG_BAD) or GIC_ERROR_RE.search(ln)]

@@ -225,12 +225,7 @@ def boot_linux_disk(tern, build, linux_guest, disk, mode="ram", ro=False, bootar
     return t
 
 
-def shell_ok(t, cmd, timeout=60):
-    """@cmd's output (without kernel messages printed into it on a loaded host)."""
-    status, out = t.shell(cmd, timeout)
-    if status != 0:
-        t.fail(f"guest command {cmd!r} exited with {status}:\n{out}")
-    return tern_lib.without_kernel_messages(out)
+shell_ok = tern_lib.shell_ok
 
 
 # A pattern both sides can make: one 32-byte line, doubled (2^21 times: 64 MiB).

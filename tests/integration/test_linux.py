@@ -29,12 +29,7 @@ DMESG_BAD = ["Oops", "BUG:", "WARNING:", "Call trace", "rcu_sched self-detected 
 GIC_ERROR_RE = re.compile(r"GIC.*(error|fail|broken)", re.I)
 
 
-def shell_ok(t, cmd, timeout=30):
-    """Run cmd in the guest; its output (fails on a non-zero exit status)."""
-    status, out = t.shell(cmd, timeout)
-    if status != 0:
-        t.fail(f"guest command {cmd!r} exited with {status}:\n{out}")
-    return out
+shell_ok = tern_lib.shell_ok
 
 
 def vm0_shape(t):
@@ -104,7 +99,7 @@ def test_linux_interrupts_count_up(linux_shell):
 
 def test_linux_dmesg_clean(linux_shell):
     t = linux_shell
-    out = shell_ok(t, "dmesg", timeout=60)
+    out = shell_ok(t, "dmesg", timeout=60, kmsg=True)
     assert "Linux version" in out and "Run /init as init process" in out, \
         f"dmesg does not look like this boot's kernel log:\n{out[:2000]}"
     lines = out.splitlines()

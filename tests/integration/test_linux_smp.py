@@ -86,17 +86,7 @@ def lsh(smp_linux):
     return smp_linux
 
 
-def shell_ok(t, cmd, timeout=30, kmsg=False):
-    """Run cmd in the guest; its output (fails on a non-zero exit status), without the kernel
-    messages the console printed into it unless @kmsg (the command prints the kernel log)."""
-    try:
-        status, out = t.shell(cmd, timeout)
-    except tern_lib.ConsoleError as e:
-        t.hung = str(e).splitlines()[0]
-        raise
-    if status != 0:
-        t.fail(f"guest command {cmd!r} exited with {status}:\n{out}")
-    return out if kmsg else tern_lib.without_kernel_messages(out)
+shell_ok = tern_lib.shell_ok
 
 
 def proc_interrupts(t):

@@ -24,11 +24,7 @@ pytestmark = [pytest.mark.linux,
               pytest.mark.skipif(not BOOTS, reason="soak: run with `make soak` (TERN_SOAK=N)")]
 
 
-def shell_ok(t, cmd, timeout=60):
-    status, out = t.shell(cmd, timeout)
-    if status != 0:
-        t.fail(f"guest command {cmd!r} exited with {status}:\n{out}")
-    return tern_lib.without_kernel_messages(out)
+shell_ok = tern_lib.shell_ok
 
 
 @pytest.mark.parametrize("config, smp", MACHINES, ids=["4pcpus", "1pcpu"])
