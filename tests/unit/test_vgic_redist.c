@@ -18,6 +18,7 @@
 #include <virt/vgic.h>
 #include <virt/vgic_mmio.h>
 #include "unit_helpers.h"
+#include "stub_vgic_active.h"
 
 /* ---- fakes ---- */
 
@@ -31,8 +32,6 @@ static struct {
 	struct vgic_irq *changed[MAX_CHANGED];
 	bool changed_locked[MAX_CHANGED];
 	unsigned int nr_changed;
-	/* vgic_active_prepare/finish, sched_kick_flush */
-	unsigned int active_open, active_prepares, kick_flushes;
 } fake;
 
 int mmio_register(struct mmio_bus *bus, ipa_t base, u64 size, const struct mmio_ops *ops,
@@ -69,30 +68,6 @@ void vgic_irq_changed(struct vm *vm, struct vgic_irq *irq)
 	fake.changed[fake.nr_changed++] = irq;
 }
 
-/*
- * The active banks ask the vGIC core to sync the other vCPUs' list registers first, without the
- * lock; other accesses do not. Kicks go out after the lock is dropped.
- */
-void vgic_active_prepare(struct vm *vm)
-{
-	assert_false(spin_is_locked(&vm->vgic->lock));
-	assert_int_equal(fake.active_open, 0);
-	fake.active_open++;
-	fake.active_prepares++;
-}
-
-void vgic_active_finish(struct vm *vm)
-{
-	assert_false(spin_is_locked(&vm->vgic->lock));
-	assert_int_equal(fake.active_open, 1);
-	fake.active_open--;
-}
-
-void sched_kick_flush(void)
-{
-	fake.kick_flushes++;
-}
-
 /* ---- helpers ---- */
 
 #define ORDER(t) (sizeof(t) <= PAGE_SIZE ? 0U : 1U)
@@ -108,6 +83,7 @@ static struct fixture *make_vm(unsigned int nr_vcpus)
 	struct fixture *f = calloc(1, sizeof(*f));
 
 	memset(&fake, 0, sizeof(fake));
+	stub_vgic_active_reset();
 	f->vm.nr_vcpus = nr_vcpus;
 	for (unsigned int i = 0; i < nr_vcpus; i++) {
 		f->vcpus[i].id = i;

@@ -19,6 +19,7 @@
 #include <virt/vgic.h>
 #include <virt/vgic_mmio.h>
 #include <virt/vgic_v2.h>
+#include "stub_vgic_active.h"
 
 #define NR_VCPUS    3
 #define MAX_CHANGED 256
@@ -26,30 +27,7 @@
 static struct {
 	struct vgic_irq *changed[MAX_CHANGED];
 	unsigned int nr_changed;
-	/* vgic_active_prepare/finish, sched_kick_flush */
-	unsigned int active_open, active_prepares, kick_flushes;
 } fake;
-
-/* The active banks sync the other vCPUs' list registers first, outside the vGIC lock. */
-void vgic_active_prepare(struct vm *vm)
-{
-	assert_false(spin_is_locked(&vm->vgic->lock));
-	assert_int_equal(fake.active_open, 0);
-	fake.active_open++;
-	fake.active_prepares++;
-}
-
-void vgic_active_finish(struct vm *vm)
-{
-	assert_false(spin_is_locked(&vm->vgic->lock));
-	assert_int_equal(fake.active_open, 1);
-	fake.active_open--;
-}
-
-void sched_kick_flush(void)
-{
-	fake.kick_flushes++;
-}
 
 void vgic_irq_changed(struct vm *vm, struct vgic_irq *irq)
 {
@@ -68,6 +46,7 @@ static int setup(void **state)
 {
 	(void)state;
 	memset(&fake, 0, sizeof(fake));
+	stub_vgic_active_reset();
 	memset(&vm, 0, sizeof(vm));
 	memset(vcpus, 0, sizeof(vcpus));
 	memset(cpus, 0, sizeof(cpus));
