@@ -141,6 +141,7 @@ struct sweep {
 	unsigned int nr;
 	unsigned int rounds;
 	unsigned int switches;
+	bool switch_after_gap; /* a round that saw a switch came after one that did not */
 	unsigned int bad_total;
 	struct checked regs[MAX_ROWS];
 	volatile u32 done;
@@ -403,7 +404,10 @@ static void sweep_run(struct sweep *s)
 		/* What each holds after all were written (some depend on others). */
 		for (unsigned int i = 0; i < s->nr; i++)
 			s->regs[i].expect = call_stub(stubs[s->regs[i].stub].mrs, 0);
-		s->switches += wait_switched();
+		if (wait_switched()) {
+			s->switch_after_gap |= s->switches < s->rounds;
+			s->switches++;
+		}
 		for (unsigned int i = 0; i < s->nr; i++) {
 			struct checked *c = &s->regs[i];
 
@@ -433,7 +437,12 @@ static void sweep_report(struct sweep *s)
 				    "0x%lx read as 0x%lx)",
 				    s->ctx, s->regs[i].row->name, s->regs[i].bad, s->rounds,
 				    s->regs[i].bad_expect, s->regs[i].bad_got);
-	report(s->bad_total == 0 && s->switches == s->rounds && s->nr > 40,
+	/*
+	 * The other VM may finish its sweep and power off first: this one's last rounds then have
+	 * nobody to switch to. Only such a tail may lack a switch, and most rounds must have one.
+	 */
+	report(s->bad_total == 0 && !s->switch_after_gap && s->switches * 2 >= s->rounds &&
+		   s->nr > 40,
 	       "ctx %u: %u registers held their values over %u rounds, %u switches", s->ctx, s->nr,
 	       s->rounds, s->switches);
 }
