@@ -17,7 +17,9 @@ CRASHES = {
     "overflow": [r"\*\*\* Tern exception dump: EL2 stack overflow on pCPU 0 \*\*\*",
                  r"ESR_EL2 0x[0-9a-f]{16}: EC 0x25 \(Data abort at EL2\)",
                  r"  \w+ fault, level \d, write"],
-    "bug": [r"\*\*\* Tern PANIC on pCPU 0: BUG at \S+\.c:\d+ \*\*\*"],
+    # BUG() reports, then traps (BRK): the exception dump shows the registers at the call site.
+    "bug": [r"\*\*\* Tern PANIC on pCPU 0: BUG at \S+\.c:\d+ \*\*\*",
+            r"ESR_EL2 0x[0-9a-f]{16}: EC 0x3c \(BRK instruction\)"],
 }
 EXCEPTION = {"panic", "overflow"}
 # Dump lines are errors, the hook announces itself with a warning.
@@ -90,8 +92,4 @@ def test_crash_registers(tern, kind):
     dump = t.log[t.log.index("crashing on purpose"):t.log.index("Backtrace:")]
     missing = [reg for reg in [f"x{i}" for i in range(31)] + ["sp"]
                if not re.search(rf"\b{reg}\s+0x[0-9a-f]{{16}}\b", dump)]
-    if kind == "bug" and len(missing) == 32:
-        # Only this known gap is an expected failure; once fixed the test simply passes.
-        pytest.xfail("known Tern bug: BUG()/panic() prints no register dump, "
-                     "only a backtrace")
     assert not missing, f"registers missing from the dump: {missing}"
