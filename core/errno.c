@@ -1,5 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only
-/* Names for Tern's error codes, for log messages. */
+/*
+ * Names for Tern's error codes, for log messages. The numbers follow POSIX, the words follow
+ * Tern: E2BIG means an image, device tree or table that does not fit where it must go.
+ */
 #include <tern/compiler.h>
 #include <tern/errno.h>
 
@@ -7,7 +10,7 @@ static const char *const tern_errors[] = {
 	[TERN_EPERM] = "operation not permitted",
 	[TERN_ENOENT] = "no such entry",
 	[TERN_EIO] = "I/O error",
-	[TERN_E2BIG] = "argument list too long",
+	[TERN_E2BIG] = "too big (does not fit)",
 	[TERN_ENOMEM] = "out of memory",
 	[TERN_EFAULT] = "bad address",
 	[TERN_EBUSY] = "device or resource busy",
