@@ -38,6 +38,15 @@ void vgic_mmio_reset_irq(struct vgic_irq *irq, u32 intid)
 	};
 }
 
+void vgic_mmio_reset_dist(struct vgic_dist *d)
+{
+	d->ctlr = 0;
+	d->nr_spis = VGIC_NR_SPIS;
+	d->ignored_spi_writes = 0;
+	for (unsigned int i = 0; i < VGIC_NR_SPIS; i++)
+		vgic_mmio_reset_irq(&d->spis[i], VGIC_NR_PRIVATE + i);
+}
+
 const struct vgic_reg *vgic_mmio_find(const struct vgic_reg *table, unsigned int nr, u64 offset)
 {
 	unsigned int lo = 0, hi = nr;

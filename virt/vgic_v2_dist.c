@@ -308,13 +308,7 @@ const struct vgic_model vgic_v2_model = {
  */
 void vgic_v2_dist_reset(struct vm *vm)
 {
-	struct vgic_dist *d = vm->vgic;
-
-	d->ctlr = 0;
-	d->nr_spis = VGIC_NR_SPIS;
-	d->ignored_spi_writes = 0;
-	for (unsigned int i = 0; i < VGIC_NR_SPIS; i++)
-		vgic_mmio_reset_irq(&d->spis[i], VGIC_NR_PRIVATE + i);
+	vgic_mmio_reset_dist(vm->vgic);
 	for (unsigned int v = 0; v < vm->nr_vcpus; v++) {
 		struct vgic_cpu *vc = vm->vcpus[v]->vgic;
 

@@ -148,13 +148,7 @@ static const struct mmio_ops dist_ops = {
  */
 void vgic_v3_dist_reset(struct vm *vm)
 {
-	struct vgic_dist *d = vm->vgic;
-
-	d->ctlr = 0;
-	d->nr_spis = VGIC_NR_SPIS;
-	d->ignored_spi_writes = 0;
-	for (unsigned int i = 0; i < VGIC_NR_SPIS; i++)
-		vgic_mmio_reset_irq(&d->spis[i], VGIC_NR_PRIVATE + i);
+	vgic_mmio_reset_dist(vm->vgic);
 }
 
 int vgic_v3_dist_init(struct vm *vm)

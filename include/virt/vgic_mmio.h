@@ -229,6 +229,12 @@ vgic_read_fn vgic_mmio_read_idreg;
 void vgic_mmio_reset_irq(struct vgic_irq *irq, u32 intid);
 
 /*
+ * The distributor state both models share back to reset: CTLR 0 (forwarding off), every SPI
+ * implemented and in its reset state (vgic_mmio_reset_irq), the ignored-write count cleared.
+ */
+void vgic_mmio_reset_dist(struct vgic_dist *d);
+
+/*
  * Back to the reset state, keeping the registrations and SPI ownership (VM reset): every vCPU
  * stopped, no interrupt on any ap_list. vgic_v3_redist_reset() also needs vcpu->vgic.
  */
