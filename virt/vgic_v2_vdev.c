@@ -4,17 +4,14 @@
  * reset with the VM, destroyed last, and the owner of the guest DT's interrupt-controller node,
  * QEMU virt's gic-version=2 one (Linux's arm,gic binding, "arm,cortex-a15-gic").
  */
-#include <libfdt.h>
 #include <tern/compiler.h>
-#include <tern/guest_fdt.h>
 #include <tern/vdev.h>
 #include <tern/vm.h>
 #include <virt/guest_map.h>
 #include <virt/vgic.h>
 #include <virt/vgic_core.h>
+#include <virt/vgic_fdt.h>
 #include <virt/vgic_v2.h>
-
-_Static_assert(GUEST_GICD_BASE == 0x08000000UL, "the node name below spells the base");
 
 static int vgic_v2_vdev_create(struct vdev *dev, const struct platform *p)
 {
@@ -34,30 +31,15 @@ static void vgic_v2_vdev_reset(struct vdev *dev)
 
 static int vgic_v2_vdev_fdt_node(void *fdt, const struct vdev *dev)
 {
-	const fdt32_t reg[8] = {
-		cpu_to_fdt32(0), cpu_to_fdt32((u32)GUEST_GICD_BASE),
-		cpu_to_fdt32(0), cpu_to_fdt32((u32)VGIC_DIST_SIZE),
-		cpu_to_fdt32(0), cpu_to_fdt32((u32)GUEST_GICC_BASE),
-		cpu_to_fdt32(0), cpu_to_fdt32((u32)VGIC_V2_CPU_SIZE),
-	};
+	const u64 reg[4] = { GUEST_GICD_BASE, VGIC_DIST_SIZE, GUEST_GICC_BASE, VGIC_V2_CPU_SIZE };
 	int res;
 
 	(void)dev;
-	res = fdt_begin_node(fdt, "intc@8000000");
+	res = vgic_fdt_begin_node(fdt, "arm,cortex-a15-gic");
 	if (!res)
-		res = fdt_property_string(fdt, "compatible", "arm,cortex-a15-gic");
+		res = vgic_fdt_reg(fdt, reg, 2);
 	if (!res)
-		res = fdt_property_cell(fdt, "#interrupt-cells", 3);
-	if (!res)
-		res = fdt_property_cell(fdt, "#address-cells", 0);
-	if (!res)
-		res = fdt_property(fdt, "interrupt-controller", NULL, 0);
-	if (!res)
-		res = fdt_property(fdt, "reg", reg, sizeof(reg));
-	if (!res)
-		res = fdt_property_cell(fdt, "phandle", GUEST_FDT_PHANDLE_GIC);
-	if (!res)
-		res = fdt_end_node(fdt);
+		res = vgic_fdt_end_node(fdt);
 	return res;
 }
 

@@ -7,18 +7,16 @@
  */
 #include <libfdt.h>
 #include <tern/compiler.h>
-#include <tern/guest_fdt.h>
 #include <tern/vdev.h>
 #include <tern/vm.h>
 #include <virt/guest_map.h>
 #include <virt/vgic.h>
 #include <virt/vgic_core.h>
+#include <virt/vgic_fdt.h>
 
 /* GICv3 binding: interrupt specifier <type number flags>. */
 #define VGIC_FDT_PPI	    1
 #define VGIC_FDT_LEVEL_HIGH 4
-
-_Static_assert(GUEST_GICD_BASE == 0x08000000UL, "the node name below spells the base");
 
 static int vgic_vdev_create(struct vdev *dev, const struct platform *p)
 {
@@ -37,17 +35,6 @@ static void vgic_vdev_reset(struct vdev *dev)
 	vgic_reset(dev->vm);
 }
 
-static int vgic_fdt_reg(void *fdt, const u64 *pairs, unsigned int n)
-{
-	fdt32_t cells[8];
-
-	for (unsigned int i = 0; i < 2 * n && i < ARRAY_SIZE(cells) / 2; i++) {
-		cells[2 * i] = cpu_to_fdt32((u32)(pairs[i] >> 32));
-		cells[2 * i + 1] = cpu_to_fdt32((u32)pairs[i]);
-	}
-	return fdt_property(fdt, "reg", cells, (int)(n * 4 * sizeof(cells[0])));
-}
-
 static int vgic_vdev_fdt_node(void *fdt, const struct vdev *dev)
 {
 	const u64 reg[4] = { GUEST_GICD_BASE, VGIC_DIST_SIZE, GUEST_GICR_BASE,
@@ -57,16 +44,7 @@ static int vgic_vdev_fdt_node(void *fdt, const struct vdev *dev)
 				   cpu_to_fdt32(VGIC_FDT_LEVEL_HIGH) };
 	int res;
 
-	res = fdt_begin_node(fdt, "intc@8000000");
-	if (!res)
-		res = fdt_property_string(fdt, "compatible", "arm,gic-v3");
-	if (!res)
-		res = fdt_property_cell(fdt, "#interrupt-cells", 3);
-	/* No children (no ITS); dtc wants every interrupt provider to say so. */
-	if (!res)
-		res = fdt_property_cell(fdt, "#address-cells", 0);
-	if (!res)
-		res = fdt_property(fdt, "interrupt-controller", NULL, 0);
+	res = vgic_fdt_begin_node(fdt, "arm,gic-v3");
 	if (!res)
 		res = fdt_property_cell(fdt, "#redistributor-regions", 1);
 	if (!res)
@@ -74,9 +52,7 @@ static int vgic_vdev_fdt_node(void *fdt, const struct vdev *dev)
 	if (!res)
 		res = fdt_property(fdt, "interrupts", maint, sizeof(maint));
 	if (!res)
-		res = fdt_property_cell(fdt, "phandle", GUEST_FDT_PHANDLE_GIC);
-	if (!res)
-		res = fdt_end_node(fdt);
+		res = vgic_fdt_end_node(fdt);
 	return res;
 }
 
