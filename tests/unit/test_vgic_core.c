@@ -2,8 +2,8 @@
 /*
  * The vGICv3 core (virt/vgic.c) with the real distributor and redistributors
  * (virt/vgic_v3_dist.c, virt/vgic_v3_redist.c, virt/vgic_mmio.c) against a fake hardware
- * virtual CPU interface: the vgic_hw_* functions below drive an array of four "list registers"
- * and an ICH_HCR_EL2, which a test edits the way the guest's acknowledge and EOI would.
+ * virtual CPU interface (fake_vgic_hw.c): an array of four "list registers" and an ICH_HCR_EL2,
+ * which a test edits the way the guest's acknowledge and EOI would.
  * mmio_register records the regions, page_zalloc is the host heap, sched_kick and irq_request
  * record their calls. Encodings come from Arm IHI 0069 (ICH_LR<n>_EL2, ICC_SGI1R_EL1).
  */
@@ -28,8 +28,9 @@
 #include <virt/vgic_core.h>
 #include <virt/vgic_hw.h>
 #include <virt/vgic_mmio.h>
+#include "fake_vgic_hw.h"
 
-#define NR_LRS	     4
+#define NR_LRS	     FAKE_VGIC_NR_LRS
 #define NR_VCPUS     4
 #define MAX_KICKS    64
 #define MAX_PAGES    16
@@ -53,10 +54,6 @@
 static struct vm vm;
 
 static struct {
-	/* The hardware virtual CPU interface of "this pCPU". */
-	u64 lr[NR_LRS];
-	u64 hcr;
-	unsigned int hw_inits, saves, restores;
 	/* sched_kick calls, and whether the vGIC lock was held (sched.h says it is). */
 	struct vcpu *kicked[MAX_KICKS];
 	bool kick_locked[MAX_KICKS];
@@ -77,58 +74,6 @@ static struct {
 	unsigned int nr_pages;
 } fake;
 
-static int fake_hw_init_cpu(const struct platform_irqchip *ic)
-{
-	(void)ic;
-	fake.hw_inits++;
-	return 0;
-}
-
-static unsigned int fake_hw_nr_lrs(void)
-{
-	return NR_LRS;
-}
-
-static u64 fake_hw_read_lr(unsigned int n)
-{
-	assert_true(n < NR_LRS);
-	return fake.lr[n];
-}
-
-static void fake_hw_write_lr(unsigned int n, u64 val)
-{
-	assert_true(n < NR_LRS);
-	fake.lr[n] = val;
-}
-
-static void fake_hw_write_hcr(u64 val)
-{
-	fake.hcr = val;
-}
-
-static void fake_hw_save(struct vgic_cpu *c)
-{
-	(void)c;
-	fake.saves++;
-}
-
-static void fake_hw_restore(const struct vgic_cpu *c)
-{
-	(void)c;
-	fake.restores++;
-}
-
-/* The fakes as the list-register layer of a host interrupt controller named "fake". */
-VGIC_HW(fake) = {
-	.irqchip = "fake",
-	.init_cpu = fake_hw_init_cpu,
-	.nr_lrs = fake_hw_nr_lrs,
-	.read_lr = fake_hw_read_lr,
-	.write_lr = fake_hw_write_lr,
-	.write_hcr = fake_hw_write_hcr,
-	.save = fake_hw_save,
-	.restore = fake_hw_restore,
-};
 static const struct irqchip_driver fake_irqchip = { .name = "fake" };
 static const struct platform_irqchip fake_ic = { .drv = &fake_irqchip, .maint_intid = MAINT_INTID };
 
@@ -243,19 +188,8 @@ static int setup(void **state)
 {
 	(void)state;
 	memset(&fake, 0, sizeof(fake));
-	memset(&vm, 0, sizeof(vm));
-	memset(vcpus, 0, sizeof(vcpus));
 	memset(&pcpu0, 0, sizeof(pcpu0));
-	vgic_hw = &vgic_hw_fake;
-	vm.state = VM_RUNNING;
-	vm.nr_vcpus = NR_VCPUS;
-	for (unsigned int i = 0; i < NR_VCPUS; i++) {
-		vcpus[i].id = i;
-		vcpus[i].vm = &vm;
-		vcpus[i].state = VCPU_RUNNING;
-		vcpus[i].arch.vmpidr = mpidrs[i];
-		vm.vcpus[i] = &vcpus[i];
-	}
+	fake_vgic_vm_init(&vm, vcpus, NR_VCPUS, mpidrs);
 	assert_int_equal(vgic_v3_create(&vm), 0);
 	assert_non_null(vm.vgic);
 	for (unsigned int i = 0; i < NR_VCPUS; i++)
@@ -345,20 +279,20 @@ static unsigned int kicks_of(unsigned int cpu)
 /* The guest acknowledges the interrupt in list register @n (pending -> active). */
 static void guest_ack(unsigned int n)
 {
-	assert_true(fake.lr[n] & ICH_LR_PENDING);
-	fake.lr[n] = (fake.lr[n] & ~ICH_LR_PENDING) | ICH_LR_ACTIVE;
+	assert_true(fake_vgic_hw.lr[n] & ICH_LR_PENDING);
+	fake_vgic_hw.lr[n] = (fake_vgic_hw.lr[n] & ~ICH_LR_PENDING) | ICH_LR_ACTIVE;
 }
 
 /* The guest deactivates it (EOI with EOImode 0): the entry becomes invalid. */
 static void guest_eoi(unsigned int n)
 {
-	assert_true(fake.lr[n] & ICH_LR_ACTIVE);
-	fake.lr[n] &= ~ICH_LR_ACTIVE;
+	assert_true(fake_vgic_hw.lr[n] & ICH_LR_ACTIVE);
+	fake_vgic_hw.lr[n] &= ~ICH_LR_ACTIVE;
 }
 
 static u32 lr_vintid(unsigned int n)
 {
-	return fake.lr[n] & ICH_LR_VINTID_MASK;
+	return fake_vgic_hw.lr[n] & ICH_LR_VINTID_MASK;
 }
 
 /* ---- tests ---- */
@@ -369,17 +303,17 @@ static void test_init_cpu_and_maintenance(void **state)
 	vgic_hw = NULL;
 	assert_int_equal(vgic_init_cpu(&fake_ic), -TERN_ENODEV);
 	assert_int_equal(vgic_hw_init_cpu(&fake_ic), 0);
-	assert_ptr_equal(vgic_hw, &vgic_hw_fake);
-	assert_int_equal(fake.hw_inits, 1);
+	assert_ptr_equal(vgic_hw, fake_vgic_hw_ops);
+	assert_int_equal(fake_vgic_hw.inits, 1);
 	assert_int_equal(vgic_init_cpu(&fake_ic), 0);
 	assert_int_equal(fake.irq_intid, MAINT_INTID);
 	assert_non_null(fake.irq_fn);
 
 	/* The maintenance interrupt turns the interface off until the exit path refills it. */
 	pcpu0.current_vcpu = &vcpus[2];
-	fake.hcr = ICH_HCR_EN | ICH_HCR_UIE;
+	fake_vgic_hw.hcr = ICH_HCR_EN | ICH_HCR_UIE;
 	fake.irq_fn(MAINT_INTID, NULL);
-	assert_int_equal(fake.hcr, 0);
+	assert_int_equal(fake_vgic_hw.hcr, 0);
 	assert_int_equal(vcpus[2].exit_count[EXIT_MAINT], 1);
 	/* Taken with no vCPU loaded: nothing to count. */
 	pcpu0.current_vcpu = NULL;
@@ -630,23 +564,23 @@ static void test_flush_lr_encoding(void **state)
 	assert_int_equal(ap_len(0), 4);
 
 	for (unsigned int i = 0; i < NR_LRS; i++)
-		fake.lr[i] = 0xDEAD;
+		fake_vgic_hw.lr[i] = 0xDEAD;
 	vgic_flush(&vcpus[0]);
 	assert_int_equal(c->used_lrs, 4);
-	assert_int_equal(fake.hcr, ICH_HCR_EN);
+	assert_int_equal(fake_vgic_hw.hcr, ICH_HCR_EN);
 	assert_int_equal(c->hcr, ICH_HCR_EN);
 	/* Priority order: 27 (0x20), 2 (0x30), 40 (0x50), 41 (0x60). */
-	assert_int_equal(fake.lr[0], 27 | LR_PRIO(0x20) | ICH_LR_GROUP1 | ICH_LR_PENDING |
-					 ICH_LR_HW | LR_PINTID(27));
-	assert_int_equal(fake.lr[1], 2 | LR_PRIO(0x30) | ICH_LR_PENDING);
-	assert_int_equal(fake.lr[2],
+	assert_int_equal(fake_vgic_hw.lr[0], 27 | LR_PRIO(0x20) | ICH_LR_GROUP1 | ICH_LR_PENDING |
+						 ICH_LR_HW | LR_PINTID(27));
+	assert_int_equal(fake_vgic_hw.lr[1], 2 | LR_PRIO(0x30) | ICH_LR_PENDING);
+	assert_int_equal(fake_vgic_hw.lr[2],
 			 40 | LR_PRIO(0x50) | ICH_LR_GROUP1 | ICH_LR_PENDING | ICH_LR_EOI);
-	assert_int_equal(fake.lr[3], 41 | LR_PRIO(0x60) | ICH_LR_GROUP1 | ICH_LR_ACTIVE);
+	assert_int_equal(fake_vgic_hw.lr[3], 41 | LR_PRIO(0x60) | ICH_LR_GROUP1 | ICH_LR_ACTIVE);
 	for (unsigned int i = 0; i < 4; i++) {
 		assert_non_null(c->lr_irq[i]);
 		assert_int_equal(c->lr_irq[i]->intid, lr_vintid(i));
 		assert_true(c->lr_irq[i]->in_lr);
-		assert_int_equal(c->lr[i], fake.lr[i]);
+		assert_int_equal(c->lr[i], fake_vgic_hw.lr[i]);
 	}
 	/* The edge and hardware pends moved into the list registers; the level one did not. */
 	assert_false(priv(0, 27)->pending_latch);
@@ -660,10 +594,10 @@ static void test_flush_fewer_than_lrs(void **state)
 	pend(own_spi(60, 1, 0x90, true));
 	vgic_flush(&vcpus[1]);
 	assert_int_equal(vcpus[1].vgic->used_lrs, 1);
-	assert_int_equal(fake.lr[0], 60 | LR_PRIO(0x90) | ICH_LR_GROUP1 | ICH_LR_PENDING);
+	assert_int_equal(fake_vgic_hw.lr[0], 60 | LR_PRIO(0x90) | ICH_LR_GROUP1 | ICH_LR_PENDING);
 	for (unsigned int i = 1; i < NR_LRS; i++)
-		assert_int_equal(fake.lr[i], 0);
-	assert_int_equal(fake.hcr, ICH_HCR_EN);
+		assert_int_equal(fake_vgic_hw.lr[i], 0);
+	assert_int_equal(fake_vgic_hw.hcr, ICH_HCR_EN);
 	/* Nothing at all: every LR cleared, the interface still enabled, no underflow interrupt. */
 	vgic_sync(&vcpus[1]);
 	assert_true(on_ap_list(1, spi(60)));
@@ -671,8 +605,8 @@ static void test_flush_fewer_than_lrs(void **state)
 	vgic_put(&vcpus[1]);
 	vgic_flush(&vcpus[2]);
 	for (unsigned int i = 0; i < NR_LRS; i++)
-		assert_int_equal(fake.lr[i], 0);
-	assert_int_equal(fake.hcr, ICH_HCR_EN);
+		assert_int_equal(fake_vgic_hw.lr[i], 0);
+	assert_int_equal(fake_vgic_hw.hcr, ICH_HCR_EN);
 }
 
 static void test_flush_highest_four_and_uie(void **state)
@@ -689,7 +623,7 @@ static void test_flush_highest_four_and_uie(void **state)
 	assert_int_equal(lr_vintid(1), 43);
 	assert_int_equal(lr_vintid(2), 45);
 	assert_int_equal(lr_vintid(3), 44);
-	assert_int_equal(fake.hcr, ICH_HCR_EN | ICH_HCR_UIE);
+	assert_int_equal(fake_vgic_hw.hcr, ICH_HCR_EN | ICH_HCR_UIE);
 	assert_false(spi(40)->in_lr);
 	assert_false(spi(42)->in_lr);
 	assert_true(spi(40)->pending_latch);
@@ -709,7 +643,7 @@ static void test_flush_highest_four_and_uie(void **state)
 	assert_int_equal(lr_vintid(1), 44);
 	assert_int_equal(lr_vintid(2), 40);
 	assert_int_equal(lr_vintid(3), 42);
-	assert_int_equal(fake.hcr, ICH_HCR_EN);
+	assert_int_equal(fake_vgic_hw.hcr, ICH_HCR_EN);
 }
 
 static void test_uie_only_for_deliverable(void **state)
@@ -724,7 +658,7 @@ static void test_uie_only_for_deliverable(void **state)
 	spin_unlock(&vm.vgic->lock);
 	vgic_flush(&vcpus[0]);
 	assert_int_equal(vcpus[0].vgic->used_lrs, 4);
-	assert_int_equal(fake.hcr, ICH_HCR_EN);
+	assert_int_equal(fake_vgic_hw.hcr, ICH_HCR_EN);
 	assert_false(spi(44)->in_lr);
 	vgic_sync(&vcpus[0]);
 
@@ -737,7 +671,7 @@ static void test_uie_only_for_deliverable(void **state)
 	spin_unlock(&vm.vgic->lock);
 	vgic_flush(&vcpus[0]);
 	assert_int_equal(vcpus[0].vgic->used_lrs, 4);
-	assert_int_equal(fake.hcr, ICH_HCR_EN);
+	assert_int_equal(fake_vgic_hw.hcr, ICH_HCR_EN);
 	vgic_sync(&vcpus[0]);
 
 	/* Group 0 enabled again: five deliverable, UIE. */
@@ -746,7 +680,7 @@ static void test_uie_only_for_deliverable(void **state)
 	vgic_irq_changed(&vm, spi(44));
 	spin_unlock(&vm.vgic->lock);
 	vgic_flush(&vcpus[0]);
-	assert_int_equal(fake.hcr, ICH_HCR_EN | ICH_HCR_UIE);
+	assert_int_equal(fake_vgic_hw.hcr, ICH_HCR_EN | ICH_HCR_UIE);
 }
 
 static void test_sync_lr_transitions(void **state)
@@ -796,9 +730,9 @@ static void test_sync_lr_transitions(void **state)
 	/* Next entry: active one keeps its LR, waiting and level re-delivered pending. */
 	vgic_flush(&vcpus[0]);
 	assert_int_equal(c->used_lrs, 3);
-	assert_int_equal(fake.lr[0], 41 | LR_PRIO(0x20) | ICH_LR_GROUP1 | ICH_LR_ACTIVE);
-	assert_int_equal(fake.lr[1], 42 | LR_PRIO(0x30) | ICH_LR_GROUP1 | ICH_LR_PENDING);
-	assert_int_equal(fake.lr[2],
+	assert_int_equal(fake_vgic_hw.lr[0], 41 | LR_PRIO(0x20) | ICH_LR_GROUP1 | ICH_LR_ACTIVE);
+	assert_int_equal(fake_vgic_hw.lr[1], 42 | LR_PRIO(0x30) | ICH_LR_GROUP1 | ICH_LR_PENDING);
+	assert_int_equal(fake_vgic_hw.lr[2],
 			 43 | LR_PRIO(0x40) | ICH_LR_GROUP1 | ICH_LR_PENDING | ICH_LR_EOI);
 
 	/* The device lowers its line while the guest handles it; after EOI it is gone. */
@@ -824,7 +758,7 @@ static void test_level_soft_pend_cleared_on_ack(void **state)
 
 	pend(irq);
 	vgic_flush(&vcpus[0]);
-	assert_true(fake.lr[0] & ICH_LR_EOI);
+	assert_true(fake_vgic_hw.lr[0] & ICH_LR_EOI);
 	guest_ack(0);
 	vgic_sync(&vcpus[0]);
 	assert_false(irq->pending_latch);
@@ -852,7 +786,7 @@ static void test_edge_repend_while_in_lr(void **state)
 	vgic_sync(&vcpus[0]);
 	assert_true(on_ap_list(0, irq));
 	vgic_flush(&vcpus[0]);
-	assert_int_equal(fake.lr[0], 46 | LR_PRIO(0x40) | ICH_LR_GROUP1 | ICH_LR_PENDING);
+	assert_int_equal(fake_vgic_hw.lr[0], 46 | LR_PRIO(0x40) | ICH_LR_GROUP1 | ICH_LR_PENDING);
 }
 
 static void test_hw_ppi_not_acked_stays(void **state)
@@ -995,30 +929,30 @@ static void test_load_put(void **state)
 
 	(void)state;
 	vgic_load(&vcpus[0]);
-	assert_int_equal(fake.restores, 1);
+	assert_int_equal(fake_vgic_hw.restores, 1);
 	pend(own_spi(40, 0, 0x40, true));
 	vgic_flush(&vcpus[0]);
 	guest_ack(0);
 	vgic_put(&vcpus[0]);
 	/* Synced (the LR read back), saved, and the hardware left clean for the next vCPU. */
-	assert_int_equal(fake.saves, 1);
+	assert_int_equal(fake_vgic_hw.saves, 1);
 	assert_int_equal(c->used_lrs, 0);
 	assert_true(spi(40)->active);
 	assert_false(spi(40)->in_lr);
 	for (unsigned int i = 0; i < NR_LRS; i++)
-		assert_int_equal(fake.lr[i], 0);
-	assert_int_equal(fake.hcr, 0);
+		assert_int_equal(fake_vgic_hw.lr[i], 0);
+	assert_int_equal(fake_vgic_hw.hcr, 0);
 
 	/* A vCPU without a vGIC: all of them are no-ops. */
 	struct vcpu lone = { .vm = &vm };
-	fake.hcr = 0x77;
+	fake_vgic_hw.hcr = 0x77;
 	vgic_load(&lone);
 	vgic_flush(&lone);
 	vgic_sync(&lone);
 	vgic_put(&lone);
-	assert_int_equal(fake.hcr, 0x77);
-	assert_int_equal(fake.restores, 1);
-	assert_int_equal(fake.saves, 1);
+	assert_int_equal(fake_vgic_hw.hcr, 0x77);
+	assert_int_equal(fake_vgic_hw.restores, 1);
+	assert_int_equal(fake_vgic_hw.saves, 1);
 }
 
 /*
@@ -1060,8 +994,8 @@ static void test_active_access_syncs_the_vcpu_holding_it(void **state)
 	/* vCPU 1 enters again without the active state: a new SGI 3 can be taken. */
 	vgic_send_sgi(&vcpus[0], SGIR_INTID(3) | 0x2, false);
 	vgic_flush(&vcpus[1]);
-	assert_true(fake.lr[0] & ICH_LR_PENDING);
-	assert_false(fake.lr[0] & ICH_LR_ACTIVE);
+	assert_true(fake_vgic_hw.lr[0] & ICH_LR_PENDING);
+	assert_false(fake_vgic_hw.lr[0] & ICH_LR_ACTIVE);
 	vgic_sync(&vcpus[1]);
 	assert_false(vcpus[1].vgic->lrs_live);
 

@@ -37,6 +37,7 @@
 #include <tern/vm_config.h>
 #include "stub_printk.h"
 #include "unit_helpers.h"
+#include "fake_vgic_hw.h"
 
 #define ARENA_SIZE (64UL << 20)
 #define VM_RAM	   (16ULL << 20)
@@ -252,56 +253,6 @@ void vm_console_end_line(struct vm *vm)
 {
 	(void)vm;
 }
-
-static int fake_hw_init_cpu(const struct platform_irqchip *ic)
-{
-	(void)ic;
-	return 0;
-}
-
-static unsigned int fake_hw_nr_lrs(void)
-{
-	return 4;
-}
-
-static u64 fake_hw_read_lr(unsigned int n)
-{
-	(void)n;
-	return 0;
-}
-
-static void fake_hw_write_lr(unsigned int n, u64 val)
-{
-	(void)n;
-	(void)val;
-}
-
-static void fake_hw_write_hcr(u64 val)
-{
-	(void)val;
-}
-
-static void fake_hw_save(struct vgic_cpu *c)
-{
-	(void)c;
-}
-
-static void fake_hw_restore(const struct vgic_cpu *c)
-{
-	(void)c;
-}
-
-/* The fakes as the list-register layer of a host interrupt controller named "fake". */
-VGIC_HW(fake) = {
-	.irqchip = "fake",
-	.init_cpu = fake_hw_init_cpu,
-	.nr_lrs = fake_hw_nr_lrs,
-	.read_lr = fake_hw_read_lr,
-	.write_lr = fake_hw_write_lr,
-	.write_hcr = fake_hw_write_hcr,
-	.save = fake_hw_save,
-	.restore = fake_hw_restore,
-};
 
 int irq_request(unsigned int intid, irq_handler_t fn, void *priv)
 {

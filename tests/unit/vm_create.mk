@@ -7,7 +7,7 @@ vm_create-srcs := core/vm_create.c core/vm.c core/vm_load.c core/vdev.c core/gue
 	core/fdt_util.c core/platform_summary.c core/exit_status.c core/console_rx.c arch/arm64/stage2.c \
 	drivers/gic_fdt.c drivers/gicv2_fdt.c drivers/gicv3_fdt.c drivers/pl011_fdt.c drivers/cdns_uart_fdt.c tests/unit/stub_drivers.c virt/vgic.c virt/vgic_hw.c virt/vgic_v3.c virt/vgic_mmio.c \
 	virt/vgic_v3_dist.c virt/vgic_v3_redist.c virt/vgic_vdev.c virt/vgic_fdt.c virt/vpl011.c \
-	tests/unit/stub_printk.c tests/unit/support.c tests/unit/unit_arena.c \
+	tests/unit/stub_printk.c tests/unit/support.c tests/unit/unit_arena.c tests/unit/fake_vgic_hw.c \
 	tests/unit/test_vm_create.c
 vm_create-cflags := -DCONFIG_VIRT_GICV3=1 -DCONFIG_VIRT_IRQCHIP=1 -DCONFIG_VIRT_PL011=1 -DCONFIG_VM0_VGICV3=1 \
 	-DCONFIG_VM0_VPL011=1 -DCONFIG_VM1_VGICV3=1
