@@ -42,63 +42,32 @@ static void log_reset(void)
 /* Unmask IRQs until @want interrupts were recorded or @us passed, then mask again. */
 static bool take_irqs(u32 want, u64 us)
 {
-	bool ok;
-
-	gic_irqs_unmask();
-	ok = gic_wait_count(&nr_irqs, want, us);
-	gic_irqs_mask();
-	return ok;
-}
-
-/* Unmask for @us so that anything still pending is taken. */
-static void settle(u64 us)
-{
-	gic_irqs_unmask();
-	gic_delay_us(us);
-	gic_irqs_mask();
+	return gic_take_irqs(&nr_irqs, want, us);
 }
 
 /* Unmask for @us: nothing may be delivered. */
 static bool quiet(u64 us)
 {
-	gic_irqs_unmask();
-	gic_delay_us(us);
-	gic_irqs_mask();
+	gic_irqs_open(us);
 	return nr_irqs == 0;
 }
 
 /* Number of vCPUs: /cpus/cpu@* of the DTB, else the MPIDRs PSCI AFFINITY_INFO knows. */
-struct cpus_ctx {
-	bool in_cpus;
-	unsigned int count;
-};
-
-static void cpus_begin(void *ctx, int depth, const char *name)
-{
-	struct cpus_ctx *c = ctx;
-
-	if (depth == 1)
-		c->in_cpus = !strcmp(name, "cpus");
-	else if (depth == 2 && c->in_cpus && !strncmp(name, "cpu@", 4))
-		c->count++;
-}
-
 static unsigned int count_vcpus(void)
 {
-	struct cpus_ctx c = { false, 0 };
-	struct fdt_walker w = { .begin_node = cpus_begin, .ctx = &c };
+	int n = guest_boot_dtb ? fdt_count_cpus((const void *)guest_boot_dtb) : -1;
 	u64 base = cpu_mpidr() & ~0xffUL;
+	unsigned int count = 0;
 
-	if (guest_boot_dtb && fdt_walk((const void *)guest_boot_dtb, &w) && c.count) {
-		report_info("%u vCPUs in the DTB /cpus", c.count);
-		return c.count;
+	if (n > 0) {
+		report_info("%u vCPUs in the DTB /cpus", (unsigned int)n);
+		return (unsigned int)n;
 	}
-	c.count = 0;
 	for (unsigned int i = 0; i < GUEST_MAX_CPUS; i++)
 		if (psci_affinity_info(base | i, 0) >= 0)
-			c.count++;
-	report_info("no DTB: %u vCPUs known to PSCI AFFINITY_INFO", c.count);
-	return c.count;
+			count++;
+	report_info("no DTB: %u vCPUs known to PSCI AFFINITY_INFO", count);
+	return count;
 }
 
 static void test_ids(void)
@@ -225,7 +194,7 @@ static void test_sgi_self(u64 self)
 	gic_irq_enable(SGI_TEST);
 	gic_send_sgi(self, SGI_TEST);
 	take_irqs(1, WAIT_US);
-	settle(QUIET_US);
+	gic_irqs_open(QUIET_US);
 	report(nr_irqs == 1 && irq_log[0] == SGI_TEST,
 	       "SGI %u to self: delivered once (%u, INTID %u)", SGI_TEST, nr_irqs, irq_log[0]);
 }
@@ -306,7 +275,7 @@ static void test_order(u64 self)
 		pend = gic_read32(gic_sgi_base() + GICR_ISPENDR0);
 	report_info("with PSTATE.I masked, GICR_ISPENDR0 0x%x", pend);
 	take_irqs(NR_ORDER, WAIT_US);
-	settle(QUIET_US);
+	gic_irqs_open(QUIET_US);
 	for (u32 i = 0; i < nr_irqs && i < ARRAY_SIZE(irq_log); i++) {
 		if (irq_log[i] < NR_ORDER)
 			seen |= 1U << irq_log[i];
@@ -425,7 +394,7 @@ static void test_ppi_pend(void)
 	gic_irq_set_pending(PPI_FREE);
 	gic_irq_enable(PPI_FREE);
 	take_irqs(1, WAIT_US);
-	settle(QUIET_US);
+	gic_irqs_open(QUIET_US);
 	report(nr_irqs == 1 && irq_log[0] == PPI_FREE && !gic_irq_is_pending(PPI_FREE),
 	       "PPI %u pended through GICR_ISPENDR0: delivered once, then not pending (%u)",
 	       PPI_FREE, nr_irqs);
@@ -444,7 +413,7 @@ static void test_spi(u64 self)
 	gic_irq_enable(GIC_SPI_UART);
 	gic_irq_set_pending(GIC_SPI_UART);
 	take_irqs(1, WAIT_US);
-	settle(QUIET_US);
+	gic_irqs_open(QUIET_US);
 	report(nr_irqs == 1 && irq_log[0] == GIC_SPI_UART,
 	       "SPI %u pended through GICD_ISPENDR: delivered once (%u, INTID %u, IROUTER 0x%lx)",
 	       GIC_SPI_UART, nr_irqs, irq_log[0],

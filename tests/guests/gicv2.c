@@ -56,46 +56,23 @@ static void log_reset(void)
 
 static bool take_irqs(u32 want, u64 us)
 {
-	bool ok;
-
-	gic_irqs_unmask();
-	ok = gic_wait_count(&nr_irqs, want, us);
-	gic_irqs_mask();
-	return ok;
+	return gic_take_irqs(&nr_irqs, want, us);
 }
 
 static bool quiet(u64 us)
 {
-	gic_irqs_unmask();
-	gic_delay_us(us);
-	gic_irqs_mask();
+	gic_irqs_open(us);
 	return nr_irqs == 0;
 }
 
 /* vCPUs the VM has: cpu nodes of its DT. */
-struct cpus_ctx {
-	bool in_cpus;
-	unsigned int count;
-};
-
-static void cpus_begin(void *ctx, int depth, const char *name)
-{
-	struct cpus_ctx *c = ctx;
-
-	if (depth == 1)
-		c->in_cpus = !strcmp(name, "cpus");
-	else if (depth == 2 && c->in_cpus && !strncmp(name, "cpu@", 4))
-		c->count++;
-}
-
 static unsigned int count_vcpus(void)
 {
-	struct cpus_ctx c = { false, 0 };
-	struct fdt_walker w = { .begin_node = cpus_begin, .ctx = &c };
+	int n = guest_boot_dtb ? fdt_count_cpus((const void *)guest_boot_dtb) : -1;
 
-	if (!guest_boot_dtb || !fdt_walk((const void *)guest_boot_dtb, &w))
+	if (n < 0)
 		report_abort("no guest device tree");
-	return c.count;
+	return (unsigned int)n;
 }
 
 static void test_ids(void)

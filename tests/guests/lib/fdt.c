@@ -1,5 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only
-/* A minimal read-only FDT walker: enough for /memory, /psci and the devices' reg properties. */
+/*
+ * A minimal read-only FDT walker: enough for /memory, /psci, /cpus and the devices' reg
+ * properties.
+ */
 #include "libguest.h"
 
 #define FDT_MAGIC      0xd00dfeedU
@@ -87,4 +90,29 @@ bool fdt_walk(const void *fdt, const struct fdt_walker *w)
 		}
 	}
 	return false;
+}
+
+struct cpus_ctx {
+	bool in_cpus;
+	unsigned int count;
+};
+
+static void cpus_begin(void *ctx, int depth, const char *name)
+{
+	struct cpus_ctx *c = ctx;
+
+	if (depth == 1)
+		c->in_cpus = !strcmp(name, "cpus");
+	else if (depth == 2 && c->in_cpus && !strncmp(name, "cpu@", 4))
+		c->count++;
+}
+
+int fdt_count_cpus(const void *fdt)
+{
+	struct cpus_ctx c = { false, 0 };
+	struct fdt_walker w = { .begin_node = cpus_begin, .ctx = &c };
+
+	if (!fdt || !fdt_walk(fdt, &w))
+		return -1;
+	return (int)c.count;
 }

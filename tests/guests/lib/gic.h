@@ -282,5 +282,9 @@ static inline u64 gic_us_to_ticks(u64 us)
 void gic_delay_us(u64 us);
 /** Spin until *@count >= @want or @us microseconds passed; true if reached. */
 bool gic_wait_count(const volatile u32 *count, u32 want, u64 us);
+/** gic_wait_count() with IRQs unmasked, masked again after. */
+bool gic_take_irqs(const volatile u32 *count, u32 want, u64 us);
+/** Unmask IRQs for @us microseconds (anything pending is taken), then mask them again. */
+void gic_irqs_open(u64 us);
 
 #endif /* GUEST_GIC_H */

@@ -103,6 +103,23 @@ bool gic_wait_count(const volatile u32 *count, u32 want, u64 us)
 	return true;
 }
 
+bool gic_take_irqs(const volatile u32 *count, u32 want, u64 us)
+{
+	bool ok;
+
+	gic_irqs_unmask();
+	ok = gic_wait_count(count, want, us);
+	gic_irqs_mask();
+	return ok;
+}
+
+void gic_irqs_open(u64 us)
+{
+	gic_irqs_unmask();
+	gic_delay_us(us);
+	gic_irqs_mask();
+}
+
 void gic_set_handler(u32 intid, gic_irq_handler_t fn)
 {
 	if (intid < GIC_MAX_INTID)

@@ -220,6 +220,8 @@ bool fdt_walk(const void *fdt, const struct fdt_walker *w);
 u32 fdt_be32(const void *p);
 /** Read a number of @cells 32-bit cells (1 or 2) at @p. */
 u64 fdt_cells(const void *p, u32 cells);
+/** Number of /cpus/cpu@* nodes of the FDT at @fdt, -1 if there is none or it is malformed. */
+int fdt_count_cpus(const void *fdt);
 
 /* bootargs.c: /chosen/bootargs of the guest DT. */
 /** The guest's bootargs ("" when it has none). */
