@@ -494,19 +494,7 @@ class Ctx:
             name = f"storage-{who}-{mode if who == 'tern' else 'native'}-" \
                 f"{'icount' if icount else 'wall'}-{i}"
             log(f"storage run: {name}")
-            chunks = []
-
-            class Sink:
-                def write(self, s):
-                    chunks.append(s)
-
-                def flush(self):
-                    pass
-
-            child = pexpect.spawn(cmd[0], cmd[1:], encoding="utf-8", codec_errors="replace",
-                                  timeout=STORAGE_TIMEOUT, echo=False, dimensions=(50, 250),
-                                  env=clean_env())
-            child.logfile_read = Sink()
+            child, chunks = spawn_logged(cmd, STORAGE_TIMEOUT)
             res = {}
 
             def exits():
@@ -579,6 +567,26 @@ def clean_env():
             if not re.match(r"VM\d+_(KERNEL|INITRD|BOOTARGS|DISK\w*)$", k)}
 
 
+def spawn_logged(cmd, timeout):
+    """@cmd under pexpect (a 250-column terminal, no echo, clean_env()), and the list every
+    string it prints is appended to."""
+    import pexpect  # noqa: E402 (only the Linux rows need it)
+
+    chunks = []
+
+    class Sink:
+        def write(self, s):
+            chunks.append(s)
+
+        def flush(self):
+            pass
+
+    child = pexpect.spawn(cmd[0], cmd[1:], encoding="utf-8", codec_errors="replace",
+                          timeout=timeout, echo=False, dimensions=(50, 250), env=clean_env())
+    child.logfile_read = Sink()
+    return child, chunks
+
+
 def slug(s):
     return re.sub(r"[^\w.=-]+", "_", s)
 
@@ -629,20 +637,8 @@ def check_guest_run(who, cmd, rc, text, want_exits):
 def boot_linux(cmd, want_exits=False, timeout=LINUX_TIMEOUT):
     import pexpect  # noqa: E402 (only the Linux rows need it)
 
-    chunks = []
-
-    class Sink:
-        def write(self, s):
-            chunks.append(s)
-
-        def flush(self):
-            pass
-
     t0 = time.monotonic()
-    child = pexpect.spawn(cmd[0], cmd[1:], encoding="utf-8", codec_errors="replace",
-                          timeout=timeout, echo=False, dimensions=(50, 250),
-                          env=clean_env())
-    child.logfile_read = Sink()
+    child, chunks = spawn_logged(cmd, timeout)
     exits = None
     try:
         child.expect_exact(GUEST_PROMPT)
@@ -859,61 +855,53 @@ class Row:
         self.measure, self.what = measure, what
 
 
+def loop_row_of(key, name, target, per, what, loop=None):
+    """A row of the bench guest's loop @loop (default @key): instructions per @per ("call",
+    "read", "write") of the loop body, the NOP loop subtracted; @what says what the body does."""
+    return Row(key, name, "instructions", target, loop_row(loop or key),
+               f"{what}, per {per}, minus the NOP loop")
+
+
 ROWS = [
     Row("hvc", "null hypercall, vector fast path", "instructions", AtMost(80), loop_row("hvc"),
         "HVC #0 with function ID 0x8600ff01 (an SMCCC owner Tern has no service for), answered "
         "NOT_SUPPORTED (-1) by the exit vector's assembly fast path without the C exit path: "
         "the whole round trip, per call, minus a loop with a NOP in its place"),
-    Row("psci_version", "PSCI_VERSION (HVC, C-handled)", "instructions", AtMost(120),
-        loop_row("psci_version"),
-        "HVC #0 with PSCI_VERSION (0x84000000): the generic exit path and vpsci, per call, "
-        "minus the NOP loop"),
-    Row("smccc_arch_features", "SMCCC_ARCH_FEATURES (HVC, C-handled)", "instructions",
-        AtMost(120), loop_row("smccc_arch_features"),
-        "HVC #0 with SMCCC_ARCH_FEATURES (0x80000001) asking about itself, per call, minus the "
-        "NOP loop"),
-    Row("sysreg", "trapped ID register read, vector fast path (ID_AA64PFR0_EL1)", "instructions",
-        AtMost(100), loop_row("sysreg"),
-        "MRS of ID_AA64PFR0_EL1, trapped by HCR_EL2.TID3 and answered by the exit vector's "
-        "assembly fast path for the ID space, per read, minus the NOP loop"),
-    Row("sysreg_cntp_ctl_read", "trapped sysreg read CNTP_CTL_EL0", "instructions",
-        AtMost(150), loop_row("sysreg_cntp_ctl_read"),
-        "MRS of the emulated EL1 physical timer's control register, per read, minus the NOP loop"),
-    Row("sysreg_cntp_ctl_write", "trapped sysreg write CNTP_CTL_EL0", "instructions", NoTarget(),
-        loop_row("sysreg_cntp_ctl_write"),
-        "MSR of 0 to CNTP_CTL_EL0 (the timer stays disabled): the emulated timer's bookkeeping "
-        "and the scheduler's timer update, per write, minus the NOP loop"),
-    Row("sysreg_oslsr", "trapped sysreg read OSLSR_EL1", "instructions", AtMost(150),
-        loop_row("sysreg_oslsr"),
-        "MRS of OSLSR_EL1 (MDCR_EL2.TDOSA, the vCPU's OS lock), per read, minus the NOP loop"),
-    Row("sysreg_aidr", "trapped sysreg read AIDR_EL1", "instructions", NoTarget(),
-        loop_row("sysreg_aidr"),
-        "MRS of AIDR_EL1 (HCR_EL2.TID1: not in the vector's ID fast path), per read, minus the "
-        "NOP loop"),
-    Row("mmio_fr", "MMIO read PL011 FR", "instructions", AtMost(200),
-        loop_row("mmio_pl011_fr"),
-        "LDR of the emulated PL011's UARTFR (0x09000018): stage-2 fault, decode, vpl011, "
-        "per read, minus the NOP loop"),
-    Row("mmio_iidr", "MMIO read GICD_IIDR", "instructions", AtMost(200),
-        loop_row("mmio_gicd_iidr"),
-        "LDR of the vGICv3 distributor's GICD_IIDR (0x08000008), per read, minus the NOP loop"),
-    Row("mmio_gicr_typer", "MMIO read GICR_TYPER (64-bit)", "instructions", AtMost(200),
-        loop_row("mmio_gicr_typer"),
-        "LDR X of vCPU 0's redistributor GICR_TYPER (0x080a0008), per read, minus the NOP loop"),
-    Row("mmio_gicd_typer", "MMIO read GICD_TYPER", "instructions", NoTarget(),
-        loop_row("mmio_gicd_typer"),
-        "LDR W of GICD_TYPER (0x08000004), per read, minus the NOP loop"),
-    Row("mmio_fr_post", "MMIO read PL011 FR, post-indexed (ISV=0)", "instructions", NoTarget(),
-        loop_row("mmio_pl011_fr_post"),
-        "LDR W, [Xn], #0 of UARTFR: writeback, so the syndrome has no ISV and Tern decodes the "
-        "instruction from guest memory, per read, minus the NOP loop"),
-    Row("mmio_dr_write", "MMIO write PL011 DR (one byte)", "instructions", AtMost(200),
-        loop_row("mmio_pl011_dr_write"),
-        "STRB of a NUL character to UARTDR (0x09000000), per write, minus the NOP loop"),
-    Row("mmio_isenabler", "MMIO write GICD_ISENABLER", "instructions", AtMost(250),
-        loop_row("mmio_gicd_isenabler_write"),
-        "STR W of one SPI's bit to GICD_ISENABLER1 (enabling an enabled SPI again), per write, "
-        "minus the NOP loop"),
+    loop_row_of("psci_version", "PSCI_VERSION (HVC, C-handled)", AtMost(120), "call",
+                "HVC #0 with PSCI_VERSION (0x84000000): the generic exit path and vpsci"),
+    loop_row_of("smccc_arch_features", "SMCCC_ARCH_FEATURES (HVC, C-handled)", AtMost(120),
+                "call", "HVC #0 with SMCCC_ARCH_FEATURES (0x80000001) asking about itself"),
+    loop_row_of("sysreg", "trapped ID register read, vector fast path (ID_AA64PFR0_EL1)",
+                AtMost(100), "read",
+                "MRS of ID_AA64PFR0_EL1, trapped by HCR_EL2.TID3 and answered by the exit "
+                "vector's assembly fast path for the ID space"),
+    loop_row_of("sysreg_cntp_ctl_read", "trapped sysreg read CNTP_CTL_EL0", AtMost(150), "read",
+                "MRS of the emulated EL1 physical timer's control register"),
+    loop_row_of("sysreg_cntp_ctl_write", "trapped sysreg write CNTP_CTL_EL0", NoTarget(),
+                "write",
+                "MSR of 0 to CNTP_CTL_EL0 (the timer stays disabled): the emulated timer's "
+                "bookkeeping and the scheduler's timer update"),
+    loop_row_of("sysreg_oslsr", "trapped sysreg read OSLSR_EL1", AtMost(150), "read",
+                "MRS of OSLSR_EL1 (MDCR_EL2.TDOSA, the vCPU's OS lock)"),
+    loop_row_of("sysreg_aidr", "trapped sysreg read AIDR_EL1", NoTarget(), "read",
+                "MRS of AIDR_EL1 (HCR_EL2.TID1: not in the vector's ID fast path)"),
+    loop_row_of("mmio_fr", "MMIO read PL011 FR", AtMost(200), "read",
+                "LDR of the emulated PL011's UARTFR (0x09000018): stage-2 fault, decode, vpl011",
+                loop="mmio_pl011_fr"),
+    loop_row_of("mmio_iidr", "MMIO read GICD_IIDR", AtMost(200), "read",
+                "LDR of the vGICv3 distributor's GICD_IIDR (0x08000008)", loop="mmio_gicd_iidr"),
+    loop_row_of("mmio_gicr_typer", "MMIO read GICR_TYPER (64-bit)", AtMost(200), "read",
+                "LDR X of vCPU 0's redistributor GICR_TYPER (0x080a0008)"),
+    loop_row_of("mmio_gicd_typer", "MMIO read GICD_TYPER", NoTarget(), "read",
+                "LDR W of GICD_TYPER (0x08000004)"),
+    loop_row_of("mmio_fr_post", "MMIO read PL011 FR, post-indexed (ISV=0)", NoTarget(), "read",
+                "LDR W, [Xn], #0 of UARTFR: writeback, so the syndrome has no ISV and Tern "
+                "decodes the instruction from guest memory", loop="mmio_pl011_fr_post"),
+    loop_row_of("mmio_dr_write", "MMIO write PL011 DR (one byte)", AtMost(200), "write",
+                "STRB of a NUL character to UARTDR (0x09000000)", loop="mmio_pl011_dr_write"),
+    loop_row_of("mmio_isenabler", "MMIO write GICD_ISENABLER", AtMost(250), "write",
+                "STR W of one SPI's bit to GICD_ISENABLER1 (enabling an enabled SPI again)",
+                loop="mmio_gicd_isenabler_write"),
     Row("vtimer", "vtimer IRQ latency", "instructions", AboveNative(100), lat_row("vtimer"),
         "from the CNTV_CVAL_EL0 deadline to the first instruction of the guest's IRQ vector "
         "(tick-edge reads, exact to the instruction), mean of the samples"),
