@@ -205,7 +205,7 @@ void fuzz_vgic_run(struct fuzz_input *in,
 			model_op(v, op % 12 == 3, in);
 			break;
 		case 4:
-			/* ICC_SGI1R_EL1 or ICC_SGI0R_EL1 (a GICv2 model has neither: nothing is sent). */
+			/* ICC_SGI1R/SGI0R: a GICv2 model has neither, nothing is sent. */
 			vgic_send_sgi(v, fuzz_u64(in), fuzz_u8(in) & 1);
 			break;
 		case 5:

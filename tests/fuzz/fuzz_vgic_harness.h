@@ -33,8 +33,7 @@ void fuzz_vgic_vm_init(struct fuzz_input *in);
 /* The MMIO region the model registered as @name, or NULL. */
 const struct mmio_region *fuzz_vgic_region(const char *name);
 /* An access of @r by @v: any offset up to 0x100 past the frame, any size, any value, from @in. */
-void fuzz_vgic_mmio(const struct mmio_region *r, struct vcpu *v, struct fuzz_input *in,
-		    bool write);
+void fuzz_vgic_mmio(const struct mmio_region *r, struct vcpu *v, struct fuzz_input *in, bool write);
 /* The guest's side of a list-register round trip: ack, EOI, or leave each entry (from @in). */
 void fuzz_vgic_guest_runs(struct fuzz_input *in);
 /*
