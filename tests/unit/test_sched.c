@@ -30,6 +30,7 @@
 #define SLICE	      (CONFIG_SCHED_SLICE_MS * 1000ULL)
 #define GRAN	      ((u64)CONFIG_SCHED_WAKE_GRANULARITY_US)
 #define MAX_LOG	      64
+#define MAX_ROUNDS    1000 /* a test's sched_run rounds: far more than any test needs */
 #define KICK_SGI      0
 #define NO_DEADLINE   VTIMER_NO_DEADLINE
 
@@ -58,6 +59,7 @@ static struct {
 	unsigned int live;
 	void (*irq_window)(void);
 	unsigned int idles;
+	unsigned int rounds; /* vm_machine_up calls */
 } fake;
 
 struct vm vm_table[CONFIG_NR_VMS];
@@ -207,8 +209,16 @@ unsigned int vm_nr_live(void)
 	return fake.live;
 }
 
+/*
+ * sched_run asks this every round (and its idle path once more): a bound turns a scheduler that
+ * would loop for ever (say, picking again and again a vCPU that may not run) into a failure.
+ */
 bool vm_machine_up(void)
 {
+	if (++fake.rounds > MAX_ROUNDS)
+		fail_msg("sched_run: still running after %u rounds (a vCPU that may not run picked "
+			 "again and again?)",
+			 MAX_ROUNDS);
 	return fake.live;
 }
 
@@ -1027,8 +1037,9 @@ static void test_pause_keeps_vcpus_off_every_queue(void **state)
 	fake.run = run_paused_remotely;
 	sched_wake(&vcpus[0]);
 	sched_wake(&vcpus[1]);
-	sched_run(); /* the fake idle ends the run */
+	sched_run(); /* the fake idle ends the run (vm_machine_up bounds a run that does not end) */
 	assert_int_equal(fake.nr_runs, 1);
+	assert_int_equal(fake.loads, 1);
 	assert_int_equal(fake.puts, 1);
 	assert_int_equal(rq_len(&pcpus[0]), 0);
 	for (unsigned int i = 0; i < NR_VCPUS; i++)
