@@ -9,8 +9,8 @@ vCPU. A pCPU "runs" a vCPU in a sample when it is at EL1 with that tag in x28; E
   at EL2 in every sample, and pCPU 0 runs several of the four vCPUs over the samples.
 - qemu_virt_partition_defconfig (VM 0 on pCPUs 0-1, VM 1 on pCPUs 2-3): each VM's loops only on
   its own pCPUs. VM 0 is stopped first; VM 1, whose vCPUs run on pCPUs 2-3 only, stops last, and
-  Tern must still power off (the boot pCPU is idle when the last VM stops). Ctrl-] d names the
-  pCPU the monitor saw each vCPU on.
+  Tern must still power off (the boot pCPU is idle when the last VM stops). Ctrl-] d and the
+  hypervisor console's list name the pCPU the monitor saw each vCPU on.
 - the same on -smp 2: VM 1's mask names no online pCPU, an error for VM 1 at boot (not created);
   VM 0 runs on pCPUs 0-1.
 The Linux flagship's placement is checked in test_linux_smp.py.
@@ -143,6 +143,12 @@ def test_two_vms_on_disjoint_pcpus(tern, build):
         for i, p in enumerate(pcpus):
             got = int(t.expect(rf"dump: vm{vm}\.{i} on pCPU (\d+) state ").group(1))
             assert got == p, f"Ctrl-] d: vm{vm} vCPU {i} on pCPU {got}, the monitor saw {p}"
+    # So does the hypervisor console's list, in its vCPU:pCPU column.
+    t.hypcon("list", r"\[c\d+\] +id name +type +state +vCPU:pCPU ")
+    for vm, pcpus in where.items():
+        got = t.expect(rf"\[c\d+\] +{vm} +\S+ +\S+ +\S+ +((?:\d+:\d+ ?)+) +\d+ ").group(1).strip()
+        want = " ".join(f"{i}:{p}" for i, p in enumerate(pcpus))
+        assert got == want, f"list: vm{vm} vCPU:pCPU '{got}', the monitor saw '{want}'"
     # VM 0 first; the last VM stops on pCPUs 2-3 while pCPUs 0-1 idle: Tern still powers off.
     stop_busy(t, 0, True)
     t.expect(r"vm0: stopped: guest called PSCI SYSTEM_OFF")
