@@ -360,3 +360,10 @@ __attribute__((weak)) void vm_irq_set_level(struct vm *vm, u32 intid, bool level
 	(void)intid;
 	(void)level;
 }
+
+__attribute__((weak)) void vm_irq_set_level_deferred(struct vm *vm, u32 intid, bool level)
+{
+	(void)vm;
+	(void)intid;
+	(void)level;
+}

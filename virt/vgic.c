@@ -539,8 +539,8 @@ void vgic_send_sgi(struct vcpu *vcpu, u64 val, bool group0)
 	sched_kick_flush();
 }
 
-/* vPL011 and other device models raise their SPI through this. */
-void vm_irq_set_level(struct vm *vm, u32 intid, bool level)
+/* Device models raise their SPI through these (virtio with the kick deferred, see vm.h). */
+void vm_irq_set_level_deferred(struct vm *vm, u32 intid, bool level)
 {
 	struct vgic_irq *irq;
 
@@ -555,5 +555,10 @@ void vm_irq_set_level(struct vm *vm, u32 intid, bool level)
 	irq->line_level = level;
 	vgic_irq_changed(vm, irq);
 	spin_unlock(&vm->vgic->lock);
+}
+
+void vm_irq_set_level(struct vm *vm, u32 intid, bool level)
+{
+	vm_irq_set_level_deferred(vm, intid, level);
 	sched_kick_flush();
 }

@@ -103,7 +103,7 @@ void vblk_part_done(struct vblk *vb, struct vblk_slot *s, u8 status)
 		vblk_process(vb);
 		vblk_signal(vb);
 	}
-	spin_unlock(&vb->vd.lock);
+	virtio_dev_unlock(&vb->vd);
 }
 
 void vblk_resume(struct vblk *vb)
@@ -113,7 +113,7 @@ void vblk_resume(struct vblk *vb)
 		vblk_process(vb);
 		vblk_signal(vb);
 	}
-	spin_unlock(&vb->vd.lock);
+	virtio_dev_unlock(&vb->vd);
 }
 
 /* ---- taking requests ---- */
@@ -269,7 +269,7 @@ static void vblk_reset(struct virtio_dev *vd)
 
 	vb->resetting++;
 	if (vb->nr_inflight && vb->be_ops->quiesce) {
-		spin_unlock(&vd->lock);
+		virtio_dev_unlock(vd);
 		vb->be_ops->quiesce(vb);
 		spin_lock(&vd->lock);
 	}

@@ -85,7 +85,7 @@ static void vblk_host_done(void *priv, void *priv2, u8 status)
 			vblk_part_done_locked(vb, s, VIRTIO_BLK_S_IOERR);
 		}
 	}
-	spin_unlock(&vb->vd.lock);
+	virtio_dev_unlock(&vb->vd);
 	if (flush)
 		hblk_req_submit(vb->be, flush, VIRTIO_BLK_T_FLUSH, 0, vblk_host_done, vb, s);
 	vblk_part_done(vb, s, status);

@@ -18,6 +18,7 @@
 #include <tern/mmio.h>
 #include <tern/page_alloc.h>
 #include <tern/printk.h>
+#include <tern/sched.h>
 #include <tern/vdev.h>
 #include <tern/vm.h>
 #include <virt/guest_map.h>
@@ -71,7 +72,13 @@ static void vio_update_irq(struct virtio_dev *vd)
 	if (level == vd->irq_level)
 		return;
 	vd->irq_level = level;
-	vm_irq_set_level(vd->vm, vd->intid, level);
+	vm_irq_set_level_deferred(vd->vm, vd->intid, level);
+}
+
+void virtio_dev_unlock(struct virtio_dev *vd)
+{
+	spin_unlock(&vd->lock);
+	sched_kick_flush();
 }
 
 void virtio_dev_interrupt(struct virtio_dev *vd, u32 bits)
@@ -128,7 +135,7 @@ void virtio_dev_reset(struct virtio_dev *vd)
 {
 	spin_lock(&vd->lock);
 	vio_reset_locked(vd);
-	spin_unlock(&vd->lock);
+	virtio_dev_unlock(vd);
 }
 
 void virtio_dev_stop(struct virtio_dev *vd)
@@ -136,7 +143,7 @@ void virtio_dev_stop(struct virtio_dev *vd)
 	spin_lock(&vd->lock);
 	vio_reset_locked(vd);
 	vd->stopped = true;
-	spin_unlock(&vd->lock);
+	virtio_dev_unlock(vd);
 }
 
 /* ---- registers ---- */
@@ -467,7 +474,7 @@ static int vio_mmio_read(struct vcpu *vcpu, void *priv, u64 offset, unsigned int
 		if (vd) {
 			spin_lock(&vd->lock);
 			*val = vio_config_read(vd, off - VIRTIO_MMIO_CONFIG, size);
-			spin_unlock(&vd->lock);
+			virtio_dev_unlock(vd);
 		}
 		return 0;
 	}
@@ -483,7 +490,7 @@ static int vio_mmio_read(struct vcpu *vcpu, void *priv, u64 offset, unsigned int
 	if (r && r->read) {
 		spin_lock(&vd->lock);
 		*val = r->read(vd);
-		spin_unlock(&vd->lock);
+		virtio_dev_unlock(vd);
 	}
 	return 0;
 }
@@ -509,7 +516,7 @@ static int vio_mmio_write(struct vcpu *vcpu, void *priv, u64 offset, unsigned in
 		spin_lock(&vd->lock);
 		if (!vd->stopped)
 			r->write(vd, (u32)val);
-		spin_unlock(&vd->lock);
+		virtio_dev_unlock(vd);
 	}
 	return 0;
 }

@@ -207,5 +207,11 @@ void vm_print_stats(const struct vm *vm, enum log_level level);
 
 /* Raise or lower an interrupt line of the VM's virtual GIC (no-op without a vGIC). */
 void vm_irq_set_level(struct vm *vm, u32 intid, bool level);
+/*
+ * The same, but the pCPUs to wake are only noted: the caller runs sched_kick_flush() once it has
+ * dropped its own lock. The wake-up is an SGI, which can take long on an emulator; a vCPU woken
+ * by it that comes straight to the caller's device must not find the lock still held meanwhile.
+ */
+void vm_irq_set_level_deferred(struct vm *vm, u32 intid, bool level);
 
 #endif

@@ -85,8 +85,17 @@ void virtio_mmio_detach(struct virtio_dev *vd);
 void virtio_dev_reset(struct virtio_dev *vd);
 /** The VM stopped: reset the device and ignore the guest from now on. Takes the lock. */
 void virtio_dev_stop(struct virtio_dev *vd);
-/** Raise InterruptStatus @bits and the interrupt line. vd->lock held. */
+/**
+ * Raise InterruptStatus @bits and the interrupt line. vd->lock held; the vCPU the interrupt wakes
+ * is kicked by virtio_dev_unlock().
+ */
 void virtio_dev_interrupt(struct virtio_dev *vd, u32 bits);
+/**
+ * Drop vd->lock, then kick the vCPUs an interrupt raised under it concerns: the kick (an SGI)
+ * is slow under QEMU, and the woken vCPU's first act is to read InterruptStatus under vd->lock.
+ * Every path that took vd->lock drops it so.
+ */
+void virtio_dev_unlock(struct virtio_dev *vd);
 /**
  * The driver broke the protocol (@why): DEVICE_NEEDS_RESET, a configuration-change interrupt,
  * the device does nothing more until reset; logged once per VM. vd->lock held.
