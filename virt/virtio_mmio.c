@@ -608,10 +608,15 @@ static int vio_window_fdt_node(void *fdt, const struct vdev *dev)
 		u64 base = GUEST_VIRTIO_BASE + (u64)slot * VIRTIO_MMIO_SLOT_SIZE;
 		const fdt32_t reg[4] = { cpu_to_fdt32((u32)(base >> 32)), cpu_to_fdt32((u32)base),
 					 0, cpu_to_fdt32(VIRTIO_MMIO_SLOT_SIZE) };
-		/* GIC binding: SPI number from INTID 32, level-high like InterruptStatus. */
+		/*
+		 * GIC binding: SPI number from INTID 32, edge-rising as on QEMU virt. The line
+		 * follows InterruptStatus and the driver acknowledges it before walking the used
+		 * ring, so a buffer used later makes a new edge. A level-sensitive SPI would cost
+		 * each request a maintenance exit: the vGIC resamples a level line at its EOI.
+		 */
 		const fdt32_t irq[3] = {
 			0, cpu_to_fdt32(w->slots[slot] ? w->slots[slot]->intid - 32 : 0),
-			cpu_to_fdt32(4)
+			cpu_to_fdt32(1)
 		};
 		char name[32];
 
