@@ -40,6 +40,11 @@ INS_PER_TICK = 16           # 62.5 MHz counter, 1 instruction per ns
 BENCH_CONFIG = "qemu_virt_bench_defconfig"
 BENCH_SMP_CONFIG = "qemu_virt_bench_smp_defconfig"
 BENCH_SMP2_CONFIG = "qemu_virt_bench_smp2_defconfig"
+BENCH_8VM_CONFIG = "qemu_virt_bench_8vm_defconfig"     # 8 one-vCPU VMs on one pCPU
+BENCH_SMP8_CONFIG = "qemu_virt_bench_smp8_defconfig"   # one VM of 8 vCPUs on one pCPU
+GROWTH_SETTLE_MS = 20       # VM 0 of the 8-VM run sleeps first: the others boot and sleep
+GROWTH_IDLE_MS = 20000      # the other VMs' sleep, longer than VM 0's whole run (~0.1 s)
+GROWTH_PARKED = 6           # vCPUs asleep beside the two of the switch row
 LINUX_CONFIG = "qemu_virt_defconfig"
 LINUX_UP_CONFIG = "qemu_virt_up_defconfig"
 GUEST_PROMPT = "tern-guest:/# "
@@ -66,6 +71,9 @@ BENCH_SAMPLES_RE = re.compile(r"^BENCH samples (\S+) n=(\d+) ticks=([\d,]+)", re
 COUNTER_HZ = 62500000       # QEMU virt's CNTFRQ_EL0
 SUMMARY_RE = re.compile(r"^SUMMARY: (\d+) tests, (\d+) failures", re.M)
 EXITS_RE = re.compile(r"\[c\d+\] vm0: exits (\d+): (.*)")
+VM_PAGES_RE = re.compile(r"vm(\d+): created: (\d+) pages taken")
+READELF = "aarch64-linux-gnu-readelf"
+SHF_WRITE, SHF_ALLOC, SHF_EXECINSTR = 1, 2, 4
 
 
 # -- parsing (shared with tests/integration/test_bench.py) --------------------------------------
@@ -272,19 +280,26 @@ class Ctx:
 
     # the bench guest
 
-    def bench_tern(self, bootargs, config=BENCH_CONFIG):
-        """The bench guest as VM 0 of Tern under icount: (parsed output, exit counts, log)."""
+    def bench_tern(self, bootargs, config=BENCH_CONFIG, others=None):
+        """The bench guest as VM 0 of Tern under icount: (parsed output, exit counts, log).
+        With @others, every other VM of @config runs it too, with those bootargs."""
         def go():
             d = self.tern_build(config)
+            nr_vms = int(read_config(os.path.join(d, ".config")).get("CONFIG_NR_VMS", "1"))
+            image = os.path.join(self.guest_build(), "bench.bin")
             cmd = [RUN_QEMU, "--image", os.path.join(d, "tern.bin"), "--config",
-                   os.path.join(d, ".config"), "--smp", "1", "--mem", "256M", "--icount",
-                   "--vm0-kernel", os.path.join(self.guest_build(), "bench.bin"),
-                   "--vm0-bootargs", bootargs]
+                   os.path.join(d, ".config"), "--smp", "1",
+                   "--mem", "1G" if others else "256M", "--icount",
+                   "--vm0-kernel", image, "--vm0-bootargs", bootargs]
+            for n in range(1, nr_vms if others else 1):
+                cmd += [f"--vm{n}-kernel", image, f"--vm{n}-bootargs", others]
             rc, text = run(cmd, GUEST_RUN_TIMEOUT, env=clean_env())
             tag = "" if config == BENCH_CONFIG else config.removesuffix("_defconfig") + "-"
             self.save_log("tern-" + tag + slug(bootargs), f"$ {shlex.join(cmd)}\n{text}")
-            return check_guest_run("Tern", cmd, rc, text, want_exits=True)
-        return self.once(("tern", config, bootargs), go)
+            # Several VMs: their lines come prefixed "[vmN] "; VM 0's are the measurement.
+            return check_guest_run("Tern", cmd, rc, vm_lines(text, 0) if others else text,
+                                   want_exits=True)
+        return self.once(("tern", config, bootargs, others), go)
 
     def bench_native(self, bootargs):
         """The bench guest on plain QEMU virt at EL1 under icount: (parsed output, None, log)."""
@@ -313,6 +328,19 @@ class Ctx:
     def micro_smp(self):
         """The two-vCPU rows: SGI ping-pong and SGI sends, two vCPUs on one pCPU."""
         return self.bench_tern(f"rows=switch,sgisend n={self.loops}", BENCH_SMP_CONFIG)
+
+    def growth_vms(self, vms):
+        """The rows of the growth check, VM 0 of @vms (1 or 8) one-vCPU VMs on one pCPU: with
+        8, VM 0 measures once the other seven have booted and gone to sleep in WFI (their
+        timers armed GROWTH_IDLE_MS ahead); with 1, the same bootargs alone."""
+        args = f"rows=smccc,sysreg_emul,mmio n={self.loops} sleep={GROWTH_SETTLE_MS}"
+        if vms == 1:
+            return self.bench_tern(args)
+        return self.bench_tern(args, BENCH_8VM_CONFIG, others=f"rows=idle sleep={GROWTH_IDLE_MS}")
+
+    def growth_vcpus(self, parked):
+        """The switch row in a VM of 8 vCPUs on one pCPU, @parked of them asleep in WFI."""
+        return self.bench_tern(f"rows=switch n={self.loops} parked={parked}", BENCH_SMP8_CONFIG)
 
     def micro_smp_irq(self):
         """SGI round trips with the interrupts taken and the wake-up latency, two vCPUs on one
@@ -587,6 +615,19 @@ def spawn_logged(cmd, timeout):
     return child, chunks
 
 
+def vm_lines(text, vm):
+    """Tern's console output of a run with several VMs, reduced to Tern's own lines and VM
+    @vm's (without their "[vmN] " prefix)."""
+    out = []
+    for line in text.splitlines():
+        m = re.match(r"\[vm(\d+)\] ?", line)
+        if not m:
+            out.append(line)
+        elif int(m.group(1)) == vm:
+            out.append(line[m.end():])
+    return "\n".join(out) + "\n"
+
+
 def slug(s):
     return re.sub(r"[^\w.=-]+", "_", s)
 
@@ -849,6 +890,72 @@ def storage_4k_row(ctx):
     return per(t, "busy_read4k"), per(n, "busy_read4k"), note
 
 
+def growth_row(*loops):
+    """The worst of @loops' ratios, 8 one-vCPU VMs on one pCPU (7 asleep) against 1 VM."""
+    def measure(ctx):
+        one, _, _ = ctx.growth_vms(1)
+        eight, _, _ = ctx.growth_vms(8)
+        ratios = [(eight["loop"][x] / one["loop"][x], x) for x in loops]
+        note = "; ".join(f"{x}: {eight['loop'][x]:.1f} instructions with 8 VMs, "
+                         f"{one['loop'][x]:.1f} with 1 ({r:.3f} x)" for r, x in ratios)
+        return max(ratios)[0], None, note
+    return measure
+
+
+def growth_switch_row(ctx):
+    """The vCPU switch with 8 vCPUs of which 6 sleep (parked) against 2 vCPUs; the note also
+    gives 8 vCPUs with the 6 never started."""
+    two = ctx.micro_smp()[0]["loop"]["pingpong"] / 2
+    parked = ctx.growth_vcpus(GROWTH_PARKED)[0]["loop"]["pingpong"] / 2
+    off = ctx.growth_vcpus(0)[0]["loop"]["pingpong"] / 2
+    note = (f"{parked:.1f} instructions per switch with 8 vCPUs of which {GROWTH_PARKED} "
+            f"asleep in WFI, {two:.1f} with 2 vCPUs; 8 vCPUs of which {GROWTH_PARKED} never "
+            f"started: {off:.1f} ({off / two:.3f} x)")
+    return parked / two, None, note
+
+
+def elf_sections(path):
+    """{name: (type, flags, size)} of the ELF file's sections (readelf -SW)."""
+    rc, text = run([READELF, "-SW", path], 60)
+    if rc:
+        sys.exit(f"bench: readelf -SW {path} failed:\n{text}")
+    secs = {}
+    for m in re.finditer(r"^\s*\[\s*\d+\]\s+(\S+)\s+(\S+)\s+[0-9a-f]+\s+[0-9a-f]+\s+"
+                         r"([0-9a-f]+)\s+[0-9a-f]+\s+([A-Za-z]*)", text, re.M):
+        name, typ, size, flags = m.groups()
+        bits = (SHF_WRITE if "W" in flags else 0) | (SHF_ALLOC if "A" in flags else 0) | \
+            (SHF_EXECINSTR if "X" in flags else 0)
+        secs[name] = (typ, bits, int(size, 16))
+    return secs
+
+
+def footprint_row(ctx):
+    """Tern's text + rodata + data of the qemu_virt_defconfig build, from tern.elf's sections;
+    the relocation table, bss and the pages each VM takes beyond its RAM in the note."""
+    d = ctx.tern_build(LINUX_CONFIG)
+    secs = elf_sections(os.path.join(d, "tern.elf"))
+    part = {"text": 0, "rodata": 0, "rela": 0, "data": 0, "bss": 0}
+    for name, (typ, flags, size) in secs.items():
+        if not flags & SHF_ALLOC:
+            continue
+        kind = ("bss" if typ == "NOBITS" else "rela" if typ in ("RELA", "REL") else
+                "text" if flags & SHF_EXECINSTR else "data" if flags & SHF_WRITE else "rodata")
+        part[kind] += size
+    total = part["text"] + part["rodata"] + part["data"]
+    _, _, log8 = ctx.growth_vms(8)
+    conf8 = read_config(os.path.join(ctx.tern_build(BENCH_8VM_CONFIG), ".config"))
+    ram_pages = int(conf8.get("CONFIG_VM0_RAM_MB", "64")) << 8
+    per_vm = sorted({int(p) - ram_pages for _, p in VM_PAGES_RE.findall(log8)})
+    note = (f"{total:,} bytes: text {part['text']:,} + rodata {part['rodata']:,} + data "
+            f"{part['data']:,} (allocated ELF sections of tern.elf); not counted: the dynamic "
+            f"relocations applied at boot (.rela.dyn, {part['rela']:,}, in the image) and bss "
+            f"{part['bss']:,} (zeroed at boot: per-pCPU stacks and the like); each VM takes "
+            f"{'/'.join(str(p) for p in per_vm)} 4 KiB pages beyond its RAM (page tables, vCPUs, "
+            f"devices; the allocator's count at creation, qemu_virt_bench_8vm_defconfig: one "
+            f"vCPU, {ram_pages >> 8} MiB each)")
+    return total / 1024, None, note
+
+
 class Row:
     def __init__(self, key, name, unit, target, measure, what):
         self.key, self.name, self.unit, self.target = key, name, unit, target
@@ -920,6 +1027,25 @@ ROWS = [
         "ICC_SGI1R_EL1 write to the other vCPU, which has the SGI disabled: trap, decode, pend, "
         "back to the next guest instruction, per write, minus the NOP loop (no list-register "
         "insertion and no kick: the SGI is not deliverable)"),
+    Row("growth_psci", "growth: PSCI_VERSION, 8 VMs / 1 VM", "x", AtMost(1.1),
+        growth_row("psci_version"),
+        "the PSCI_VERSION row with 8 one-vCPU VMs on one pCPU (qemu_virt_bench_8vm_defconfig; "
+        "VMs 1-7 asleep in WFI, timers armed) over the same bootargs with 1 VM"),
+    Row("growth_mmio", "growth: MMIO read, 8 VMs / 1 VM", "x", AtMost(1.1),
+        growth_row("mmio_pl011_fr", "mmio_gicd_iidr"),
+        "the MMIO read rows (PL011 FR, GICD_IIDR) as the PSCI growth row: the worse ratio"),
+    Row("growth_cntp", "growth: CNTP_CTL_EL0 write, 8 VMs / 1 VM", "x", AtMost(1.1),
+        growth_row("sysreg_cntp_ctl_write"),
+        "the CNTP_CTL_EL0 write row (a timer update: the scheduler's sleeper deadlines) as "
+        "the PSCI growth row"),
+    Row("growth_switch", "growth: vCPU switch, 8 vCPUs (6 asleep) / 2", "x", AtMost(1.1),
+        growth_switch_row,
+        "the vCPU switch row in one VM of 8 vCPUs on one pCPU (qemu_virt_bench_smp8_defconfig) "
+        "whose vCPUs 2-7 sleep in WFI for good, timers armed an hour ahead (bench parked=6), "
+        "over the 2-vCPU switch row"),
+    Row("footprint", "footprint: text + rodata + data", "KiB", AtMost(160), footprint_row,
+        "Tern's code, read-only data and initialised data in the qemu_virt_defconfig build "
+        "(allocated sections of tern.elf); relocations, bss and per-VM pages in the note"),
     Row("rtirq", "SGI round trip, 2 vCPUs on 1 pCPU, IRQs taken", "instructions",
         TimesRow("switch", 2), rtirq_row,
         "SGI ping-pong between two vCPUs of one VM on one pCPU where, unlike the switch row, "
@@ -985,9 +1111,11 @@ WALL_ROWS = {"linux_wall": LINUX_CONFIG, "linux_wall_up": LINUX_UP_CONFIG}
 
 # -- output -------------------------------------------------------------------------------------
 
-def fmt(v):
+def fmt(v, unit=None):
     if v is None:
         return "-"
+    if unit == "x":
+        return f"{v:.3f}"
     return f"{v:.0f}" if float(v).is_integer() else f"{v:.2f}" if abs(v) < 10 else f"{v:.1f}"
 
 
@@ -999,7 +1127,8 @@ def result_text(met, missed, failed=False):
 
 def table(results):
     head = ["metric", "Tern", "native", "ratio/overhead", "target", "result"]
-    rows = [[r["name"] + f" ({r['unit']})", fmt(r["tern"]), fmt(r["native"]), r["compare"],
+    rows = [[r["name"] + f" ({r['unit']})", fmt(r["tern"], r["unit"]), fmt(r["native"]),
+             r["compare"],
              r["target"], result_text(r["met"], "MISSED", r.get("failed"))] for r in results]
     widths = [max(len(x[i]) for x in rows + [head]) for i in range(len(head))]
     line = lambda cells: "  ".join(c.ljust(w) for c, w in zip(cells, widths)).rstrip()
@@ -1010,7 +1139,8 @@ def markdown_table(results):
     out = ["| metric | Tern | native | ratio/overhead | target | result |",
            "|---|---:|---:|---:|---|---|"]
     for r in results:
-        out.append(f"| {r['name']} ({r['unit']}) | {fmt(r['tern'])} | {fmt(r['native'])} | "
+        out.append(f"| {r['name']} ({r['unit']}) | {fmt(r['tern'], r['unit'])} | "
+                   f"{fmt(r['native'])} | "
                    f"{r['compare'] or '-'} | {r['target']} | "
                    f"{result_text(r['met'], '**missed**', r.get('failed'))} |")
     return "\n".join(out)

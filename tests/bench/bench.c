@@ -20,6 +20,12 @@
  *   irqs=N        interrupts per latency measurement (default 1000; 0: only the 4 warm-up ones,
  *                 a baseline for counting exits)
  *   fid=0x...     the function ID of the null hypercall (default BENCH_NULL_FID)
+ *   sleep=MS      first sleep MS ms of virtual time in WFI (vtimer), so that the other VMs of
+ *                 a multi-VM run have booted and gone to sleep before any row; with no row
+ *                 (rows=idle) the VM does only that, a sleeping neighbour of the growth rows
+ *   parked=N      with the two-vCPU rows: also start vCPUs 2..N+1 (the DTB may list up to
+ *                 BENCH_MAX_CPUS), each asleep in WFI for good with a timer armed an hour
+ *                 ahead (bench_park), before measuring
  *
  * Output, one line per measurement (the harness parses these):
  *   BENCH loop <name> n=<n> ticks=<t> base=<b>    (t - b) * 16 / n instructions per operation
@@ -51,6 +57,9 @@
 #define DEFAULT_WAKE	40
 #define WAKE_WARMUP	4
 #define MAX_SAMPLES	64
+#define BENCH_MAX_CPUS	8	     /* parked=: vCPUs 2.. need no smp.c slot (bench_park) */
+#define PARK_AHEAD_US	3600000000UL /* the parked vCPUs' timers: an hour, never reached */
+#define PARK_SETTLE_MS	10	     /* vCPU 0 sleeps this long so that the parked ones reach WFI */
 
 typedef u64 bench_loop_fn(u64 n, u64 arg, u64 val);
 bench_loop_fn bench_loop_nop, bench_loop_hvc, bench_loop_sysreg, bench_loop_mmio32;
@@ -63,6 +72,7 @@ void bench_sgi_fire(u64 sgi1r, u64 reads[NR_EDGE_READS]);
 bench_loop_fn bench_loop_sgisend, bench_loop_pingpong, bench_loop_pingirq;
 void bench_pong(u64 sgi1r, volatile u64 *count);
 void bench_idle_irq(void) __attribute__((noreturn));
+void bench_park(u64 ticks) __attribute__((noreturn));
 extern char bench_rt_vectors[];
 
 /* Per vCPU, for bench_rt_vectors' handler (TPIDR_EL1 points at it): see bench_asm.S. */
@@ -87,20 +97,41 @@ struct bench_irq_rec bench_irq_rec;
 static char bootargs[256];
 static u64 opt_n = DEFAULT_N, opt_irqs = DEFAULT_IRQS, opt_fid = BENCH_NULL_FID;
 static u64 opt_samples = DEFAULT_SAMPLES, opt_wake = DEFAULT_WAKE;
+static u64 opt_sleep_ms, opt_parked;
+/* Every vCPU of the DTB (smp.c keeps only the first SMP_MAX_CPUS). */
+static u64 bench_mpidr[BENCH_MAX_CPUS];
+static unsigned int bench_nr_cpus;
 static const char *opt_rows = ROWS_ALL;
 
 /* --- bootargs ------------------------------------------------------------------------------ */
 
+struct dt_scan {
+	bool in_chosen, in_cpus, in_cpu;
+};
+
 static void chosen_begin(void *ctx, int depth, const char *name)
 {
-	*(bool *)ctx = depth == 1 && !strcmp(name, "chosen");
+	struct dt_scan *d = ctx;
+
+	if (depth == 1) {
+		d->in_chosen = !strcmp(name, "chosen");
+		d->in_cpus = !strcmp(name, "cpus");
+	}
+	if (depth == 2)
+		d->in_cpu = d->in_cpus && !strncmp(name, "cpu@", 4);
 }
 
+/* /chosen/bootargs and the /cpus/cpu@N reg values (Tern's and QEMU's: #address-cells 1 or 2). */
 static void chosen_prop(void *ctx, int depth, const char *name, const void *val, u32 len)
 {
-	if (*(bool *)ctx && depth == 1 && !strcmp(name, "bootargs") && len &&
+	struct dt_scan *d = ctx;
+
+	if (d->in_chosen && depth == 1 && !strcmp(name, "bootargs") && len &&
 	    len <= sizeof(bootargs))
 		memcpy(bootargs, val, len);
+	if (d->in_cpu && depth == 2 && !strcmp(name, "reg") && (len == 4 || len == 8) &&
+	    bench_nr_cpus < BENCH_MAX_CPUS)
+		bench_mpidr[bench_nr_cpus++] = fdt_cells(val, len / 4) & 0xff00ffffffUL;
 }
 
 static u64 parse_num(const char *s, const char **end)
@@ -130,10 +161,8 @@ static u64 parse_num(const char *s, const char **end)
 
 static void parse_bootargs(void)
 {
-	bool in_chosen = false;
-	struct fdt_walker w = { .begin_node = chosen_begin,
-				.prop = chosen_prop,
-				.ctx = &in_chosen };
+	struct dt_scan scan = { 0 };
+	struct fdt_walker w = { .begin_node = chosen_begin, .prop = chosen_prop, .ctx = &scan };
 	char *s = bootargs;
 	const char *end;
 
@@ -156,6 +185,10 @@ static void parse_bootargs(void)
 			opt_samples = parse_num(tok + 8, &end);
 		else if (!strncmp(tok, "wake=", 5))
 			opt_wake = parse_num(tok + 5, &end);
+		else if (!strncmp(tok, "sleep=", 6))
+			opt_sleep_ms = parse_num(tok + 6, &end);
+		else if (!strncmp(tok, "parked=", 7))
+			opt_parked = parse_num(tok + 7, &end);
 		else if (!strncmp(tok, "fid=", 4))
 			opt_fid = parse_num(tok + 4, &end);
 		else if (!strncmp(tok, "rows=", 5))
@@ -255,6 +288,48 @@ static void bench_mmio_more(void)
 	report(gic_read32(GICD_BASE + GICD_ISENABLER(enabler)) & bit,
 	       "mmio_more: SPI %u enabled by the ISENABLER writes", ENABLER_SPI);
 	gic_write32(GICD_BASE + GICD_ICENABLER(enabler), bit);
+}
+
+/* --- sleeping ------------------------------------------------------------------------------ */
+
+static void bench_gic_init(void)
+{
+	static bool done;
+
+	if (!done && (!gic_dist_init() || !gic_cpu_init()))
+		report_abort("GICv3 set-up failed");
+	done = true;
+}
+
+/*
+ * Sleep @ms of virtual time in WFI with IRQs masked: the virtual timer's PPI, enabled, ends
+ * WFI when it fires (Tern keeps no vCPU asleep with a deliverable interrupt); acknowledged and
+ * ended afterwards so that the hardware-linked vtimer is deactivated.
+ */
+static void bench_sleep_ms(u64 ms)
+{
+	u64 end;
+	u32 intid;
+
+	if (!ms)
+		return;
+	bench_gic_init();
+	gic_irq_set_priority(GIC_PPI_VTIMER, PRIO_BENCH);
+	gic_irq_enable(GIC_PPI_VTIMER);
+	end = gic_counter() + gic_us_to_ticks(ms * 1000);
+	write_sysreg(end, cntv_cval_el0);
+	write_sysreg(1, cntv_ctl_el0);
+	isb();
+	while (gic_counter() < end)
+		asm volatile("wfi" ::: "memory");
+	write_sysreg(0, cntv_ctl_el0);
+	isb();
+	intid = gic_ack();
+	if (intid < 1020)
+		gic_eoi(intid);
+	gic_irq_disable(GIC_PPI_VTIMER);
+	report(intid == GIC_PPI_VTIMER, "sleep: %lu ms in WFI, woken by the vtimer (INTID %u)", ms,
+	       intid);
 }
 
 /* --- interrupt latency --------------------------------------------------------------------- */
@@ -459,12 +534,35 @@ static void bench_wake(void)
 	lat_report("wake", &l, opt_wake);
 }
 
+/* parked=N: vCPUs 2..N+1 asleep for good, so that every switch has N more sleepers to pass. */
+static void bench_park_cpus(void)
+{
+	unsigned int started = 0;
+
+	if (!opt_parked)
+		return;
+	if (opt_parked + 2 > bench_nr_cpus) {
+		report(false, "parked=%lu: the DTB has %u vCPUs", opt_parked, bench_nr_cpus);
+		return;
+	}
+	for (unsigned int i = 2; i < opt_parked + 2; i++)
+		started +=
+		    !psci_cpu_on(bench_mpidr[i], (u64)bench_park, gic_us_to_ticks(PARK_AHEAD_US));
+	/* One pCPU: they run (and go to sleep) while vCPU 0 sleeps. */
+	bench_sleep_ms(PARK_SETTLE_MS);
+	for (unsigned int i = 2; i < opt_parked + 2; i++)
+		started -= psci_affinity_info(bench_mpidr[i], 0) != 0;
+	printf("BENCH parked n=%u\n", started);
+	report(started == opt_parked, "parked: %u of %lu vCPUs on and asleep", started, opt_parked);
+}
+
 static void bench_smp(void)
 {
 	u64 start, pongs;
 	s64 rc;
 
-	if (smp_init() < 2) {
+	/* More vCPUs than smp.c's slots: the others can only be parked (bench_park_cpus). */
+	if (smp_init_first() < 2) {
 		report(false, "switch/sgisend/rtirq/wake/rtwall: need 2 vCPUs, the DTB has %u",
 		       smp_nr_cpus);
 		return;
@@ -489,6 +587,7 @@ static void bench_smp(void)
 		report(false, "vCPU 1: CPU_ON %ld, ready %u", rc, pong_ready);
 		return;
 	}
+	bench_park_cpus();
 	if (irq_rows_wanted()) {
 		write_sysreg(bench_rt_vectors, vbar_el1);
 		isb();
@@ -547,10 +646,10 @@ int main(void)
 	}
 	if (row_wanted("mmio_more"))
 		bench_mmio_more();
+	bench_sleep_ms(opt_sleep_ms);
 	if (row_wanted("vtimer") || row_wanted("sgi") || row_wanted("switch") ||
 	    row_wanted("sgisend") || irq_rows_wanted()) {
-		if (!gic_dist_init() || !gic_cpu_init())
-			report_abort("GICv3 set-up failed");
+		bench_gic_init();
 		write_sysreg(bench_vectors, vbar_el1);
 		isb();
 		if (row_wanted("vtimer"))

@@ -294,3 +294,21 @@ bench_idle_irq:
 	isb
 	msr	daifset, #2
 	b	1b
+
+/*
+ * void bench_park(u64 ticks): PSCI CPU_ON entry of the parked vCPUs (parked=N): no stack, no
+ * interrupt enabled in its redistributor; arms its virtual timer @ticks ahead (an idle OS's
+ * next tick, never reached in a run) and sleeps in WFI for good.
+ */
+	.global	bench_park
+	.balign	8
+bench_park:
+	msr	daifset, #0xf
+	mrs	x1, cntvct_el0
+	add	x1, x1, x0
+	msr	cntv_cval_el0, x1
+	mov	x1, #1
+	msr	cntv_ctl_el0, x1
+	isb
+1:	wfi
+	b	1b

@@ -4,7 +4,8 @@
 Tern is built with configs/qemu_virt_bench_defconfig and the bench guest runs as VM 0 under
 `-icount shift=0,sleep=off`, twice with different counts; its two-vCPU rows (SGI ping-pong
 between two vCPUs on one pCPU, SGI sends to a vCPU with the SGI disabled) run the same way with
-configs/qemu_virt_bench_smp_defconfig. The checks are sanity only: every
+configs/qemu_virt_bench_smp_defconfig; the growth rows' runs (8 VMs on one pCPU, 8 vCPUs with 6
+parked) once each, short. The checks are sanity only: every
 figure is positive and plausible, both runs agree, and Tern's exit counters add up and grow by
 exactly the operations the guest added. Never a performance threshold: targets are for
 `make bench` to report (docs/benchmarks.md).
@@ -12,6 +13,7 @@ exactly the operations the guest added. Never a performance threshold: targets a
 
 import importlib.util
 import os
+import re
 import subprocess
 
 import pytest
@@ -194,3 +196,63 @@ def test_smp_irq_rows_sane(smp_irq_run, smp_runs):
     n, ticks = res["samples"]["rtwall"]
     assert n == IRQ_N and len(ticks) == SAMPLES and all(t > 0 for t in ticks), ticks
     assert exits is not None and bench.exits_add_up(exits), exits
+
+
+GROWTH_N = 100
+
+
+@pytest.fixture(scope="module")
+def growth_8vm_run(build, request):
+    """The growth rows' 8-VM run, short: VM 0 measures, VMs 1-7 sleep in WFI meanwhile."""
+    b = build(bench.BENCH_8VM_CONFIG)
+    out = b.path("bench-guest")
+    r = subprocess.run(["make", "-C", BENCH_SRC, f"O={out}"], stdin=subprocess.DEVNULL,
+                       stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                       timeout=tern_lib.BUILD_TIMEOUT)
+    assert r.returncode == 0, r.stdout
+    image = os.path.join(out, "bench.bin")
+    t = tern_lib.Tern(b.image, smp=1, mem="1G", config=b.path(".config"), name="bench 8 VMs")
+    t.cmd += ["--icount", "--vm0-kernel", image, "--vm0-bootargs",
+              f"rows=smccc,sysreg_emul,mmio n={GROWTH_N} sleep={bench.GROWTH_SETTLE_MS}"]
+    for n in range(1, 8):
+        t.cmd += [f"--vm{n}-kernel", image, f"--vm{n}-bootargs",
+                  f"rows=idle sleep={bench.GROWTH_IDLE_MS}"]
+    try:
+        t.start()
+        status = t.wait_exit()
+    finally:
+        t.close()
+    assert status == 0, f"QEMU exit status {status}:\n{t.log}"
+    return t.log
+
+
+def test_growth_8vm_sane(growth_8vm_run):
+    """VM 0's rows come out of the multi-VM console (bench.vm_lines), and each of VMs 1-7 slept
+    in WFI once, woken by its timer after VM 0 had finished: they were asleep, not running,
+    while VM 0 measured."""
+    log = growth_8vm_run.replace("\r", "")
+    res = bench.parse_bench(bench.vm_lines(log, 0))
+    assert res["summary"] == (res["summary"][0], 0), log
+    for name in ("psci_version", "sysreg_cntp_ctl_write", "mmio_pl011_fr", "mmio_gicd_iidr"):
+        assert 1 < res["loop"][name] < 100000, (name, res["loop"])
+    vm0_off = log.index("vm0: exit: guest called PSCI SYSTEM_OFF")
+    for n in range(1, 8):
+        lines = bench.vm_lines(log, n)
+        assert bench.SUMMARY_RE.search(lines).groups()[1] == "0", lines
+        assert "PASS: bench: sleep: " in lines, lines
+        m = re.search(rf"vm{n}: exits \d+: .*\bwfi (\d+),", log)
+        assert m and m.group(1) == "1", (n, m and m.group(0))
+        assert log.index(f"vm{n}: exit: guest called PSCI SYSTEM_OFF") > vm0_off
+
+
+def test_growth_parked_vcpus(build):
+    """The growth switch row's run, short: 8 vCPUs, vCPUs 2-7 parked asleep (PSCI
+    AFFINITY_INFO ON, checked by the guest), the ping-pong still answered every time."""
+    (res, exits, log), = _run_bench(build, bench.BENCH_SMP8_CONFIG,
+                                   [f"rows=switch n={SMP_RUNS[0]} parked={bench.GROWTH_PARKED}"])
+    assert res["summary"] is not None and res["summary"][1] == 0 and "FAIL:" not in log, log
+    assert re.search(rf"^BENCH parked n={bench.GROWTH_PARKED}$", log, re.M), log
+    assert 1 < res["loop"]["pingpong"] < 1000000, res["loop"]
+    # Per round trip 2 SGI writes and 2 WFI exits; the parked vCPUs add one WFI each, once.
+    assert exits["sgi"] == 2 * (SMP_RUNS[0] + WARMUP), exits
+    assert exits["wfi"] >= 2 * (SMP_RUNS[0] + WARMUP) + bench.GROWTH_PARKED, exits

@@ -175,14 +175,16 @@ static void smp_dt_scan(void)
 	smp_dt.bootargs = NULL;
 }
 
-unsigned int smp_init(void)
+static unsigned int smp_init_cpus(bool allow_more)
 {
 	u32 seen = 0;
 
 	smp_dt_scan();
-	if (smp_dt.too_many)
+	if (smp_dt.too_many && !allow_more)
 		report_abort("smp: %u vCPUs in the DTB, at most %u supported", smp_dt.count,
 			     SMP_MAX_CPUS);
+	if (smp_dt.too_many)
+		smp_dt.count = SMP_MAX_CPUS;
 	if (!smp_dt.count) {
 		smp_mpidr[0] = cpu_mpidr();
 		smp_dt.count = 1;
@@ -202,6 +204,16 @@ unsigned int smp_init(void)
 	smp_cpus[0].boots = 1;
 	smp_cpus[0].ready = 1;
 	return smp_nr_cpus;
+}
+
+unsigned int smp_init(void)
+{
+	return smp_init_cpus(false);
+}
+
+unsigned int smp_init_first(void)
+{
+	return smp_init_cpus(true);
 }
 
 u64 smp_bootarg(const char *key, u64 def)

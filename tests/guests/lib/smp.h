@@ -66,6 +66,12 @@ void smp_worker_main(unsigned int cpu, u64 context_id);
  * more than SMP_MAX_CPUS, or two with the same index, or the boot vCPU is not index 0.
  */
 unsigned int smp_init(void);
+/**
+ * As smp_init(), but a DTB with more vCPUs than SMP_MAX_CPUS is not an error: the first
+ * SMP_MAX_CPUS are the ones set up (the others are the caller's, e.g. started at an entry of
+ * their own that needs no stack slot).
+ */
+unsigned int smp_init_first(void);
 /** This vCPU's index (Aff0 of MPIDR_EL1). */
 static inline unsigned int smp_this_cpu(void)
 {
