@@ -101,6 +101,11 @@ void vtimer_snapshot(struct vcpu *vcpu)
 	vcpu->arch.sys.cntv_cval_el0 = read_sysreg(cntv_cval_el0);
 }
 
+bool vtimer_hw_will_wake(const struct vcpu *vcpu)
+{
+	return vtimer_armed(vcpu->arch.sys.cntv_ctl_el0) && !irq_get_active(vtimer_host_virt_intid);
+}
+
 u64 vtimer_ptimer_deadline(const struct vcpu *vcpu)
 {
 	/* Once its line is up nothing is due until the guest reprograms or masks it. */

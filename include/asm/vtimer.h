@@ -27,6 +27,12 @@ u64 vtimer_deadline(const struct vcpu *vcpu);
  * that vtimer_deadline() holds for a vCPU that sleeps still loaded (the scheduler's lazy put).
  */
 void vtimer_snapshot(struct vcpu *vcpu);
+/*
+ * The loaded vCPU's virtual timer is armed (enabled, unmasked) and its host PPI is not active:
+ * once due, the hardware raises the interrupt that wakes the vCPU asleep still loaded. Call
+ * after vtimer_snapshot().
+ */
+bool vtimer_hw_will_wake(const struct vcpu *vcpu);
 /* The emulated physical timer's deadline alone (the virtual one fires by itself while loaded). */
 u64 vtimer_ptimer_deadline(const struct vcpu *vcpu);
 /* Raise or lower the emulated physical timer's line as the counter says. */

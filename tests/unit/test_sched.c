@@ -43,6 +43,7 @@ static struct {
 	void (*timer_fn)(void);
 	u64 vtimer[NR_VCPUS];	/* vtimer_deadline */
 	u64 ptimer[NR_VCPUS];	/* vtimer_ptimer_deadline */
+	bool hw_wake[NR_VCPUS]; /* vtimer_hw_will_wake */
 	bool pending[NR_VCPUS]; /* what vgic_block_if_idle finds */
 	unsigned int block_calls, pending_calls, snapshots;
 	/* Kick SGIs sent: target MPIDRs. */
@@ -104,6 +105,13 @@ u64 vtimer_deadline(const struct vcpu *v)
 u64 vtimer_ptimer_deadline(const struct vcpu *v)
 {
 	return fake.ptimer[v->id];
+}
+
+bool vtimer_hw_will_wake(const struct vcpu *v)
+{
+	/* Only asked of a vCPU asleep still loaded on this pCPU, about this pCPU's hardware. */
+	assert_ptr_equal(this_pcpu()->lazy, v);
+	return fake.hw_wake[v->id];
 }
 
 void vtimer_ptimer_update(struct vcpu *v)
@@ -672,6 +680,64 @@ static void test_lazy_put_kept_loaded_while_asleep(void **state)
 	assert_null(pcpus[0].lazy);
 }
 
+static void idle_vtimer_ppi_for_vcpu0(void)
+{
+	/* Asleep although its timer is due; no EL2 timer: the PPI the hardware raises wakes it. */
+	assert_ptr_equal(pcpus[0].lazy, &vcpus[0]);
+	assert_int_equal(vcpus[0].state, VCPU_BLOCKED);
+	assert_int_equal(fake.event_at, NO_DEADLINE);
+	sched_kick(&vcpus[0]);
+	sched_kick_flush();
+}
+
+/*
+ * A vCPU kept loaded whose virtual timer is already due sleeps if the hardware will raise its
+ * interrupt (on QEMU, late): neither WFI nor the sleepers' check sends it back into the guest
+ * to WFI again. If the hardware will not (its host PPI still active), it runs on, as before.
+ */
+static void test_lazy_due_vtimer_sleeps_until_its_ppi(void **state)
+{
+	fake.run = run_wait_then_kicked;
+	fake.irq_window = idle_vtimer_ppi_for_vcpu0;
+	fake.now = 7000;
+	fake.vtimer[0] = 6000;
+	fake.ptimer[0] = NO_DEADLINE;
+	fake.hw_wake[0] = true;
+	fake.max_runs = 2;
+	sched_wake(&vcpus[0]);
+	sched_run();
+	assert_int_equal(fake.nr_runs, 2);
+	assert_int_equal(fake.block_calls, 1);
+	assert_int_equal(fake.idles, 1);
+	assert_int_equal(fake.loads, 1);
+
+	setup(state);
+	fake.run = run_wait;
+	fake.now = 7000;
+	fake.vtimer[0] = 6000;
+	fake.ptimer[0] = NO_DEADLINE;
+	fake.max_runs = 3;
+	sched_wake(&vcpus[0]);
+	sched_run();
+	static const unsigned int want[] = { 0, 0, 0 };
+	assert_ran(want, 3);
+	assert_int_equal(fake.block_calls, 0);
+	assert_int_equal(fake.idles, 0);
+
+	/* The emulated physical timer due: the scheduler wakes it, whatever the hardware does. */
+	setup(state);
+	fake.run = run_wait;
+	fake.now = 7000;
+	fake.vtimer[0] = 6000;
+	fake.ptimer[0] = 6500;
+	fake.hw_wake[0] = true;
+	fake.max_runs = 3;
+	sched_wake(&vcpus[0]);
+	sched_run();
+	assert_ran(want, 3);
+	assert_int_equal(fake.block_calls, 0);
+}
+
 /* Stopped from another pCPU while it sleeps loaded: its pCPU puts it (a reset waits for that). */
 static void idle_stop_vcpu0(void)
 {
@@ -1107,6 +1173,7 @@ int main(void)
 		T(test_sleeper_woken_when_deadline_passes),
 		T(test_lazy_put_kept_loaded_while_asleep),
 		T(test_lazy_put_when_stopped),
+		T(test_lazy_due_vtimer_sleeps_until_its_ppi),
 		T(test_sleepers_only_of_this_pcpu),
 		T(test_round_robin_on_slice_end),
 		T(test_slice_only_when_another_waits),
