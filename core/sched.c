@@ -27,6 +27,7 @@
 #include <tern/percpu.h>
 #include <tern/printk.h>
 #include <tern/sched.h>
+#include <tern/sched_enter.h>
 #include <tern/vcpu.h>
 #include <tern/vdev.h>
 #include <tern/vm.h>
@@ -496,13 +497,6 @@ static void sched_power_on(struct vcpu *v)
 		vcpu_arch_reset(v, entry, x0);
 }
 
-/* Whether the loaded vCPU may enter the guest (again). */
-static bool sched_may_enter(const struct pcpu *p, const struct vcpu *v)
-{
-	return READ_ONCE(v->state) == VCPU_RUNNING && !READ_ONCE(v->vm->reset_pending) &&
-	       !READ_ONCE(v->paused) && !p->need_resched;
-}
-
 /* Switch @v off this pCPU: its context out of the hardware, and no longer on this pCPU. */
 static void sched_put(struct vcpu *v)
 {
@@ -545,8 +539,8 @@ static enum vcpu_run_result sched_run_vcpu(struct pcpu *p, struct vcpu *v, bool 
 	sched_timer_update();
 	irqs = v->exit_count[EXIT_IRQ];
 	while (sched_may_enter(p, v)) {
-		vtimer_ptimer_update(v);
-		r = vcpu_arch_run_once(v);
+		/* Handled exits re-enter the guest in there while sched_may_enter() allows. */
+		r = vcpu_arch_run(v);
 		/*
 		 * A vCPU alone on its pCPU may never be put (it runs a busy loop and the process
 		 * that printed a prompt waits): output its devices hold (a line without a newline)

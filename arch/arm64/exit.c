@@ -14,7 +14,9 @@
 #include <tern/guest_hooks.h>
 #include <drivers/psci.h>
 #include <tern/guest_type.h>
+#include <tern/percpu.h>
 #include <tern/printk.h>
+#include <tern/sched_enter.h>
 #include <tern/vcpu.h>
 #include <tern/vm.h>
 #include <tern/vpsci.h>
@@ -121,30 +123,10 @@ static const exit_handler_t exit_handlers[64] = {
 	[ESR_EC_IABT_LOW] = exit_iabt,
 };
 
-enum vcpu_run_result vcpu_arch_run_once(struct vcpu *vcpu)
+/* The other exits: a physical interrupt, an SError, an FIQ (none is routed to a guest). */
+static enum vcpu_run_result exit_async(struct vcpu *vcpu, u64 kind)
 {
-	exit_handler_t fn;
-	unsigned int ec;
-	u64 kind;
-
-	vgic_flush(vcpu);
-	kind = __guest_enter(&vcpu->arch.regs);
-	vgic_sync(vcpu);
-	vtimer_sync(vcpu);
-	vpmu_sync(vcpu);
-
-	vcpu->exits++;
 	switch (kind) {
-	case GUEST_EXIT_SYNC:
-		vcpu->arch.esr = read_sysreg(esr_el2);
-		ec = ESR_ELx_EC(vcpu->arch.esr);
-		/* Fault addresses only mean something for aborts. */
-		if (ec == ESR_EC_DABT_LOW || ec == ESR_EC_IABT_LOW) {
-			vcpu->arch.far = read_sysreg(far_el2);
-			vcpu->arch.hpfar = read_sysreg(hpfar_el2);
-		}
-		fn = exit_handlers[ec];
-		return (fn ? fn : exit_unknown)(vcpu);
 	case GUEST_EXIT_IRQ:
 		vcpu->exit_count[EXIT_IRQ]++;
 		el2_irq(NULL);
@@ -160,4 +142,48 @@ enum vcpu_run_result vcpu_arch_run_once(struct vcpu *vcpu)
 		pr_warn("vm%u.%u: unexpected FIQ exit\n", vcpu->vm->id, vcpu->id);
 		return VCPU_RUN_CONTINUE;
 	}
+}
+
+static enum vcpu_run_result exit_sync(struct vcpu *vcpu)
+{
+	exit_handler_t fn;
+	unsigned int ec;
+
+	vcpu->arch.esr = read_sysreg(esr_el2);
+	ec = ESR_ELx_EC(vcpu->arch.esr);
+	/* Fault addresses only mean something for aborts. */
+	if (ec == ESR_EC_DABT_LOW || ec == ESR_EC_IABT_LOW) {
+		vcpu->arch.far = read_sysreg(far_el2);
+		vcpu->arch.hpfar = read_sysreg(hpfar_el2);
+	}
+	fn = exit_handlers[ec];
+	return (fn ? fn : exit_unknown)(vcpu);
+}
+
+/*
+ * The exit loop: a handled synchronous exit goes straight back into the guest, checking only
+ * what the scheduler's loop would check before the entry (sched_may_enter: a kick, a stop, a
+ * pause, a reset or a reschedule asked meanwhile ends it). The emulated physical timer and the
+ * list registers are brought up to date before every entry, as the scheduler's loop did.
+ * Physical interrupts always return: the scheduler looks at what their handlers asked for.
+ */
+enum vcpu_run_result vcpu_arch_run(struct vcpu *vcpu)
+{
+	const struct pcpu *p = this_pcpu();
+	enum vcpu_run_result r;
+	u64 kind;
+
+	do {
+		vtimer_ptimer_update(vcpu);
+		vgic_flush(vcpu);
+		kind = __guest_enter(&vcpu->arch.regs);
+		vgic_sync(vcpu);
+		vtimer_sync(vcpu);
+		vpmu_sync(vcpu);
+		vcpu->exits++;
+		if (unlikely(kind != GUEST_EXIT_SYNC))
+			return exit_async(vcpu, kind);
+		r = exit_sync(vcpu);
+	} while (r == VCPU_RUN_CONTINUE && sched_may_enter(p, vcpu));
+	return r;
 }

@@ -25,13 +25,21 @@ void vcpu_arch_put(struct vcpu *vcpu);
 void vcpu_arch_fp_trap(struct vcpu *vcpu);
 /* The loaded vCPU's pending virtual SError as the hardware has it (taken ones are cleared). */
 void vcpu_arch_serror_sync(struct vcpu *vcpu);
-/* Run the loaded vCPU until an exit Tern must act on outside the exit handlers. */
+/* Why the loaded vCPU came back to the scheduler. */
 enum vcpu_run_result {
 	VCPU_RUN_CONTINUE, /* handled: enter the guest again */
 	VCPU_RUN_YIELD,	   /* WFE or a state change: let the scheduler decide */
 	VCPU_RUN_WAIT,	   /* WFI or PSCI CPU_SUSPEND: sleep until a wake-up event */
 };
-enum vcpu_run_result vcpu_arch_run_once(struct vcpu *vcpu);
+/*
+ * Run the loaded vCPU (exit.c). A synchronous exit its handler dealt with (an HVC, a trapped
+ * system register, MMIO to a device in Tern) enters the guest again right there, without going
+ * back to the scheduler's loop, as long as sched_may_enter() allows it. Returns at the first
+ * exit the scheduler must see: a physical interrupt (VCPU_RUN_CONTINUE: it may have asked for a
+ * reschedule or queued output), a WFI/WFE or PSCI state change, or a request that stops the
+ * re-entry (sched_may_enter() false).
+ */
+enum vcpu_run_result vcpu_arch_run(struct vcpu *vcpu);
 
 /* Exception injection into the loaded vCPU (inject.c). */
 void inject_init(void);

@@ -2,10 +2,10 @@
 /*
  * The vCPU scheduler (core/sched.c) on the host against fakes: a counter the test advances
  * (arch_timer_*) with the one EL2 timer event per pCPU recorded, vCPU timer deadlines the test
- * sets (vtimer_*), scripted guest runs (vcpu_arch_run_once calls the test's script), recorded
- * kick SGIs (irq_send_sgi), and two struct pcpu for "this" pCPU and another one. The point where
- * sched_idle unmasks interrupts is unit_irq_window() (tests/unit/include/asm/sysreg.h), where a
- * test fires the timer event or ends the run.
+ * sets (vtimer_*), scripted guest runs (vcpu_arch_run calls the test's script once per exit),
+ * recorded kick SGIs (irq_send_sgi), and two struct pcpu for "this" pCPU and another one. The point
+ * where sched_idle unmasks interrupts is unit_irq_window() (tests/unit/include/asm/sysreg.h), where
+ * a test fires the timer event or ends the run.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -18,6 +18,7 @@
 #include <tern/irq.h>
 #include <tern/percpu.h>
 #include <tern/sched.h>
+#include <tern/sched_enter.h>
 #include <tern/vcpu.h>
 #include <tern/vm.h>
 #include <virt/vgic_core.h>
@@ -51,13 +52,15 @@ static struct {
 	unsigned int nr_sgis;
 	irq_handler_t kick_fn;
 	int irq_err;
-	/* Guest runs: the vCPU of each vcpu_arch_run_once, loads, puts, resets. */
+	/* Guest exits: the vCPU of each, loads, puts, resets. */
 	unsigned int ran[MAX_LOG];
 	unsigned int nr_runs;
 	unsigned int loads, puts, arch_resets, vm_resets, uart_flushes;
 	run_fn run;
 	unsigned int max_runs; /* after this many runs the VM stops */
 	unsigned int live;
+	/* Exits the fake exit loop re-entered the guest after, without returning. */
+	unsigned int reentries;
 	void (*irq_window)(void);
 	unsigned int idles;
 	unsigned int rounds; /* vm_machine_up calls */
@@ -183,23 +186,35 @@ void vcpu_arch_put(struct vcpu *v)
 	v->loaded = false;
 }
 
-enum vcpu_run_result vcpu_arch_run_once(struct vcpu *v)
+/*
+ * The arch's exit loop (arch/arm64/exit.c): each script call is one guest exit. A handled exit
+ * (VCPU_RUN_CONTINUE) enters the guest again without returning while sched_may_enter() allows,
+ * as the real one does; the EL2 timer firing is a physical-interrupt exit, which returns.
+ */
+enum vcpu_run_result vcpu_arch_run(struct vcpu *v)
 {
-	unsigned int call = fake.nr_runs;
 	enum vcpu_run_result r;
 
-	assert_true(v->loaded);
-	assert_ptr_equal(this_pcpu()->current_vcpu, v);
-	assert_true(fake.nr_runs < MAX_LOG);
-	fake.ran[fake.nr_runs++] = v->id;
-	r = fake.run ? fake.run(v, call) : VCPU_RUN_YIELD;
-	/* The EL2 timer fires in the guest when the counter passes its event. */
-	if (fake.event_at != NO_DEADLINE && fake.now >= fake.event_at && fake.timer_fn)
-		fake.timer_fn();
-	if (fake.nr_runs >= fake.max_runs) {
-		fake.live = 0; /* the last VM stopped: this vCPU leaves the guest */
-		return VCPU_RUN_YIELD;
-	}
+	do {
+		unsigned int call = fake.nr_runs;
+		bool irq;
+
+		assert_true(v->loaded);
+		assert_ptr_equal(this_pcpu()->current_vcpu, v);
+		assert_true(fake.nr_runs < MAX_LOG);
+		fake.ran[fake.nr_runs++] = v->id;
+		r = fake.run ? fake.run(v, call) : VCPU_RUN_YIELD;
+		/* The EL2 timer fires in the guest when the counter passes its event. */
+		irq = fake.event_at != NO_DEADLINE && fake.now >= fake.event_at && fake.timer_fn;
+		if (irq)
+			fake.timer_fn();
+		if (fake.nr_runs >= fake.max_runs) {
+			fake.live = 0; /* the last VM stopped: this vCPU leaves the guest */
+			return VCPU_RUN_YIELD;
+		}
+		if (irq)
+			return r;
+	} while (r == VCPU_RUN_CONTINUE && sched_may_enter(this_pcpu(), v) && ++fake.reentries);
 	return r;
 }
 
@@ -1156,12 +1171,73 @@ static void test_pause_puts_a_vcpu_kept_loaded(void **state)
 	assert_int_equal(vcpus[0].state, VCPU_BLOCKED);
 }
 
+/*
+ * The exit loop re-enters the guest after handled exits only while sched_may_enter() allows:
+ * every request, from this pCPU or another, must make it false before the next entry.
+ */
+static unsigned int reentry_case;
+
+static enum vcpu_run_result run_then_request(struct vcpu *v, unsigned int call)
+{
+	(void)v;
+	fake.now += GRAN / 4;
+	if (call != 4)
+		return VCPU_RUN_CONTINUE;
+	assert_true(sched_may_enter(this_pcpu(), v));
+	switch (reentry_case) {
+	case 0: /* a sleeper woken by an interrupt after the granularity: preempts at once */
+		vcpus[1].state = VCPU_BLOCKED;
+		sched_kick(&vcpus[1]);
+		sched_kick_flush();
+		break;
+	case 1: /* Tern's own work for this pCPU */
+		sched_return_to_tern();
+		break;
+	case 2: /* the VM paused from another pCPU */
+		unit_this_pcpu = &pcpus[1];
+		sched_pause_vcpu(v);
+		unit_this_pcpu = &pcpus[0];
+		break;
+	case 3: /* stopped from another pCPU */
+		unit_this_pcpu = &pcpus[1];
+		sched_stop_vcpu(v, VCPU_STOPPED);
+		unit_this_pcpu = &pcpus[0];
+		break;
+	default: /* the VM being reset */
+		v->vm->reset_pending = true;
+		break;
+	}
+	assert_false(sched_may_enter(this_pcpu(), v));
+	return VCPU_RUN_CONTINUE;
+}
+
+static void test_exit_loop_stops_at_every_request(void **state)
+{
+	(void)state;
+	for (reentry_case = 0; reentry_case < 5; reentry_case++) {
+		setup(NULL);
+		fake.run = run_then_request;
+		fake.max_runs = 6;
+		sched_wake(&vcpus[0]);
+		sched_run();
+		/* Exits 0-3 re-entered the guest in the exit loop, exit 4 went back to sched_run.
+		 */
+		assert_int_equal(fake.reentries, 4);
+		assert_true(fake.nr_runs <= 6);
+		if (reentry_case == 0)
+			assert_int_equal(fake.ran[5], 1); /* the woken vCPU runs next */
+		else if (reentry_case >= 2)
+			assert_int_equal(fake.nr_runs, 5); /* vCPU 0 never entered again */
+	}
+}
+
 #define T(fn) cmocka_unit_test_setup(fn, setup)
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		T(test_run_returns_when_nothing_live),
+		T(test_exit_loop_stops_at_every_request),
 		T(test_placement_lists),
 		T(test_fifo_order_no_double_enqueue),
 		T(test_wake),
