@@ -38,8 +38,10 @@ static void vgic_maint_irq(unsigned int intid, void *priv)
 	(void)priv;
 	if (v) {
 		v->exit_count[EXIT_MAINT]++;
-		if (v->vgic)
+		if (v->vgic) {
 			v->vgic->hcr = 0;
+			v->vgic->dirty = true; /* the next flush turns the interface on again */
+		}
 	}
 	vgic_hw_write_hcr(0);
 }
@@ -121,6 +123,7 @@ static void vgic_ap_remove(struct vgic_cpu *c, struct vgic_irq *irq)
 			*pp = irq->ap_next;
 			irq->ap_next = NULL;
 			irq->target = NULL;
+			c->dirty = true;
 			return;
 		}
 	}
@@ -136,6 +139,7 @@ static void vgic_ap_insert(struct vcpu *v, struct vgic_irq *irq)
 	irq->ap_next = *pp;
 	*pp = irq;
 	irq->target = v;
+	v->vgic->dirty = true;
 }
 
 /*
@@ -162,6 +166,7 @@ void vgic_reset(struct vm *vm)
 			c->ap0r[n] = c->ap1r[n] = 0;
 		c->vtimer_hw_active = false;
 		c->lrs_live = false;
+		c->dirty = true;
 	}
 	vm->vgic->model->reset(vm);
 	spin_unlock(&vm->vgic->lock);
@@ -179,7 +184,9 @@ void vgic_irq_changed(struct vm *vm, struct vgic_irq *irq)
 		dest = NULL;
 	}
 	if (dest) {
-		/* Already queued (e.g. still active): it leaves only when nothing keeps it. */
+		/* Already queued (e.g. still active): its list register may have to change. */
+		dest->vgic->dirty = true;
+		/* It leaves the queue only when nothing keeps it. */
 		if (!deliverable && !irq->active && !irq->in_lr)
 			vgic_ap_remove(dest->vgic, irq);
 	} else {
@@ -296,7 +303,7 @@ static void vgic_lrs_claim(struct vm *vm, struct vgic_cpu *c)
 	}
 }
 
-void vgic_flush(struct vcpu *vcpu)
+void vgic_flush_lrs(struct vcpu *vcpu)
 {
 	struct vm *vm = vcpu->vm;
 	struct vgic_cpu *c = vcpu->vgic;
@@ -305,25 +312,38 @@ void vgic_flush(struct vcpu *vcpu)
 	bool overflow = false;
 	u64 hcr;
 
-	if (!c)
-		return;
 	/*
-	 * The common case on the exit path: nothing pending or active. A racing injection from
-	 * another pCPU kicks this one, so the next entry sees it.
+	 * Nothing pending or active (an interrupt was just taken and ended, say): clear what the
+	 * hardware still holds without the lock, as before the dirty flag; the flag itself is
+	 * only cleared under the lock, once there is nothing left to write. A racing injection
+	 * from another pCPU kicks this one, so the next entry sees it.
 	 */
 	if (!READ_ONCE(c->ap_list)) {
-		for (unsigned int i = 0; i < c->hw_lrs; i++)
-			vgic_hw_write_lr(i, 0);
-		c->hw_lrs = 0;
-		c->used_lrs = 0;
-		if (c->hcr != ICH_HCR_EN) {
-			c->hcr = ICH_HCR_EN;
-			vgic_hw_write_hcr(c->hcr);
+		bool empty;
+
+		if (c->hw_lrs || c->hcr != ICH_HCR_EN) {
+			for (unsigned int i = 0; i < c->hw_lrs; i++)
+				vgic_hw_write_lr(i, 0);
+			c->hw_lrs = 0;
+			c->used_lrs = 0;
+			if (c->hcr != ICH_HCR_EN) {
+				c->hcr = ICH_HCR_EN;
+				vgic_hw_write_hcr(c->hcr);
+			}
+			return;
 		}
-		return;
+		spin_lock(&vm->vgic->lock);
+		empty = !c->ap_list;
+		if (empty)
+			c->dirty = false;
+		spin_unlock(&vm->vgic->lock);
+		if (empty)
+			return;
 	}
 	vgic_lrs_claim(vm, c);
 	spin_lock(&vm->vgic->lock);
+	/* Whatever changes from here on sets it again, under this lock. */
+	c->dirty = false;
 	for (struct vgic_irq *irq = c->ap_list; irq; irq = irq->ap_next) {
 		if (!vgic_irq_deliverable(vm, irq) && !irq->active)
 			continue;
@@ -357,7 +377,7 @@ void vgic_flush(struct vcpu *vcpu)
 	}
 }
 
-void vgic_sync(struct vcpu *vcpu)
+void vgic_sync_lrs(struct vcpu *vcpu)
 {
 	struct vm *vm = vcpu->vm;
 	struct vgic_cpu *c = vcpu->vgic;
@@ -400,14 +420,19 @@ void vgic_sync(struct vcpu *vcpu)
 		c->lr_irq[i] = NULL;
 	}
 	c->used_lrs = 0;
+	/* The list registers are empty now: the next entry fills them again. */
+	c->dirty = true;
 	spin_unlock(&vm->vgic->lock);
 	__atomic_store_n(&c->lrs_live, false, __ATOMIC_RELEASE);
 }
 
 void vgic_load(struct vcpu *vcpu)
 {
-	if (vcpu->vgic)
-		vgic_hw_restore(vcpu->vgic);
+	if (!vcpu->vgic)
+		return;
+	vgic_hw_restore(vcpu->vgic);
+	/* The interface is off (put, or never on): the first entry turns it on and fills it. */
+	vcpu->vgic->dirty = true;
 }
 
 void vgic_put(struct vcpu *vcpu)

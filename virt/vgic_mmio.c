@@ -193,6 +193,8 @@ void vgic_mmio_kick_all(struct vm *vm)
 
 		if (!vcpu || !vcpu->vgic)
 			continue;
+		/* A group enabled or disabled changes what every list register may hold. */
+		vcpu->vgic->dirty = true;
 		for (unsigned int i = 0; i < VGIC_NR_PRIVATE; i++)
 			if (vcpu->vgic->priv[i].enabled && vgic_irq_pending(&vcpu->vgic->priv[i]))
 				vgic_irq_changed(vm, &vcpu->vgic->priv[i]);

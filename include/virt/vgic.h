@@ -97,6 +97,14 @@ struct vgic_cpu {
 	bool vtimer_hw_active;
 	/* The hardware list registers hold this vCPU's interrupts (from flush until sync). */
 	bool lrs_live;
+	/*
+	 * What the list registers must hold may have changed since the last flush (an interrupt
+	 * queued, changed or withdrawn, list registers synced, the interface turned off): set
+	 * under the vGIC lock, from any pCPU, and cleared by the flush under it. The vCPU's own
+	 * pCPU reads it without the lock before each entry: a change that races with that read
+	 * kicks the vCPU (sched_kick), whose next entry sees it.
+	 */
+	bool dirty;
 };
 
 /* The MMIO side (virt/vgic_v3_dist.c, virt/vgic_v3_redist.c): register the regions. */

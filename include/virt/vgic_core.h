@@ -2,6 +2,7 @@
 #ifndef VIRT_VGIC_CORE_H
 #define VIRT_VGIC_CORE_H
 
+#include <tern/compiler.h>
 #include <tern/sched.h>
 #include <tern/types.h>
 #include <tern/vcpu.h>
@@ -11,6 +12,8 @@ struct vcpu;
 struct platform_irqchip;
 
 #ifdef CONFIG_VIRT_IRQCHIP
+#include <virt/vgic.h>
+
 /*
  * The calling pCPU's virtual CPU interface (the list-register layer of the host interrupt
  * controller @ic) and its maintenance interrupt.
@@ -24,9 +27,23 @@ void vgic_reset(struct vm *vm);
 void vgic_claim_spi(struct vm *vm, u32 intid);
 /* The device is gone: its SPI is lowered and no longer visible (RAZ/WI) to the VM. */
 void vgic_release_spi(struct vm *vm, u32 intid);
-/* Around each guest entry on the loaded vCPU: list registers from/to the pending set. */
-void vgic_flush(struct vcpu *vcpu);
-void vgic_sync(struct vcpu *vcpu);
+/*
+ * Around each guest entry on the loaded vCPU: list registers from/to the pending set. Inline on
+ * the exit path: the list registers are only read back when the last entry put something in
+ * them, and only filled again when something changed since (vgic_cpu.dirty).
+ */
+void vgic_flush_lrs(struct vcpu *vcpu);
+void vgic_sync_lrs(struct vcpu *vcpu);
+static inline void vgic_flush(struct vcpu *vcpu)
+{
+	if (vcpu->vgic && READ_ONCE(vcpu->vgic->dirty))
+		vgic_flush_lrs(vcpu);
+}
+static inline void vgic_sync(struct vcpu *vcpu)
+{
+	if (vcpu->vgic && vcpu->vgic->used_lrs)
+		vgic_sync_lrs(vcpu);
+}
 /* Switching the vCPU on/off the pCPU. */
 void vgic_load(struct vcpu *vcpu);
 void vgic_put(struct vcpu *vcpu);

@@ -603,9 +603,114 @@ static void test_flush_fewer_than_lrs(void **state)
 	assert_true(on_ap_list(1, spi(60)));
 	/* Another vCPU is only loaded after this one is put, which clears the hardware LRs. */
 	vgic_put(&vcpus[1]);
+	vgic_load(&vcpus[2]);
 	vgic_flush(&vcpus[2]);
 	for (unsigned int i = 0; i < NR_LRS; i++)
 		assert_int_equal(fake_vgic_hw.lr[i], 0);
+	assert_int_equal(fake_vgic_hw.hcr, ICH_HCR_EN);
+}
+
+/* The hardware as the last flush left it, marked so that a write to it shows. */
+static void mark_hw(void)
+{
+	fake_vgic_hw.hcr = 0xBAD;
+	for (unsigned int i = 0; i < NR_LRS; i++)
+		fake_vgic_hw.lr[i] = 0xDEAD;
+}
+
+static bool hw_marked(void)
+{
+	for (unsigned int i = 0; i < NR_LRS; i++)
+		if (fake_vgic_hw.lr[i] != 0xDEAD)
+			return false;
+	return fake_vgic_hw.hcr == 0xBAD;
+}
+
+static void unmark_hw(void)
+{
+	fake_vgic_hw.hcr = ICH_HCR_EN;
+	for (unsigned int i = 0; i < NR_LRS; i++)
+		fake_vgic_hw.lr[i] = 0;
+}
+
+/*
+ * The exit path skips the flush and the sync while nothing changed for the vCPU (dirty flag):
+ * an interrupt made pending by another vCPU (another pCPU) or enabled through the distributor
+ * must still reach the list registers at the next entry.
+ */
+static void test_flush_only_after_a_change(void **state)
+{
+	const struct mmio_region *gicd = &fake.regions[0];
+	struct vgic_cpu *c = vcpus[0].vgic;
+
+	(void)state;
+	/* Loaded with nothing pending: the first entry turns the interface on, empty. */
+	vgic_load(&vcpus[0]);
+	vgic_flush(&vcpus[0]);
+	assert_int_equal(fake_vgic_hw.hcr, ICH_HCR_EN);
+	assert_int_equal(c->used_lrs, 0);
+	/* Nothing changed: the next exits and entries leave the hardware alone. */
+	mark_hw();
+	vgic_sync(&vcpus[0]);
+	vgic_flush(&vcpus[0]);
+	assert_true(hw_marked());
+	unmark_hw();
+
+	/* An SGI from vCPU 1: the next entry has it. */
+	cfg(priv(0, 3), 1, 0x20, true);
+	vgic_send_sgi(&vcpus[1], SGIR_INTID(3) | 0x1, SGI1R);
+	vgic_flush(&vcpus[0]);
+	assert_int_equal(c->used_lrs, 1);
+	assert_int_equal(lr_vintid(0), 3);
+	assert_true(fake_vgic_hw.lr[0] & ICH_LR_PENDING);
+	/* Taken and ended by the guest: synced, the list register cleared, then nothing. */
+	guest_ack(0);
+	guest_eoi(0);
+	vgic_sync(&vcpus[0]);
+	assert_int_equal(ap_len(0), 0);
+	vgic_flush(&vcpus[0]);
+	assert_int_equal(c->used_lrs, 0);
+	assert_int_equal(fake_vgic_hw.lr[0], 0);
+	mark_hw();
+	vgic_sync(&vcpus[0]);
+	vgic_flush(&vcpus[0]);
+	assert_true(hw_marked());
+	unmark_hw();
+
+	/* A level SPI pending but disabled: nothing to deliver, nothing written... */
+	struct vgic_irq *irq = own_spi(52, 0, 0x40, false);
+	irq->enabled = false;
+	vm_irq_set_level(&vm, 52, true);
+	mark_hw();
+	vgic_flush(&vcpus[0]);
+	assert_true(hw_marked());
+	unmark_hw();
+	/* ...until vCPU 1 enables it through GICD_ISENABLER1: the next entry has it. */
+	assert_int_equal(
+	    gicd->ops->write(&vcpus[1], gicd->priv, GICD_ISENABLER + 4, 4, 1U << (52 - 32)), 0);
+	vgic_flush(&vcpus[0]);
+	assert_int_equal(c->used_lrs, 1);
+	assert_int_equal(lr_vintid(0), 52);
+
+	/* Kept in the list register while pending: every entry writes it again. */
+	vgic_sync(&vcpus[0]);
+	fake_vgic_hw.lr[0] = 0;
+	vgic_flush(&vcpus[0]);
+	assert_int_equal(lr_vintid(0), 52);
+	vgic_sync(&vcpus[0]);
+
+	/* The maintenance interrupt turned the interface off: the next entry turns it on. */
+	vm_irq_set_level(&vm, 52, false);
+	vgic_flush(&vcpus[0]);
+	vgic_sync(&vcpus[0]);
+	vgic_flush(&vcpus[0]);
+	assert_int_equal(c->used_lrs, 0);
+	assert_int_equal(vgic_init_cpu(&fake_ic), 0);
+	pcpu0.current_vcpu = &vcpus[0];
+	fake.irq_fn(MAINT_INTID, NULL);
+	pcpu0.current_vcpu = NULL;
+	assert_int_equal(fake_vgic_hw.hcr, 0);
+	vgic_flush(&vcpus[0]);
 	assert_int_equal(fake_vgic_hw.hcr, ICH_HCR_EN);
 }
 
@@ -1022,6 +1127,7 @@ int main(void)
 		T(test_spi_routing),
 		T(test_spi_reroute),
 		T(test_flush_lr_encoding),
+		T(test_flush_only_after_a_change),
 		T(test_flush_fewer_than_lrs),
 		T(test_flush_highest_four_and_uie),
 		T(test_uie_only_for_deliverable),
