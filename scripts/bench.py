@@ -6,25 +6,33 @@ The micro-benchmarks run the bench guest (tests/bench) under `-icount shift=0,sl
 each instruction executed, at any exception level, advances virtual time by 1 ns: once as VM 0 of
 Tern (configs/qemu_virt_bench_defconfig, one vCPU on one pCPU; the SMP rows with
 configs/qemu_virt_bench_smp_defconfig, two vCPUs on one pCPU) and, for the rows that have a
-native figure, directly on QEMU virt at EL1. The Linux rows boot the guest of
-scripts/fetch-guest.sh under Tern (configs/qemu_virt_defconfig, 4 vCPUs on 4 pCPUs as
-`make run`, and configs/qemu_virt_up_defconfig, 4 vCPUs on 1 pCPU) and on plain QEMU with
-virtualization=off. The storage rows give that Linux a blank 256 MiB /dev/vda (Tern's RAM disk,
-Tern's host disk, native QEMU's virtio-blk-device) and time direct dd reads and writes.
+native figure, directly on QEMU virt at EL1; the growth rows the same guest with 8 VMs
+(configs/qemu_virt_bench_8vm_defconfig) or 8 vCPUs (configs/qemu_virt_bench_smp8_defconfig) on
+one pCPU. The Linux rows boot the guest of scripts/fetch-guest.sh under Tern
+(configs/qemu_virt_linux1_defconfig, 1 vCPU; configs/qemu_virt_defconfig, 4 vCPUs on 4 pCPUs as
+`make run`; configs/qemu_virt_up_defconfig, 4 vCPUs on 1 pCPU) and on plain QEMU with
+virtualization=off: under icount up to a power-off the guest does itself (instructions, from
+QMP), and in wall time to the prompt. The storage rows give that Linux a blank 256 MiB
+/dev/vda (Tern's RAM disk, Tern's host disk, native QEMU's virtio-blk-device) and time direct dd
+reads and writes.
 
 Rows are entries of ROWS: a name, a unit, a Target and a measure(ctx) function returning
 (tern, native or None, note). Measurements share runs through Ctx, which runs each distinct
 QEMU invocation once. Adding a row is adding an entry (and a run kind to Ctx if it needs one).
 
-Writes <out>/results.json, <out>/results.png and, with --doc, docs/benchmarks.md.
+Writes <out>/results.json, <out>/results.png and, with --doc, docs/benchmarks.md. --repeat
+measures the rows run under icount a second time and reports those differing by more than 1%.
 """
 
 import argparse
+import importlib.util
+import io
 import json
 import os
 import re
 import shlex
 import shutil
+import socket
 import statistics
 import subprocess
 import sys
@@ -47,6 +55,23 @@ GROWTH_IDLE_MS = 20000      # the other VMs' sleep, longer than VM 0's whole run
 GROWTH_PARKED = 6           # vCPUs asleep beside the two of the switch row
 LINUX_CONFIG = "qemu_virt_defconfig"
 LINUX_UP_CONFIG = "qemu_virt_up_defconfig"
+LINUX1_CONFIG = "qemu_virt_linux1_defconfig"    # 1 vCPU: the deterministic boot, a wall row
+MKINITRAMFS = os.path.join(SRCTREE, "scripts", "mkinitramfs.py")
+# The deterministic boot (linux_instructions_row): the guest's first shell, given this bootarg,
+# prints the marker and powers off before its first prompt (MARK_PROFILE); QEMU, with
+# -no-shutdown, stops there, and QMP's query-replay gives the instructions executed so far.
+MARK_BOOTARG = "tern.bench=mark"
+MARK = "TERN-BENCH-MARK"
+MARK_PROFILE = f"""
+# scripts/bench.py's deterministic boot: with {MARK_BOOTARG}, the first shell says so and powers
+# off before its first prompt, having never read the console.
+read -r c < /proc/cmdline
+case " $c " in *" {MARK_BOOTARG} "*) echo {MARK}; /bin/busybox poweroff -f ;; esac
+"""
+# ... and what QEMU gives the guest from the host is fixed: RNDR and the DTB's random seeds from
+# a seeded generator, the PL031 RTC from a fixed date on virtual time.
+MARK_QEMU_ARGS = ["-seed", "1", "-rtc", "base=2026-01-01T00:00:00,clock=vm"]
+REPRO_TOLERANCE = 0.01      # --repeat: an instruction row differing by more between runs
 GUEST_PROMPT = "tern-guest:/# "
 NATIVE_MACHINE = ["-M", "virt,gic-version=3", "-cpu", "max,pauth-impdef=on", "-nographic",
                   "-nic", "none"]
@@ -245,14 +270,23 @@ class Ctx:
         os.makedirs(self.logdir, exist_ok=True)
         self.cache = {}
         self.notes = {}
+        self.log_prefix = ""
 
     def once(self, key, fn):
         if key not in self.cache:
             self.cache[key] = fn()
         return self.cache[key]
 
+    def forget_runs(self, log_prefix):
+        """For a second pass (--repeat): keep the builds and prepared files, forget every run;
+        the new runs' logs get @log_prefix."""
+        setup = ("build", "guest", "linux-guest", "mark-initrd", "linux-cmds")
+        self.cache = {k: v for k, v in self.cache.items()
+                      if (k[0] if isinstance(k, tuple) else k) in setup}
+        self.log_prefix = log_prefix
+
     def save_log(self, name, text):
-        with open(os.path.join(self.logdir, name + ".log"), "w") as f:
+        with open(os.path.join(self.logdir, self.log_prefix + name + ".log"), "w") as f:
             f.write(text)
 
     # builds
@@ -397,8 +431,28 @@ class Ctx:
             return paths["KERNEL"], paths["INITRD"]
         return self.once("linux-guest", fetch)
 
-    def linux_cmds(self, config=LINUX_CONFIG):
-        """(Tern's QEMU command, native QEMU command, what they share) for the Linux rows."""
+    def mark_initrd(self):
+        """The guest's initramfs with a second archive appended (the kernel unpacks both, the
+        later file wins) whose /etc/profile adds MARK_PROFILE: the deterministic boot's."""
+        def make():
+            spec = importlib.util.spec_from_file_location("mkinitramfs", MKINITRAMFS)
+            mk = importlib.util.module_from_spec(spec)
+            spec.loader.exec_module(mk)
+            buf = io.BytesIO()
+            w = mk.NewcWriter(buf)
+            w.file("etc/profile", (mk.PROFILE + MARK_PROFILE).encode(), 0o644)
+            w.trailer()
+            with open(self.linux_guest()[1], "rb") as f:
+                base = f.read()
+            path = os.path.join(self.out, "initramfs-mark.cpio.gz")
+            with open(path, "wb") as f:
+                f.write(base + mk.compress(buf.getvalue()))
+            return path
+        return self.once("mark-initrd", make)
+
+    def linux_cmds(self, config=LINUX_CONFIG, mark=False):
+        """(Tern's QEMU command, native QEMU command, what they share) for the Linux rows;
+        @mark: with mark_initrd() and MARK_BOOTARG, for the deterministic boot."""
         def make():
             d = self.tern_build(config)
             conf = read_config(os.path.join(d, ".config"))
@@ -408,12 +462,15 @@ class Ctx:
             pcpus = int(conf.get("CONFIG_NR_PCPUS", "1")) if conf.get("CONFIG_MULTI_PCPU") \
                 else 1
             bootargs = conf.get("CONFIG_VM0_BOOTARGS", "console=ttyAMA0")
-            dtb = os.path.join(self.out, "linux-tern.dtb" if config == LINUX_CONFIG else
-                               f"linux-tern-{config.removesuffix('_defconfig')}.dtb")
+            if mark:
+                initrd, bootargs = self.mark_initrd(), f"{bootargs} {MARK_BOOTARG}"
+            dtb = os.path.join(self.out, ("linux-tern" if config == LINUX_CONFIG else
+                                          f"linux-tern-{config.removesuffix('_defconfig')}")
+                               + ("-mark" if mark else "") + ".dtb")
             rc, text = run([RUN_QEMU, "--image", os.path.join(d, "tern.bin"), "--config",
                             os.path.join(d, ".config"), "--smp", str(pcpus), "--mem", "1G",
                             "--vm0-kernel", kernel, "--vm0-initrd", initrd, "--dry-run",
-                            "--dtb-out", dtb,
+                            "--vm0-bootargs", bootargs, "--dtb-out", dtb,
                             # The dry run's own temporary directory is gone when it returns.
                             "--console-log", dtb.removesuffix(".dtb") + "-console.log"],
                            120, env=clean_env())
@@ -425,7 +482,24 @@ class Ctx:
                       "-append", bootargs]
             return tern, native, {"vcpus": smp, "ram": ram, "pcpus": pcpus,
                                   "bootargs": bootargs}
-        return self.once(("linux-cmds", config), make)
+        return self.once(("linux-cmds", config, mark), make)
+
+    def linux_mark(self, who, i=0, config=LINUX1_CONFIG):
+        """The deterministic boot: 1 vCPU (LINUX1_CONFIG, native -smp 1; or @config) under
+        icount, from QEMU's start to the guest's power-off at its first shell (MARK_PROFILE), no
+        console input: (instructions QEMU executed, Tern's exit counts or None). @i: a run
+        index (test_bench runs it twice)."""
+        def go():
+            tern, native, shared = self.linux_cmds(config, mark=True)
+            cmd = tern if who == "tern" else native
+            name = f"linux-mark-{who}-{shared['vcpus']}vcpu-{i}"
+            log(f"Linux boot to the marker: {name}")
+            icount, text = boot_to_mark(cmd, LINUX_TIMEOUT,
+                                        lambda full, text: self.save_log(
+                                            name, f"$ {shlex.join(full)}\n{text}"))
+            return icount, parse_exits(text) if who == "tern" else None
+        key_config = tuple(self.linux_cmds(config, mark=True)[1]) if who == "native" else config
+        return self.once(("linux-mark", who, i, key_config), go)
 
     def linux_boot(self, who, icount, i=0, config=LINUX_CONFIG, timeout=LINUX_TIMEOUT):
         """Boot to the prompt: (wall seconds, guest uptime seconds, exit counts or None).
@@ -675,6 +749,82 @@ def check_guest_run(who, cmd, rc, text, want_exits):
     return res, exits, text
 
 
+class Qmp:
+    """A minimal QMP client (one JSON object per line) on QEMU's unix socket."""
+
+    def __init__(self, path, proc, timeout):
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+                self.sock.connect(path)
+                break
+            except OSError:
+                self.sock.close()
+                if proc.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError("QEMU's QMP socket never opened")
+                time.sleep(0.1)
+        self.file = self.sock.makefile("rw")
+        self.read(None)                                  # the greeting
+        self.command("qmp_capabilities")
+
+    def read(self, deadline):
+        self.sock.settimeout(None if deadline is None else max(deadline - time.monotonic(), 1))
+        line = self.file.readline()
+        if not line:
+            raise RuntimeError("QMP connection closed")
+        return json.loads(line)
+
+    def command(self, name):
+        self.file.write(json.dumps({"execute": name}) + "\n")
+        self.file.flush()
+        while True:
+            msg = self.read(time.monotonic() + 60)
+            if "return" in msg or "error" in msg:
+                return msg
+
+    def wait_event(self, name, deadline):
+        while True:
+            msg = self.read(deadline)
+            if msg.get("event") == name:
+                return msg
+
+
+def boot_to_mark(cmd, timeout, save_log):
+    """@cmd under icount with -no-shutdown and QMP: the guest prints MARK and powers off,
+    QEMU stops, and QMP's query-replay (available without record/replay) gives the number of
+    instructions executed since QEMU started, every CPU and exception level, without the idle
+    time icount skipped. Returns (instructions, console output); save_log(command, output) is
+    called in any case."""
+    with tempfile.TemporaryDirectory(prefix="tern-bench-") as tmp:
+        sock = os.path.join(tmp, "qmp.sock")
+        console = os.path.join(tmp, "console.log")
+        full = cmd + ICOUNT + MARK_QEMU_ARGS + ["-no-shutdown", "-qmp",
+                                               f"unix:{sock},server=on,wait=off"]
+        with open(console, "w") as out:
+            proc = subprocess.Popen(full, stdin=subprocess.DEVNULL, stdout=out,
+                                    stderr=subprocess.STDOUT, env=clean_env())
+        try:
+            qmp = Qmp(sock, proc, 60)
+            qmp.wait_event("SHUTDOWN", time.monotonic() + timeout)
+            reply = qmp.command("query-replay")
+            qmp.command("quit")
+            proc.wait(60)
+        except (OSError, RuntimeError, ValueError, subprocess.TimeoutExpired) as e:
+            proc.kill()
+            proc.wait()
+            reply = {"error": f"{type(e).__name__}: {e}"}
+        with open(console, errors="replace") as f:
+            text = f.read().replace("\r", "")
+    save_log(full, text)
+    icount = reply.get("return", {}).get("icount")
+    if not icount or MARK not in text:
+        tail = "\n".join(text.splitlines()[-30:])
+        sys.exit(f"bench: boot to the marker failed ({reply}, marker "
+                 f"{'seen' if MARK in text else 'not seen'}):\n$ {shlex.join(full)}\n{tail}")
+    return icount, text
+
+
 def boot_linux(cmd, want_exits=False, timeout=LINUX_TIMEOUT):
     import pexpect  # noqa: E402 (only the Linux rows need it)
 
@@ -744,16 +894,22 @@ def eoi_row(ctx):
     return counted * 1000 / (2 * n), None, note
 
 
-def linux_virtual_row(ctx):
-    try:
-        tw, tu, exits = ctx.linux_boot("tern", icount=True)
-        nw, nu, _ = ctx.linux_boot("native", icount=True)
-    except SystemExit as e:
-        return None, None, f"FAILED: {str(e).splitlines()[0]} (see logs/)", True
-    shared = ctx.linux_cmds()[2]
-    note = f"{shared['vcpus']} vCPUs, {shared['ram']} MiB; Tern exits: " + \
-        (", ".join(f"{k} {v}" for k, v in exits.items()) if exits else "?")
-    return tu, nu, note
+def linux_instructions_row(config):
+    """Millions of instructions from QEMU's start to the guest's power-off at its first shell
+    (icount, no console input): reproducible, unlike the guest's uptime at the prompt (the idle
+    time sleep=off skips while the guest waits for host-timed input)."""
+    def measure(ctx):
+        try:
+            t, exits = ctx.linux_mark("tern", config=config)
+            n, _ = ctx.linux_mark("native", config=config)
+        except SystemExit as e:
+            return None, None, f"FAILED: {str(e).splitlines()[0]} (see logs/)", True
+        shared = ctx.linux_cmds(config, mark=True)[2]
+        note = (f"{t:,} vs {n:,} instructions; {shared['vcpus']} vCPU(s) on {shared['pcpus']} "
+                f"pCPU(s), {shared['ram']} MiB, bootargs \"{shared['bootargs']}\"; Tern's "
+                "exits: " + (", ".join(f"{k} {v}" for k, v in exits.items()) if exits else "?"))
+        return t / 1e6, n / 1e6, note
+    return measure
 
 
 def linux_wall_row(config):
@@ -1062,14 +1218,24 @@ ROWS = [
         "-smp 2, multi-threaded TCG, no icount) against the same guest on plain QEMU -smp 2: "
         "median host microseconds per round trip over every sample (200 round trips each), "
         "runs alternating; the noise is in the note"),
-    Row("linux_virtual", "Linux boot, virtual time", "s", RatioOfNative(1.05),
-        linux_virtual_row,
-        "the guest's /proc/uptime at the shell prompt under -icount shift=0,sleep=off "
-        "(instructions executed, plus idle time skipped)"),
+    Row("linux_instructions", "Linux boot to the first shell, 1 vCPU", "M instructions",
+        RatioOfNative(1.05), linux_instructions_row(LINUX1_CONFIG),
+        "instructions QEMU executed (every exception level) from its start until the guest, "
+        "its first shell started, prints a marker and powers off (qemu_virt_linux1_defconfig "
+        "vs native -smp 1, -icount shift=0,sleep=off, no console input; QMP query-replay)"),
+    Row("linux_instructions_4", "Linux boot to the first shell, 4 vCPUs", "M instructions",
+        RatioNoTarget(), linux_instructions_row(LINUX_CONFIG),
+        "as the 1-vCPU row with qemu_virt_defconfig (4 vCPUs on 4 pCPUs) vs native -smp 4: "
+        "icount runs the CPUs round-robin on one host thread, so this one repeats to within "
+        "about a thousand instructions, not to the instruction"),
     Row("linux_wall", "Linux boot, wall", "s", RatioOfNative(1.15),
         linux_wall_row(LINUX_CONFIG),
         "4 vCPUs on 4 pCPUs (qemu_virt_defconfig, as make run) vs native -smp 4: host seconds "
         "from starting QEMU to the shell prompt, no icount, median of the alternating runs"),
+    Row("linux_wall_1", "Linux boot 1 vCPU, wall", "s", RatioOfNative(1.15),
+        linux_wall_row(LINUX1_CONFIG),
+        "1 vCPU (qemu_virt_linux1_defconfig, -smp 1) vs native -smp 1: host seconds to the "
+        "shell prompt, median of the runs alternated with the other Linux wall rows'"),
     Row("linux_wall_up", "Linux boot 4 vCPUs on 1 pCPU, wall", "s", RatioOfNative(1.15),
         linux_wall_row(LINUX_UP_CONFIG),
         "4 vCPUs time-shared on 1 pCPU (qemu_virt_up_defconfig, -smp 1) vs native -smp 4: "
@@ -1102,11 +1268,17 @@ ROWS = [
         "instructions per 4 KiB request (dd bs=4k iflag=direct, under icount), guest and "
         "Tern together, vs native QEMU's virtio-blk-device"),
 ]
-LINUX_ROWS = ("linux_virtual", "linux_wall", "linux_wall_up", "disk_read_ram", "disk_write_ram",
-              "disk_read_host", "disk_write_host", "disk_exits", "disk_notify", "disk_4k")
+LINUX_ROWS = ("linux_instructions", "linux_instructions_4", "linux_wall", "linux_wall_1",
+              "linux_wall_up", "disk_read_ram", "disk_write_ram", "disk_read_host",
+              "disk_write_host", "disk_exits", "disk_notify", "disk_4k")
 # --quick: no Linux boot and no wall-time run (rtwall alternates 10 QEMU runs).
 QUICK_ROWS = [r.key for r in ROWS if r.key not in LINUX_ROWS + ("rtwall",)]
-WALL_ROWS = {"linux_wall": LINUX_CONFIG, "linux_wall_up": LINUX_UP_CONFIG}
+WALL_ROWS = {"linux_wall": LINUX_CONFIG, "linux_wall_1": LINUX1_CONFIG,
+             "linux_wall_up": LINUX_UP_CONFIG}
+# Not measured under icount, so not expected to repeat exactly (--repeat skips them).
+NONDETERMINISTIC_ROWS = ("rtwall", "linux_wall", "linux_wall_1", "linux_wall_up",
+                         "disk_read_ram", "disk_write_ram", "disk_read_host", "disk_write_host",
+                         "disk_exits", "disk_notify")
 
 
 # -- output -------------------------------------------------------------------------------------
@@ -1199,7 +1371,48 @@ def qemu_version():
     return text.splitlines()[0] if text else "?"
 
 
-def write_doc(results, args, elapsed, ctx, path):
+def repeat_rows(ctx, results):
+    """Measure the rows of @results again with new runs: [(result, tern again, native again,
+    largest relative difference)]."""
+    ctx.forget_runs("repeat-")
+    rows = {r.key: r for r in ROWS}
+    out = []
+    for r in results:
+        log(f"measuring again: {r['name']}")
+        tern, native, *_ = rows[r["key"]].measure(ctx)
+        diff = max(rel_diff(a, b) for a, b in ((r["tern"], tern), (r["native"], native)))
+        out.append((r, tern, native, diff))
+    return out
+
+
+def rel_diff(a, b):
+    if a is None or b is None:
+        return 0.0 if a is b else float("inf")
+    return abs(a - b) / max(abs(a), abs(b)) if a != b else 0.0
+
+
+def repro_text(repro, markdown=False):
+    """The --repeat verdict: every row within REPRO_TOLERANCE, or the rows that are not."""
+    bad = [(r, t, n, d) for r, t, n, d in repro if d > REPRO_TOLERANCE]
+    worst = max(repro, key=lambda x: x[3], default=None)
+    head = (f"Reproducibility (--repeat): {len(repro)} rows measured twice with new QEMU runs; "
+            + (f"every one within {REPRO_TOLERANCE:.0%} (largest difference {worst[3]:.4%}, "
+               f"{worst[0]['name']})." if not bad and worst else
+               f"{len(bad)} differ by more than {REPRO_TOLERANCE:.0%}:"))
+    # The terminal shows every row's two figures, the page the rows that differ.
+    shown = bad if markdown else repro
+    lines = [head] + [f"{'- ' if markdown else '  '}{r['name']}: Tern {rfmt(r['tern'])} then "
+                      f"{rfmt(t)}, native {rfmt(r['native'])} then {rfmt(n)} ({d:.4%})"
+                      for r, t, n, d in shown]
+    return "\n".join(lines)
+
+
+def rfmt(v):
+    """A figure of the --repeat comparison, to more digits than the table's."""
+    return "-" if v is None else f"{v:.6g}" if abs(v) < 1000 else f"{v:,.3f}"
+
+
+def write_doc(results, args, elapsed, ctx, path, repro=None):
     """Replace the generated part of docs/benchmarks.md (between the markers)."""
     begin, end = "<!-- bench:begin -->", "<!-- bench:end -->"
     version = subprocess.run(["git", "-C", SRCTREE, "describe", "--always", "--dirty"],
@@ -1208,7 +1421,9 @@ def write_doc(results, args, elapsed, ctx, path):
     gen = (f"{begin}\n"
            f"Latest run: `{args.command}` on {time.strftime('%Y-%m-%d')}, Tern {version}, "
            f"{qemu_version()}, {os.cpu_count()} host CPUs, {elapsed:.0f} s.\n\n"
-           f"{markdown_table(results)}\n\nDetails of that run:\n\n{notes}\n{end}")
+           f"{markdown_table(results)}\n\n"
+           + (f"{repro_text(repro, markdown=True)}\n\n" if repro is not None else "")
+           + f"Details of that run:\n\n{notes}\n{end}")
     try:
         with open(path) as f:
             text = f.read()
@@ -1234,6 +1449,9 @@ def main():
     p.add_argument("--doc", help="update this Markdown file's generated section "
                    "(docs/benchmarks.md)")
     p.add_argument("--command", default="make bench", help="the command named in --doc")
+    p.add_argument("--repeat", action="store_true",
+                   help="measure every row run under icount a second time (new QEMU runs) and "
+                   f"report each whose figures differ by more than {REPRO_TOLERANCE:.0%}")
     args = p.parse_args()
 
     out = os.path.abspath(args.out)
@@ -1265,9 +1483,14 @@ def main():
             if native is not None and tern is not None else "",
             "limit": chart_limit(row.target, native),
             "note": note, "key": row.key, "what": row.what})
+    repro = None
+    if args.repeat:
+        repro = repeat_rows(ctx, [r for r in results if r["key"] not in NONDETERMINISTIC_ROWS])
     elapsed = time.monotonic() - t0
 
     print(table(results))
+    if repro is not None:
+        print(repro_text(repro))
     with open(os.path.join(out, "results.json"), "w") as f:
         json.dump([{k: r[k] for k in ("name", "unit", "tern", "native", "target", "met",
                                       "failed")}
@@ -1276,7 +1499,7 @@ def main():
     png = os.path.join(out, "results.png")
     chart(results, png)
     if args.doc:
-        write_doc(results, args, elapsed, ctx, args.doc)
+        write_doc(results, args, elapsed, ctx, args.doc, repro)
     log(f"{len(results)} rows in {elapsed:.0f} s: {out}/results.json"
         + (f", {png}" if os.path.isfile(png) else "") + (f", {args.doc}" if args.doc else ""))
     return 0

@@ -256,3 +256,21 @@ def test_growth_parked_vcpus(build):
     # Per round trip 2 SGI writes and 2 WFI exits; the parked vCPUs add one WFI each, once.
     assert exits["sgi"] == 2 * (SMP_RUNS[0] + WARMUP), exits
     assert exits["wfi"] >= 2 * (SMP_RUNS[0] + WARMUP) + bench.GROWTH_PARKED, exits
+
+
+@pytest.mark.linux
+def test_linux_marker_boot_deterministic(build, linux_guest, tmp_path):
+    """The Linux row's deterministic boot (bench.Ctx.linux_mark), twice under Tern: the guest
+    printed the marker at its first shell and powered off without any console input, QEMU
+    (-no-shutdown) stopped there and counted the instructions, and the two counts agree within
+    --repeat's tolerance (the guest's uptime at the prompt, the row before, differed up to 47x
+    between two runs). Tern's exit counters of the boot add up."""
+    b = build(bench.LINUX1_CONFIG)
+    ctx = bench.Ctx(str(tmp_path))
+    ctx.cache[("build", bench.LINUX1_CONFIG)] = b.dir
+    ctx.cache["linux-guest"] = (linux_guest.kernel, linux_guest.initrd)
+    first, exits = ctx.linux_mark("tern", 0)
+    again, _ = ctx.linux_mark("tern", 1)
+    assert 10**8 < first < 10**11, first
+    assert bench.rel_diff(first, again) <= bench.REPRO_TOLERANCE, (first, again)
+    assert exits is not None and bench.exits_add_up(exits), exits
