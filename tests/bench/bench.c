@@ -632,6 +632,7 @@ int main(void)
 	parse_bootargs();
 	report_info("rows=%s n=%lu irqs=%lu, CNTFRQ_EL0 %lu Hz, CurrentEL %lu", opt_rows, opt_n,
 		    opt_irqs, read_sysreg(cntfrq_el0), read_sysreg(currentel) >> 2);
+	bench_sleep_ms(opt_sleep_ms);
 	if (row_wanted("hvc"))
 		bench_hvc();
 	if (row_wanted("smccc"))
@@ -646,7 +647,6 @@ int main(void)
 	}
 	if (row_wanted("mmio_more"))
 		bench_mmio_more();
-	bench_sleep_ms(opt_sleep_ms);
 	if (row_wanted("vtimer") || row_wanted("sgi") || row_wanted("switch") ||
 	    row_wanted("sgisend") || irq_rows_wanted()) {
 		bench_gic_init();

@@ -236,6 +236,9 @@ def test_growth_8vm_sane(growth_8vm_run):
     for name in ("psci_version", "sysreg_cntp_ctl_write", "mmio_pl011_fr", "mmio_gicd_iidr"):
         assert 1 < res["loop"][name] < 100000, (name, res["loop"])
     vm0_off = log.index("vm0: exit: guest called PSCI SYSTEM_OFF")
+    # One pCPU: the console shows the VMs' lines in the order they ran. Every other VM had
+    # booted (and gone to sleep) before VM 0's first measurement.
+    vm0_first = log.index("[vm0] BENCH loop ")
     for n in range(1, 8):
         lines = bench.vm_lines(log, n)
         assert bench.SUMMARY_RE.search(lines).groups()[1] == "0", lines
@@ -243,6 +246,7 @@ def test_growth_8vm_sane(growth_8vm_run):
         m = re.search(rf"vm{n}: exits \d+: .*\bwfi (\d+),", log)
         assert m and m.group(1) == "1", (n, m and m.group(0))
         assert log.index(f"vm{n}: exit: guest called PSCI SYSTEM_OFF") > vm0_off
+        assert log.index(f"[vm{n}] INFO: bench: bootargs") < vm0_first, n
 
 
 def test_growth_parked_vcpus(build):
