@@ -317,11 +317,14 @@ soak: deps
 
 # The hypervisor console's soak (not part of make check, which runs 5 cycles): VM 1 stopped,
 # started and restarted OPS_SOAK times through the console next to a checksumming VM 0 (and
-# OPS_SOAK/5 times with Linux in VM 1), allocator use checked after every cycle (docs/operating.md).
+# OPS_SOAK_LINUX times with Linux in VM 1, by default OPS_SOAK/5), allocator use checked after
+# every cycle (docs/operating.md).
 OPS_SOAK ?= 100
+OPS_SOAK_LINUX ?=
 .PHONY: soak-ops
 soak-ops: deps
-	$(Q)cd $(srctree) && TERN_BUILD=$(O) TERN_OPS_SOAK=$(OPS_SOAK) $(PYTHON) -m pytest -q \
+	$(Q)cd $(srctree) && TERN_BUILD=$(O) TERN_OPS_SOAK=$(OPS_SOAK) \
+		$(if $(OPS_SOAK_LINUX),TERN_OPS_SOAK_LINUX=$(OPS_SOAK_LINUX)) $(PYTHON) -m pytest -q \
 		tests/integration/test_ops.py -k soak
 
 # Hot-path benchmarks against plain QEMU (docs/benchmarks.md): builds under $(O)/bench, prints
@@ -395,6 +398,7 @@ help:
 	@echo "  soak                boot, reboot and power off Linux SOAK=10 times on 4 and on 1 pCPU"
 	@echo "  bench               hot-path benchmarks and VM interference (docs/benchmarks.md)"
 	@echo "  soak-ops            stop, start and restart a VM OPS_SOAK=100 times from Tern's console"
+	@echo "                      (Linux: OPS_SOAK_LINUX=N times, default OPS_SOAK/5)"
 	@echo "  format lint         clang-format the tree; run cppcheck"
 	@echo "  deps                install missing packages, fetch arm64 libfdt"
 	@echo "  clean distclean     remove objects; remove the whole build dir"

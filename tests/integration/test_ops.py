@@ -43,9 +43,10 @@ def policy(build):
     return build_guests(build, CONFIG_POLICY)
 
 
-def boot_ops(tern, b, vm1_args="period=100"):
-    """VM 0 checksumming, VM 1 ticking; returns (console, pages in use before VM 1 existed)."""
-    t = tern(b.config, start=False, smp=2, mem="1G", timeout=TIMEOUT)
+def boot_ops(tern, b, vm1_args="period=100", timeout=TIMEOUT):
+    """VM 0 checksumming, VM 1 ticking; returns (console, pages in use before VM 1 existed).
+    @timeout: the whole session's."""
+    t = tern(b.config, start=False, smp=2, mem="1G", timeout=timeout)
     t.cmd += ["--vm0-kernel", b.path("guests", "cksum.bin"), "--vm0-bootargs", "secs=0 every=1",
               "--vm1-kernel", b.path("guests", "ticker.bin"), "--vm1-bootargs", vm1_args]
     t.start()
@@ -122,7 +123,7 @@ def test_console_commands(tern, ops):
     m = t.hypcon("stats 1", r"\[c\d+\] vm1: exits (\d+): [^\n]*mmio (\d+)")
     assert int(m.group(1)) > 0 and int(m.group(2)) > 0, "VM 1 prints: MMIO exits"
     t.expect(r"\[c\d+\] vm1: interrupts taken \d+")
-    used = int(t.hypcon("mem", r"\[c\d+\] mem: (\d+) pages in use").group(1))
+    used = int(t.hypcon("mem", r"\[c\d+\] mem: (\d+) pages in use", TIMEOUT).group(1))
     assert used > 2 * 64 * 256, "both VMs' RAM is in use"
 
     # Pause: VM 1 prints nothing while VM 0 goes on; its clocks run on (docs/operating.md).
@@ -147,7 +148,7 @@ def test_console_commands(tern, ops):
     # Restart: VM 1 boots again from its image, its ticks start over; VM 0 goes on.
     pos = len(t.log)
     t.hypcon("restart 1", r"\[c\d+\] vm1: restart from the console: restarting from the "
-             r"pristine images")
+             r"pristine images", TIMEOUT)
     seen(t, pos, r"tern: vm1 restarted from its pristine images")
     seen(t, pos, r"\[vm1\] ticker: up")
     seen(t, pos, r"\[vm1\] TICK seq=0 ")
@@ -170,10 +171,11 @@ def test_console_commands(tern, ops):
     more_ticks(t)
 
     # Stop: every page VM 1 had goes back; start creates it again from its boot module.
-    m = t.hypcon("stop 1", r"vm1: torn down: \d+ pages given back \(allocator: (\d+) pages")
+    m = t.hypcon("stop 1", r"vm1: torn down: \d+ pages given back \(allocator: (\d+) pages",
+                 TIMEOUT)
     assert int(m.group(1)) == before, "the allocator is back where it was before VM 1"
     t.expect(r"tern: vm1 stopped and torn down")
-    used = int(t.hypcon("mem", r"\[c\d+\] mem: (\d+) pages in use").group(1))
+    used = int(t.hypcon("mem", r"\[c\d+\] mem: (\d+) pages in use", TIMEOUT).group(1))
     assert used == before
     assert list_rows(t)[1][2] == "off"
     t.hypcon("stop 1", r"tern: stop: vm1: it does not exist")
@@ -244,8 +246,15 @@ def test_policies(tern, policy):
 
 
 # The soak: make check runs SOAK_CYCLES (5) stop/start and restart cycles of VM 1; make soak-ops
-# runs TERN_OPS_SOAK of them (100 by default there).
+# runs TERN_OPS_SOAK of them (100 by default there). With Linux in VM 1: TERN_OPS_SOAK_LINUX
+# cycles, by default a fifth of those (at least one; make soak-ops OPS_SOAK_LINUX=N).
 SOAK_CYCLES = int(os.environ.get("TERN_OPS_SOAK", "5"))
+SOAK_LINUX_CYCLES = int(os.environ.get("TERN_OPS_SOAK_LINUX", max(1, SOAK_CYCLES // 5)))
+# A session's time grows with its cycles (the console's deadline is the whole session's); each
+# step of a cycle still has TIMEOUT. Seen on the shared 2-core machine: a bare-metal cycle takes
+# a few seconds, a Linux one (two boots) about 21 s.
+SOAK_CYCLE_TIMEOUT = 60
+LINUX_CYCLE_TIMEOUT = 240
 CREATED_AFTER_RE = r"\[c\d+\] vm1: created: \d+ pages taken \(allocator: (\d+) pages in use " \
     r"before, (\d+) after\)"
 
@@ -254,19 +263,20 @@ def stop_start_cycle(t, before, after, ready):
     """Stop VM 1 (every page back: the allocator at @before), start it again (at @after), restart
     it from its images; wait for the regex @ready from its guest after each boot."""
     pos = len(t.log)
-    m = t.hypcon("stop 1", r"vm1: torn down: \d+ pages given back \(allocator: (\d+) pages")
+    m = t.hypcon("stop 1", r"vm1: torn down: \d+ pages given back \(allocator: (\d+) pages",
+                 TIMEOUT)
     assert int(m.group(1)) == before, "VM 1's pages did not all go back"
     seen(t, pos, r"tern: vm1 stopped and torn down")
-    used = int(t.hypcon("mem", r"\[c\d+\] mem: (\d+) pages in use").group(1))
+    used = int(t.hypcon("mem", r"\[c\d+\] mem: (\d+) pages in use", TIMEOUT).group(1))
     assert used == before
     pos = len(t.log)
-    m = t.hypcon("start 1", CREATED_AFTER_RE)
+    m = t.hypcon("start 1", CREATED_AFTER_RE, TIMEOUT)
     assert (int(m.group(1)), int(m.group(2))) == (before, after), "allocator use changed"
     seen(t, pos, r"tern: vm1 created and started")
     seen(t, pos, ready)
     pos = len(t.log)
     t.hypcon("restart 1", r"\[c\d+\] vm1: restart from the console: restarting from the "
-             r"pristine images")
+             r"pristine images", TIMEOUT)
     seen(t, pos, r"tern: vm1 restarted from its pristine images")
     seen(t, pos, ready)
 
@@ -275,7 +285,7 @@ def test_soak_stop_start_restart(tern, ops):
     """VM 1 (bare metal) stopped, started and restarted SOAK_CYCLES times through the console
     while VM 0 checksums its memory: VM 0's checksum never changes, the allocator is back at the
     same value after every stop and at the same value after every start, no warning."""
-    t, _ = boot_ops(tern, ops)
+    t, _ = boot_ops(tern, ops, timeout=TIMEOUT + SOAK_CYCLES * SOAK_CYCLE_TIMEOUT)
     m = re.search(CREATED_AFTER_RE, t.log)
     before, after = int(m.group(1)), int(m.group(2))
     for _ in range(SOAK_CYCLES):
@@ -288,9 +298,10 @@ def test_soak_stop_start_restart(tern, ops):
 
 def test_soak_linux(tern, build, linux_guest):
     """The same with Linux in VM 1 (configs/qemu_virt_ops_linux_defconfig): it boots to its shell
-    after every start and restart; SOAK_CYCLES // 5 cycles (at least one)."""
+    after every start and restart; SOAK_LINUX_CYCLES cycles."""
     b = build_guests(build, CONFIG_LINUX)
-    t = tern(b.config, start=False, smp=2, mem="1G", timeout=LINUX_TIMEOUT)
+    t = tern(b.config, start=False, smp=2, mem="1G",
+             timeout=LINUX_TIMEOUT + SOAK_LINUX_CYCLES * LINUX_CYCLE_TIMEOUT)
     t.cmd += ["--vm0-kernel", b.path("guests", "cksum.bin"), "--vm0-bootargs", "secs=0 every=1",
               "--vm1-kernel", linux_guest.kernel, "--vm1-initrd", linux_guest.initrd]
     t.env = {k: v for k, v in os.environ.items()
@@ -299,7 +310,7 @@ def test_soak_linux(tern, build, linux_guest):
     m = t.expect(CREATED_AFTER_RE)
     before, after = int(m.group(1)), int(m.group(2))
     t.expect(r"\[vm1\] Tern guest: Linux \S+ up")
-    for _ in range(max(1, SOAK_CYCLES // 5)):
+    for _ in range(SOAK_LINUX_CYCLES):
         stop_start_cycle(t, before, after, r"\[vm1\] Tern guest: Linux \S+ up")
     more_cksums(t)
     check_bystander(t, 2)
