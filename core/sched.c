@@ -136,6 +136,39 @@ static struct vcpu *rq_pick(struct pcpu *p)
 	return v;
 }
 
+/* ---- sleepers with a deadline (rq_lock held) ---- */
+
+/* @v (VCPU_BLOCKED) onto its pCPU's sleeper list if one of its timers is armed. */
+static void sleeper_insert(struct pcpu *p, struct vcpu *v)
+{
+	u64 d = vtimer_deadline(v);
+	struct vcpu **pp = &p->sleepers;
+
+	if (d == VTIMER_NO_DEADLINE)
+		return;
+	while (*pp && (*pp)->sleep_deadline <= d)
+		pp = &(*pp)->sleep_next;
+	v->sleep_deadline = d;
+	v->sleep_next = *pp;
+	*pp = v;
+	v->sleeping = true;
+}
+
+/* @v leaves VCPU_BLOCKED (woken, stopped, unplaced): off the sleeper list. */
+static void sleeper_remove(struct pcpu *p, struct vcpu *v)
+{
+	if (!v->sleeping)
+		return;
+	for (struct vcpu **pp = &p->sleepers; *pp; pp = &(*pp)->sleep_next) {
+		if (*pp == v) {
+			*pp = v->sleep_next;
+			break;
+		}
+	}
+	v->sleep_next = NULL;
+	v->sleeping = false;
+}
+
 /* ---- preemption and kicks ---- */
 
 /*
@@ -229,6 +262,7 @@ void sched_unplace_vcpu(struct vcpu *vcpu)
 	spin_lock(&p->rq_lock);
 	if (vcpu->queued)
 		rq_remove(p, vcpu);
+	sleeper_remove(p, vcpu);
 	for (struct vcpu **pp = &p->placed; *pp; pp = &(*pp)->placed_next) {
 		if (*pp == vcpu) {
 			*pp = vcpu->placed_next;
@@ -247,8 +281,10 @@ void sched_wake(struct vcpu *vcpu)
 
 	spin_lock(&p->rq_lock);
 	if (vcpu->state == VCPU_OFF || vcpu->state == VCPU_BLOCKED ||
-	    vcpu->state == VCPU_UNINITIALIZED)
+	    vcpu->state == VCPU_UNINITIALIZED) {
+		sleeper_remove(p, vcpu);
 		vcpu->state = VCPU_READY;
+	}
 	/* RUNNING or WFI: its own pCPU looks at its power state when it puts it. */
 	if (vcpu->state == VCPU_READY) {
 		rq_make_ready(p, vcpu, false);
@@ -284,6 +320,7 @@ void sched_kick(struct vcpu *vcpu)
 	spin_lock(&p->rq_lock);
 	switch (vcpu->state) {
 	case VCPU_BLOCKED:
+		sleeper_remove(p, vcpu);
 		vcpu->state = VCPU_READY;
 		rq_make_ready(p, vcpu, true);
 		notify = true;
@@ -314,8 +351,10 @@ bool sched_block(struct vcpu *vcpu)
 
 	spin_lock(&p->rq_lock);
 	blocked = vcpu->state == VCPU_WFI;
-	if (blocked)
+	if (blocked) {
 		vcpu->state = VCPU_BLOCKED;
+		sleeper_insert(p, vcpu);
+	}
 	spin_unlock(&p->rq_lock);
 	return blocked;
 }
@@ -325,6 +364,7 @@ void sched_stop_vcpu(struct vcpu *vcpu, enum vcpu_state state)
 	struct pcpu *p = pcpu_get(vcpu->pcpu);
 
 	spin_lock(&p->rq_lock);
+	sleeper_remove(p, vcpu);
 	if (vcpu->state != VCPU_STOPPED)
 		vcpu->state = state;
 	if (vcpu->queued)
@@ -390,29 +430,38 @@ static u64 sched_wake_deadline(struct pcpu *p, struct vcpu *v, u64 now)
 	return 0;
 }
 
-/* Wake the vCPUs asleep on @p whose timer is due; returns the next deadline of the others. */
+/*
+ * Wake the vCPUs asleep on @p whose timer is due; returns the next deadline of the others. Only
+ * the due head of the sleeper list is looked at (the vCPU kept loaded that the hardware will
+ * wake stays on it, passed over), however many vCPUs the pCPU has; an empty list (only this
+ * pCPU adds to it) needs no lock.
+ */
 static u64 sched_check_sleepers(struct pcpu *p)
 {
-	u64 now = arch_timer_now();
-	u64 next = VTIMER_NO_DEADLINE;
+	u64 now, next = VTIMER_NO_DEADLINE;
 	bool woke = false;
+	struct vcpu *v, *n;
 
-	/* Under the lock: the hypervisor console may unplace (and free) a stopped VM's vCPUs. */
+	if (!READ_ONCE(p->sleepers))
+		return VTIMER_NO_DEADLINE;
+	now = arch_timer_now();
+	/* Under the lock: another pCPU may wake or stop (and the console free) a sleeper. */
 	spin_lock(&p->rq_lock);
-	for (struct vcpu *v = p->placed; v; v = v->placed_next) {
-		u64 d;
+	for (v = p->sleepers; v && v->sleep_deadline <= now; v = n) {
+		u64 d = sched_wake_deadline(p, v, now);
 
-		if (v->state != VCPU_BLOCKED)
-			continue;
-		d = sched_wake_deadline(p, v, now);
+		n = v->sleep_next;
 		if (d) {
 			next = MIN(next, d);
 			continue;
 		}
+		sleeper_remove(p, v);
 		v->state = VCPU_READY;
 		rq_make_ready(p, v, true);
 		woke = true;
 	}
+	if (v)
+		next = MIN(next, v->sleep_deadline);
 	spin_unlock(&p->rq_lock);
 	if (woke)
 		sched_preempt_point(p);

@@ -49,6 +49,12 @@ struct pcpu {
 	bool fifo_due;
 	/** Every vCPU pinned to this pCPU (linked through vcpu->placed_next), fixed at boot. */
 	struct vcpu *placed;
+	/**
+	 * The vCPUs pinned here asleep with a timer deadline, earliest first (linked through
+	 * vcpu->sleep_next; under rq_lock): a timer update looks at the head only. Added only by
+	 * this pCPU (a vCPU goes to sleep on its own pCPU), removed by whichever wakes or stops it.
+	 */
+	struct vcpu *sleepers;
 	/** Set when the running vCPU's slice is over: it goes back to the queue. */
 	bool need_resched;
 	/** Counter value at which the running vCPU's slice ends (~0: no other vCPU waits). */

@@ -73,6 +73,13 @@ struct vcpu {
 	bool boosted;
 	/* Its VM is paused: never queued until resumed (under the run-queue lock). */
 	bool paused;
+	/*
+	 * Asleep (VCPU_BLOCKED) with a timer due at sleep_deadline: on its pCPU's sleeper list,
+	 * earliest first (under the run-queue lock). Its timers cannot change while it sleeps.
+	 */
+	bool sleeping;
+	struct vcpu *sleep_next;
+	u64 sleep_deadline;
 	u64 queued_at;
 	/* Exits by reason, exceptions injected, and the once-only log for unhandled exits. */
 	u64 exits;

@@ -782,17 +782,26 @@ static void test_lazy_put_when_stopped(void **state)
 	assert_int_equal(vcpus[0].state, VCPU_OFF);
 }
 
+/* vCPU @i executed WFI with its timer due at @deadline and went to sleep on its pCPU. */
+static void sleep_until(unsigned int i, u64 deadline)
+{
+	fake.vtimer[i] = deadline;
+	vcpus[i].state = VCPU_WFI;
+	assert_true(sched_block(&vcpus[i]));
+	assert_int_equal(vcpus[i].state, VCPU_BLOCKED);
+}
+
 static void test_sleepers_only_of_this_pcpu(void **state)
 {
 	(void)state;
 	/* Deadline passed, but pinned to another pCPU: left asleep. */
 	place(0, 1);
-	vcpus[0].state = VCPU_BLOCKED;
-	fake.vtimer[0] = 10;
-	vcpus[1].state = VCPU_BLOCKED;
-	fake.vtimer[1] = 20000;
-	vcpus[2].state = VCPU_BLOCKED;
-	fake.vtimer[2] = 3000;
+	sleep_until(0, 10);
+	sleep_until(1, 20000);
+	sleep_until(2, 3000);
+	assert_ptr_equal(pcpus[0].sleepers, &vcpus[2]); /* earliest first */
+	assert_ptr_equal(vcpus[2].sleep_next, &vcpus[1]);
+	assert_ptr_equal(pcpus[1].sleepers, &vcpus[0]);
 	sched_timer_update();
 	assert_int_equal(vcpus[0].state, VCPU_BLOCKED);
 	assert_int_equal(fake.event_at, 3000); /* the earliest of this pCPU's sleepers */
@@ -808,6 +817,29 @@ static void test_sleepers_only_of_this_pcpu(void **state)
 	sched_timer_update();
 	assert_int_equal(vcpus[0].state, VCPU_READY);
 	assert_ptr_equal(pcpus[1].rq_head, &vcpus[0]);
+}
+
+/* A sleeper woken or stopped by another pCPU leaves the list: its old deadline wakes nobody. */
+static void test_sleeper_list_follows_wakes_and_stops(void **state)
+{
+	(void)state;
+	sleep_until(0, NO_DEADLINE); /* no timer: never on the list */
+	sleep_until(1, 5000);
+	sleep_until(2, 3000);
+	assert_false(vcpus[0].sleeping);
+	assert_ptr_equal(pcpus[0].sleepers, &vcpus[2]);
+	unit_this_pcpu = &pcpus[1];
+	sched_kick(&vcpus[2]);
+	sched_stop_vcpu(&vcpus[1], VCPU_STOPPED);
+	unit_this_pcpu = &pcpus[0];
+	assert_null(pcpus[0].sleepers);
+	assert_false(vcpus[1].sleeping);
+	assert_false(vcpus[2].sleeping);
+	fake.now = 6000;
+	sched_timer_update();
+	assert_int_equal(vcpus[1].state, VCPU_STOPPED);
+	assert_int_equal(vcpus[0].state, VCPU_BLOCKED);
+	assert_int_equal(fake.event_at, NO_DEADLINE);
 }
 
 /* The guest runs 4000 ticks per entry and never yields. */
@@ -1130,8 +1162,7 @@ static void test_pause_keeps_vcpus_off_every_queue(void **state)
 	sched_wake(&vcpus[0]);
 	vcpus[1].state = VCPU_BLOCKED;
 	sched_kick(&vcpus[1]);
-	vcpus[2].state = VCPU_BLOCKED;
-	fake.vtimer[2] = fake.now - 1;
+	sleep_until(2, fake.now - 1);
 	sched_timer_update();
 	for (unsigned int i = 0; i < NR_VCPUS; i++) {
 		assert_int_equal(vcpus[i].state, VCPU_READY);
@@ -1251,6 +1282,7 @@ int main(void)
 		T(test_lazy_put_when_stopped),
 		T(test_lazy_due_vtimer_sleeps_until_its_ppi),
 		T(test_sleepers_only_of_this_pcpu),
+		T(test_sleeper_list_follows_wakes_and_stops),
 		T(test_round_robin_on_slice_end),
 		T(test_slice_only_when_another_waits),
 		T(test_wakeup_preempts_after_granularity),
