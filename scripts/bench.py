@@ -501,27 +501,28 @@ class Ctx:
         key_config = tuple(self.linux_cmds(config, mark=True)[1]) if who == "native" else config
         return self.once(("linux-mark", who, i, key_config), go)
 
-    def linux_boot(self, who, icount, i=0, config=LINUX_CONFIG, timeout=LINUX_TIMEOUT):
-        """Boot to the prompt: (wall seconds, guest uptime seconds, exit counts or None).
-        The native boot is the same whatever @config (the machine the guest sees: same
-        kernel, initramfs, -smp and -m), so it is run once for all of them."""
+    def linux_boot(self, who, i=0, config=LINUX_CONFIG, timeout=LINUX_TIMEOUT):
+        """Boot to the prompt in wall time, no icount: host seconds. The native boot is the
+        same whatever @config (the machine the guest sees: same kernel, initramfs, -smp and
+        -m), so it is run once for all of them."""
         def go():
-            tern, native, _ = self.linux_cmds(config)
-            cmd = (tern if who == "tern" else native) + (ICOUNT if icount else [])
-            tag = "" if who == "native" or config == LINUX_CONFIG else \
-                "-" + config.removesuffix("_defconfig")
-            name = f"linux-{who}{tag}-{'icount' if icount else 'wall'}-{i}"
+            tern, native, shared = self.linux_cmds(config)
+            cmd = tern if who == "tern" else native
+            tag = f"-{shared['vcpus']}vcpu" if who == "native" else \
+                "" if config == LINUX_CONFIG else "-" + config.removesuffix("_defconfig")
+            name = f"linux-{who}{tag}-wall-{i}"
             log(f"Linux boot: {name}")
             try:
-                wall, uptime, exits, text = boot_linux(cmd, want_exits=(who == "tern" and icount),
-                                                       timeout=timeout)
+                wall, text = boot_linux(cmd, timeout=timeout)
             except SystemExit as e:
                 self.save_log(name, str(e))
                 raise
             self.save_log(name, f"$ {shlex.join(cmd)}\n{text}")
-            return wall, uptime, exits
-        key_config = tuple(self.linux_cmds(config)[1]) if who == "native" else config
-        return self.once(("linux", who, icount, i, key_config), go)
+            return wall
+        return self.once(("linux", who, i, self.linux_key(who, config)), go)
+
+    def linux_key(self, who, config):
+        return tuple(self.linux_cmds(config)[1]) if who == "native" else config
 
     def linux_walls(self):
         """The wall-time boots of every Tern configuration in self.wall_configs and of native,
@@ -537,15 +538,12 @@ class Ctx:
                         # A boot that hangs counts as LINUX_WALL_TIMEOUT seconds (a lower
                         # bound) in the median and fails the row.
                         try:
-                            wall = self.linux_boot(who, False, i, config,
-                                                   LINUX_WALL_TIMEOUT)[0]
+                            wall = self.linux_boot(who, i, config, LINUX_WALL_TIMEOUT)
                         except SystemExit as e:
                             log(f"{who} boot {i} ({config}) failed, see logs/: "
                                 + str(e).splitlines()[0])
                             walls[config][2].append(f"{who} boot {i} ({str(e).splitlines()[0]})")
-                            self.cache[("linux", who, False, i,
-                                        tuple(self.linux_cmds(config)[1]) if who == "native"
-                                        else config)] = (None, None, None)
+                            self.cache[("linux", who, i, self.linux_key(who, config))] = None
                             wall = None
                         times.append(wall)
             return walls
@@ -825,31 +823,21 @@ def boot_to_mark(cmd, timeout, save_log):
     return icount, text
 
 
-def boot_linux(cmd, want_exits=False, timeout=LINUX_TIMEOUT):
+def boot_linux(cmd, timeout=LINUX_TIMEOUT):
+    """Host seconds from starting @cmd to the guest's shell prompt, and the console output."""
     import pexpect  # noqa: E402 (only the Linux rows need it)
 
     t0 = time.monotonic()
     child, chunks = spawn_logged(cmd, timeout)
-    exits = None
     try:
         child.expect_exact(GUEST_PROMPT)
         wall = time.monotonic() - t0
-        child.sendline("cat /proc/uptime")
-        child.expect(r"\n(\d+\.\d+) \d+\.\d+")
-        uptime = float(child.match.group(1))
-        if want_exits:
-            # SYSTEM_OFF makes Tern print the VM's exit counters.
-            child.expect_exact(GUEST_PROMPT)
-            child.sendline("poweroff -f")
-            child.expect(EXITS_RE.pattern, timeout=120)
-            child.expect(pexpect.EOF, timeout=60)
-            exits = parse_exits("".join(chunks))
     except (pexpect.TIMEOUT, pexpect.EOF) as e:
         tail = "\n".join("".join(chunks).replace("\r", "").splitlines()[-30:])
         sys.exit(f"bench: Linux boot failed ({type(e).__name__}):\n$ {shlex.join(cmd)}\n{tail}")
     finally:
         child.close(force=True)
-    return wall, uptime, exits, "".join(chunks).replace("\r", "")
+    return wall, "".join(chunks).replace("\r", "")
 
 
 # -- the rows -----------------------------------------------------------------------------------
