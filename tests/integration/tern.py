@@ -365,7 +365,21 @@ class Tern:
             self._drain()
             self.fail(f"bad pattern '{name}' (/{bad[i - 1][1]}/) while waiting for "
                       f"/{pattern}/: {self.child.after!r}")
-        return self.child.match
+        return self._whole(pattern, self.child.match, timeout)
+
+    def _whole(self, pattern, m, timeout):
+        """pexpect matches what has arrived so far: a capture ending where the data ends may be
+        cut short (`bare-metal +(\\S+)` took "o" of "off" in a CI run). Wait for the end of
+        that line and match again from the same start, so the capture is whole."""
+        if not m.lastindex or m.end(m.lastindex) != m.end() or self.child.buffer \
+                or m.group(0).endswith("\n"):
+            return m
+        try:
+            self.child.expect(r"\n", timeout=self._remaining(timeout))
+        except (pexpect.TIMEOUT, pexpect.EOF):
+            return m
+        whole = re.compile(pattern, re.DOTALL).match(m.group(0) + self.child.before + "\n")
+        return whole or m
 
     def expect_line(self, text, timeout=None):
         """expect() a literal text fragment."""

@@ -99,8 +99,11 @@ def seen(t, pos, pattern, timeout=TIMEOUT):
     several pCPUs interleaves, so a line may come before or after the one expect() last saw."""
     deadline = time.monotonic() + timeout
     while True:
-        m = re.search(pattern, t.log[pos:], re.M)
-        if m:
+        log = t.log[pos:]
+        m = re.search(pattern, log, re.M)
+        # A match ending where the log ends may be a line still arriving: its last capture
+        # could be cut short, so wait for the line's end first.
+        if m and (m.end() < len(log) or m.group(0).endswith("\n")):
             return m
         assert time.monotonic() < deadline, f"no /{pattern}/ in {timeout} s"
         t.expect(r"\n")
