@@ -15,7 +15,12 @@
 
 extern char secondary_entry[];
 
-#define SMP_ONLINE_TIMEOUT_US 1000000
+/*
+ * Real CPUs come online in microseconds; emulated ones are host threads that a saturated host
+ * may not schedule for a long while (the EL2 timer self-test saw more than 100 ms), so the
+ * limit only guards against a CPU that never starts.
+ */
+#define SMP_ONLINE_TIMEOUT_US 5000000
 
 static unsigned int smp_online = 1;
 static bool smp_go;
