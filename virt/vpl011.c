@@ -16,6 +16,7 @@
 #include <tern/mmio.h>
 #include <tern/page_alloc.h>
 #include <tern/printk.h>
+#include <tern/sched.h>
 #include <tern/spinlock.h>
 #include <tern/guest_fdt.h>
 #include <tern/vdev.h>
@@ -29,7 +30,10 @@
 
 struct vpl011 {
 	struct vm *vm;
-	/* Serializes the vCPUs of the VM; taken before the console's and the vGIC's locks. */
+	/*
+	 * Serializes the vCPUs of the VM; taken before the console's and the vGIC's locks. Dropped
+	 * by vpl011_unlock(), which then kicks the vCPU a raised interrupt wakes.
+	 */
 	struct spinlock lock;
 	u32 regs[VPL011_NR_STORED];
 	u8 rx_fifo[VPL011_RX_FIFO_SIZE];
@@ -37,7 +41,7 @@ struct vpl011 {
 	unsigned int rx_count;
 	char tx_line[VPL011_TX_LINE_SIZE];
 	unsigned int tx_len;
-	/* Level last reported through vm_irq_set_level(). */
+	/* Level last reported through vm_irq_set_level_deferred(). */
 	bool irq_level;
 	/* An access to an unimplemented offset was logged (once per VM). */
 	bool unknown_logged;
@@ -102,7 +106,10 @@ static void tx_put(struct vpl011 *u, char c)
 		tx_flush(u);
 }
 
-/* Report the combined interrupt line to the vGIC when, and only when, its level changes. */
+/*
+ * Report the combined interrupt line to the vGIC when, and only when, its level changes. u->lock
+ * held: the vCPU to wake is only noted, vpl011_unlock() kicks it.
+ */
 static void update_irq(struct vpl011 *u)
 {
 	bool level = (*reg_ptr(u, UARTRIS) & *reg_ptr(u, UARTIMSC)) != 0;
@@ -110,7 +117,18 @@ static void update_irq(struct vpl011 *u)
 	if (level == u->irq_level)
 		return;
 	u->irq_level = level;
-	vm_irq_set_level(u->vm, GUEST_PL011_INTID, level);
+	vm_irq_set_level_deferred(u->vm, GUEST_PL011_INTID, level);
+}
+
+/*
+ * Drop the lock, then kick: the kick is an SGI, slow under QEMU (its global lock, and the writer's
+ * thread preempted by the one it wakes), and the woken vCPU's first act is to read MIS or DR
+ * under u->lock, which it would otherwise find still held (as virtio_dev_unlock() does).
+ */
+static void vpl011_unlock(struct vpl011 *u)
+{
+	spin_unlock(&u->lock);
+	sched_kick_flush();
 }
 
 static u32 reg_read(struct vpl011 *u, const struct vpl011_reg *r)
@@ -278,7 +296,7 @@ static int vpl011_mmio_read(struct vcpu *vcpu, void *priv, u64 offset, unsigned 
 		first = !u->unknown_logged;
 		u->unknown_logged = true;
 	}
-	spin_unlock(&u->lock);
+	vpl011_unlock(u);
 	vpl011_log_unknown(u, first, false, offset);
 	*val = (v >> shift) & size_mask(size);
 	return 0;
@@ -303,7 +321,7 @@ static int vpl011_mmio_write(struct vcpu *vcpu, void *priv, u64 offset, unsigned
 		first = !u->unknown_logged;
 		u->unknown_logged = true;
 	}
-	spin_unlock(&u->lock);
+	vpl011_unlock(u);
 	vpl011_log_unknown(u, first, true, offset);
 	return 0;
 }
@@ -353,7 +371,7 @@ void vpl011_reset(struct vpl011 *u)
 	vpl011_reset_locked(u);
 	/* What the guest printed before its restart ends there; the new boot starts a line. */
 	vm_console_end_line(u->vm);
-	spin_unlock(&u->lock);
+	vpl011_unlock(u);
 }
 
 struct console_rx_ring *vpl011_rx_ring(struct vpl011 *u)
@@ -370,7 +388,7 @@ void vpl011_poll(struct vpl011 *u)
 	if (u->rx_count)
 		*reg_ptr(u, UARTRIS) |= UARTINT_RX | UARTINT_RT;
 	update_irq(u);
-	spin_unlock(&u->lock);
+	vpl011_unlock(u);
 }
 
 void vpl011_flush(struct vpl011 *u)
@@ -386,7 +404,7 @@ void vpl011_flush(struct vpl011 *u)
 	tx_flush(u);
 	/* The console may still hold a partial line (several VMs): out with it if it is due. */
 	vm_console_flush(u->vm);
-	spin_unlock(&u->lock);
+	vpl011_unlock(u);
 }
 
 int vpl011_fdt_node(void *fdt, const struct vpl011 *u, u32 clk_phandle)

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * The emulated PL011 and the console receive ring. The VM services the device calls
- * (mmio_register, vm_console_write, vm_irq_set_level, page_zalloc) are fakes that record what
- * happened; guest accesses go through the ops the device registered.
+ * (mmio_register, vm_console_write, vm_irq_set_level_deferred, sched_kick_flush, page_zalloc)
+ * are fakes that record what happened; guest accesses go through the ops the device registered.
  */
 #include <libfdt.h>
 #include <pthread.h>
@@ -12,11 +12,13 @@
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <cmocka.h>
 #include <tern/console_rx.h>
 #include <tern/errno.h>
 #include <tern/mmio.h>
 #include <tern/page_alloc.h>
+#include <tern/sched.h>
 #include <tern/vm.h>
 #include <virt/guest_map.h>
 #include <virt/vpl011.h>
@@ -37,12 +39,31 @@ static struct {
 	char writes[MAX_WRITES][256];
 	unsigned int nr_writes;
 	struct vm *write_vm[MAX_WRITES];
-	/* vm_irq_set_level */
+	/* vm_irq_set_level_deferred */
 	u32 edge_intid[MAX_EDGES];
 	bool edge_level[MAX_EDGES];
 	struct vm *edge_vm[MAX_EDGES];
 	unsigned int nr_edges;
+	/* sched_kick_flush: a raised line's vCPU to kick, kicks sent, and those the woken vCPU
+	 * could not get into the device meanwhile (the device lock still held). */
+	bool kick_pending;
+	unsigned int kicks;
+	unsigned int kicks_under_lock;
+	/* The woken vCPU's first access, from its own thread; still running after a timeout. */
+	pthread_t woken;
+	bool woken_live;
+	int woken_done;
 } fake;
+
+/* The fixture of the running test: the kick's woken vCPU reads through its region. */
+static struct fixture *cur;
+
+static void woken_join(void)
+{
+	if (fake.woken_live)
+		assert_int_equal(pthread_join(fake.woken, NULL), 0);
+	fake.woken_live = false;
+}
 
 int mmio_register(struct mmio_bus *bus, ipa_t base, u64 size, const struct mmio_ops *ops,
 		  void *priv, const char *name)
@@ -89,12 +110,14 @@ void vm_console_flush(struct vm *vm)
 	(void)vm;
 }
 
-void vm_irq_set_level(struct vm *vm, u32 intid, bool level)
+void vm_irq_set_level_deferred(struct vm *vm, u32 intid, bool level)
 {
 	assert_true(fake.nr_edges < MAX_EDGES);
 	fake.edge_vm[fake.nr_edges] = vm;
 	fake.edge_intid[fake.nr_edges] = intid;
 	fake.edge_level[fake.nr_edges++] = level;
+	if (level)
+		fake.kick_pending = true;
 }
 
 /* ---- helpers ---- */
@@ -112,6 +135,7 @@ static int setup(void **state)
 	memset(&fake, 0, sizeof(fake));
 	stub_printk_reset();
 	f->vm.id = 1;
+	cur = f;
 	f->u = vpl011_create(&f->vm);
 	assert_non_null(f->u);
 	assert_int_equal(fake.nr_regions, 1);
@@ -124,6 +148,7 @@ static int teardown(void **state)
 {
 	struct fixture *f = *state;
 
+	woken_join();
 	page_free((paddr_t)f->u, 0);
 	assert_int_equal(unit_pages_live, 0);
 	free(f);
@@ -152,6 +177,43 @@ static u32 rd(struct fixture *f, u64 off)
 static void wr(struct fixture *f, u64 off, u32 val)
 {
 	assert_int_equal(wr_sz(f, off, 4, val), 0);
+}
+
+/* What a vCPU woken by the PL011's interrupt does first: read MIS, under the device's lock. */
+static void *woken_vcpu(void *arg)
+{
+	u64 v;
+
+	(void)arg;
+	assert_int_equal(rd_sz(cur, UARTMIS, 4, &v), 0);
+	__atomic_store_n(&fake.woken_done, 1, __ATOMIC_RELEASE);
+	return NULL;
+}
+
+/*
+ * The kick (an SGI, slow on an emulator) wakes a vCPU that comes straight to the device: it must
+ * find the lock free. Its access runs in a thread given 2 s; one that has not got in by then is
+ * a kick sent under the lock (it gets in once the caller unlocks, and is joined later).
+ */
+void sched_kick_flush(void)
+{
+	struct timespec ts = { 0, 1000000 };
+
+	if (!fake.kick_pending)
+		return;
+	fake.kick_pending = false;
+	fake.kicks++;
+	woken_join();
+	fake.woken_done = 0;
+	assert_int_equal(pthread_create(&fake.woken, NULL, woken_vcpu, NULL), 0);
+	fake.woken_live = true;
+	for (unsigned int i = 0; i < 2000 && !__atomic_load_n(&fake.woken_done, __ATOMIC_ACQUIRE);
+	     i++)
+		nanosleep(&ts, NULL);
+	if (__atomic_load_n(&fake.woken_done, __ATOMIC_ACQUIRE))
+		woken_join();
+	else
+		fake.kicks_under_lock++;
 }
 
 static void push_str(struct fixture *f, const char *s)
@@ -428,13 +490,20 @@ static void test_rx_fifo_limit(void **state)
 	assert_int_equal(console_rx_count(ring), 0);
 }
 
+/* @n line changes so far, as @levels; each rise kicked once, after the lock was dropped. */
 static void expect_edges(unsigned int n, const bool *levels)
 {
+	unsigned int rises = 0;
+
 	assert_int_equal(fake.nr_edges, n);
 	for (unsigned int i = 0; i < n; i++) {
 		assert_int_equal(fake.edge_intid[i], 33);
 		assert_int_equal(fake.edge_level[i], levels[i]);
+		rises += levels[i];
 	}
+	assert_false(fake.kick_pending);
+	assert_int_equal(fake.kicks, rises);
+	assert_int_equal(fake.kicks_under_lock, 0);
 }
 
 static void test_rx_interrupts(void **state)
