@@ -662,15 +662,16 @@ class Ctx:
 
 
 def clean_env():
-    """run-qemu takes unset --vmN-* options from VMN_* variables: drop those."""
+    """The environment without the VMn_* variables run-qemu takes its unset --vmN-* options
+    from (images, bootargs, disks): a run gets only the modules its command names."""
     return {k: v for k, v in os.environ.items()
             if not re.match(r"VM\d+_(KERNEL|INITRD|BOOTARGS|DISK\w*)$", k)}
 
 
-def spawn_logged(cmd, timeout):
+def spawn_logged(cmd, timeout, cwd=None):
     """@cmd under pexpect (a 250-column terminal, no echo, clean_env()), and the list every
     string it prints is appended to."""
-    import pexpect  # noqa: E402 (only the Linux rows need it)
+    import pexpect  # noqa: E402 (only the runs that talk to a console need it)
 
     chunks = []
 
@@ -681,21 +682,29 @@ def spawn_logged(cmd, timeout):
         def flush(self):
             pass
 
-    child = pexpect.spawn(cmd[0], cmd[1:], encoding="utf-8", codec_errors="replace",
+    child = pexpect.spawn(cmd[0], cmd[1:], cwd=cwd, encoding="utf-8", codec_errors="replace",
                           timeout=timeout, echo=False, dimensions=(50, 250), env=clean_env())
     child.logfile_read = Sink()
     return child, chunks
 
 
-def vm_lines(text, vm):
-    """Tern's console output of a run with several VMs, reduced to Tern's own lines and VM
-    @vm's (without their "[vmN] " prefix)."""
+def vm_lines(text, vm, tern=True):
+    """Tern's console output of a run with several VMs, reduced to VM @vm's lines (without
+    their "[vmN] " tag) and, with @tern, Tern's own. A guest line longer than a row goes on in
+    rows tagged "[vmN]+ ", other VMs' rows possibly in between: they are joined again."""
     out = []
+    last = None     # index in out of VM @vm's last line
     for line in text.splitlines():
-        m = re.match(r"\[vm(\d+)\] ?", line)
+        m = re.match(r"\[vm(\d+)\](\+?) ?", line)
         if not m:
-            out.append(line)
-        elif int(m.group(1)) == vm:
+            if tern:
+                out.append(line)
+        elif int(m.group(1)) != vm:
+            pass
+        elif m.group(2) and last is not None:
+            out[last] += line[m.end():]
+        else:
+            last = len(out)
             out.append(line[m.end():])
     return "\n".join(out) + "\n"
 
