@@ -8,18 +8,33 @@
  *                 in counter ticks. Prints the samples (BENCH wsamp, 16 a line) and
  *                   BENCH wlat vtimer n=N freq=F min= p50= p99= max= mean=   (ticks)
  *                 then powers off.
- *   role=hammer   (VM 1) forever: a read of the PL011's FR (an MMIO exit) and an SGI to itself
- *                 (a trapped ICC_SGI1R_EL1 write, then the interrupt taken and ended), printing
- *                 "BENCH hammer ops=N sgis=S vct=T" every 2^12 rounds.
+ *   role=hammer   (VM 1) forever, as fast as it can, one round of "hammer=KIND" (sgi) after
+ *                 another, printing "BENCH hammer kind=KIND ops=N sgis=S vct=T" about every
+ *                 HAMMER_PRINT_MS (each line is some 50 exits: MMIO writes to the PL011's DR).
+ *                 The kinds tell apart what disturbs the other VM (docs/benchmarks.md):
+ *                   sgi      a read of the PL011's FR (an MMIO exit) and an SGI to itself (a
+ *                            trapped ICC_SGI1R_EL1 write, then the interrupt taken and ended)
+ *                   mmio     only the FR read: a stage-2 exit that Tern handles in its vPL011
+ *                            without touching a GIC register
+ *                   hvc      an HVC Tern answers NOT_SUPPORTED in its vector fast path: an
+ *                            exception to EL2 and back, next to no Tern code
+ *                   svc      an SVC its own EL1 vector takes and returns from: an exception and
+ *                            an ERET without leaving the VM (no Tern code at all)
+ *                   gicreg   reads of ICC_RPR_EL1 and ICC_HPPIR1_EL1, which the guest reaches
+ *                            as ICV_* registers without a trap (no Tern code at all)
+ *                   compute  arithmetic only: the control
  */
 #include "libguest.h"
 #include "gic.h"
 
-#define MAX_IRQS     4096
-#define WARMUP	     20
-#define SGI_HAMMER   7
-#define PL011_FR     (GUEST_UART_BASE + 0x18)
-#define HAMMER_PRINT (1UL << 12)
+#define MAX_IRQS	4096
+#define WARMUP		20
+#define SGI_HAMMER	7
+#define PL011_FR	(GUEST_UART_BASE + 0x18)
+#define HAMMER_PRINT_MS 100
+#define HAMMER_BATCH	256 /* rounds between two looks at the counter */
+/* An SMCCC call of the OEM service (owner 3): Tern's vector fast path answers NOT_SUPPORTED. */
+#define HAMMER_HVC_FID 0x83000000UL
 
 static u64 samples[MAX_IRQS];
 static volatile u64 fired_at;
@@ -99,18 +114,92 @@ static void measure(void)
 	       "%lu interrupts, the slowest %lu ticks", n, samples[n - 1]);
 }
 
+static bool hammer_svc_hook(struct ex_regs *regs, u64 esr)
+{
+	(void)regs;
+	/* The preferred return address of an SVC is the next instruction: nothing to skip. */
+	return ESR_EC(esr) == ESR_EC_SVC64;
+}
+
+static void hammer_sgi(void)
+{
+	(void)gic_read32(PL011_FR);
+	gic_send_sgi(cpu_mpidr(), SGI_HAMMER);
+}
+
+static void hammer_mmio(void)
+{
+	(void)gic_read32(PL011_FR);
+}
+
+static void hammer_hvc(void)
+{
+	register u64 x0 asm("x0") = HAMMER_HVC_FID;
+
+	asm volatile("hvc #0" : "+r"(x0) : : "x1", "x2", "x3", "memory");
+}
+
+static void hammer_svc(void)
+{
+	asm volatile("svc #0" ::: "memory");
+}
+
+static void hammer_gicreg(void)
+{
+	u64 v;
+
+	/* ICC_RPR_EL1, ICC_HPPIR1_EL1 (by encoding: any assembler takes it). */
+	asm volatile("mrs %0, S3_0_C12_C11_3" : "=r"(v));
+	asm volatile("mrs %0, S3_0_C12_C12_2" : "=r"(v));
+}
+
+static volatile u64 compute_sink;
+
+static void hammer_compute(void)
+{
+	u64 x = compute_sink;
+
+	for (unsigned int i = 0; i < 16; i++)
+		x = x * 6364136223846793005UL + 1442695040888963407UL;
+	compute_sink = x;
+}
+
+static const struct {
+	const char *name;
+	void (*round)(void);
+} hammer_kinds[] = {
+	{ "sgi", hammer_sgi }, { "mmio", hammer_mmio },	    { "hvc", hammer_hvc },
+	{ "svc", hammer_svc }, { "gicreg", hammer_gicreg }, { "compute", hammer_compute },
+};
+
 static void __noreturn hammer(void)
 {
-	u64 self = cpu_mpidr();
+	char kind[16] = "sgi";
+	void (*round)(void) = NULL;
+	u64 every = gic_us_to_ticks(HAMMER_PRINT_MS * 1000), next;
 
+	bootarg_get("hammer", kind, sizeof(kind));
+	for (unsigned int i = 0; i < sizeof(hammer_kinds) / sizeof(hammer_kinds[0]); i++) {
+		if (!strcmp(kind, hammer_kinds[i].name))
+			round = hammer_kinds[i].round;
+	}
+	if (!round)
+		report_abort("hammer=%s: sgi, mmio, hvc, svc, gicreg or compute", kind);
 	gic_set_handler(SGI_HAMMER, sgi_irq);
 	gic_irq_enable(SGI_HAMMER);
-	for (u64 ops = 1;; ops++) {
-		(void)gic_read32(PL011_FR);
-		gic_send_sgi(self, SGI_HAMMER);
-		if (!(ops % HAMMER_PRINT))
-			printf("BENCH hammer ops=%lu sgis=%lu vct=%lu\n", ops, sgis,
-			       read_sysreg(cntvct_el0));
+	exception_set_sync_hook(hammer_svc_hook);
+	next = read_sysreg(cntvct_el0) + every;
+	for (u64 ops = HAMMER_BATCH;; ops += HAMMER_BATCH) {
+		u64 now;
+
+		for (unsigned int i = 0; i < HAMMER_BATCH; i++)
+			round();
+		now = read_sysreg(cntvct_el0);
+		if (now >= next) {
+			printf("BENCH hammer kind=%s ops=%lu sgis=%lu vct=%lu\n", kind, ops, sgis,
+			       now);
+			next = now + every;
+		}
 	}
 }
 

@@ -148,6 +148,7 @@ u64 cpu_mpidr(void);
 #define ESR_EC_SHIFT	   26
 #define ESR_EC(esr)	   (((esr) >> ESR_EC_SHIFT) & 0x3f)
 #define ESR_EC_UNKNOWN	   0x00
+#define ESR_EC_SVC64	   0x15
 #define ESR_EC_HVC64	   0x16
 #define ESR_EC_SMC64	   0x17
 #define ESR_EC_SYS64	   0x18

@@ -1,0 +1,65 @@
+# SPDX-License-Identifier: GPL-2.0-only
+"""The short mode of `make bench`'s interference part (scripts/bench_interference.py).
+
+One boot of each of a few scenarios, 50 interrupts each: the harness itself checks from outside
+that QEMU runs each pCPU on its own host thread (multi-threaded TCG, monitor `info cpus`) and
+that VM 1's hammer makes the exits its kind says and no others (Tern's `stats 1`), and fails
+otherwise; here its results are checked for sanity. Never a performance threshold: the target is
+for `make bench` to report (docs/benchmarks.md).
+"""
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+import tern as tern_lib
+
+HARNESS = os.path.join(tern_lib.SRCTREE, "scripts", "bench_interference.py")
+CONFIGS = ("qemu_virt_interference_defconfig", "qemu_virt_interference_shared_defconfig")
+# An exit kind, one with no exit at all, and the issue's shared scenario.
+SCENARIOS = ("partitioned-mmio", "partitioned-gicreg", "shared")
+IRQS = 50
+TIMEOUT = 900
+
+
+@pytest.fixture(scope="module")
+def result(build, tmp_path_factory):
+    dirs = [build(c).dir for c in CONFIGS]
+    out = tmp_path_factory.mktemp("interference")
+    cmd = [sys.executable, HARNESS, "--out", str(out), "--runs", "1", "--irqs", str(IRQS),
+           "--builds", os.path.dirname(dirs[0]), "--scenarios", ",".join(SCENARIOS)]
+    r = subprocess.run(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                       stderr=subprocess.STDOUT, text=True, timeout=TIMEOUT)
+    assert r.returncode == 0, f"$ {' '.join(cmd)}\n{r.stdout[-6000:]}"
+    with open(out / "interference.json") as f:
+        return json.load(f)["results"], r.stdout
+
+
+def test_every_scenario_measured(result):
+    res, _ = result
+    assert set(res) == {"alone", *SCENARIOS}
+    for name, r in res.items():
+        assert r["n"] == IRQS, name
+        assert 0 < r["median"] <= r["p99"] <= r["max"], name
+
+
+def test_hammer_ran(result):
+    res, _ = result
+    assert res["alone"]["hammer_rounds_per_s"] is None
+    for name in SCENARIOS:
+        assert res[name]["hammer_rounds_per_s"] > 0, name
+    # What tells the kinds apart: exits a round for MMIO, none but its progress lines for the
+    # GIC register reads (which the harness checked against the rounds already).
+    assert res["partitioned-mmio"]["vm1_exits_per_s"]["mmio"] > 1000
+    assert res["partitioned-gicreg"]["vm1_exits_per_s"].get("sysreg", 0) == 0
+    assert res["shared"]["vm1_exits_per_s"]["sgi"] > 1000
+
+
+def test_table(result):
+    _, text = result
+    for name in ("alone", *SCENARIOS):
+        assert f"| {name} |" in text
+    assert "multi" in text and "target: within 10%" in text
