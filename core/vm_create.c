@@ -166,6 +166,7 @@ int vm_create(struct vm *vm, unsigned int id, const struct vm_config *cfg, const
 	memset(vm, 0, sizeof(*vm));
 	vm->id = id;
 	vm->config = cfg;
+	vm->smccc_conduit = guest_type_conduit(cfg);
 	vm->nr_vcpus = cfg->nr_vcpus;
 	spin_lock_init(&vm->lock);
 	mmio_bus_init(&vm->mmio);

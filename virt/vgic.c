@@ -499,14 +499,6 @@ void vgic_inject_ppi(struct vcpu *vcpu, u32 intid, bool level, bool hw, u32 hwin
 	sched_kick_flush();
 }
 
-bool vgic_ppi_hw_pending(struct vcpu *vcpu, u32 intid)
-{
-	const struct vgic_irq *irq = &vcpu->vgic->priv[intid % VGIC_NR_PRIVATE];
-
-	/* Unlocked: only a hint; vgic_ppi_hw_withdraw() decides under the lock. */
-	return READ_ONCE(irq->hw) && READ_ONCE(irq->pending_latch) && !READ_ONCE(irq->active);
-}
-
 bool vgic_ppi_hw_withdraw(struct vcpu *vcpu, u32 intid)
 {
 	struct vm *vm = vcpu->vm;

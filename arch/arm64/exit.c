@@ -13,6 +13,7 @@
 #include <asm/vtimer.h>
 #include <tern/guest_hooks.h>
 #include <drivers/psci.h>
+#include <tern/compiler.h>
 #include <tern/guest_type.h>
 #include <tern/percpu.h>
 #include <tern/printk.h>
@@ -57,7 +58,7 @@ static enum vcpu_run_result exit_wfx(struct vcpu *vcpu)
  */
 static enum vcpu_run_result exit_smccc(struct vcpu *vcpu, enum vm_psci_conduit via)
 {
-	if (guest_type_conduit(vcpu->vm->config) != via) {
+	if (vcpu->vm->smccc_conduit != via) {
 		vcpu_set_reg(vcpu, 0, (u64)PSCI_RET_NOT_SUPPORTED);
 		return VCPU_RUN_CONTINUE;
 	}
@@ -144,13 +145,12 @@ static enum vcpu_run_result exit_async(struct vcpu *vcpu, u64 kind)
 	}
 }
 
-static enum vcpu_run_result exit_sync(struct vcpu *vcpu)
+static enum vcpu_run_result exit_sync(struct vcpu *vcpu, u64 esr)
 {
 	exit_handler_t fn;
-	unsigned int ec;
+	unsigned int ec = ESR_ELx_EC(esr);
 
-	vcpu->arch.esr = read_sysreg(esr_el2);
-	ec = ESR_ELx_EC(vcpu->arch.esr);
+	vcpu->arch.esr = esr;
 	/* Fault addresses only mean something for aborts. */
 	if (ec == ESR_EC_DABT_LOW || ec == ESR_EC_IABT_LOW) {
 		vcpu->arch.far = read_sysreg(far_el2);
@@ -160,12 +160,70 @@ static enum vcpu_run_result exit_sync(struct vcpu *vcpu)
 	return (fn ? fn : exit_unknown)(vcpu);
 }
 
+/* Whatever brought the guest back: the list registers and the lines the guest may have lowered. */
+static inline void exit_begin(struct vcpu *vcpu)
+{
+	vgic_sync(vcpu);
+	vtimer_sync(vcpu);
+	vpmu_sync(vcpu);
+	vcpu->exits++;
+}
+
+/* Before every entry: the emulated physical timer's line and the list registers up to date. */
+static inline void exit_prepare_entry(struct vcpu *vcpu)
+{
+	vtimer_ptimer_update(vcpu);
+	vgic_flush(vcpu);
+}
+
+/*
+ * The exits whose handlers touch no general register but the ones the syndrome names, which the
+ * exit vector then has in vcpu->arch.regs: HVC/SMC (SMCCC: x0-x3), a trapped system register,
+ * an MMIO access the syndrome describes (ISV = 1: one register, no writeback). Everything else
+ * (an MMIO access Tern decodes from the instruction, WFI, aborts, ...) takes the full exit
+ * first, as it may need x19-x28.
+ */
+static bool exit_fast_ok(u64 esr)
+{
+	switch (ESR_ELx_EC(esr)) {
+	case ESR_EC_HVC64:
+	case ESR_EC_SMC64:
+	case ESR_EC_SYS64:
+		return true;
+	case ESR_EC_DABT_LOW:
+		return esr & ESR_ISS_DABT_ISV;
+	default:
+		return false;
+	}
+}
+
+u64 vcpu_exit_fast(struct vcpu_gpregs *regs)
+{
+	struct vcpu *vcpu = container_of(regs, struct vcpu, arch.regs);
+	u64 esr = read_sysreg(esr_el2);
+	enum vcpu_run_result r;
+
+	if (!exit_fast_ok(esr))
+		return GUEST_EXIT_SYNC;
+	exit_begin(vcpu);
+	r = exit_sync(vcpu, esr);
+	/* What the run loop would check before entering again (see vcpu_arch_run). */
+	if (likely(r == VCPU_RUN_CONTINUE && sched_may_enter(this_pcpu(), vcpu))) {
+		exit_prepare_entry(vcpu);
+		return GUEST_EXIT_RESUME;
+	}
+	vcpu->arch.exit_result = r;
+	return GUEST_EXIT_HANDLED;
+}
+
 /*
  * The exit loop: a handled synchronous exit goes straight back into the guest, checking only
  * what the scheduler's loop would check before the entry (sched_may_enter: a kick, a stop, a
- * pause, a reset or a reschedule asked meanwhile ends it). The emulated physical timer and the
- * list registers are brought up to date before every entry, as the scheduler's loop did.
- * Physical interrupts always return: the scheduler looks at what their handlers asked for.
+ * pause, a reset or a reschedule asked meanwhile ends it). Most of them never get here:
+ * vcpu_exit_fast() handles them from the exit vector and enters the guest again itself, after
+ * the same checks. The emulated physical timer and the list registers are brought up to date
+ * before every entry, as the scheduler's loop did. Physical interrupts always return: the
+ * scheduler looks at what their handlers asked for.
  */
 enum vcpu_run_result vcpu_arch_run(struct vcpu *vcpu)
 {
@@ -174,16 +232,16 @@ enum vcpu_run_result vcpu_arch_run(struct vcpu *vcpu)
 	u64 kind;
 
 	do {
-		vtimer_ptimer_update(vcpu);
-		vgic_flush(vcpu);
+		exit_prepare_entry(vcpu);
 		kind = __guest_enter(&vcpu->arch.regs);
-		vgic_sync(vcpu);
-		vtimer_sync(vcpu);
-		vpmu_sync(vcpu);
-		vcpu->exits++;
+		if (kind == GUEST_EXIT_HANDLED) {
+			r = (enum vcpu_run_result)vcpu->arch.exit_result;
+			continue;
+		}
+		exit_begin(vcpu);
 		if (unlikely(kind != GUEST_EXIT_SYNC))
 			return exit_async(vcpu, kind);
-		r = exit_sync(vcpu);
+		r = exit_sync(vcpu, read_sysreg(esr_el2));
 	} while (r == VCPU_RUN_CONTINUE && sched_may_enter(p, vcpu));
 	return r;
 }

@@ -6,6 +6,16 @@
  * vector saves the guest's registers into pcpu->guest_regs, and __guest_exit returns from
  * __guest_enter() with the kind of exit. EL1 system registers stay in the hardware while the
  * vCPU is loaded; C switches them (vcpu_context.c).
+ *
+ * A synchronous exit first saves only what C may clobber (x0-x18, x30, ELR, SPSR; x29 too, so
+ * that the frame chain runs into Tern's run loop) and calls vcpu_exit_fast() on the frame
+ * __guest_enter left (KVM's fixup_guest_exit is the model). The guest's x19-x28 stay live in
+ * the registers across that call (C preserves them), so an exit it handles goes back to the
+ * guest without spilling or reloading them. When the syndrome names one of them (a trapped
+ * MRS/MSR, an MMIO access with ISV = 1), they are saved before the call and loaded after it,
+ * so that C reads and writes that register in the vCPU's registers as any other. When C asks
+ * for the full exit, they are saved then (still the guest's) and __guest_enter returns to the
+ * run loop.
  */
 #include <asm/asm_macros.h>
 #include <asm/vcpu_arch.h>
@@ -90,6 +100,32 @@ __guest_enter:
  *   the C path, so both answer alike.
  * Both are counted per pCPU and added to the vCPU's exit counters when it is switched out.
  */
+/*
+ * What C may clobber, into pcpu->guest_regs (x0 on return), with the guest's x0-x3 on the
+ * stack (popped here). Uses x1 and x2; x3 is left alone.
+ */
+.macro fast_save
+	mrs	x0, tpidr_el2
+	ldr	x0, [x0, #PCPU_OFF_GUEST_REGS]
+	ldp	x1, x2, [sp], #16		/* the guest's x0, x1 */
+	stp	x1, x2, [x0]
+	ldp	x1, x2, [sp], #16		/* x2, x3 */
+	stp	x1, x2, [x0, #16 * 1]
+	stp	x4, x5, [x0, #16 * 2]
+	stp	x6, x7, [x0, #16 * 3]
+	stp	x8, x9, [x0, #16 * 4]
+	stp	x10, x11, [x0, #16 * 5]
+	stp	x12, x13, [x0, #16 * 6]
+	stp	x14, x15, [x0, #16 * 7]
+	stp	x16, x17, [x0, #16 * 8]
+	str	x18, [x0, #16 * 9]
+	stp	x28, x29, [x0, #16 * 14]
+	str	x30, [x0, #16 * 15]
+	mrs	x1, elr_el2
+	mrs	x2, spsr_el2
+	stp	x1, x2, [x0, #GPREGS_OFF_PC]
+.endm
+
 #define ISS_ID_MASK 0x31FC19	/* Op0, Op1, CRn, CRm[3:2], Dir */
 #define ISS_ID_READ 0x300009	/* Op0 3, Op1 0, CRn 0, CRm 0b01xx, read */
 
@@ -103,10 +139,70 @@ guest_exit_sync:
 	b.eq	.Lfast_hvc
 	cmp	x2, #0x18			/* EC: MSR/MRS */
 	b.eq	.Lfast_sysreg
+	cmp	x2, #0x24			/* EC: data abort from a lower EL */
+	b.ne	.Lslow
+	tbz	x1, #24, .Lslow			/* ISV: no register named */
+	ubfx	x3, x1, #16, #5			/* SRT */
+	b	.Lslow_rt
+.Lsysreg_slow:
+	ubfx	x3, x1, #5, #5			/* Rt */
+.Lslow_rt:
+	sub	x3, x3, #19
+	cmp	x3, #28 - 19
+	b.hi	.Lslow
+	fast_save
+	stp	x19, x20, [x0, #16 * 9 + 8]	/* x19-x28: one of them is the data register */
+	stp	x21, x22, [x0, #16 * 10 + 8]
+	stp	x23, x24, [x0, #16 * 11 + 8]
+	stp	x25, x26, [x0, #16 * 12 + 8]
+	stp	x27, x28, [x0, #16 * 13 + 8]
+	mov	x2, #1
+	b	.Lcall
 .Lslow:
-	ldp	x0, x1, [sp], #16
-	ldp	x2, x3, [sp], #16
-	guest_exit GUEST_EXIT_SYNC
+	fast_save
+	mov	x2, #0
+.Lcall:
+	str	x2, [sp, #-16]!			/* x19-x28 to load back afterwards */
+	add	x29, sp, #16			/* __guest_enter's frame record */
+	bl	vcpu_exit_fast
+	ldr	x2, [sp], #16
+	mrs	x1, tpidr_el2
+	ldr	x1, [x1, #PCPU_OFF_GUEST_REGS]
+	cbz	x2, 1f
+	ldp	x19, x20, [x1, #16 * 9 + 8]
+	ldp	x21, x22, [x1, #16 * 10 + 8]
+	ldp	x23, x24, [x1, #16 * 11 + 8]
+	ldp	x25, x26, [x1, #16 * 12 + 8]
+	ldp	x27, x28, [x1, #16 * 13 + 8]
+1:	cmp	x0, #GUEST_EXIT_RESUME
+	b.ne	.Lsync_full
+	/* Handled: back to the guest (C may have moved the PC or changed any of these). */
+	ldp	x2, x3, [x1, #GPREGS_OFF_PC]
+	msr	elr_el2, x2
+	msr	spsr_el2, x3
+	ldp	x2, x3, [x1, #16 * 1]
+	ldp	x4, x5, [x1, #16 * 2]
+	ldp	x6, x7, [x1, #16 * 3]
+	ldp	x8, x9, [x1, #16 * 4]
+	ldp	x10, x11, [x1, #16 * 5]
+	ldp	x12, x13, [x1, #16 * 6]
+	ldp	x14, x15, [x1, #16 * 7]
+	ldp	x16, x17, [x1, #16 * 8]
+	ldr	x18, [x1, #16 * 9]
+	ldr	x29, [x1, #16 * 14 + 8]
+	ldr	x30, [x1, #16 * 15]
+	ldp	x0, x1, [x1]
+	eret
+	dsb	nsh
+	isb
+.Lsync_full:
+	/* x19-x27 still hold the guest's values; x28, x29 and the rest are saved already. */
+	str	x19, [x1, #16 * 9 + 8]
+	stp	x20, x21, [x1, #16 * 10]
+	stp	x22, x23, [x1, #16 * 11]
+	stp	x24, x25, [x1, #16 * 12]
+	stp	x26, x27, [x1, #16 * 13]
+	b	__guest_exit
 
 .Lfast_hvc:
 	ubfx	w2, w0, #24, #6
@@ -132,10 +228,10 @@ guest_exit_sync:
 	mov	x3, #(ISS_ID_READ & 0xFFFF)
 	movk	x3, #(ISS_ID_READ >> 16), lsl #16
 	cmp	x2, x3
-	b.ne	.Lslow
+	b.ne	.Lsysreg_slow
 	mrs	x3, tpidr_el2
 	ldr	x0, [x3, #PCPU_OFF_ID_FAST]
-	cbz	x0, .Lslow
+	cbz	x0, .Lsysreg_slow
 	ubfx	x2, x1, #1, #2			/* CRm[1:0] */
 	lsl	x2, x2, #3
 	bfxil	x2, x1, #17, #3			/* | Op2 */

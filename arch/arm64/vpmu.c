@@ -251,10 +251,10 @@ enum sysreg_result vpmu_first_access(struct vcpu *vcpu)
 }
 
 /* After each exit: an overflow interrupt not yet taken is withdrawn once its line is low. */
-void vpmu_sync(struct vcpu *vcpu)
+void vpmu_sync_line(struct vcpu *vcpu)
 {
-	if (!vcpu->vgic || !vcpu->arch.pmu.used || !vpmu_host_intid ||
-	    !vgic_ppi_hw_pending(vcpu, VPMU_GUEST_INTID) || vpmu_line())
+	if (!vcpu->vgic || !vpmu_host_intid || !vgic_ppi_hw_pending(vcpu, VPMU_GUEST_INTID) ||
+	    vpmu_line())
 		return;
 	if (irq_get_active(vpmu_host_intid) && vgic_ppi_hw_withdraw(vcpu, VPMU_GUEST_INTID))
 		irq_set_active(vpmu_host_intid, false);

@@ -80,12 +80,10 @@ void vtimer_put(struct vcpu *vcpu)
  * again. A pend the guest made itself (GICR_ISPENDR0) leaves the host PPI inactive: kept.
  * Between two exits a list register already holding the interrupt cannot be recalled.
  */
-void vtimer_sync(struct vcpu *vcpu)
+void vtimer_sync_line(struct vcpu *vcpu)
 {
 	u64 ctl;
 
-	if (!vcpu->vgic || !vgic_ppi_hw_pending(vcpu, VTIMER_GUEST_VIRT_INTID))
-		return;
 	ctl = read_sysreg(cntv_ctl_el0);
 	isb();
 	if (vtimer_line(ctl, read_sysreg(cntv_cval_el0), read_sysreg(cntvct_el0)))
@@ -126,14 +124,11 @@ u64 vtimer_deadline(const struct vcpu *vcpu)
 	return d;
 }
 
-void vtimer_ptimer_update(struct vcpu *vcpu)
+void vtimer_ptimer_line(struct vcpu *vcpu)
 {
 	struct vcpu_arch *a = &vcpu->arch;
 	bool level;
 
-	/* Called on every entry: most guests never touch the emulated physical timer. */
-	if (!a->cntp_ctl && !a->cntp_level)
-		return;
 	level = vtimer_line(a->cntp_ctl, a->cntp_cval, vtimer_now());
 
 	if (level != a->cntp_level) {

@@ -7,6 +7,12 @@
 #define GUEST_EXIT_IRQ	  1
 #define GUEST_EXIT_FIQ	  2
 #define GUEST_EXIT_SERROR 3
+/*
+ * What vcpu_exit_fast() tells the sync vector: a synchronous exit it handled whose result the run
+ * loop must see (vcpu_arch.exit_result), or enter the guest again at once.
+ */
+#define GUEST_EXIT_HANDLED 4
+#define GUEST_EXIT_RESUME  5
 
 #ifndef __ASSEMBLY__
 #include <tern/types.h>
@@ -15,6 +21,12 @@ struct vcpu;
 struct vcpu_gpregs;
 
 u64 __guest_enter(struct vcpu_gpregs *regs);
+/*
+ * Called by the sync exit vector with only x0-x18, x29, x30, PC and PSTATE saved in @regs (the
+ * guest's x19-x28 are live in the registers): handles the exit unless it needs those, and says
+ * what to do next (GUEST_EXIT_RESUME, GUEST_EXIT_HANDLED, or GUEST_EXIT_SYNC: not handled).
+ */
+u64 vcpu_exit_fast(struct vcpu_gpregs *regs);
 
 /* Arch side of vCPUs (vcpu_context.c): reset state, and switching a vCPU on/off this pCPU. */
 /* Once, on the boot pCPU before any VM: what the CPU implements of the state guests use. */

@@ -81,6 +81,8 @@ struct vcpu_arch {
 	bool cntp_level;
 	/* The exceptions Tern injected lately, to recognise a guest stuck in a loop. */
 	struct inject_history inject;
+	/* What vcpu_exit_fast() decided when it returned GUEST_EXIT_HANDLED (a vcpu_run_result). */
+	unsigned int exit_result;
 	/* Syndrome of the last exit. */
 	u64 esr;
 	u64 far;

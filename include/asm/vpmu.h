@@ -5,6 +5,7 @@
 /* A PMUv3 per vCPU (arch/arm64/vpmu.c): the hardware's counters, switched with the vCPU. */
 #include <asm/sysreg_emul.h>
 #include <tern/types.h>
+#include <tern/vcpu.h>
 
 struct vcpu;
 
@@ -26,7 +27,15 @@ void vpmu_load(struct vcpu *vcpu);
 void vpmu_put(struct vcpu *vcpu);
 /* A trapped PMU access: the vCPU's first, which gives it the PMU (retry), else UNDEFINED. */
 enum sysreg_result vpmu_first_access(struct vcpu *vcpu);
-/* After each exit: withdraw an overflow interrupt whose line went low before it was taken. */
-void vpmu_sync(struct vcpu *vcpu);
+/*
+ * After each exit: withdraw an overflow interrupt whose line went low before it was taken (only
+ * a vCPU that uses the PMU can have one; inline: every exit asks).
+ */
+void vpmu_sync_line(struct vcpu *vcpu);
+static inline void vpmu_sync(struct vcpu *vcpu)
+{
+	if (vcpu->arch.pmu.used)
+		vpmu_sync_line(vcpu);
+}
 
 #endif

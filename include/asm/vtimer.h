@@ -5,6 +5,8 @@
 #include <asm/vtimer_calc.h>
 #include <tern/platform.h>
 #include <tern/types.h>
+#include <tern/vcpu.h>
+#include <virt/vgic_core.h>
 
 struct vcpu;
 
@@ -18,8 +20,18 @@ struct vcpu;
 int vtimer_init_cpu(const struct platform_timer *t);
 void vtimer_load(struct vcpu *vcpu);
 void vtimer_put(struct vcpu *vcpu);
-/* After each exit: withdraw a virtual-timer interrupt whose line the guest lowered. */
-void vtimer_sync(struct vcpu *vcpu);
+/*
+ * After each exit: withdraw a virtual-timer interrupt whose line the guest lowered. The guest
+ * lowers it without trapping (CNTV_CTL/CVAL are its own), so any exit may find it low; only
+ * while such an interrupt is pending and not yet taken is there anything to look at (inline:
+ * every exit asks).
+ */
+void vtimer_sync_line(struct vcpu *vcpu);
+static inline void vtimer_sync(struct vcpu *vcpu)
+{
+	if (vgic_ppi_hw_pending(vcpu, VTIMER_GUEST_VIRT_INTID))
+		vtimer_sync_line(vcpu);
+}
 /* Physical-counter time at which one of the vCPU's timers fires, or VTIMER_NO_DEADLINE. */
 u64 vtimer_deadline(const struct vcpu *vcpu);
 /*
@@ -35,8 +47,16 @@ void vtimer_snapshot(struct vcpu *vcpu);
 bool vtimer_hw_will_wake(const struct vcpu *vcpu);
 /* The emulated physical timer's deadline alone (the virtual one fires by itself while loaded). */
 u64 vtimer_ptimer_deadline(const struct vcpu *vcpu);
-/* Raise or lower the emulated physical timer's line as the counter says. */
-void vtimer_ptimer_update(struct vcpu *vcpu);
+/*
+ * Raise or lower the emulated physical timer's line as the counter says (inline: called before
+ * every entry, and most guests never touch that timer).
+ */
+void vtimer_ptimer_line(struct vcpu *vcpu);
+static inline void vtimer_ptimer_update(struct vcpu *vcpu)
+{
+	if (vcpu->arch.cntp_ctl || vcpu->arch.cntp_level)
+		vtimer_ptimer_line(vcpu);
+}
 /* A trapped CNTP_CTL/CVAL/TVAL access; false if @key is not one of them. */
 bool vtimer_ptimer_access(struct vcpu *vcpu, u32 key, bool read, u64 *val);
 

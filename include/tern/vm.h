@@ -12,6 +12,7 @@
 #include <tern/kconfig.h>
 #include <tern/vcpu.h>
 #include <tern/vdev.h>
+#include <tern/vm_config.h>
 
 struct vm_config;
 struct vgic_dist;
@@ -63,6 +64,8 @@ struct vm {
 	struct vm_image dtb;	    /* written once at creation, pristine */
 	struct image_layout layout; /* of the kernel image */
 	ipa_t entry;
+	/* The instruction PSCI/SMCCC calls answer on (guest_type_conduit(config), once). */
+	enum vm_psci_conduit smccc_conduit;
 	bool reset_pending;
 	bool resetting;
 	/* The AArch64 ID registers (op0 3, op1 0, CRn 0, CRm 4-7, op2 0-7) the VM reads, through

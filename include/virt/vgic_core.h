@@ -55,10 +55,19 @@ bool vgic_block_if_idle(struct vcpu *vcpu);
 void vgic_inject_ppi(struct vcpu *vcpu, u32 intid, bool level, bool hw, u32 hwintid);
 /*
  * A hardware-linked PPI of @vcpu the physical interrupt pended and the guest has not taken:
- * vgic_ppi_hw_pending() is an unlocked hint, vgic_ppi_hw_withdraw() drops the pend (the line
- * went low before the guest took it) and returns whether it did.
+ * vgic_ppi_hw_pending() is an unlocked hint (false without a vGIC; inline: every exit asks),
+ * vgic_ppi_hw_withdraw() drops the pend (the line went low before the guest took it) and returns
+ * whether it did.
  */
-bool vgic_ppi_hw_pending(struct vcpu *vcpu, u32 intid);
+static inline bool vgic_ppi_hw_pending(struct vcpu *vcpu, u32 intid)
+{
+	const struct vgic_irq *irq;
+
+	if (!vcpu->vgic)
+		return false;
+	irq = &vcpu->vgic->priv[intid % VGIC_NR_PRIVATE];
+	return READ_ONCE(irq->hw) && READ_ONCE(irq->pending_latch) && !READ_ONCE(irq->active);
+}
 bool vgic_ppi_hw_withdraw(struct vcpu *vcpu, u32 intid);
 /* Log @vcpu's queued interrupts (sched_dump). */
 void vgic_dump(struct vcpu *vcpu);

@@ -8,6 +8,8 @@
  * the UART and an unmapped address completes without an exception, as natively.
  */
 #include "libguest.h"
+#include "regsweep.h"
+#include "gic.h"
 
 #define UART	   GUEST_UART_BASE
 #define UART_DR	   0x000
@@ -283,8 +285,6 @@ static void test_unmapped(u64 addr, bool write)
 	       write ? "write" : "read", addr, taken, esr, far);
 }
 
-#define GICD_BASE 0x08000000UL
-
 /* One cache maintenance instruction on @addr; true if it raised no exception. */
 #define CMO(insn, addr)                                                                            \
 	({                                                                                         \
@@ -308,6 +308,146 @@ static void test_cache_maintenance(u64 addr, const char *what)
 	       FIELD(isar1, 3, 0));
 }
 
+/*
+ * Every data register, W and X, loads and stores, sign extension, XZR: each access with all of
+ * x0-x30 set (lib/regsweep.h), the base in x17 (x16 when the data register is x17). Tern handles
+ * a syndrome-described access (ISV = 1) whose register is not one of x19-x28 on its exit fast
+ * path, with those registers live; the others take the full exit: both must write exactly the
+ * register named, zero- or sign-extended, and leave every other register alone.
+ */
+asm(REGSWEEP_MACROS
+    ".irp n, " REGSWEEP_REGS "\n"
+    "regsweep_begin mmio_sweep_ldr_w\\n\n"
+    ".if \\n == 17\n ldr w\\n, [x16, #0xfe0]\n.else\n ldr w\\n, [x17, #0xfe0]\n.endif\n"
+    "regsweep_end\n"
+    "regsweep_begin mmio_sweep_ldrsb_x\\n\n"
+    ".if \\n == 17\n ldrsb x\\n, [x16, #0xff4]\n.else\n ldrsb x\\n, [x17, #0xff4]\n.endif\n"
+    "regsweep_end\n"
+    "regsweep_begin mmio_sweep_ldrsh_w\\n\n"
+    ".if \\n == 17\n ldrsh w\\n, [x16, #0xff4]\n.else\n ldrsh w\\n, [x17, #0xff4]\n.endif\n"
+    "regsweep_end\n"
+    "regsweep_begin mmio_sweep_ldr_x\\n\n"
+    ".if \\n == 17\n ldr x\\n, [x16, #8]\n.else\n ldr x\\n, [x17, #8]\n.endif\n"
+    "regsweep_end\n"
+    "regsweep_begin mmio_sweep_str_w\\n\n"
+    ".if \\n == 17\n str w\\n, [x16, #0x34]\n.else\n str w\\n, [x17, #0x34]\n.endif\n"
+    "regsweep_end\n"
+    "regsweep_begin mmio_sweep_strb\\n\n"
+    ".if \\n == 17\n strb w\\n, [x16, #0x34]\n.else\n strb w\\n, [x17, #0x34]\n.endif\n"
+    "regsweep_end\n"
+    ".endr\n"
+    "regsweep_begin mmio_sweep_ldr_wzr\n ldr wzr, [x17, #0xfe0]\n regsweep_end\n"
+    "regsweep_begin mmio_sweep_str_wzr\n str wzr, [x17, #0x34]\n regsweep_end\n"
+    "regsweep_begin mmio_sweep_strb_wzr\n strb wzr, [x17, #0x34]\n regsweep_end\n"
+    ".pushsection .rodata\n.balign 8\n"
+    "mmio_sweeps:\n"
+    ".irp f, ldr_w, ldrsb_x, ldrsh_w, ldr_x, str_w, strb\n"
+    ".irp n, " REGSWEEP_REGS "\n .quad mmio_sweep_\\f\\n\n.endr\n"
+    ".endr\n"
+    ".popsection\n");
+
+enum mmio_sweep_kind {
+	SW_LDR_W,
+	SW_LDRSB_X,
+	SW_LDRSH_W,
+	SW_LDR_X,
+	SW_STR_W,
+	SW_STRB,
+	SW_NR
+};
+typedef void (*sweep_fn)(struct regsweep *s);
+extern const sweep_fn mmio_sweeps[SW_NR][31];
+void mmio_sweep_ldr_wzr(struct regsweep *s);
+void mmio_sweep_str_wzr(struct regsweep *s);
+void mmio_sweep_strb_wzr(struct regsweep *s);
+
+static struct regsweep sweep;
+static u64 sweep_gicr = GICR_BASE;
+
+#define UART_IFLS_MASK 0x3fUL
+
+/* One sweep of @kind through register @n (31: XZR, by @zr_fn): whether all registers are right. */
+static bool mmio_sweep_one(unsigned int kind, unsigned int n, sweep_fn zr_fn)
+{
+	bool store = kind == SW_STR_W || kind == SW_STRB;
+	u64 base = kind == SW_LDR_X ? sweep_gicr : UART;
+	unsigned int base_reg = n == 17 ? 16 : 17;
+	u64 want = 0, got = 0;
+
+	regsweep_fill(&sweep, n);
+	sweep.x[base_reg] = base;
+	if (store)
+		*(volatile u32 *)(UART + UART_IFLS) = (u32)UART_IFLS_MASK;
+	(n == 31 ? zr_fn : mmio_sweeps[kind][n])(&sweep);
+	switch (kind) {
+	case SW_LDR_W:
+		want = 0x11; /* PeriphID0, zero-extended to 64 bits */
+		break;
+	case SW_LDRSB_X:
+		want = (u64)-16; /* PCellID1 0xf0 */
+		break;
+	case SW_LDRSH_W:
+		want = 0xf0; /* a positive halfword: bits 63:16 zero */
+		break;
+	case SW_LDR_X:
+		want = *(volatile u64 *)(sweep_gicr + 8); /* GICR_TYPER */
+		break;
+	default:
+		want = n == 31 ? 0 : regsweep_pattern(n, n) & UART_IFLS_MASK;
+		got = *(volatile u32 *)(UART + UART_IFLS);
+		break;
+	}
+	if (!store && n < 31)
+		got = sweep.x[n];
+	else if (!store)
+		want = got; /* XZR: the data goes nowhere, every register must stay */
+	if (got == want && !regsweep_changed(&sweep, n, n < 31 && !store ? n : 31, base_reg) &&
+	    sweep.x[base_reg] == base)
+		return true;
+	report_info("sweep %u through x%u: 0x%lx, want 0x%lx; %u other registers changed", kind, n,
+		    got, want, regsweep_changed(&sweep, n, n < 31 && !store ? n : 31, base_reg));
+	return false;
+}
+
+static void test_register_sweep(void)
+{
+	static const char *const names[SW_NR] = {
+		"ldr w (PeriphID0)", "ldrsb x (PCellID1, -16)",
+		"ldrsh w (0xf0)",    "ldr x (GICR_TYPER)",
+		"str w (IFLS)",	     "strb (IFLS)",
+	};
+	static const sweep_fn zr[SW_NR] = {
+		mmio_sweep_ldr_wzr, NULL, NULL, NULL, mmio_sweep_str_wzr, mmio_sweep_strb_wzr
+	};
+	u32 ifls_old = *(volatile u32 *)(UART + UART_IFLS);
+
+	/* 64-bit loads need a 64-bit register: GICR_TYPER, so a GICv3 (PIDR2.ArchRev 3 or 4). */
+	bool gicv3 = ((*(volatile u32 *)(GICD_BASE + GICD_PIDR2) >> 4) & 0xf) >= 3;
+
+	/* vCPU 1's redistributor, when there is one: its affinity makes bits 63:32 non-zero. */
+	if (gicv3 && !(*(volatile u64 *)(GICR_BASE + 8) & (GICR_TYPER_LAST | GICR_TYPER_VLPIS)))
+		sweep_gicr = GICR_BASE + GICR_FRAME_SIZE;
+	if (gicv3)
+		report_info("GICR_TYPER at 0x%lx: 0x%lx", sweep_gicr,
+			    *(volatile u64 *)(sweep_gicr + 8));
+
+	for (unsigned int kind = 0; kind < SW_NR; kind++) {
+		unsigned int bad = 0, last = zr[kind] ? 31 : 30;
+
+		if (kind == SW_LDR_X && !gicv3) {
+			report_skip("%s through every register: no GICv3 redistributor",
+				    names[kind]);
+			continue;
+		}
+
+		for (unsigned int n = 0; n <= last; n++)
+			bad += !mmio_sweep_one(kind, n, zr[kind]);
+		report(!bad, "%s through every register x0-x30%s: right value, others untouched",
+		       names[kind], zr[kind] ? " and XZR" : "");
+	}
+	*(volatile u32 *)(UART + UART_IFLS) = ifls_old;
+}
+
 int main(void)
 {
 	report_prefix("mmio");
@@ -328,5 +468,6 @@ int main(void)
 	test_cache_maintenance(GICD_BASE, "the GIC distributor");
 	test_cache_maintenance(UART + UART_DR, "the UART");
 	test_cache_maintenance(UNMAPPED_B, "a hole");
+	test_register_sweep();
 	return 0;
 }

@@ -4,6 +4,7 @@
  * and one real CPU_ON / AFFINITY_INFO / CPU_OFF round trip of vCPU 1 (needs 2 vCPUs, else SKIP).
  */
 #include "libguest.h"
+#include "regsweep.h"
 
 #define UNKNOWN_FID 0x8400001FU /* in the PSCI range, not allocated */
 #define BAD_MPIDR   0xffUL
@@ -168,6 +169,63 @@ static void test_cpu_on_off(u64 self)
 	       ret);
 }
 
+/*
+ * Calls with every general register set (lib/regsweep.h): the answer in x0, and x4-x30 as they
+ * were (SMCCC: x4-x17 are preserved, x18-x30 are the caller's). Tern answers PSCI/SMCCC calls on
+ * its exit fast path with x19-x28 live and only the others saved, and calls to owners without a
+ * service in the exit vector itself; a register lost by either shows here.
+ */
+asm(REGSWEEP_MACROS "regsweep_begin psci_sweep_hvc\n hvc #0\n regsweep_end\n"
+		    "regsweep_begin psci_sweep_smc\n smc #0\n regsweep_end\n");
+void psci_sweep_hvc(struct regsweep *s);
+void psci_sweep_smc(struct regsweep *s);
+
+static struct regsweep sweep;
+
+static void test_register_sweep(void)
+{
+	static const struct {
+		u32 fid;
+		u64 arg;
+		s64 want;
+	} calls[] = {
+		{ PSCI_VERSION, 0, 0x10001 },
+		{ SMCCC_VERSION, 0, 0x10001 },
+		{ SMCCC_ARCH_FEATURES, SMCCC_ARCH_FEATURES, 0 },
+		{ PSCI_FEATURES, PSCI_CPU_ON, 0 },
+		{ UNKNOWN_FID, 0, PSCI_RET_NOT_SUPPORTED },
+		{ 0x8600ff01U, 0, PSCI_RET_NOT_SUPPORTED }, /* an owner without a service */
+		{ 0xC2001234U, 0, PSCI_RET_NOT_SUPPORTED }, /* SiP, SMC64 convention */
+	};
+	unsigned int bad = 0;
+
+	for (unsigned int i = 0; i < ARRAY_SIZE(calls); i++) {
+		unsigned int changed;
+		bool trapped;
+
+		regsweep_fill(&sweep, i);
+		sweep.x[0] = calls[i].fid;
+		sweep.x[1] = calls[i].arg;
+		expect_exception(ESR_EC_UNKNOWN);
+		if (smccc_conduit == SMCCC_CONDUIT_SMC)
+			psci_sweep_smc(&sweep);
+		else
+			psci_sweep_hvc(&sweep);
+		trapped = exception_taken(NULL, NULL);
+		changed = 0;
+		for (unsigned int r = 4; r < 31; r++)
+			changed += sweep.x[r] != regsweep_pattern(i, r);
+		if (trapped || (s64)sweep.x[0] != calls[i].want || changed) {
+			bad++;
+			report_info("function 0x%08x: %ld, want %ld; %u of x4-x30 changed%s",
+				    calls[i].fid, (s64)sweep.x[0], calls[i].want, changed,
+				    trapped ? " (UNDEFINED)" : "");
+		}
+	}
+	report(bad == 0, "%zu calls with every register set: answer in x0, x4-x30 kept",
+	       ARRAY_SIZE(calls));
+}
+
 int main(void)
 {
 	u64 self = cpu_mpidr();
@@ -214,6 +272,7 @@ int main(void)
 
 	test_every_owner();
 	test_features();
+	test_register_sweep();
 	test_cpu_on_off(self);
 	return 0;
 }

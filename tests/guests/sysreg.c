@@ -5,6 +5,7 @@
  * thousands of traps to EL2 (HVC calls and MMIO reads of the emulated UART) untouched.
  */
 #include "libguest.h"
+#include "regsweep.h"
 
 #define NR_TRAPS 10000
 #define UART_FR	 (GUEST_UART_BASE + 0x18)
@@ -198,6 +199,102 @@ static void test_el1_state(void)
 	       "VBAR_EL1 and SCTLR_EL1 unchanged (0x%lx, 0x%lx)", vbar, sctlr);
 }
 
+/*
+ * Trapped system registers through every general register and XZR (lib/regsweep.h): Tern
+ * emulates an MRS/MSR whose register is not one of x19-x28 on its exit fast path, with those
+ * registers live, the others after the full exit. Either way the value must go to or come from
+ * exactly the register named, and every other register must stay. CNTP_CVAL_EL0 (the emulated
+ * EL1 physical timer, 64 bits read/write), CNTP_CTL_EL0 and OSLSR_EL1 (the vCPU's OS lock).
+ */
+asm(REGSWEEP_MACROS
+    ".irp n, " REGSWEEP_REGS "\n"
+    "regsweep_begin sysreg_sweep_cval_rd\\n\n mrs x\\n, cntp_cval_el0\n regsweep_end\n"
+    "regsweep_begin sysreg_sweep_cval_wr\\n\n msr cntp_cval_el0, x\\n\n regsweep_end\n"
+    "regsweep_begin sysreg_sweep_ctl_rd\\n\n mrs x\\n, cntp_ctl_el0\n regsweep_end\n"
+    "regsweep_begin sysreg_sweep_oslsr\\n\n mrs x\\n, oslsr_el1\n regsweep_end\n"
+    ".endr\n"
+    "regsweep_begin sysreg_sweep_cval_rd_zr\n mrs xzr, cntp_cval_el0\n regsweep_end\n"
+    "regsweep_begin sysreg_sweep_cval_wr_zr\n msr cntp_cval_el0, xzr\n regsweep_end\n"
+    "regsweep_begin sysreg_sweep_ctl_rd_zr\n mrs xzr, cntp_ctl_el0\n regsweep_end\n"
+    "regsweep_begin sysreg_sweep_oslsr_zr\n mrs xzr, oslsr_el1\n regsweep_end\n"
+    ".pushsection .rodata\n.balign 8\n"
+    "sysreg_sweeps:\n"
+    ".irp f, cval_rd, cval_wr, ctl_rd, oslsr\n"
+    ".irp n, " REGSWEEP_REGS "\n .quad sysreg_sweep_\\f\\n\n.endr\n"
+    " .quad sysreg_sweep_\\f\\()_zr\n"
+    ".endr\n"
+    ".popsection\n");
+
+enum sysreg_sweep_kind {
+	SW_CVAL_RD,
+	SW_CVAL_WR,
+	SW_CTL_RD,
+	SW_OSLSR,
+	SW_NR
+};
+typedef void (*sweep_fn)(struct regsweep *s);
+extern const sweep_fn sysreg_sweeps[SW_NR][32];
+
+#define SWEEP_CVAL    0x0123456789abcdefUL
+#define CNT_CTL_IMASK (1UL << 1)
+
+static struct regsweep sweep;
+
+/* One sweep of @kind through register @n (31: XZR): whether every register is right. */
+static bool sysreg_sweep_one(unsigned int kind, unsigned int n, u64 oslsr)
+{
+	bool write = kind == SW_CVAL_WR;
+	u64 want, got;
+
+	regsweep_fill(&sweep, n);
+	write_sysreg(CNT_CTL_IMASK, cntp_ctl_el0);
+	write_sysreg(SWEEP_CVAL, cntp_cval_el0);
+	sysreg_sweeps[kind][n](&sweep);
+	switch (kind) {
+	case SW_CVAL_RD:
+		want = SWEEP_CVAL;
+		break;
+	case SW_CVAL_WR:
+		want = n == 31 ? 0 : regsweep_pattern(n, n);
+		break;
+	case SW_CTL_RD:
+		want = CNT_CTL_IMASK; /* disabled: ISTATUS reads 0 */
+		break;
+	default:
+		want = oslsr;
+		break;
+	}
+	got = write ? read_sysreg(cntp_cval_el0) : n < 31 ? sweep.x[n] : want;
+	if (got == want && !regsweep_changed(&sweep, n, write ? 31 : n, 31))
+		return true;
+	report_info("sweep %u through x%u: 0x%lx, want 0x%lx; %u other registers changed", kind, n,
+		    got, want, regsweep_changed(&sweep, n, write ? 31 : n, 31));
+	return false;
+}
+
+static void test_register_sweep(void)
+{
+	static const char *const names[SW_NR] = {
+		"mrs CNTP_CVAL_EL0",
+		"msr CNTP_CVAL_EL0",
+		"mrs CNTP_CTL_EL0",
+		"mrs OSLSR_EL1",
+	};
+	u64 oslsr = read_sysreg(oslsr_el1);
+
+	for (unsigned int kind = 0; kind < SW_NR; kind++) {
+		unsigned int bad = 0;
+
+		for (unsigned int n = 0; n < 32; n++)
+			bad += !sysreg_sweep_one(kind, n, oslsr);
+		report(!bad,
+		       "%s through every register x0-x30 and XZR: right value, others untouched",
+		       names[kind]);
+	}
+	write_sysreg(0, cntp_ctl_el0);
+	write_sysreg(0, cntp_cval_el0);
+}
+
 int main(void)
 {
 	_Static_assert(ARRAY_SIZE(written) == ARRAY_SIZE(regs), "one value per register");
@@ -205,5 +302,6 @@ int main(void)
 	test_id_registers();
 	test_id_read_registers();
 	test_el1_state();
+	test_register_sweep();
 	return 0;
 }

@@ -117,7 +117,7 @@ bool vtimer_hw_will_wake(const struct vcpu *v)
 	return fake.hw_wake[v->id];
 }
 
-void vtimer_ptimer_update(struct vcpu *v)
+void vtimer_ptimer_line(struct vcpu *v)
 {
 	(void)v;
 }
