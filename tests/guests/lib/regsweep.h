@@ -24,75 +24,76 @@ struct regsweep {
 } __attribute__((aligned(16)));
 
 #define REGSWEEP_MACROS                                                                            \
-	"	.pushsection .bss\n"                                                               \
-	"	.balign 8\n"                                                                       \
+	"\t.pushsection .bss\n"                                                                    \
+	"\t.balign 8\n"                                                                            \
 	"regsweep_saved_sp: .quad 0\n"                                                             \
-	"	.popsection\n"                                                                     \
+	"\t.popsection\n"                                                                          \
 	".macro regsweep_begin name\n"                                                             \
-	"	.pushsection .text\n"                                                              \
-	"	.global \\name\n"                                                                  \
-	"	.type \\name, %function\n"                                                         \
-	"	.balign 4\n"                                                                       \
+	"\t.pushsection .text\n"                                                                   \
+	"\t.global \\name\n"                                                                       \
+	"\t.type \\name, %function\n"                                                              \
+	"\t.balign 4\n"                                                                            \
 	"\\name:\n"                                                                                \
-	"	stp x29, x30, [sp, #-96]!\n"                                                       \
-	"	stp x19, x20, [sp, #16]\n"                                                         \
-	"	stp x21, x22, [sp, #32]\n"                                                         \
-	"	stp x23, x24, [sp, #48]\n"                                                         \
-	"	stp x25, x26, [sp, #64]\n"                                                         \
-	"	stp x27, x28, [sp, #80]\n"                                                         \
-	"	mov x1, sp\n"                                                                      \
-	"	adrp x2, regsweep_saved_sp\n"                                                      \
-	"	str x1, [x2, :lo12:regsweep_saved_sp]\n"                                           \
-	"	add sp, x0, #2048\n"                                                                \
-	"	ldp x0, x1, [sp, #0]\n"                                                            \
-	"	ldp x2, x3, [sp, #16]\n"                                                           \
-	"	ldp x4, x5, [sp, #32]\n"                                                           \
-	"	ldp x6, x7, [sp, #48]\n"                                                           \
-	"	ldp x8, x9, [sp, #64]\n"                                                           \
-	"	ldp x10, x11, [sp, #80]\n"                                                         \
-	"	ldp x12, x13, [sp, #96]\n"                                                         \
-	"	ldp x14, x15, [sp, #112]\n"                                                        \
-	"	ldp x16, x17, [sp, #128]\n"                                                        \
-	"	ldp x18, x19, [sp, #144]\n"                                                        \
-	"	ldp x20, x21, [sp, #160]\n"                                                        \
-	"	ldp x22, x23, [sp, #176]\n"                                                        \
-	"	ldp x24, x25, [sp, #192]\n"                                                        \
-	"	ldp x26, x27, [sp, #208]\n"                                                        \
-	"	ldp x28, x29, [sp, #224]\n"                                                        \
-	"	ldr x30, [sp, #240]\n"                                                             \
+	"\tstp x29, x30, [sp, #-96]!\n"                                                            \
+	"\tstp x19, x20, [sp, #16]\n"                                                              \
+	"\tstp x21, x22, [sp, #32]\n"                                                              \
+	"\tstp x23, x24, [sp, #48]\n"                                                              \
+	"\tstp x25, x26, [sp, #64]\n"                                                              \
+	"\tstp x27, x28, [sp, #80]\n"                                                              \
+	"\tmov x1, sp\n"                                                                           \
+	"\tadrp x2, regsweep_saved_sp\n"                                                           \
+	"\tstr x1, [x2, :lo12:regsweep_saved_sp]\n"                                                \
+	"\tadd sp, x0, #2048\n"                                                                    \
+	"\tldp x0, x1, [sp, #0]\n"                                                                 \
+	"\tldp x2, x3, [sp, #16]\n"                                                                \
+	"\tldp x4, x5, [sp, #32]\n"                                                                \
+	"\tldp x6, x7, [sp, #48]\n"                                                                \
+	"\tldp x8, x9, [sp, #64]\n"                                                                \
+	"\tldp x10, x11, [sp, #80]\n"                                                              \
+	"\tldp x12, x13, [sp, #96]\n"                                                              \
+	"\tldp x14, x15, [sp, #112]\n"                                                             \
+	"\tldp x16, x17, [sp, #128]\n"                                                             \
+	"\tldp x18, x19, [sp, #144]\n"                                                             \
+	"\tldp x20, x21, [sp, #160]\n"                                                             \
+	"\tldp x22, x23, [sp, #176]\n"                                                             \
+	"\tldp x24, x25, [sp, #192]\n"                                                             \
+	"\tldp x26, x27, [sp, #208]\n"                                                             \
+	"\tldp x28, x29, [sp, #224]\n"                                                             \
+	"\tldr x30, [sp, #240]\n"                                                                  \
 	".endm\n"                                                                                  \
 	".macro regsweep_end\n"                                                                    \
-	"	stp x0, x1, [sp, #0]\n"                                                            \
-	"	stp x2, x3, [sp, #16]\n"                                                           \
-	"	stp x4, x5, [sp, #32]\n"                                                           \
-	"	stp x6, x7, [sp, #48]\n"                                                           \
-	"	stp x8, x9, [sp, #64]\n"                                                           \
-	"	stp x10, x11, [sp, #80]\n"                                                         \
-	"	stp x12, x13, [sp, #96]\n"                                                         \
-	"	stp x14, x15, [sp, #112]\n"                                                        \
-	"	stp x16, x17, [sp, #128]\n"                                                        \
-	"	stp x18, x19, [sp, #144]\n"                                                        \
-	"	stp x20, x21, [sp, #160]\n"                                                        \
-	"	stp x22, x23, [sp, #176]\n"                                                        \
-	"	stp x24, x25, [sp, #192]\n"                                                        \
-	"	stp x26, x27, [sp, #208]\n"                                                        \
-	"	stp x28, x29, [sp, #224]\n"                                                        \
-	"	str x30, [sp, #240]\n"                                                             \
-	"	adrp x0, regsweep_saved_sp\n"                                                      \
-	"	ldr x0, [x0, :lo12:regsweep_saved_sp]\n"                                           \
-	"	mov sp, x0\n"                                                                      \
-	"	ldp x19, x20, [sp, #16]\n"                                                         \
-	"	ldp x21, x22, [sp, #32]\n"                                                         \
-	"	ldp x23, x24, [sp, #48]\n"                                                         \
-	"	ldp x25, x26, [sp, #64]\n"                                                         \
-	"	ldp x27, x28, [sp, #80]\n"                                                         \
-	"	ldp x29, x30, [sp], #96\n"                                                         \
-	"	ret\n"                                                                             \
-	"	.popsection\n"                                                                     \
+	"\tstp x0, x1, [sp, #0]\n"                                                                 \
+	"\tstp x2, x3, [sp, #16]\n"                                                                \
+	"\tstp x4, x5, [sp, #32]\n"                                                                \
+	"\tstp x6, x7, [sp, #48]\n"                                                                \
+	"\tstp x8, x9, [sp, #64]\n"                                                                \
+	"\tstp x10, x11, [sp, #80]\n"                                                              \
+	"\tstp x12, x13, [sp, #96]\n"                                                              \
+	"\tstp x14, x15, [sp, #112]\n"                                                             \
+	"\tstp x16, x17, [sp, #128]\n"                                                             \
+	"\tstp x18, x19, [sp, #144]\n"                                                             \
+	"\tstp x20, x21, [sp, #160]\n"                                                             \
+	"\tstp x22, x23, [sp, #176]\n"                                                             \
+	"\tstp x24, x25, [sp, #192]\n"                                                             \
+	"\tstp x26, x27, [sp, #208]\n"                                                             \
+	"\tstp x28, x29, [sp, #224]\n"                                                             \
+	"\tstr x30, [sp, #240]\n"                                                                  \
+	"\tadrp x0, regsweep_saved_sp\n"                                                           \
+	"\tldr x0, [x0, :lo12:regsweep_saved_sp]\n"                                                \
+	"\tmov sp, x0\n"                                                                           \
+	"\tldp x19, x20, [sp, #16]\n"                                                              \
+	"\tldp x21, x22, [sp, #32]\n"                                                              \
+	"\tldp x23, x24, [sp, #48]\n"                                                              \
+	"\tldp x25, x26, [sp, #64]\n"                                                              \
+	"\tldp x27, x28, [sp, #80]\n"                                                              \
+	"\tldp x29, x30, [sp], #96\n"                                                              \
+	"\tret\n"                                                                                  \
+	"\t.popsection\n"                                                                          \
 	".endm\n"
 
 /* The 31 register numbers, for .irp. */
-#define REGSWEEP_REGS "0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,29,30"
+#define REGSWEEP_REGS                                                                              \
+	"0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,29,30"
 
 /*
  * What register @i holds before sweep @n: distinct in every register and every sweep, even in
