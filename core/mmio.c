@@ -131,36 +131,14 @@ const struct mmio_region *mmio_find(const struct mmio_bus *bus, ipa_t addr, unsi
 	return last <= mmio_last(r) ? r : NULL;
 }
 
-const struct mmio_region *mmio_find_hint(const struct mmio_bus *bus, unsigned int *hint, ipa_t addr,
-					 unsigned int size)
+const struct mmio_region *mmio_find_update_hint(const struct mmio_bus *bus, unsigned int *hint,
+						ipa_t addr, unsigned int size)
 {
-	const struct mmio_region *r;
-	u64 last = addr + (size - 1);
+	const struct mmio_region *r = mmio_find(bus, addr, size);
 
-	/* Regions are disjoint: the hinted one, if it holds the access, is the one to find. */
-	if (*hint < bus->nr && size && last >= addr) {
-		r = &bus->regions[*hint];
-		if (addr >= r->base && last <= mmio_last(r))
-			return r;
-	}
-	r = mmio_find(bus, addr, size);
 	if (r)
 		*hint = (unsigned int)(r - bus->regions);
 	return r;
-}
-
-int mmio_region_access(const struct mmio_region *r, struct vcpu *vcpu, ipa_t addr,
-		       unsigned int size, bool write, u64 *val)
-{
-	u64 offset = addr - r->base;
-
-	if (size != 1 && size != 2 && size != 4 && size != 8)
-		return -TERN_EINVAL;
-	if (write)
-		return r->ops->write ? r->ops->write(vcpu, r->priv, offset, size, *val)
-				     : -TERN_EPERM;
-	*val = 0;
-	return r->ops->read ? r->ops->read(vcpu, r->priv, offset, size, val) : -TERN_EPERM;
 }
 
 int mmio_dispatch(const struct mmio_bus *bus, struct vcpu *vcpu, ipa_t addr, unsigned int size,

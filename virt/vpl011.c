@@ -77,7 +77,7 @@ static void rx_fifo_clear(struct vpl011 *u)
 }
 
 /* Move bytes from the ring into the FIFO while there is room; each arrival raises RX and RT. */
-static void rx_pull(struct vpl011 *u)
+static void rx_pull_ring(struct vpl011 *u)
 {
 	bool got = false;
 	u8 c;
@@ -89,6 +89,13 @@ static void rx_pull(struct vpl011 *u)
 	}
 	if (got)
 		*reg_ptr(u, UARTRIS) |= UARTINT_RX | UARTINT_RT;
+}
+
+/* Inline: nearly every look at FR and DR finds the ring empty (Linux polls FR per character). */
+static inline void rx_pull(struct vpl011 *u)
+{
+	if (u->rx_count < VPL011_RX_FIFO_SIZE && !console_rx_empty(&u->rx))
+		rx_pull_ring(u);
 }
 
 static void tx_flush(struct vpl011 *u)

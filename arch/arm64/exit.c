@@ -206,7 +206,24 @@ u64 vcpu_exit_fast(struct vcpu_gpregs *regs)
 	if (!exit_fast_ok(esr))
 		return GUEST_EXIT_SYNC;
 	exit_begin(vcpu);
-	r = exit_sync(vcpu, esr);
+	/* exit_sync() without the table: the four kinds exit_fast_ok() lets through. */
+	vcpu->arch.esr = esr;
+	switch (ESR_ELx_EC(esr)) {
+	case ESR_EC_DABT_LOW:
+		vcpu->arch.far = read_sysreg(far_el2);
+		vcpu->arch.hpfar = read_sysreg(hpfar_el2);
+		r = mmio_emulate(vcpu);
+		break;
+	case ESR_EC_SYS64:
+		r = exit_sysreg(vcpu);
+		break;
+	case ESR_EC_HVC64:
+		r = exit_hvc(vcpu);
+		break;
+	default:
+		r = exit_smc(vcpu);
+		break;
+	}
 	/* What the run loop would check before entering again (see vcpu_arch_run). */
 	if (likely(r == VCPU_RUN_CONTINUE && sched_may_enter(this_pcpu(), vcpu))) {
 		exit_prepare_entry(vcpu);

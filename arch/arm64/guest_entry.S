@@ -135,46 +135,20 @@ guest_exit_sync:
 	stp	x0, x1, [sp, #-16]!
 	mrs	x1, esr_el2
 	ubfx	x2, x1, #26, #6
-	cmp	x2, #0x16			/* EC: HVC64 */
-	b.eq	.Lfast_hvc
+	cmp	x2, #0x24			/* EC: data abort from a lower EL (MMIO) */
+	b.eq	.Ldabt
 	cmp	x2, #0x18			/* EC: MSR/MRS */
 	b.eq	.Lfast_sysreg
-	cmp	x2, #0x24			/* EC: data abort from a lower EL */
-	b.ne	.Lslow
-	tbz	x1, #24, .Lslow			/* ISV: no register named */
-	ubfx	x3, x1, #16, #5			/* SRT */
-	b	.Lslow_rt
-.Lsysreg_slow:
-	ubfx	x3, x1, #5, #5			/* Rt */
-.Lslow_rt:
-	sub	x3, x3, #19
-	cmp	x3, #28 - 19
-	b.hi	.Lslow
-	fast_save
-	stp	x19, x20, [x0, #16 * 9 + 8]	/* x19-x28: one of them is the data register */
-	stp	x21, x22, [x0, #16 * 10 + 8]
-	stp	x23, x24, [x0, #16 * 11 + 8]
-	stp	x25, x26, [x0, #16 * 12 + 8]
-	stp	x27, x28, [x0, #16 * 13 + 8]
-	mov	x2, #1
-	b	.Lcall
+	cmp	x2, #0x16			/* EC: HVC64 */
+	b.eq	.Lfast_hvc
 .Lslow:
 	fast_save
-	mov	x2, #0
-.Lcall:
-	str	x2, [sp, #-16]!			/* x19-x28 to load back afterwards */
-	add	x29, sp, #16			/* __guest_enter's frame record */
+	mov	x29, sp				/* __guest_enter's frame record */
 	bl	vcpu_exit_fast
-	ldr	x2, [sp], #16
 	mrs	x1, tpidr_el2
 	ldr	x1, [x1, #PCPU_OFF_GUEST_REGS]
-	cbz	x2, 1f
-	ldp	x19, x20, [x1, #16 * 9 + 8]
-	ldp	x21, x22, [x1, #16 * 10 + 8]
-	ldp	x23, x24, [x1, #16 * 11 + 8]
-	ldp	x25, x26, [x1, #16 * 12 + 8]
-	ldp	x27, x28, [x1, #16 * 13 + 8]
-1:	cmp	x0, #GUEST_EXIT_RESUME
+.Lafter_call:
+	cmp	x0, #GUEST_EXIT_RESUME
 	b.ne	.Lsync_full
 	/* Handled: back to the guest (C may have moved the PC or changed any of these). */
 	ldp	x2, x3, [x1, #GPREGS_OFF_PC]
@@ -203,6 +177,33 @@ guest_exit_sync:
 	stp	x24, x25, [x1, #16 * 12]
 	stp	x26, x27, [x1, #16 * 13]
 	b	__guest_exit
+
+.Lsysreg_slow:
+	ubfx	x3, x1, #5, #5			/* Rt */
+	b	.Lslow_rt
+.Ldabt:
+	tbz	x1, #24, .Lslow			/* ISV: no register named */
+	ubfx	x3, x1, #16, #5			/* SRT */
+.Lslow_rt:
+	sub	x3, x3, #19
+	cmp	x3, #28 - 19
+	b.hi	.Lslow
+	fast_save
+	stp	x19, x20, [x0, #16 * 9 + 8]	/* x19-x28: one of them is the data register */
+	stp	x21, x22, [x0, #16 * 10 + 8]
+	stp	x23, x24, [x0, #16 * 11 + 8]
+	stp	x25, x26, [x0, #16 * 12 + 8]
+	stp	x27, x28, [x0, #16 * 13 + 8]
+	mov	x29, sp
+	bl	vcpu_exit_fast
+	mrs	x1, tpidr_el2
+	ldr	x1, [x1, #PCPU_OFF_GUEST_REGS]
+	ldp	x19, x20, [x1, #16 * 9 + 8]
+	ldp	x21, x22, [x1, #16 * 10 + 8]
+	ldp	x23, x24, [x1, #16 * 11 + 8]
+	ldp	x25, x26, [x1, #16 * 12 + 8]
+	ldp	x27, x28, [x1, #16 * 13 + 8]
+	b	.Lafter_call
 
 .Lfast_hvc:
 	ubfx	w2, w0, #24, #6

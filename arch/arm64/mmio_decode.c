@@ -8,17 +8,6 @@
 #include <tern/compiler.h>
 #include <tern/errno.h>
 
-/* Data abort ISS fields that are valid when ISV == 1 (ESR_EL2, EC 0x24). */
-#define DABT_ISS_SAS_SHIFT 22
-#define DABT_ISS_SAS_MASK  0x3U
-#define DABT_ISS_SSE	   BIT(21)
-#define DABT_ISS_SRT_SHIFT 16
-#define DABT_ISS_SRT_MASK  0x1FU
-#define DABT_ISS_SF	   BIT(15)
-#define DABT_ISS_AR	   BIT(14)
-#define DABT_ISS_CM	   BIT(8)
-#define DABT_ISS_S1PTW	   BIT(7)
-
 static u32 field(u32 insn, unsigned int hi, unsigned int lo)
 {
 	return (insn >> lo) & (u32)((1ULL << (hi - lo + 1)) - 1);
@@ -218,26 +207,6 @@ bool mmio_decode_is_cmo(u32 insn)
 	       crm != 9 && crm != 1 && crm != 0;
 }
 
-int mmio_decode_esr(u64 esr, struct mmio_insn *out)
-{
-	struct mmio_insn mi = { 0 };
-
-	if (ESR_ELx_EC(esr) != ESR_EC_DABT_LOW || (esr & (DABT_ISS_CM | DABT_ISS_S1PTW)))
-		return -TERN_EINVAL;
-	if (!(esr & ESR_ISS_DABT_ISV))
-		return -TERN_ENOENT;
-	mi.size = 1U << ((esr >> DABT_ISS_SAS_SHIFT) & DABT_ISS_SAS_MASK);
-	mi.write = esr & ESR_ISS_DABT_WNR;
-	mi.sign_extend = !mi.write && mi.size < 8 && (esr & DABT_ISS_SSE);
-	mi.sf = esr & DABT_ISS_SF;
-	mi.acqrel = esr & DABT_ISS_AR;
-	mi.rt = (esr >> DABT_ISS_SRT_SHIFT) & DABT_ISS_SRT_MASK;
-	if (mi.size == 8 && !mi.sf)
-		return -TERN_EINVAL;
-	*out = mi;
-	return 0;
-}
-
 int mmio_decode_far_offset(const struct mmio_insn *mi, u64 base, u64 far)
 {
 	u64 delta;
@@ -248,20 +217,4 @@ int mmio_decode_far_offset(const struct mmio_insn *mi, u64 base, u64 far)
 	if (delta >= 2U * mi->size)
 		return -TERN_EINVAL;
 	return (int)delta;
-}
-
-u64 mmio_load_extend(const struct mmio_insn *mi, u64 raw)
-{
-	u64 v = raw;
-
-	if (mi->size && mi->size < 8) {
-		u64 sign = 1ULL << (mi->size * 8 - 1);
-
-		v &= (sign << 1) - 1;
-		if (mi->sign_extend)
-			v = (v ^ sign) - sign;
-	}
-	if (!mi->sf)
-		v &= 0xFFFFFFFFULL;
-	return v;
 }

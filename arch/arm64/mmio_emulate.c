@@ -174,7 +174,7 @@ static bool mmio_is_cache_maintenance(struct vcpu *vcpu, u64 esr)
 }
 
 /* An emulated access completed: count it and step over the instruction. */
-static enum vcpu_run_result mmio_done(struct vcpu *vcpu)
+static inline enum vcpu_run_result mmio_done(struct vcpu *vcpu)
 {
 	vcpu->exit_count[EXIT_MMIO]++;
 	vcpu_skip_insn(vcpu);
@@ -183,11 +183,14 @@ static enum vcpu_run_result mmio_done(struct vcpu *vcpu)
 	return VCPU_RUN_CONTINUE;
 }
 
-enum vcpu_run_result mmio_emulate(struct vcpu *vcpu)
+/*
+ * Everything but the common case: cache maintenance, faults that are not an emulated access, an
+ * access Tern decodes from the instruction (ISV = 0: writeback, pairs), acquire/release, an
+ * access outside the vCPU's last device or across a device's end.
+ */
+static __noinline enum vcpu_run_result mmio_emulate_other(struct vcpu *vcpu, u64 esr, u64 ipa)
 {
-	u64 esr = vcpu->arch.esr;
 	unsigned int dfsc = esr & ESR_ISS_xFSC_MASK;
-	u64 ipa = mmio_fault_ipa(vcpu);
 	const struct mmio_region *r;
 	struct mmio_insn mi;
 	u32 insn;
@@ -203,25 +206,11 @@ enum vcpu_run_result mmio_emulate(struct vcpu *vcpu)
 	if (dfsc < DFSC_TRANSLATION_MIN || dfsc > DFSC_TRANSLATION_MAX ||
 	    (esr & ESR_ISS_DABT_S1PTW))
 		return mmio_abort(vcpu, "not an emulated access", ipa);
-	/* The vCPU's last device first: drivers poll one register again and again. */
 	r = mmio_find_hint(&vcpu->vm->mmio, &vcpu->mmio_hint, ipa, 1);
 	if (!r)
 		return mmio_abort(vcpu, "no device there", ipa);
 
 	rc = mmio_decode_esr(esr, &mi);
-	/*
-	 * The common case: one register, described by the syndrome (ISV = 1: never a pair, never
-	 * writeback), inside the region found. No arrays, no loops, no second lookup.
-	 */
-	if (!rc && !mi.acqrel && mmio_region_holds(r, ipa, mi.size)) {
-		u64 val = mi.write ? vcpu_reg(vcpu, mi.rt) & mmio_size_mask(mi.size) : 0;
-
-		if (mmio_region_access(r, vcpu, ipa, mi.size, mi.write, &val))
-			return mmio_abort(vcpu, "the device rejected the access", ipa);
-		if (!mi.write)
-			vcpu_set_reg(vcpu, mi.rt, mmio_load_extend(&mi, val));
-		return mmio_done(vcpu);
-	}
 	/*
 	 * Without a syndrome, an AArch32 access (LDM, LDRD, ...) is not something Tern decodes: the
 	 * word at the PC is an A32/T32 instruction, never to be read as A64. Refuse it.
@@ -247,5 +236,34 @@ enum vcpu_run_result mmio_emulate(struct vcpu *vcpu)
 		return mmio_abort(vcpu, "instruction form not emulated", ipa);
 	if (mmio_do_access(vcpu, &mi, ipa, r))
 		return mmio_abort(vcpu, "the device rejected the access", ipa);
+	return mmio_done(vcpu);
+}
+
+enum vcpu_run_result mmio_emulate(struct vcpu *vcpu)
+{
+	u64 esr = vcpu->arch.esr;
+	unsigned int dfsc = esr & ESR_ISS_xFSC_MASK;
+	u64 ipa = mmio_fault_ipa(vcpu);
+	const struct mmio_region *r;
+	struct mmio_insn mi;
+	u64 val;
+
+	/*
+	 * The common case first, with no arrays, loops or second lookup: a stage-2 translation
+	 * fault on one register the syndrome describes (ISV = 1: never a pair, never writeback;
+	 * mmio_decode_esr() refuses cache maintenance and stage-1 walks), a plain access (not
+	 * acquire/release), all of it inside the vCPU's last device or the one found for it.
+	 */
+	if (dfsc < DFSC_TRANSLATION_MIN || dfsc > DFSC_TRANSLATION_MAX ||
+	    mmio_decode_esr(esr, &mi) || mi.acqrel)
+		return mmio_emulate_other(vcpu, esr, ipa);
+	r = mmio_find_hint(&vcpu->vm->mmio, &vcpu->mmio_hint, ipa, mi.size);
+	if (!r)
+		return mmio_emulate_other(vcpu, esr, ipa);
+	val = mi.write ? vcpu_reg(vcpu, mi.rt) & mmio_size_mask(mi.size) : 0;
+	if (mmio_region_access(r, vcpu, ipa, mi.size, mi.write, &val))
+		return mmio_abort(vcpu, "the device rejected the access", ipa);
+	if (!mi.write)
+		vcpu_set_reg(vcpu, mi.rt, mmio_load_extend(&mi, val));
 	return mmio_done(vcpu);
 }

@@ -24,7 +24,21 @@
 #ifndef ASM_MMIO_DECODE_H
 #define ASM_MMIO_DECODE_H
 
+#include <asm/sysreg.h>
+#include <tern/compiler.h>
+#include <tern/errno.h>
 #include <tern/types.h>
+
+/* Data abort ISS fields that are valid when ISV == 1 (ESR_EL2, EC 0x24). */
+#define DABT_ISS_SAS_SHIFT 22
+#define DABT_ISS_SAS_MASK  0x3U
+#define DABT_ISS_SSE	   BIT(21)
+#define DABT_ISS_SRT_SHIFT 16
+#define DABT_ISS_SRT_MASK  0x1FU
+#define DABT_ISS_SF	   BIT(15)
+#define DABT_ISS_AR	   BIT(14)
+#define DABT_ISS_CM	   BIT(8)
+#define DABT_ISS_S1PTW	   BIT(7)
 
 /** The register number that means SP as a base and XZR/WZR as data. */
 #define MMIO_REG_ZR_SP 31
@@ -67,9 +81,28 @@ struct mmio_insn {
  *
  * Return: 0; -TERN_ENOENT if ISV == 0 (fetch the instruction and use mmio_decode_insn());
  * -TERN_EINVAL if @esr is not a data abort from a lower level, is on a stage-1 table walk or
- * cache maintenance, or describes a 64-bit access to a W register.
+ * cache maintenance, or describes a 64-bit access to a W register. Inline: every MMIO exit
+ * decodes its syndrome, and the fields then stay in registers.
  */
-int mmio_decode_esr(u64 esr, struct mmio_insn *out);
+static inline int mmio_decode_esr(u64 esr, struct mmio_insn *out)
+{
+	struct mmio_insn mi = { 0 };
+
+	if (ESR_ELx_EC(esr) != ESR_EC_DABT_LOW || (esr & (DABT_ISS_CM | DABT_ISS_S1PTW)))
+		return -TERN_EINVAL;
+	if (!(esr & ESR_ISS_DABT_ISV))
+		return -TERN_ENOENT;
+	mi.size = 1U << ((esr >> DABT_ISS_SAS_SHIFT) & DABT_ISS_SAS_MASK);
+	mi.write = esr & ESR_ISS_DABT_WNR;
+	mi.sign_extend = !mi.write && mi.size < 8 && (esr & DABT_ISS_SSE);
+	mi.sf = esr & DABT_ISS_SF;
+	mi.acqrel = esr & DABT_ISS_AR;
+	mi.rt = (esr >> DABT_ISS_SRT_SHIFT) & DABT_ISS_SRT_MASK;
+	if (mi.size == 8 && !mi.sf)
+		return -TERN_EINVAL;
+	*out = mi;
+	return 0;
+}
 
 /**
  * mmio_decode_insn() - Decode a guest AArch64 load/store instruction.
@@ -113,6 +146,20 @@ int mmio_decode_far_offset(const struct mmio_insn *mi, u64 base, u64 far);
  *
  * Return: @raw zero- or sign-extended from size * 8 bits to 64 (Xt) or 32 (Wt, upper 32 bits zero).
  */
-u64 mmio_load_extend(const struct mmio_insn *mi, u64 raw);
+static inline u64 mmio_load_extend(const struct mmio_insn *mi, u64 raw)
+{
+	u64 v = raw;
+
+	if (mi->size && mi->size < 8) {
+		u64 sign = 1ULL << (mi->size * 8 - 1);
+
+		v &= (sign << 1) - 1;
+		if (mi->sign_extend)
+			v = (v ^ sign) - sign;
+	}
+	if (!mi->sf)
+		v &= 0xFFFFFFFFULL;
+	return v;
+}
 
 #endif

@@ -33,5 +33,14 @@ bool console_rx_push(struct console_rx_ring *ring, u8 c);
 bool console_rx_pop(struct console_rx_ring *ring, u8 *c);
 /** Bytes queued, as seen from either side (a snapshot: the other side may move on). */
 u32 console_rx_count(const struct console_rx_ring *ring);
+/**
+ * Consumer: nothing to take (a snapshot: the producer may add a byte right after). Inline: an
+ * emulated UART asks on every status read.
+ */
+static inline bool console_rx_empty(const struct console_rx_ring *ring)
+{
+	return __atomic_load_n(&ring->head, __ATOMIC_ACQUIRE) ==
+	       __atomic_load_n(&ring->tail, __ATOMIC_RELAXED);
+}
 
 #endif

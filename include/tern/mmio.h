@@ -2,6 +2,7 @@
 #ifndef TERN_MMIO_H
 #define TERN_MMIO_H
 
+#include <tern/errno.h>
 #include <tern/types.h>
 
 struct vcpu;
@@ -47,13 +48,6 @@ int mmio_register(struct mmio_bus *bus, ipa_t base, u64 size, const struct mmio_
 int mmio_unregister(struct mmio_bus *bus, ipa_t base);
 /* The region containing all of [addr, addr + size), or NULL. */
 const struct mmio_region *mmio_find(const struct mmio_bus *bus, ipa_t addr, unsigned int size);
-/*
- * mmio_find() that first tries the region at index *@hint (a caller's last hit, e.g. per vCPU)
- * and updates *@hint on a new hit: one comparison for a device accessed again and again. Any
- * value of *@hint is safe (it is checked against the bus).
- */
-const struct mmio_region *mmio_find_hint(const struct mmio_bus *bus, unsigned int *hint, ipa_t addr,
-					 unsigned int size);
 /* Does @r hold all of [addr, addr + size)? (Inline: every emulated access asks.) */
 static inline bool mmio_region_holds(const struct mmio_region *r, ipa_t addr, unsigned int size)
 {
@@ -62,11 +56,37 @@ static inline bool mmio_region_holds(const struct mmio_region *r, ipa_t addr, un
 	return size && last >= addr && addr >= r->base && last <= r->base + (r->size - 1);
 }
 /*
- * One access to region @r, which holds all of it (mmio_region_holds()): as mmio_dispatch() without
- * the lookup.
+ * mmio_find() that first tries the region at index *@hint (a caller's last hit, e.g. per vCPU)
+ * and updates *@hint on a new hit: one comparison for a device accessed again and again. Any
+ * value of *@hint is safe (it is checked against the bus). The hint is tried inline.
  */
-int mmio_region_access(const struct mmio_region *r, struct vcpu *vcpu, ipa_t addr,
-		       unsigned int size, bool write, u64 *val);
+const struct mmio_region *mmio_find_update_hint(const struct mmio_bus *bus, unsigned int *hint,
+						ipa_t addr, unsigned int size);
+static inline const struct mmio_region *
+mmio_find_hint(const struct mmio_bus *bus, unsigned int *hint, ipa_t addr, unsigned int size)
+{
+	/* Regions are disjoint: the hinted one, if it holds the access, is the one to find. */
+	if (*hint < bus->nr && mmio_region_holds(&bus->regions[*hint], addr, size))
+		return &bus->regions[*hint];
+	return mmio_find_update_hint(bus, hint, addr, size);
+}
+/*
+ * One access to region @r, which holds all of it (mmio_region_holds()): as mmio_dispatch() without
+ * the lookup. Inline: the emulated access calls the device's handler directly.
+ */
+static inline int mmio_region_access(const struct mmio_region *r, struct vcpu *vcpu, ipa_t addr,
+				     unsigned int size, bool write, u64 *val)
+{
+	u64 offset = addr - r->base;
+
+	if (size != 1 && size != 2 && size != 4 && size != 8)
+		return -TERN_EINVAL;
+	if (write)
+		return r->ops->write ? r->ops->write(vcpu, r->priv, offset, size, *val)
+				     : -TERN_EPERM;
+	*val = 0;
+	return r->ops->read ? r->ops->read(vcpu, r->priv, offset, size, val) : -TERN_EPERM;
+}
 /*
  * Perform one access (size 1, 2, 4 or 8, else -TERN_EINVAL): -TERN_ENOENT when no region holds all
  * of it, -TERN_EPERM when the region has no handler for its direction, else what the device
