@@ -94,6 +94,7 @@ TARGET_PARTITIONED = 1.10
 JUDGED = ("partitioned", "partitioned-mmio")
 RUN_TIMEOUT = 120
 STATS_GAP_S = 0.5
+NICE = -10
 DOC_BEGIN = "<!-- interference:begin -->"
 DOC_END = "<!-- interference:end -->"
 
@@ -121,24 +122,46 @@ def percentile(sorted_vals, p):
     return sorted_vals[min(len(sorted_vals) - 1, len(sorted_vals) * p // 100)]
 
 
+def tgid(tid):
+    """The process of host thread @tid."""
+    with open(f"/proc/{tid}/status") as f:
+        return int(re.search(r"^Tgid:\s*(\d+)", f.read(), re.M).group(1))
+
+
 def thread_cpu_s(tid):
     """CPU time (user + system, s) the host thread @tid has used so far: its own, from
     /proc/TGID/task/TID (/proc/TID would add up its whole process)."""
-    with open(f"/proc/{tid}/status") as f:
-        tgid = re.search(r"^Tgid:\s*(\d+)", f.read(), re.M).group(1)
-    with open(f"/proc/{tgid}/task/{tid}/stat") as f:
+    with open(f"/proc/{tgid(tid)}/task/{tid}/stat") as f:
         fields = f.read().rsplit(")", 1)[1].split()
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 class Threads:
-    """QEMU's pCPU threads (monitor: info cpus) and how busy each was between two marks."""
+    """QEMU's pCPU threads (monitor: info cpus) and how busy each was between two marks.
 
-    def __init__(self, mon):
+    With @pin, pCPU i's thread may run on host CPU i (mod their number) only, and every thread
+    of QEMU gets nice @nice: on a host that runs other jobs, "partitioned" then means each pCPU
+    on a host CPU of its own, and those jobs preempt QEMU less (a negative nice needs root:
+    without it the threads keep theirs, and the run says so)."""
+
+    def __init__(self, mon, pin, nice):
         tids = {int(c): int(t) for c, t in CPUS_RE.findall(mon.command("info cpus"))}
         if len(tids) < 2 or len(set(tids.values())) != len(tids):
             raise RuntimeError(f"not multi-threaded TCG: pCPU threads {tids}")
         self.tids = tids
+        self.pinned = self.niced = False
+        if pin:
+            ncpus = os.cpu_count() or 1
+            for c, t in tids.items():
+                os.sched_setaffinity(t, {c % ncpus})
+            self.pinned = True
+        if nice:
+            try:
+                for t in os.listdir(f"/proc/{tgid(tids[0])}/task"):
+                    os.setpriority(os.PRIO_PROCESS, int(t), nice)
+                self.niced = True
+            except PermissionError:
+                pass
         self.start = self.now()
 
     def now(self):
@@ -185,7 +208,7 @@ def check_kind(kind, rounds_per_s, exits_per_s):
     return None
 
 
-def one_run(out, builds, guest, scenario, config, kind, irqs, i):
+def one_run(out, builds, guest, scenario, config, kind, irqs, i, pin, nice):
     """Boot one scenario; returns a dict: samples (us), VM 1's rounds/s and exits/s by reason,
     each pCPU thread's busy share while VM 0 measured."""
     d = builds[config]
@@ -204,9 +227,10 @@ def one_run(out, builds, guest, scenario, config, kind, irqs, i):
     mon = None
     try:
         mon = Monitor(sock)
-        threads = Threads(mon)
+        threads = Threads(mon, pin, nice)
         child.expect(r"BENCH wlat vtimer [^\n]*\n")
         res["busy"] = threads.busy()
+        res["pinned"], res["niced"] = threads.pinned, threads.niced
         if kind:
             # At least two progress lines of VM 1 (its rate), then its exits.
             while len(HAMMER_RE.findall(bench.vm_lines("".join(chunks), 1, tern=False))) < 2:
@@ -344,6 +368,10 @@ def main():
     p.add_argument("--doc", help="update the generated section of this file")
     p.add_argument("--runs", type=int, default=5, help="boots of each scenario (5)")
     p.add_argument("--irqs", type=int, default=1000, help="interrupts per boot (1000)")
+    p.add_argument("--no-pin", action="store_true",
+                   help="leave QEMU's pCPU threads free to run on any host CPU")
+    p.add_argument("--nice", type=int, default=NICE,
+                   help=f"QEMU's threads' nice ({NICE}; 0: leave it)")
     p.add_argument("--builds", help="use the builds DIR/<config> already made (the tests' "
                    "build directory) instead of building under --out")
     p.add_argument("--scenarios", help="comma-separated scenarios besides alone (default: all): "
@@ -372,13 +400,20 @@ def main():
                 continue
             log(f"{name}, run {i + 1} of {args.runs}")
             load_avg.append(os.getloadavg()[0])
-            runs[name].append(one_run(out, builds, guest, name, config, kind, args.irqs, i))
+            runs[name].append(one_run(out, builds, guest, name, config, kind, args.irqs, i,
+                                      not args.no_pin, args.nice))
     res = {name: summarise(r, runs["alone"]) for name, r in runs.items()}
     with open(os.path.join(out, "interference.json"), "w") as f:
         json.dump({"results": res, "runs": args.runs, "irqs": args.irqs}, f, indent=1)
     ver = bench.run(["git", "-C", SRCTREE, "describe", "--always", "--dirty"], 30)[1].strip()
+    every = [r for rs in runs.values() for r in rs]
+    how = ", ".join(
+        ["pCPU i's thread pinned to host CPU i" if all(r["pinned"] for r in every)
+         else "threads not pinned",
+         f"QEMU at nice {args.nice}" if args.nice and all(r["niced"] for r in every)
+         else "QEMU at its own nice"])
     text = (f"Latest run: `make bench` on {time.strftime('%Y-%m-%d')}, Tern {ver}, "
-            f"{bench.qemu_version()} ({MTTCG}), {os.cpu_count()} host CPUs (load average "
+            f"{bench.qemu_version()} ({MTTCG}; {how}), {os.cpu_count()} host CPUs (load average "
             f"{min(load_avg):.1f} to {max(load_avg):.1f} during the runs), {args.runs} boots x "
             f"{args.irqs} interrupts per scenario, interleaved, "
             f"{time.monotonic() - start:.0f} s.\n\n{table(res, names)}\n\n"
