@@ -129,7 +129,7 @@ def test_virtio_driver(tern, disk_build, tmp_path, mode, ro):
     t = boot_guests(tern, disk_build, vm0=("virtio", args, str(disk), ro, mode)).start()
     t.expect(r"\[vm0\] SUMMARY: ", timeout=120)
     assert t.wait_exit() == 0
-    summary(t, 0, (32 if ro else 33) + persistent)
+    summary(t, 0, (34 if ro else 35) + persistent)
     kind = "host disk" if persistent else "RAM disk"
     assert re.search(rf"vm0: virtio-blk at virtio-mmio slot 0: {kind}, 4 MiB" +
                      (", read-only" if ro else r"\r?\n"), t.log)
@@ -183,8 +183,8 @@ def test_host_disk_regions(tern, disk_build, tmp_path):
     for _ in range(2):
         t.expect(r"\[vm\d\] SUMMARY: ", timeout=180)
     assert t.wait_exit() == 0
-    summary(t, 0, 34)
-    summary(t, 1, 34)
+    summary(t, 0, 36)
+    summary(t, 1, 36)
     assert re.search(r"vm1: virtio-blk: sectors 8192\+8192 of the host disk", t.log)
     expect_virtio_writes(disk, 0)
     expect_virtio_writes(disk, 4 << 20)
@@ -205,7 +205,7 @@ def test_host_disk_overlap_refused(tern, disk_build, tmp_path):
     t.expect(r"vm1: not created")
     t.expect(r"\[vm0\] SUMMARY: ", timeout=180)
     t.wait_exit()
-    summary(t, 0, 34)
+    summary(t, 0, 36)
     expect_virtio_writes(disk, 0)
     assert pattern_bytes(4 << 20) == disk.read_bytes()[4 << 20:], "vm1 wrote"
 

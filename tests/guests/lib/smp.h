@@ -164,7 +164,7 @@ struct smp_barrier {
 };
 bool smp_barrier_wait(struct smp_barrier *b, unsigned int n, u64 us);
 
-/* smp_fp.S (built without -mgeneral-regs-only): FP/SIMD isolation. */
+/* smp_fp.S (built without -mgeneral-regs-only): FP/SIMD isolation (also linked into virtio). */
 #define SMP_FP_REGS 32
 #define SMP_FP_FPCR 32 /* register "index" of FPCR in a mismatch */
 #define SMP_FP_FPSR 33
@@ -182,5 +182,9 @@ u64 smp_fp_probe_fpsr(u64 v);
  */
 long smp_fp_check(const u64 (*pat)[2], u64 fpcr, u64 fpsr, u64 end, u64 checks, bool yield,
 		  u64 *bad, u64 *rounds);
+/** V0-V31 = @pat, FPCR = @fpcr, FPSR = @fpsr; nothing else in the guest touches them. */
+void smp_fp_fill(const u64 (*pat)[2], u64 fpcr, u64 fpsr);
+/** -1 if they still hold that, else the first register that does not, its value in *@bad. */
+long smp_fp_verify(const u64 (*pat)[2], u64 fpcr, u64 fpsr, u64 *bad);
 
 #endif /* GUEST_SMP_H */

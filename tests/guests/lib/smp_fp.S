@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * FP/SIMD isolation check for the SMP guests (see smp.h). Built without -mgeneral-regs-only; the
- * rest of the guest library never touches V0-V31, FPCR or FPSR, so they hold only what is set here.
+ * FP/SIMD isolation checks (see smp.h): the SMP guests, and the virtio guest's registers across
+ * disk requests. Built without -mgeneral-regs-only; the rest of the guest library never touches
+ * V0-V31, FPCR or FPSR, so they hold only what is set here.
  */
 	.arch	armv8-a+fp+simd
 
@@ -90,5 +91,49 @@ smp_fp_check:
 .Lbad:
 	str	x14, [x6]
 	str	x8, [x7]
+	mov	x0, x15
+	ret
+
+/* void smp_fp_fill(const u64 (*pat)[2] x0, u64 fpcr x1, u64 fpsr x2): V0-V31 = pat, FPCR, FPSR. */
+	.global	smp_fp_fill
+smp_fp_fill:
+	.irp	r, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31
+	ldp	x11, x12, [x0, #16 * \r]
+	fmov	d\r, x11
+	mov	v\r\().d[1], x12
+	.endr
+	msr	fpcr, x1
+	msr	fpsr, x2
+	isb
+	ret
+
+/*
+ * long smp_fp_verify(const u64 (*pat)[2] x0, u64 fpcr x1, u64 fpsr x2, u64 *bad x3): -1 if
+ * V0-V31, FPCR and FPSR hold what smp_fp_fill() put there, else the first register that does not
+ * (SMP_FP_FPCR / SMP_FP_FPSR for those) with the value read in *bad.
+ */
+	.global	smp_fp_verify
+smp_fp_verify:
+	.irp	r, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31
+	mov	x15, #\r
+	ldp	x11, x12, [x0, #16 * \r]
+	mov	x14, v\r\().d[0]
+	cmp	x14, x11
+	b.ne	1f
+	mov	x14, v\r\().d[1]
+	cmp	x14, x12
+	b.ne	1f
+	.endr
+	mov	x15, #32
+	mrs	x14, fpcr
+	cmp	x14, x1
+	b.ne	1f
+	mov	x15, #33
+	mrs	x14, fpsr
+	cmp	x14, x2
+	b.ne	1f
+	mov	x0, #-1
+	ret
+1:	str	x14, [x3]
 	mov	x0, x15
 	ret
