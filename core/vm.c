@@ -4,6 +4,7 @@
  * start, stop and reset, and access to guest RAM. Everything of a VM lives in its struct vm.
  */
 #include <asm/cache.h>
+#include <asm/el1_hw.h>
 #include <asm/guest.h>
 #include <asm/stage2.h>
 #include <string.h>
@@ -12,6 +13,7 @@
 #include <tern/errno.h>
 #include <tern/format.h>
 #include <tern/page_alloc.h>
+#include <tern/percpu.h>
 #include <tern/printk.h>
 #include <tern/sched.h>
 #include <tern/vm.h>
@@ -161,14 +163,34 @@ enum vm_ram_op {
 };
 
 /*
+ * Whether the vCPU this pCPU runs for @vm sees its RAM through its caches as Tern does (its MMU
+ * and data cache on: Linux maps RAM, virtqueues and buffers Normal write-back). Memory both
+ * access as Normal Inner Shareable write-back is kept coherent by the hardware, so a copy made on
+ * its behalf (a virtio request it notified) needs no cache maintenance. A vCPU with its caches
+ * on that maps its own buffers otherwise (non-cacheable) makes the attributes mismatch for its
+ * own pages only (Arm ARM, "Mismatched memory attributes"): it may read what it had there
+ * before, never anything of Tern's or another VM's.
+ */
+static bool vm_ram_coherent(const struct vm *vm)
+{
+	const struct pcpu *p = this_pcpu();
+	const struct vcpu *v = p ? p->current_vcpu : NULL;
+
+	return v && v->vm == vm && el1_hw_caches_on();
+}
+
+/*
  * Walk guest RAM chunk by chunk: it is contiguous for the guest, not for the host. The guest
  * may run with its caches off, its accesses then going to memory past Tern's caches: what Tern
  * writes is cleaned to the point of coherency, and what it reads is cleaned and invalidated
  * first, so that no stale line of Tern's (speculatively fetched through its own mapping of all
- * RAM) hides what the guest wrote to memory.
+ * RAM) hides what the guest wrote to memory. None of it for a device's copy (@io) made while a
+ * vCPU of the VM whose caches are on is loaded here (vm_ram_coherent()).
  */
-static int vm_ram_access(struct vm *vm, ipa_t ipa, u8 *buf, u64 len, enum vm_ram_op op)
+static int vm_ram_access(struct vm *vm, ipa_t ipa, u8 *buf, u64 len, enum vm_ram_op op, bool io)
 {
+	bool coherent = io && vm_ram_coherent(vm);
+
 	if (!vm_ipa_in_ram(vm, ipa, len))
 		return -TERN_EFAULT;
 	while (len) {
@@ -178,7 +200,7 @@ static int vm_ram_access(struct vm *vm, ipa_t ipa, u8 *buf, u64 len, enum vm_ram
 
 		if (!g)
 			return -TERN_EFAULT;
-		if (op == VM_RAM_READ || op == VM_RAM_SYNC_TERN)
+		if ((op == VM_RAM_READ && !coherent) || op == VM_RAM_SYNC_TERN)
 			dcache_clean_inval_range((paddr_t)g, (paddr_t)g + n);
 		if (op == VM_RAM_WRITE)
 			memcpy(g, buf, n);
@@ -186,7 +208,8 @@ static int vm_ram_access(struct vm *vm, ipa_t ipa, u8 *buf, u64 len, enum vm_ram
 			memcpy(buf, g, n);
 		else if (op == VM_RAM_ZERO)
 			memset(g, 0, n);
-		if (op == VM_RAM_WRITE || op == VM_RAM_ZERO || op == VM_RAM_SYNC_GUEST)
+		if ((op == VM_RAM_WRITE && !coherent) || op == VM_RAM_ZERO ||
+		    op == VM_RAM_SYNC_GUEST)
 			dcache_clean_range((paddr_t)g, (paddr_t)g + n);
 		ipa += n;
 		len -= n;
@@ -198,27 +221,37 @@ static int vm_ram_access(struct vm *vm, ipa_t ipa, u8 *buf, u64 len, enum vm_ram
 
 int vm_copy_to_guest(struct vm *vm, ipa_t dst, const void *src, u64 len)
 {
-	return vm_ram_access(vm, dst, (u8 *)(uintptr_t)src, len, VM_RAM_WRITE);
+	return vm_ram_access(vm, dst, (u8 *)(uintptr_t)src, len, VM_RAM_WRITE, false);
 }
 
 int vm_copy_from_guest(struct vm *vm, void *dst, ipa_t src, u64 len)
 {
-	return vm_ram_access(vm, src, dst, len, VM_RAM_READ);
+	return vm_ram_access(vm, src, dst, len, VM_RAM_READ, false);
+}
+
+int vm_io_to_guest(struct vm *vm, ipa_t dst, const void *src, u64 len)
+{
+	return vm_ram_access(vm, dst, (u8 *)(uintptr_t)src, len, VM_RAM_WRITE, true);
+}
+
+int vm_io_from_guest(struct vm *vm, void *dst, ipa_t src, u64 len)
+{
+	return vm_ram_access(vm, src, dst, len, VM_RAM_READ, true);
 }
 
 int vm_zero_guest(struct vm *vm, ipa_t ipa, u64 len)
 {
-	return vm_ram_access(vm, ipa, NULL, len, VM_RAM_ZERO);
+	return vm_ram_access(vm, ipa, NULL, len, VM_RAM_ZERO, false);
 }
 
 int vm_sync_for_guest(struct vm *vm, ipa_t ipa, u64 len)
 {
-	return vm_ram_access(vm, ipa, NULL, len, VM_RAM_SYNC_GUEST);
+	return vm_ram_access(vm, ipa, NULL, len, VM_RAM_SYNC_GUEST, false);
 }
 
 int vm_sync_for_tern(struct vm *vm, ipa_t ipa, u64 len)
 {
-	return vm_ram_access(vm, ipa, NULL, len, VM_RAM_SYNC_TERN);
+	return vm_ram_access(vm, ipa, NULL, len, VM_RAM_SYNC_TERN, false);
 }
 
 /*

@@ -25,7 +25,10 @@ static void vblk_ram_close(struct vblk *vb)
 	vb->be = NULL;
 }
 
-/* The copies clean and invalidate guest RAM as a guest running with its caches off needs. */
+/*
+ * The copies do the cache maintenance a guest running with its caches off needs, and only then
+ * (vm_io_*).
+ */
 static int vblk_ram_submit(struct vblk *vb, struct vblk_slot *s, const struct vblk_io *io)
 {
 	const struct vblk_req *r = io->req;
@@ -38,8 +41,8 @@ static int vblk_ram_submit(struct vblk *vb, struct vblk_slot *s, const struct vb
 
 	vblk_iter_init(&it, io->chain, io->bufs, r);
 	while (r->type != VIRTIO_BLK_T_FLUSH && vblk_iter_next(&it, &addr, &len)) {
-		int rc = r->type == VIRTIO_BLK_T_IN ? vm_copy_to_guest(vm, addr, disk, len)
-						    : vm_copy_from_guest(vm, disk, addr, len);
+		int rc = r->type == VIRTIO_BLK_T_IN ? vm_io_to_guest(vm, addr, disk, len)
+						    : vm_io_from_guest(vm, disk, addr, len);
 
 		if (rc) {
 			status = VIRTIO_BLK_S_IOERR;

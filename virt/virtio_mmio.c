@@ -43,12 +43,12 @@ _Static_assert(VIRTIO_MMIO_FIRST_INTID + VIRTIO_MMIO_NR_SLOTS <= 96, "SPIs of th
 
 static int vio_mem_read(void *ctx, u64 addr, void *buf, u64 len)
 {
-	return vm_copy_from_guest(ctx, buf, addr, len);
+	return vm_io_from_guest(ctx, buf, addr, len);
 }
 
 static int vio_mem_write(void *ctx, u64 addr, const void *buf, u64 len)
 {
-	return vm_copy_to_guest(ctx, addr, buf, len);
+	return vm_io_to_guest(ctx, addr, buf, len);
 }
 
 static bool vio_mem_in_ram(void *ctx, u64 addr, u64 len)

@@ -19,9 +19,7 @@
 #include <tern/vcpu.h>
 #include <tern/vm.h>
 
-#define SCTLR_EL1_M BIT(0)
-#define SCTLR_EL1_C BIT(2)
-#define SCTLR_KEY   SYS_REG(3, 0, 1, 0, 0)
+#define SCTLR_KEY SYS_REG(3, 0, 1, 0, 0)
 
 static bool setway_caches_on(u64 sctlr)
 {

@@ -3,8 +3,9 @@
 #define ASM_EL1_HW_H
 
 /*
- * The loaded vCPU's registers that set/way emulation (setway.c) writes in the hardware, one
- * inline each so that host unit tests can fake them (tests/unit/include/asm/el1_hw.h).
+ * The loaded vCPU's registers that set/way emulation (setway.c) writes in the hardware, and its
+ * cache enables guest-RAM copies look at (core/vm.c), one inline each so that host unit tests can
+ * fake them (tests/unit/include/asm/el1_hw.h).
  */
 #include <asm/sysreg.h>
 #include <asm/sysreg_emul.h>
@@ -55,6 +56,12 @@ static inline bool el1_hw_write_vm_reg(u32 key, u64 val)
 static inline u64 el1_hw_read_sctlr(void)
 {
 	return read_sysreg(sctlr_el1);
+}
+
+/* The loaded vCPU's MMU and data cache are both on. */
+static inline bool el1_hw_caches_on(void)
+{
+	return (el1_hw_read_sctlr() & (SCTLR_EL1_M | SCTLR_EL1_C)) == (SCTLR_EL1_M | SCTLR_EL1_C);
 }
 
 /* HCR_EL2.VSE stays as the hardware has it: a virtual SError the guest took is not raised again. */

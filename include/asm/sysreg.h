@@ -43,6 +43,10 @@
 /* Before any guest runs: physical FIQ/IRQ/SError target EL2, or EL2 could never take them. */
 #define HCR_EL2_HOST (HCR_EL2_FMO | HCR_EL2_IMO | HCR_EL2_AMO | HCR_EL2_RW)
 
+/* SCTLR_EL1: a guest's MMU and data cache enables */
+#define SCTLR_EL1_M (1UL << 0)
+#define SCTLR_EL1_C (1UL << 2)
+
 /* CPTR_EL2 (E2H == 0) */
 #define CPTR_EL2_RES1 0x000032FFUL
 #define CPTR_EL2_TZ   (1UL << 8)

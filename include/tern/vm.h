@@ -177,6 +177,13 @@ int vm_copy_to_guest(struct vm *vm, ipa_t dst, const void *src, u64 len);
 int vm_copy_from_guest(struct vm *vm, void *dst, ipa_t src, u64 len);
 int vm_zero_guest(struct vm *vm, ipa_t ipa, u64 len);
 /*
+ * The same for a device model's accesses (virtio rings and request data): without the cache
+ * maintenance while a vCPU of @vm with its MMU and data cache on is loaded on this pCPU (the one
+ * that notified, as a rule), whose view of RAM is then as coherent as Tern's; with it otherwise.
+ */
+int vm_io_to_guest(struct vm *vm, ipa_t dst, const void *src, u64 len);
+int vm_io_from_guest(struct vm *vm, void *dst, ipa_t src, u64 len);
+/*
  * For a device model that reads or writes guest RAM through its own host pointers while the guest
  * runs (DMA-like: virtio rings and buffers): call vm_sync_for_guest() after writing
  * [ipa, ipa + len), before the guest is told (used ring, interrupt), and vm_sync_for_tern()

@@ -48,13 +48,13 @@ static struct {
 
 /* ---- what the transport needs from the VM ---- */
 
-int vm_copy_from_guest(struct vm *v, void *dst, ipa_t src, u64 len)
+int vm_io_from_guest(struct vm *v, void *dst, ipa_t src, u64 len)
 {
 	(void)v;
 	return ugm_read(&gm, src, dst, len) ? -TERN_EFAULT : 0;
 }
 
-int vm_copy_to_guest(struct vm *v, ipa_t dst, const void *src, u64 len)
+int vm_io_to_guest(struct vm *v, ipa_t dst, const void *src, u64 len)
 {
 	(void)v;
 	return ugm_write(&gm, dst, src, len) ? -TERN_EFAULT : 0;

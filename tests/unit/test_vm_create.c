@@ -15,6 +15,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <cmocka.h>
+#include <asm/el1_hw.h>
 #include <libfdt.h>
 #include <asm/cache.h>
 #include <asm/guest.h>
@@ -45,6 +46,8 @@
 
 struct unit_tlb_stats unit_tlb;
 u64 unit_id_aa64mmfr0 = PARANGE_48;
+/* The loaded vCPU's SCTLR_EL1 (vm_io_*, unused here). */
+struct unit_el1 unit_el1;
 
 /* ---- the allocator in front of the real one ---- */
 

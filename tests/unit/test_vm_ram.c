@@ -17,13 +17,17 @@
 #include <asm/tlb.h>
 #include <tern/compiler.h>
 #include <tern/errno.h>
+#include <asm/el1_hw.h>
 #include <tern/page_alloc.h>
+#include <tern/percpu.h>
 #include <tern/vm.h>
 #include "stub_printk.h"
 #include "unit_helpers.h"
 
 /* What the stage-2 code (vm_alloc_ram maps RAM) reads: 48-bit PA; its TLB stand-in counts. */
 u64 unit_id_aa64mmfr0 = 5;
+/* The loaded vCPU's SCTLR_EL1 (vm_io_*: its caches on or off). */
+struct unit_el1 unit_el1;
 struct unit_tlb_stats unit_tlb;
 
 /* ---- fakes of what vm.c calls beyond RAM ---- */
@@ -141,6 +145,8 @@ static int setup(void **state)
 {
 	(void)state;
 	memset(&vm, 0, sizeof(vm));
+	memset(&unit_el1, 0, sizeof(unit_el1));
+	this_pcpu()->current_vcpu = NULL;
 	nr_recs = 0;
 	expect_src = NULL;
 	backing = NULL;
@@ -240,6 +246,62 @@ static void test_copy_from_guest_invalidates_first(void **state)
 		assert_int_equal(out[i], 0x77);
 }
 
+/*
+ * A device's copies (vm_io_*) for a loaded vCPU of the VM with its MMU and data cache on: its
+ * view is as coherent as Tern's, no maintenance. With either off, with no vCPU loaded or another
+ * VM's, the same maintenance as vm_copy_*.
+ */
+static void test_io_copies_for_a_cached_vcpu(void **state)
+{
+	static const u64 sctlr[] = { 0x5, 0x1, 0x4, 0x0 }; /* M|C, M, C, neither */
+	struct vm other = { 0 };
+	struct vcpu mine = { .vm = &vm }, theirs = { .vm = &other };
+	ipa_t at = GUEST_RAM_BASE + CHUNK - 100; /* straddles the chunks */
+	u8 src[300], out[300], mem[CHUNK];
+
+	(void)state;
+	for (unsigned int i = 0; i < sizeof(src); i++)
+		src[i] = (u8)(i * 5 + 3);
+	for (unsigned int k = 0; k < ARRAY_SIZE(sctlr); k++) {
+		bool on = k == 0;
+
+		unit_el1.sctlr = sctlr[k];
+		this_pcpu()->current_vcpu = &mine;
+		nr_recs = 0;
+		assert_int_equal(vm_io_to_guest(&vm, at, src, sizeof(src)), 0);
+		assert_memory_equal((void *)host_of(at), src, 100);
+		assert_memory_equal((void *)host_of(at + 100), src + 100, 200);
+		assert_int_equal(nr_recs == 0, on);
+		assert_int_equal(guest_range_covered(CMO_CLEAN, at, sizeof(src)), !on);
+		nr_recs = 0;
+		memset(out, 0, sizeof(out));
+		assert_int_equal(vm_io_from_guest(&vm, out, at, sizeof(out)), 0);
+		assert_memory_equal(out, src, sizeof(src));
+		assert_int_equal(nr_recs == 0, on);
+		assert_int_equal(guest_range_covered(CMO_CLEAN_INVAL, at, sizeof(out)), !on);
+	}
+	/* Caches on, but not this VM's vCPU, or none loaded: maintained. */
+	unit_el1.sctlr = 0x5;
+	for (unsigned int k = 0; k < 2; k++) {
+		this_pcpu()->current_vcpu = k ? NULL : &theirs;
+		nr_recs = 0;
+		assert_int_equal(vm_io_to_guest(&vm, at, src, sizeof(src)), 0);
+		assert_true(guest_range_covered(CMO_CLEAN, at, sizeof(src)));
+	}
+	/* vm_copy_* (image loading: the guest may restart with its caches off) always maintain. */
+	this_pcpu()->current_vcpu = &mine;
+	nr_recs = 0;
+	assert_int_equal(vm_copy_to_guest(&vm, at, src, sizeof(src)), 0);
+	assert_true(guest_range_covered(CMO_CLEAN, at, sizeof(src)));
+	memset(mem, 0x77, sizeof(mem));
+	backing = mem;
+	backing_base = (paddr_t)chunk[1];
+	backing_size = CHUNK;
+	assert_int_equal(vm_copy_from_guest(&vm, out, GUEST_RAM_BASE, 64), 0);
+	assert_int_equal(out[0], 0x77);
+	this_pcpu()->current_vcpu = NULL;
+}
+
 static void test_sync_helpers(void **state)
 {
 	ipa_t ipa = GUEST_RAM_BASE + CHUNK - 64;
@@ -327,6 +389,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_zero_cleans, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_copy_from_guest_invalidates_first, setup,
 						teardown),
+		cmocka_unit_test_setup_teardown(test_io_copies_for_a_cached_vcpu, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_sync_helpers, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_load_images, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_alloc_ram_cleans_zeroes, setup, teardown),

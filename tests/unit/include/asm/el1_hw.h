@@ -31,6 +31,11 @@ static inline u64 el1_hw_read_sctlr(void)
 	return unit_el1.sctlr;
 }
 
+static inline bool el1_hw_caches_on(void)
+{
+	return (unit_el1.sctlr & 5) == 5; /* SCTLR_EL1.M and C */
+}
+
 static inline void el1_hw_write_hcr(u64 hcr)
 {
 	unit_el1.hcr_writes++;
