@@ -1452,7 +1452,7 @@ def main():
     p.add_argument("--command", default="make bench", help="the command named in --doc")
     p.add_argument("--repeat", action="store_true",
                    help="measure every row run under icount a second time (new QEMU runs) and "
-                   f"report each whose figures differ by more than {REPRO_TOLERANCE:.0%}")
+                   f"report each whose figures differ by more than {REPRO_TOLERANCE:.0%}%")
     args = p.parse_args()
 
     out = os.path.abspath(args.out)
