@@ -96,6 +96,10 @@ JUDGED = ("partitioned", "partitioned-mmio")
 RUN_TIMEOUT = 120
 STATS_GAP_S = 1.0
 NICE = -10
+# With VM 0 stopped, VM 1's pCPU thread must be this many times as busy as any other pCPU's
+# (which only waits in WFI), and busy at least this share of the time.
+PLACEMENT_FACTOR = 3
+PLACEMENT_MIN = 0.05
 DOC_BEGIN = "<!-- interference:begin -->"
 DOC_END = "<!-- interference:end -->"
 
@@ -211,6 +215,12 @@ def check_kind(kind, per_s, per_round):
     return None
 
 
+def vm1_pcpu(config):
+    """The pCPU VM 1's affinity mask names (the interference configs name one)."""
+    mask = int(bench.read_config(config)["CONFIG_VM1_PCPU_AFFINITY"], 0)
+    return (mask & -mask).bit_length() - 1
+
+
 def one_run(out, builds, guest, scenario, config, kind, irqs, i, pin, nice):
     """Boot one scenario; returns a dict: samples (us), VM 1's rounds/s and exits/s by reason,
     each pCPU thread's busy share while VM 0 measured."""
@@ -238,7 +248,16 @@ def one_run(out, builds, guest, scenario, config, kind, irqs, i, pin, nice):
             # At least two progress lines of VM 1 (its rate), then its exits.
             while len(HAMMER_RE.findall(bench.vm_lines("".join(chunks), 1, tern=False))) < 2:
                 child.expect(r"BENCH hammer [^\n]*\n")
+            # VM 0 has stopped: only VM 1 runs guest code now, on the pCPU its affinity names.
+            # Its thread must be the busy one (host /proc, not Tern's word for it).
+            threads.start = threads.now()
             res["exits_per_s"], res["exits_per_round"] = vm1_exit_rates(child, chunks)
+            res["busy_vm1_only"] = busy = threads.busy()
+            pcpu = vm1_pcpu(os.path.join(d, ".config"))
+            idle = max(b for c, b in busy.items() if c != pcpu)
+            if busy[pcpu] < PLACEMENT_FACTOR * idle or busy[pcpu] < PLACEMENT_MIN:
+                raise RuntimeError(f"VM 1 pinned to pCPU {pcpu}, but the pCPU threads' busy "
+                                   f"shares with VM 1 alone running were {busy}")
         else:
             child.expect(pexpect.EOF)
     except (pexpect.TIMEOUT, pexpect.EOF, RuntimeError, AssertionError, OSError) as e:
@@ -246,7 +265,8 @@ def one_run(out, builds, guest, scenario, config, kind, irqs, i, pin, nice):
         path = os.path.join(out, "logs", f"interference-{scenario}-{i}.log")
         with open(path, "w") as f:
             f.write(f"$ {shlex.join(cmd)}\n{text}")
-        sys.exit(f"bench-interference: {scenario} run {i}: no result ({type(e).__name__}), "
+        why = str(e) if isinstance(e, RuntimeError) else type(e).__name__
+        sys.exit(f"bench-interference: {scenario} run {i}: no result ({why}), "
                  f"log: {path}\n$ {shlex.join(cmd)}\n{text[-3000:]}")
     finally:
         if mon:
@@ -298,6 +318,8 @@ def summarise(runs, alone_runs):
         "vm1_exits_per_s": {k: statistics.median(e.get(k, 0) for e in exits)
                             for k in reasons} if exits else None,
         "busy": {c: statistics.median(r["busy"][c] for r in runs) for c in runs[0]["busy"]},
+        "busy_vm1_only": {c: statistics.median(r["busy_vm1_only"][c] for r in runs)
+                          for c in runs[0]["busy"]} if "busy_vm1_only" in runs[0] else None,
     }
 
 

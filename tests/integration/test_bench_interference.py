@@ -3,7 +3,8 @@
 
 One boot of each of a few scenarios, 50 interrupts each: the harness itself checks from outside
 that QEMU runs each pCPU on its own host thread (multi-threaded TCG, monitor `info cpus`) and
-that VM 1's hammer makes the exits its kind says and no others (Tern's `stats 1`), and fails
+that VM 1's hammer makes the exits its kind says and no others (Tern's `stats 1`) on the pCPU
+its affinity names (that pCPU's host thread is the busy one once VM 0 has stopped), and fails
 otherwise; here its results are checked for sanity. Never a performance threshold: the target is
 for `make bench` to report (docs/benchmarks.md).
 """
@@ -56,6 +57,15 @@ def test_hammer_ran(result):
     assert res["partitioned-mmio"]["vm1_exits_per_s"]["mmio"] > 1000
     assert res["partitioned-gicreg"]["vm1_exits_per_s"].get("sysreg", 0) == 0
     assert res["shared"]["vm1_exits_per_s"]["sgi"] > 1000
+
+
+def test_vm1_on_its_pcpu(result):
+    """Once VM 0 has stopped, the busy host thread is VM 1's pCPU's: 1 partitioned, 0 shared."""
+    res, _ = result
+    for name, pcpu in (("partitioned-mmio", "1"), ("partitioned-gicreg", "1"), ("shared", "0")):
+        busy = res[name]["busy_vm1_only"]
+        other = "0" if pcpu == "1" else "1"
+        assert busy[pcpu] > busy[other], (name, busy)
 
 
 def test_table(result):
