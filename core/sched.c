@@ -317,6 +317,13 @@ void sched_kick(struct vcpu *vcpu)
 	struct pcpu *p = pcpu_get(vcpu->pcpu);
 	bool notify = false;
 
+	/*
+	 * Running here: this is its exit path (an interrupt for it, its own SGI), whose next entry
+	 * flushes the list registers; nothing to do. Only this pCPU makes one of its vCPUs RUNNING,
+	 * and a stop from elsewhere (STOPPED) asks nothing of a kick either: no lock needed.
+	 */
+	if (p == this_pcpu() && READ_ONCE(vcpu->state) == VCPU_RUNNING)
+		return;
 	spin_lock(&p->rq_lock);
 	switch (vcpu->state) {
 	case VCPU_BLOCKED:
@@ -574,7 +581,6 @@ static void sched_put_lazy(struct pcpu *p)
 static enum vcpu_run_result sched_run_vcpu(struct pcpu *p, struct vcpu *v, bool *kept)
 {
 	enum vcpu_run_result r = VCPU_RUN_CONTINUE;
-	u64 irqs;
 
 	if (p->lazy == v)
 		p->lazy = NULL; /* still loaded */
@@ -586,20 +592,12 @@ static enum vcpu_run_result sched_run_vcpu(struct pcpu *p, struct vcpu *v, bool 
 	    READ_ONCE(p->rq_head) ? p->run_start + sched_slice_ticks : VTIMER_NO_DEADLINE;
 	sched_preempt_point(p);
 	sched_timer_update();
-	irqs = v->exit_count[EXIT_IRQ];
 	while (sched_may_enter(p, v)) {
-		/* Handled exits re-enter the guest in there while sched_may_enter() allows. */
-		r = vcpu_arch_run(v);
 		/*
-		 * A vCPU alone on its pCPU may never be put (it runs a busy loop and the process
-		 * that printed a prompt waits): output its devices hold (a line without a newline)
-		 * goes out at each physical-interrupt exit, which comes at least with the guest's
-		 * tick.
+		 * Handled exits, physical interrupts included, re-enter the guest in there while
+		 * sched_may_enter() allows (held device output goes out at each interrupt).
 		 */
-		if (v->exit_count[EXIT_IRQ] != irqs) {
-			irqs = v->exit_count[EXIT_IRQ];
-			vdev_vcpu_put(v->vm->vdevs, v->vm->nr_vdevs);
-		}
+		r = vcpu_arch_run(v);
 		/* A WFI with an interrupt already pending does not sleep: as on hardware. */
 		if (r == VCPU_RUN_WAIT && vgic_vcpu_pending(v))
 			r = VCPU_RUN_CONTINUE;

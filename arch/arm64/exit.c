@@ -18,6 +18,7 @@
 #include <tern/percpu.h>
 #include <tern/printk.h>
 #include <tern/sched_enter.h>
+#include <tern/vdev.h>
 #include <tern/vcpu.h>
 #include <tern/vm.h>
 #include <tern/vpsci.h>
@@ -234,13 +235,28 @@ u64 vcpu_exit_fast(struct vcpu_gpregs *regs)
 }
 
 /*
- * The exit loop: a handled synchronous exit goes straight back into the guest, checking only
- * what the scheduler's loop would check before the entry (sched_may_enter: a kick, a stop, a
- * pause, a reset or a reschedule asked meanwhile ends it). Most of them never get here:
+ * A physical interrupt while the guest ran. Output a device holds back (a prompt without a
+ * newline) goes out at each of them: a vCPU alone on its pCPU running a busy loop is never put,
+ * and its interrupts come at least with the guest's tick.
+ */
+static enum vcpu_run_result exit_irq(struct vcpu *vcpu, u64 kind)
+{
+	enum vcpu_run_result r = exit_async(vcpu, kind);
+
+	if (kind == GUEST_EXIT_IRQ)
+		vdev_vcpu_put(vcpu->vm->vdevs, vcpu->vm->nr_vdevs);
+	return r;
+}
+
+/*
+ * The exit loop: a handled exit goes straight back into the guest, checking only what the
+ * scheduler's loop would check before the entry (sched_may_enter: a kick, a stop, a pause, a
+ * reset or a reschedule asked meanwhile ends it). Most synchronous ones never get here:
  * vcpu_exit_fast() handles them from the exit vector and enters the guest again itself, after
- * the same checks. The emulated physical timer and the list registers are brought up to date
- * before every entry, as the scheduler's loop did. Physical interrupts always return: the
- * scheduler looks at what their handlers asked for.
+ * the same checks. Physical interrupts stay in this loop too: whatever their handlers ask of the
+ * scheduler (a woken vCPU's preemption, a slice end, a kick from another pCPU's stop or pause)
+ * shows in those checks. The emulated physical timer and the list registers are brought up to
+ * date before every entry, as the scheduler's loop did.
  */
 enum vcpu_run_result vcpu_arch_run(struct vcpu *vcpu)
 {
@@ -256,9 +272,10 @@ enum vcpu_run_result vcpu_arch_run(struct vcpu *vcpu)
 			continue;
 		}
 		exit_begin(vcpu);
-		if (unlikely(kind != GUEST_EXIT_SYNC))
-			return exit_async(vcpu, kind);
-		r = exit_sync(vcpu, read_sysreg(esr_el2));
+		if (likely(kind == GUEST_EXIT_SYNC))
+			r = exit_sync(vcpu, read_sysreg(esr_el2));
+		else
+			r = exit_irq(vcpu, kind);
 	} while (r == VCPU_RUN_CONTINUE && sched_may_enter(p, vcpu));
 	return r;
 }
