@@ -161,6 +161,7 @@ void vgic_reset(struct vm *vm)
 			c->lr_irq[n] = NULL;
 		}
 		c->used_lrs = c->hw_lrs = 0;
+		c->lr_new = 0;
 		c->vmcr = c->hcr = 0;
 		for (unsigned int n = 0; n < 4; n++)
 			c->ap0r[n] = c->ap1r[n] = 0;
@@ -171,6 +172,9 @@ void vgic_reset(struct vm *vm)
 	vm->vgic->model->reset(vm);
 	spin_unlock(&vm->vgic->lock);
 }
+
+static u64 vgic_lr_value(const struct vgic_irq *irq);
+static bool vgic_lr_direct(struct vm *vm, struct vcpu *v, struct vgic_irq *irq);
 
 void vgic_irq_changed(struct vm *vm, struct vgic_irq *irq)
 {
@@ -196,7 +200,11 @@ void vgic_irq_changed(struct vm *vm, struct vgic_irq *irq)
 						    : vgic_spi_target(vm, irq);
 		if (!dest)
 			return;
+		bool clean = !dest->vgic->dirty;
+
 		vgic_ap_insert(dest, irq);
+		if (deliverable && clean && vgic_lr_direct(vm, dest, irq))
+			return; /* running here, in its exit path: nothing to kick */
 	}
 	/*
 	 * Pending again while queued (an SGI re-sent while the last one is still active) must
@@ -221,6 +229,45 @@ static u64 vgic_lr_value(const struct vgic_irq *irq)
 	else if (!irq->edge)
 		lr |= ICH_LR_EOI; /* level: come back on deactivation, the line may be high */
 	return lr;
+}
+
+/*
+ * Inject @irq, just queued on @v's ap_list and deliverable, straight into a free list register
+ * (vGIC lock held): when @v is the vCPU this pCPU runs, so Tern is in its exit path and the
+ * guest is not running, and its list registers hold everything else it has queued (it was not
+ * dirty before @irq, and no underflow interrupt is asked: nothing waits for a list register).
+ * The list register is written to the hardware at the next entry (lr_new), outside the lock;
+ * nothing else of the flush is needed. A full flush before that entry (another pCPU queued
+ * something meanwhile) first takes such list registers back as a sync would. Returns false,
+ * leaving the vCPU dirty for the full flush, in every other case.
+ */
+static bool vgic_lr_direct(struct vm *vm, struct vcpu *v, struct vgic_irq *irq)
+{
+	struct vgic_cpu *c = v->vgic;
+	unsigned int n = c->used_lrs;
+
+	if (v != this_pcpu()->current_vcpu || READ_ONCE(v->state) != VCPU_RUNNING ||
+	    c->hcr != ICH_HCR_EN || n >= vgic_hw_nr_lrs() || vgic_sgi_per_source(vm, irq))
+		return false;
+	if (!n) {
+		/* As vgic_lrs_claim(), but under the lock: back off to the full flush instead. */
+		__atomic_store_n(&c->lrs_live, true, __ATOMIC_SEQ_CST);
+		if (__atomic_load_n(&vm->vgic->active_halts, __ATOMIC_SEQ_CST)) {
+			__atomic_store_n(&c->lrs_live, false, __ATOMIC_SEQ_CST);
+			return false;
+		}
+	}
+	c->lr[n] = vgic_lr_value(irq);
+	c->lr_irq[n] = irq;
+	irq->in_lr = true;
+	if (irq->edge || irq->hw)
+		irq->pending_latch =
+		    false; /* as the flush: the pend moves into the list register */
+	c->used_lrs = n + 1;
+	c->hw_lrs = MAX(c->hw_lrs, n + 1);
+	c->lr_new |= (u16)(1U << n);
+	c->dirty = false;
+	return true;
 }
 
 /*
@@ -313,6 +360,13 @@ void vgic_flush_lrs(struct vcpu *vcpu)
 	u64 hcr;
 
 	/*
+	 * Interrupts injected straight into list registers since the last exit (vgic_lr_direct)
+	 * are taken back first, so that this flush starts from the synced state as usual: their
+	 * pend moved into a list register that is rewritten below.
+	 */
+	if (c->used_lrs)
+		vgic_sync_lrs(vcpu);
+	/*
 	 * Nothing pending or active (an interrupt was just taken and ended, say): clear what the
 	 * hardware still holds without the lock, as before the dirty flag; the flag itself is
 	 * only cleared under the lock, once there is nothing left to write. A racing injection
@@ -324,6 +378,7 @@ void vgic_flush_lrs(struct vcpu *vcpu)
 		if (c->hw_lrs || c->hcr != ICH_HCR_EN) {
 			for (unsigned int i = 0; i < c->hw_lrs; i++)
 				vgic_hw_write_lr(i, 0);
+			c->lr_new = 0;
 			c->hw_lrs = 0;
 			c->used_lrs = 0;
 			if (c->hcr != ICH_HCR_EN) {
@@ -368,6 +423,7 @@ void vgic_flush_lrs(struct vcpu *vcpu)
 		__atomic_store_n(&c->lrs_live, false, __ATOMIC_RELEASE);
 	for (unsigned int i = 0; i < MAX(used, c->hw_lrs); i++)
 		vgic_hw_write_lr(i, i < used ? c->lr[i] : 0);
+	c->lr_new = 0;
 	c->hw_lrs = used;
 	c->used_lrs = used;
 	hcr = ICH_HCR_EN | (overflow ? ICH_HCR_UIE : 0);
@@ -377,18 +433,38 @@ void vgic_flush_lrs(struct vcpu *vcpu)
 	}
 }
 
+/* The list registers injected straight (vgic_lr_direct) into the hardware, before an entry. */
+void vgic_flush_new(struct vcpu *vcpu)
+{
+	struct vgic_cpu *c = vcpu->vgic;
+
+	while (c->lr_new) {
+		unsigned int n = (unsigned int)__builtin_ctz(c->lr_new);
+
+		c->lr_new &= (u16)(c->lr_new - 1);
+		vgic_hw_write_lr(n, c->lr[n]);
+	}
+}
+
 void vgic_sync_lrs(struct vcpu *vcpu)
 {
 	struct vm *vm = vcpu->vm;
 	struct vgic_cpu *c = vcpu->vgic;
 	u64 hw[VGIC_MAX_LRS];
+	bool dirty, live = false;
 
 	if (!c || !c->used_lrs)
 		return;
-	/* The hardware is read outside the lock (on QEMU each access takes its global lock). */
+	/*
+	 * The hardware is read outside the lock (on QEMU each access takes its global lock); a
+	 * list register injected straight and not written yet still has its value in lr[].
+	 */
 	for (unsigned int i = 0; i < c->used_lrs; i++)
-		hw[i] = vgic_hw_read_lr(i);
+		hw[i] = (c->lr_new & (1U << i)) ? c->lr[i] : vgic_hw_read_lr(i);
+	c->lr_new = 0;
 	spin_lock(&vm->vgic->lock);
+	/* Set before (a change from elsewhere): it stays. Removals below set it: see the end. */
+	dirty = c->dirty;
 	for (unsigned int i = 0; i < c->used_lrs; i++) {
 		struct vgic_irq *irq = c->lr_irq[i];
 		u64 lr = hw[i];
@@ -417,11 +493,18 @@ void vgic_sync_lrs(struct vcpu *vcpu)
 		}
 		if (!vgic_irq_deliverable(vm, irq) && !irq->active && irq->target)
 			vgic_ap_remove(irq->target->vgic, irq);
+		live |= (lr & (ICH_LR_PENDING | ICH_LR_ACTIVE)) != 0;
 		c->lr_irq[i] = NULL;
 	}
 	c->used_lrs = 0;
-	/* The list registers are empty now: the next entry fills them again. */
-	c->dirty = true;
+	/*
+	 * The next entry fills the list registers again if anything is queued (still pending or
+	 * active, or waiting for a list register), or if one still holds a live state the guest
+	 * must not see twice. When every interrupt was taken and ended (the common case: the guest
+	 * handled it between two exits), they hold only invalid entries and nothing is queued:
+	 * no flush is needed.
+	 */
+	c->dirty = dirty || live || c->ap_list;
 	spin_unlock(&vm->vgic->lock);
 	__atomic_store_n(&c->lrs_live, false, __ATOMIC_RELEASE);
 }
@@ -456,6 +539,9 @@ bool vgic_vcpu_pending(struct vcpu *vcpu)
 	/* Empty: nothing pending (an injection racing with this kicks the vCPU's pCPU). */
 	if (!vcpu->vgic || !READ_ONCE(vcpu->vgic->ap_list))
 		return false;
+	/* Injected straight into a list register the guest has not seen yet: pending. */
+	if (vcpu->vgic->lr_new)
+		return true;
 	spin_lock(&vm->vgic->lock);
 	for (struct vgic_irq *irq = vcpu->vgic->ap_list; irq && !pending; irq = irq->ap_next)
 		pending = vgic_irq_deliverable(vm, irq);
@@ -471,6 +557,8 @@ bool vgic_block_if_idle(struct vcpu *vcpu)
 	if (!vcpu->vgic)
 		return sched_block(vcpu);
 	spin_lock(&vm->vgic->lock);
+	/* As in vgic_vcpu_pending(): a list register injected straight is still to be seen. */
+	pending = vcpu->vgic->lr_new != 0;
 	for (struct vgic_irq *irq = vcpu->vgic->ap_list; irq && !pending; irq = irq->ap_next)
 		pending = vgic_irq_deliverable(vm, irq);
 	if (!pending)
@@ -519,6 +607,28 @@ bool vgic_ppi_hw_withdraw(struct vcpu *vcpu, u32 intid)
 	return withdrawn;
 }
 
+void vgic_sgi_index_init(struct vm *vm)
+{
+	bool by_index = true;
+
+	for (unsigned int i = 0; i < vm->nr_vcpus; i++)
+		by_index &= (vm->vcpus[i]->arch.vmpidr & MPIDR_HWID_MASK) == i;
+	vm->vgic->sgi_by_index = by_index;
+}
+
+/* SGI @intid from @src to @t, of the group the write generates (vGIC lock held). */
+static void vgic_sgi_pend(struct vm *vm, struct vcpu *src, struct vcpu *t, u32 intid, bool group0)
+{
+	struct vgic_irq *irq = &t->vgic->priv[intid];
+
+	/* An SGI of the other group than the one the write generates is not sent. */
+	if (irq->group == group0)
+		return;
+	irq->pending_latch = true;
+	irq->sgi_source |= (u16)(1U << src->id);
+	vgic_irq_changed(vm, irq);
+}
+
 void vgic_send_sgi(struct vcpu *vcpu, u64 val, bool group0)
 {
 	struct vm *vm = vcpu->vm;
@@ -532,25 +642,33 @@ void vgic_send_sgi(struct vcpu *vcpu, u64 val, bool group0)
 	if (!vgic_sysreg_cpuif(vm))
 		return;
 	spin_lock(&vm->vgic->lock);
-	for (unsigned int i = 0; i < vm->nr_vcpus; i++) {
-		struct vcpu *t = vm->vcpus[i];
-		u64 mpidr = t->arch.vmpidr & MPIDR_HWID_MASK;
-		unsigned int aff0 = mpidr & 0xFF;
-		struct vgic_irq *irq = &t->vgic->priv[intid];
+	if (!all_but_self && vm->vgic->sgi_by_index) {
+		/*
+		 * vCPU n has MPIDR Aff0 n, Aff3-1 zero: the TargetList's bits (Aff0 RS * 16 + bit)
+		 * are vCPU indexes, looked up instead of comparing every vCPU. Whatever the fields
+		 * of a hostile write (any Aff, RS or TargetList), only this VM's vCPUs are reached.
+		 */
+		for (u64 list = aff321 ? 0 : val & 0xFFFF; list; list &= list - 1) {
+			unsigned int n = rs * 16 + (unsigned int)__builtin_ctzll(list);
 
-		if (all_but_self) {
-			if (t == vcpu)
-				continue;
-		} else if ((mpidr & ~0xFFUL) != aff321 || aff0 / 16 != rs ||
-			   !(val & (1UL << (aff0 % 16)))) {
-			continue;
+			if (n < vm->nr_vcpus)
+				vgic_sgi_pend(vm, vcpu, vm->vcpus[n], intid, group0);
 		}
-		/* An SGI of the other group than the one the write generates is not sent. */
-		if (irq->group == group0)
-			continue;
-		irq->pending_latch = true;
-		irq->sgi_source |= (u16)(1U << vcpu->id);
-		vgic_irq_changed(vm, irq);
+	} else {
+		for (unsigned int i = 0; i < vm->nr_vcpus; i++) {
+			struct vcpu *t = vm->vcpus[i];
+			u64 mpidr = t->arch.vmpidr & MPIDR_HWID_MASK;
+			unsigned int aff0 = mpidr & 0xFF;
+
+			if (all_but_self) {
+				if (t == vcpu)
+					continue;
+			} else if ((mpidr & ~0xFFUL) != aff321 || aff0 / 16 != rs ||
+				   !(val & (1UL << (aff0 % 16)))) {
+				continue;
+			}
+			vgic_sgi_pend(vm, vcpu, t, intid, group0);
+		}
 	}
 	spin_unlock(&vm->vgic->lock);
 	sched_kick_flush();

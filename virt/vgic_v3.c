@@ -45,6 +45,7 @@ int vgic_v3_create(struct vm *vm)
 	if (rc)
 		return rc;
 	vm->vgic->model = &vgic_v3_model;
+	vgic_sgi_index_init(vm);
 	rc = vgic_v3_redist_init(vm);
 	if (rc)
 		vgic_v3_dist_destroy(vm);

@@ -75,6 +75,8 @@ struct vgic_dist {
 	u64 ignored_spi_writes;
 	/* Active-state accesses in progress: no vCPU of the VM fills its list registers. */
 	unsigned int active_halts;
+	/* vCPU n has MPIDR affinity n (Aff0 n, Aff3-1 zero): SGI targets are vCPU indexes. */
+	bool sgi_by_index;
 };
 
 /* Per-vCPU part: banked interrupts, the redistributor, and the saved virtual CPU interface. */
@@ -89,6 +91,12 @@ struct vgic_cpu {
 	unsigned int used_lrs;
 	/* List registers that may be non-zero in the hardware (cleared lazily). */
 	unsigned int hw_lrs;
+	/*
+	 * List registers filled in lr[] by an injection straight into a free one (vgic_lr_direct)
+	 * and not yet written to the hardware: the next entry writes them, a sync before that
+	 * takes them from lr[]. Only the vCPU's own pCPU touches it, with the vCPU loaded.
+	 */
+	u16 lr_new;
 	u64 vmcr;
 	u64 ap0r[4];
 	u64 ap1r[4];
@@ -139,6 +147,12 @@ void vgic_active_finish(struct vm *vm);
  * and is delivered to nobody, as on hardware).
  */
 struct vcpu *vgic_spi_target(struct vm *vm, const struct vgic_irq *irq);
+
+/*
+ * Whether every vCPU of @vm has MPIDR affinity equal to its index (vgic_dist.sgi_by_index), once
+ * the vCPUs exist; their MPIDRs never change afterwards.
+ */
+void vgic_sgi_index_init(struct vm *vm);
 
 /* The GICv3 model (virt/vgic_v3.c): the distributor and one redistributor per vCPU. */
 int vgic_v3_create(struct vm *vm);

@@ -33,11 +33,16 @@ void vgic_release_spi(struct vm *vm, u32 intid);
  * them, and only filled again when something changed since (vgic_cpu.dirty).
  */
 void vgic_flush_lrs(struct vcpu *vcpu);
+void vgic_flush_new(struct vcpu *vcpu);
 void vgic_sync_lrs(struct vcpu *vcpu);
 static inline void vgic_flush(struct vcpu *vcpu)
 {
-	if (vcpu->vgic && READ_ONCE(vcpu->vgic->dirty))
+	if (!vcpu->vgic)
+		return;
+	if (READ_ONCE(vcpu->vgic->dirty))
 		vgic_flush_lrs(vcpu);
+	else if (vcpu->vgic->lr_new)
+		vgic_flush_new(vcpu);
 }
 static inline void vgic_sync(struct vcpu *vcpu)
 {

@@ -663,14 +663,46 @@ static void test_flush_only_after_a_change(void **state)
 	assert_int_equal(c->used_lrs, 1);
 	assert_int_equal(lr_vintid(0), 3);
 	assert_true(fake_vgic_hw.lr[0] & ICH_LR_PENDING);
-	/* Taken and ended by the guest: synced, the list register cleared, then nothing. */
+	/*
+	 * Taken and ended by the guest: synced, and nothing left for the list registers, which
+	 * hold only the invalid entry the guest left: the next entry writes nothing at all.
+	 */
 	guest_ack(0);
 	guest_eoi(0);
 	vgic_sync(&vcpus[0]);
 	assert_int_equal(ap_len(0), 0);
+	assert_false(c->dirty);
+	fake_vgic_hw.hcr = 0xBAD;
 	vgic_flush(&vcpus[0]);
 	assert_int_equal(c->used_lrs, 0);
-	assert_int_equal(fake_vgic_hw.lr[0], 0);
+	assert_int_equal(fake_vgic_hw.lr[0] & (ICH_LR_PENDING | ICH_LR_ACTIVE), 0);
+	assert_int_equal(fake_vgic_hw.hcr, 0xBAD);
+	fake_vgic_hw.hcr = ICH_HCR_EN;
+	/* Still pending in its list register when synced (not taken yet): written again. */
+	cfg(priv(0, 4), 1, 0x20, true);
+	vgic_send_sgi(&vcpus[1], SGIR_INTID(4) | 0x1, SGI1R);
+	vgic_flush(&vcpus[0]);
+	vgic_sync(&vcpus[0]);
+	assert_true(c->dirty);
+	fake_vgic_hw.lr[0] = 0;
+	vgic_flush(&vcpus[0]);
+	assert_int_equal(lr_vintid(0), 4);
+	assert_true(fake_vgic_hw.lr[0] & ICH_LR_PENDING);
+	/*
+	 * Withdrawn while still pending in the list register (disabled before the guest took it):
+	 * not queued any more, but the list register still says pending, so the next entry must
+	 * clear it.
+	 */
+	vgic_sync(&vcpus[0]);
+	spin_lock(&vm.vgic->lock);
+	priv(0, 4)->enabled = false;
+	vgic_irq_changed(&vm, priv(0, 4));
+	spin_unlock(&vm.vgic->lock);
+	vgic_flush(&vcpus[0]);
+	vgic_sync(&vcpus[0]);
+	assert_int_equal(ap_len(0), 0);
+	vgic_flush(&vcpus[0]);
+	assert_int_equal(fake_vgic_hw.lr[0] & (ICH_LR_PENDING | ICH_LR_ACTIVE), 0);
 	mark_hw();
 	vgic_sync(&vcpus[0]);
 	vgic_flush(&vcpus[0]);
@@ -712,6 +744,222 @@ static void test_flush_only_after_a_change(void **state)
 	assert_int_equal(fake_vgic_hw.hcr, 0);
 	vgic_flush(&vcpus[0]);
 	assert_int_equal(fake_vgic_hw.hcr, ICH_HCR_EN);
+}
+
+/* @cpu runs on this pCPU, in its exit path (the guest is not running). */
+static void run_here(unsigned int cpu)
+{
+	vgic_load(&vcpus[cpu]);
+	/* The first entry turns the interface on, the next one finds nothing changed. */
+	vgic_flush(&vcpus[cpu]);
+	vgic_flush(&vcpus[cpu]);
+	assert_false(vcpus[cpu].vgic->dirty);
+	pcpu0.current_vcpu = &vcpus[cpu];
+	vcpus[cpu].state = VCPU_RUNNING;
+}
+
+/*
+ * An interrupt for the vCPU this pCPU runs goes straight into a free list register (written to
+ * the hardware at the entry), without the full flush; everything else takes the flush.
+ */
+static void test_direct_lr_injection(void **state)
+{
+	struct vgic_cpu *c = vcpus[0].vgic;
+	struct vgic_irq *timer = cfg(priv(0, 27), 1, 0x40, false);
+	unsigned int kicks;
+
+	(void)state;
+	run_here(0);
+	kicks = fake.nr_kicks;
+	vgic_inject_ppi(&vcpus[0], 27, true, true, 27);
+	assert_int_equal(fake.nr_kicks, kicks); /* running here: nobody to kick */
+	assert_int_equal(c->used_lrs, 1);
+	assert_int_equal(c->lr_new, 1);
+	assert_false(c->dirty);
+	assert_true(timer->in_lr);
+	assert_true(c->lrs_live);
+	/* Not in the hardware before the entry, then exactly what a flush would write. */
+	assert_int_equal(fake_vgic_hw.lr[0], 0);
+	vgic_flush(&vcpus[0]);
+	assert_int_equal(c->lr_new, 0);
+	assert_int_equal(fake_vgic_hw.lr[0], ICH_LR_PENDING | ICH_LR_GROUP1 | ICH_LR_HW |
+						 LR_PINTID(27) | LR_PRIO(0x40) | 27);
+	/* Taken and ended: no flush needed afterwards. */
+	guest_ack(0);
+	guest_eoi(0);
+	vgic_sync(&vcpus[0]);
+	assert_int_equal(ap_len(0), 0);
+	assert_false(c->dirty);
+	assert_false(c->lrs_live);
+
+	/* A second one next to an interrupt already in a list register: the next free one. */
+	cfg(priv(0, 5), 1, 0x20, true);
+	vgic_send_sgi(&vcpus[0], SGIR_INTID(5) | 0x1, SGI1R);
+	assert_int_equal(c->used_lrs, 1);
+	vgic_inject_ppi(&vcpus[0], 27, true, true, 27);
+	assert_int_equal(c->used_lrs, 2);
+	assert_int_equal(c->lr_new, 3);
+	/* Put before the entry: the sync takes both from lr[], still pending for the guest. */
+	vgic_sync(&vcpus[0]);
+	assert_int_equal(c->lr_new, 0);
+	assert_true(priv(0, 5)->pending_latch && timer->pending_latch);
+	assert_int_equal(ap_len(0), 2);
+	assert_true(c->dirty);
+	vgic_flush(&vcpus[0]);
+	assert_int_equal(c->used_lrs, 2);
+	vgic_sync(&vcpus[0]);
+	vgic_flush(&vcpus[0]);
+	guest_ack(0);
+	guest_eoi(0);
+	guest_ack(1);
+	guest_eoi(1);
+	vgic_sync(&vcpus[0]);
+	assert_int_equal(ap_len(0), 0);
+
+	/*
+	 * Something else still queued after the sync (an SGI the guest acknowledged, not ended):
+	 * the list registers must hold both, so the full flush it is.
+	 */
+	vgic_send_sgi(&vcpus[0], SGIR_INTID(5) | 0x1, SGI1R);
+	vgic_flush(&vcpus[0]);
+	guest_ack(0);
+	vgic_sync(&vcpus[0]);
+	assert_true(c->dirty);
+	vgic_inject_ppi(&vcpus[0], 27, true, true, 27);
+	assert_int_equal(c->lr_new, 0);
+	assert_true(c->dirty);
+	vgic_flush(&vcpus[0]);
+	assert_int_equal(c->used_lrs, 2);
+	assert_true((lr_vintid(0) == 5 && lr_vintid(1) == 27) ||
+		    (lr_vintid(0) == 27 && lr_vintid(1) == 5));
+	fake_vgic_hw.lr[0] &= ~(ICH_LR_PENDING | ICH_LR_ACTIVE);
+	fake_vgic_hw.lr[1] &= ~(ICH_LR_PENDING | ICH_LR_ACTIVE);
+	vgic_sync(&vcpus[0]);
+	assert_int_equal(ap_len(0), 0);
+
+	/* Not the vCPU running here, or not running: the full flush, and a kick. */
+	cfg(priv(1, 5), 1, 0x20, true);
+	kicks = fake.nr_kicks;
+	vgic_send_sgi(&vcpus[0], SGIR_INTID(5) | 0x2, SGI1R);
+	assert_int_equal(vcpus[1].vgic->used_lrs, 0);
+	assert_true(vcpus[1].vgic->dirty);
+	assert_int_equal(fake.nr_kicks, kicks + 1);
+	vcpus[0].state = VCPU_BLOCKED; /* asleep still loaded (lazy put) */
+	vgic_send_sgi(&vcpus[1], SGIR_INTID(5) | 0x1, SGI1R);
+	assert_int_equal(c->used_lrs, 0);
+	assert_true(c->dirty);
+	vgic_flush(&vcpus[0]);
+	vgic_sync(&vcpus[0]);
+	vgic_flush(&vcpus[0]);
+	guest_ack(0);
+	guest_eoi(0);
+	vgic_sync(&vcpus[0]);
+	vcpus[0].state = VCPU_RUNNING;
+	pcpu0.current_vcpu = NULL;
+}
+
+/*
+ * After a direct injection, another pCPU queues an interrupt for the vCPU (dirty) before its
+ * entry: the full flush must keep the injected one, whose pend is in the list register only
+ * (the soak lost virtual-timer interrupts this way: the flush skipped it as not pending).
+ */
+static void test_direct_lr_then_full_flush(void **state)
+{
+	struct vgic_cpu *c = vcpus[0].vgic;
+	struct vgic_irq *timer = cfg(priv(0, 27), 1, 0x40, false);
+	struct vgic_irq *irq = own_spi(40, 0, 0x60, true);
+
+	(void)state;
+	run_here(0);
+	vgic_inject_ppi(&vcpus[0], 27, true, true, 27);
+	assert_int_equal(c->lr_new, 1);
+	/* From "another pCPU": vCPU 0 is not its current vCPU. */
+	pcpu0.current_vcpu = NULL;
+	vm_irq_set_level(&vm, 40, true);
+	assert_true(c->dirty);
+	pcpu0.current_vcpu = &vcpus[0];
+	vgic_flush(&vcpus[0]);
+	assert_int_equal(c->used_lrs, 2);
+	assert_int_equal(c->lr_new, 0);
+	assert_true(lr_vintid(0) == 27 || lr_vintid(1) == 27);
+	assert_true(lr_vintid(0) == 40 || lr_vintid(1) == 40);
+	assert_true(fake_vgic_hw.lr[0] & ICH_LR_PENDING);
+	assert_true(fake_vgic_hw.lr[1] & ICH_LR_PENDING);
+	assert_true(timer->in_lr && irq->in_lr);
+	pcpu0.current_vcpu = NULL;
+}
+
+/*
+ * ICC_SGI1R_EL1 on a VM whose vCPU n has MPIDR n (as Tern's vCPUs have): the TargetList bits are
+ * looked up as vCPU indexes. Every write, hostile ones included (any Aff, RS, TargetList, IRM),
+ * reaches exactly the vCPUs the walk over every vCPU's MPIDR would.
+ */
+static void test_sgi_by_index_matches_the_walk(void **state)
+{
+	u64 seed = 0x9E3779B97F4A7C15ULL;
+
+	(void)state;
+	fake_vgic_vm_init(&vm, vcpus, NR_VCPUS, NULL); /* Aff0 = id for 4 vCPUs */
+	while (fake.nr_pages)
+		page_free((paddr_t)fake.pages[0], 0);
+	fake.nr_regions = 0;
+	assert_int_equal(vgic_v3_create(&vm), 0);
+	vm.vgic->ctlr = GICD_CTLR_ENABLE_G0 | GICD_CTLR_ENABLE_G1;
+	assert_true(vm.vgic->sgi_by_index);
+	for (unsigned int round = 0; round < 4000; round++) {
+		u16 got[2][NR_VCPUS];
+		u64 val;
+
+		seed = seed * 6364136223846793005ULL + 1442695040888963407ULL;
+		val = seed;
+		/* Mostly plausible writes: Aff3-1 zero and RS 0, but every field also at random. */
+		if (round % 4)
+			val &=
+			    ~(SGIR_AFF1(0xFF) | SGIR_AFF2(0xFF) | SGIR_AFF3(0xFF) | SGIR_RS(0xF));
+		if (round % 3)
+			val &= ~SGIR_IRM;
+		for (unsigned int way = 0; way < 2; way++) {
+			vm.vgic->sgi_by_index = way == 0;
+			for (unsigned int i = 0; i < NR_VCPUS; i++) {
+				cfg(priv(i, (val >> 24) & 0xF), 1, 0x20, true);
+				priv(i, (val >> 24) & 0xF)->pending_latch = false;
+				priv(i, (val >> 24) & 0xF)->sgi_source = 0;
+			}
+			vgic_send_sgi(&vcpus[round % NR_VCPUS], val, SGI1R);
+			for (unsigned int i = 0; i < NR_VCPUS; i++)
+				got[way][i] = priv(i, (val >> 24) & 0xF)->pending_latch
+						  ? priv(i, (val >> 24) & 0xF)->sgi_source
+						  : 0xFFFF;
+			/* Back to nothing queued for the next write. */
+			for (unsigned int i = 0; i < NR_VCPUS; i++) {
+				struct vgic_cpu *c = vcpus[i].vgic;
+
+				while (c->ap_list) {
+					struct vgic_irq *irq = c->ap_list;
+
+					c->ap_list = irq->ap_next;
+					irq->ap_next = NULL;
+					irq->target = NULL;
+				}
+			}
+			fake.nr_kicks = 0;
+		}
+		assert_memory_equal(got[0], got[1], sizeof(got[0]));
+	}
+	/* Spot checks: vCPUs 1 and 3; RS 1 or Aff1 set names nobody here (4 vCPUs: Aff0 0-3). */
+	vm.vgic->sgi_by_index = true;
+	for (unsigned int i = 0; i < NR_VCPUS; i++) {
+		cfg(priv(i, 2), 1, 0x20, true);
+		priv(i, 2)->pending_latch = false;
+	}
+	vgic_send_sgi(&vcpus[0], SGIR_INTID(2) | 0xA, SGI1R);
+	assert_true(priv(1, 2)->pending_latch && priv(3, 2)->pending_latch);
+	assert_false(priv(0, 2)->pending_latch);
+	priv(1, 2)->pending_latch = priv(3, 2)->pending_latch = false;
+	vgic_send_sgi(&vcpus[0], SGIR_INTID(2) | SGIR_RS(1) | 0xFFFF, SGI1R);
+	vgic_send_sgi(&vcpus[0], SGIR_INTID(2) | SGIR_AFF1(1) | 0xFFFF, SGI1R);
+	for (unsigned int i = 0; i < NR_VCPUS; i++)
+		assert_false(priv(i, 2)->pending_latch);
 }
 
 static void test_flush_highest_four_and_uie(void **state)
@@ -1119,6 +1367,9 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		T(test_init_cpu_and_maintenance),
 		T(test_sgi_target_list),
+		T(test_sgi_by_index_matches_the_walk),
+		T(test_direct_lr_injection),
+		T(test_direct_lr_then_full_flush),
 		T(test_sgi_affinity_and_range),
 		T(test_sgi_broadcast_all_but_self),
 		T(test_sgi_group_mismatch),
