@@ -992,12 +992,14 @@ int platform_discover(struct platform *p, const void *fdt, size_t fdt_size, u64 
 	err = platform_check_blob(p, fdt, fdt_size);
 	if (err)
 		return err;
+	fdt_util_index(fdt);
 	first = platform_scan_cpus(&c, boot_mpidr);
 	for (i = 0; i < ARRAY_SIZE(scans); i++) {
 		err = scans[i](&c);
 		if (err && !first)
 			first = err;
 	}
+	fdt_util_index_drop();
 	return first;
 }
 

@@ -15,6 +15,15 @@
 #define FDT_IRQ_TYPE_ESPI 2
 #define FDT_IRQ_TYPE_EPPI 3
 
+/**
+ * Index @fdt's nodes (parents, phandles) in one walk, so that the helpers below find a node's
+ * parent, interrupt parent and path without walking the blob from its start each time. Held until
+ * fdt_util_index_drop() or the next call; the blob must not change meanwhile. False if the blob
+ * cannot be indexed (too many or too deep nodes, a walk error): the helpers then ask libfdt.
+ */
+bool fdt_util_index(const void *fdt);
+void fdt_util_index_drop(void);
+
 /** Path of @node in @buf for messages; never fails (writes "<bad node>" on error). Returns @buf. */
 const char *fdt_util_path(const void *fdt, int node, char *buf, int len);
 

@@ -504,6 +504,80 @@ static void test_psci_method(void **state)
 	assert_logged("platform: /psci: \"method\" must be \"smc\" or \"hvc\"\n");
 }
 
+/* What the fdt_util helpers say about one node; compared with and without the index. */
+struct node_view {
+	char path[FDT_UTIL_PATH_MAX], short_path[12];
+	int reg_count, reg_rc, irq_count, irq_rc;
+	u64 base, size;
+	u32 intid, flags;
+};
+
+static void view_node(const void *fdt, int node, struct node_view *v)
+{
+	memset(v, 0, sizeof(*v));
+	fdt_util_path(fdt, node, v->path, sizeof(v->path));
+	fdt_util_path(fdt, node, v->short_path, sizeof(v->short_path));
+	v->reg_count = fdt_util_reg_count(fdt, node);
+	v->reg_rc = fdt_util_reg(fdt, node, 0, &v->base, &v->size);
+	v->irq_count = fdt_util_irq_count(fdt, node);
+	v->irq_rc = fdt_util_irq(fdt, node, 0, &v->intid, &v->flags);
+}
+
+/*
+ * The index (parents, phandles, paths found in one walk) gives every node of every test tree the
+ * same path (also cut short), "reg" (translated through the buses' "ranges") and interrupts
+ * (through "interrupt-parent" phandles) as libfdt's walks from the start of the blob; and a blob
+ * that is gone from the index is answered by libfdt again.
+ */
+static void test_index_matches_libfdt(void **state)
+{
+	static const char *const names[] = { "virt4",	  "twomem",	      "modules",
+					     "disks",	  "virt-gicv2",	      "warn-rsv-overlap",
+					     "bad-nogic", "board-xlnx-zcu102" };
+	unsigned int nodes = 0, with_irq = 0, translated = 0;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		size_t size;
+		void *b = load_dtb(names[i], &size);
+		int node, depth = 0;
+
+		use_blob(b, size);
+		for (node = 0; node >= 0 && depth >= 0; node = fdt_next_node(b, node, &depth)) {
+			struct node_view plain, indexed;
+
+			fdt_util_index_drop();
+			view_node(b, node, &plain);
+			assert_true(fdt_util_index(b));
+			view_node(b, node, &indexed);
+			fdt_util_index_drop();
+			/* libfdt leaves other nodes' names after the NUL: compare the strings. */
+			if (strcmp(plain.path, indexed.path) ||
+			    strcmp(plain.short_path, indexed.short_path) ||
+			    plain.reg_count != indexed.reg_count ||
+			    plain.reg_rc != indexed.reg_rc || plain.base != indexed.base ||
+			    plain.size != indexed.size || plain.irq_count != indexed.irq_count ||
+			    plain.irq_rc != indexed.irq_rc || plain.intid != indexed.intid ||
+			    plain.flags != indexed.flags)
+				fail_msg(
+				    "%s: node %s (offset %d): indexed view differs: path %s/%s "
+				    "(%s/%s) reg %d/%d 0x%llx/0x%llx irq %d/%d %u/%u",
+				    names[i], plain.path, node, plain.path, indexed.path,
+				    plain.short_path, indexed.short_path, plain.reg_rc,
+				    indexed.reg_rc, (unsigned long long)plain.base,
+				    (unsigned long long)indexed.base, plain.irq_rc, indexed.irq_rc,
+				    plain.intid, indexed.intid);
+			nodes++;
+			with_irq += plain.irq_rc == 0;
+			translated += plain.reg_rc == 0 && depth > 1;
+		}
+	}
+	/* What the index must get right is there: 128 nodes, 33 with interrupts, 5 behind a bus. */
+	assert_true(nodes > 100);
+	assert_true(with_irq > 20);
+	assert_true(translated >= 5);
+}
+
 static void test_irq_to_intid(void **state)
 {
 	u32 intid = 0;
@@ -543,6 +617,7 @@ int main(void)
 		cmocka_unit_test_teardown(test_reserved_overlap, teardown),
 		cmocka_unit_test_teardown(test_bad_blobs, teardown),
 		cmocka_unit_test_teardown(test_psci_method, teardown),
+		cmocka_unit_test_teardown(test_index_matches_libfdt, teardown),
 		cmocka_unit_test(test_irq_to_intid),
 	};
 
