@@ -207,9 +207,8 @@ static int vm_ram_access(struct vm *vm, ipa_t ipa, u8 *buf, u64 len, enum vm_ram
 		else if (op == VM_RAM_READ)
 			memcpy(buf, g, n);
 		else if (op == VM_RAM_ZERO)
-			memset(g, 0, n);
-		if ((op == VM_RAM_WRITE && !coherent) || op == VM_RAM_ZERO ||
-		    op == VM_RAM_SYNC_GUEST)
+			dcache_zero_range((paddr_t)g, (paddr_t)g + n);
+		if ((op == VM_RAM_WRITE && !coherent) || op == VM_RAM_SYNC_GUEST)
 			dcache_clean_range((paddr_t)g, (paddr_t)g + n);
 		ipa += n;
 		len -= n;
@@ -290,8 +289,7 @@ int vm_alloc_ram(struct vm *vm, u64 size)
 			return rc;
 		/* Nothing of the block's previous use may reach a guest that reads with caches off.
 		 */
-		memset((void *)pa, 0, PAGE_SIZE << order);
-		dcache_clean_range(pa, pa + (PAGE_SIZE << order));
+		dcache_zero_range(pa, pa + (PAGE_SIZE << order));
 		ipa += PAGE_SIZE << order;
 		left -= MIN(left, PAGE_SIZE << order);
 	}

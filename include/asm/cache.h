@@ -12,6 +12,11 @@
 void dcache_clean_range(paddr_t start, paddr_t end);
 void dcache_inval_range(paddr_t start, paddr_t end);
 void dcache_clean_inval_range(paddr_t start, paddr_t end);
+/*
+ * Zero [start, end) and clean it to the point of coherency: memory handed to a guest, which may
+ * read it with its caches off, must hold zeroes in memory, not only in Tern's caches. MMU on only.
+ */
+void dcache_zero_range(paddr_t start, paddr_t end);
 /* Every instruction cache of the Inner Shareable domain, then DSB and ISB. */
 void icache_inval_all(void);
 

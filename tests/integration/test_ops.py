@@ -114,6 +114,26 @@ def tick_after(t, pos):
     return tuple(int(x) for x in seen(t, pos, TICK_RE).groups())
 
 
+def test_start_gets_zeroed_ram(tern, ops):
+    """A VM created again gets zeroed RAM, not what its previous run left: VM 1
+    (tests/guests/zeroram.c) checks that all of its RAM but its image and DTB reads zero, fills it
+    with a pattern and powers off; started again from the console, on the pages it gave back, it
+    must read zeroes again."""
+    t = tern(ops.config, start=False, smp=2, mem="1G", timeout=TIMEOUT)
+    t.cmd += ["--vm0-kernel", ops.path("guests", "cksum.bin"), "--vm0-bootargs", "secs=0 every=1",
+              "--vm1-kernel", ops.path("guests", "zeroram.bin")]
+    t.start()
+    for run in range(2):
+        pos = len(t.log)
+        if run:
+            t.hypcon("start 1", CREATED_AFTER_RE, TIMEOUT)
+        seen(t, pos, r"\[vm1\] zeroram: pattern written")
+        seen(t, pos, r"\[vm1\] SUMMARY: 1 tests, 0 failures")
+        seen(t, pos, r"\[c\d+\] vm1: stopped: ")
+    assert len(re.findall(r"\[vm1\] PASS: zeroram: RAM zeroed: \d+ MiB, 0 words not", t.log)) == 2
+    assert "FAIL" not in t.log
+
+
 def test_console_commands(tern, ops):
     t, before = boot_ops(tern, ops)
 

@@ -134,6 +134,11 @@ void dcache_clean_inval_range(paddr_t start, paddr_t end)
 	(void)end;
 }
 
+void dcache_zero_range(paddr_t start, paddr_t end)
+{
+	memset((void *)start, 0, end - start);
+}
+
 void icache_inval_all(void)
 {
 }

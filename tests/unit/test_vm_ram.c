@@ -116,6 +116,13 @@ void dcache_clean_inval_range(paddr_t start, paddr_t end)
 		memcpy((void *)start, backing + (start - backing_base), end - start);
 }
 
+/* What arm64's DC ZVA loop does (the guest zeroram checks the real one under Tern). */
+void dcache_zero_range(paddr_t start, paddr_t end)
+{
+	memset((void *)start, 0, end - start);
+	record(CMO_CLEAN, start, end);
+}
+
 void icache_inval_all(void)
 {
 	record(CMO_ICACHE, 0, 0);
