@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-only
+#include <asm/crc32c.h>
 #include <asm/mmu.h>
 #include <tern/compiler.h>
 #include <tern/integrity.h>
@@ -21,12 +22,21 @@ static unsigned int nr_regions;
 /* Each VM's pristine DT while the VM exists (size 0: none); VMs come and go at run time. */
 static struct integrity_region vm_dts[CONFIG_NR_VMS];
 
-/* FNV-1a over 64-bit words: enough to catch any stray write, not meant against an attacker. */
+/*
+ * Enough to catch any stray write, not meant against an attacker: CRC32C where the CPU has the
+ * CRC32 instructions (every error burst of up to 32 bits caught; ~0.23 instructions per byte,
+ * which matters: the modules, a 32 MiB Linux Image among them, are summed at boot and again at
+ * power-off), else FNV-1a over 64-bit words (~0.6 per byte). Chosen once, at the snapshot.
+ */
+static bool integrity_crc;
+
 static u64 integrity_sum(paddr_t base, u64 size)
 {
 	const u64 *p = (const u64 *)base;
 	u64 h = 0xcbf29ce484222325ULL;
 
+	if (integrity_crc)
+		return crc32c((const void *)base, size);
 	for (u64 i = 0; i < size / 8; i++)
 		h = (h ^ p[i]) * 0x100000001b3ULL;
 	for (u64 i = size & ~7ULL; i < size; i++)
@@ -49,6 +59,7 @@ static void integrity_add(const char *what, unsigned int idx, paddr_t base, u64 
 
 void integrity_snapshot(const struct platform *p)
 {
+	integrity_crc = crc32c_available();
 	nr_regions = 0;
 	integrity_add("Tern text", 0, (paddr_t)_text, (paddr_t)_etext - (paddr_t)_text);
 	integrity_add("Tern rodata", 0, (paddr_t)_rodata, (paddr_t)_erodata - (paddr_t)_rodata);
