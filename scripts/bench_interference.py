@@ -215,6 +215,22 @@ def check_kind(kind, per_s, per_round):
     return None
 
 
+def hang_dump(child, mon, chunks):
+    """A run that timed out: Tern's view of every vCPU (Ctrl-] d) and QEMU's of every pCPU
+    (monitor `info registers -a`) go into its log, for whoever looks into it."""
+    try:
+        child.send("\x1dd")
+        child.expect([pexpect.TIMEOUT], timeout=3)
+    except (pexpect.EOF, OSError):
+        pass
+    if mon:
+        try:
+            chunks.append("\n--- QEMU monitor: info registers -a ---\n" +
+                          mon.command("info registers -a"))
+        except (OSError, AssertionError):
+            pass
+
+
 def vm1_pcpu(config):
     """The pCPU VM 1's affinity mask names (the interference configs name one)."""
     mask = int(bench.read_config(config)["CONFIG_VM1_PCPU_AFFINITY"], 0)
@@ -261,6 +277,8 @@ def one_run(out, builds, guest, scenario, config, kind, irqs, i, pin, nice):
         else:
             child.expect(pexpect.EOF)
     except (pexpect.TIMEOUT, pexpect.EOF, RuntimeError, AssertionError, OSError) as e:
+        if isinstance(e, pexpect.TIMEOUT):
+            hang_dump(child, mon, chunks)
         text = "".join(chunks).replace("\r", "")
         path = os.path.join(out, "logs", f"interference-{scenario}-{i}.log")
         with open(path, "w") as f:
