@@ -83,11 +83,29 @@ static enum vcpu_run_result exit_smc(struct vcpu *vcpu)
 	return exit_smccc(vcpu, VM_PSCI_SMC);
 }
 
+/* MSR/MRS of a PAC key register: Op0 3, Op1 0, CRn 2, CRm 1-3 (ISS [21:20], [16:14], [13:10],
+ * [4:1]). */
+#define ESR_ISS_SYS_KEY_MASK  0x31FC00UL
+#define ESR_ISS_SYS_KEY_MATCH 0x300800UL
+
+static bool exit_sysreg_pac_key(u64 esr)
+{
+	unsigned int crm = (esr >> 1) & 0xF;
+
+	return (esr & ESR_ISS_SYS_KEY_MASK) == ESR_ISS_SYS_KEY_MATCH && crm >= 1 && crm <= 3;
+}
+
 static enum vcpu_run_result exit_sysreg(struct vcpu *vcpu)
 {
 	vcpu->exit_count[EXIT_SYSREG]++;
 	switch (sysreg_emulate(vcpu, vcpu->arch.esr)) {
 	case SYSREG_UNDEF:
+		/*
+		 * Not a register Tern emulates: a PAC key is the vCPU's first key-register access,
+		 * its keys are loaded and the access runs again.
+		 */
+		if (exit_sysreg_pac_key(vcpu->arch.esr) && vcpu_arch_pac_trap(vcpu))
+			return VCPU_RUN_CONTINUE;
 		return exit_unknown(vcpu);
 	case SYSREG_DONE:
 		vcpu_skip_insn(vcpu);
@@ -111,6 +129,16 @@ static enum vcpu_run_result exit_iabt(struct vcpu *vcpu)
 	return VCPU_RUN_CONTINUE;
 }
 
+static enum vcpu_run_result exit_pac(struct vcpu *vcpu)
+{
+	/* The vCPU's first PAC instruction: runs again with its keys in place. */
+	vcpu->exit_count[EXIT_OTHER]++;
+	if (vcpu_arch_pac_trap(vcpu))
+		return VCPU_RUN_CONTINUE;
+	vcpu->exit_count[EXIT_OTHER]--;
+	return exit_unknown(vcpu);
+}
+
 static enum vcpu_run_result exit_fp(struct vcpu *vcpu)
 {
 	/* Not an instruction to skip: it runs again with the registers in place. */
@@ -120,9 +148,9 @@ static enum vcpu_run_result exit_fp(struct vcpu *vcpu)
 }
 
 static const exit_handler_t exit_handlers[64] = {
-	[ESR_EC_FP_ASIMD] = exit_fp,   [ESR_EC_WFx] = exit_wfx,	     [ESR_EC_HVC64] = exit_hvc,
-	[ESR_EC_SMC64] = exit_smc,     [ESR_EC_SYS64] = exit_sysreg, [ESR_EC_DABT_LOW] = exit_dabt,
-	[ESR_EC_IABT_LOW] = exit_iabt,
+	[ESR_EC_PAC_TRAP] = exit_pac,  [ESR_EC_FP_ASIMD] = exit_fp,   [ESR_EC_WFx] = exit_wfx,
+	[ESR_EC_HVC64] = exit_hvc,     [ESR_EC_SMC64] = exit_smc,     [ESR_EC_SYS64] = exit_sysreg,
+	[ESR_EC_DABT_LOW] = exit_dabt, [ESR_EC_IABT_LOW] = exit_iabt,
 };
 
 /* The other exits: a physical interrupt, an SError, an FIQ (none is routed to a guest). */

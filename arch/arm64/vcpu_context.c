@@ -39,9 +39,10 @@ _Static_assert(offsetof(struct vcpu_arch, regs) == 0, "guest_entry.S gets &arch.
  * SMC is PSCI for guests, never the firmware's. TIDCP/TACR: IMPLEMENTATION DEFINED and auxiliary
  * control registers of the host are not the guest's to touch. TLOR: LORegions are hidden. RW: EL1
  * is AArch64. API/APK: pointer authentication runs without traps (Debian's kernel uses it from its
- * first functions); the keys are switched per vCPU below. Where the CPU has them (vcpu_arch_init):
- * TERR, RAS error records are hidden; TID5, MTE's GMID_EL1 is hidden. Every register a guest can
- * reach is decided in sysreg_table.h.
+ * first functions) once the vCPU has used it: until then both are clear, its first use traps
+ * once (vcpu_arch_pac_trap), and only from then on are its keys switched with it. Where the CPU has
+ * them (vcpu_arch_init): TERR, RAS error records are hidden; TID5, MTE's GMID_EL1 is hidden. Every
+ * register a guest can reach is decided in sysreg_table.h.
  */
 #define HCR_GUEST                                                                                  \
 	(HCR_EL2_VM | HCR_EL2_TSW | HCR_EL2_SWIO | HCR_EL2_FMO | HCR_EL2_IMO | HCR_EL2_AMO |       \
@@ -70,7 +71,16 @@ static struct {
 } sr_feat = { .ALWAYS = true };
 static u64 vcpu_hcr_guest = HCR_GUEST;
 
-#define SR_FEAT(f) (sr_feat.f)
+/*
+ * What a row's feat column tests, read once per switch into locals (SR_FEAT_LOCALS at the top of
+ * the load and the put): ALWAYS is a constant, so the rows every CPU has cost no test at all
+ * (read from sr_feat, each of the 36 rows re-read the flag and branched around the register
+ * both ways, ~100 instructions of every vCPU switch).
+ */
+#define SR_FEAT_LOCALS                                                                             \
+	const bool feat_ALWAYS = true, feat_PAC = sr_feat.PAC && a->pac_used,                      \
+		   feat_SME = sr_feat.SME, feat_RAS = sr_feat.RAS
+#define SR_FEAT(f) (feat_##f)
 
 void vcpu_arch_init(void)
 {
@@ -109,7 +119,9 @@ void vcpu_arch_reset(struct vcpu *vcpu, u64 entry, u64 x0)
 	a->regs.pstate = PSR_MODE_EL1h | PSR_DAIF;
 	a->sys.sctlr_el1 = SCTLR_EL1_RESET;
 	a->dbg.oslsr = OSLSR_EL1_RESET;
-	a->hcr = vcpu_hcr_guest;
+	/* Pointer authentication traps until the vCPU first uses it (vcpu_arch_pac_trap). */
+	a->pac_used = false;
+	a->hcr = sr_feat.PAC ? vcpu_hcr_guest & ~(HCR_EL2_API | HCR_EL2_APK) : vcpu_hcr_guest;
 	a->mdcr = MDCR_GUEST | vpmu_mdcr();
 	vpmu_reset(vcpu);
 	/* Aff0 = vCPU id, bit 31 RES1: what the guest's DT cpu nodes say. */
@@ -134,6 +146,7 @@ void vcpu_arch_load(struct vcpu *vcpu)
 	struct vcpu_arch *a = &vcpu->arch;
 	struct vcpu_sysregs *s = &a->sys;
 	struct vm *vm = vcpu->vm;
+	SR_FEAT_LOCALS;
 
 	SYSREG_TABLE(SR_RESTORE)
 	a->fp_loaded = false;
@@ -160,6 +173,35 @@ void vcpu_arch_load(struct vcpu *vcpu)
 	__atomic_store_n(&vcpu->loaded, true, __ATOMIC_RELEASE);
 }
 
+#define SR_IF_PAC_ALWAYS(x)
+#define SR_IF_PAC_SME(x)
+#define SR_IF_PAC_RAS(x)
+#define SR_IF_PAC_PAC(x) x
+#define SR_PAC_RESTORE(name, o0, o1, cn, cm, o2, pol, feat, hw, why)                               \
+	SR_ONLY_SWITCH(pol, SR_IF_PAC_##feat(write_sysreg(s->name, hw);))
+
+/*
+ * PAC keys are switched only for a vCPU that has used pointer authentication: until then its
+ * HCR_EL2.API and APK are clear, so its first PAC instruction or key-register access traps here
+ * (the hardware holds another vCPU's keys meanwhile, which it can neither use nor read). From then
+ * on they run untrapped and its keys go with it at every switch. Returns false if the trap was
+ * not that (no PAC on this CPU, or already in use): the caller treats it as any other.
+ */
+bool vcpu_arch_pac_trap(struct vcpu *vcpu)
+{
+	struct vcpu_arch *a = &vcpu->arch;
+	const struct vcpu_sysregs *s = &a->sys;
+
+	if (!sr_feat.PAC || a->pac_used)
+		return false;
+	a->pac_used = true;
+	SYSREG_TABLE(SR_PAC_RESTORE)
+	a->hcr |= HCR_EL2_API | HCR_EL2_APK;
+	write_sysreg(a->hcr, hcr_el2);
+	isb();
+	return true;
+}
+
 /* The loaded vCPU used FP/SIMD for the first time since it was loaded: give it its registers. */
 void vcpu_arch_fp_trap(struct vcpu *vcpu)
 {
@@ -181,6 +223,7 @@ void vcpu_arch_put(struct vcpu *vcpu)
 {
 	struct vcpu_arch *a = &vcpu->arch;
 	struct vcpu_sysregs *s = &a->sys;
+	SR_FEAT_LOCALS;
 
 	vcpu_arch_serror_sync(vcpu);
 

@@ -35,6 +35,12 @@ void vcpu_arch_reset(struct vcpu *vcpu, u64 entry, u64 x0);
 void vcpu_arch_load(struct vcpu *vcpu);
 void vcpu_arch_put(struct vcpu *vcpu);
 void vcpu_arch_fp_trap(struct vcpu *vcpu);
+/*
+ * A PAC instruction or key-register access trapped (HCR_EL2.API/APK clear): the vCPU's first use
+ * of pointer authentication, whose keys are loaded now and switched with it from then on; retry
+ * the instruction. False if it was not that.
+ */
+bool vcpu_arch_pac_trap(struct vcpu *vcpu);
 /* The loaded vCPU's pending virtual SError as the hardware has it (taken ones are cleared). */
 void vcpu_arch_serror_sync(struct vcpu *vcpu);
 /* Why the loaded vCPU came back to the scheduler. */

@@ -123,6 +123,7 @@
 #define ESR_EC_UNKNOWN	0x00
 #define ESR_EC_WFx	0x01
 #define ESR_EC_FP_ASIMD 0x07
+#define ESR_EC_PAC_TRAP 0x09 /* a PAC instruction, HCR_EL2.API clear */
 #define ESR_EC_ILL	0x0E
 #define ESR_EC_SVC64	0x15
 #define ESR_EC_HVC64	0x16

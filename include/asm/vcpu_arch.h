@@ -75,6 +75,8 @@ struct vcpu_arch {
 	u64 vpidr;
 	/* The FP/SIMD registers are live in the hardware (the vCPU used them since its load). */
 	bool fp_loaded;
+	/* It has used pointer authentication: PAC runs untrapped, its keys switched with it. */
+	bool pac_used;
 	/* The emulated EL1 physical timer (CNTP_*, trapped). */
 	u64 cntp_ctl;
 	u64 cntp_cval;
