@@ -141,6 +141,7 @@ TERN_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -Wmissing-prototypes -Wst
 	-isystem $(shell $(CC) -print-file-name=include 2>/dev/null) \
 	-mgeneral-regs-only -mstrict-align -mno-outline-atomics -march=armv8-a \
 	-fpie -fno-plt -fno-common -fmacro-prefix-map=$(srctree)/= -fno-omit-frame-pointer -fno-strict-aliasing \
+	-ffunction-sections -fdata-sections \
 	-I$(srctree)/include -I$(srctree)/include/libc -I$(O)/include -I$(LIBFDT_INC) \
 	-include $(srctree)/include/tern/kconfig.h -include $(srctree)/include/tern/visibility.h
 ifeq ($(CONFIG_STACK_PROTECTOR),y)
@@ -153,11 +154,16 @@ TERN_AFLAGS := -D__ASSEMBLY__ -I$(srctree)/include -I$(O)/include \
 
 # Kbuild-style lists: each directory's Makefile adds "obj-y += file.o" or "obj-y += subdir/".
 # collect_dir reads one directory's Makefile and recurses into the subdirectories it names.
+# "cold-y += file.o" (of an object in obj-y) builds it for size: code that runs at boot, at VM
+# creation or at an operator's command, never on a guest's exit or interrupt path.
 tern-objs :=
+tern-cold-objs :=
 define collect_dir
 obj-y :=
+cold-y :=
 include $(srctree)/$(1)/Makefile
 tern-objs += $$(addprefix $(O)/$(1)/,$$(filter %.o,$$(obj-y)))
+tern-cold-objs += $$(addprefix $(O)/$(1)/,$$(filter $$(obj-y),$$(cold-y)))
 $(1)-subdirs := $$(patsubst %/,$(1)/%,$$(filter %/,$$(obj-y)))
 $$(foreach d,$$($(1)-subdirs),$$(eval $$(call collect_dir,$$(d))))
 endef
@@ -174,7 +180,7 @@ FIXDEP = $(PYTHON) $(srctree)/scripts/fixdep.py $(@:.o=.d.raw) $@ $(O)/include/c
 $(O)/%.o: $(srctree)/%.c $(srctree)/include/tern/visibility.h | $(CONFIG_STAMP) $(O)/include/generated/version.h $(LIBFDT_A)
 	$(quiet) CC $(@:$(O)/%=%)
 	$(Q)mkdir -p $(@D)
-	$(Q)$(CC) $(TERN_CFLAGS) $(DEPFLAGS) -c -o $@ $<
+	$(Q)$(CC) $(TERN_CFLAGS) $(if $(filter $@,$(tern-cold-objs)),-Os) $(DEPFLAGS) -c -o $@ $<
 	$(Q)$(FIXDEP)
 
 $(O)/%.o: $(srctree)/%.S $(srctree)/include/tern/visibility.h | $(CONFIG_STAMP)
@@ -184,6 +190,8 @@ $(O)/%.o: $(srctree)/%.S $(srctree)/include/tern/visibility.h | $(CONFIG_STAMP)
 	$(Q)$(FIXDEP)
 
 -include $(tern-objs:.o=.d)
+# An object's cold-y membership (its flags) is in its directory's Makefile.
+$(foreach o,$(tern-objs),$(eval $(o): $(srctree)/$(patsubst $(O)/%/,%,$(dir $(o)))/Makefile))
 
 # The version is regenerated on every build but rewritten only when it changes.
 .PHONY: FORCE
@@ -199,7 +207,7 @@ $(O)/tern.lds: $(LDSCRIPT) $(CONFIG_STAMP)
 $(O)/tern.elf: $(tern-objs) $(O)/tern.lds $(LIBFDT_A)
 	$(quiet) LD $(@:$(O)/%=%)
 	$(Q)$(LD) -pie --no-dynamic-linker -z norelro -z noexecstack --no-apply-dynamic-relocs \
-		--build-id=none -T $(O)/tern.lds -Map=$(O)/tern.map -o $@ \
+		--build-id=none --gc-sections -T $(O)/tern.lds -Map=$(O)/tern.map -o $@ \
 		$(tern-objs) $(LIBFDT_A)
 	$(Q)$(PYTHON) $(srctree)/scripts/check-elf.py $@
 

@@ -162,6 +162,33 @@ u64 fdt_util_read_number(const void *cells, int ncells)
 	return 0;
 }
 
+/*
+ * "#address-cells" / "#size-cells" of @node as the DT specification reads them: @dflt when absent
+ * (2 and 1), a negative TERN_E* when not one cell of at most 4. libfdt's own (fdt_addresses.o)
+ * would link its read-write half into Tern for a function it never calls.
+ */
+static int fdt_util_cells(const void *fdt, int node, const char *name, int dflt)
+{
+	int len;
+	const fdt32_t *c = fdt_getprop(fdt, node, name, &len);
+
+	if (!c)
+		return len == -FDT_ERR_NOTFOUND ? dflt : -TERN_EINVAL;
+	if (len != 4 || fdt32_ld(c) > 4)
+		return -TERN_EINVAL;
+	return (int)fdt32_ld(c);
+}
+
+int fdt_util_address_cells(const void *fdt, int node)
+{
+	return fdt_util_cells(fdt, node, "#address-cells", 2);
+}
+
+int fdt_util_size_cells(const void *fdt, int node)
+{
+	return fdt_util_cells(fdt, node, "#size-cells", 1);
+}
+
 /* The parent's #address-cells and #size-cells, both limited to 1..2 (a u64). */
 static int fdt_util_bus_cells(const void *fdt, int node, int *na, int *ns)
 {
@@ -169,8 +196,8 @@ static int fdt_util_bus_cells(const void *fdt, int node, int *na, int *ns)
 
 	if (parent < 0)
 		return -TERN_EINVAL;
-	*na = fdt_address_cells(fdt, parent);
-	*ns = fdt_size_cells(fdt, parent);
+	*na = fdt_util_address_cells(fdt, parent);
+	*ns = fdt_util_size_cells(fdt, parent);
 	if (*na < 1 || *na > 2 || *ns < 1 || *ns > 2)
 		return -TERN_EINVAL;
 	return 0;
@@ -234,9 +261,9 @@ static int fdt_util_translate(const void *fdt, int bus, u64 *addr)
 			bus = parent;
 			continue;
 		}
-		cna = fdt_address_cells(fdt, bus);
-		cns = fdt_size_cells(fdt, bus);
-		pna = fdt_address_cells(fdt, parent);
+		cna = fdt_util_address_cells(fdt, bus);
+		cns = fdt_util_size_cells(fdt, bus);
+		pna = fdt_util_address_cells(fdt, parent);
 		if (cna < 1 || cna > 2 || cns < 1 || cns > 2 || pna < 1 || pna > 2 ||
 		    len % ((cna + pna + cns) * 4))
 			return -TERN_EINVAL;

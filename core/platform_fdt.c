@@ -411,7 +411,7 @@ static int platform_scan_cpus(struct platform_ctx *c, u64 boot_mpidr)
 		pr_err("platform: /cpus: node not found\n");
 		return -TERN_ENODEV;
 	}
-	na = fdt_address_cells(fdt, cpus);
+	na = fdt_util_address_cells(fdt, cpus);
 	if (na != 1 && na != 2) {
 		pr_err("platform: /cpus: #address-cells must be 1 or 2\n");
 		return -TERN_EINVAL;

@@ -30,6 +30,13 @@ const char *fdt_util_path(const void *fdt, int node, char *buf, int len);
 /** True unless the node has a "status" other than "okay"/"ok". */
 bool fdt_util_is_enabled(const void *fdt, int node);
 
+/**
+ * The node's "#address-cells" (2 if absent) / "#size-cells" (1 if absent); a negative TERN_E* if
+ * the property is not one cell of at most 4.
+ */
+int fdt_util_address_cells(const void *fdt, int node);
+int fdt_util_size_cells(const void *fdt, int node);
+
 /** Value of a 1- or 2-cell big-endian number; @cells outside 1..2 gives 0. */
 u64 fdt_util_read_number(const void *cells, int ncells);
 

@@ -578,6 +578,40 @@ static void test_index_matches_libfdt(void **state)
 	assert_true(translated >= 5);
 }
 
+/*
+ * fdt_util's #address-cells / #size-cells read every node of every test tree as libfdt does: the
+ * same value where libfdt's is usable (address cells 1-4, size cells 0-4), unusable where not.
+ */
+static void test_cells_match_libfdt(void **state)
+{
+	static const char *const names[] = { "virt4", "twomem", "virt-gicv2", "warn-rsv-overlap",
+					     "board-xlnx-zcu102" };
+	unsigned int set = 0;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		size_t size;
+		void *b = load_dtb(names[i], &size);
+		int node, depth = 0;
+
+		use_blob(b, size);
+		for (node = 0; node >= 0 && depth >= 0; node = fdt_next_node(b, node, &depth)) {
+			int ac = fdt_address_cells(b, node), sc = fdt_size_cells(b, node);
+			int mac = fdt_util_address_cells(b, node),
+			    msc = fdt_util_size_cells(b, node);
+
+			if (ac >= 1 ? mac != ac : mac >= 1)
+				fail_msg("%s offset %d: #address-cells %d, libfdt %d", names[i],
+					 node, mac, ac);
+			if (sc >= 0 ? msc != sc : msc >= 0)
+				fail_msg("%s offset %d: #size-cells %d, libfdt %d", names[i], node,
+					 msc, sc);
+			set += fdt_getprop(b, node, "#size-cells", NULL) != NULL;
+		}
+	}
+	assert_true(set > 5);
+}
+
 static void test_irq_to_intid(void **state)
 {
 	u32 intid = 0;
@@ -618,6 +652,7 @@ int main(void)
 		cmocka_unit_test_teardown(test_bad_blobs, teardown),
 		cmocka_unit_test_teardown(test_psci_method, teardown),
 		cmocka_unit_test_teardown(test_index_matches_libfdt, teardown),
+		cmocka_unit_test_teardown(test_cells_match_libfdt, teardown),
 		cmocka_unit_test(test_irq_to_intid),
 	};
 
