@@ -18,15 +18,25 @@
 #include <asm/vtimer.h>
 #include <virt/vgic_core.h>
 
+/*
+ * ESR_EL2.ISS of a trapped MSR/MRS: Op0 [21:20], Op2 [19:17], Op1 [16:14], CRn [13:10], Rt [9:5],
+ * CRm [4:1], direction [0]. The index below takes its two halves as they lie there.
+ */
 #define ISS_SYS_DIR_READ (1UL << 0)
 #define ISS_SYS_RT(esr)	 (((esr) >> 5) & 0x1F)
+#define ISS_SYS_TOP(esr) (((esr) >> 10) & 0xFFF) /* Op0, Op2, Op1, CRn */
+#define ISS_SYS_CRM(esr) (((esr) >> 1) & 0xF)
 #define ISS_SYS_KEY(esr)                                                                           \
 	SYS_REG(((esr) >> 20) & 3, ((esr) >> 14) & 7, ((esr) >> 10) & 0xF, ((esr) >> 1) & 0xF,     \
 		((esr) >> 17) & 7)
+/* The same (Op0, Op2, Op1, CRn) from a SYS_REG() key, at index build time. */
+#define SYS_KEY_TOP(key)                                                                           \
+	(((key) >> 14 & 3) << 10 | ((key)&7) << 7 | ((key) >> 11 & 7) << 4 | ((key) >> 7 & 0xF))
+#define SYS_KEY_CRM(key) (((key) >> 3) & 0xF)
 
 struct sysreg_access {
 	struct vcpu *vcpu;
-	u32 key;
+	u64 esr;
 	bool read;
 	bool retry; /* set by a handler: do not step over the instruction */
 	u64 val;    /* in for writes, out for reads */
@@ -39,11 +49,25 @@ struct sysreg_row {
 	u64 arg;
 };
 
+#define EXACT	     0x7FFFFU
+#define ANY_CRM	     (EXACT & ~(0xFU << 3))
+#define ANY_OP2	     (EXACT & ~7U)
+#define PMU_EV_SPACE (EXACT & ~(7U << 3 | 7U)) /* CRm 8-15, any op2 */
+#define ID_SPACE     (EXACT & ~(0x7FU))
+
+/*
+ * The register a handler was called for, as SYS_REG(): a row for one register has it already; a
+ * bank (ID space, debug banks, PMU) takes it from the ESR.
+ */
+static u32 sysreg_key(const struct sysreg_access *acc, const struct sysreg_row *row)
+{
+	return row->mask == EXACT ? row->key : ISS_SYS_KEY(acc->esr);
+}
+
 /* The ID space (arch/arm64/sysreg_id.c): read only, as on hardware. */
 static bool sys_id(struct sysreg_access *acc, const struct sysreg_row *row)
 {
-	(void)row;
-	return acc->read && sysreg_id_read(acc->vcpu->vm, acc->key, &acc->val);
+	return acc->read && sysreg_id_read(acc->vcpu->vm, sysreg_key(acc, row), &acc->val);
 }
 
 /* DC ISW/CSW/CISW (HCR_EL2.TSW): maintenance of the VM's RAM by address (setway.c). */
@@ -59,14 +83,12 @@ static bool sys_setway(struct sysreg_access *acc, const struct sysreg_row *row)
 /* The VM-control registers, trapping (HCR_EL2.TVM) after a set/way operation: writes only. */
 static bool sys_vm_reg(struct sysreg_access *acc, const struct sysreg_row *row)
 {
-	(void)row;
-	return !acc->read && setway_vm_reg_write(acc->vcpu, acc->key, acc->val);
+	return !acc->read && setway_vm_reg_write(acc->vcpu, sysreg_key(acc, row), acc->val);
 }
 
 static bool sys_ptimer(struct sysreg_access *acc, const struct sysreg_row *row)
 {
-	(void)row;
-	return vtimer_ptimer_access(acc->vcpu, acc->key, acc->read, &acc->val);
+	return vtimer_ptimer_access(acc->vcpu, sysreg_key(acc, row), acc->read, &acc->val);
 }
 
 /*
@@ -111,15 +133,8 @@ static bool sys_pmu(struct sysreg_access *acc, const struct sysreg_row *row)
 /* Debug registers: arch/arm64/vdebug.c keeps them per vCPU and in the hardware. */
 static bool sys_dbg(struct sysreg_access *acc, const struct sysreg_row *row)
 {
-	(void)row;
-	return vdebug_access(acc->vcpu, acc->key, acc->read, &acc->val);
+	return vdebug_access(acc->vcpu, sysreg_key(acc, row), acc->read, &acc->val);
 }
-
-#define EXACT	     0x7FFFFU
-#define ANY_CRM	     (EXACT & ~(0xFU << 3))
-#define ANY_OP2	     (EXACT & ~7U)
-#define PMU_EV_SPACE (EXACT & ~(7U << 3 | 7U)) /* CRm 8-15, any op2 */
-#define ID_SPACE     (EXACT & ~(0x7FU))
 
 static const struct sysreg_row sysreg_table[] = {
 	/* ID registers (HCR_EL2.TID3, TID1): op0 3, op1 0, CRn 0, and AIDR_EL1 */
@@ -181,59 +196,68 @@ static const struct sysreg_row sysreg_table[] = {
 };
 
 /*
- * The rows indexed by encoding, so that a trap costs the same whatever its row: a page of 128
- * slots (CRm, op2) per (op0, op1, CRn) that has rows, a slot holding its row's index + 1.
- * Every mask above only leaves out CRm and op2 bits, so each row lives in one page. Built once
- * at boot (sysreg_table_check(), before any vCPU runs) from the table, first matching row wins
- * as in a walk of it; read-only afterwards.
+ * The rows indexed by encoding, so that a trap costs the same whatever its row, and indexed by
+ * the ESR's own bit fields so that finding the row takes two shifts and masks: ISS [21:10] (Op0,
+ * Op2, Op1, CRn) selects a page of 16 slots, CRm a slot, a slot holding its row's index + 1. Page
+ * 0 stays empty, the page of every (Op0, Op2, Op1, CRn) that has no row. Built once at boot
+ * (sysreg_table_check(), before any vCPU runs) from the table, first matching row wins as in a
+ * walk of it; read-only afterwards. Every mask above only leaves out CRm and op2 bits.
  */
-#define SYSREG_PAGE_SHIFT 7
-#define SYSREG_PAGE_SLOTS (1U << SYSREG_PAGE_SHIFT)
-#define SYSREG_NR_TOPS	  (1U << (16 - SYSREG_PAGE_SHIFT)) /* op0, op1, CRn */
-#define SYSREG_NR_PAGES	  24
+#define SYSREG_NR_TOPS	  (1U << 12)
+#define SYSREG_PAGE_SLOTS 16U
+#define SYSREG_NR_PAGES	  64
 
 _Static_assert(ARRAY_SIZE(sysreg_table) < 255, "row index + 1 must fit a u8 slot");
-static u8 sysreg_page_of[SYSREG_NR_TOPS]; /* page number + 1, 0: no row */
+static u8 sysreg_page_of[SYSREG_NR_TOPS];
 static u8 sysreg_pages[SYSREG_NR_PAGES][SYSREG_PAGE_SLOTS];
 
 static void sysreg_index_build(void)
 {
-	unsigned int nr_pages = 0;
+	unsigned int nr_pages = 1;
 
 	for (size_t i = 0; i < ARRAY_SIZE(sysreg_table); i++) {
 		const struct sysreg_row *row = &sysreg_table[i];
-		u32 top = row->key >> SYSREG_PAGE_SHIFT;
-		u8 *page;
 
-		if ((row->mask >> SYSREG_PAGE_SHIFT) != (EXACT >> SYSREG_PAGE_SHIFT) ||
-		    row->key & ~row->mask || top >= SYSREG_NR_TOPS)
-			panic("sysreg table: row 0x%x mask 0x%x spans more than one page", row->key,
-			      row->mask);
-		if (!sysreg_page_of[top]) {
-			if (nr_pages == SYSREG_NR_PAGES)
-				panic("sysreg table: more than %u (op0, op1, CRn) pages",
-				      SYSREG_NR_PAGES);
-			sysreg_page_of[top] = (u8)++nr_pages;
-		}
-		page = sysreg_pages[sysreg_page_of[top] - 1];
-		for (u32 low = 0; low < SYSREG_PAGE_SLOTS; low++) {
-			u32 key = top << SYSREG_PAGE_SHIFT | low;
+		if ((row->mask | 0x7FU) != EXACT || row->key & ~row->mask || row->key > EXACT)
+			panic("sysreg table: row 0x%x mask 0x%x leaves out more than CRm and op2",
+			      row->key, row->mask);
+		/* Every (CRm, op2) of the row's (op0, op1, CRn). */
+		for (u32 low = 0; low < 0x80; low++) {
+			u32 key = (row->key & ~0x7FU) | low;
+			u32 top = SYS_KEY_TOP(key);
+			u8 *slot;
 
-			if (!page[low] && (key & row->mask) == row->key)
-				page[low] = (u8)(i + 1);
+			if ((key & row->mask) != row->key)
+				continue;
+			if (!sysreg_page_of[top]) {
+				if (nr_pages == SYSREG_NR_PAGES)
+					panic(
+					    "sysreg table: more than %u (op0, op2, op1, CRn) pages",
+					    SYSREG_NR_PAGES - 1);
+				sysreg_page_of[top] = (u8)nr_pages++;
+			}
+			slot = &sysreg_pages[sysreg_page_of[top]][SYS_KEY_CRM(key)];
+			if (!*slot)
+				*slot = (u8)(i + 1);
 		}
 	}
 }
 
+/* The row for the register in @esr's ISS, NULL if none. */
+static inline const struct sysreg_row *sysreg_find_iss(u64 esr)
+{
+	unsigned int slot = sysreg_pages[sysreg_page_of[ISS_SYS_TOP(esr)]][ISS_SYS_CRM(esr)];
+
+	return slot ? &sysreg_table[slot - 1] : NULL;
+}
+
+/* The same for a SYS_REG() key (the boot-time check). */
 static const struct sysreg_row *sysreg_find(u32 key)
 {
-	u32 top = key >> SYSREG_PAGE_SHIFT;
-	unsigned int page, slot;
+	u64 iss = (u64)(key >> 14 & 3) << 20 | (u64)(key & 7) << 17 | (u64)(key >> 11 & 7) << 14 |
+		  (u64)(key >> 7 & 0xF) << 10 | (u64)(key >> 3 & 0xF) << 1;
 
-	if (top >= SYSREG_NR_TOPS || !(page = sysreg_page_of[top]))
-		return NULL;
-	slot = sysreg_pages[page - 1][key & (SYSREG_PAGE_SLOTS - 1)];
-	return slot ? &sysreg_table[slot - 1] : NULL;
+	return key > EXACT ? NULL : sysreg_find_iss(iss);
 }
 
 /*
@@ -272,15 +296,19 @@ void sysreg_table_check(void)
 	}
 }
 
-enum sysreg_result sysreg_emulate(struct vcpu *vcpu, u64 esr)
+/*
+ * No stack protector: every trap runs this, its only local is the scalar access record whose
+ * address the handlers get (-fstack-protector-strong would guard it for that alone).
+ */
+__no_stack_protector enum sysreg_result sysreg_emulate(struct vcpu *vcpu, u64 esr)
 {
 	struct sysreg_access acc = {
 		.vcpu = vcpu,
-		.key = ISS_SYS_KEY(esr),
+		.esr = esr,
 		.read = esr & ISS_SYS_DIR_READ,
 		.val = vcpu_reg(vcpu, ISS_SYS_RT(esr)),
 	};
-	const struct sysreg_row *row = sysreg_find(acc.key);
+	const struct sysreg_row *row = sysreg_find_iss(esr);
 	bool ok;
 
 	ok = row && row->fn(&acc, row);

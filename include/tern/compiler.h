@@ -15,6 +15,9 @@
 #define unlikely(x)    __builtin_expect(!!(x), 0)
 #define barrier()      __asm__ __volatile__("" ::: "memory")
 
+/* For a hot function -fstack-protector-strong would guard for no array: see its comment. */
+#define __no_stack_protector __attribute__((no_stack_protector))
+
 #define ARRAY_SIZE(a)	 (sizeof(a) / sizeof((a)[0]))
 #define ALIGN_UP(x, a)	 (((x) + ((a)-1)) & ~((__typeof__(x))(a)-1))
 #define ALIGN_DOWN(x, a) ((x) & ~((__typeof__(x))(a)-1))
