@@ -52,6 +52,9 @@ _Static_assert(sizeof(struct vpl011) <= PAGE_SIZE, "struct vpl011 must fit its p
 _Static_assert(GUEST_PL011_BASE == 0x09000000UL, "the node name below spells the base");
 _Static_assert(GUEST_PL011_INTID >= 32, "the PL011 interrupt is an SPI");
 
+/* What a read_unlocked handler returns for "take the lock": no register value (32 bits). */
+#define VPL011_NEEDS_LOCK (~0ULL)
+
 struct vpl011_reg {
 	u16 offset;
 	const char *name;
@@ -59,6 +62,11 @@ struct vpl011_reg {
 	u32 (*read)(struct vpl011 *u, const struct vpl011_reg *r);
 	/* @mask covers the bytes the access wrote; NULL: writes ignored (read-only register). */
 	void (*write)(struct vpl011 *u, const struct vpl011_reg *r, u32 val, u32 mask);
+	/*
+	 * NULL, or a read without the device lock: the value, or VPL011_NEEDS_LOCK when this one
+	 * needs it after all (then @read runs under it).
+	 */
+	u64 (*read_unlocked)(struct vpl011 *u, const struct vpl011_reg *r);
 	/* Reset value (the constant value of the identification registers). */
 	u32 reset;
 	/* Bits reg_write() stores. */
@@ -197,6 +205,29 @@ static u32 fr_read(struct vpl011 *u, const struct vpl011_reg *r)
 	return fr;
 }
 
+/*
+ * FR with nothing received, without the lock, the case of every poll of FR for transmit room
+ * (Linux's console write does one per character). FR depends only on the receive FIFO (the
+ * transmit FIFO is always empty): with the FIFO and the ring both empty there is nothing to pull
+ * and FR is TXFE | RXFE. A character arriving meanwhile (ring push, or another vCPU pulling it
+ * into the FIFO) is a race the guest cannot tell from the character arriving just after this
+ * read: the FIFO was empty when rx_count was read, and that is the instant the read reports.
+ * Anything else takes the lock (fr_read() pulls from the ring and may raise RX).
+ */
+static u64 fr_read_unlocked(struct vpl011 *u, const struct vpl011_reg *r)
+{
+	(void)r;
+	if (READ_ONCE(u->rx_count) || !console_rx_empty(&u->rx))
+		return VPL011_NEEDS_LOCK;
+	return UARTFR_TXFE | UARTFR_RXFE;
+}
+
+static u64 const_read_unlocked(struct vpl011 *u, const struct vpl011_reg *r)
+{
+	(void)u;
+	return r->reset;
+}
+
 static void cr_write(struct vpl011 *u, const struct vpl011_reg *r, u32 val, u32 mask)
 {
 	u32 cr;
@@ -220,19 +251,27 @@ static void icr_write(struct vpl011 *u, const struct vpl011_reg *r, u32 val, u32
 	*reg_ptr(u, UARTRIS) &= ~(val & mask & UARTINT_ALL);
 }
 
-#define REG_NAMED(off, nm, rd, wr, rst, wm)                                                        \
-	{                                                                                          \
-		.offset = (off), .name = (nm), .read = (rd), .write = (wr), .reset = (rst),        \
-		.wmask = (wm)                                                                      \
-	}
-#define REG(off, rd, wr, rst, wm) REG_NAMED(off, #off, rd, wr, rst, wm)
-#define ID_REG(off, nm, val)	  REG_NAMED(off, nm, const_read, NULL, val, 0)
+#define REG_AT(idx, off, nm, rd, rdu, wr, rst, wm)                                                 \
+	[(idx)] = { .offset = (off),                                                               \
+		    .name = (nm),                                                                  \
+		    .read = (rd),                                                                  \
+		    .read_unlocked = (rdu),                                                        \
+		    .write = (wr),                                                                 \
+		    .reset = (rst),                                                                \
+		    .wmask = (wm) }
+#define REG_ROW(off, nm, rd, rdu, wr, rst, wm) REG_AT((off) >> 2, off, nm, rd, rdu, wr, rst, wm)
+#define REG(off, rd, wr, rst, wm)	       REG_ROW(off, #off, rd, NULL, wr, rst, wm)
+#define ID_REG(off, nm, val)                                                                       \
+	REG_AT(((off)-UARTPERIPHID0) >> 2, off, nm, const_read, const_read_unlocked, NULL, val, 0)
 
-/* Sorted by offset. FR's reset value is what it reads with an empty receive FIFO. */
-static const struct vpl011_reg vpl011_regs[] = {
+/*
+ * Indexed by offset / 4 (a row without a name: no register there). FR's reset value is what it
+ * reads with an empty receive FIFO.
+ */
+static const struct vpl011_reg vpl011_regs[VPL011_NR_STORED] = {
 	REG(UARTDR, dr_read, dr_write, 0, 0),
 	REG(UARTRSR, reg_read, NULL, 0, 0), /* no receive errors; a write (ECR) clears none */
-	REG(UARTFR, fr_read, NULL, UARTFR_TXFE | UARTFR_RXFE, 0),
+	REG_ROW(UARTFR, "UARTFR", fr_read, fr_read_unlocked, NULL, UARTFR_TXFE | UARTFR_RXFE, 0),
 	REG(UARTILPR, reg_read, reg_write, 0, 0xff),
 	REG(UARTIBRD, reg_read, reg_write, 0, 0xffff),
 	REG(UARTFBRD, reg_read, reg_write, 0, 0x3f),
@@ -244,7 +283,15 @@ static const struct vpl011_reg vpl011_regs[] = {
 	REG(UARTMIS, mis_read, NULL, 0, 0),
 	REG(UARTICR, NULL, icr_write, 0, 0),
 	REG(UARTDMACR, reg_read, reg_write, 0, 0x7),
-	/* Part 0x011, designer 0x41 (Arm), revision 1, PrimeCell: what Linux's AMBA bus matches. */
+};
+
+/*
+ * The identification registers, from UARTPERIPHID0 to the end of the region, indexed by
+ * (offset - UARTPERIPHID0) / 4. Part 0x011, designer 0x41 (Arm), revision 1, PrimeCell: what
+ * Linux's AMBA bus matches. Constant: read without the lock.
+ */
+#define VPL011_NR_ID ((VPL011_MMIO_SIZE - UARTPERIPHID0) >> 2)
+static const struct vpl011_reg vpl011_id_regs[VPL011_NR_ID] = {
 	ID_REG(UARTPERIPHID0, "UARTPeriphID0", 0x11),
 	ID_REG(UARTPERIPHID0 + 0x4, "UARTPeriphID1", 0x10),
 	ID_REG(UARTPERIPHID0 + 0x8, "UARTPeriphID2", 0x14),
@@ -255,12 +302,18 @@ static const struct vpl011_reg vpl011_regs[] = {
 	ID_REG(UARTPCELLID0 + 0xC, "UARTPCellID3", 0xB1),
 };
 
-static const struct vpl011_reg *vpl011_find_reg(u64 offset)
+/* The row at word-aligned @offset (below VPL011_MMIO_SIZE), by index; NULL where none is. */
+static inline const struct vpl011_reg *vpl011_find_reg(u64 offset)
 {
-	for (size_t i = 0; i < ARRAY_SIZE(vpl011_regs); i++)
-		if (vpl011_regs[i].offset == offset)
-			return &vpl011_regs[i];
-	return NULL;
+	const struct vpl011_reg *r;
+
+	if (offset < VPL011_NR_STORED * 4)
+		r = &vpl011_regs[offset >> 2];
+	else if (offset >= UARTPERIPHID0)
+		r = &vpl011_id_regs[(offset - UARTPERIPHID0) >> 2];
+	else
+		return NULL;
+	return r->name ? r : NULL;
 }
 
 /* 8-, 16- and 32-bit accesses, naturally aligned; anything else aborts. */
@@ -283,18 +336,12 @@ static void vpl011_log_unknown(struct vpl011 *u, bool first, bool write, u64 off
 			 u->vm->id, write ? "write" : "read", (unsigned long long)offset);
 }
 
-static int vpl011_mmio_read(struct vcpu *vcpu, void *priv, u64 offset, unsigned int size, u64 *val)
+/* A read under the device lock: the registers whose read changes state or reads several. */
+static __noinline u32 vpl011_read_locked(struct vpl011 *u, const struct vpl011_reg *r, u64 offset)
 {
-	struct vpl011 *u = priv;
-	const struct vpl011_reg *r;
-	unsigned int shift = (offset & 3) * 8;
 	bool first = false;
 	u32 v = 0;
 
-	(void)vcpu;
-	if (!vpl011_access_ok(offset, size))
-		return -TERN_EINVAL;
-	r = vpl011_find_reg(ALIGN_DOWN(offset, 4));
 	spin_lock(&u->lock);
 	if (r && r->read) {
 		v = r->read(u, r);
@@ -305,7 +352,24 @@ static int vpl011_mmio_read(struct vcpu *vcpu, void *priv, u64 offset, unsigned 
 	}
 	vpl011_unlock(u);
 	vpl011_log_unknown(u, first, false, offset);
-	*val = (v >> shift) & size_mask(size);
+	return v;
+}
+
+static int vpl011_mmio_read(struct vcpu *vcpu, void *priv, u64 offset, unsigned int size, u64 *val)
+{
+	struct vpl011 *u = priv;
+	const struct vpl011_reg *r;
+	u64 v = VPL011_NEEDS_LOCK;
+
+	(void)vcpu;
+	if (!vpl011_access_ok(offset, size))
+		return -TERN_EINVAL;
+	r = vpl011_find_reg(ALIGN_DOWN(offset, 4));
+	if (r && r->read_unlocked)
+		v = r->read_unlocked(u, r);
+	if (v == VPL011_NEEDS_LOCK)
+		v = vpl011_read_locked(u, r, offset);
+	*val = (v >> ((offset & 3) * 8)) & size_mask(size);
 	return 0;
 }
 
@@ -341,8 +405,7 @@ static const struct mmio_ops vpl011_mmio_ops = {
 static void vpl011_reset_locked(struct vpl011 *u)
 {
 	for (size_t i = 0; i < ARRAY_SIZE(vpl011_regs); i++)
-		if (vpl011_regs[i].offset <= UARTDMACR)
-			*reg_ptr(u, vpl011_regs[i].offset) = vpl011_regs[i].reset;
+		*reg_ptr(u, (unsigned int)i * 4) = vpl011_regs[i].reset;
 	rx_fifo_clear(u);
 	tx_flush(u);
 	update_irq(u);

@@ -53,6 +53,11 @@ static struct {
 	pthread_t woken;
 	bool woken_live;
 	int woken_done;
+	/* test_reads_without_lock: vm_console_write (called under the device lock) probes. */
+	bool probe;
+	int probe_done;
+	u64 probe_fr, probe_id;
+	bool probe_blocked;
 } fake;
 
 /* The fixture of the running test: the kick's woken vCPU reads through its region. */
@@ -90,8 +95,13 @@ int mmio_unregister(struct mmio_bus *bus, ipa_t base)
 	return -TERN_ENOENT;
 }
 
+static void *probe_reads(void *arg);
+static void probe_under_lock(void);
+
 void vm_console_write(struct vm *vm, const char *s, size_t len)
 {
+	if (fake.probe)
+		probe_under_lock();
 	assert_true(fake.nr_writes < MAX_WRITES);
 	assert_true(len < sizeof(fake.writes[0]));
 	memcpy(fake.writes[fake.nr_writes], s, len);
@@ -214,6 +224,35 @@ void sched_kick_flush(void)
 		woken_join();
 	else
 		fake.kicks_under_lock++;
+}
+
+/* Another vCPU reading FR, then PeriphID0, while this one holds the device lock. */
+static void *probe_reads(void *arg)
+{
+	(void)arg;
+	assert_int_equal(rd_sz(cur, UARTFR, 4, &fake.probe_fr), 0);
+	assert_int_equal(rd_sz(cur, UARTPERIPHID0, 4, &fake.probe_id), 0);
+	__atomic_store_n(&fake.probe_done, 1, __ATOMIC_RELEASE);
+	return NULL;
+}
+
+/*
+ * Run probe_reads() in a thread, under the lock (from vm_console_write): given 2 s, it either
+ * finishes (no read took the lock) or is still blocked (joined after the lock is dropped).
+ */
+static pthread_t probe_thread;
+
+static void probe_under_lock(void)
+{
+	struct timespec ts = { 0, 1000000 };
+
+	fake.probe = false;
+	fake.probe_done = 0;
+	assert_int_equal(pthread_create(&probe_thread, NULL, probe_reads, NULL), 0);
+	for (unsigned int i = 0; i < 2000 && !__atomic_load_n(&fake.probe_done, __ATOMIC_ACQUIRE);
+	     i++)
+		nanosleep(&ts, NULL);
+	fake.probe_blocked = !__atomic_load_n(&fake.probe_done, __ATOMIC_ACQUIRE);
 }
 
 static void push_str(struct fixture *f, const char *s)
@@ -346,10 +385,10 @@ static void test_unknown_offset(void **state)
 	assert_int_equal(fake.nr_writes, 0);
 	assert_int_equal(fake.nr_edges, 0);
 
-	/* Another VM's device logs its own first one. */
+	/* Another VM's device logs its own first one: a gap between registers (0x008) is one. */
 	u2 = vpl011_create(&vm2);
 	assert_non_null(u2);
-	assert_int_equal(fake.regions[1].ops->read(NULL, u2, 0x200, 4, &v), 0);
+	assert_int_equal(fake.regions[1].ops->read(NULL, u2, 0x008, 4, &v), 0);
 	assert_non_null(strstr(stub_printk_log(), "vm2"));
 	page_free((paddr_t)u2, 0);
 }
@@ -443,6 +482,32 @@ static void test_bad_accesses(void **state)
 	assert_int_equal(rd(f, UARTCR), 0x300);
 	vpl011_flush(f->u);
 	assert_int_equal(fake.nr_writes, 0);
+}
+
+/*
+ * FR with nothing received and the identification registers read without the device lock (the
+ * console's polling of FR for transmit room must not wait behind another vCPU's output); FR
+ * with input waiting takes it, to pull the input into the FIFO.
+ */
+static void test_reads_without_lock(void **state)
+{
+	struct fixture *f = *state;
+
+	fake.probe = true;
+	wr(f, UARTDR, '\n'); /* the line goes out under the lock */
+	assert_false(fake.probe_blocked);
+	assert_int_equal(pthread_join(probe_thread, NULL), 0);
+	assert_int_equal(fake.probe_fr, UARTFR_TXFE | UARTFR_RXFE);
+	assert_int_equal(fake.probe_id, 0x11);
+
+	push_str(f, "k");
+	fake.probe = true;
+	wr(f, UARTDR, '\n');
+	assert_true(fake.probe_blocked);
+	assert_int_equal(pthread_join(probe_thread, NULL), 0);
+	assert_int_equal(fake.probe_fr, UARTFR_TXFE); /* pulled once the lock was free */
+	assert_int_equal(console_rx_count(vpl011_rx_ring(f->u)), 0);
+	assert_int_equal(rd(f, UARTDR), 'k');
 }
 
 static void test_rx_order(void **state)
@@ -746,6 +811,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_rx_interrupts, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_tx_interrupts, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_fdt_node, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_reads_without_lock, setup, teardown),
 		cmocka_unit_test(test_create_fails),
 		cmocka_unit_test(test_ring_basic),
 		cmocka_unit_test(test_ring_stress),
