@@ -23,6 +23,18 @@
 #include <tern/guest_hooks.h>
 #include <tern/percpu.h>
 
+/* The guest's x2-x17 from the vcpu_gpregs at \base (both ways into the guest load them). */
+.macro load_guest_x2_x17 base
+	ldp	x2, x3, [\base, #16 * 1]
+	ldp	x4, x5, [\base, #16 * 2]
+	ldp	x6, x7, [\base, #16 * 3]
+	ldp	x8, x9, [\base, #16 * 4]
+	ldp	x10, x11, [\base, #16 * 5]
+	ldp	x12, x13, [\base, #16 * 6]
+	ldp	x14, x15, [\base, #16 * 7]
+	ldp	x16, x17, [\base, #16 * 8]
+.endm
+
 	.text
 /* u64 __guest_enter(struct vcpu_gpregs *regs) */
 	.globl	__guest_enter
@@ -40,14 +52,7 @@ __guest_enter:
 	ldp	x1, x2, [x0, #GPREGS_OFF_PC]
 	msr	elr_el2, x1
 	msr	spsr_el2, x2
-	ldp	x2, x3, [x0, #16 * 1]
-	ldp	x4, x5, [x0, #16 * 2]
-	ldp	x6, x7, [x0, #16 * 3]
-	ldp	x8, x9, [x0, #16 * 4]
-	ldp	x10, x11, [x0, #16 * 5]
-	ldp	x12, x13, [x0, #16 * 6]
-	ldp	x14, x15, [x0, #16 * 7]
-	ldp	x16, x17, [x0, #16 * 8]
+	load_guest_x2_x17 x0
 	ldp	x18, x19, [x0, #16 * 9]
 	ldp	x20, x21, [x0, #16 * 10]
 	ldp	x22, x23, [x0, #16 * 11]
@@ -154,14 +159,7 @@ guest_exit_sync:
 	ldp	x2, x3, [x1, #GPREGS_OFF_PC]
 	msr	elr_el2, x2
 	msr	spsr_el2, x3
-	ldp	x2, x3, [x1, #16 * 1]
-	ldp	x4, x5, [x1, #16 * 2]
-	ldp	x6, x7, [x1, #16 * 3]
-	ldp	x8, x9, [x1, #16 * 4]
-	ldp	x10, x11, [x1, #16 * 5]
-	ldp	x12, x13, [x1, #16 * 6]
-	ldp	x14, x15, [x1, #16 * 7]
-	ldp	x16, x17, [x1, #16 * 8]
+	load_guest_x2_x17 x1
 	ldr	x18, [x1, #16 * 9]
 	ldr	x29, [x1, #16 * 14 + 8]
 	ldr	x30, [x1, #16 * 15]

@@ -523,6 +523,53 @@ static void view_node(const void *fdt, int node, struct node_view *v)
 	v->irq_rc = fdt_util_irq(fdt, node, 0, &v->intid, &v->flags);
 }
 
+typedef void (*test_node_fn)(const char *tree, const void *b, int node, int depth, void *ctx);
+
+/* fn for every node of every named test tree, with that tree loaded and in use. */
+static void for_each_test_node(const char *const *names, size_t n, test_node_fn fn, void *ctx)
+{
+	for (size_t i = 0; i < n; i++) {
+		size_t size;
+		void *b = load_dtb(names[i], &size);
+		int node, depth = 0;
+
+		use_blob(b, size);
+		for (node = 0; node >= 0 && depth >= 0; node = fdt_next_node(b, node, &depth))
+			fn(names[i], b, node, depth, ctx);
+	}
+}
+
+struct index_counts {
+	unsigned int nodes, with_irq, translated;
+};
+
+static void index_check_node(const char *tree, const void *b, int node, int depth, void *ctx)
+{
+	struct index_counts *c = ctx;
+	struct node_view plain, indexed;
+
+	fdt_util_index_drop();
+	view_node(b, node, &plain);
+	assert_true(fdt_util_index(b));
+	view_node(b, node, &indexed);
+	fdt_util_index_drop();
+	/* libfdt leaves other nodes' names after the NUL: compare the strings. */
+	if (strcmp(plain.path, indexed.path) || strcmp(plain.short_path, indexed.short_path) ||
+	    plain.reg_count != indexed.reg_count || plain.reg_rc != indexed.reg_rc ||
+	    plain.base != indexed.base || plain.size != indexed.size ||
+	    plain.irq_count != indexed.irq_count || plain.irq_rc != indexed.irq_rc ||
+	    plain.intid != indexed.intid || plain.flags != indexed.flags)
+		fail_msg("%s: node %s (offset %d): indexed view differs: path %s/%s (%s/%s) reg "
+			 "%d/%d 0x%llx/0x%llx irq %d/%d %u/%u",
+			 tree, plain.path, node, plain.path, indexed.path, plain.short_path,
+			 indexed.short_path, plain.reg_rc, indexed.reg_rc,
+			 (unsigned long long)plain.base, (unsigned long long)indexed.base,
+			 plain.irq_rc, indexed.irq_rc, plain.intid, indexed.intid);
+	c->nodes++;
+	c->with_irq += plain.irq_rc == 0;
+	c->translated += plain.reg_rc == 0 && depth > 1;
+}
+
 /*
  * The index (parents, phandles, paths found in one walk) gives every node of every test tree the
  * same path (also cut short), "reg" (translated through the buses' "ranges") and interrupts
@@ -534,48 +581,28 @@ static void test_index_matches_libfdt(void **state)
 	static const char *const names[] = { "virt4",	  "twomem",	      "modules",
 					     "disks",	  "virt-gicv2",	      "warn-rsv-overlap",
 					     "bad-nogic", "board-xlnx-zcu102" };
-	unsigned int nodes = 0, with_irq = 0, translated = 0;
+	struct index_counts c = { 0 };
 
 	(void)state;
-	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
-		size_t size;
-		void *b = load_dtb(names[i], &size);
-		int node, depth = 0;
-
-		use_blob(b, size);
-		for (node = 0; node >= 0 && depth >= 0; node = fdt_next_node(b, node, &depth)) {
-			struct node_view plain, indexed;
-
-			fdt_util_index_drop();
-			view_node(b, node, &plain);
-			assert_true(fdt_util_index(b));
-			view_node(b, node, &indexed);
-			fdt_util_index_drop();
-			/* libfdt leaves other nodes' names after the NUL: compare the strings. */
-			if (strcmp(plain.path, indexed.path) ||
-			    strcmp(plain.short_path, indexed.short_path) ||
-			    plain.reg_count != indexed.reg_count ||
-			    plain.reg_rc != indexed.reg_rc || plain.base != indexed.base ||
-			    plain.size != indexed.size || plain.irq_count != indexed.irq_count ||
-			    plain.irq_rc != indexed.irq_rc || plain.intid != indexed.intid ||
-			    plain.flags != indexed.flags)
-				fail_msg(
-				    "%s: node %s (offset %d): indexed view differs: path %s/%s "
-				    "(%s/%s) reg %d/%d 0x%llx/0x%llx irq %d/%d %u/%u",
-				    names[i], plain.path, node, plain.path, indexed.path,
-				    plain.short_path, indexed.short_path, plain.reg_rc,
-				    indexed.reg_rc, (unsigned long long)plain.base,
-				    (unsigned long long)indexed.base, plain.irq_rc, indexed.irq_rc,
-				    plain.intid, indexed.intid);
-			nodes++;
-			with_irq += plain.irq_rc == 0;
-			translated += plain.reg_rc == 0 && depth > 1;
-		}
-	}
+	for_each_test_node(names, sizeof(names) / sizeof(names[0]), index_check_node, &c);
 	/* What the index must get right is there: 128 nodes, 33 with interrupts, 5 behind a bus. */
-	assert_true(nodes > 100);
-	assert_true(with_irq > 20);
-	assert_true(translated >= 5);
+	assert_true(c.nodes > 100);
+	assert_true(c.with_irq > 20);
+	assert_true(c.translated >= 5);
+}
+
+static void cells_check_node(const char *tree, const void *b, int node, int depth, void *ctx)
+{
+	unsigned int *set = ctx;
+	int ac = fdt_address_cells(b, node), sc = fdt_size_cells(b, node);
+	int mac = fdt_util_address_cells(b, node), msc = fdt_util_size_cells(b, node);
+
+	(void)depth;
+	if (ac >= 1 ? mac != ac : mac >= 1)
+		fail_msg("%s offset %d: #address-cells %d, libfdt %d", tree, node, mac, ac);
+	if (sc >= 0 ? msc != sc : msc >= 0)
+		fail_msg("%s offset %d: #size-cells %d, libfdt %d", tree, node, msc, sc);
+	*set += fdt_getprop(b, node, "#size-cells", NULL) != NULL;
 }
 
 /*
@@ -589,26 +616,7 @@ static void test_cells_match_libfdt(void **state)
 	unsigned int set = 0;
 
 	(void)state;
-	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
-		size_t size;
-		void *b = load_dtb(names[i], &size);
-		int node, depth = 0;
-
-		use_blob(b, size);
-		for (node = 0; node >= 0 && depth >= 0; node = fdt_next_node(b, node, &depth)) {
-			int ac = fdt_address_cells(b, node), sc = fdt_size_cells(b, node);
-			int mac = fdt_util_address_cells(b, node),
-			    msc = fdt_util_size_cells(b, node);
-
-			if (ac >= 1 ? mac != ac : mac >= 1)
-				fail_msg("%s offset %d: #address-cells %d, libfdt %d", names[i],
-					 node, mac, ac);
-			if (sc >= 0 ? msc != sc : msc >= 0)
-				fail_msg("%s offset %d: #size-cells %d, libfdt %d", names[i], node,
-					 msc, sc);
-			set += fdt_getprop(b, node, "#size-cells", NULL) != NULL;
-		}
-	}
+	for_each_test_node(names, sizeof(names) / sizeof(names[0]), cells_check_node, &set);
 	assert_true(set > 5);
 }
 
