@@ -5,7 +5,10 @@
  *   role=measure  (VM 0) after "irqs=N" (1000) + 20 warm-up ones, each programmed "ahead=US"
  *                 (500) microseconds ahead while the vCPU waits in WFI, virtual-timer interrupts:
  *                 latency = CNTVCT_EL0 read first thing in the interrupt handler - CNTV_CVAL_EL0,
- *                 in counter ticks. Prints the samples (BENCH wsamp, 16 a line) and
+ *                 in counter ticks. "gap=US" (0) spins between its look at the flag the
+ *                 handler sets and the WFI, holding open the window the IRQ masking closes
+ *                 (the test that the wait loses no wake-up). Prints the samples (BENCH wsamp,
+ *                 16 a line) and
  *                   BENCH wlat vtimer n=N freq=F min= p50= p99= max= mean=   (ticks)
  *                 then powers off.
  *   role=hammer   (VM 1) forever, as fast as it can, one round of "hammer=KIND" (sgi) after
@@ -80,6 +83,7 @@ static void sort(u64 *a, u64 n)
 static void measure(void)
 {
 	u64 n = arg("irqs", 1000), ahead = gic_us_to_ticks(arg("ahead", 500)), sum = 0;
+	u64 gap = arg("gap", 0);
 
 	if (n > MAX_IRQS)
 		n = MAX_IRQS;
@@ -92,8 +96,22 @@ static void measure(void)
 		write_sysreg(cval, cntv_cval_el0);
 		write_sysreg(1, cntv_ctl_el0);
 		isb();
-		while (!fired_at)
+		/*
+		 * IRQs masked from the look at fired_at to the WFI: the interrupt taken in between
+		 * would leave the WFI waiting for another one, which never comes (the handler
+		 * turned the timer off). WFI wakes on a pending interrupt even while IRQs are
+		 * masked; it is taken once they are unmasked.
+		 */
+		gic_irqs_mask();
+		while (!fired_at) {
+			if (gap)
+				gic_delay_us(gap);
 			asm volatile("wfi" ::: "memory");
+			gic_irqs_unmask();
+			isb();
+			gic_irqs_mask();
+		}
+		gic_irqs_unmask();
 		if (i >= WARMUP)
 			samples[i - WARMUP] = fired_at - cval;
 	}
