@@ -96,20 +96,13 @@ static void measure(void)
 		write_sysreg(cval, cntv_cval_el0);
 		write_sysreg(1, cntv_ctl_el0);
 		isb();
-		/*
-		 * IRQs masked from the look at fired_at to the WFI: the interrupt taken in between
-		 * would leave the WFI waiting for another one, which never comes (the handler
-		 * turned the timer off). WFI wakes on a pending interrupt even while IRQs are
-		 * masked; it is taken once they are unmasked.
-		 */
+		/* IRQs masked from the look at fired_at to the WFI: the handler turns the timer
+		 * off. */
 		gic_irqs_mask();
 		while (!fired_at) {
 			if (gap)
 				gic_delay_us(gap);
-			asm volatile("wfi" ::: "memory");
-			gic_irqs_unmask();
-			isb();
-			gic_irqs_mask();
+			gic_wfi_take();
 		}
 		gic_irqs_unmask();
 		if (i >= WARMUP)

@@ -105,10 +105,7 @@ static bool wait_for(const volatile u32 *cnt, u32 want, u64 us)
 	isb();
 	gic_irqs_mask();
 	while (smp_load_acquire(cnt) < want && now() < end) {
-		asm volatile("wfi" ::: "memory");
-		gic_irqs_unmask();
-		isb();
-		gic_irqs_mask();
+		gic_wfi_take();
 	}
 	write_sysreg(0, cntv_ctl_el0);
 	isb();

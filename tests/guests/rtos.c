@@ -253,10 +253,8 @@ static void test_uart_irq(void)
 	*(volatile u32 *)UART_IMSC = UART_INT_TX;
 	puts("RTOS uart: transmit interrupt armed\n");
 	end = counter() + gic_us_to_ticks(2000000);
-	gic_irqs_unmask();
-	while (!uart_irqs && counter() < end)
-		asm volatile("wfi");
-	gic_irqs_mask();
+	while (!READ_ONCE(uart_irqs) && counter() < end)
+		gic_wfi_take();
 	gic_irq_disable(GIC_SPI_UART);
 	report(uart_irqs >= 1, "PL011 transmit interrupt taken as INTID %u (SPI 1): %u",
 	       GIC_SPI_UART, uart_irqs);
@@ -301,10 +299,8 @@ static void run_ticks(struct tick_stats *t)
 	write_sysreg(t->next, cntv_cval_el0);
 	write_sysreg(1, cntv_ctl_el0); /* ENABLE, not masked */
 	isb();
-	gic_irqs_unmask();
 	while (READ_ONCE(t->ticks) < RTOS_TICKS && counter() < limit)
-		asm volatile("wfi");
-	gic_irqs_mask();
+		gic_wfi_take();
 	write_sysreg(0, cntv_ctl_el0);
 	isb();
 	gic_irq_disable(GIC_PPI_VTIMER);

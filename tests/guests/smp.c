@@ -535,13 +535,8 @@ static void timer_work(unsigned int cpu, void *arg)
 	tm.armed[cpu] = 1;
 	write_sysreg(CTL_ENABLE, cntv_ctl_el0);
 	isb();
-	/* WFI with PSTATE.I masked, then take what woke it: no lost wake-up. */
-	while (ticks_now() < end) {
-		asm volatile("wfi" ::: "memory");
-		gic_irqs_unmask();
-		isb();
-		gic_irqs_mask();
-	}
+	while (ticks_now() < end)
+		gic_wfi_take();
 	tm.elapsed[cpu] = ticks_now() - start;
 	write_sysreg(0, cntv_ctl_el0);
 	isb();

@@ -266,6 +266,20 @@ static inline void gic_irqs_mask(void)
 	asm volatile("msr daifset, #2" ::: "memory");
 }
 
+/*
+ * Called with IRQs masked, in a loop that checks what an interrupt handler sets: sleep in WFI
+ * (which still wakes on a pending interrupt), then take it and mask again. Checking with IRQs
+ * unmasked and then WFI loses a wake-up when the interrupt is taken between the two and nothing
+ * else comes (a one-shot timer, the last tick, a device interrupt the handler silenced).
+ */
+static inline void gic_wfi_take(void)
+{
+	asm volatile("wfi" ::: "memory");
+	gic_irqs_unmask();
+	asm volatile("isb" ::: "memory");
+	gic_irqs_mask();
+}
+
 /* Time, from the virtual counter. */
 static inline u64 gic_counter(void)
 {
