@@ -66,19 +66,24 @@ __guest_enter:
 	dsb	nsh
 	isb
 
+/* The guest's x4-x17 into the vcpu_gpregs at \base (both ways out of the guest store them). */
+.macro store_guest_x4_x17 base
+	stp	x4, x5, [\base, #16 * 2]
+	stp	x6, x7, [\base, #16 * 3]
+	stp	x8, x9, [\base, #16 * 4]
+	stp	x10, x11, [\base, #16 * 5]
+	stp	x12, x13, [\base, #16 * 6]
+	stp	x14, x15, [\base, #16 * 7]
+	stp	x16, x17, [\base, #16 * 8]
+.endm
+
 /* Called from a guest vector with the guest's x0 and x1 pushed on the stack and x0 = exit kind. */
 .macro guest_exit kind
 	stp	x0, x1, [sp, #-16]!
 	mrs	x0, tpidr_el2
 	ldr	x0, [x0, #PCPU_OFF_GUEST_REGS]
 	stp	x2, x3, [x0, #16 * 1]
-	stp	x4, x5, [x0, #16 * 2]
-	stp	x6, x7, [x0, #16 * 3]
-	stp	x8, x9, [x0, #16 * 4]
-	stp	x10, x11, [x0, #16 * 5]
-	stp	x12, x13, [x0, #16 * 6]
-	stp	x14, x15, [x0, #16 * 7]
-	stp	x16, x17, [x0, #16 * 8]
+	store_guest_x4_x17 x0
 	stp	x18, x19, [x0, #16 * 9]
 	stp	x20, x21, [x0, #16 * 10]
 	stp	x22, x23, [x0, #16 * 11]
@@ -116,13 +121,7 @@ __guest_enter:
 	stp	x1, x2, [x0]
 	ldp	x1, x2, [sp], #16		/* x2, x3 */
 	stp	x1, x2, [x0, #16 * 1]
-	stp	x4, x5, [x0, #16 * 2]
-	stp	x6, x7, [x0, #16 * 3]
-	stp	x8, x9, [x0, #16 * 4]
-	stp	x10, x11, [x0, #16 * 5]
-	stp	x12, x13, [x0, #16 * 6]
-	stp	x14, x15, [x0, #16 * 7]
-	stp	x16, x17, [x0, #16 * 8]
+	store_guest_x4_x17 x0
 	str	x18, [x0, #16 * 9]
 	stp	x28, x29, [x0, #16 * 14]
 	str	x30, [x0, #16 * 15]
