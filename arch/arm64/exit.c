@@ -132,11 +132,10 @@ static enum vcpu_run_result exit_iabt(struct vcpu *vcpu)
 static enum vcpu_run_result exit_pac(struct vcpu *vcpu)
 {
 	/* The vCPU's first PAC instruction: runs again with its keys in place. */
+	if (!vcpu_arch_pac_trap(vcpu))
+		return exit_unknown(vcpu);
 	vcpu->exit_count[EXIT_OTHER]++;
-	if (vcpu_arch_pac_trap(vcpu))
-		return VCPU_RUN_CONTINUE;
-	vcpu->exit_count[EXIT_OTHER]--;
-	return exit_unknown(vcpu);
+	return VCPU_RUN_CONTINUE;
 }
 
 static enum vcpu_run_result exit_fp(struct vcpu *vcpu)

@@ -254,8 +254,7 @@ static inline const struct sysreg_row *sysreg_find_iss(u64 esr)
 /* The same for a SYS_REG() key (the boot-time check). */
 static const struct sysreg_row *sysreg_find(u32 key)
 {
-	u64 iss = (u64)(key >> 14 & 3) << 20 | (u64)(key & 7) << 17 | (u64)(key >> 11 & 7) << 14 |
-		  (u64)(key >> 7 & 0xF) << 10 | (u64)(key >> 3 & 0xF) << 1;
+	u64 iss = (u64)SYS_KEY_TOP(key) << 10 | (u64)SYS_KEY_CRM(key) << 1;
 
 	return key > EXACT ? NULL : sysreg_find_iss(iss);
 }
