@@ -99,7 +99,7 @@ void vcpu_arch_init(void)
 	inject_init();
 	vdebug_init();
 	vpmu_init();
-	sysreg_table_check();
+	sysreg_emul_init();
 }
 
 void vcpu_arch_reset(struct vcpu *vcpu, u64 entry, u64 x0)

@@ -9,8 +9,8 @@
  * - SWITCH rows are the per-vCPU registers: vcpu_context.c's save/restore code and the fields of
  *   struct vcpu_sysregs are generated from them (hw: the register Tern saves, feat: when the
  *   CPU has it);
- * - EMUL and ID rows trap, and sysreg_emul.c must have a handler for each (checked at boot,
- *   sysreg_table_check()); every other row must have none;
+ * - EMUL and ID rows trap, and sysreg_emul.c must have a handler for each (checked by the host
+ *   unit test tests/unit/test_sysreg_emul.c); every other row must have none;
  * - HIDDEN rows name the trap that makes them UNDEFINED;
  * - tests/guests/regleak.c probes every encoding in two VMs sharing a pCPU and checks each
  *   register it can reach against its row (per-VM values where there is state, UNDEFINED or
