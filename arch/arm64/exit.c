@@ -95,25 +95,33 @@ static bool exit_sysreg_pac_key(u64 esr)
 	return (esr & ESR_ISS_SYS_KEY_MASK) == ESR_ISS_SYS_KEY_MATCH && crm >= 1 && crm <= 3;
 }
 
-static enum vcpu_run_result exit_sysreg(struct vcpu *vcpu)
+/*
+ * Not a register Tern emulates: a PAC key is the vCPU's first key-register access, its keys are
+ * loaded and the access runs again; anything else is UNDEFINED.
+ */
+static __noinline enum vcpu_run_result exit_sysreg_undef(struct vcpu *vcpu)
 {
+	if (exit_sysreg_pac_key(vcpu->arch.esr) && vcpu_arch_pac_trap(vcpu))
+		return VCPU_RUN_CONTINUE;
+	return exit_unknown(vcpu);
+}
+
+static inline enum vcpu_run_result exit_sysreg(struct vcpu *vcpu, u64 esr)
+{
+	enum sysreg_result r;
+
 	vcpu->exit_count[EXIT_SYSREG]++;
-	switch (sysreg_emulate(vcpu, vcpu->arch.esr)) {
-	case SYSREG_UNDEF:
-		/*
-		 * Not a register Tern emulates: a PAC key is the vCPU's first key-register access,
-		 * its keys are loaded and the access runs again.
-		 */
-		if (exit_sysreg_pac_key(vcpu->arch.esr) && vcpu_arch_pac_trap(vcpu))
-			return VCPU_RUN_CONTINUE;
-		return exit_unknown(vcpu);
-	case SYSREG_DONE:
+	r = sysreg_emulate(vcpu, esr);
+	if (likely(r == SYSREG_DONE))
 		vcpu_skip_insn(vcpu);
-		break;
-	case SYSREG_RETRY:
-		break;
-	}
+	else if (r == SYSREG_UNDEF)
+		return exit_sysreg_undef(vcpu);
 	return VCPU_RUN_CONTINUE;
+}
+
+static enum vcpu_run_result exit_sys64(struct vcpu *vcpu)
+{
+	return exit_sysreg(vcpu, vcpu->arch.esr);
 }
 
 static enum vcpu_run_result exit_dabt(struct vcpu *vcpu)
@@ -148,7 +156,7 @@ static enum vcpu_run_result exit_fp(struct vcpu *vcpu)
 
 static const exit_handler_t exit_handlers[64] = {
 	[ESR_EC_PAC_TRAP] = exit_pac,  [ESR_EC_FP_ASIMD] = exit_fp,   [ESR_EC_WFx] = exit_wfx,
-	[ESR_EC_HVC64] = exit_hvc,     [ESR_EC_SMC64] = exit_smc,     [ESR_EC_SYS64] = exit_sysreg,
+	[ESR_EC_HVC64] = exit_hvc,     [ESR_EC_SMC64] = exit_smc,     [ESR_EC_SYS64] = exit_sys64,
 	[ESR_EC_DABT_LOW] = exit_dabt, [ESR_EC_IABT_LOW] = exit_iabt,
 };
 
@@ -243,7 +251,7 @@ u64 vcpu_exit_fast(struct vcpu_gpregs *regs)
 		r = mmio_emulate(vcpu);
 		break;
 	case ESR_EC_SYS64:
-		r = exit_sysreg(vcpu);
+		r = exit_sysreg(vcpu, esr);
 		break;
 	case ESR_EC_HVC64:
 		r = exit_hvc(vcpu);

@@ -34,18 +34,19 @@
 	(((key) >> 14 & 3) << 10 | ((key)&7) << 7 | ((key) >> 11 & 7) << 4 | ((key) >> 7 & 0xF))
 #define SYS_KEY_CRM(key) (((key) >> 3) & 0xF)
 
-struct sysreg_access {
-	struct vcpu *vcpu;
-	u64 esr;
-	bool read;
-	bool retry; /* set by a handler: do not step over the instruction */
-	u64 val;    /* in for writes, out for reads */
-};
+/*
+ * A row's handler gets the vCPU, the syndrome (the direction in ISS[0], the encoding of a bank
+ * row's register), the value of the register the instruction names (meaningful for writes) and
+ * its row; it answers in registers (struct sysreg_ret), the read value included.
+ */
+struct sysreg_row;
+typedef struct sysreg_ret (*sysreg_fn)(struct vcpu *vcpu, u64 esr, u64 val,
+				       const struct sysreg_row *row);
 
 struct sysreg_row {
 	u32 key;
 	u32 mask; /* key bits that must match: banks of debug registers ignore CRm */
-	bool (*fn)(struct sysreg_access *acc, const struct sysreg_row *row);
+	sysreg_fn fn;
 	u64 arg;
 };
 
@@ -55,40 +56,51 @@ struct sysreg_row {
 #define PMU_EV_SPACE (EXACT & ~(7U << 3 | 7U)) /* CRm 8-15, any op2 */
 #define ID_SPACE     (EXACT & ~(0x7FU))
 
+static inline bool sysreg_read(u64 esr)
+{
+	return esr & ISS_SYS_DIR_READ;
+}
+
 /*
  * The register a handler was called for, as SYS_REG(): a row for one register has it already; a
  * bank (ID space, debug banks, PMU) takes it from the ESR.
  */
-static u32 sysreg_key(const struct sysreg_access *acc, const struct sysreg_row *row)
+static u32 sysreg_key(u64 esr, const struct sysreg_row *row)
 {
-	return row->mask == EXACT ? row->key : ISS_SYS_KEY(acc->esr);
+	return row->mask == EXACT ? row->key : ISS_SYS_KEY(esr);
 }
 
 /* The ID space (arch/arm64/sysreg_id.c): read only, as on hardware. */
-static bool sys_id(struct sysreg_access *acc, const struct sysreg_row *row)
+static struct sysreg_ret sys_id(struct vcpu *vcpu, u64 esr, u64 val, const struct sysreg_row *row)
 {
-	return acc->read && sysreg_id_read(acc->vcpu->vm, sysreg_key(acc, row), &acc->val);
+	bool ok = sysreg_read(esr) && sysreg_id_read(vcpu->vm, sysreg_key(esr, row), &val);
+
+	return sysreg_ret_if(ok, val);
 }
 
 /* DC ISW/CSW/CISW (HCR_EL2.TSW): maintenance of the VM's RAM by address (setway.c). */
-static bool sys_setway(struct sysreg_access *acc, const struct sysreg_row *row)
+static struct sysreg_ret sys_setway(struct vcpu *vcpu, u64 esr, u64 val,
+				    const struct sysreg_row *row)
 {
 	(void)row;
-	if (acc->read)
-		return false;
-	setway_op(acc->vcpu);
-	return true;
+	if (sysreg_read(esr))
+		return SYSREG_RET(SYSREG_UNDEF, 0);
+	setway_op(vcpu);
+	return SYSREG_RET(SYSREG_DONE, val);
 }
 
 /* The VM-control registers, trapping (HCR_EL2.TVM) after a set/way operation: writes only. */
-static bool sys_vm_reg(struct sysreg_access *acc, const struct sysreg_row *row)
+static struct sysreg_ret sys_vm_reg(struct vcpu *vcpu, u64 esr, u64 val,
+				    const struct sysreg_row *row)
 {
-	return !acc->read && setway_vm_reg_write(acc->vcpu, sysreg_key(acc, row), acc->val);
+	return sysreg_ret_if(
+	    !sysreg_read(esr) && setway_vm_reg_write(vcpu, sysreg_key(esr, row), val), val);
 }
 
-static bool sys_ptimer(struct sysreg_access *acc, const struct sysreg_row *row)
+static struct sysreg_ret sys_ptimer(struct vcpu *vcpu, u64 esr, u64 val,
+				    const struct sysreg_row *row)
 {
-	return vtimer_ptimer_access(acc->vcpu, sysreg_key(acc, row), acc->read, &acc->val);
+	return vtimer_ptimer_access(vcpu, sysreg_key(esr, row), sysreg_read(esr), val);
 }
 
 /*
@@ -97,43 +109,48 @@ static bool sys_ptimer(struct sysreg_access *acc, const struct sysreg_row *row)
  * asks for the other Security state's Group 1, has none to ask for and behaves as SGI0R (as
  * KVM decides). row->arg: generates Group 0.
  */
-static bool sys_sgi(struct sysreg_access *acc, const struct sysreg_row *row)
+static struct sysreg_ret sys_sgi(struct vcpu *vcpu, u64 esr, u64 val, const struct sysreg_row *row)
 {
-	if (acc->read || !acc->vcpu->vgic)
-		return false;
-	acc->vcpu->exit_count[EXIT_SGI]++;
-	acc->vcpu->exit_count[EXIT_SYSREG]--; /* counted as an SGI instead */
-	vgic_send_sgi(acc->vcpu, acc->val, row->arg);
-	return true;
+	if (sysreg_read(esr) || !vcpu->vgic)
+		return SYSREG_RET(SYSREG_UNDEF, 0);
+	vcpu->exit_count[EXIT_SGI]++;
+	vcpu->exit_count[EXIT_SYSREG]--; /* counted as an SGI instead */
+	vgic_send_sgi(vcpu, val, row->arg);
+	return SYSREG_RET(SYSREG_DONE, 0);
 }
 
-static bool sys_raz_wi(struct sysreg_access *acc, const struct sysreg_row *row)
+static struct sysreg_ret sys_raz_wi(struct vcpu *vcpu, u64 esr, u64 val,
+				    const struct sysreg_row *row)
 {
+	(void)vcpu;
+	(void)esr;
+	(void)val;
 	(void)row;
-	if (acc->read)
-		acc->val = 0;
-	return true;
+	return SYSREG_RET(SYSREG_DONE, 0);
 }
 
-static bool sys_raz_ro(struct sysreg_access *acc, const struct sysreg_row *row)
+static struct sysreg_ret sys_raz_ro(struct vcpu *vcpu, u64 esr, u64 val,
+				    const struct sysreg_row *row)
 {
+	(void)vcpu;
+	(void)val;
 	(void)row;
-	acc->val = 0;
-	return acc->read;
+	return sysreg_ret_if(sysreg_read(esr), 0);
 }
 
 /* The PMU (vpmu.c): the vCPU's first access gives it the hardware's, and runs again there. */
-static bool sys_pmu(struct sysreg_access *acc, const struct sysreg_row *row)
+static struct sysreg_ret sys_pmu(struct vcpu *vcpu, u64 esr, u64 val, const struct sysreg_row *row)
 {
+	(void)esr;
+	(void)val;
 	(void)row;
-	acc->retry = true;
-	return vpmu_first_access(acc->vcpu) == SYSREG_RETRY;
+	return SYSREG_RET(vpmu_first_access(vcpu), 0);
 }
 
 /* Debug registers: arch/arm64/vdebug.c keeps them per vCPU and in the hardware. */
-static bool sys_dbg(struct sysreg_access *acc, const struct sysreg_row *row)
+static struct sysreg_ret sys_dbg(struct vcpu *vcpu, u64 esr, u64 val, const struct sysreg_row *row)
 {
-	return vdebug_access(acc->vcpu, sysreg_key(acc, row), acc->read, &acc->val);
+	return vdebug_access(vcpu, sysreg_key(esr, row), sysreg_read(esr), val);
 }
 
 static const struct sysreg_row sysreg_table[] = {
@@ -270,27 +287,16 @@ bool sysreg_emul_row_key(size_t i, u32 *key)
 	return true;
 }
 
-/*
- * No stack protector: every trap runs this, its only local is the scalar access record whose
- * address the handlers get (-fstack-protector-strong would guard it for that alone).
- */
-__no_stack_protector enum sysreg_result sysreg_emulate(struct vcpu *vcpu, u64 esr)
+enum sysreg_result sysreg_emulate(struct vcpu *vcpu, u64 esr)
 {
-	struct sysreg_access acc = {
-		.vcpu = vcpu,
-		.esr = esr,
-		.read = esr & ISS_SYS_DIR_READ,
-		.val = vcpu_reg(vcpu, ISS_SYS_RT(esr)),
-	};
 	const struct sysreg_row *row = sysreg_find_iss(esr);
-	bool ok;
+	unsigned int rt = ISS_SYS_RT(esr);
+	struct sysreg_ret r;
 
-	ok = row && row->fn(&acc, row);
-	if (!ok)
+	if (!row)
 		return SYSREG_UNDEF;
-	if (acc.retry)
-		return SYSREG_RETRY;
-	if (acc.read)
-		vcpu_set_reg(vcpu, ISS_SYS_RT(esr), acc.val);
-	return SYSREG_DONE;
+	r = row->fn(vcpu, esr, vcpu_reg(vcpu, rt), row);
+	if (r.res == SYSREG_DONE && sysreg_read(esr))
+		vcpu_set_reg(vcpu, rt, r.val);
+	return (enum sysreg_result)r.res;
 }

@@ -150,7 +150,7 @@ static void vdebug_changed(struct vcpu *vcpu)
 		vdebug_load(vcpu);
 }
 
-static bool vdebug_bank(struct vcpu *vcpu, u32 key, bool read, u64 *val)
+static struct sysreg_ret vdebug_bank(struct vcpu *vcpu, u32 key, bool read, u64 val)
 {
 	struct vcpu_debug *d = &vcpu->arch.dbg;
 	unsigned int n = DBG_KEY_BANK(key), op2 = DBG_KEY_OP2(key);
@@ -159,7 +159,7 @@ static bool vdebug_bank(struct vcpu *vcpu, u32 key, bool read, u64 *val)
 
 	/* Beyond what the CPU has (ID_AA64DFR0 says how many): UNDEFINED, as natively. */
 	if (n >= (bp ? vdebug_nr_brps : vdebug_nr_wrps))
-		return false;
+		return SYSREG_RET(SYSREG_UNDEF, 0);
 	switch (op2) {
 	case 4:
 		reg = &d->dbgbvr[n], mask = DBGBVR_MASK;
@@ -174,53 +174,46 @@ static bool vdebug_bank(struct vcpu *vcpu, u32 key, bool read, u64 *val)
 		reg = &d->dbgwcr[n], mask = DBGWCR_MASK;
 		break;
 	}
-	if (read) {
-		*val = *reg;
-		return true;
-	}
-	*reg = *val & mask;
+	if (read)
+		return SYSREG_RET(SYSREG_DONE, *reg);
+	*reg = val & mask;
 	vdebug_changed(vcpu);
-	return true;
+	return SYSREG_RET(SYSREG_DONE, 0);
 }
 
-bool vdebug_access(struct vcpu *vcpu, u32 key, bool read, u64 *val)
+struct sysreg_ret vdebug_access(struct vcpu *vcpu, u32 key, bool read, u64 val)
 {
 	struct vcpu_debug *d = &vcpu->arch.dbg;
 
 	switch (key) {
 	case SYS_REG(2, 0, 0, 2, 2): /* MDSCR_EL1 */
-		if (read) {
-			*val = d->mdscr;
-		} else {
-			d->mdscr = *val & MDSCR_WRITABLE;
-			vdebug_changed(vcpu);
-		}
-		return true;
+		if (read)
+			return SYSREG_RET(SYSREG_DONE, d->mdscr);
+		d->mdscr = val & MDSCR_WRITABLE;
+		vdebug_changed(vcpu);
+		return SYSREG_RET(SYSREG_DONE, 0);
 	case SYS_REG(2, 0, 1, 0, 4): /* OSLAR_EL1: write-only */
 		if (read)
-			return false;
-		d->oslsr = (d->oslsr & ~OSLSR_OSLK) | ((*val & 1) ? OSLSR_OSLK : 0);
+			return SYSREG_RET(SYSREG_UNDEF, 0);
+		d->oslsr = (d->oslsr & ~OSLSR_OSLK) | ((val & 1) ? OSLSR_OSLK : 0);
 		vdebug_changed(vcpu);
-		return true;
+		return SYSREG_RET(SYSREG_DONE, 0);
 	case SYS_REG(2, 0, 1, 1, 4): /* OSLSR_EL1: read-only */
-		*val = d->oslsr;
-		return read;
+		return sysreg_ret_if(read, d->oslsr);
 	case SYS_REG(2, 0, 1, 3, 4): /* OSDLR_EL1: no OS double lock (DFR0.DoubleLock) */
-		if (read)
-			*val = 0;
-		return true;
+		return SYSREG_RET(SYSREG_DONE, 0);
 	case SYS_REG(2, 0, 7, 8, 6): /* DBGCLAIMSET_EL1 */
 	case SYS_REG(2, 0, 7, 9, 6): /* DBGCLAIMCLR_EL1: reads give the tags */
 		if (read)
-			*val = d->dbgclaim;
-		else if (key == SYS_REG(2, 0, 7, 8, 6))
-			d->dbgclaim |= *val & 0xFF;
+			return SYSREG_RET(SYSREG_DONE, d->dbgclaim);
+		if (key == SYS_REG(2, 0, 7, 8, 6))
+			d->dbgclaim |= val & 0xFF;
 		else
-			d->dbgclaim &= ~(*val & 0xFF);
-		return true;
+			d->dbgclaim &= ~(val & 0xFF);
+		return SYSREG_RET(SYSREG_DONE, 0);
 	default:
 		if ((key & ~(0xFU << 3 | 3U)) == SYS_REG(2, 0, 0, 0, 4))
 			return vdebug_bank(vcpu, key, read, val);
-		return false;
+		return SYSREG_RET(SYSREG_UNDEF, 0);
 	}
 }

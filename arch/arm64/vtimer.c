@@ -137,7 +137,7 @@ void vtimer_ptimer_line(struct vcpu *vcpu)
 	}
 }
 
-bool vtimer_ptimer_access(struct vcpu *vcpu, u32 key, bool read, u64 *val)
+struct sysreg_ret vtimer_ptimer_access(struct vcpu *vcpu, u32 key, bool read, u64 val)
 {
 	struct vcpu_arch *a = &vcpu->arch;
 	u64 now = vtimer_now();
@@ -146,31 +146,27 @@ bool vtimer_ptimer_access(struct vcpu *vcpu, u32 key, bool read, u64 *val)
 	case SYS_CNTP_CTL_EL0:
 		if (read)
 			/* ISTATUS reads 0 while disabled, as QEMU's timers do. */
-			*val = a->cntp_ctl | ((a->cntp_ctl & CNT_CTL_ENABLE) &&
-						      vtimer_condition(a->cntp_cval, now)
-						  ? CNT_CTL_ISTATUS
-						  : 0);
-		else
-			a->cntp_ctl = *val & (CNT_CTL_ENABLE | CNT_CTL_IMASK);
+			return SYSREG_RET(SYSREG_DONE,
+					  a->cntp_ctl | ((a->cntp_ctl & CNT_CTL_ENABLE) &&
+								 vtimer_condition(a->cntp_cval, now)
+							     ? CNT_CTL_ISTATUS
+							     : 0));
+		a->cntp_ctl = val & (CNT_CTL_ENABLE | CNT_CTL_IMASK);
 		break;
 	case SYS_CNTP_CVAL_EL0:
 		if (read)
-			*val = a->cntp_cval;
-		else
-			a->cntp_cval = *val;
+			return SYSREG_RET(SYSREG_DONE, a->cntp_cval);
+		a->cntp_cval = val;
 		break;
 	case SYS_CNTP_TVAL_EL0:
 		if (read)
-			*val = vtimer_cval_to_tval(a->cntp_cval, now);
-		else
-			a->cntp_cval = vtimer_tval_to_cval(now, *val);
+			return SYSREG_RET(SYSREG_DONE, vtimer_cval_to_tval(a->cntp_cval, now));
+		a->cntp_cval = vtimer_tval_to_cval(now, val);
 		break;
 	default:
-		return false;
+		return SYSREG_RET(SYSREG_UNDEF, 0);
 	}
-	if (!read) {
-		vtimer_ptimer_update(vcpu);
-		sched_timer_update();
-	}
-	return true;
+	vtimer_ptimer_update(vcpu);
+	sched_timer_update();
+	return SYSREG_RET(SYSREG_DONE, 0);
 }

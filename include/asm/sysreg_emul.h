@@ -24,7 +24,22 @@ enum sysreg_result {
 	SYSREG_DONE,  /* emulated: step over the instruction */
 	SYSREG_RETRY, /* the register is the guest's now: run the instruction again */
 };
-/* Emulate the access in @esr for @vcpu. */
+/*
+ * What a register's handler answers, in two registers (AAPCS64 returns a 16-byte struct in x0
+ * and x1, so nothing goes through memory): what became of the access and, for a read that is
+ * SYSREG_DONE, the value read.
+ */
+struct sysreg_ret {
+	u64 val;
+	u64 res; /* enum sysreg_result */
+};
+#define SYSREG_RET(r, v) ((struct sysreg_ret){ .val = (v), .res = (r) })
+/* A handler's answer: SYSREG_DONE with @val, or SYSREG_UNDEF. */
+static inline struct sysreg_ret sysreg_ret_if(bool ok, u64 val)
+{
+	return SYSREG_RET(ok ? SYSREG_DONE : SYSREG_UNDEF, val);
+}
+/* Emulate the access in @esr for @vcpu (the register it names written for a read). */
 enum sysreg_result sysreg_emulate(struct vcpu *vcpu, u64 esr);
 
 /* ID registers (sysreg_id.c). */

@@ -2,6 +2,7 @@
 #ifndef ASM_VTIMER_H
 #define ASM_VTIMER_H
 
+#include <asm/sysreg_emul.h>
 #include <asm/vtimer_calc.h>
 #include <tern/platform.h>
 #include <tern/types.h>
@@ -57,7 +58,7 @@ static inline void vtimer_ptimer_update(struct vcpu *vcpu)
 	if (vcpu->arch.cntp_ctl || vcpu->arch.cntp_level)
 		vtimer_ptimer_line(vcpu);
 }
-/* A trapped CNTP_CTL/CVAL/TVAL access; false if @key is not one of them. */
-bool vtimer_ptimer_access(struct vcpu *vcpu, u32 key, bool read, u64 *val);
+/* A trapped CNTP_CTL/CVAL/TVAL access (@val written, or the value read); UNDEF for other keys. */
+struct sysreg_ret vtimer_ptimer_access(struct vcpu *vcpu, u32 key, bool read, u64 val);
 
 #endif

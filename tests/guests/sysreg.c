@@ -295,6 +295,82 @@ static void test_register_sweep(void)
 	write_sysreg(0, cntp_cval_el0);
 }
 
+/*
+ * The registers Tern emulates (not the hardware's) read exactly what the architecture and Tern's
+ * model say, whatever path answers them: a handler returning a wrong value, or writing the
+ * destination of a read-only register's MSR, shows here. Encodings by number where older
+ * assemblers lack the name, or refuse a write to a read-only register.
+ */
+#define OSLSR_OSLM_OSLK 0xAUL /* OS lock implemented (OSLM 0b10) and locked */
+#define OSLSR_OSLK	(1UL << 1)
+#define MDSCR_WRITABLE	((1UL << 0) | (1UL << 12) | (1UL << 13) | (1UL << 15))
+
+static u64 undef_read_oslar(u64 *dst)
+{
+	u64 esr = 0, v = 0x1234;
+
+	expect_exception(ESR_EC_UNKNOWN);
+	asm volatile("mrs %0, s2_0_c1_c0_4" : "+r"(v)::"memory"); /* OSLAR_EL1: write-only */
+	*dst = v;
+	return exception_taken(&esr, NULL) ? esr : ~0UL;
+}
+
+static bool undef_write_mdrar(u64 v)
+{
+	expect_exception(ESR_EC_UNKNOWN);
+	asm volatile("msr s2_0_c1_c0_0, %0" ::"r"(v) : "memory"); /* MDRAR_EL1: read-only */
+	return exception_taken(NULL, NULL);
+}
+
+static void test_emulated_values(void)
+{
+	u64 oslsr0 = read_sysreg(oslsr_el1), locked, unlocked, v;
+
+	write_sysreg(1, oslar_el1);
+	locked = read_sysreg(oslsr_el1);
+	write_sysreg(0, oslar_el1);
+	unlocked = read_sysreg(oslsr_el1);
+	report(locked == OSLSR_OSLM_OSLK && unlocked == (OSLSR_OSLM_OSLK & ~OSLSR_OSLK),
+	       "OSLSR_EL1 0x%lx after OSLAR 1, 0x%lx after OSLAR 0 (want 0xa, 0x8)", locked,
+	       unlocked);
+	write_sysreg(oslsr0 & OSLSR_OSLK ? 1 : 0, oslar_el1);
+	report(undef_read_oslar(&v) != ~0UL && v == 0x1234,
+	       "mrs OSLAR_EL1 UNDEFINED, destination kept (0x%lx)", v);
+	report(undef_write_mdrar(0x55), "msr MDRAR_EL1 UNDEFINED");
+
+	write_sysreg(1, s2_0_c1_c3_4); /* OSDLR_EL1 */
+	report(read_sysreg(s2_0_c1_c3_4) == 0, "OSDLR_EL1 reads 0 (no double lock)");
+	report(read_sysreg(s3_1_c0_c0_7) == 0, "AIDR_EL1 reads 0");
+	/* (DBGAUTHSTATUS_EL1 is UNDEFINED on QEMU 7.2 before any trap to EL2.) */
+	report(read_sysreg(s2_0_c1_c0_0) == 0 && read_sysreg(s2_3_c0_c1_0) == 0,
+	       "MDRAR_EL1 and MDCCSR_EL0 read 0");
+	/* (OSECCR_EL1 and DBGCLAIM* too: QEMU 7.2 does not implement them.) */
+	write_sysreg(~0UL, s3_0_c1_c0_1); /* ACTLR_EL1 */
+	report(read_sysreg(s3_0_c1_c0_1) == 0, "ACTLR_EL1 reads 0 after writing ones");
+
+	v = read_sysreg(mdscr_el1);
+	write_sysreg(~0UL & ~1UL, mdscr_el1); /* everything but SS */
+	report(read_sysreg(mdscr_el1) == (MDSCR_WRITABLE & ~1UL),
+	       "MDSCR_EL1 keeps only TDCC, KDE, MDE of all ones (0x%lx)", read_sysreg(mdscr_el1));
+	write_sysreg(v, mdscr_el1);
+
+	write_sysreg(0x40001007UL, dbgbvr0_el1);
+	write_sysreg(0x40001007UL, dbgwvr0_el1);
+	write_sysreg(~0UL & ~1UL, dbgbcr0_el1); /* all but E: nothing fires */
+	write_sysreg(~0UL & ~1UL, dbgwcr0_el1);
+	report(
+	    read_sysreg(dbgbvr0_el1) == 0x40001004UL && read_sysreg(dbgwvr0_el1) == 0x40001000UL &&
+		read_sysreg(dbgbcr0_el1) == (0x00FFE1E7UL & ~1UL) &&
+		read_sysreg(dbgwcr0_el1) == (0x1F1FFFFFUL & ~1UL),
+	    "DBGBVR0/DBGWVR0/DBGBCR0/DBGWCR0 keep their architected bits (0x%lx 0x%lx 0x%lx 0x%lx)",
+	    read_sysreg(dbgbvr0_el1), read_sysreg(dbgwvr0_el1), read_sysreg(dbgbcr0_el1),
+	    read_sysreg(dbgwcr0_el1));
+	write_sysreg(0, dbgbcr0_el1);
+	write_sysreg(0, dbgwcr0_el1);
+	write_sysreg(0, dbgbvr0_el1);
+	write_sysreg(0, dbgwvr0_el1);
+}
+
 int main(void)
 {
 	_Static_assert(ARRAY_SIZE(written) == ARRAY_SIZE(regs), "one value per register");
@@ -303,5 +379,6 @@ int main(void)
 	test_id_read_registers();
 	test_el1_state();
 	test_register_sweep();
+	test_emulated_values();
 	return 0;
 }

@@ -51,10 +51,10 @@ bool setway_vm_reg_write(struct vcpu *vcpu, u32 key, u64 val)
 	return false;
 }
 
-bool vtimer_ptimer_access(struct vcpu *vcpu, u32 key, bool read, u64 *val)
+struct sysreg_ret vtimer_ptimer_access(struct vcpu *vcpu, u32 key, bool read, u64 val)
 {
 	fail_msg("handler called");
-	return false;
+	return SYSREG_RET(SYSREG_UNDEF, 0);
 }
 
 void vgic_send_sgi(struct vcpu *vcpu, u64 val, bool group0)
@@ -68,10 +68,10 @@ enum sysreg_result vpmu_first_access(struct vcpu *vcpu)
 	return SYSREG_UNDEF;
 }
 
-bool vdebug_access(struct vcpu *vcpu, u32 key, bool read, u64 *val)
+struct sysreg_ret vdebug_access(struct vcpu *vcpu, u32 key, bool read, u64 val)
 {
 	fail_msg("handler called");
-	return false;
+	return SYSREG_RET(SYSREG_UNDEF, 0);
 }
 
 struct policy {
