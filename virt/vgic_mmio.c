@@ -47,76 +47,39 @@ void vgic_mmio_reset_dist(struct vgic_dist *d)
 		vgic_mmio_reset_irq(&d->spis[i], VGIC_NR_PRIVATE + i);
 }
 
-const struct vgic_reg *vgic_mmio_find(const struct vgic_reg *table, unsigned int nr, u64 offset)
+int vgic_mmio_regs_init(struct vgic_regs *t)
 {
-	unsigned int lo = 0, hi = nr;
+	unsigned int i = 0;
 
-	/* Binary search for the last row starting at or below @offset (tables are sorted). */
-	while (lo < hi) {
-		unsigned int mid = lo + (hi - lo) / 2;
+	if (t->nr > 0xFF) /* the index holds a byte */
+		return -TERN_EINVAL;
+	for (i = 0; i < t->nr; i++) {
+		const struct vgic_reg *r = &t->rows[i];
 
-		if (table[mid].offset <= offset)
-			lo = mid + 1;
-		else
-			hi = mid;
+		if ((u64)r->offset + r->len > ((u64)t->nr_blocks << VGIC_INDEX_SHIFT) ||
+		    (i && (u64)t->rows[i - 1].offset + t->rows[i - 1].len > r->offset) ||
+		    (r->constant && (r->lr_state || r->write)))
+			return -TERN_EINVAL;
 	}
-	if (lo && offset - table[lo - 1].offset < table[lo - 1].len)
-		return &table[lo - 1];
-	return NULL;
+	i = 0;
+	for (unsigned int b = 0; b < t->nr_blocks; b++) {
+		while (i < t->nr && t->rows[i].offset <= (u64)b << VGIC_INDEX_SHIFT)
+			i++;
+		/* A byte store: a concurrent lookup sees the old value or this one, both correct.
+		 */
+		WRITE_ONCE(t->index[b], (u8)i);
+	}
+	return 0;
 }
 
-bool vgic_mmio_table_sorted(const struct vgic_reg *table, unsigned int nr)
+int vgic_mmio_access_locked(const struct vgic_reg *r, struct vgic_mmio_ctx *c, u64 offset,
+			    unsigned int size, bool write, u64 *val)
 {
-	for (unsigned int i = 1; i < nr; i++)
-		if ((u64)table[i - 1].offset + table[i - 1].len > table[i].offset)
-			return false;
-	return true;
-}
-
-/*
- * Access widths (IHI 0069 12.1.3 "GIC memory-mapped register access"): every register supports
- * 32-bit accesses; byte accesses are supported only by the byte-per-interrupt registers
- * (IPRIORITYR, ITARGETSR, CPENDSGIR, SPENDSGIR); 64-bit accesses only by the 64-bit registers
- * (GICD_IROUTER, GICR_TYPER, GICR_PROPBASER, GICR_PENDBASER), whose 32-bit halves can also be
- * accessed on their own. Halfword accesses are never supported. Anything else is not a defined
- * access: like QEMU's model we reject it (external abort) rather than RAZ/WI, so a guest bug shows
- * up at the faulting instruction instead of as a silently lost write. Misaligned accesses
- * likewise. Reserved offsets are RAZ/WI whatever the width (they hold no register to misuse).
- */
-/* A read of row @r; a 32-bit half of a 64-bit register reads the whole and takes its half. */
-static u64 row_read(struct vgic_mmio_ctx *c, const struct vgic_reg *r, u64 offset,
-		    unsigned int size)
-{
-	u64 base = ALIGN_DOWN(offset, 8);
-
-	if (!r->read)
-		return 0;
-	if ((r->access & VGIC_ACCESS_64) && size == 4)
-		return (u32)(r->read(c, r, base, 8) >> ((unsigned int)(offset - base) * 8));
-	return r->read(c, r, offset, size);
-}
-
-int vgic_mmio_access(const struct vgic_reg *table, unsigned int nr, struct vgic_mmio_ctx *c,
-		     u64 offset, unsigned int size, bool write, u64 *val)
-{
-	const struct vgic_reg *r = vgic_mmio_find(table, nr, offset);
 	struct spinlock *lock = &c->vm->vgic->lock;
 
-	if (!r) {
-		if (!write)
-			*val = 0;
-		return 0;
-	}
-	if (!(r->access & size) || !IS_ALIGNED(offset, size) ||
-	    offset + size > (u64)r->offset + r->len)
-		return -TERN_EINVAL;
-
-	/*
-	 * Constant registers (IIDR, TYPER, the ID registers) and rows without a handler for the
-	 * access need no lock: they hold nothing a guest or another vCPU can change.
-	 */
-	if (!r->lr_state && !write && (r->constant || !r->read)) {
-		*val = row_read(c, r, offset, size);
+	/* Rows without a handler for the access hold nothing to lock. */
+	if (!r->lr_state && !write && !r->read) {
+		*val = 0;
 		return 0;
 	}
 	if (!r->lr_state && write && !r->write)
@@ -125,7 +88,7 @@ int vgic_mmio_access(const struct vgic_reg *table, unsigned int nr, struct vgic_
 		vgic_active_prepare(c->vm);
 	spin_lock(lock);
 	if (!write) {
-		*val = row_read(c, r, offset, size);
+		*val = vgic_mmio_row_read(c, r, offset, size);
 	} else if (r->write && (r->access & VGIC_ACCESS_64) && size == 4) {
 		u64 base = ALIGN_DOWN(offset, 8);
 		unsigned int shift = (unsigned int)(offset - base) * 8;

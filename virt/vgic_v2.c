@@ -63,7 +63,8 @@ int vgic_v2_create(struct vm *vm, const struct platform *p)
 
 	if (!gicv)
 		return -TERN_ENODEV;
-	if (vm->vgic || !vm->nr_vcpus || vm->nr_vcpus > VM_MAX_VCPUS)
+	if (vm->vgic || !vm->nr_vcpus || vm->nr_vcpus > VM_MAX_VCPUS ||
+	    vgic_mmio_regs_init(&vgic_v2_dist_table))
 		return -TERN_EINVAL;
 	vm->vgic = page_zalloc(VGIC_V2_DIST_ORDER);
 	if (!vm->vgic)

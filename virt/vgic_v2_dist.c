@@ -233,10 +233,10 @@ static u64 v2_read_idreg(struct vgic_mmio_ctx *c, const struct vgic_reg *r, u64 
 #define B_W			     (VGIC_ACCESS_8 | VGIC_ACCESS_32)
 
 /* Sorted by offset; reserved offsets are RAZ/WI. */
-const struct vgic_reg vgic_v2_dist_regs[] = {
+static const struct vgic_reg vgic_v2_dist_regs[] = {
 	REG32(GICD_CTLR, v2_read_ctlr, v2_write_ctlr),
-	REG32(GICD_TYPER, v2_read_typer, NULL),
-	REG32(GICD_IIDR, v2_read_iidr, NULL),
+	VGIC_REG_CONST(GICD_TYPER, 4, VGIC_ACCESS_32, v2_read_typer),
+	VGIC_REG_CONST(GICD_IIDR, 4, VGIC_ACCESS_32, v2_read_iidr),
 	BANK(GICD_IGROUPR, 1, VGIC_ACCESS_32, vgic_mmio_read_group, vgic_mmio_write_group),
 	BANK(GICD_ISENABLER, 1, VGIC_ACCESS_32, vgic_mmio_read_enable, vgic_mmio_write_senable),
 	BANK(GICD_ICENABLER, 1, VGIC_ACCESS_32, vgic_mmio_read_enable, vgic_mmio_write_cenable),
@@ -253,10 +253,10 @@ const struct vgic_reg vgic_v2_dist_regs[] = {
 	REG32(GICD_SGIR, NULL, v2_write_sgir),
 	VGIC_REG(GICD_CPENDSGIR, 16, 8, B_W, v2_read_sgi_pending, v2_write_cpendsgir),
 	VGIC_REG(GICD_SPENDSGIR, 16, 8, B_W, v2_read_sgi_pending, v2_write_spendsgir),
-	VGIC_REG(GICD_PIDR4, 0x30, 0, VGIC_ACCESS_32, v2_read_idreg, NULL),
+	VGIC_REG_CONST(GICD_PIDR4, 0x30, VGIC_ACCESS_32, v2_read_idreg),
 };
 
-const unsigned int vgic_v2_nr_dist_regs = ARRAY_SIZE(vgic_v2_dist_regs);
+VGIC_REGS_DEFINE(vgic_v2_dist_table, vgic_v2_dist_regs, VGIC_DIST_SIZE);
 
 /* The calling vCPU's view: its banked SGIs and PPIs. */
 static int v2_dist_read(struct vcpu *vcpu, void *priv, u64 offset, unsigned int size, u64 *val)
@@ -265,8 +265,7 @@ static int v2_dist_read(struct vcpu *vcpu, void *priv, u64 offset, unsigned int 
 
 	if (!vcpu || !vcpu->vgic)
 		return -TERN_ENODEV;
-	return vgic_mmio_access(vgic_v2_dist_regs, vgic_v2_nr_dist_regs, &c, offset, size, false,
-				val);
+	return vgic_mmio_access(&vgic_v2_dist_table, &c, offset, size, false, val);
 }
 
 static int v2_dist_write(struct vcpu *vcpu, void *priv, u64 offset, unsigned int size, u64 val)
@@ -275,8 +274,7 @@ static int v2_dist_write(struct vcpu *vcpu, void *priv, u64 offset, unsigned int
 
 	if (!vcpu || !vcpu->vgic)
 		return -TERN_ENODEV;
-	return vgic_mmio_access(vgic_v2_dist_regs, vgic_v2_nr_dist_regs, &c, offset, size, true,
-				&val);
+	return vgic_mmio_access(&vgic_v2_dist_table, &c, offset, size, true, &val);
 }
 
 const struct mmio_ops vgic_v2_dist_ops = {

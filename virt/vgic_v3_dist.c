@@ -120,12 +120,14 @@ static const struct vgic_reg dist_regs[] = {
 	VGIC_REG_CONST(GICD_PIDR4, 0x30, VGIC_ACCESS_32, vgic_mmio_read_idreg),
 };
 
+VGIC_REGS_DEFINE(vgic_v3_dist_table, dist_regs, VGIC_DIST_SIZE);
+
 static int dist_read(struct vcpu *vcpu, void *priv, u64 offset, unsigned int size, u64 *val)
 {
 	(void)vcpu;
 	struct vgic_mmio_ctx c = { .vm = priv };
 
-	return vgic_mmio_access(dist_regs, ARRAY_SIZE(dist_regs), &c, offset, size, false, val);
+	return vgic_mmio_access(&vgic_v3_dist_table, &c, offset, size, false, val);
 }
 
 static int dist_write(struct vcpu *vcpu, void *priv, u64 offset, unsigned int size, u64 val)
@@ -133,7 +135,7 @@ static int dist_write(struct vcpu *vcpu, void *priv, u64 offset, unsigned int si
 	(void)vcpu;
 	struct vgic_mmio_ctx c = { .vm = priv };
 
-	return vgic_mmio_access(dist_regs, ARRAY_SIZE(dist_regs), &c, offset, size, true, &val);
+	return vgic_mmio_access(&vgic_v3_dist_table, &c, offset, size, true, &val);
 }
 
 static const struct mmio_ops dist_ops = {
@@ -158,8 +160,8 @@ int vgic_v3_dist_init(struct vm *vm)
 
 	if (vm->vgic)
 		return -TERN_EEXIST;
-	if (!vgic_mmio_table_sorted(dist_regs, ARRAY_SIZE(dist_regs)))
-		return -TERN_EINVAL; /* a bug in the table: vgic_mmio_find() would miss rows */
+	if (vgic_mmio_regs_init(&vgic_v3_dist_table))
+		return -TERN_EINVAL; /* a bug in the table */
 	d = page_zalloc(VGIC_DIST_ORDER);
 	if (!d)
 		return -TERN_ENOMEM;

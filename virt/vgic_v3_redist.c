@@ -104,6 +104,8 @@ static const struct vgic_reg redist_regs[] = {
 	REG32(GICR_NSACR, NULL, NULL),
 };
 
+VGIC_REGS_DEFINE(vgic_v3_redist_table, redist_regs, VGIC_REDIST_SIZE);
+
 /* The vCPU whose frame pair holds @offset; @offset becomes the offset inside it. */
 static struct vcpu *redist_vcpu(struct vm *vm, u64 *offset)
 {
@@ -122,7 +124,7 @@ static int redist_read(struct vcpu *vcpu, void *priv, u64 offset, unsigned int s
 	c.vcpu = redist_vcpu(c.vm, &offset);
 	if (!c.vcpu)
 		return -TERN_ENODEV;
-	return vgic_mmio_access(redist_regs, ARRAY_SIZE(redist_regs), &c, offset, size, false, val);
+	return vgic_mmio_access(&vgic_v3_redist_table, &c, offset, size, false, val);
 }
 
 static int redist_write(struct vcpu *vcpu, void *priv, u64 offset, unsigned int size, u64 val)
@@ -133,7 +135,7 @@ static int redist_write(struct vcpu *vcpu, void *priv, u64 offset, unsigned int 
 	c.vcpu = redist_vcpu(c.vm, &offset);
 	if (!c.vcpu)
 		return -TERN_ENODEV;
-	return vgic_mmio_access(redist_regs, ARRAY_SIZE(redist_regs), &c, offset, size, true, &val);
+	return vgic_mmio_access(&vgic_v3_redist_table, &c, offset, size, true, &val);
 }
 
 static const struct mmio_ops redist_ops = {
@@ -164,7 +166,7 @@ int vgic_v3_redist_init(struct vm *vm)
 	int err;
 
 	if (!vm->vgic || !vm->nr_vcpus || vm->nr_vcpus > VM_MAX_VCPUS ||
-	    !vgic_mmio_table_sorted(redist_regs, ARRAY_SIZE(redist_regs)))
+	    vgic_mmio_regs_init(&vgic_v3_redist_table))
 		return -TERN_EINVAL;
 	for (i = 0; i < vm->nr_vcpus; i++) {
 		struct vcpu *vcpu = vm->vcpus[i];

@@ -3,6 +3,7 @@
 #define VIRT_VGIC_MMIO_H
 
 #include <tern/compiler.h>
+#include <tern/errno.h>
 #include <tern/types.h>
 #include <virt/vgic.h>
 
@@ -178,19 +179,113 @@ void vgic_mmio_kick_all(struct vm *vm);
 		.lr_state = true, .name = #off, .read = (rd), .write = (wr)                        \
 	}
 
-/** The row holding @offset, or NULL (a reserved offset). @table must be sorted (below). */
-const struct vgic_reg *vgic_mmio_find(const struct vgic_reg *table, unsigned int nr, u64 offset);
-
-/** Rows sorted by offset and disjoint, as vgic_mmio_find() needs. */
-bool vgic_mmio_table_sorted(const struct vgic_reg *table, unsigned int nr);
+/* Bytes of a frame one index entry covers: the stride of the 1-bit-per-INTID banks. */
+#define VGIC_INDEX_SHIFT 7
 
 /**
- * One guest access to a frame described by @table: 0, with *val set on reads, or -TERN_EINVAL
- * for a width the register does not allow or a misaligned access. Takes c->vm->vgic->lock, except
- * for reads of constant rows and accesses no handler serves.
+ * A frame's register table with its offset index: entry b is the number of rows starting at or
+ * below byte b << VGIC_INDEX_SHIFT, so the row holding an offset is at most a few rows on from
+ * there (the rows of one 128-byte block, nine at most: the distributor's first block). The index
+ * is a start hint that is never too far on: an entry still 0 (not built yet, or being built by a
+ * VM created on another pCPU, rewriting the same values) only makes the scan start earlier.
  */
-int vgic_mmio_access(const struct vgic_reg *table, unsigned int nr, struct vgic_mmio_ctx *c,
-		     u64 offset, unsigned int size, bool write, u64 *val);
+struct vgic_regs {
+	const struct vgic_reg *rows;
+	u16 nr;
+	/** Entries of @index: the frame's size >> VGIC_INDEX_SHIFT. */
+	u16 nr_blocks;
+	u8 *index;
+};
+
+/* A frame's table @rows (an array) and its index in .bss, covering @frame_size bytes. */
+#define VGIC_REGS_DEFINE(name, rows_, frame_size)                                                  \
+	static u8 name##_index[(frame_size) >> VGIC_INDEX_SHIFT];                                  \
+	struct vgic_regs name = { .rows = (rows_),                                                 \
+				  .nr = ARRAY_SIZE(rows_),                                         \
+				  .nr_blocks = (frame_size) >> VGIC_INDEX_SHIFT,                   \
+				  .index = name##_index }
+
+/* The GICv3 frames' tables (virt/vgic_v3_dist.c, vgic_v3_redist.c): one frame pair per vCPU. */
+extern struct vgic_regs vgic_v3_dist_table;
+extern struct vgic_regs vgic_v3_redist_table;
+
+/**
+ * Check @t (rows sorted by offset and disjoint, fewer than 256, inside the frame) and build its
+ * index; -TERN_EINVAL for a table that breaks those rules (a bug in Tern). Idempotent.
+ */
+int vgic_mmio_regs_init(struct vgic_regs *t);
+
+/** The row holding @offset, or NULL (a reserved offset, or beyond the frame). */
+static inline const struct vgic_reg *vgic_mmio_find(const struct vgic_regs *t, u64 offset)
+{
+	unsigned int i;
+
+	if (offset >> VGIC_INDEX_SHIFT >= t->nr_blocks)
+		return NULL;
+	i = t->index[offset >> VGIC_INDEX_SHIFT];
+	while (i < t->nr && t->rows[i].offset <= offset)
+		i++;
+	if (i && offset - t->rows[i - 1].offset < t->rows[i - 1].len)
+		return &t->rows[i - 1];
+	return NULL;
+}
+
+/* The locked part of vgic_mmio_access(): row @r, width already checked. */
+int vgic_mmio_access_locked(const struct vgic_reg *r, struct vgic_mmio_ctx *c, u64 offset,
+			    unsigned int size, bool write, u64 *val);
+
+/* A read of row @r; a 32-bit half of a 64-bit register reads the whole and takes its half. */
+static inline u64 vgic_mmio_row_read(struct vgic_mmio_ctx *c, const struct vgic_reg *r, u64 offset,
+				     unsigned int size)
+{
+	u64 base = ALIGN_DOWN(offset, 8);
+
+	if (!r->read)
+		return 0;
+	if ((r->access & VGIC_ACCESS_64) && size == 4)
+		return (u32)(r->read(c, r, base, 8) >> ((unsigned int)(offset - base) * 8));
+	return r->read(c, r, offset, size);
+}
+
+/*
+ * Access widths (IHI 0069 12.1.3 "GIC memory-mapped register access"): every register supports
+ * 32-bit accesses; byte accesses are supported only by the byte-per-interrupt registers
+ * (IPRIORITYR, ITARGETSR, CPENDSGIR, SPENDSGIR); 64-bit accesses only by the 64-bit registers
+ * (GICD_IROUTER, GICR_TYPER, GICR_PROPBASER, GICR_PENDBASER), whose 32-bit halves can also be
+ * accessed on their own. Halfword accesses are never supported. Anything else is not a defined
+ * access: like QEMU's model we reject it (external abort) rather than RAZ/WI, so a guest bug shows
+ * up at the faulting instruction instead of as a silently lost write. Misaligned accesses
+ * likewise. Reserved offsets are RAZ/WI whatever the width (they hold no register to misuse).
+ */
+/**
+ * One guest access to a frame described by @t: 0, with *val set on reads, or -TERN_EINVAL for a
+ * width the register does not allow or a misaligned access. Takes c->vm->vgic->lock, except for
+ * reads of constant rows and accesses no handler serves. Inline: each frame's MMIO handler has
+ * the lookup and the unlocked reads in itself, the rest is vgic_mmio_access_locked().
+ */
+static inline int vgic_mmio_access(const struct vgic_regs *t, struct vgic_mmio_ctx *c, u64 offset,
+				   unsigned int size, bool write, u64 *val)
+{
+	const struct vgic_reg *r = vgic_mmio_find(t, offset);
+
+	if (!r) {
+		if (!write)
+			*val = 0;
+		return 0;
+	}
+	if (!(r->access & size) || !IS_ALIGNED(offset, size) ||
+	    offset + size > (u64)r->offset + r->len)
+		return -TERN_EINVAL;
+	/*
+	 * Constant registers (IIDR, TYPER, the ID registers) need no lock: they hold nothing a
+	 * guest or another vCPU can change.
+	 */
+	if (!write && r->constant) {
+		*val = vgic_mmio_row_read(c, r, offset, size);
+		return 0;
+	}
+	return vgic_mmio_access_locked(r, c, offset, size, write, val);
+}
 
 /*
  * Generic handlers of the per-interrupt banks. A field reads as zero and ignores writes when its

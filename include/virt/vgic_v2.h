@@ -31,9 +31,8 @@ struct platform;
 /* The guest's GICC: 8 KiB (GICC_DIR in the second page). */
 #define VGIC_V2_CPU_SIZE 0x2000UL
 
-/* The distributor's register table and its MMIO ops (priv: the VM). */
-extern const struct vgic_reg vgic_v2_dist_regs[];
-extern const unsigned int vgic_v2_nr_dist_regs;
+/* The distributor's register table (vgic_mmio_regs_init() before use) and MMIO ops (priv: VM). */
+extern struct vgic_regs vgic_v2_dist_table;
 extern const struct mmio_ops vgic_v2_dist_ops;
 
 /* The GICv2 model of the vGIC core (virt/vgic.h): routing, reset, SGIs per sender. */

@@ -84,6 +84,181 @@ static void test_ids(void)
 	report(GIC_PIDR2_ARCHREV(pidr2) == 3, "GICD_PIDR2.ArchRev is 3 (0x%x)", pidr2);
 }
 
+/* A read of @size bytes at @addr that may abort: true (and *@v) if it did not, else *@esr set. */
+static bool try_read(u64 addr, unsigned int size, u64 *v, u64 *esr)
+{
+	u64 x = 0;
+
+	expect_exception(ESR_EC_DABT_CUR);
+	if (size == 1)
+		asm volatile("ldrb %w0, [%1]" : "+r"(x) : "r"(addr) : "memory");
+	else if (size == 2)
+		asm volatile("ldrh %w0, [%1]" : "+r"(x) : "r"(addr) : "memory");
+	else if (size == 4)
+		asm volatile("ldr %w0, [%1]" : "+r"(x) : "r"(addr) : "memory");
+	else
+		asm volatile("ldr %0, [%1]" : "+r"(x) : "r"(addr) : "memory");
+	*v = x;
+	return !exception_taken(esr, NULL);
+}
+
+/* A write that may abort: true if it did not. */
+static bool try_write32(u64 addr, u32 v)
+{
+	expect_exception(ESR_EC_DABT_CUR);
+	asm volatile("str %w0, [%1]" : : "r"((u64)v), "r"(addr) : "memory");
+	return !exception_taken(NULL, NULL);
+}
+
+/* An external abort, the answer to an access no register takes (wrong width, no frame). */
+static bool read_aborts(u64 addr, unsigned int size)
+{
+	u64 v, esr = 0;
+
+	return !try_read(addr, size, &v, &esr) && ESR_ISS_DFSC(esr) == DFSC_SYNC_EXTERNAL;
+}
+
+struct live_range {
+	u32 start, end; /* [start, end): words there may read non-zero */
+};
+
+/*
+ * Words of the distributor that may read non-zero; every other word of the 64 KiB frame is
+ * reserved, RAZ/WI (ARE = 1 makes ITARGETSR, SGIR and the SGI pending registers RAZ/WI too, and a
+ * single Security state IGRPMODR and NSACR; no message-based SPIs, TYPER2 and STATUSR zero).
+ */
+static const struct live_range dist_live[] = {
+	{ 0x0000, 0x000C },  /* CTLR, TYPER, IIDR */
+	{ 0x0080, 0x0800 },  /* IGROUPR ... ICACTIVER, IPRIORITYR (SPIs) */
+	{ 0x0C00, 0x0D00 },  /* ICFGR */
+	{ 0x6000, 0x7FE0 },  /* IROUTER */
+	{ 0xFFE8, 0xFFEC },  /* PIDR2 */
+	{ 0xFFF0, 0x10000 }, /* CIDR0-3 */
+};
+
+/* A redistributor frame pair: RD_base then SGI_base (+64 KiB). */
+static const struct live_range redist_live[] = {
+	{ 0x0004, 0x0010 },   /* IIDR, TYPER (64-bit) */
+	{ 0x0014, 0x0018 },   /* WAKER */
+	{ 0xFFE8, 0xFFEC },   /* PIDR2 */
+	{ 0xFFF0, 0x10000 },  /* CIDR0-3 */
+	{ 0x10080, 0x10084 }, /* IGROUPR0 */
+	{ 0x10100, 0x10104 }, /* ISENABLER0 */
+	{ 0x10180, 0x10184 }, /* ICENABLER0 */
+	{ 0x10200, 0x10204 }, /* ISPENDR0 */
+	{ 0x10280, 0x10284 }, /* ICPENDR0 */
+	{ 0x10300, 0x10304 }, /* ISACTIVER0 */
+	{ 0x10380, 0x10384 }, /* ICACTIVER0 */
+	{ 0x10400, 0x10420 }, /* IPRIORITYR0-7 */
+	{ 0x10C00, 0x10C08 }, /* ICFGR0-1 */
+};
+
+static bool live(const struct live_range *l, unsigned int n, u32 off)
+{
+	for (unsigned int i = 0; i < n; i++)
+		if (off >= l[i].start && off < l[i].end)
+			return true;
+	return false;
+}
+
+/* Words of [base, base + size) outside @l that read non-zero; the first at *@first. */
+static unsigned int sweep_reserved(u64 base, u32 size, const struct live_range *l, unsigned int n,
+				   u64 *first)
+{
+	unsigned int bad = 0;
+
+	for (u32 off = 0; off < size; off += 4) {
+		if (live(l, n, off) || !gic_read32(base + off))
+			continue;
+		if (!bad++)
+			*first = base + off;
+	}
+	return bad;
+}
+
+/* The identification words at 0xFFE8-0xFFFC of a frame, each at its own offset. */
+static bool id_words_ok(u64 base)
+{
+	static const u8 cidr[] = { 0x0D, 0xF0, 0x05, 0xB1 };
+
+	for (unsigned int i = 0; i < 4; i++)
+		if (gic_read32(base + 0xFFF0 + 4 * i) != cidr[i])
+			return false;
+	return GIC_PIDR2_ARCHREV(gic_read32(base + 0xFFE8)) == 3 && !gic_read32(base + 0xFFE4) &&
+	       !gic_read32(base + 0xFFEC);
+}
+
+/*
+ * The register map as Tern's offset index serves it: every word of the distributor and of every
+ * redistributor frame pair is either a register or reserved (reads 0, writes ignored), each
+ * constant register answers at its own offset only, each frame pair is its vCPU's (TYPER), and
+ * accesses no register takes (a width it does not allow, past the last frame pair) abort.
+ */
+static void test_register_map(const struct gic_cpu *c, unsigned int nr_vcpus)
+{
+	static const u32 reserved_dist[] = { 0x000C, 0x0010, 0x0044, 0x0D80, 0x0F00, 0x0F14,
+					     0x1000, 0x5FFC, 0x7FE0, 0x8000, 0xFFCC, 0xFFE4 };
+	u64 first = 0, v = 0, esr = 0;
+	unsigned int bad =
+	    sweep_reserved(GICD_BASE, 0x10000, dist_live, ARRAY_SIZE(dist_live), &first);
+	u32 iidr = gic_read32(GICD_BASE + GICD_IIDR), typer = gic_read32(GICD_BASE + GICD_TYPER);
+	bool wi = true, frames_ok = true, ids = id_words_ok(GICD_BASE);
+
+	report(!bad, "GICD: every reserved word reads 0 (%u do not, first at 0x%lx)", bad, first);
+	for (unsigned int i = 0; i < ARRAY_SIZE(reserved_dist); i++)
+		wi &= try_write32(GICD_BASE + reserved_dist[i], ~0U) &&
+		      !gic_read32(GICD_BASE + reserved_dist[i]);
+	wi &= try_write32(GICD_BASE + GICD_IIDR, ~0U) && try_write32(GICD_BASE + GICD_TYPER, 0) &&
+	      gic_read32(GICD_BASE + GICD_IIDR) == iidr &&
+	      gic_read32(GICD_BASE + GICD_TYPER) == typer;
+	report(wi && ids,
+	       "GICD: writes to reserved words, IIDR and TYPER ignored; PIDR2/CIDR words in place "
+	       "(%d/%d)",
+	       wi, ids);
+	report(read_aborts(GICD_BASE + GICD_IIDR, 1) && read_aborts(GICD_BASE + GICD_IIDR, 2) &&
+		   read_aborts(GICD_BASE + GICD_IIDR, 8) &&
+		   read_aborts(GICD_BASE + GICD_TYPER, 2) &&
+		   read_aborts(GICD_BASE + GICD_ISENABLER(1), 1) &&
+		   read_aborts(GICD_BASE + GICD_ISENABLER(1), 8),
+	       "GICD: byte, halfword and 64-bit reads of 32-bit registers abort");
+	report(try_read(GICD_BASE + 0x1000, 1, &v, &esr) && !v &&
+		   try_read(GICD_BASE + 0x100E, 2, &v, &esr) && !v &&
+		   try_read(GICD_BASE + 0x8000, 8, &v, &esr) && !v,
+	       "GICD: reserved offsets read 0 at any width");
+
+	for (unsigned int f = 0; f < nr_vcpus; f++) {
+		u64 rd = GICR_BASE + f * GICR_FRAME_SIZE, t = gic_read64(rd + GICR_TYPER);
+
+		bad = sweep_reserved(rd, GICR_FRAME_SIZE, redist_live, ARRAY_SIZE(redist_live),
+				     &first);
+		if (bad)
+			report_info("GICR frame %u: %u reserved words read non-zero, first 0x%lx",
+				    f, bad, first);
+		if (bad || GICR_TYPER_PROC(t) != f ||
+		    !!(t & GICR_TYPER_LAST) != (f == nr_vcpus - 1) ||
+		    gic_read32(rd + GICR_TYPER) != (u32)t ||
+		    gic_read32(rd + GICR_TYPER + 4) != (u32)(t >> 32) ||
+		    gic_read32(rd + GICR_IIDR) != iidr || !id_words_ok(rd) ||
+		    gic_read32(rd + 0x0018) || gic_read32(rd + GICR_SGI_OFFSET + 0x0C08)) {
+			report_info("GICR frame %u: TYPER 0x%lx", f, t);
+			frames_ok = false;
+		}
+	}
+	report(frames_ok,
+	       "GICR: %u frame pairs: reserved words read 0, TYPER (both halves) names its vCPU, "
+	       "Last on the last one only, IIDR/PIDR2/CIDR in place",
+	       nr_vcpus);
+	report(
+	    read_aborts(c->rd_base + GICR_TYPER, 1) && read_aborts(c->rd_base + GICR_TYPER, 2) &&
+		read_aborts(c->rd_base + GICR_IIDR, 8) &&
+		read_aborts(c->rd_base + GICR_SGI_OFFSET + GICR_ISENABLER0, 2),
+	    "GICR: byte and halfword reads of TYPER, 64-bit of IIDR, halfword of ISENABLER0 abort");
+	report(read_aborts(GICR_BASE + nr_vcpus * GICR_FRAME_SIZE + GICR_TYPER, 8) &&
+		   read_aborts(GICR_BASE + nr_vcpus * GICR_FRAME_SIZE + GICR_SGI_OFFSET, 4) &&
+		   !try_write32(GICR_BASE + nr_vcpus * GICR_FRAME_SIZE + GICR_WAKER, 0),
+	       "GICR: accesses past the last frame pair (%u) abort", nr_vcpus);
+}
+
 static void test_redist(const struct gic_cpu *c, unsigned int nr_vcpus)
 {
 	u32 pidr2 = gic_read32(c->rd_base + GICR_PIDR2);
@@ -504,6 +679,7 @@ int main(void)
 			     gic_this_cpu()->mpidr, gic_this_cpu()->nr_frames);
 	c = gic_this_cpu();
 	test_redist(c, nr_vcpus);
+	test_register_map(c, nr_vcpus);
 
 	for (u32 i = 0; i < GIC_FIRST_SPI; i++)
 		gic_set_handler(i, record_irq);

@@ -19,6 +19,7 @@
 #include <virt/vgic_mmio.h>
 #include "unit_helpers.h"
 #include "stub_vgic_active.h"
+#include "vgic_index_check.h"
 
 /* ---- fakes ---- */
 
@@ -507,9 +508,17 @@ static void test_redist_reset(void **state)
 	assert_int_equal(rd(f, rdf(1, GICR_ICFGR1), 4), 0);
 }
 
+/* The frame's offset index finds what a walk of the table finds, for every byte. */
+static void test_table_index(void **state)
+{
+	(void)state;
+	vgic_index_check(&vgic_v3_redist_table, VGIC_REDIST_SIZE);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_table_index),
 		cmocka_unit_test(test_region_and_alloc),
 		cmocka_unit_test(test_init_keeps_existing_vgic_cpu),
 		cmocka_unit_test(test_init_errors),

@@ -1,0 +1,24 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+#ifndef UNIT_VGIC_INDEX_CHECK_H
+#define UNIT_VGIC_INDEX_CHECK_H
+
+#include <virt/vgic_mmio.h>
+
+/*
+ * Build @t's index, then every byte of the frame (and past its end) must find the row a plain
+ * walk of the table finds, or none: the index may speed the lookup up, never change its answer.
+ */
+static inline void vgic_index_check(struct vgic_regs *t, u64 frame_size)
+{
+	assert_int_equal(vgic_mmio_regs_init(t), 0);
+	for (u64 off = 0; off < frame_size + 0x100; off++) {
+		const struct vgic_reg *want = NULL;
+
+		for (unsigned int i = 0; i < t->nr; i++)
+			if (off >= t->rows[i].offset && off < (u64)t->rows[i].offset + t->rows[i].len)
+				want = &t->rows[i];
+		assert_ptr_equal(vgic_mmio_find(t, off), want);
+	}
+}
+
+#endif
