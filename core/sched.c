@@ -486,8 +486,15 @@ void sched_timer_update(void)
 	next = MIN(next, p->slice_end);
 	if (running)
 		next = MIN(next, vtimer_ptimer_deadline(running));
-	/* Reprogramming the EL2 timer costs a trap on some hosts: only when its deadline moves. */
-	if (next == p->timer_at)
+	/*
+	 * Reprogramming the EL2 timer costs a trap on some hosts: only when its deadline moves
+	 * earlier, or when the pCPU is about to idle. While a vCPU runs, an event armed earlier
+	 * than needed is left alone (a slice end armed when a vCPU was woken, made moot by the
+	 * switch that followed): it fires at most once, and sched_timer_event() then arms the
+	 * real next event. Each vCPU switch between two vCPUs that wake each other would
+	 * otherwise arm it and cancel it again.
+	 */
+	if (next == p->timer_at || (running && next > p->timer_at))
 		return;
 	p->timer_at = next;
 	if (next == VTIMER_NO_DEADLINE)
@@ -500,8 +507,8 @@ static void sched_timer_event(void)
 {
 	struct pcpu *p = this_pcpu();
 
-	/* The event fired (and was masked): whatever comes next must be programmed again. */
-	p->timer_at = 0;
+	/* The event fired and was masked: off until whatever comes next is programmed. */
+	p->timer_at = VTIMER_NO_DEADLINE;
 	if (p->current_vcpu)
 		vtimer_ptimer_update(p->current_vcpu);
 	if (arch_timer_now() >= p->slice_end) {
@@ -696,7 +703,7 @@ void sched_run(void)
 	struct vcpu *v;
 
 	p->slice_end = VTIMER_NO_DEADLINE;
-	p->timer_at = 0;
+	p->timer_at = VTIMER_NO_DEADLINE; /* arch_timer_event_init_cpu() turns it off */
 	sched_slice_ticks = sched_ticks(SCHED_SLICE_US);
 	sched_gran_ticks = sched_ticks(SCHED_GRAN_US);
 	if (arch_timer_event_init_cpu(sched_timer_event))

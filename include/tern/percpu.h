@@ -61,7 +61,7 @@ struct pcpu {
 	u64 slice_end;
 	/** Counter value at which the running vCPU was loaded. */
 	u64 run_start;
-	/** What the EL2 timer event is programmed for (~0: off, 0: unknown, must be written). */
+	/** What the EL2 timer event is programmed for (~0: off, or fired and masked). */
 	u64 timer_at;
 	/** pCPUs to notify (sched_kick_flush) once the vGIC lock is dropped, one bit per pCPU. */
 	u64 kick_mask;

@@ -206,8 +206,10 @@ enum vcpu_run_result vcpu_arch_run(struct vcpu *v)
 		r = fake.run ? fake.run(v, call) : VCPU_RUN_YIELD;
 		/* The EL2 timer fires in the guest when the counter passes its event. */
 		irq = fake.event_at != NO_DEADLINE && fake.now >= fake.event_at && fake.timer_fn;
-		if (irq)
+		if (irq) {
+			fake.event_at = NO_DEADLINE; /* the driver masks it before the handler */
 			fake.timer_fn();
+		}
 		if (fake.nr_runs >= fake.max_runs) {
 			fake.live = 0; /* the last VM stopped: this vCPU leaves the guest */
 			return VCPU_RUN_YIELD;
@@ -631,6 +633,7 @@ static void idle_fire_timer(void)
 	/* The pCPU sleeps until its EL2 timer; then the timer interrupt is taken. */
 	assert_true(fake.event_at != NO_DEADLINE);
 	fake.now = fake.event_at;
+	fake.event_at = NO_DEADLINE; /* the driver masks it before the handler */
 	fake.timer_fn();
 }
 
@@ -1099,18 +1102,74 @@ static void test_reset_pending(void **state)
 static void test_timer_update_includes_running_ptimer(void **state)
 {
 	(void)state;
+	pcpus[0].timer_at = NO_DEADLINE; /* as sched_run() starts: the event off */
 	pcpus[0].current_vcpu = &vcpus[0];
 	fake.ptimer[0] = 7000;
 	pcpus[0].slice_end = 9000;
 	sched_timer_update();
 	assert_int_equal(fake.event_at, 7000);
+	/*
+	 * While a vCPU runs, an event armed earlier than needed stays: it fires once and the
+	 * timer event then arms the real one (test_timer_left_early_rearms_when_it_fires).
+	 */
 	fake.ptimer[0] = NO_DEADLINE;
 	sched_timer_update();
-	assert_int_equal(fake.event_at, 9000);
+	assert_int_equal(fake.event_at, 7000);
+	assert_int_equal(fake.event_arms, 1);
+	/* Earlier than what is armed: moved. */
+	pcpus[0].slice_end = 6000;
+	sched_timer_update();
+	assert_int_equal(fake.event_at, 6000);
+	/* Nothing running (the pCPU is about to idle): exact, so off. */
+	pcpus[0].current_vcpu = NULL;
 	pcpus[0].slice_end = NO_DEADLINE;
 	sched_timer_update();
 	assert_int_equal(fake.event_at, NO_DEADLINE);
 	assert_true(fake.event_cancels > 0);
+}
+
+/*
+ * vCPU 0 wakes vCPU 1 (its preemption armed at 1000 + GRAN) and then waits: vCPU 1 runs alone,
+ * its emulated physical timer due at EARLY_PTIMER. The event armed for the moot preemption is
+ * left (not cancelled, not moved later); when it fires, the timer event arms vCPU 1's timer.
+ */
+#define EARLY_PTIMER (1000 + GRAN + 5000)
+
+static enum vcpu_run_result run_wake_then_wait(struct vcpu *v, unsigned int call)
+{
+	if (v->id == 0) {
+		sched_kick(&vcpus[1]);
+		sched_kick_flush();
+		assert_int_equal(fake.event_at, 1000 + GRAN);
+		return VCPU_RUN_WAIT;
+	}
+	if (fake.now < 1000 + GRAN) {
+		/* Left early: vCPU 1's own deadline is later than what is armed. */
+		assert_int_equal(fake.event_at, 1000 + GRAN);
+	} else if (fake.now < EARLY_PTIMER) {
+		/* Fired at the last exit: armed again, for vCPU 1's timer now. */
+		assert_int_equal(fake.event_at, EARLY_PTIMER);
+	}
+	(void)call;
+	fake.now += 300;
+	return VCPU_RUN_CONTINUE;
+}
+
+static void test_timer_left_early_rearms_when_it_fires(void **state)
+{
+	(void)state;
+	fake.run = run_wake_then_wait;
+	fake.max_runs = (unsigned int)(GRAN / 300) + 8;
+	fake.ptimer[1] = EARLY_PTIMER;
+	vcpus[1].state = VCPU_BLOCKED;
+	sched_wake(&vcpus[0]);
+	sched_run();
+	assert_int_equal(fake.ran[0], 0);
+	for (unsigned int i = 1; i < fake.nr_runs; i++)
+		assert_int_equal(fake.ran[i], 1);
+	assert_true(fake.now > 1000 + GRAN);
+	assert_int_equal(fake.event_arms, 2);
+	assert_int_equal(fake.event_cancels, 0);
 }
 
 static void test_kick_all_and_exit_guest(void **state)
@@ -1293,6 +1352,7 @@ int main(void)
 		T(test_not_runnable_skipped_and_power_on),
 		T(test_reset_pending),
 		T(test_timer_update_includes_running_ptimer),
+		T(test_timer_left_early_rearms_when_it_fires),
 		T(test_kick_all_and_exit_guest),
 		T(test_pause_keeps_vcpus_off_every_queue),
 		T(test_pause_puts_a_vcpu_kept_loaded),
