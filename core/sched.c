@@ -484,8 +484,11 @@ void sched_timer_update(void)
 	u64 next = sched_check_sleepers(p);
 
 	next = MIN(next, p->slice_end);
-	if (running)
-		next = MIN(next, vtimer_ptimer_deadline(running));
+	if (running) {
+		u64 ptimer = vtimer_ptimer_deadline(running); /* once: MIN() evaluates it twice */
+
+		next = MIN(next, ptimer);
+	}
 	/*
 	 * Reprogramming the EL2 timer costs a trap on some hosts: only when its deadline moves
 	 * earlier, or when the pCPU is about to idle. While a vCPU runs, an event armed earlier
