@@ -509,25 +509,37 @@ void vgic_sync_lrs(struct vcpu *vcpu)
 	__atomic_store_n(&c->lrs_live, false, __ATOMIC_RELEASE);
 }
 
+/*
+ * List registers of this pCPU that may still hold a value (not 0) of the vCPU put last: a put
+ * leaves them, with the interface off (ICH_HCR_EL2.En clear: nothing in them is signalled, and
+ * a VM without a vGIC has every ICC_* access trapped), and the next vCPU's first flush writes
+ * them (hw_lrs), most often with its own interrupts rather than twice, 0 and then its own.
+ */
+static unsigned int vgic_stale_lrs[CONFIG_MAX_PCPUS];
+
 void vgic_load(struct vcpu *vcpu)
 {
-	if (!vcpu->vgic)
+	struct vgic_cpu *c = vcpu->vgic;
+
+	if (!c)
 		return;
-	vgic_hw_restore(vcpu->vgic);
+	vgic_hw_restore(c);
+	c->hw_lrs = vgic_stale_lrs[this_pcpu()->id];
 	/* The interface is off (put, or never on): the first entry turns it on and fills it. */
-	vcpu->vgic->dirty = true;
+	c->dirty = true;
 }
 
 void vgic_put(struct vcpu *vcpu)
 {
-	if (!vcpu->vgic)
+	struct vgic_cpu *c = vcpu->vgic;
+
+	if (!c)
 		return;
 	vgic_sync(vcpu);
-	vgic_hw_save(vcpu->vgic);
-	for (unsigned int i = 0; i < vcpu->vgic->hw_lrs; i++)
-		vgic_hw_write_lr(i, 0);
-	vcpu->vgic->hw_lrs = 0;
-	vcpu->vgic->hcr = 0;
+	vgic_hw_save(c);
+	vgic_stale_lrs[this_pcpu()->id] = c->hw_lrs;
+	c->hw_lrs = 0;
+	c->hcr = 0;
 	vgic_hw_write_hcr(0);
 }
 

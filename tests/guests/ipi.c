@@ -19,6 +19,9 @@
  *    deactivation) and keeps running in the guest; vCPU 0 reads the SGI active through vCPU 1's
  *    redistributor, clears it there, and vCPU 1 takes the same SGI again (impossible if the clear
  *    was lost to vCPU 1's list registers);
+ *  - a pending list register stays with its vCPU: vCPU 1 holds an SGI pending (masked) in its
+ *    list registers and spins; vCPU 0, sharing its pCPU, spins between vCPU 1's slices and must
+ *    never see that SGI pending for itself (ICC_HPPIR1_EL1);
  *  - leaves state behind (an SGI active on vCPU 1, one pending on vCPU 0, vCPU 0's timer armed)
  *    and has vCPU 2 (vCPU 1 with 2 vCPUs) call SYSTEM_RESET while vCPU 1 spins in the guest and
  *    the others sleep.
@@ -39,7 +42,8 @@
 #define SGI_STALE     10 /* left active on vCPU 1 across the reset */
 #define SGI_PEND      11 /* left pending (disabled) on vCPU 0 across the reset */
 #define SGI_DONE      12 /* only wakes a vCPU from WFI */
-#define NR_SGIS	      13
+#define SGI_HELD      13 /* held pending (masked) in vCPU 1's list registers */
+#define NR_SGIS	      14
 #define CTL_ENABLE    (1UL << 0)
 #define CTL_IMASK     (1UL << 1)
 #define MB_MAGIC      0x1b1b0000c0ffee00UL
@@ -407,6 +411,72 @@ static void test_active_across_vcpus(void)
 	smp_wait_done(1U << 1, WAIT_US);
 }
 
+/* ---- a pending list register stays with its vCPU ---- */
+
+#define HELD_CHECK_US 40000 /* four of Tern's 10 ms slices: vCPU 1 is put and loaded again */
+
+static struct {
+	volatile u32 holding, release, taken, done;
+} held;
+
+static void held_handler(u32 intid)
+{
+	(void)intid;
+	smp_store_release(&held.taken, held.taken + 1);
+}
+
+/*
+ * vCPU 1: SGI_HELD sent to itself with interrupts masked, so it stays pending in a list register
+ * while vCPU 1 spins (put at each slice end with it there); taken once released.
+ */
+static void held_holder(unsigned int cpu, void *arg)
+{
+	u64 end = now() + gic_us_to_ticks(4 * WAIT_US);
+
+	(void)cpu;
+	(void)arg;
+	gic_irqs_mask();
+	gic_send_sgi(smp_mpidr[1], SGI_HELD);
+	smp_store_release(&held.holding, 1);
+	while (!smp_load_acquire(&held.release) && now() < end)
+		;
+	gic_irqs_unmask();
+	spin_for(&held.taken, 1, WAIT_US);
+	gic_irqs_mask();
+	smp_store_release(&held.done, 1);
+}
+
+/*
+ * On a shared pCPU, vCPU 0 runs between vCPU 1's slices, loaded right after vCPU 1 was put with
+ * SGI_HELD pending in a list register: vCPU 0's own view (ICC_HPPIR1_EL1, nothing pending for
+ * it) must never show it. Tern leaves the list registers of a vCPU it puts for the next vCPU's
+ * first entry to overwrite; one that entered with them as they were would see SGI_HELD here.
+ */
+static void test_pending_lr_stays_with_its_vcpu(void)
+{
+	u64 end;
+	u32 foreign = GIC_INTID_SPURIOUS, reads = 0;
+	bool holding;
+
+	memset((void *)&held, 0, sizeof(held));
+	smp_run_on(1U << 1, held_holder, NULL);
+	holding = spin_for(&held.holding, 1, WAIT_US);
+	end = now() + gic_us_to_ticks(HELD_CHECK_US);
+	while (now() < end) {
+		u32 intid = (u32)read_sysreg(icc_hppir1_el1) & 0xFFFFFF;
+
+		reads++;
+		if (intid != GIC_INTID_SPURIOUS)
+			foreign = intid;
+	}
+	smp_store_release(&held.release, 1);
+	smp_wait_done(1U << 1, WAIT_US);
+	report(holding && foreign == GIC_INTID_SPURIOUS && held.taken == 1 && held.done,
+	       "vCPU 1's SGI %u held pending in its list registers never shows on vCPU 0 (%u "
+	       "reads over %u ms, HPPIR %u), vCPU 1 takes it once released (%u)",
+	       SGI_HELD, reads, HELD_CHECK_US / 1000, foreign, held.taken);
+}
+
 /* ---- SYSTEM_RESET and SYSTEM_OFF from a secondary vCPU ---- */
 
 static volatile u32 never;
@@ -479,6 +549,7 @@ static void first_boot(volatile struct mailbox *mb)
 	test_wakeup_latency(smp_bootarg("lat", DEF_LAT), smp_bootarg("lat_limit_us", 0), false);
 	test_wakeup_latency(smp_bootarg("lat", DEF_LAT), smp_bootarg("lat_limit_us", 0), true);
 	test_active_across_vcpus();
+	test_pending_lr_stays_with_its_vcpu();
 
 	/* State the reset must clear, then the reset from another vCPU while the others run. */
 	smp_run_on(1U << 1, work_stale_active, NULL);
@@ -551,6 +622,7 @@ int main(void)
 	gic_set_handler(SGI_DONE, done_handler);
 	gic_set_handler(SGI_ACT, act_handler);
 	gic_set_handler(SGI_STALE, act_handler);
+	gic_set_handler(SGI_HELD, held_handler);
 	gic_set_handler(GIC_PPI_VTIMER, vtimer_handler);
 	if (!second) {
 		first_boot(mb);

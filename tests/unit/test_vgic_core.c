@@ -1287,14 +1287,22 @@ static void test_load_put(void **state)
 	vgic_flush(&vcpus[0]);
 	guest_ack(0);
 	vgic_put(&vcpus[0]);
-	/* Synced (the LR read back), saved, and the hardware left clean for the next vCPU. */
+	/*
+	 * Synced (the LR read back), saved, and the interface off: the list register keeps its
+	 * value, which signals nothing with En clear, until the next vCPU's first flush.
+	 */
 	assert_int_equal(fake_vgic_hw.saves, 1);
 	assert_int_equal(c->used_lrs, 0);
 	assert_true(spi(40)->active);
 	assert_false(spi(40)->in_lr);
+	assert_int_equal(fake_vgic_hw.hcr, 0);
+	/* Another vCPU with nothing queued: its first entry clears what vCPU 0 left. */
+	vgic_load(&vcpus[1]);
+	vgic_flush(&vcpus[1]);
 	for (unsigned int i = 0; i < NR_LRS; i++)
 		assert_int_equal(fake_vgic_hw.lr[i], 0);
-	assert_int_equal(fake_vgic_hw.hcr, 0);
+	assert_int_equal(fake_vgic_hw.hcr, ICH_HCR_EN);
+	vgic_put(&vcpus[1]);
 
 	/* A vCPU without a vGIC: all of them are no-ops. */
 	struct vcpu lone = { .vm = &vm };
@@ -1304,8 +1312,8 @@ static void test_load_put(void **state)
 	vgic_sync(&lone);
 	vgic_put(&lone);
 	assert_int_equal(fake_vgic_hw.hcr, 0x77);
-	assert_int_equal(fake_vgic_hw.restores, 1);
-	assert_int_equal(fake_vgic_hw.saves, 1);
+	assert_int_equal(fake_vgic_hw.restores, 2);
+	assert_int_equal(fake_vgic_hw.saves, 2);
 }
 
 /*
