@@ -103,8 +103,8 @@ static void test_policy_rows_have_handler_iff_trapped(void **state)
 		bool handled = sysreg_emul_handles(p->key);
 
 		if (handled != p->trapped)
-			fail_msg("%s is %s in sysreg_table.h but %s in sysreg_emul.c", p->name, p->pol,
-				 handled ? "has a handler" : "has no handler");
+			fail_msg("%s is %s in sysreg_table.h but %s in sysreg_emul.c", p->name,
+				 p->pol, handled ? "has a handler" : "has no handler");
 		trapped += p->trapped;
 	}
 	/* The debug banks, the ID space, VMCTL and PMU rows at least: the table is not empty. */
@@ -124,8 +124,9 @@ static void test_handler_rows_are_trapped_registers(void **state)
 		for (size_t j = 0; j < NR_POLICIES && !known; j++)
 			known = policies[j].trapped && policies[j].key == key;
 		if (!known)
-			fail_msg("handler row %zu (0x%x) has no EMUL/ID/VMCTL/PMU row in sysreg_table.h",
-				 i, key);
+			fail_msg(
+			    "handler row %zu (0x%x) has no EMUL/ID/VMCTL/PMU row in sysreg_table.h",
+			    i, key);
 	}
 	assert_true(i > 10);
 }
