@@ -11,6 +11,7 @@
 #define __printf(a, b) __attribute__((format(printf, a, b)))
 #define __weak	       __attribute__((weak))
 #define __noinline     __attribute__((noinline))
+#define fallthrough    __attribute__((__fallthrough__))
 #define likely(x)      __builtin_expect(!!(x), 1)
 #define unlikely(x)    __builtin_expect(!!(x), 0)
 #define barrier()      __asm__ __volatile__("" ::: "memory")
