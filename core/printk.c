@@ -136,7 +136,7 @@ static void printk_emit(struct console *con, unsigned int cpu, enum log_level le
 	}
 }
 
-void vprintk(enum log_level level, const char *fmt, va_list ap)
+__cold void vprintk(enum log_level level, const char *fmt, va_list ap)
 {
 	char msg[PRINTK_MSG_MAX];
 	unsigned int cpu;
@@ -198,6 +198,31 @@ void console_write_raw(const char *s, size_t len)
 	printk_lock_release(cpu, locked);
 }
 
+/*
+ * "[vmN] ", or "[vmN]+ " for a continued line: written out here rather than by fmt_snprintf(),
+ * because a VM's every console line takes this path and the formatter is built for size.
+ */
+static size_t printk_vm_tag(char *tag, unsigned int vm, bool continued)
+{
+	char digits[10];
+	size_t n = 0, d = 0;
+
+	do {
+		digits[d++] = (char)('0' + vm % 10);
+		vm /= 10;
+	} while (vm);
+	tag[n++] = '[';
+	tag[n++] = 'v';
+	tag[n++] = 'm';
+	while (d)
+		tag[n++] = digits[--d];
+	tag[n++] = ']';
+	if (continued)
+		tag[n++] = '+';
+	tag[n++] = ' ';
+	return n;
+}
+
 bool console_emit_vm(unsigned int vm, bool continued, const char *s, size_t len, bool end)
 {
 	unsigned int cpu = this_cpu_id();
@@ -211,11 +236,10 @@ bool console_emit_vm(unsigned int vm, bool continued, const char *s, size_t len,
 	if (con) {
 		if (!continued || printk_open_cpu != PRINTK_OWNER_VM(vm)) {
 			char tag[PRINTK_PREFIX_MAX];
-			int n =
-			    fmt_snprintf(tag, sizeof(tag), continued ? "[vm%u]+ " : "[vm%u] ", vm);
+			size_t n = printk_vm_tag(tag, vm, continued);
 
 			printk_end_open_line(con);
-			con->write(con, tag, MIN((size_t)n, sizeof(tag) - 1));
+			con->write(con, tag, n);
 			fresh = true;
 		}
 		if (len)
@@ -261,7 +285,7 @@ enum log_level printk_get_level(void)
 	return READ_ONCE(printk_level);
 }
 
-void console_register(struct console *con)
+__cold void console_register(struct console *con)
 {
 	unsigned int cpu = this_cpu_id();
 	enum printk_locked locked = printk_lock_take(cpu);

@@ -49,7 +49,7 @@ void vm_exit_counts(const struct vm *vm, u64 counts[EXIT_NR], u64 *undefs, u64 *
 	}
 }
 
-void vm_print_stats(const struct vm *vm, enum log_level level)
+__cold void vm_print_stats(const struct vm *vm, enum log_level level)
 {
 	u64 counts[EXIT_NR], undefs, aborts, irqs = 0, total = 0;
 	char line[256];
@@ -257,7 +257,7 @@ int vm_sync_for_tern(struct vm *vm, ipa_t ipa, u64 len)
  * Back guest RAM with the largest naturally aligned blocks the allocator has, so that stage-2
  * uses 1 GiB and 2 MiB blocks. Nothing else of the host is mapped into the VM.
  */
-int vm_alloc_ram(struct vm *vm, u64 size)
+__cold int vm_alloc_ram(struct vm *vm, u64 size)
 {
 	ipa_t ipa = GUEST_RAM_BASE;
 	u64 left = size;
@@ -297,7 +297,7 @@ int vm_alloc_ram(struct vm *vm, u64 size)
 	return 0;
 }
 
-void vm_free_ram(struct vm *vm)
+__cold void vm_free_ram(struct vm *vm)
 {
 	for (unsigned int i = 0; i < vm->nr_ram_chunks; i++) {
 		const struct vm_ram_chunk *c = &vm->ram[i];
@@ -315,7 +315,7 @@ void vm_free_ram(struct vm *vm)
  * runs or sleeps; when the last VM stops every pCPU is kicked, so the boot pCPU leaves its idle
  * WFI and powers off whichever pCPU saw the stop.
  */
-void vm_stop(struct vm *vm, const char *reason)
+__cold void vm_stop(struct vm *vm, const char *reason)
 {
 	bool was_live;
 
@@ -356,7 +356,7 @@ bool vm_machine_up(void)
 	return vm_nr_live() || IS_ENABLED(CONFIG_ALL_STOPPED_STAY_UP) || !READ_ONCE(vm_any_started);
 }
 
-bool vm_reset(struct vm *vm, const char *reason)
+__cold bool vm_reset(struct vm *vm, const char *reason)
 {
 	bool first;
 

@@ -2,6 +2,7 @@
 /* The architected generic timer as Tern itself uses it: the counter and the EL2 physical timer. */
 #include <asm/sysreg.h>
 #include <drivers/arch_timer.h>
+#include <tern/compiler.h>
 #include <tern/errno.h>
 #include <tern/irq.h>
 #include <tern/percpu.h>
@@ -36,7 +37,7 @@ void arch_timer_udelay(u64 us)
 		;
 }
 
-int arch_timer_init(const struct platform_timer *t)
+__cold int arch_timer_init(const struct platform_timer *t)
 {
 	u64 cntfrq = read_sysreg(cntfrq_el0);
 
@@ -100,7 +101,7 @@ static void timer_selftest_irq(unsigned int intid, void *priv)
 	timer_selftest_fired = arch_timer_now();
 }
 
-int arch_timer_selftest(void)
+__cold int arch_timer_selftest(void)
 {
 	u64 start, deadline, limit;
 	int rc;

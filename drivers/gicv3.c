@@ -106,7 +106,7 @@ static u64 mpidr_to_irouter(u64 mpidr)
 	return mpidr & 0xff00ffffffUL;
 }
 
-static int gicv3_init(const struct platform_irqchip *gic)
+static __cold int gicv3_init(const struct platform_irqchip *gic)
 {
 	u32 typer, ctlr;
 
@@ -171,7 +171,7 @@ static paddr_t gicv3_find_redist(u64 mpidr)
 	return 0;
 }
 
-static int gicv3_cpu_init(void)
+static __cold int gicv3_cpu_init(void)
 {
 	struct pcpu *p = this_pcpu();
 	paddr_t rd = gicv3_find_redist(p->mpidr);

@@ -323,7 +323,7 @@ static void hblk_irq(unsigned int intid, void *priv)
 
 /* ---- regions ---- */
 
-int hblk_claim(struct hblk *d, u64 first, u64 count, unsigned int vm)
+__cold int hblk_claim(struct hblk *d, u64 first, u64 count, unsigned int vm)
 {
 	int rc = 0;
 
@@ -456,7 +456,7 @@ static int hblk_setup(struct hblk *d)
 	return 0;
 }
 
-void hblk_init(const struct platform *p)
+__cold void hblk_init(const struct platform *p)
 {
 	for (unsigned int i = 0; i < p->nr_virtio && hblk_nr_disks < HBLK_MAX_DISKS; i++) {
 		struct vmio_host t;
@@ -491,7 +491,7 @@ void hblk_init(const struct platform *p)
 	}
 }
 
-void hblk_report(const struct hblk *d)
+__cold void hblk_report(const struct hblk *d)
 {
 	pr_info("virtio-blk: host disk %u: %llu requests, %llu errors, %u in flight at most, %llu "
 		"waits for a free slot\n",

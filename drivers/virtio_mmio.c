@@ -7,6 +7,7 @@
 #include <asm/processor.h>
 #include <asm/sysreg.h>
 #include <drivers/virtio_mmio.h>
+#include <tern/compiler.h>
 #include <tern/errno.h>
 #include <tern/printk.h>
 #include <virt/virtio.h>
@@ -26,7 +27,7 @@ static void vmio_wr(const struct vmio_host *h, unsigned int off, u32 v)
 	*(volatile u32 *)(h->base + off) = v;
 }
 
-int vmio_host_probe(struct vmio_host *h, const struct platform_virtio *pv)
+__cold int vmio_host_probe(struct vmio_host *h, const struct platform_virtio *pv)
 {
 	int rc;
 

@@ -289,7 +289,7 @@ static const struct virtio_dev_ops vblk_dev_ops = {
 
 /* ---- the device of a VM ---- */
 
-static int vblk_create(struct vdev *dev, const struct platform *p)
+static __cold int vblk_create(struct vdev *dev, const struct platform *p)
 {
 	struct vblk_disk_cfg cfg;
 	struct vblk *vb;
@@ -335,7 +335,7 @@ free:
 	return rc;
 }
 
-static void vblk_destroy(struct vdev *dev)
+static __cold void vblk_destroy(struct vdev *dev)
 {
 	struct vblk *vb = dev->priv;
 
@@ -355,7 +355,7 @@ static void vblk_vdev_stop(struct vdev *dev)
 	virtio_dev_stop(&((struct vblk *)dev->priv)->vd);
 }
 
-static void vblk_vdev_report(const struct vdev *dev)
+static __cold void vblk_vdev_report(const struct vdev *dev)
 {
 	const struct vblk *vb = dev->priv;
 

@@ -26,7 +26,7 @@ static void vblk_host_wake(struct hblk_waiter *w)
 	vblk_resume(container_of(w, struct vblk, be_waiter));
 }
 
-static int vblk_host_open(struct vblk *vb, const struct vblk_disk_cfg *cfg)
+static __cold int vblk_host_open(struct vblk *vb, const struct vblk_disk_cfg *cfg)
 {
 	unsigned int vm = vb->vd.vm->id;
 	struct hblk *d = hblk_get(cfg->host_index);
@@ -212,7 +212,7 @@ static void vblk_host_quiesce(struct vblk *vb)
 	}
 }
 
-static void vblk_host_report(const struct vblk *vb)
+static __cold void vblk_host_report(const struct vblk *vb)
 {
 	pr_info("vm%u: virtio-blk: sectors %llu+%llu of the host disk\n", vb->vd.vm->id,
 		(unsigned long long)vb->be_offset, (unsigned long long)vb->capacity);

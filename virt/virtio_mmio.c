@@ -566,7 +566,7 @@ void virtio_mmio_detach(struct virtio_dev *vd)
 
 /* ---- the window as a device of the VM ---- */
 
-static int vio_window_create(struct vdev *dev, const struct platform *p)
+static __cold int vio_window_create(struct vdev *dev, const struct platform *p)
 {
 	struct virtio_mmio_window *w = page_zalloc(0);
 	int rc;
@@ -585,7 +585,7 @@ static int vio_window_create(struct vdev *dev, const struct platform *p)
 	return 0;
 }
 
-static void vio_window_destroy(struct vdev *dev)
+static __cold void vio_window_destroy(struct vdev *dev)
 {
 	mmio_unregister(&dev->vm->mmio, GUEST_VIRTIO_BASE);
 	page_free((paddr_t)dev->priv, 0);
@@ -598,7 +598,7 @@ static void vio_window_reset(struct vdev *dev)
 }
 
 /* One node per occupied slot, in QEMU's form; empty slots have none. */
-static int vio_window_fdt_node(void *fdt, const struct vdev *dev)
+static __cold int vio_window_fdt_node(void *fdt, const struct vdev *dev)
 {
 	const struct virtio_mmio_window *w = dev->priv;
 	int res = 0;

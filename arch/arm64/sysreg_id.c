@@ -180,7 +180,7 @@ static u64 id_field_value(const struct id_field *f, u64 hw, unsigned int ipa_bit
 	}
 }
 
-void sysreg_id_init(unsigned int ipa_bits)
+__cold void sysreg_id_init(unsigned int ipa_bits)
 {
 	memset(id_host_values, 0, sizeof(id_host_values));
 	for (size_t i = 0; i < ARRAY_SIZE(id_fields); i++) {

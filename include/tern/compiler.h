@@ -16,6 +16,13 @@
 #define unlikely(x)    __builtin_expect(!!(x), 0)
 #define barrier()      __asm__ __volatile__("" ::: "memory")
 
+/*
+ * A function that runs at boot, at VM creation or tear-down, or for a report, never on a guest's
+ * exit or interrupt path, in a file that is: built for size (as a cold-y file is) and placed
+ * apart from the hot code.
+ */
+#define __cold __attribute__((cold))
+
 /* For a hot function -fstack-protector-strong would guard for no array: see its comment. */
 #define __no_stack_protector __attribute__((no_stack_protector))
 

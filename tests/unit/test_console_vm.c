@@ -113,6 +113,17 @@ static void test_long_line_cut(void **state)
 	}
 }
 
+/* The tag carries the whole VM id, however many digits (printk_vm_tag). */
+static void test_tag_vm_ids(void **state)
+{
+	(void)state;
+	assert_true(console_emit_vm(12, false, "a", 1, false));
+	assert_false(console_emit_vm(12, true, "b", 1, true));
+	assert_true(console_emit_vm(4294967295U, true, "c", 1, true));
+	assert_true(console_emit_vm(0, false, "", 0, true));
+	assert_string_equal(out, "[vm12] ab\n[vm4294967295]+ c\n[vm0] \n");
+}
+
 static void test_prompt_flushed_when_idle(void **state)
 {
 	(void)state;
@@ -301,6 +312,7 @@ int main(void)
 		cmocka_unit_test_setup(test_whole_lines_interleaved, setup),
 		cmocka_unit_test_setup(test_control_bytes_escaped, setup),
 		cmocka_unit_test_setup(test_long_line_cut, setup),
+		cmocka_unit_test_setup(test_tag_vm_ids, setup),
 		cmocka_unit_test_setup(test_prompt_flushed_when_idle, setup),
 		cmocka_unit_test_setup(test_partial_flushed_after_timeout, setup),
 		cmocka_unit_test_setup(test_stop_ends_line, setup),
