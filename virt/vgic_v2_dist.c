@@ -259,7 +259,8 @@ static const struct vgic_reg vgic_v2_dist_regs[] = {
 VGIC_REGS_DEFINE(vgic_v2_dist_table, vgic_v2_dist_regs, VGIC_DIST_SIZE);
 
 /* The calling vCPU's view: its banked SGIs and PPIs. */
-static int v2_dist_read(struct vcpu *vcpu, void *priv, u64 offset, unsigned int size, u64 *val)
+static VGIC_MMIO_HANDLER int v2_dist_read(struct vcpu *vcpu, void *priv, u64 offset,
+					  unsigned int size, u64 *val)
 {
 	struct vgic_mmio_ctx c = { .vm = priv, .vcpu = vcpu };
 
@@ -268,7 +269,8 @@ static int v2_dist_read(struct vcpu *vcpu, void *priv, u64 offset, unsigned int 
 	return vgic_mmio_access(&vgic_v2_dist_table, &c, offset, size, false, val);
 }
 
-static int v2_dist_write(struct vcpu *vcpu, void *priv, u64 offset, unsigned int size, u64 val)
+static VGIC_MMIO_HANDLER int v2_dist_write(struct vcpu *vcpu, void *priv, u64 offset,
+					   unsigned int size, u64 val)
 {
 	struct vgic_mmio_ctx c = { .vm = priv, .vcpu = vcpu };
 

@@ -122,7 +122,8 @@ static const struct vgic_reg dist_regs[] = {
 
 VGIC_REGS_DEFINE(vgic_v3_dist_table, dist_regs, VGIC_DIST_SIZE);
 
-static int dist_read(struct vcpu *vcpu, void *priv, u64 offset, unsigned int size, u64 *val)
+static VGIC_MMIO_HANDLER int dist_read(struct vcpu *vcpu, void *priv, u64 offset, unsigned int size,
+				       u64 *val)
 {
 	(void)vcpu;
 	struct vgic_mmio_ctx c = { .vm = priv };
@@ -130,7 +131,8 @@ static int dist_read(struct vcpu *vcpu, void *priv, u64 offset, unsigned int siz
 	return vgic_mmio_access(&vgic_v3_dist_table, &c, offset, size, false, val);
 }
 
-static int dist_write(struct vcpu *vcpu, void *priv, u64 offset, unsigned int size, u64 val)
+static VGIC_MMIO_HANDLER int dist_write(struct vcpu *vcpu, void *priv, u64 offset,
+					unsigned int size, u64 val)
 {
 	(void)vcpu;
 	struct vgic_mmio_ctx c = { .vm = priv };

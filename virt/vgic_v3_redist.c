@@ -116,7 +116,8 @@ static struct vcpu *redist_vcpu(struct vm *vm, u64 *offset)
 	return vcpu && vcpu->vgic ? vcpu : NULL;
 }
 
-static int redist_read(struct vcpu *vcpu, void *priv, u64 offset, unsigned int size, u64 *val)
+static VGIC_MMIO_HANDLER int redist_read(struct vcpu *vcpu, void *priv, u64 offset,
+					 unsigned int size, u64 *val)
 {
 	(void)vcpu;
 	struct vgic_mmio_ctx c = { .vm = priv };
@@ -127,7 +128,8 @@ static int redist_read(struct vcpu *vcpu, void *priv, u64 offset, unsigned int s
 	return vgic_mmio_access(&vgic_v3_redist_table, &c, offset, size, false, val);
 }
 
-static int redist_write(struct vcpu *vcpu, void *priv, u64 offset, unsigned int size, u64 val)
+static VGIC_MMIO_HANDLER int redist_write(struct vcpu *vcpu, void *priv, u64 offset,
+					  unsigned int size, u64 val)
 {
 	(void)vcpu;
 	struct vgic_mmio_ctx c = { .vm = priv };

@@ -164,10 +164,5 @@ void inject_serror(struct vcpu *vcpu)
 
 void vcpu_skip_insn(struct vcpu *vcpu)
 {
-	vcpu->arch.regs.pc += trapped_insn_il(vcpu) ? 4 : 2;
-	/*
-	 * The emulated instruction completed: a guest single-stepping it takes its step exception
-	 * before the next instruction (PSTATE.SS clear: the step is active-pending).
-	 */
-	vcpu->arch.regs.pstate &= ~SPSR_SS;
+	vcpu_arch_skip_insn(&vcpu->arch);
 }

@@ -140,26 +140,52 @@ bool mmio_decode_is_cmo(u32 insn);
 int mmio_decode_far_offset(const struct mmio_insn *mi, u64 base, u64 far);
 
 /**
- * mmio_load_extend() - The register value a load of @raw produces.
- * @mi: the decoded load.
- * @raw: data read from the device; bits above size * 8 are ignored.
+ * mmio_extend() - The register value a load of @raw produces.
+ * @size: bytes loaded, 1, 2, 4 or 8; bits of @raw above size * 8 are ignored.
+ * @sign: a sign-extending load (ignored for 8 bytes).
+ * @sf: the data register is Xt, else Wt.
  *
  * Return: @raw zero- or sign-extended from size * 8 bits to 64 (Xt) or 32 (Wt, upper 32 bits zero).
  */
-static inline u64 mmio_load_extend(const struct mmio_insn *mi, u64 raw)
+static inline u64 mmio_extend(unsigned int size, bool sign, bool sf, u64 raw)
 {
 	u64 v = raw;
 
-	if (mi->size && mi->size < 8) {
-		u64 sign = 1ULL << (mi->size * 8 - 1);
+	if (size && size < 8) {
+		u64 bit = 1ULL << (size * 8 - 1);
 
-		v &= (sign << 1) - 1;
-		if (mi->sign_extend)
-			v = (v ^ sign) - sign;
+		v &= (bit << 1) - 1;
+		if (unlikely(sign))
+			v = (v ^ bit) - bit;
 	}
-	if (!mi->sf)
+	if (!sf)
 		v &= 0xFFFFFFFFULL;
 	return v;
+}
+
+/* mmio_extend() for the load @mi decodes. */
+static inline u64 mmio_load_extend(const struct mmio_insn *mi, u64 raw)
+{
+	return mmio_extend(mi->size, mi->sign_extend, mi->sf, raw);
+}
+
+/*
+ * The syndrome of the common emulated access, in one test: a data abort from a lower exception
+ * level (EC 0x24) that the syndrome describes (ISV = 1: one register, no writeback), a stage-2
+ * translation fault (DFSC 0b0001xx: HPFAR holds the IPA), not on a stage-1 walk, not cache
+ * maintenance, not load-acquire/store-release, and not a 64-bit access to a W register (which
+ * mmio_decode_esr() refuses). The same fields mmio_decode_esr() reads then describe it:
+ * DABT_ISS_SAS, SRT, WnR, SSE (loads of fewer than 8 bytes), SF.
+ */
+#define DABT_SIMPLE_MASK                                                                           \
+	((ESR_ELx_EC_MASK << ESR_ELx_EC_SHIFT) | ESR_ISS_DABT_ISV | DABT_ISS_AR | DABT_ISS_CM |    \
+	 DABT_ISS_S1PTW | 0x3CUL)
+#define DABT_SIMPLE_MATCH (((u64)ESR_EC_DABT_LOW << ESR_ELx_EC_SHIFT) | ESR_ISS_DABT_ISV | 0x04UL)
+
+static inline bool mmio_esr_simple(u64 esr)
+{
+	return (esr & DABT_SIMPLE_MASK) == DABT_SIMPLE_MATCH &&
+	       ((esr & DABT_ISS_SF) || ((esr >> DABT_ISS_SAS_SHIFT) & DABT_ISS_SAS_MASK) != 3);
 }
 
 #endif

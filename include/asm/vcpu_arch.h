@@ -8,6 +8,7 @@
 
 #ifndef __ASSEMBLY__
 #include <asm/inject_loop.h>
+#include <asm/sysreg.h>
 #include <asm/sysreg_table.h>
 #include <tern/types.h>
 
@@ -90,6 +91,18 @@ struct vcpu_arch {
 	u64 far;
 	u64 hpfar;
 };
+
+/*
+ * Step over the trapped instruction (ESR.IL: 32 bits, else a 16-bit T32 one). It completed: a
+ * guest single-stepping it takes its step exception before the next instruction (PSTATE.SS
+ * clear: the step is active-pending). Inline for the exits that emulate an instruction.
+ */
+static inline void vcpu_arch_skip_insn(struct vcpu_arch *a)
+{
+	a->regs.pc += (a->esr & ESR_ELx_IL) ? 4 : 2;
+	a->regs.pstate &= ~SPSR_SS;
+}
+
 #endif
 
 #endif

@@ -71,21 +71,32 @@ mmio_find_hint(const struct mmio_bus *bus, unsigned int *hint, ipa_t addr, unsig
 	return mmio_find_update_hint(bus, hint, addr, size);
 }
 /*
- * One access to region @r, which holds all of it (mmio_region_holds()): as mmio_dispatch() without
- * the lookup. Inline: the emulated access calls the device's handler directly.
+ * A read or write of region @r, which holds all of it (mmio_region_holds()), size 1, 2, 4 or 8:
+ * what mmio_dispatch() does without the lookup. Inline: the emulated access calls the device's
+ * handler directly.
  */
+static inline int mmio_region_read(const struct mmio_region *r, struct vcpu *vcpu, ipa_t addr,
+				   unsigned int size, u64 *val)
+{
+	*val = 0;
+	return r->ops->read ? r->ops->read(vcpu, r->priv, addr - r->base, size, val) : -TERN_EPERM;
+}
+
+static inline int mmio_region_write(const struct mmio_region *r, struct vcpu *vcpu, ipa_t addr,
+				    unsigned int size, u64 val)
+{
+	return r->ops->write ? r->ops->write(vcpu, r->priv, addr - r->base, size, val)
+			     : -TERN_EPERM;
+}
+
+/* Either of those, for any size (-TERN_EINVAL unless 1, 2, 4 or 8). */
 static inline int mmio_region_access(const struct mmio_region *r, struct vcpu *vcpu, ipa_t addr,
 				     unsigned int size, bool write, u64 *val)
 {
-	u64 offset = addr - r->base;
-
 	if (size != 1 && size != 2 && size != 4 && size != 8)
 		return -TERN_EINVAL;
-	if (write)
-		return r->ops->write ? r->ops->write(vcpu, r->priv, offset, size, *val)
-				     : -TERN_EPERM;
-	*val = 0;
-	return r->ops->read ? r->ops->read(vcpu, r->priv, offset, size, val) : -TERN_EPERM;
+	return write ? mmio_region_write(r, vcpu, addr, size, *val)
+		     : mmio_region_read(r, vcpu, addr, size, val);
 }
 /*
  * Perform one access (size 1, 2, 4 or 8, else -TERN_EINVAL): -TERN_ENOENT when no region holds all

@@ -116,6 +116,13 @@ struct vgic_mmio_ctx {
 struct vgic_reg;
 
 /*
+ * The frames' MMIO handlers build a struct vgic_mmio_ctx on the stack and pass its address: with
+ * -fstack-protector-strong that alone would put a canary check on every access. The context is
+ * two pointers the row handlers read; no array, nothing a handler writes into. No canary.
+ */
+#define VGIC_MMIO_HANDLER __no_stack_protector
+
+/*
  * Handlers get the access offset from the frame base and its size, both already checked against
  * the row (allowed width, naturally aligned, inside the row); 64-bit registers are always
  * called with size 8 (the dispatcher turns 32-bit halves into a read or a read-modify-write).

@@ -84,50 +84,12 @@ static void test_ids(void)
 	report(GIC_PIDR2_ARCHREV(pidr2) == 3, "GICD_PIDR2.ArchRev is 3 (0x%x)", pidr2);
 }
 
-/* A read of @size bytes at @addr that may abort: true (and *@v) if it did not, else *@esr set. */
-static bool try_read(u64 addr, unsigned int size, u64 *v, u64 *esr)
-{
-	u64 x = 0;
-
-	expect_exception(ESR_EC_DABT_CUR);
-	if (size == 1)
-		asm volatile("ldrb %w0, [%1]" : "+r"(x) : "r"(addr) : "memory");
-	else if (size == 2)
-		asm volatile("ldrh %w0, [%1]" : "+r"(x) : "r"(addr) : "memory");
-	else if (size == 4)
-		asm volatile("ldr %w0, [%1]" : "+r"(x) : "r"(addr) : "memory");
-	else
-		asm volatile("ldr %0, [%1]" : "+r"(x) : "r"(addr) : "memory");
-	*v = x;
-	return !exception_taken(esr, NULL);
-}
-
-/* A write that may abort: true if it did not. */
-static bool try_write32(u64 addr, u32 v)
-{
-	expect_exception(ESR_EC_DABT_CUR);
-	asm volatile("str %w0, [%1]" : : "r"((u64)v), "r"(addr) : "memory");
-	return !exception_taken(NULL, NULL);
-}
-
-/* An external abort, the answer to an access no register takes (wrong width, no frame). */
-static bool read_aborts(u64 addr, unsigned int size)
-{
-	u64 v, esr = 0;
-
-	return !try_read(addr, size, &v, &esr) && ESR_ISS_DFSC(esr) == DFSC_SYNC_EXTERNAL;
-}
-
-struct live_range {
-	u32 start, end; /* [start, end): words there may read non-zero */
-};
-
 /*
  * Words of the distributor that may read non-zero; every other word of the 64 KiB frame is
  * reserved, RAZ/WI (ARE = 1 makes ITARGETSR, SGIR and the SGI pending registers RAZ/WI too, and a
  * single Security state IGRPMODR and NSACR; no message-based SPIs, TYPER2 and STATUSR zero).
  */
-static const struct live_range dist_live[] = {
+static const struct gic_live_range dist_live[] = {
 	{ 0x0000, 0x000C },  /* CTLR, TYPER, IIDR */
 	{ 0x0080, 0x0800 },  /* IGROUPR ... ICACTIVER, IPRIORITYR (SPIs) */
 	{ 0x0C00, 0x0D00 },  /* ICFGR */
@@ -137,7 +99,7 @@ static const struct live_range dist_live[] = {
 };
 
 /* A redistributor frame pair: RD_base then SGI_base (+64 KiB). */
-static const struct live_range redist_live[] = {
+static const struct gic_live_range redist_live[] = {
 	{ 0x0004, 0x0010 },   /* IIDR, TYPER (64-bit) */
 	{ 0x0014, 0x0018 },   /* WAKER */
 	{ 0xFFE8, 0xFFEC },   /* PIDR2 */
@@ -152,29 +114,6 @@ static const struct live_range redist_live[] = {
 	{ 0x10400, 0x10420 }, /* IPRIORITYR0-7 */
 	{ 0x10C00, 0x10C08 }, /* ICFGR0-1 */
 };
-
-static bool live(const struct live_range *l, unsigned int n, u32 off)
-{
-	for (unsigned int i = 0; i < n; i++)
-		if (off >= l[i].start && off < l[i].end)
-			return true;
-	return false;
-}
-
-/* Words of [base, base + size) outside @l that read non-zero; the first at *@first. */
-static unsigned int sweep_reserved(u64 base, u32 size, const struct live_range *l, unsigned int n,
-				   u64 *first)
-{
-	unsigned int bad = 0;
-
-	for (u32 off = 0; off < size; off += 4) {
-		if (live(l, n, off) || !gic_read32(base + off))
-			continue;
-		if (!bad++)
-			*first = base + off;
-	}
-	return bad;
-}
 
 /* The identification words at 0xFFE8-0xFFFC of a frame, each at its own offset. */
 static bool id_words_ok(u64 base)
@@ -200,37 +139,39 @@ static void test_register_map(const struct gic_cpu *c, unsigned int nr_vcpus)
 					     0x1000, 0x5FFC, 0x7FE0, 0x8000, 0xFFCC, 0xFFE4 };
 	u64 first = 0, v = 0, esr = 0;
 	unsigned int bad =
-	    sweep_reserved(GICD_BASE, 0x10000, dist_live, ARRAY_SIZE(dist_live), &first);
+	    gic_sweep_reserved(GICD_BASE, 0x10000, dist_live, ARRAY_SIZE(dist_live), &first);
 	u32 iidr = gic_read32(GICD_BASE + GICD_IIDR), typer = gic_read32(GICD_BASE + GICD_TYPER);
 	bool wi = true, frames_ok = true, ids = id_words_ok(GICD_BASE);
 
 	report(!bad, "GICD: every reserved word reads 0 (%u do not, first at 0x%lx)", bad, first);
 	for (unsigned int i = 0; i < ARRAY_SIZE(reserved_dist); i++)
-		wi &= try_write32(GICD_BASE + reserved_dist[i], ~0U) &&
+		wi &= gic_try_write32(GICD_BASE + reserved_dist[i], ~0U) &&
 		      !gic_read32(GICD_BASE + reserved_dist[i]);
-	wi &= try_write32(GICD_BASE + GICD_IIDR, ~0U) && try_write32(GICD_BASE + GICD_TYPER, 0) &&
+	wi &= gic_try_write32(GICD_BASE + GICD_IIDR, ~0U) &&
+	      gic_try_write32(GICD_BASE + GICD_TYPER, 0) &&
 	      gic_read32(GICD_BASE + GICD_IIDR) == iidr &&
 	      gic_read32(GICD_BASE + GICD_TYPER) == typer;
 	report(wi && ids,
 	       "GICD: writes to reserved words, IIDR and TYPER ignored; PIDR2/CIDR words in place "
 	       "(%d/%d)",
 	       wi, ids);
-	report(read_aborts(GICD_BASE + GICD_IIDR, 1) && read_aborts(GICD_BASE + GICD_IIDR, 2) &&
-		   read_aborts(GICD_BASE + GICD_IIDR, 8) &&
-		   read_aborts(GICD_BASE + GICD_TYPER, 2) &&
-		   read_aborts(GICD_BASE + GICD_ISENABLER(1), 1) &&
-		   read_aborts(GICD_BASE + GICD_ISENABLER(1), 8),
+	report(gic_read_aborts(GICD_BASE + GICD_IIDR, 1) &&
+		   gic_read_aborts(GICD_BASE + GICD_IIDR, 2) &&
+		   gic_read_aborts(GICD_BASE + GICD_IIDR, 8) &&
+		   gic_read_aborts(GICD_BASE + GICD_TYPER, 2) &&
+		   gic_read_aborts(GICD_BASE + GICD_ISENABLER(1), 1) &&
+		   gic_read_aborts(GICD_BASE + GICD_ISENABLER(1), 8),
 	       "GICD: byte, halfword and 64-bit reads of 32-bit registers abort");
-	report(try_read(GICD_BASE + 0x1000, 1, &v, &esr) && !v &&
-		   try_read(GICD_BASE + 0x100E, 2, &v, &esr) && !v &&
-		   try_read(GICD_BASE + 0x8000, 8, &v, &esr) && !v,
+	report(gic_try_read(GICD_BASE + 0x1000, 1, &v, &esr) && !v &&
+		   gic_try_read(GICD_BASE + 0x100E, 2, &v, &esr) && !v &&
+		   gic_try_read(GICD_BASE + 0x8000, 8, &v, &esr) && !v,
 	       "GICD: reserved offsets read 0 at any width");
 
 	for (unsigned int f = 0; f < nr_vcpus; f++) {
 		u64 rd = GICR_BASE + f * GICR_FRAME_SIZE, t = gic_read64(rd + GICR_TYPER);
 
-		bad = sweep_reserved(rd, GICR_FRAME_SIZE, redist_live, ARRAY_SIZE(redist_live),
-				     &first);
+		bad = gic_sweep_reserved(rd, GICR_FRAME_SIZE, redist_live, ARRAY_SIZE(redist_live),
+					 &first);
 		if (bad)
 			report_info("GICR frame %u: %u reserved words read non-zero, first 0x%lx",
 				    f, bad, first);
@@ -249,13 +190,14 @@ static void test_register_map(const struct gic_cpu *c, unsigned int nr_vcpus)
 	       "Last on the last one only, IIDR/PIDR2/CIDR in place",
 	       nr_vcpus);
 	report(
-	    read_aborts(c->rd_base + GICR_TYPER, 1) && read_aborts(c->rd_base + GICR_TYPER, 2) &&
-		read_aborts(c->rd_base + GICR_IIDR, 8) &&
-		read_aborts(c->rd_base + GICR_SGI_OFFSET + GICR_ISENABLER0, 2),
+	    gic_read_aborts(c->rd_base + GICR_TYPER, 1) &&
+		gic_read_aborts(c->rd_base + GICR_TYPER, 2) &&
+		gic_read_aborts(c->rd_base + GICR_IIDR, 8) &&
+		gic_read_aborts(c->rd_base + GICR_SGI_OFFSET + GICR_ISENABLER0, 2),
 	    "GICR: byte and halfword reads of TYPER, 64-bit of IIDR, halfword of ISENABLER0 abort");
-	report(read_aborts(GICR_BASE + nr_vcpus * GICR_FRAME_SIZE + GICR_TYPER, 8) &&
-		   read_aborts(GICR_BASE + nr_vcpus * GICR_FRAME_SIZE + GICR_SGI_OFFSET, 4) &&
-		   !try_write32(GICR_BASE + nr_vcpus * GICR_FRAME_SIZE + GICR_WAKER, 0),
+	report(gic_read_aborts(GICR_BASE + nr_vcpus * GICR_FRAME_SIZE + GICR_TYPER, 8) &&
+		   gic_read_aborts(GICR_BASE + nr_vcpus * GICR_FRAME_SIZE + GICR_SGI_OFFSET, 4) &&
+		   !gic_try_write32(GICR_BASE + nr_vcpus * GICR_FRAME_SIZE + GICR_WAKER, 0),
 	       "GICR: accesses past the last frame pair (%u) abort", nr_vcpus);
 }
 

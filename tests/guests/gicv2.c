@@ -91,6 +91,55 @@ static void test_ids(void)
 	       "GICD_ITARGETSR0-7 read as vCPU 0's own bit (0x%x)", gic_v2_cpu_mask());
 }
 
+/*
+ * Words of Tern's GICv2 distributor frame that may read non-zero: every other word of it is
+ * reserved or RAZ (NSACR: no Security Extensions; GICD_SGIR: write-only), reads 0, ignores writes.
+ */
+static const struct gic_live_range dist_live[] = {
+	{ 0x0000, 0x000C },  /* CTLR, TYPER, IIDR */
+	{ 0x0080, 0x0D00 },  /* IGROUPR ... ICACTIVER, IPRIORITYR, ITARGETSR, ICFGR */
+	{ 0x0F10, 0x0F30 },  /* CPENDSGIR, SPENDSGIR */
+	{ 0xFFE8, 0xFFEC },  /* ICPIDR2 */
+	{ 0xFFF0, 0x10000 }, /* ICCIDR0-3 */
+};
+
+/*
+ * The register map as Tern's offset index serves it (virt/vgic_v2_dist.c): reserved words read 0
+ * and ignore writes, the read-only registers keep their values and answer at their own offsets,
+ * and widths no register allows abort.
+ */
+static void test_register_map(void)
+{
+	static const u32 reserved[] = { 0x000C, 0x0D00, 0x0E00, 0x0F04, 0x0F30,
+					0x1000, 0x8000, 0xFFCC, 0xFFE4 };
+	static const u8 cidr[] = { 0x0D, 0xF0, 0x05, 0xB1 };
+	u32 typer = gic_read32(GICD_BASE + GICD_TYPER), iidr = gic_read32(GICD_BASE + GICD_IIDR);
+	u64 first = 0;
+	unsigned int bad =
+	    gic_sweep_reserved(GICD_BASE, 0x10000, dist_live, ARRAY_SIZE(dist_live), &first);
+	bool wi = true, ids = gic_read32(GICD_BASE + GICD_PIDR2) == 0x2B;
+
+	report(!bad, "GICD: every reserved word reads 0 (%u do not, first at 0x%lx)", bad, first);
+	for (unsigned int i = 0; i < ARRAY_SIZE(reserved); i++)
+		wi &= gic_try_write32(GICD_BASE + reserved[i], ~0U) &&
+		      !gic_read32(GICD_BASE + reserved[i]);
+	wi &= gic_try_write32(GICD_BASE + GICD_TYPER, 0) &&
+	      gic_try_write32(GICD_BASE + GICD_IIDR, ~0U) &&
+	      gic_read32(GICD_BASE + GICD_TYPER) == typer &&
+	      gic_read32(GICD_BASE + GICD_IIDR) == iidr;
+	for (unsigned int i = 0; i < 4; i++)
+		ids &= gic_read32(GICD_BASE + 0xFFF0 + 4 * i) == cidr[i];
+	report(wi && ids && (iidr & 0xfff) == 0x43b,
+	       "GICD: writes to reserved words, TYPER and IIDR ignored; IIDR 0x%x, ICPIDR2 and "
+	       "ICCIDR0-3 in place (%d/%d)",
+	       iidr, wi, ids);
+	report(gic_read_aborts(GICD_BASE + GICD_TYPER, 1) &&
+		   gic_read_aborts(GICD_BASE + GICD_IIDR, 2) &&
+		   gic_read_aborts(GICD_BASE + GICD_CTLR, 8) &&
+		   gic_read_aborts(GICD_BASE + GICD_ISENABLER(0), 2),
+	       "GICD: byte, halfword and 64-bit reads of 32-bit registers abort");
+}
+
 static void test_sgi_self(void)
 {
 	log_reset();
@@ -277,6 +326,7 @@ int main(void)
 {
 	report_prefix("gicv2");
 	test_ids();
+	test_register_map();
 	report(gic_dist_init(), "GICD_CTLR: both groups enabled");
 	report(gic_cpu_init(), "CPU interface enabled at 0x%lx", GICC_BASE);
 	for (u32 i = 0; i < GIC_FIRST_SPI; i++)

@@ -15,7 +15,8 @@ static inline void vgic_index_check(struct vgic_regs *t, u64 frame_size)
 		const struct vgic_reg *want = NULL;
 
 		for (unsigned int i = 0; i < t->nr; i++)
-			if (off >= t->rows[i].offset && off < (u64)t->rows[i].offset + t->rows[i].len)
+			if (off >= t->rows[i].offset &&
+			    off < (u64)t->rows[i].offset + t->rows[i].len)
 				want = &t->rows[i];
 		assert_ptr_equal(vgic_mmio_find(t, off), want);
 	}

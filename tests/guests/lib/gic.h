@@ -301,4 +301,22 @@ bool gic_take_irqs(const volatile u32 *count, u32 want, u64 us);
 /** Unmask IRQs for @us microseconds (anything pending is taken), then mask them again. */
 void gic_irqs_open(u64 us);
 
+/** A read of @size (1, 2, 4, 8) bytes that may abort: true and *@v if it did not, else *@esr. */
+bool gic_try_read(u64 addr, unsigned int size, u64 *v, u64 *esr);
+/** A 32-bit write that may abort: true if it did not. */
+bool gic_try_write32(u64 addr, u32 v);
+/** The read aborts with a synchronous external abort (no register takes it). */
+bool gic_read_aborts(u64 addr, unsigned int size);
+
+struct gic_live_range {
+	u32 start, end; /* [start, end): words there may read non-zero */
+};
+
+/**
+ * Words of [base, base + size) outside the @n ranges @l that read non-zero (reserved words must
+ * read 0); the address of the first in *@first.
+ */
+unsigned int gic_sweep_reserved(u64 base, u32 size, const struct gic_live_range *l, unsigned int n,
+				u64 *first);
+
 #endif /* GUEST_GIC_H */

@@ -155,3 +155,62 @@ void gic_irq_entry(void)
 	gic_irqs_mask();
 	gic_eoi(intid);
 }
+
+/* ---- register-map checks (gic.c, gicv2.c) ---- */
+
+/* A read of @size bytes at @addr that may abort: true (and *@v) if it did not, else *@esr set. */
+bool gic_try_read(u64 addr, unsigned int size, u64 *v, u64 *esr)
+{
+	u64 x = 0;
+
+	expect_exception(ESR_EC_DABT_CUR);
+	if (size == 1)
+		asm volatile("ldrb %w0, [%1]" : "+r"(x) : "r"(addr) : "memory");
+	else if (size == 2)
+		asm volatile("ldrh %w0, [%1]" : "+r"(x) : "r"(addr) : "memory");
+	else if (size == 4)
+		asm volatile("ldr %w0, [%1]" : "+r"(x) : "r"(addr) : "memory");
+	else
+		asm volatile("ldr %0, [%1]" : "+r"(x) : "r"(addr) : "memory");
+	*v = x;
+	return !exception_taken(esr, NULL);
+}
+
+/* A write that may abort: true if it did not. */
+bool gic_try_write32(u64 addr, u32 v)
+{
+	expect_exception(ESR_EC_DABT_CUR);
+	asm volatile("str %w0, [%1]" : : "r"((u64)v), "r"(addr) : "memory");
+	return !exception_taken(NULL, NULL);
+}
+
+/* An external abort, the answer to an access no register takes (wrong width, no frame). */
+bool gic_read_aborts(u64 addr, unsigned int size)
+{
+	u64 v, esr = 0;
+
+	return !gic_try_read(addr, size, &v, &esr) && ESR_ISS_DFSC(esr) == DFSC_SYNC_EXTERNAL;
+}
+
+static bool live(const struct gic_live_range *l, unsigned int n, u32 off)
+{
+	for (unsigned int i = 0; i < n; i++)
+		if (off >= l[i].start && off < l[i].end)
+			return true;
+	return false;
+}
+
+/* Words of [base, base + size) outside @l that read non-zero; the first at *@first. */
+unsigned int gic_sweep_reserved(u64 base, u32 size, const struct gic_live_range *l, unsigned int n,
+				u64 *first)
+{
+	unsigned int bad = 0;
+
+	for (u32 off = 0; off < size; off += 4) {
+		if (live(l, n, off) || !gic_read32(base + off))
+			continue;
+		if (!bad++)
+			*first = base + off;
+	}
+	return bad;
+}
