@@ -96,11 +96,20 @@ void irq_send_sgi(unsigned int sgi, u64 mpidr)
 	irqchip->send_sgi(sgi, mpidr);
 }
 
+void irq_hand_over(unsigned int intid)
+{
+	this_pcpu()->irq_acked = intid + 1;
+}
+
 void el2_irq(struct cpu_regs *regs)
 {
+	struct pcpu *p = this_pcpu();
+
 	for (;;) {
-		u32 intid = irqchip->ack();
+		u32 intid = p->irq_acked ? p->irq_acked - 1 : irqchip->ack();
 		irq_handler_t fn;
+
+		p->irq_acked = 0;
 
 		if (intid >= IRQ_NR_INTIDS)
 			break;

@@ -166,6 +166,9 @@ void vgic_reset(struct vm *vm)
 		for (unsigned int n = 0; n < 4; n++)
 			c->ap0r[n] = c->ap1r[n] = 0;
 		c->vtimer_hw_active = false;
+		c->fast_lr_val = 0;
+		c->fast_lrs = 0;
+		c->fast_rearm = true;
 		c->lrs_live = false;
 		c->dirty = true;
 	}
@@ -175,11 +178,16 @@ void vgic_reset(struct vm *vm)
 
 static u64 vgic_lr_value(const struct vgic_irq *irq);
 static bool vgic_lr_direct(struct vm *vm, struct vcpu *v, struct vgic_irq *irq);
+static void vgic_fast_arm(struct vm *vm, struct vgic_cpu *c);
 
 void vgic_irq_changed(struct vm *vm, struct vgic_irq *irq)
 {
 	bool deliverable = vgic_irq_deliverable(vm, irq);
 	struct vcpu *dest = irq->target;
+
+	/* First of all: the fast path must not inject what changes here (see vgic_fast_arm). */
+	if (irq->hw && irq->intid < VGIC_NR_PRIVATE)
+		vgic_fast_disarm(container_of(irq - irq->intid, struct vgic_cpu, priv[0]));
 
 	/* Routed elsewhere (GICD_IROUTER) while queued and not held by its vCPU: requeue it. */
 	if (dest && irq->intid >= VGIC_NR_PRIVATE && !irq->active && !irq->in_lr &&
@@ -247,7 +255,8 @@ static bool vgic_lr_direct(struct vm *vm, struct vcpu *v, struct vgic_irq *irq)
 	unsigned int n = c->used_lrs;
 
 	if (v != this_pcpu()->current_vcpu || READ_ONCE(v->state) != VCPU_RUNNING ||
-	    c->hcr != ICH_HCR_EN || n >= vgic_hw_nr_lrs() || vgic_sgi_per_source(vm, irq))
+	    c->hcr != ICH_HCR_EN || n >= vgic_hw_nr_lrs() || vgic_sgi_per_source(vm, irq) ||
+	    c->fast_lrs)
 		return false;
 	if (!n) {
 		/* As vgic_lrs_claim(), but under the lock: back off to the full flush instead. */
@@ -364,8 +373,7 @@ void vgic_flush_lrs(struct vcpu *vcpu)
 	 * are taken back first, so that this flush starts from the synced state as usual: their
 	 * pend moved into a list register that is rewritten below.
 	 */
-	if (c->used_lrs)
-		vgic_sync_lrs(vcpu);
+	vgic_sync(vcpu);
 	/*
 	 * Nothing pending or active (an interrupt was just taken and ended, say): clear what the
 	 * hardware still holds without the lock, as before the dirty flag; the flag itself is
@@ -391,6 +399,7 @@ void vgic_flush_lrs(struct vcpu *vcpu)
 		empty = !c->ap_list;
 		if (empty)
 			c->dirty = false;
+		vgic_fast_arm(vm, c);
 		spin_unlock(&vm->vgic->lock);
 		if (empty)
 			return;
@@ -418,6 +427,7 @@ void vgic_flush_lrs(struct vcpu *vcpu)
 		}
 		used++;
 	}
+	vgic_fast_arm(vm, c);
 	spin_unlock(&vm->vgic->lock);
 	if (!used)
 		__atomic_store_n(&c->lrs_live, false, __ATOMIC_RELEASE);
@@ -505,6 +515,7 @@ void vgic_sync_lrs(struct vcpu *vcpu)
 	 * no flush is needed.
 	 */
 	c->dirty = dirty || live || c->ap_list;
+	vgic_fast_arm(vm, c);
 	spin_unlock(&vm->vgic->lock);
 	__atomic_store_n(&c->lrs_live, false, __ATOMIC_RELEASE);
 }
@@ -525,7 +536,10 @@ void vgic_load(struct vcpu *vcpu)
 		return;
 	vgic_hw_restore(c);
 	c->hw_lrs = vgic_stale_lrs[this_pcpu()->id];
-	/* The interface is off (put, or never on): the first entry turns it on and fills it. */
+	/*
+	 * The interface is off (put, or never on): the first entry turns it on and fills it.
+	 * The fast path stays as it was: armed, nothing changed the PPI while the vCPU was out.
+	 */
 	c->dirty = true;
 }
 
@@ -535,6 +549,7 @@ void vgic_put(struct vcpu *vcpu)
 
 	if (!c)
 		return;
+	/* A fast injection is taken over here, with the rest: nothing of the vCPU stays behind. */
 	vgic_sync(vcpu);
 	vgic_hw_save(c);
 	vgic_stale_lrs[this_pcpu()->id] = c->hw_lrs;
@@ -579,7 +594,7 @@ bool vgic_block_if_idle(struct vcpu *vcpu)
 	return blocked;
 }
 
-void vgic_inject_ppi(struct vcpu *vcpu, u32 intid, bool level, bool hw, u32 hwintid)
+static void vgic_ppi_pend(struct vcpu *vcpu, u32 intid, bool level, bool hw, u32 hwintid, bool fast)
 {
 	struct vm *vm = vcpu->vm;
 	struct vgic_irq *irq;
@@ -588,6 +603,10 @@ void vgic_inject_ppi(struct vcpu *vcpu, u32 intid, bool level, bool hw, u32 hwin
 		return;
 	irq = &vcpu->vgic->priv[intid];
 	spin_lock(&vm->vgic->lock);
+	if (fast && vcpu->vgic->fast_ppi != intid) {
+		vcpu->vgic->fast_ppi = (u8)intid;
+		vcpu->vgic->fast_rearm = true;
+	}
 	irq->hw = hw;
 	irq->hwintid = hwintid;
 	if (hw)
@@ -597,6 +616,131 @@ void vgic_inject_ppi(struct vcpu *vcpu, u32 intid, bool level, bool hw, u32 hwin
 	vgic_irq_changed(vm, irq);
 	spin_unlock(&vm->vgic->lock);
 	sched_kick_flush();
+}
+
+void vgic_inject_ppi(struct vcpu *vcpu, u32 intid, bool level, bool hw, u32 hwintid)
+{
+	vgic_ppi_pend(vcpu, intid, level, hw, hwintid, false);
+}
+
+/*
+ * The hardware-linked PPI fast path. The virtual timer's interrupt is the one a guest takes
+ * most often, and it only ever goes one way: the physical PPI fires, its list register is
+ * written (hardware-linked: the guest's deactivation deactivates the physical PPI, which cannot
+ * fire again before that), the guest takes it. While the vGIC holds that PPI idle (not queued,
+ * not pending, not active) and deliverable the moment it pends (enabled, its group enabled),
+ * that list register is known in advance: vgic_fast_arm() stores it in fast_lr_val, under the
+ * vGIC lock, after every sync and flush of the vCPU's own pCPU. When the PPI fires,
+ * vgic_ppi_fast_inject() writes it into a list register the vGIC does not use (from the exit
+ * vector, virt/vgic_v3_fast.c, or from the timer's handler in the full exit) and nothing else:
+ * the vGIC's view stays "idle", and fast_lrs remembers the list register. Before the vGIC reads
+ * or writes list registers itself (every sync and flush, vgic_put), vgic_fast_takeover() takes
+ * it over: taken and ended, it is just counted; still pending or active, that state moves into
+ * the PPI (queued as any other) and the list register is cleared.
+ * Any change to the PPI from the vGIC side (enable, priority, group, pend, active, a group of
+ * the distributor, reset, put) goes through vgic_irq_changed() or vgic_fast_disarm(), which
+ * disarm it first, under the lock; the next flush of its own pCPU arms it again if it may be.
+ * One that races with an injection already under way on the vCPU's pCPU is ordered after it,
+ * as a disable reaching a GIC after the interrupt was forwarded to the CPU interface is.
+ */
+static void vgic_fast_arm(struct vm *vm, struct vgic_cpu *c)
+{
+	const struct vgic_irq *irq = &c->priv[c->fast_ppi];
+
+	/* Nothing changed since it was armed, or found not armable for a lasting reason. */
+	if (!c->fast_rearm || !c->fast_ppi)
+		return;
+	/* Queued (its list register not synced yet, say): the sync that ends that looks again. */
+	if (irq->target || vgic_irq_pending(irq) || irq->active)
+		return;
+	c->fast_rearm = false;
+	/* These change only through vgic_irq_changed() or a distributor-wide disarm. */
+	if (vgic_hw->fast_ppi && vm->vgic->model->sysreg_cpuif && irq->hw && irq->enabled &&
+	    vgic_group_enabled(vm, irq))
+		WRITE_ONCE(c->fast_lr_val, vgic_lr_value(irq) | ICH_LR_PENDING);
+}
+
+void vgic_fast_disarm(struct vgic_cpu *c)
+{
+	c->fast_rearm = true;
+	if (!c->fast_lr_val)
+		return;
+	WRITE_ONCE(c->fast_lr_val, 0);
+	c->dirty = true; /* its next entry looks again (vgic_flush_lrs arms it if it may) */
+}
+
+bool vgic_ppi_fast_inject(struct vcpu *vcpu, u64 lr)
+{
+	struct vgic_cpu *c = vcpu->vgic;
+	unsigned int n;
+
+	if (c->fast_lrs) {
+		/*
+		 * Injected before and not taken over since (no exit in between): the physical PPI
+		 * fired again, so the guest deactivated that one. Reused.
+		 */
+		n = (unsigned int)__builtin_ctz(c->fast_lrs);
+		if (vgic_hw_read_lr(n) & (ICH_LR_PENDING | ICH_LR_ACTIVE))
+			return false;
+		vcpu->irqs_taken++;
+	} else {
+		/* The vGIC's list registers are 0 .. hw_lrs - 1; from there on they are zero. */
+		n = c->hw_lrs;
+		if (n >= vgic_hw_nr_lrs() || c->hcr != ICH_HCR_EN)
+			return false;
+		if (!c->lrs_live) {
+			/* As vgic_lrs_claim(): an active-state access in progress has the full
+			 * path. */
+			__atomic_store_n(&c->lrs_live, true, __ATOMIC_SEQ_CST);
+			if (__atomic_load_n(&vcpu->vm->vgic->active_halts, __ATOMIC_SEQ_CST)) {
+				__atomic_store_n(&c->lrs_live, false, __ATOMIC_SEQ_CST);
+				return false;
+			}
+		}
+		c->fast_lrs = (u16)(1U << n);
+	}
+	vgic_hw_write_lr(n, lr);
+	return true;
+}
+
+void vgic_fast_takeover(struct vcpu *vcpu)
+{
+	struct vm *vm = vcpu->vm;
+	struct vgic_cpu *c = vcpu->vgic;
+	unsigned int n = (unsigned int)__builtin_ctz(c->fast_lrs);
+	u64 lr = vgic_hw_read_lr(n);
+	struct vgic_irq *irq;
+
+	c->fast_lrs = 0;
+	/* No longer pending: the guest took it. */
+	vcpu->irqs_taken += !(lr & ICH_LR_PENDING);
+	if (lr & (ICH_LR_PENDING | ICH_LR_ACTIVE)) {
+		vgic_hw_write_lr(n, 0);
+		irq = &c->priv[(lr & ICH_LR_VINTID_MASK) % VGIC_NR_PRIVATE];
+		spin_lock(&vm->vgic->lock);
+		if (lr & ICH_LR_PENDING)
+			irq->pending_latch = true;
+		if (lr & ICH_LR_ACTIVE)
+			irq->active = true;
+		vgic_irq_changed(vm, irq);
+		spin_unlock(&vm->vgic->lock);
+		sched_kick_flush();
+	}
+	/* As at the end of vgic_sync_lrs(): these list registers no longer hold anything live. */
+	if (!c->used_lrs)
+		__atomic_store_n(&c->lrs_live, false, __ATOMIC_RELEASE);
+}
+
+void vgic_inject_ppi_fast(struct vcpu *vcpu, u32 intid, u32 hwintid)
+{
+	struct vgic_cpu *c = vcpu->vgic;
+	u64 lr = c ? READ_ONCE(c->fast_lr_val) : 0;
+
+	/* Only in the vCPU's own exit path (as vgic_lr_direct): not for a vCPU asleep here. */
+	if (lr && (lr & ICH_LR_VINTID_MASK) == intid && vcpu == this_pcpu()->current_vcpu &&
+	    READ_ONCE(vcpu->state) == VCPU_RUNNING && vgic_ppi_fast_inject(vcpu, lr))
+		return;
+	vgic_ppi_pend(vcpu, intid, true, true, hwintid, true);
 }
 
 bool vgic_ppi_hw_withdraw(struct vcpu *vcpu, u32 intid)

@@ -113,4 +113,5 @@ VGIC_HW(v3) = {
 	.save = vgic_v3_save,
 	.restore = vgic_v3_restore,
 	.no_vgic = vgic_v3_no_vgic,
+	.fast_ppi = IS_ENABLED(CONFIG_VGIC_FAST_PPI),
 };

@@ -156,7 +156,11 @@ void vgic_mmio_kick_all(struct vm *vm)
 
 		if (!vcpu || !vcpu->vgic)
 			continue;
-		/* A group enabled or disabled changes what every list register may hold. */
+		/*
+		 * A group enabled or disabled changes what every list register may hold, and
+		 * whether the fast path may inject.
+		 */
+		vgic_fast_disarm(vcpu->vgic);
 		vcpu->vgic->dirty = true;
 		for (unsigned int i = 0; i < VGIC_NR_PRIVATE; i++)
 			if (vcpu->vgic->priv[i].enabled && vgic_irq_pending(&vcpu->vgic->priv[i]))

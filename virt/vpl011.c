@@ -119,6 +119,8 @@ static void tx_put(struct vpl011 *u, char c)
 	u->tx_line[u->tx_len++] = c;
 	if (c == '\n' || u->tx_len == VPL011_TX_LINE_SIZE)
 		tx_flush(u);
+	else if (u->tx_len == 1)
+		WRITE_ONCE(u->vm->output_held, true);
 }
 
 /*
@@ -468,12 +470,15 @@ void vpl011_flush(struct vpl011 *u)
 	 * started concurrently on another pCPU is flushed by its own vCPU's next put or newline.
 	 */
 	if (!READ_ONCE(u->tx_len) && !READ_ONCE(u->vm->console.len) &&
-	    !READ_ONCE(u->vm->console.cr))
+	    !READ_ONCE(u->vm->console.cr)) {
+		WRITE_ONCE(u->vm->output_held, false);
 		return;
+	}
 	spin_lock(&u->lock);
 	tx_flush(u);
 	/* The console may still hold a partial line (several VMs): out with it if it is due. */
 	vm_console_flush(u->vm);
+	WRITE_ONCE(u->vm->output_held, u->vm->console.len || u->vm->console.cr);
 	vpl011_unlock(u);
 }
 

@@ -263,9 +263,26 @@ guest_exit_sync:
 	dsb	nsh
 	isb
 
+/*
+ * A physical interrupt: on a GICv3 host, vgic_v3_irq_fast() (virt/vgic_v3_fast.c) first, with
+ * what C may clobber saved as for a synchronous exit; it enters the guest again itself when the
+ * interrupt was the vCPU's armed hardware-linked PPI (its virtual timer), else it asks for the
+ * full exit (GUEST_EXIT_IRQ), which .Lafter_call completes.
+ */
 	.globl	guest_exit_irq
 guest_exit_irq:
+#ifdef CONFIG_VGIC_FAST_PPI
+	stp	x2, x3, [sp, #-16]!
+	stp	x0, x1, [sp, #-16]!
+	fast_save
+	mov	x29, sp				/* __guest_enter's frame record */
+	bl	vgic_v3_irq_fast
+	mrs	x1, tpidr_el2
+	ldr	x1, [x1, #PCPU_OFF_GUEST_REGS]
+	b	.Lafter_call
+#else
 	guest_exit GUEST_EXIT_IRQ
+#endif
 	.globl	guest_exit_fiq
 guest_exit_fiq:
 	guest_exit GUEST_EXIT_FIQ

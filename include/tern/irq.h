@@ -28,5 +28,7 @@ void irq_enable(unsigned int intid);
 /* Send SGI @sgi (0-15) to the pCPU with @mpidr. */
 void irq_send_sgi(unsigned int sgi, u64 mpidr);
 void irq_disable(unsigned int intid);
+/* @intid, already acknowledged on this pCPU, is the first one the next el2_irq() handles. */
+void irq_hand_over(unsigned int intid);
 
 #endif

@@ -73,6 +73,11 @@ struct pcpu {
 	bool debug_hw_clean;
 	/** True once the pCPU runs C code with its MMU on. */
 	bool online;
+	/**
+	 * An interrupt the exit vector acknowledged and left to el2_irq() (INTID + 1; 0: none):
+	 * the hardware-linked PPI fast path acknowledges before it knows which one it is.
+	 */
+	u32 irq_acked;
 };
 
 #include <asm/percpu.h>

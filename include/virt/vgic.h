@@ -103,6 +103,18 @@ struct vgic_cpu {
 	u64 hcr;
 	/* Physical active state of the host timer PPI linked to this vCPU's virtual timer. */
 	bool vtimer_hw_active;
+	/*
+	 * The fast path of a hardware-linked PPI (the virtual timer's; virt/vgic_fast.c): its
+	 * INTID (0: none), the list register to write when its physical interrupt fires while
+	 * the vCPU runs (0: disarmed; armed only while the vGIC holds that PPI idle, cleared
+	 * under the lock by any change to it, from any pCPU), whether to look at arming it again
+	 * (set by such a change), and the list register holding such an injection the vGIC has
+	 * not taken over yet (one bit; only the vCPU's own pCPU).
+	 */
+	u8 fast_ppi;
+	bool fast_rearm;
+	u64 fast_lr_val;
+	u16 fast_lrs;
 	/* The hardware list registers hold this vCPU's interrupts (from flush until sync). */
 	bool lrs_live;
 	/*
@@ -131,6 +143,12 @@ struct vgic_irq *vgic_get_irq(struct vm *vm, struct vcpu *vcpu, u32 intid);
  * Implemented by the vGIC core (virt/vgic.c).
  */
 void vgic_irq_changed(struct vm *vm, struct vgic_irq *irq);
+
+/*
+ * Disarm @c's hardware-linked PPI fast path (vGIC lock held) and make its next entry look again
+ * (a distributor-wide change, e.g. a group enabled or disabled).
+ */
+void vgic_fast_disarm(struct vgic_cpu *c);
 
 /*
  * Around a guest access to the active state (the I[SC]ACTIVER banks), before the vGIC lock is

@@ -44,9 +44,19 @@ static inline void vgic_flush(struct vcpu *vcpu)
 	else if (vcpu->vgic->lr_new)
 		vgic_flush_new(vcpu);
 }
+/*
+ * A hardware-linked PPI injected by its fast path (vgic_ppi_fast_inject) into a list register
+ * the vGIC does not track: the vGIC takes it over (its state into the PPI's, the list register
+ * freed) before it reads or writes list registers itself.
+ */
+void vgic_fast_takeover(struct vcpu *vcpu);
 static inline void vgic_sync(struct vcpu *vcpu)
 {
-	if (vcpu->vgic && vcpu->vgic->used_lrs)
+	if (!vcpu->vgic)
+		return;
+	if (vcpu->vgic->fast_lrs)
+		vgic_fast_takeover(vcpu);
+	if (vcpu->vgic->used_lrs)
 		vgic_sync_lrs(vcpu);
 }
 /* Switching the vCPU on/off the pCPU. */
@@ -58,6 +68,17 @@ bool vgic_vcpu_pending(struct vcpu *vcpu);
 bool vgic_block_if_idle(struct vcpu *vcpu);
 /* Pend a private interrupt (PPI) of @vcpu, e.g. a timer; @hw links it to physical @hwintid. */
 void vgic_inject_ppi(struct vcpu *vcpu, u32 intid, bool level, bool hw, u32 hwintid);
+/*
+ * The physical @hwintid linked to @vcpu's PPI @intid fired (the virtual timer): as
+ * vgic_inject_ppi(), and @intid gets the fast path (virt/vgic_fast.c) from now on: while the
+ * vGIC holds it idle, it goes straight into a free list register, also from the exit vector.
+ */
+void vgic_inject_ppi_fast(struct vcpu *vcpu, u32 intid, u32 hwintid);
+/*
+ * The fast path itself: @vcpu runs on this pCPU (its exit path); writes the armed list register
+ * @lr into a free one; false (nothing done) if there is none or an active-state access waits.
+ */
+bool vgic_ppi_fast_inject(struct vcpu *vcpu, u64 lr);
 /*
  * A hardware-linked PPI of @vcpu the physical interrupt pended and the guest has not taken:
  * vgic_ppi_hw_pending() is an unlocked hint (false without a vGIC; inline: every exit asks),
@@ -142,6 +163,12 @@ static inline bool vgic_ppi_hw_pending(struct vcpu *vcpu, u32 intid)
 	(void)vcpu;
 	(void)intid;
 	return false;
+}
+static inline void vgic_inject_ppi_fast(struct vcpu *vcpu, u32 intid, u32 hwintid)
+{
+	(void)vcpu;
+	(void)intid;
+	(void)hwintid;
 }
 static inline bool vgic_ppi_hw_withdraw(struct vcpu *vcpu, u32 intid)
 {

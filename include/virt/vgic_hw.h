@@ -59,6 +59,11 @@ struct vgic_hw_ops {
 	 * be done (GICv2: the CPU interface is MMIO, which such a VM does not have mapped).
 	 */
 	void (*no_vgic)(bool on);
+	/**
+	 * The exit vector may take a hardware-linked PPI's interrupt itself (GICv3: the host's
+	 * ICC_* registers, virt/vgic_v3_fast.c): the vGIC arms that fast path only then.
+	 */
+	bool fast_ppi;
 };
 
 /* Declare an implementation: "VGIC_HW(v3) = { ... };" (section vgic_hw_ops). */
