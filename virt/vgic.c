@@ -186,7 +186,7 @@ void vgic_irq_changed(struct vm *vm, struct vgic_irq *irq)
 	struct vcpu *dest = irq->target;
 
 	/* First of all: the fast path must not inject what changes here (see vgic_fast_arm). */
-	if (irq->hw && irq->intid < VGIC_NR_PRIVATE)
+	if (unlikely(irq->hw) && irq->intid < VGIC_NR_PRIVATE)
 		vgic_fast_disarm(container_of(irq - irq->intid, struct vgic_cpu, priv[0]));
 
 	/* Routed elsewhere (GICD_IROUTER) while queued and not held by its vCPU: requeue it. */
@@ -638,8 +638,10 @@ void vgic_inject_ppi(struct vcpu *vcpu, u32 intid, bool level, bool hw, u32 hwin
  * it over: taken and ended, it is just counted; still pending or active, that state moves into
  * the PPI (queued as any other) and the list register is cleared.
  * Any change to the PPI from the vGIC side (enable, priority, group, pend, active, a group of
- * the distributor, reset, put) goes through vgic_irq_changed() or vgic_fast_disarm(), which
- * disarm it first, under the lock; the next flush of its own pCPU arms it again if it may be.
+ * the distributor, reset) goes through vgic_irq_changed() or vgic_fast_disarm(), which disarm
+ * it first, under the lock; the next sync or flush of its own pCPU arms it again if it may be.
+ * A put takes an injection over as any list register and leaves the armed value, which stays
+ * true while the vCPU is out (only the loaded vCPU's is ever used).
  * One that races with an injection already under way on the vCPU's pCPU is ordered after it,
  * as a disable reaching a GIC after the interrupt was forwarded to the CPU interface is.
  */

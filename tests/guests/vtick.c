@@ -19,19 +19,19 @@
  */
 #include "smp.h"
 
-#define CTL_ENABLE	(1UL << 0)
-#define CTL_IMASK	(1UL << 1)
-#define CTL_ISTATUS	(1UL << 2)
-#define PRIO_TIMER	0x80
-#define PRIO_LOW	0xC0
-#define PMR_OPEN	0xF0
-#define PMR_MID		0xA0
-#define NR_DEADLINES	200
-#define DEADLINE_US	100
-#define PERIOD_US	200
-#define WAIT_US		2000000
-#define QUIET_US	5000
-#define SETTLE_US	2000
+#define CTL_ENABLE   (1UL << 0)
+#define CTL_IMASK    (1UL << 1)
+#define CTL_ISTATUS  (1UL << 2)
+#define PRIO_TIMER   0x80
+#define PRIO_LOW     0xC0
+#define PMR_OPEN     0xF0
+#define PMR_MID	     0xA0
+#define NR_DEADLINES 200
+#define DEADLINE_US  100
+#define PERIOD_US    200
+#define WAIT_US	     2000000
+#define QUIET_US     5000
+#define SETTLE_US    2000
 
 struct tick {
 	volatile u32 count;
@@ -150,8 +150,8 @@ static void test_masked(struct tick *t)
 	quiet(QUIET_US);
 	report(t->count == c0, "ENABLE = 0: a past deadline is not delivered (%u)", t->count - c0);
 	vt_set(gic_counter() - 1, CTL_ENABLE);
-	report(wfi_until(t, c0 + 1, WAIT_US) && t->count == c0 + 1,
-	       "unmasked: delivered once (%u)", t->count - c0);
+	report(wfi_until(t, c0 + 1, WAIT_US) && t->count == c0 + 1, "unmasked: delivered once (%u)",
+	       t->count - c0);
 }
 
 /* The timer firing every PERIOD_US; returns once @n interrupts came. */
