@@ -8,8 +8,9 @@
 #include <tern/compiler.h>
 #include <virt/vgic.h>
 #include <virt/vgic_hw.h>
+#include "vgic_v3_lr.h"
 
-static unsigned int vgic_nr_lrs;
+unsigned int vgic_nr_lrs;
 static unsigned int vgic_nr_aprs;
 
 static int vgic_v3_init_cpu(const struct platform_irqchip *ic)
@@ -28,20 +29,6 @@ static unsigned int vgic_v3_nr_lrs(void)
 {
 	return vgic_nr_lrs;
 }
-
-#define LR_CASE_READ(n, reg)                                                                       \
-	case n:                                                                                    \
-		return read_sysreg(reg);
-#define LR_CASE_WRITE(n, reg)                                                                      \
-	case n:                                                                                    \
-		write_sysreg(val, reg);                                                            \
-		break;
-#define LR_LIST(op)                                                                                \
-	op(0, s3_4_c12_c12_0) op(1, s3_4_c12_c12_1) op(2, s3_4_c12_c12_2) op(3, s3_4_c12_c12_3)    \
-	    op(4, s3_4_c12_c12_4) op(5, s3_4_c12_c12_5) op(6, s3_4_c12_c12_6)                      \
-		op(7, s3_4_c12_c12_7) op(8, s3_4_c12_c13_0) op(9, s3_4_c12_c13_1)                  \
-		    op(10, s3_4_c12_c13_2) op(11, s3_4_c12_c13_3) op(12, s3_4_c12_c13_4)           \
-			op(13, s3_4_c12_c13_5) op(14, s3_4_c12_c13_6) op(15, s3_4_c12_c13_7)
 
 static u64 vgic_v3_read_lr(unsigned int n)
 {

@@ -19,32 +19,83 @@
 #include <tern/vm.h>
 #include <virt/vgic_core.h>
 #include <virt/vgic_hw.h>
+#include "vgic_v3_lr.h"
 
 #define ICH_LR_PINTID_MASK 0x1FFFUL
 #define ICC_IAR_INTID_MASK 0xFFFFFFUL
+#define ICH_LR_STATE	   (ICH_LR_PENDING | ICH_LR_ACTIVE)
 
 u64 vgic_v3_irq_fast(struct vcpu_gpregs *regs);
 
+static inline u64 vgic_v3_fast_read_lr(unsigned int n)
+{
+	switch (n) {
+		LR_LIST(LR_CASE_READ)
+	default:
+		return ICH_LR_STATE; /* not a list register: never free */
+	}
+}
+
+static inline void vgic_v3_fast_write_lr(unsigned int n, u64 val)
+{
+	switch (n) {
+		LR_LIST(LR_CASE_WRITE)
+	default:
+		break;
+	}
+}
+
+static u64 vgic_v3_irq_hand_over(u32 intid)
+{
+	irq_hand_over(intid);
+	return GUEST_EXIT_IRQ;
+}
+
+static void vgic_v3_irq_done(struct vcpu *vcpu, u32 intid)
+{
+	write_sysreg(intid, ICC_EOIR1_EL1);
+	vcpu->exits++;
+	vcpu->exit_count[EXIT_IRQ]++;
+}
+
+/* No list register of the fast path's yet: vgic_ppi_fast_inject() finds one and claims them. */
+static __noinline u64 vgic_v3_irq_first(struct vcpu *vcpu, u64 lr, u32 intid)
+{
+	if (!vgic_ppi_fast_inject(vcpu, lr))
+		return vgic_v3_irq_hand_over(intid);
+	vgic_v3_irq_done(vcpu, intid);
+	return GUEST_EXIT_RESUME;
+}
+
+/*
+ * The common case is a leaf (the rest tail-calls): the list register of the last injection
+ * (no exit since) reused, the guest having taken and ended that one.
+ */
 u64 vgic_v3_irq_fast(struct vcpu_gpregs *regs)
 {
 	struct vcpu *vcpu = container_of(regs, struct vcpu, arch.regs);
+	struct vgic_cpu *c = vcpu->vgic;
+	unsigned int n;
 	u64 lr;
 	u32 intid;
 
-	if (!vcpu->vgic)
+	if (!c)
 		return GUEST_EXIT_IRQ;
-	lr = READ_ONCE(vcpu->vgic->fast_lr_val);
+	lr = READ_ONCE(c->fast_lr_val);
 	/* Output held back goes out at each interrupt exit (exit_irq): the full path. */
 	if (!lr || READ_ONCE(vcpu->vm->output_held))
 		return GUEST_EXIT_IRQ;
 	intid = (u32)(read_sysreg(ICC_IAR1_EL1) & ICC_IAR_INTID_MASK);
-	if (intid != ((lr >> ICH_LR_PINTID_SHIFT) & ICH_LR_PINTID_MASK) ||
-	    !vgic_ppi_fast_inject(vcpu, lr)) {
-		irq_hand_over(intid);
-		return GUEST_EXIT_IRQ;
-	}
-	write_sysreg(intid, ICC_EOIR1_EL1);
-	vcpu->exits++;
-	vcpu->exit_count[EXIT_IRQ]++;
+	if (unlikely(intid != ((lr >> ICH_LR_PINTID_SHIFT) & ICH_LR_PINTID_MASK)))
+		return vgic_v3_irq_hand_over(intid);
+	if (!c->fast_lrs)
+		return vgic_v3_irq_first(vcpu, lr, intid);
+	/* The physical PPI fired again, so the guest deactivated that one. */
+	n = (unsigned int)__builtin_ctz(c->fast_lrs);
+	if (unlikely(vgic_v3_fast_read_lr(n) & ICH_LR_STATE))
+		return vgic_v3_irq_hand_over(intid);
+	vcpu->irqs_taken++;
+	vgic_v3_fast_write_lr(n, lr);
+	vgic_v3_irq_done(vcpu, intid);
 	return GUEST_EXIT_RESUME;
 }

@@ -10,7 +10,8 @@
  * - PPI 27 disabled in the redistributor (ICENABLER0) while the timer keeps firing: nothing is
  *   delivered after the write, the interrupt reads pending, enabling it again delivers it;
  * - ICC_PMR_EL1 at the timer's priority masks it, and so does a priority changed through
- *   GICR_IPRIORITYR to below the mask after the fast path had it at the old one;
+ *   GICR_IPRIORITYR to below the mask after the fast path had it at the old one; PMR raised
+ *   while the timer fires back to back: held (HPPIR), pending in GICR_ISPENDR0, then once;
  * - Group 1 disabled in GICD_CTLR: not delivered until it is enabled again;
  * - vCPU 1 disables vCPU 0's PPI 27 through vCPU 0's redistributor while vCPU 0's timer fires
  *   (on 4 pCPUs while vCPU 0 runs): vCPU 0 stops receiving it.
@@ -218,6 +219,38 @@ static void test_priority(struct tick *t)
 	gic_irq_set_priority(GIC_PPI_VTIMER, PRIO_TIMER);
 }
 
+/*
+ * PMR raised while the timer fires back to back (no exit in between, so the fast path reuses
+ * its list register): the interrupt waits in the CPU interface (HPPIR, no exit), then reads
+ * pending in the redistributor (Tern takes the list register back), and is delivered once when
+ * PMR opens again.
+ */
+static void test_pmr_while_firing(struct tick *t)
+{
+	u64 end;
+	bool ran = periodic_start(t, 20), held = false, pending;
+	u32 c0, hppir = 0;
+
+	gic_set_pmr(PRIO_TIMER);
+	c0 = t->count;
+	end = gic_counter() + us(WAIT_US);
+	while (!held && gic_counter() < end) {
+		hppir = ICC_IAR_INTID(read_sysreg(icc_hppir1_el1));
+		held = hppir == GIC_PPI_VTIMER;
+	}
+	pending = gic_irq_is_pending(GIC_PPI_VTIMER);
+	report(ran && held && pending && t->count == c0,
+	       "PMR raised while it fires: held in the CPU interface (HPPIR %u), pending %d (%u)",
+	       hppir, pending, t->count - c0);
+	t->period = 0;
+	gic_set_pmr(PMR_OPEN);
+	gic_irqs_unmask();
+	gic_delay_us(QUIET_US);
+	gic_irqs_mask();
+	report(t->count == c0 + 1, "PMR lowered: delivered once (%u)", t->count - c0);
+	periodic_stop(t);
+}
+
 static void test_group(struct tick *t)
 {
 	u32 ctlr = gic_read32(GICD_BASE + GICD_CTLR), c0;
@@ -298,6 +331,7 @@ int main(void)
 	test_masked(t);
 	test_disable_while_firing(t);
 	test_priority(t);
+	test_pmr_while_firing(t);
 	test_group(t);
 	test_remote_disable(t);
 	/* And the fast path still works after all that. */
