@@ -23,7 +23,7 @@ static struct vcpu *vgic_v3_spi_target(struct vm *vm, const struct vgic_irq *irq
 	return NULL;
 }
 
-static void vgic_v3_reset(struct vm *vm)
+static __cold void vgic_v3_reset(struct vm *vm)
 {
 	for (unsigned int i = 0; i < vm->nr_vcpus; i++)
 		vgic_v3_redist_reset(vm->vcpus[i]);
@@ -38,7 +38,7 @@ static const struct vgic_model vgic_v3_model = {
 	.sysreg_cpuif = true,
 };
 
-int vgic_v3_create(struct vm *vm)
+__cold int vgic_v3_create(struct vm *vm)
 {
 	int rc = vgic_v3_dist_init(vm);
 
@@ -52,7 +52,7 @@ int vgic_v3_create(struct vm *vm)
 	return rc;
 }
 
-void vgic_v3_destroy(struct vm *vm)
+__cold void vgic_v3_destroy(struct vm *vm)
 {
 	vgic_v3_redist_destroy(vm);
 	vgic_v3_dist_destroy(vm);

@@ -9,7 +9,7 @@
 #include <tern/vm.h>
 #include <virt/virtio_blk.h>
 
-static int vblk_ram_open(struct vblk *vb, const struct vblk_disk_cfg *cfg)
+static __cold int vblk_ram_open(struct vblk *vb, const struct vblk_disk_cfg *cfg)
 {
 	if (cfg->ram_size < VIRTIO_BLK_SECTOR_SIZE) {
 		pr_err("virtio-blk: the disk boot module is smaller than one sector\n");
@@ -20,7 +20,7 @@ static int vblk_ram_open(struct vblk *vb, const struct vblk_disk_cfg *cfg)
 	return 0;
 }
 
-static void vblk_ram_close(struct vblk *vb)
+static __cold void vblk_ram_close(struct vblk *vb)
 {
 	vb->be = NULL;
 }
