@@ -172,6 +172,17 @@ static void sleeper_remove(struct pcpu *p, struct vcpu *v)
 /* ---- preemption and kicks ---- */
 
 /*
+ * Ask this pCPU @p to go back to its scheduler's loop before the next guest entry: need_resched,
+ * and the loaded vCPU's entry-work bit, which its exit path looks at instead of sched_may_enter().
+ */
+static void sched_resched(struct pcpu *p)
+{
+	p->need_resched = true;
+	if (p->current_vcpu)
+		vcpu_work_set(p->current_vcpu, VCPU_WORK_SCHED);
+}
+
+/*
  * This pCPU's queue changed while a vCPU runs here: a boosted head preempts it once it has run
  * the wake-up granularity, anything else gets a time slice if none runs yet. Returns whether the
  * slice end moved (the EL2 timer must be reprogrammed).
@@ -196,7 +207,7 @@ static bool sched_preempt_point(struct pcpu *p)
 	p->slice_end = end;
 	if (end <= now) {
 		p->slice_end = VTIMER_NO_DEADLINE;
-		p->need_resched = true;
+		sched_resched(p);
 	}
 	return true;
 }
@@ -234,6 +245,8 @@ void sched_exit_guest(struct vcpu *vcpu)
 {
 	struct pcpu *p = pcpu_get(vcpu->pcpu);
 
+	/* After the change that asked for this (a stop, a pause, a reset), before the kick. */
+	vcpu_work_set(vcpu, VCPU_WORK_SCHED);
 	if (p != this_pcpu())
 		irq_send_sgi(SCHED_KICK_SGI, p->mpidr);
 }
@@ -309,7 +322,7 @@ void sched_kick_flush(void)
 
 void sched_return_to_tern(void)
 {
-	this_pcpu()->need_resched = true;
+	sched_resched(this_pcpu());
 }
 
 void sched_kick(struct vcpu *vcpu)
@@ -516,7 +529,7 @@ static void sched_timer_event(void)
 		vtimer_ptimer_update(p->current_vcpu);
 	if (arch_timer_now() >= p->slice_end) {
 		p->slice_end = VTIMER_NO_DEADLINE;
-		p->need_resched = true;
+		sched_resched(p);
 	}
 	sched_timer_update();
 }

@@ -40,7 +40,7 @@ static void vgic_maint_irq(unsigned int intid, void *priv)
 		v->exit_count[EXIT_MAINT]++;
 		if (v->vgic) {
 			v->vgic->hcr = 0;
-			v->vgic->dirty = true; /* the next flush turns the interface on again */
+			vgic_mark_dirty(v); /* the next flush turns the interface on again */
 		}
 	}
 	vgic_hw_write_hcr(0);
@@ -116,14 +116,14 @@ static bool vgic_irq_deliverable(const struct vm *vm, const struct vgic_irq *irq
 	return vgic_irq_pending(irq) && irq->enabled && vgic_group_enabled(vm, irq);
 }
 
-static void vgic_ap_remove(struct vgic_cpu *c, struct vgic_irq *irq)
+static void vgic_ap_remove(struct vcpu *v, struct vgic_irq *irq)
 {
-	for (struct vgic_irq **pp = &c->ap_list; *pp; pp = &(*pp)->ap_next) {
+	for (struct vgic_irq **pp = &v->vgic->ap_list; *pp; pp = &(*pp)->ap_next) {
 		if (*pp == irq) {
 			*pp = irq->ap_next;
 			irq->ap_next = NULL;
 			irq->target = NULL;
-			c->dirty = true;
+			vgic_mark_dirty(v);
 			return;
 		}
 	}
@@ -139,7 +139,7 @@ static void vgic_ap_insert(struct vcpu *v, struct vgic_irq *irq)
 	irq->ap_next = *pp;
 	*pp = irq;
 	irq->target = v;
-	v->vgic->dirty = true;
+	vgic_mark_dirty(v);
 }
 
 /*
@@ -155,7 +155,7 @@ void vgic_reset(struct vm *vm)
 		struct vgic_cpu *c = vm->vcpus[i]->vgic;
 
 		while (c->ap_list)
-			vgic_ap_remove(c, c->ap_list);
+			vgic_ap_remove(vm->vcpus[i], c->ap_list);
 		for (unsigned int n = 0; n < VGIC_MAX_LRS; n++) {
 			c->lr[n] = 0;
 			c->lr_irq[n] = NULL;
@@ -170,7 +170,7 @@ void vgic_reset(struct vm *vm)
 		c->fast_lrs = 0;
 		c->fast_rearm = true;
 		c->lrs_live = false;
-		c->dirty = true;
+		vgic_mark_dirty(vm->vcpus[i]);
 	}
 	vm->vgic->model->reset(vm);
 	spin_unlock(&vm->vgic->lock);
@@ -192,15 +192,15 @@ void vgic_irq_changed(struct vm *vm, struct vgic_irq *irq)
 	/* Routed elsewhere (GICD_IROUTER) while queued and not held by its vCPU: requeue it. */
 	if (dest && irq->intid >= VGIC_NR_PRIVATE && !irq->active && !irq->in_lr &&
 	    vgic_spi_target(vm, irq) != dest) {
-		vgic_ap_remove(dest->vgic, irq);
+		vgic_ap_remove(dest, irq);
 		dest = NULL;
 	}
 	if (dest) {
 		/* Already queued (e.g. still active): its list register may have to change. */
-		dest->vgic->dirty = true;
+		vgic_mark_dirty(dest);
 		/* It leaves the queue only when nothing keeps it. */
 		if (!deliverable && !irq->active && !irq->in_lr)
-			vgic_ap_remove(dest->vgic, irq);
+			vgic_ap_remove(dest, irq);
 	} else {
 		if (!deliverable && !irq->active)
 			return;
@@ -276,6 +276,7 @@ static bool vgic_lr_direct(struct vm *vm, struct vcpu *v, struct vgic_irq *irq)
 	c->hw_lrs = MAX(c->hw_lrs, n + 1);
 	c->lr_new |= (u16)(1U << n);
 	c->dirty = false;
+	vcpu_work_set(v, VCPU_WORK_VGIC); /* the list register goes in at the entry */
 	return true;
 }
 
@@ -502,7 +503,7 @@ void vgic_sync_lrs(struct vcpu *vcpu)
 			irq->pending_latch = false;
 		}
 		if (!vgic_irq_deliverable(vm, irq) && !irq->active && irq->target)
-			vgic_ap_remove(irq->target->vgic, irq);
+			vgic_ap_remove(irq->target, irq);
 		live |= (lr & (ICH_LR_PENDING | ICH_LR_ACTIVE)) != 0;
 		c->lr_irq[i] = NULL;
 	}
@@ -540,7 +541,7 @@ void vgic_load(struct vcpu *vcpu)
 	 * The interface is off (put, or never on): the first entry turns it on and fills it.
 	 * The fast path stays as it was: armed, nothing changed the PPI while the vCPU was out.
 	 */
-	c->dirty = true;
+	vgic_mark_dirty(vcpu);
 }
 
 void vgic_put(struct vcpu *vcpu)
@@ -615,6 +616,9 @@ static void vgic_ppi_pend(struct vcpu *vcpu, u32 intid, bool level, bool hw, u32
 		irq->line_level = level;
 	vgic_irq_changed(vm, irq);
 	spin_unlock(&vm->vgic->lock);
+	/* A hardware-linked pend is looked at after every exit until taken (vtimer/vpmu_sync). */
+	if (hw)
+		vcpu_work_set(vcpu, VCPU_WORK_LOCAL);
 	sched_kick_flush();
 }
 
@@ -702,6 +706,8 @@ bool vgic_ppi_fast_inject(struct vcpu *vcpu, u64 lr)
 		c->fast_lrs = (u16)(1U << n);
 	}
 	vgic_hw_write_lr(n, lr);
+	/* The next exit takes it over before anything else (vgic_sync, on the exit path). */
+	vcpu_work_set(vcpu, VCPU_WORK_LOCAL);
 	return true;
 }
 

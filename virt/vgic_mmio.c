@@ -161,7 +161,7 @@ void vgic_mmio_kick_all(struct vm *vm)
 		 * whether the fast path may inject.
 		 */
 		vgic_fast_disarm(vcpu->vgic);
-		vcpu->vgic->dirty = true;
+		vgic_mark_dirty(vcpu);
 		for (unsigned int i = 0; i < VGIC_NR_PRIVATE; i++)
 			if (vcpu->vgic->priv[i].enabled && vgic_irq_pending(&vcpu->vgic->priv[i]))
 				vgic_irq_changed(vm, &vcpu->vgic->priv[i]);

@@ -196,20 +196,43 @@ static enum vcpu_run_result exit_sync(struct vcpu *vcpu, u64 esr)
 	return (fn ? fn : exit_unknown)(vcpu);
 }
 
-/* Whatever brought the guest back: the list registers and the lines the guest may have lowered. */
+/*
+ * Whatever brought the guest back: the list registers and the lines the guest may have lowered.
+ * Only needed while vcpu->entry_work is set: the word's LOCAL bit stays set while any of these
+ * has something to look at (exit_local_work()).
+ */
 static inline void exit_begin(struct vcpu *vcpu)
 {
 	vgic_sync(vcpu);
 	vtimer_sync(vcpu);
 	vpmu_sync(vcpu);
-	vcpu->exits++;
 }
 
-/* Before every entry: the emulated physical timer's line and the list registers up to date. */
-static inline void exit_prepare_entry(struct vcpu *vcpu)
+/* What must be looked at around every entry while it lasts (VCPU_WORK_LOCAL). */
+static inline bool exit_local_work(struct vcpu *vcpu)
 {
+	return vgic_lrs_busy(vcpu) || vgic_ppi_hw_pending(vcpu, VTIMER_GUEST_VIRT_INTID) ||
+	       vgic_ppi_hw_pending(vcpu, VPMU_GUEST_INTID) || vcpu->arch.cntp_ctl ||
+	       vcpu->arch.cntp_level;
+}
+
+/*
+ * Before an entry after a full exit, or when vcpu->entry_work is set: the word cleared, then
+ * everything it stands for looked at (a bit set by another pCPU after the clear stays for the
+ * next exit, and that pCPU's kick brings the guest out). False when the scheduler must see the
+ * vCPU first (sched_may_enter()); otherwise the emulated physical timer's line and the list
+ * registers are brought up to date, and LOCAL set again while they need looking at.
+ */
+static bool exit_prepare_entry(const struct pcpu *p, struct vcpu *vcpu)
+{
+	(void)__atomic_exchange_n(&vcpu->entry_work, 0, __ATOMIC_ACQUIRE);
+	if (!sched_may_enter(p, vcpu))
+		return false;
 	vtimer_ptimer_update(vcpu);
 	vgic_flush(vcpu);
+	if (exit_local_work(vcpu))
+		vcpu_work_set(vcpu, VCPU_WORK_LOCAL);
+	return true;
 }
 
 /*
@@ -241,7 +264,9 @@ u64 vcpu_exit_fast(struct vcpu_gpregs *regs)
 
 	if (!exit_fast_ok(esr))
 		return GUEST_EXIT_SYNC;
-	exit_begin(vcpu);
+	vcpu->exits++;
+	if (unlikely(READ_ONCE(vcpu->entry_work)))
+		exit_begin(vcpu);
 	/* exit_sync() without the table: the four kinds exit_fast_ok() lets through. */
 	vcpu->arch.esr = esr;
 	switch (ESR_ELx_EC(esr)) {
@@ -260,11 +285,13 @@ u64 vcpu_exit_fast(struct vcpu_gpregs *regs)
 		r = exit_smc(vcpu);
 		break;
 	}
-	/* What the run loop would check before entering again (see vcpu_arch_run). */
-	if (likely(r == VCPU_RUN_CONTINUE && sched_may_enter(this_pcpu(), vcpu))) {
-		exit_prepare_entry(vcpu);
+	/*
+	 * Nothing to do before the entry (no entry work: the scheduler asked nothing, the list
+	 * registers and timers need nothing), or what there is done: back into the guest.
+	 */
+	if (likely(r == VCPU_RUN_CONTINUE) &&
+	    (likely(!READ_ONCE(vcpu->entry_work)) || exit_prepare_entry(this_pcpu(), vcpu)))
 		return GUEST_EXIT_RESUME;
-	}
 	vcpu->arch.exit_result = r;
 	return GUEST_EXIT_HANDLED;
 }
@@ -287,30 +314,34 @@ static enum vcpu_run_result exit_irq(struct vcpu *vcpu, u64 kind)
  * The exit loop: a handled exit goes straight back into the guest, checking only what the
  * scheduler's loop would check before the entry (sched_may_enter: a kick, a stop, a pause, a
  * reset or a reschedule asked meanwhile ends it). Most synchronous ones never get here:
- * vcpu_exit_fast() handles them from the exit vector and enters the guest again itself, after
- * the same checks. Physical interrupts stay in this loop too: whatever their handlers ask of the
- * scheduler (a woken vCPU's preemption, a slice end, a kick from another pCPU's stop or pause)
- * shows in those checks. The emulated physical timer and the list registers are brought up to
- * date before every entry, as the scheduler's loop did.
+ * vcpu_exit_fast() handles them from the exit vector and enters the guest again itself, looking
+ * at vcpu->entry_work instead of those checks. Physical interrupts stay in this loop too:
+ * whatever their handlers ask of the scheduler (a woken vCPU's preemption, a slice end, a kick
+ * from another pCPU's stop or pause) shows in those checks. The emulated physical timer and the
+ * list registers are brought up to date before every entry from here, as the scheduler's loop
+ * did, and the entry-work word is recomputed.
  */
 enum vcpu_run_result vcpu_arch_run(struct vcpu *vcpu)
 {
 	const struct pcpu *p = this_pcpu();
-	enum vcpu_run_result r;
+	enum vcpu_run_result r = VCPU_RUN_CONTINUE;
 	u64 kind;
 
-	do {
-		exit_prepare_entry(vcpu);
+	while (exit_prepare_entry(p, vcpu)) {
 		kind = __guest_enter(&vcpu->arch.regs);
 		if (kind == GUEST_EXIT_HANDLED) {
+			/* vcpu_exit_fast() handled it and found it may not enter again. */
 			r = (enum vcpu_run_result)vcpu->arch.exit_result;
-			continue;
+		} else {
+			vcpu->exits++;
+			exit_begin(vcpu);
+			if (likely(kind == GUEST_EXIT_SYNC))
+				r = exit_sync(vcpu, read_sysreg(esr_el2));
+			else
+				r = exit_irq(vcpu, kind);
 		}
-		exit_begin(vcpu);
-		if (likely(kind == GUEST_EXIT_SYNC))
-			r = exit_sync(vcpu, read_sysreg(esr_el2));
-		else
-			r = exit_irq(vcpu, kind);
-	} while (r == VCPU_RUN_CONTINUE && sched_may_enter(p, vcpu));
+		if (r != VCPU_RUN_CONTINUE)
+			break;
+	}
 	return r;
 }

@@ -169,6 +169,9 @@ struct sysreg_ret vtimer_ptimer_access(struct vcpu *vcpu, u32 key, bool read, u6
 		return SYSREG_RET(SYSREG_UNDEF, 0);
 	}
 	vtimer_ptimer_update(vcpu);
+	/* Its line is looked at before every entry while it is on or high (exit.c). */
+	if (a->cntp_ctl || a->cntp_level)
+		vcpu_work_set(vcpu, VCPU_WORK_LOCAL);
 	sched_timer_update();
 	return SYSREG_RET(SYSREG_DONE, 0);
 }

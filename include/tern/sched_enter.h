@@ -14,7 +14,8 @@
  * exit path (vcpu_arch_run) before it re-enters the guest after a handled exit without
  * returning to that loop: a request made by another pCPU changes one of these under the
  * pCPU's rq_lock and then kicks the pCPU (an SGI, taken in the guest at once), a request made
- * here sets need_resched, so neither is missed. Inline: it is on every exit.
+ * here sets need_resched, so neither is missed. Each of them also sets the vCPU's entry-work
+ * bit (VCPU_WORK_SCHED), which is all the exit fast path reads (exit.c).
  */
 static inline bool sched_may_enter(const struct pcpu *p, const struct vcpu *v)
 {

@@ -93,10 +93,40 @@ struct vcpu {
 	bool undef_logged;
 	/* Index of the VM's MMIO region this vCPU accessed last (mmio_find_hint()). */
 	unsigned int mmio_hint;
+	/*
+	 * Entry work (VCPU_WORK_*): zero when an exit handled from the exit vector needs nothing
+	 * but its handler, and the guest may be entered again straight away. See vcpu_work_set().
+	 */
+	u32 entry_work;
 	/* Virtual GIC CPU interface and redistributor state (NULL without a vGIC). */
 	struct vgic_cpu *vgic;
 	struct vcpu_arch arch;
 };
+
+/*
+ * Bits of vcpu->entry_work. Whoever makes one of the conditions below true sets its bit (after
+ * the change, from any pCPU); only the vCPU's own exit path clears the word, and then looks at
+ * every condition itself (exit.c): the bits are hints that something may be to do, never the
+ * state. A remote pCPU that sets one for a vCPU running in the guest kicks that pCPU afterwards
+ * (an SGI, taken in the guest at once), so a word read as zero just before the entry is caught
+ * by the interrupt exit that follows.
+ * SCHED: sched_may_enter() may have turned false (a stop, pause or reset asked, a reschedule
+ *        of this pCPU);
+ * VGIC:  the vGIC state of the vCPU changed (dirty: its list registers must be filled again, or
+ *        an interrupt went straight into one);
+ * LOCAL: set and recomputed by the vCPU's own pCPU: list registers in use, a hardware-linked
+ *        PPI (virtual timer, PMU overflow) pending and not taken, the emulated physical timer
+ *        on or its line high.
+ */
+#define VCPU_WORK_SCHED (1U << 0)
+#define VCPU_WORK_VGIC	(1U << 1)
+#define VCPU_WORK_LOCAL (1U << 2)
+
+/* Release: the change the bit announces is seen by whoever clears the word (acquire) after. */
+static inline void vcpu_work_set(struct vcpu *v, u32 bits)
+{
+	__atomic_fetch_or(&v->entry_work, bits, __ATOMIC_RELEASE);
+}
 
 const char *vcpu_exit_reason_name(enum vcpu_exit_reason r);
 const char *vcpu_state_name(enum vcpu_state s);

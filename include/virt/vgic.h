@@ -3,6 +3,7 @@
 #define VIRT_VGIC_H
 
 #include <tern/spinlock.h>
+#include <tern/vcpu.h>
 #include <tern/types.h>
 
 struct vm;
@@ -122,7 +123,8 @@ struct vgic_cpu {
 	 * queued, changed or withdrawn, list registers synced, the interface turned off): set
 	 * under the vGIC lock, from any pCPU, and cleared by the flush under it. The vCPU's own
 	 * pCPU reads it without the lock before each entry: a change that races with that read
-	 * kicks the vCPU (sched_kick), whose next entry sees it.
+	 * kicks the vCPU (sched_kick), whose next entry sees it. Set through vgic_mark_dirty(),
+	 * which also sets the vCPU's entry-work bit.
 	 */
 	bool dirty;
 };
@@ -179,6 +181,13 @@ void vgic_v3_destroy(struct vm *vm);
 static inline bool vgic_irq_pending(const struct vgic_irq *irq)
 {
 	return irq->pending_latch || (!irq->edge && irq->line_level);
+}
+
+/* @vcpu's list registers must be filled again before its next entry (vGIC lock held). */
+static inline void vgic_mark_dirty(struct vcpu *vcpu)
+{
+	vcpu->vgic->dirty = true;
+	vcpu_work_set(vcpu, VCPU_WORK_VGIC);
 }
 
 #endif

@@ -59,6 +59,13 @@ static inline void vgic_sync(struct vcpu *vcpu)
 	if (vcpu->vgic->used_lrs)
 		vgic_sync_lrs(vcpu);
 }
+/* The list registers hold something, get something at the entry, or must be filled again. */
+static inline bool vgic_lrs_busy(const struct vcpu *vcpu)
+{
+	const struct vgic_cpu *c = vcpu->vgic;
+
+	return c && (c->used_lrs || c->lr_new || c->fast_lrs || READ_ONCE(c->dirty));
+}
 /* Switching the vCPU on/off the pCPU. */
 void vgic_load(struct vcpu *vcpu);
 void vgic_put(struct vcpu *vcpu);
@@ -131,6 +138,11 @@ static inline void vgic_flush(struct vcpu *vcpu)
 static inline void vgic_sync(struct vcpu *vcpu)
 {
 	(void)vcpu;
+}
+static inline bool vgic_lrs_busy(const struct vcpu *vcpu)
+{
+	(void)vcpu;
+	return false;
 }
 static inline void vgic_load(struct vcpu *vcpu)
 {

@@ -6,6 +6,9 @@
  * (bootarg tag=N) and which vCPU runs there. vCPU 0 checks every few milliseconds whether a
  * character arrived on its UART (the test's "stop") or secs=S (default 120) have passed; then all
  * loops end and the VM powers off. Prints "busy: N vCPUs spinning, tag T" once all of them run.
+ * With hvc=1 every iteration also makes a PSCI_VERSION call (an exit Tern handles and answers
+ * from its exit vector without going back to its scheduler): the operations tests pause and stop
+ * such a VM from another pCPU.
  */
 #include "smp.h"
 
@@ -16,9 +19,12 @@
 #define WAIT_US	     2000000
 #define CHUNK	     (1UL << 18) /* loop iterations between vCPU 0's checks */
 
+#define CHUNK_HVC (1UL << 10)
+
 static volatile u32 stop;
 static volatile u64 spins[SMP_MAX_CPUS];
 static u64 tag;
+static bool hvc;
 
 /* Spin at EL1 with x28 = the tag, until *stop (checked every iteration) or @n iterations. */
 static u64 busy_spin(u64 x28, u64 n)
@@ -38,11 +44,32 @@ static u64 busy_spin(u64 x28, u64 n)
 	return i;
 }
 
+/* The same with a PSCI_VERSION call (HVC) in every iteration. */
+static u64 busy_spin_hvc(u64 x28, u64 n)
+{
+	u64 i = 0;
+
+	asm volatile("mov	x28, %[tag]\n"
+		     "1:	add	%[i], %[i], #1\n"
+		     "	mov	x0, %[fid]\n"
+		     "	hvc	#0\n"
+		     "	ldr	w9, [%[stop]]\n"
+		     "	cbnz	w9, 2f\n"
+		     "	cmp	%[i], %[n]\n"
+		     "	b.lo	1b\n"
+		     "2:\n"
+		     : [i] "+r"(i)
+		     : [tag] "r"(x28), [stop] "r"(&stop), [n] "r"(n), [fid] "r"((u64)PSCI_VERSION)
+		     : "x0", "x1", "x2", "x3", "x9", "x28", "cc", "memory");
+	return i;
+}
+
 static void busy_work(unsigned int cpu, void *arg)
 {
 	(void)arg;
 	while (!smp_load_acquire(&stop))
-		spins[cpu] += busy_spin(BUSY_TAG | tag << 8 | cpu, ~0UL);
+		spins[cpu] += hvc ? busy_spin_hvc(BUSY_TAG | tag << 8 | cpu, ~0UL)
+				  : busy_spin(BUSY_TAG | tag << 8 | cpu, ~0UL);
 }
 
 int main(void)
@@ -56,6 +83,7 @@ int main(void)
 	n = smp_init();
 	tag = smp_bootarg("tag", 0) & 0xff;
 	secs = smp_bootarg("secs", 120);
+	hvc = smp_bootarg("hvc", 0) != 0;
 	for (unsigned int i = 1; i < n; i++) {
 		u32 boots = smp_cpus[i].boots;
 
@@ -70,7 +98,8 @@ int main(void)
 	start = gic_counter();
 	end = start + secs * read_sysreg(cntfrq_el0);
 	while (gic_counter() < end) {
-		spins[0] += busy_spin(BUSY_TAG | tag << 8, CHUNK);
+		spins[0] += hvc ? busy_spin_hvc(BUSY_TAG | tag << 8, CHUNK_HVC)
+				: busy_spin(BUSY_TAG | tag << 8, CHUNK);
 		if (!(gic_read32(UART_FR) & UART_FR_RXFE)) {
 			(void)gic_read32(UART_DR);
 			by_uart = true;

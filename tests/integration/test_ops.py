@@ -222,6 +222,46 @@ def test_console_commands(tern, ops):
     assert t.wait_exit() == 0
 
 
+def test_pause_stop_hvc_spinner(tern, ops):
+    """VM 1's two vCPUs (time-shared on pCPU 1) spin on PSCI_VERSION calls, which Tern answers
+    from its exit vector and enters the guest again without its scheduler's loop, looking only at
+    the vCPU's entry-work word. The console's pause, resume and stop (run on pCPU 0) must still
+    reach them: no hypercall counted while paused, counting again once resumed, and the stop
+    (which waits for every vCPU to leave its pCPU) done. Its time slices too: both vCPUs spin."""
+    t = tern(ops.config, start=False, smp=2, mem="1G", timeout=TIMEOUT)
+    t.cmd += ["--vm0-kernel", ops.path("guests", "cksum.bin"), "--vm0-bootargs", "secs=0 every=1",
+              "--vm1-kernel", ops.path("guests", "busy.bin"), "--vm1-bootargs", "hvc=1 secs=600"]
+    t.start()
+    t.expect(r"\[vm1\] busy: 2 vCPUs spinning", TIMEOUT)
+    seen(t, 0, r"\[vm0\] CKSUM t=1 ")
+
+    def hvcs():
+        return int(t.hypcon("stats 1", r"\[c\d+\] vm1: exits \d+: hvc (\d+),").group(1))
+
+    a = hvcs()
+    more_cksums(t, 1)
+    b = hvcs()
+    assert b > a, "VM 1 spins on hypercalls"
+
+    t.hypcon("pause 1", r"tern: vm1 paused\r*\n")
+    c = hvcs()
+    more_cksums(t, 2)
+    d = hvcs()
+    assert d == c, f"VM 1 made {d - c} hypercalls while paused"
+    assert list_rows(t)[1][2] == "paused"
+
+    t.hypcon("resume 1", r"tern: vm1 resumed\r*\n")
+    more_cksums(t, 1)
+    e = hvcs()
+    assert e > d, "VM 1 spins again once resumed"
+
+    t.hypcon("stop 1", r"tern: vm1 stopped and torn down", TIMEOUT)
+    assert list_rows(t)[1][2] == "off"
+    t.hypcon("stop 0", r"tern: vm0 stopped")
+    check_bystander(t, 4)
+    assert t.wait_exit() == 0
+
+
 def test_policies(tern, policy):
     """Each VM's policy, and the machine staying up when every VM has stopped."""
     t = tern(policy.config, start=False, smp=2, mem="1G", timeout=TIMEOUT, allow=("error",))
