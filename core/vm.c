@@ -193,6 +193,12 @@ static int vm_ram_access(struct vm *vm, ipa_t ipa, u8 *buf, u64 len, enum vm_ram
 
 	if (!vm_ipa_in_ram(vm, ipa, len))
 		return -TERN_EFAULT;
+	if (vm->ram_ready) {
+		int rc = vm_ram_prepare(vm, ipa, len);
+
+		if (rc)
+			return rc;
+	}
 	while (len) {
 		u64 contig;
 		u8 *g = vm_ram_ptr(vm, ipa, &contig);
@@ -255,10 +261,12 @@ int vm_sync_for_tern(struct vm *vm, ipa_t ipa, u64 len)
 
 /*
  * Back guest RAM with the largest naturally aligned blocks the allocator has, so that stage-2
- * uses 1 GiB and 2 MiB blocks. Nothing else of the host is mapped into the VM.
+ * uses 1 GiB and 2 MiB blocks. Nothing else of the host is mapped into the VM. A VM with RAM on
+ * demand gets its blocks now but maps and zeroes them at first use (vm_ram_demand.c).
  */
 __cold int vm_alloc_ram(struct vm *vm, u64 size)
 {
+	bool on_demand = vm->config && vm->config->ram_on_demand;
 	ipa_t ipa = GUEST_RAM_BASE;
 	u64 left = size;
 
@@ -284,21 +292,25 @@ __cold int vm_alloc_ram(struct vm *vm, u64 size)
 			return -TERN_ENOMEM;
 		}
 		vm->ram[vm->nr_ram_chunks++] = (struct vm_ram_chunk){ pa, ipa, PAGE_SIZE << order };
-		rc = stage2_map(&vm->s2, ipa, pa, PAGE_SIZE << order, S2_NORMAL_RW);
+		ipa += PAGE_SIZE << order;
+		left -= MIN(left, PAGE_SIZE << order);
+		if (on_demand)
+			continue;
+		rc = stage2_map(&vm->s2, ipa - (PAGE_SIZE << order), pa, PAGE_SIZE << order,
+				S2_NORMAL_RW);
 		if (rc)
 			return rc;
 		/* Nothing of the block's previous use may reach a guest that reads with caches off.
 		 */
 		dcache_zero_range(pa, pa + (PAGE_SIZE << order));
-		ipa += PAGE_SIZE << order;
-		left -= MIN(left, PAGE_SIZE << order);
 	}
 	vm->ram_size = size;
-	return 0;
+	return on_demand ? vm_ram_demand_init(vm) : 0;
 }
 
 __cold void vm_free_ram(struct vm *vm)
 {
+	vm_ram_demand_free(vm);
 	for (unsigned int i = 0; i < vm->nr_ram_chunks; i++) {
 		const struct vm_ram_chunk *c = &vm->ram[i];
 

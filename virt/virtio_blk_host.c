@@ -106,6 +106,9 @@ static unsigned int vblk_host_pieces(struct vblk *vb, const struct vblk_io *io,
 
 	vblk_iter_init(&it, io->chain, io->bufs, io->req);
 	while (vblk_iter_next(&it, &addr, &len)) {
+		/* The disk reads and writes RAM without Tern: the blocks must be ready first. */
+		if (vm_ram_prepare(vb->vd.vm, addr, len))
+			return 0;
 		while (len) {
 			u64 contig;
 			paddr_t pa = vm_ipa_to_pa(vb->vd.vm, addr, &contig);

@@ -14,15 +14,12 @@
 #include <tern/vcpu.h>
 #include <tern/vm.h>
 
-#define DFSC_TRANSLATION_MIN 0x04
-#define DFSC_TRANSLATION_MAX 0x07
-#define PAR_EL1_F	     (1UL << 0)
-#define PAR_EL1_PA_MASK	     0x0000FFFFFFFFF000UL
+#define PAR_EL1_F	(1UL << 0)
+#define PAR_EL1_PA_MASK 0x0000FFFFFFFFF000UL
 
 static u64 mmio_fault_ipa(const struct vcpu *vcpu)
 {
-	return ((vcpu->arch.hpfar & HPFAR_EL2_FIPA_MASK) << (12 - HPFAR_EL2_FIPA_SHIFT)) |
-	       (vcpu->arch.far & 0xFFF);
+	return HPFAR_FAULT_IPA(vcpu->arch.hpfar, vcpu->arch.far);
 }
 
 /* The access came from AArch32 (EL0: EL1 is always AArch64). */
@@ -196,6 +193,12 @@ static __noinline enum vcpu_run_result mmio_emulate_other(struct vcpu *vcpu, u64
 	u32 insn;
 	int rc;
 
+	/* First touch of RAM on demand, by the access itself or by its stage-1 walk: again. */
+	if (dfsc >= DFSC_TRANSLATION_MIN && dfsc <= DFSC_TRANSLATION_MAX &&
+	    vm_ram_fault(vcpu->vm, ipa)) {
+		vcpu->exit_count[EXIT_OTHER]++;
+		return VCPU_RUN_CONTINUE;
+	}
 	if (mmio_is_cache_maintenance(vcpu, esr)) {
 		vcpu->exit_count[EXIT_MMIO]++;
 		vcpu_skip_insn(vcpu);

@@ -74,6 +74,14 @@
 #define HPFAR_EL2_FIPA_SHIFT 4
 #define HPFAR_EL2_FIPA_MASK  0x0000FFFFFFFFFFF0UL
 
+/* The IPA of a stage-2 fault: the page from HPFAR_EL2, the offset in it from FAR_EL2. */
+#define HPFAR_FAULT_IPA(hpfar, far)                                                                \
+	((((hpfar)&HPFAR_EL2_FIPA_MASK) << (12 - HPFAR_EL2_FIPA_SHIFT)) | ((far)&0xFFF))
+
+/* Data/instruction fault status codes (ESR ISS DFSC/IFSC): a translation fault, levels 0-3. */
+#define DFSC_TRANSLATION_MIN 0x04
+#define DFSC_TRANSLATION_MAX 0x07
+
 /* SPSR / PSTATE modes */
 #define PSR_MODE_EL0t 0x0
 #define PSR_MODE_EL1t 0x4

@@ -59,6 +59,10 @@ struct vm {
 	u64 ram_size;
 	unsigned int nr_ram_chunks;
 	struct vm_ram_chunk ram[VM_MAX_RAM_CHUNKS];
+	/* With config->ram_on_demand: a bit per 2 MiB block zeroed and mapped (vm_ram_demand.c),
+	 * written under ram_lock; NULL: all of the RAM was zeroed and mapped at creation. */
+	u64 *ram_ready;
+	struct spinlock ram_lock;
 	struct vm_image kernel;
 	struct vm_image initrd;
 	struct vm_image dtb;	    /* written once at creation, pristine */
@@ -206,12 +210,28 @@ int vm_sync_for_guest(struct vm *vm, ipa_t ipa, u64 len);
 paddr_t vm_ipa_to_pa(const struct vm *vm, ipa_t ipa, u64 *contig);
 int vm_sync_for_tern(struct vm *vm, ipa_t ipa, u64 len);
 /*
- * Back the VM's RAM with host blocks and map them at GUEST_RAM_BASE (vm_create). On failure the
- * blocks taken so far stay in vm->ram for vm_free_ram().
+ * Back the VM's RAM with host blocks and map them at GUEST_RAM_BASE, zeroed (vm_create; with RAM
+ * on demand, mapped and zeroed at first use). On failure the blocks taken so far stay in vm->ram
+ * for vm_free_ram().
  */
 int vm_alloc_ram(struct vm *vm, u64 size);
 /* Give the RAM blocks back (after the stage-2 tables are gone or no vCPU can run). */
 void vm_free_ram(struct vm *vm);
+/* RAM on demand (vm_ram_demand.c): the ready bits for vm->ram_size, and giving them back. */
+int vm_ram_demand_init(struct vm *vm);
+void vm_ram_demand_free(struct vm *vm);
+/*
+ * Make [@ipa, @ipa + @len), inside guest RAM, zeroed and mapped if it is not yet, before Tern
+ * reads or writes it for the guest or a device reaches it; 0 at once for a VM whose RAM was
+ * prepared at creation. An error only when stage 2 has no memory left for its tables.
+ */
+int vm_ram_prepare(struct vm *vm, ipa_t ipa, u64 len);
+/*
+ * A stage-2 translation fault of the guest at @ipa: true when @ipa is RAM of an on-demand VM,
+ * now zeroed and mapped (the access runs again); false for anything else (an emulated device,
+ * nothing there), which the caller handles as before.
+ */
+bool vm_ram_fault(struct vm *vm, ipa_t ipa);
 
 /* Exit counters summed over the VM's vCPUs (for the report at power-off). */
 void vm_exit_counts(const struct vm *vm, u64 counts[EXIT_NR], u64 *undefs, u64 *aborts);

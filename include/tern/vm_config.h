@@ -48,6 +48,9 @@ struct vm_config {
 	u64 pcpu_affinity;
 	/** Created and started at boot, or only by the console's "start N". */
 	bool autostart;
+	/** RAM zeroed and mapped per 2 MiB block at first use (vm_ram_demand.c), not at creation.
+	 */
+	bool ram_on_demand;
 	enum vm_action on_reset;
 	enum vm_action on_poweroff;
 	/** Restarts after crashes before the next crash stops it: 0 stop, VM_RESTARTS_UNLIMITED. */
@@ -67,6 +70,7 @@ struct vm_config {
 		.pcpu_affinity = CONFIG_VM##n##_PCPU_AFFINITY,                                     \
 		.name = CONFIG_VM##n##_NAME,                                                       \
 		.autostart = IS_ENABLED(CONFIG_VM##n##_AUTOSTART),                                 \
+		.ram_on_demand = IS_ENABLED(CONFIG_VM##n##_RAM_ON_DEMAND),                         \
 		.on_reset =                                                                        \
 		    IS_ENABLED(CONFIG_VM##n##_ON_RESET_STOP) ? VM_ACTION_STOP : VM_ACTION_RESTART, \
 		.on_poweroff = IS_ENABLED(CONFIG_VM##n##_ON_POWEROFF_RESTART) ? VM_ACTION_RESTART  \

@@ -72,6 +72,13 @@ BAD_PATTERNS = {
 }
 
 
+def parse_size(text):
+    """Bytes in a QEMU-style size ("512M", "1G", "65536")."""
+    units = {"K": 1 << 10, "M": 1 << 20, "G": 1 << 30}
+    text = str(text).strip().upper()
+    return int(text[:-1]) * units[text[-1]] if text[-1:] in units else int(text)
+
+
 class ConsoleError(AssertionError):
     """A bad pattern, a timeout or EOF on Tern's console (the message has the log)."""
 
@@ -487,6 +494,43 @@ class Tern:
                       f"{self.child.after!r}")
         self._reap()
         return self.exitstatus
+
+    def qemu_pid(self):
+        """The PID of the QEMU that run-qemu started for this console."""
+        todo = [self.child.pid]
+        while todo:
+            pid = todo.pop()
+            try:
+                with open(f"/proc/{pid}/comm") as f:
+                    if f.read().strip().startswith("qemu-system"):
+                        return pid
+                with open(f"/proc/{pid}/task/{pid}/children") as f:
+                    todo += [int(c) for c in f.read().split()]
+            except FileNotFoundError:
+                continue
+        raise AssertionError(f"{self.name}: no QEMU process under PID {self.child.pid}")
+
+    def ram_resident_mib(self):
+        """How much of the machine's RAM (QEMU -m) the host has backed with pages so far, in MiB:
+        the resident size of QEMU's guest-RAM mapping, the one anonymous mapping at least as large
+        as -m that is not executable (TCG's code buffer is as large) (/proc/PID/smaps). A page
+        nobody wrote since QEMU started is not resident."""
+        want = parse_size(self.mem) >> 10
+        best = None
+        with open(f"/proc/{self.qemu_pid()}/smaps") as f:
+            size = None
+            for line in f:
+                key, _, rest = line.partition(":")
+                if re.match(r"[0-9a-f]+-[0-9a-f]+ ", line):
+                    perms = line.split()[1]
+                    size = None
+                elif key == "Size" and "x" not in perms:
+                    size = int(rest.split()[0])
+                elif key == "Rss" and size is not None and size >= want:
+                    if best is None or size < best[0]:
+                        best = (size, int(rest.split()[0]))
+        assert best, f"{self.name}: no mapping of {self.mem} in QEMU's smaps"
+        return best[1] >> 10
 
     def dump_state(self):
         """A hang: have Tern log every vCPU's state (console Ctrl-] d) into the log."""

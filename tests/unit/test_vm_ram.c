@@ -387,6 +387,95 @@ static void test_alloc_ram_cleans_zeroes(void **state)
 	unit_arena_destroy();
 }
 
+static paddr_t host_of_ram(const struct vm *v, ipa_t ipa)
+{
+	u64 contig;
+
+	return vm_ipa_to_pa(v, ipa, &contig);
+}
+
+static bool mapped(const struct vm *v, ipa_t ipa)
+{
+	return stage2_translate(&v->s2, ipa, NULL, NULL, NULL) == 0;
+}
+
+static bool host_bytes(const struct vm *v, ipa_t ipa, u8 byte, u64 len)
+{
+	for (u64 i = 0; i < len; i++) {
+		u64 contig;
+		const u8 *p = (const u8 *)vm_ipa_to_pa(v, ipa + i, &contig);
+
+		if (!p || *p != byte)
+			return false;
+	}
+	return true;
+}
+
+/*
+ * RAM on demand: nothing is mapped at creation; a guest fault or a copy of Tern's zeroes and maps
+ * exactly the 2 MiB blocks it touches (cleaned: a guest with caches off reads zeroes), a block
+ * is never zeroed twice, and a VM without the option or an IPA outside RAM is left alone.
+ */
+static void test_ram_on_demand(void **state)
+{
+	static const struct vm_config cfg = { .ram_on_demand = true };
+	const u64 mib = 1UL << 20;
+	const u8 src[20] = {
+		1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20
+	};
+	struct vm v;
+
+	(void)state;
+	assert_int_equal(unit_arena_create(32 * mib), 0);
+	unit_arena_reset();
+	memset(&v, 0, sizeof(v));
+	v.config = &cfg;
+	assert_int_equal(stage2_init(&v.s2, 1, 40), 0);
+	assert_int_equal(vm_alloc_ram(&v, 7 * mib), 0); /* blocks 0-2 of 2 MiB, block 3 of 1 */
+	for (unsigned int i = 0; i < v.nr_ram_chunks; i++)
+		memset((void *)v.ram[i].pa, 0x55, v.ram[i].size); /* what a previous owner left */
+	for (u64 off = 0; off < 7 * mib; off += mib)
+		assert_false(mapped(&v, GUEST_RAM_BASE + off));
+
+	nr_recs = 0;
+	assert_true(vm_ram_fault(&v, GUEST_RAM_BASE + 2 * mib + 123));
+	assert_true(mapped(&v, GUEST_RAM_BASE + 2 * mib) &&
+		    mapped(&v, GUEST_RAM_BASE + 4 * mib - 1));
+	assert_true(host_bytes(&v, GUEST_RAM_BASE + 2 * mib, 0, 2 * mib));
+	assert_true(covered(CMO_CLEAN, host_of_ram(&v, GUEST_RAM_BASE + 2 * mib),
+			    host_of_ram(&v, GUEST_RAM_BASE + 2 * mib) + 2 * mib));
+	assert_false(mapped(&v, GUEST_RAM_BASE + 2 * mib - 1) ||
+		     mapped(&v, GUEST_RAM_BASE + 4 * mib));
+	assert_true(host_bytes(&v, GUEST_RAM_BASE, 0x55, 64) &&
+		    host_bytes(&v, GUEST_RAM_BASE + 4 * mib, 0x55, 64));
+
+	/* Ready once: what the guest wrote there survives a second fault (another vCPU's). */
+	*(u8 *)host_of_ram(&v, GUEST_RAM_BASE + 3 * mib) = 0x77;
+	assert_true(vm_ram_fault(&v, GUEST_RAM_BASE + 3 * mib));
+	assert_true(host_bytes(&v, GUEST_RAM_BASE + 3 * mib, 0x77, 1));
+
+	/* Tern's copy across blocks 2 and 3 (the short last one) prepares both first. */
+	assert_int_equal(vm_copy_to_guest(&v, GUEST_RAM_BASE + 6 * mib - 10, src, sizeof(src)), 0);
+	assert_true(mapped(&v, GUEST_RAM_BASE + 4 * mib) &&
+		    mapped(&v, GUEST_RAM_BASE + 7 * mib - 1));
+	assert_true(host_bytes(&v, GUEST_RAM_BASE + 4 * mib, 0, 2 * mib - 10));
+	assert_true(host_bytes(&v, GUEST_RAM_BASE + 6 * mib + 10, 0, mib - 10));
+	assert_false(mapped(&v, GUEST_RAM_BASE));
+
+	assert_false(vm_ram_fault(&v, GUEST_RAM_BASE + 7 * mib)); /* past the end */
+	assert_false(vm_ram_fault(&v, GUEST_RAM_BASE - 1));
+	vm_free_ram(&v);
+	assert_null(v.ram_ready);
+
+	/* Without the option everything is mapped and zeroed at creation: a fault is not RAM's. */
+	memset(&v, 0, sizeof(v));
+	assert_int_equal(stage2_init(&v.s2, 2, 40), 0);
+	assert_int_equal(vm_alloc_ram(&v, 4 * mib), 0);
+	assert_true(mapped(&v, GUEST_RAM_BASE) && mapped(&v, GUEST_RAM_BASE + 4 * mib - 1));
+	assert_false(vm_ram_fault(&v, GUEST_RAM_BASE));
+	unit_arena_destroy();
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -400,6 +489,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_sync_helpers, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_load_images, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_alloc_ram_cleans_zeroes, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_ram_on_demand, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
