@@ -131,8 +131,19 @@ static struct vcpu *rq_pick(struct pcpu *p)
 		v = fifo;
 	p->fifo_due =
 	    v && v->boosted && fifo && arch_timer_now() - fifo->queued_at >= sched_slice_ticks;
-	if (v)
+	if (v != p->rq_head) {
 		rq_remove(p, v);
+	} else if (v) {
+		/* The head, most often: no walk. */
+		p->rq_head = v->rq_next;
+		if (p->rq_tail == v)
+			p->rq_tail = NULL;
+		if (p->rq_boost_tail == v)
+			p->rq_boost_tail = NULL;
+		v->rq_next = NULL;
+		v->queued = false;
+		v->boosted = false;
+	}
 	return v;
 }
 
