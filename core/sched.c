@@ -515,11 +515,11 @@ void sched_timer_update(void)
 	}
 	/*
 	 * Reprogramming the EL2 timer costs a trap on some hosts: only when its deadline moves
-	 * earlier, or when the pCPU is about to idle. While a vCPU runs, an event armed earlier
-	 * than needed is left alone (a slice end armed when a vCPU was woken, made moot by the
-	 * switch that followed): it fires at most once, and sched_timer_event() then arms the
-	 * real next event. Each vCPU switch between two vCPUs that wake each other would
-	 * otherwise arm it and cancel it again.
+	 * earlier, or, with no vCPU loaded (the pCPU about to idle), when it moves at all. While
+	 * a vCPU is loaded, an event armed earlier than needed is left alone (a slice end armed
+	 * when a vCPU was woken, made moot by the switch that followed): it fires at most once,
+	 * and sched_timer_event() then arms the real next event. Each vCPU switch between two
+	 * vCPUs that wake each other would otherwise arm it and cancel it again.
 	 */
 	if (next == p->timer_at || (running && next > p->timer_at))
 		return;
