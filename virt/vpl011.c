@@ -125,16 +125,18 @@ static void tx_put(struct vpl011 *u, char c)
 
 /*
  * Report the combined interrupt line to the vGIC when, and only when, its level changes. u->lock
- * held: the vCPU to wake is only noted, vpl011_unlock() kicks it.
+ * held: the vCPU to wake is only noted, vpl011_unlock() kicks it. Returns whether the level
+ * changed (a kick may have been noted).
  */
-static void update_irq(struct vpl011 *u)
+static bool update_irq(struct vpl011 *u)
 {
 	bool level = (*reg_ptr(u, UARTRIS) & *reg_ptr(u, UARTIMSC)) != 0;
 
 	if (level == u->irq_level)
-		return;
+		return false;
 	u->irq_level = level;
 	vm_irq_set_level_deferred(u->vm, GUEST_PL011_INTID, level);
+	return true;
 }
 
 /*
@@ -146,6 +148,17 @@ static void vpl011_unlock(struct vpl011 *u)
 {
 	spin_unlock(&u->lock);
 	sched_kick_flush();
+}
+
+/*
+ * vpl011_unlock() after a guest access: only update_irq() notes kicks under u->lock, so when it
+ * left the line alone there is nothing of ours to flush (the common DR write and register read).
+ */
+static void vpl011_unlock_access(struct vpl011 *u, bool line_changed)
+{
+	spin_unlock(&u->lock);
+	if (line_changed)
+		sched_kick_flush();
 }
 
 static u32 reg_read(struct vpl011 *u, const struct vpl011_reg *r)
@@ -341,18 +354,18 @@ static void vpl011_log_unknown(struct vpl011 *u, bool first, bool write, u64 off
 /* A read under the device lock: the registers whose read changes state or reads several. */
 static __noinline u32 vpl011_read_locked(struct vpl011 *u, const struct vpl011_reg *r, u64 offset)
 {
-	bool first = false;
+	bool first = false, changed = false;
 	u32 v = 0;
 
 	spin_lock(&u->lock);
 	if (r && r->read) {
 		v = r->read(u, r);
-		update_irq(u);
+		changed = update_irq(u);
 	} else if (!r) {
 		first = !u->unknown_logged;
 		u->unknown_logged = true;
 	}
-	vpl011_unlock(u);
+	vpl011_unlock_access(u, changed);
 	vpl011_log_unknown(u, first, false, offset);
 	return v;
 }
@@ -380,7 +393,7 @@ static int vpl011_mmio_write(struct vcpu *vcpu, void *priv, u64 offset, unsigned
 	struct vpl011 *u = priv;
 	const struct vpl011_reg *r;
 	unsigned int shift = (offset & 3) * 8;
-	bool first = false;
+	bool first = false, changed = false;
 
 	(void)vcpu;
 	if (!vpl011_access_ok(offset, size))
@@ -389,12 +402,12 @@ static int vpl011_mmio_write(struct vcpu *vcpu, void *priv, u64 offset, unsigned
 	spin_lock(&u->lock);
 	if (r && r->write) {
 		r->write(u, r, (u32)(val & size_mask(size)) << shift, size_mask(size) << shift);
-		update_irq(u);
+		changed = update_irq(u);
 	} else if (!r) {
 		first = !u->unknown_logged;
 		u->unknown_logged = true;
 	}
-	vpl011_unlock(u);
+	vpl011_unlock_access(u, changed);
 	vpl011_log_unknown(u, first, true, offset);
 	return 0;
 }

@@ -51,9 +51,10 @@ const struct mmio_region *mmio_find(const struct mmio_bus *bus, ipa_t addr, unsi
 /* Does @r hold all of [addr, addr + size)? (Inline: every emulated access asks.) */
 static inline bool mmio_region_holds(const struct mmio_region *r, ipa_t addr, unsigned int size)
 {
-	u64 last = addr + (size - 1);
+	u64 off = addr - r->base; /* huge when addr is below the base */
 
-	return size && last >= addr && addr >= r->base && last <= r->base + (r->size - 1);
+	/* Regions never wrap (mmio_register()), so neither does an access that fits in one. */
+	return off < r->size && size && size <= r->size - off;
 }
 /*
  * mmio_find() that first tries the region at index *@hint (a caller's last hit, e.g. per vCPU)
