@@ -178,7 +178,16 @@ void vgic_reset(struct vm *vm)
 
 static u64 vgic_lr_value(const struct vgic_irq *irq);
 static bool vgic_lr_direct(struct vm *vm, struct vcpu *v, struct vgic_irq *irq);
-static void vgic_fast_arm(struct vm *vm, struct vgic_cpu *c);
+static __noinline void vgic_fast_arm_look(struct vm *vm, struct vgic_cpu *c);
+static __noinline void vgic_fast_disarm_priv(struct vm *vm, struct vgic_irq *irq);
+
+/* Inline: every sync and flush asks; nothing changed since it was armed, or found not armable
+ * for a lasting reason, is the common answer. */
+static inline void vgic_fast_arm(struct vm *vm, struct vgic_cpu *c)
+{
+	if (unlikely(c->fast_rearm))
+		vgic_fast_arm_look(vm, c);
+}
 
 void vgic_irq_changed(struct vm *vm, struct vgic_irq *irq)
 {
@@ -187,7 +196,7 @@ void vgic_irq_changed(struct vm *vm, struct vgic_irq *irq)
 
 	/* First of all: the fast path must not inject what changes here (see vgic_fast_arm). */
 	if (unlikely(irq->hw) && irq->intid < VGIC_NR_PRIVATE)
-		vgic_fast_disarm(container_of(irq - irq->intid, struct vgic_cpu, priv[0]));
+		vgic_fast_disarm_priv(vm, irq);
 
 	/* Routed elsewhere (GICD_IROUTER) while queued and not held by its vCPU: requeue it. */
 	if (dest && irq->intid >= VGIC_NR_PRIVATE && !irq->active && !irq->in_lr &&
@@ -649,12 +658,11 @@ void vgic_inject_ppi(struct vcpu *vcpu, u32 intid, bool level, bool hw, u32 hwin
  * One that races with an injection already under way on the vCPU's pCPU is ordered after it,
  * as a disable reaching a GIC after the interrupt was forwarded to the CPU interface is.
  */
-static void vgic_fast_arm(struct vm *vm, struct vgic_cpu *c)
+static __noinline void vgic_fast_arm_look(struct vm *vm, struct vgic_cpu *c)
 {
 	const struct vgic_irq *irq = &c->priv[c->fast_ppi];
 
-	/* Nothing changed since it was armed, or found not armable for a lasting reason. */
-	if (!c->fast_rearm || !c->fast_ppi)
+	if (!c->fast_ppi)
 		return;
 	/* Queued (its list register not synced yet, say): the sync that ends that looks again. */
 	if (irq->target || vgic_irq_pending(irq) || irq->active)
@@ -666,13 +674,24 @@ static void vgic_fast_arm(struct vm *vm, struct vgic_cpu *c)
 		WRITE_ONCE(c->fast_lr_val, vgic_lr_value(irq) | ICH_LR_PENDING);
 }
 
-void vgic_fast_disarm(struct vgic_cpu *c)
+void vgic_fast_disarm(struct vcpu *vcpu)
 {
+	struct vgic_cpu *c = vcpu->vgic;
+
 	c->fast_rearm = true;
 	if (!c->fast_lr_val)
 		return;
 	WRITE_ONCE(c->fast_lr_val, 0);
-	c->dirty = true; /* its next entry looks again (vgic_flush_lrs arms it if it may) */
+	vgic_mark_dirty(vcpu); /* its next entry looks again (vgic_flush_lrs arms it if it may) */
+}
+
+/* Out of line: vgic_irq_changed() stays lean for every other interrupt. */
+static __noinline void vgic_fast_disarm_priv(struct vm *vm, struct vgic_irq *irq)
+{
+	struct vcpu *v = vgic_private_owner(vm, irq);
+
+	if (v)
+		vgic_fast_disarm(v);
 }
 
 bool vgic_ppi_fast_inject(struct vcpu *vcpu, u64 lr)

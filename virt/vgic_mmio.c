@@ -160,7 +160,7 @@ void vgic_mmio_kick_all(struct vm *vm)
 		 * A group enabled or disabled changes what every list register may hold, and
 		 * whether the fast path may inject.
 		 */
-		vgic_fast_disarm(vcpu->vgic);
+		vgic_fast_disarm(vcpu);
 		vgic_mark_dirty(vcpu);
 		for (unsigned int i = 0; i < VGIC_NR_PRIVATE; i++)
 			if (vcpu->vgic->priv[i].enabled && vgic_irq_pending(&vcpu->vgic->priv[i]))

@@ -71,12 +71,6 @@ struct vm {
 	/* The instruction PSCI/SMCCC calls answer on (guest_type_conduit(config), once). */
 	enum vm_psci_conduit smccc_conduit;
 	bool reset_pending;
-	/*
-	 * A device holds output back (a line without its newline) that a vCPU put or physical
-	 * interrupt exit pushes out (vdev_vcpu_put): an unlocked hint, so that the IRQ exit's
-	 * fast path (virt/vgic_v3_fast.c) leaves such an exit to the full path.
-	 */
-	bool output_held;
 	bool resetting;
 	/* The AArch64 ID registers (op0 3, op1 0, CRn 0, CRm 4-7, op2 0-7) the VM reads, through
 	 * the exit fast path and the C path alike (arch/arm64/sysreg_id.c). */
@@ -109,6 +103,12 @@ struct vm {
 	/* Counter values when it was created and when it last started (or restarted). */
 	u64 created_at;
 	u64 started_at;
+	/*
+	 * A device holds output back (a line without its newline) that a vCPU put or physical
+	 * interrupt exit pushes out (vdev_vcpu_put): an unlocked hint, so that the IRQ exit's
+	 * fast path (virt/vgic_v3_fast.c) leaves such an exit to the full path.
+	 */
+	bool output_held;
 };
 
 /* Every VM Tern knows (created or not), by id. */

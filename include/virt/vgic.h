@@ -105,12 +105,12 @@ struct vgic_cpu {
 	/* Physical active state of the host timer PPI linked to this vCPU's virtual timer. */
 	bool vtimer_hw_active;
 	/*
-	 * The fast path of a hardware-linked PPI (the virtual timer's; virt/vgic_fast.c): its
-	 * INTID (0: none), the list register to write when its physical interrupt fires while
-	 * the vCPU runs (0: disarmed; armed only while the vGIC holds that PPI idle, cleared
-	 * under the lock by any change to it, from any pCPU), whether to look at arming it again
-	 * (set by such a change), and the list register holding such an injection the vGIC has
-	 * not taken over yet (one bit; only the vCPU's own pCPU).
+	 * The fast path of a hardware-linked PPI (the virtual timer's; virt/vgic.c,
+	 * vgic_v3_fast.c): its INTID (0: none), the list register to write when its physical
+	 * interrupt fires while the vCPU runs (0: disarmed; armed only while the vGIC holds that
+	 * PPI idle, cleared under the lock by any change to it, from any pCPU), whether to look at
+	 * arming it again (set by such a change), and the list register holding such an injection
+	 * the vGIC has not taken over yet (one bit; only the vCPU's own pCPU).
 	 */
 	u8 fast_ppi;
 	bool fast_rearm;
@@ -150,7 +150,7 @@ void vgic_irq_changed(struct vm *vm, struct vgic_irq *irq);
  * Disarm @c's hardware-linked PPI fast path (vGIC lock held) and make its next entry look again
  * (a distributor-wide change, e.g. a group enabled or disabled).
  */
-void vgic_fast_disarm(struct vgic_cpu *c);
+void vgic_fast_disarm(struct vcpu *vcpu);
 
 /*
  * Around a guest access to the active state (the I[SC]ACTIVER banks), before the vGIC lock is

@@ -15,8 +15,10 @@
  * - Group 1 disabled in GICD_CTLR: not delivered until it is enabled again;
  * - vCPU 1 disables vCPU 0's PPI 27 through vCPU 0's redistributor while vCPU 0's timer fires
  *   (on 4 pCPUs while vCPU 0 runs): vCPU 0 stops receiving it.
- * Each of the last four fails if the fast path keeps injecting after the change. The same
- * program passes on plain QEMU (make -C tests/guests run-qemu PROG=vtick, -smp 2).
+ * Each of the last four fails if the fast path keeps injecting after the change. With held=1,
+ * a line without its newline must go out while only the timer's interrupts exit (the test
+ * sends a key once it sees it). The same program passes on plain QEMU (tools/run-qemu --dtb
+ * --smp 2 vtick.bin, without held=1).
  */
 #include "smp.h"
 
@@ -302,6 +304,37 @@ static void test_remote_disable(struct tick *t)
 	periodic_stop(t);
 }
 
+#define UART_DR	  (GUEST_UART_BASE + 0x00)
+#define UART_FR	  (GUEST_UART_BASE + 0x18)
+#define UART_RXFE (1U << 4)
+#define KEY_US	  20000000
+
+/*
+ * held=1 (the integration test): a line without its newline, then the timer firing while the
+ * vCPU only reads the PL011's FR (exits that never push output out): Tern pushes the held line
+ * out at the timer's interrupt exits, or the test never sees it and never sends the key.
+ */
+static void test_held_output(struct tick *t)
+{
+	bool ran = periodic_start(t, 5), key = false;
+	u64 end;
+	u32 c0 = t->count;
+
+	printf("vtick: held line, waiting for a key");
+	end = gic_counter() + us(KEY_US);
+	gic_irqs_unmask();
+	while (!key && gic_counter() < end)
+		key = !(gic_read32(UART_FR) & UART_RXFE);
+	gic_irqs_mask();
+	if (key)
+		(void)gic_read32(UART_DR);
+	printf("\n");
+	report(ran && key && t->count > c0,
+	       "a held line went out while the timer fired (key %d, %u interrupts)", key,
+	       t->count - c0);
+	periodic_stop(t);
+}
+
 static void vtick_setup(unsigned int cpu)
 {
 	(void)cpu;
@@ -334,6 +367,13 @@ int main(void)
 	test_pmr_while_firing(t);
 	test_group(t);
 	test_remote_disable(t);
+	if (smp_bootarg("held", 0)) {
+		/* vCPU 1 off: its exits (WFE, switches) would push the line out too. */
+		smp_run_on(1U << 1, smp_work_cpu_off, NULL);
+		report(smp_wait_affinity(1, PSCI_AFF_OFF, WAIT_US) == PSCI_AFF_OFF,
+		       "vCPU 1 off for the held-line check");
+		test_held_output(t);
+	}
 	/* And the fast path still works after all that. */
 	deadlines(0, NULL);
 	report(gic_unhandled_count() == 0, "no interrupt without a handler (%u)",

@@ -37,7 +37,7 @@ void sched_kick_flush(void)
 }
 
 /* The core's fast-path disarm on a distributor-wide change: no core, nothing armed. */
-void vgic_fast_disarm(struct vgic_cpu *c)
+void vgic_fast_disarm(struct vcpu *vcpu)
 {
-	(void)c;
+	(void)vcpu;
 }
