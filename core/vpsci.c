@@ -56,7 +56,8 @@ static enum vcpu_run_result vpsci_version(struct vcpu *v, u64 a1, u64 a2, u64 a3
  */
 #define PSCI_POWER_STATE_VALID (GENMASK(25, 24) | BIT(16) | GENMASK(15, 0))
 
-static enum vcpu_run_result vpsci_cpu_suspend(struct vcpu *v, u64 power_state, u64 entry, u64 ctx)
+static __noinline enum vcpu_run_result vpsci_cpu_suspend(struct vcpu *v, u64 power_state, u64 entry,
+							 u64 ctx)
 {
 	(void)entry;
 	(void)ctx;
@@ -68,7 +69,7 @@ static enum vcpu_run_result vpsci_cpu_suspend(struct vcpu *v, u64 power_state, u
 	return VCPU_RUN_WAIT;
 }
 
-static enum vcpu_run_result vpsci_cpu_off(struct vcpu *v, u64 a1, u64 a2, u64 a3)
+static __noinline enum vcpu_run_result vpsci_cpu_off(struct vcpu *v, u64 a1, u64 a2, u64 a3)
 {
 	struct vm *vm = v->vm;
 	bool any_on = false;
@@ -84,7 +85,7 @@ static enum vcpu_run_result vpsci_cpu_off(struct vcpu *v, u64 a1, u64 a2, u64 a3
 	return VCPU_RUN_YIELD;
 }
 
-static enum vcpu_run_result vpsci_cpu_on(struct vcpu *v, u64 mpidr, u64 entry, u64 ctx)
+static __noinline enum vcpu_run_result vpsci_cpu_on(struct vcpu *v, u64 mpidr, u64 entry, u64 ctx)
 {
 	struct vm *vm = v->vm;
 	struct vcpu *target = vm_vcpu_by_mpidr(vm, mpidr & MPIDR_AFF_MASK);
@@ -116,7 +117,8 @@ static enum vcpu_run_result vpsci_cpu_on(struct vcpu *v, u64 mpidr, u64 entry, u
 	return VCPU_RUN_CONTINUE;
 }
 
-static enum vcpu_run_result vpsci_affinity_info(struct vcpu *v, u64 mpidr, u64 level, u64 a3)
+static __noinline enum vcpu_run_result vpsci_affinity_info(struct vcpu *v, u64 mpidr, u64 level,
+							   u64 a3)
 {
 	struct vcpu *target = vm_vcpu_by_mpidr(v->vm, mpidr & MPIDR_AFF_MASK);
 	static const long power_to_affinity[] = {
@@ -138,13 +140,13 @@ static enum vcpu_run_result vpsci_migrate_info_type(struct vcpu *v, u64 a1, u64 
 	return VCPU_RUN_CONTINUE;
 }
 
-static enum vcpu_run_result vpsci_system_off(struct vcpu *v, u64 a1, u64 a2, u64 a3)
+static __noinline enum vcpu_run_result vpsci_system_off(struct vcpu *v, u64 a1, u64 a2, u64 a3)
 {
 	vm_guest_poweroff(v->vm, "guest called PSCI SYSTEM_OFF");
 	return VCPU_RUN_YIELD;
 }
 
-static enum vcpu_run_result vpsci_system_reset(struct vcpu *v, u64 a1, u64 a2, u64 a3)
+static __noinline enum vcpu_run_result vpsci_system_reset(struct vcpu *v, u64 a1, u64 a2, u64 a3)
 {
 	vm_guest_reset(v->vm);
 	return VCPU_RUN_YIELD;
@@ -168,7 +170,9 @@ static enum vcpu_run_result smccc_arch_features(struct vcpu *v, u64 fid, u64 a2,
 
 /*
  * One row per function: X(function ID, reported by PSCI_FEATURES, handler). Dispatched by a switch
- * on the function ID (compiled to a jump table or a compare tree), not by walking the rows.
+ * on the function ID (compiled to a jump table or a compare tree), not by walking the rows. The
+ * handlers that call further are out of line (__noinline): vpsci_call() then needs no stack frame
+ * of its own, and answers the others (versions, features) or tail-calls them.
  */
 #define VPSCI_FNS(X)                                                                               \
 	X(PSCI_FN_VERSION, true, vpsci_version)                                                    \

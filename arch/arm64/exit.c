@@ -108,14 +108,17 @@ static __noinline enum vcpu_run_result exit_sysreg_undef(struct vcpu *vcpu)
 
 static inline enum vcpu_run_result exit_sysreg(struct vcpu *vcpu, u64 esr)
 {
-	enum sysreg_result r;
+	struct sysreg_ret r;
 
 	vcpu->exit_count[EXIT_SYSREG]++;
 	r = sysreg_emulate(vcpu, esr);
-	if (likely(r == SYSREG_DONE))
+	if (likely(r.res == SYSREG_DONE)) {
+		if (esr & ISS_SYS_DIR_READ)
+			vcpu_set_reg(vcpu, ISS_SYS_RT(esr), r.val);
 		vcpu_skip_insn(vcpu);
-	else if (r == SYSREG_UNDEF)
+	} else if (r.res == SYSREG_UNDEF) {
 		return exit_sysreg_undef(vcpu);
+	}
 	return VCPU_RUN_CONTINUE;
 }
 
@@ -245,38 +248,23 @@ static bool exit_prepare_entry(const struct pcpu *p, struct vcpu *vcpu)
 }
 
 /*
- * The exits whose handlers touch no general register but the ones the syndrome names, which the
- * exit vector then has in vcpu->arch.regs: HVC/SMC (SMCCC: x0-x3), a trapped system register,
- * an MMIO access the syndrome describes (ISV = 1: one register, no writeback). Everything else
- * (an MMIO access Tern decodes from the instruction, WFI, aborts, ...) takes the full exit
- * first, as it may need x19-x28.
+ * Called by the exit vector (guest_entry.S) for the exits whose handlers touch no general
+ * register but the ones the syndrome names, which the vector then has in vcpu->arch.regs, and
+ * for no other: HVC/SMC (SMCCC: x0-x3), a trapped system register, an MMIO access the syndrome
+ * describes (ISV = 1: one register, no writeback). The vector sends everything else (an MMIO
+ * access Tern decodes from the instruction, WFI, aborts, ...) to the full exit, as it may need
+ * x19-x28.
  */
-static bool exit_fast_ok(u64 esr)
-{
-	switch (ESR_ELx_EC(esr)) {
-	case ESR_EC_HVC64:
-	case ESR_EC_SMC64:
-	case ESR_EC_SYS64:
-		return true;
-	case ESR_EC_DABT_LOW:
-		return esr & ESR_ISS_DABT_ISV;
-	default:
-		return false;
-	}
-}
-
 u64 vcpu_exit_fast(struct vcpu_gpregs *regs)
 {
 	struct vcpu *vcpu = container_of(regs, struct vcpu, arch.regs);
 	u64 esr = read_sysreg(esr_el2);
 	enum vcpu_run_result r;
 
-	if (!exit_fast_ok(esr))
-		return GUEST_EXIT_SYNC;
 	vcpu->exits++;
 	if (unlikely(READ_ONCE(vcpu->entry_work)))
 		exit_begin(vcpu);
-	/* exit_sync() without the table: the four kinds exit_fast_ok() lets through. */
+	/* exit_sync() without the table: the four kinds the vector sends here. */
 	vcpu->arch.esr = esr;
 	switch (ESR_ELx_EC(esr)) {
 	case ESR_EC_DABT_LOW:

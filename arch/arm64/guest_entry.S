@@ -7,7 +7,9 @@
  * __guest_enter() with the kind of exit. EL1 system registers stay in the hardware while the
  * vCPU is loaded; C switches them (vcpu_context.c).
  *
- * A synchronous exit first saves only what C may clobber (x0-x18, x30, ELR, SPSR; x29 too, so
+ * A synchronous exit of the four kinds vcpu_exit_fast() handles (HVC, SMC, a trapped MSR/MRS,
+ * a data abort the syndrome describes: ISV = 1; every other one takes the full exit at once)
+ * first saves only what C may clobber (x0-x18, x30, ELR, SPSR; x29 too, so
  * that the frame chain runs into Tern's run loop) and calls vcpu_exit_fast() on the frame
  * __guest_enter left (KVM's fixup_guest_exit is the model). The guest's x19-x28 stay live in
  * the registers across that call (C preserves them), so an exit it handles goes back to the
@@ -145,6 +147,8 @@ guest_exit_sync:
 	b.eq	.Lfast_sysreg
 	cmp	x2, #0x16			/* EC: HVC64 */
 	b.eq	.Lfast_hvc
+	cmp	x2, #0x17			/* EC: SMC64 */
+	b.ne	.Lfull
 .Lslow:
 	fast_save
 	mov	x29, sp				/* __guest_enter's frame record */
@@ -166,6 +170,11 @@ guest_exit_sync:
 	eret
 	dsb	nsh
 	isb
+.Lfull:
+	/* Not an exit vcpu_exit_fast() handles: the full exit straight away. */
+	fast_save
+	mov	x1, x0
+	mov	x0, #GUEST_EXIT_SYNC
 .Lsync_full:
 	/* x19-x27 still hold the guest's values; x28, x29 and the rest are saved already. */
 	str	x19, [x1, #16 * 9 + 8]
@@ -179,7 +188,7 @@ guest_exit_sync:
 	ubfx	x3, x1, #5, #5			/* Rt */
 	b	.Lslow_rt
 .Ldabt:
-	tbz	x1, #24, .Lslow			/* ISV: no register named */
+	tbz	x1, #24, .Lfull			/* ISV clear: decoded from the instruction */
 	ubfx	x3, x1, #16, #5			/* SRT */
 .Lslow_rt:
 	sub	x3, x3, #19

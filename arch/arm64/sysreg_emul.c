@@ -22,8 +22,6 @@
  * ESR_EL2.ISS of a trapped MSR/MRS: Op0 [21:20], Op2 [19:17], Op1 [16:14], CRn [13:10], Rt [9:5],
  * CRm [4:1], direction [0]. The index below takes its two halves as they lie there.
  */
-#define ISS_SYS_DIR_READ (1UL << 0)
-#define ISS_SYS_RT(esr)	 (((esr) >> 5) & 0x1F)
 #define ISS_SYS_TOP(esr) (((esr) >> 10) & 0xFFF) /* Op0, Op2, Op1, CRn */
 #define ISS_SYS_CRM(esr) (((esr) >> 1) & 0xF)
 #define ISS_SYS_KEY(esr)                                                                           \
@@ -287,16 +285,12 @@ bool sysreg_emul_row_key(size_t i, u32 *key)
 	return true;
 }
 
-enum sysreg_result sysreg_emulate(struct vcpu *vcpu, u64 esr)
+struct sysreg_ret sysreg_emulate(struct vcpu *vcpu, u64 esr)
 {
 	const struct sysreg_row *row = sysreg_find_iss(esr);
-	unsigned int rt = ISS_SYS_RT(esr);
-	struct sysreg_ret r;
 
 	if (!row)
-		return SYSREG_UNDEF;
-	r = row->fn(vcpu, esr, vcpu_reg(vcpu, rt), row);
-	if (r.res == SYSREG_DONE && sysreg_read(esr))
-		vcpu_set_reg(vcpu, rt, r.val);
-	return (enum sysreg_result)r.res;
+		return SYSREG_RET(SYSREG_UNDEF, 0);
+	/* A tail call: the answer goes back in x0/x1 as the handler gave it. */
+	return row->fn(vcpu, esr, vcpu_reg(vcpu, ISS_SYS_RT(esr)), row);
 }

@@ -10,6 +10,10 @@ struct vcpu;
 #define SYS_REG(op0, op1, crn, crm, op2)                                                           \
 	(((op0) << 14) | ((op1) << 11) | ((crn) << 7) | ((crm) << 3) | (op2))
 
+/* ESR_EL2.ISS of a trapped MSR/MRS: the direction (1: read, MRS) and the general register. */
+#define ISS_SYS_DIR_READ (1UL << 0)
+#define ISS_SYS_RT(esr)	 (((esr) >> 5) & 0x1F)
+
 /*
  * Boot, before any vCPU runs: index the handler rows by encoding (panics if a row cannot be
  * indexed: a bug in Tern). That they agree with sysreg_table.h is checked by a host unit test
@@ -39,8 +43,11 @@ static inline struct sysreg_ret sysreg_ret_if(bool ok, u64 val)
 {
 	return SYSREG_RET(ok ? SYSREG_DONE : SYSREG_UNDEF, val);
 }
-/* Emulate the access in @esr for @vcpu (the register it names written for a read). */
-enum sysreg_result sysreg_emulate(struct vcpu *vcpu, u64 esr);
+/*
+ * Emulate the access in @esr for @vcpu: for a read that is SYSREG_DONE, the caller writes the
+ * value to the register the instruction names (ESR ISS Rt, [9:5]) and steps over it.
+ */
+struct sysreg_ret sysreg_emulate(struct vcpu *vcpu, u64 esr);
 
 /* ID registers (sysreg_id.c). */
 struct vm;

@@ -67,6 +67,52 @@ static void test_every_owner(void)
 	       calls);
 }
 
+/*
+ * PSCI_VERSION and SMCCC_VERSION with one more bit set anywhere in [23:0] or bit 30 (SMC64): no
+ * such function exists, however Tern finds its functions.
+ */
+static bool near_is_function(u32 fid)
+{
+	static const u32 fns[] = {
+		0x84000001U, 0xC4000001U,   0x84000002U,	 0x84000003U, 0xC4000003U,
+		0x84000004U, 0xC4000004U,   0x84000006U,	 0x84000008U, 0x84000009U,
+		0x8400000AU, SMCCC_VERSION, SMCCC_ARCH_FEATURES,
+	};
+
+	for (unsigned int i = 0; i < ARRAY_SIZE(fns); i++)
+		if (fid == fns[i])
+			return true;
+	return false;
+}
+
+static void test_near_ids(void)
+{
+	static const u32 bases[] = { PSCI_VERSION, SMCCC_VERSION, SMCCC_ARCH_FEATURES };
+	unsigned int bad = 0, calls = 0;
+	bool trapped;
+
+	for (unsigned int b = 0; b < ARRAY_SIZE(bases); b++) {
+		for (unsigned int bit = 0; bit < 31; bit++) {
+			u32 fid = bases[b] | 1U << bit;
+			s64 ret, want = PSCI_RET_NOT_SUPPORTED;
+
+			if (fid == bases[b] || (bit >= 24 && bit != 30))
+				continue; /* the owners: test_every_owner() */
+			if (near_is_function(fid))
+				continue; /* called (with care) by the other tests */
+			ret = call("near", fid, SMCCC_ARCH_FEATURES, 0, 0, &trapped);
+			calls++;
+			if (trapped || ret != want) {
+				if (bad++ < 4)
+					report_info("function 0x%08x: %ld, want %ld", fid, ret,
+						    want);
+			}
+		}
+	}
+	report(bad == 0, "%u IDs one bit away from the version and feature calls: NOT_SUPPORTED",
+	       calls);
+}
+
 /* PSCI_FEATURES of every function Tern implements, and SMCCC_ARCH_FEATURES of itself. */
 static void test_features(void)
 {
@@ -271,6 +317,7 @@ int main(void)
 	       "AFFINITY_INFO bad MPIDR: INVALID_PARAMETERS (%ld)", ret);
 
 	test_every_owner();
+	test_near_ids();
 	test_features();
 	test_register_sweep();
 	test_cpu_on_off(self);
