@@ -63,26 +63,32 @@ const char *vcpu_state_name(enum vcpu_state s)
 
 /* ---- the run queue (rq_lock held) ---- */
 
+/* Take @c, behind @prev (NULL: @c is the head), off the queue. */
+static inline void rq_unlink(struct pcpu *p, struct vcpu *prev, struct vcpu *c)
+{
+	if (prev)
+		prev->rq_next = c->rq_next;
+	else
+		p->rq_head = c->rq_next;
+	if (p->rq_tail == c)
+		p->rq_tail = prev;
+	/* Boosted vCPUs are a prefix of the queue: the one before is boosted too. */
+	if (p->rq_boost_tail == c)
+		p->rq_boost_tail = prev;
+	c->rq_next = NULL;
+	c->queued = false;
+	c->boosted = false;
+}
+
 static void rq_remove(struct pcpu *p, struct vcpu *v)
 {
 	struct vcpu *prev = NULL;
 
 	for (struct vcpu *c = p->rq_head; c; prev = c, c = c->rq_next) {
-		if (c != v)
-			continue;
-		if (prev)
-			prev->rq_next = c->rq_next;
-		else
-			p->rq_head = c->rq_next;
-		if (p->rq_tail == c)
-			p->rq_tail = prev;
-		/* Boosted vCPUs are a prefix of the queue: the one before is boosted too. */
-		if (p->rq_boost_tail == c)
-			p->rq_boost_tail = prev;
-		c->rq_next = NULL;
-		c->queued = false;
-		c->boosted = false;
-		return;
+		if (c == v) {
+			rq_unlink(p, prev, c);
+			return;
+		}
 	}
 }
 
@@ -131,19 +137,10 @@ static struct vcpu *rq_pick(struct pcpu *p)
 		v = fifo;
 	p->fifo_due =
 	    v && v->boosted && fifo && arch_timer_now() - fifo->queued_at >= sched_slice_ticks;
-	if (v != p->rq_head) {
+	if (v != p->rq_head)
 		rq_remove(p, v);
-	} else if (v) {
-		/* The head, most often: no walk. */
-		p->rq_head = v->rq_next;
-		if (p->rq_tail == v)
-			p->rq_tail = NULL;
-		if (p->rq_boost_tail == v)
-			p->rq_boost_tail = NULL;
-		v->rq_next = NULL;
-		v->queued = false;
-		v->boosted = false;
-	}
+	else if (v)
+		rq_unlink(p, NULL, v); /* the head, most often: no walk */
 	return v;
 }
 
