@@ -527,6 +527,12 @@ void sched_timer_update(void)
 		arch_timer_event_at(next);
 }
 
+void sched_timer_earlier(u64 deadline)
+{
+	if (deadline < this_pcpu()->timer_at)
+		sched_timer_update();
+}
+
 static void sched_timer_event(void)
 {
 	struct pcpu *p = this_pcpu();

@@ -172,6 +172,6 @@ struct sysreg_ret vtimer_ptimer_access(struct vcpu *vcpu, u32 key, bool read, u6
 	/* Its line is looked at before every entry while it is on or high (exit.c). */
 	if (a->cntp_ctl || a->cntp_level)
 		vcpu_work_set(vcpu, VCPU_WORK_LOCAL);
-	sched_timer_update();
+	sched_timer_earlier(vtimer_ptimer_deadline(vcpu));
 	return SYSREG_RET(SYSREG_DONE, 0);
 }

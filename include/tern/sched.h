@@ -44,6 +44,12 @@ void sched_kick_all(void);
 void sched_return_to_tern(void);
 /* A timer of the running vCPU changed: reprogram the pCPU's EL2 timer. */
 void sched_timer_update(void);
+/*
+ * The loaded vCPU's timer deadline is now @deadline: the EL2 timer is reprogrammed only if that
+ * is earlier than it is armed for (a later one leaves it to fire once, as sched_timer_update()
+ * does while a vCPU is loaded), without looking at the pCPU's sleepers.
+ */
+void sched_timer_earlier(u64 deadline);
 /* Log every vCPU's scheduling and interrupt state (debugging a hang). */
 void sched_dump(void);
 /*
