@@ -190,15 +190,13 @@ static bool vm_ram_coherent(const struct vm *vm)
 static int vm_ram_access(struct vm *vm, ipa_t ipa, u8 *buf, u64 len, enum vm_ram_op op, bool io)
 {
 	bool coherent = io && vm_ram_coherent(vm);
+	int rc;
 
 	if (!vm_ipa_in_ram(vm, ipa, len))
 		return -TERN_EFAULT;
-	if (vm->ram_ready) {
-		int rc = vm_ram_prepare(vm, ipa, len);
-
-		if (rc)
-			return rc;
-	}
+	rc = vm_ram_prepare(vm, ipa, len);
+	if (rc)
+		return rc;
 	while (len) {
 		u64 contig;
 		u8 *g = vm_ram_ptr(vm, ipa, &contig);
@@ -292,17 +290,16 @@ __cold int vm_alloc_ram(struct vm *vm, u64 size)
 			return -TERN_ENOMEM;
 		}
 		vm->ram[vm->nr_ram_chunks++] = (struct vm_ram_chunk){ pa, ipa, PAGE_SIZE << order };
+		if (!on_demand) {
+			rc = stage2_map(&vm->s2, ipa, pa, PAGE_SIZE << order, S2_NORMAL_RW);
+			if (rc)
+				return rc;
+			/* Nothing of its previous use may reach a guest that reads with caches off.
+			 */
+			dcache_zero_range(pa, pa + (PAGE_SIZE << order));
+		}
 		ipa += PAGE_SIZE << order;
 		left -= MIN(left, PAGE_SIZE << order);
-		if (on_demand)
-			continue;
-		rc = stage2_map(&vm->s2, ipa - (PAGE_SIZE << order), pa, PAGE_SIZE << order,
-				S2_NORMAL_RW);
-		if (rc)
-			return rc;
-		/* Nothing of the block's previous use may reach a guest that reads with caches off.
-		 */
-		dcache_zero_range(pa, pa + (PAGE_SIZE << order));
 	}
 	vm->ram_size = size;
 	return on_demand ? vm_ram_demand_init(vm) : 0;

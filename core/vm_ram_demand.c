@@ -59,35 +59,37 @@ static bool vm_ram_block_ready(const struct vm *vm, u64 b)
 static int vm_ram_prepare_block(struct vm *vm, u64 b)
 {
 	ipa_t start = GUEST_RAM_BASE + (b << VM_RAM_BLOCK_SHIFT);
-	ipa_t end = MIN(start + VM_RAM_BLOCK, GUEST_RAM_BASE + vm->ram_size), ipa = start;
+	ipa_t end = MIN(start + VM_RAM_BLOCK, GUEST_RAM_BASE + vm->ram_size);
 	int rc = 0;
 
 	spin_lock(&vm->ram_lock);
-	while (!vm_ram_block_ready(vm, b) && ipa < end) {
-		u64 contig;
-		paddr_t pa = vm_ipa_to_pa(vm, ipa, &contig);
-		u64 n = MIN(contig, end - ipa);
+	/* Another pCPU may have prepared it while this one waited for the lock. */
+	if (!vm_ram_block_ready(vm, b)) {
+		for (ipa_t ipa = start; ipa < end && !rc;) {
+			u64 contig;
+			paddr_t pa = vm_ipa_to_pa(vm, ipa, &contig);
+			u64 n = MIN(contig, end - ipa);
 
-		/* Nothing of its previous use may reach a guest that reads with caches off. */
-		dcache_zero_range(pa, pa + n);
-		rc = stage2_map(&vm->s2, ipa, pa, n, S2_NORMAL_RW);
-		if (rc) {
-			if (ipa > start)
+			/* Nothing of its previous use may reach a guest that reads with caches off.
+			 */
+			dcache_zero_range(pa, pa + n);
+			rc = stage2_map(&vm->s2, ipa, pa, n, S2_NORMAL_RW);
+			if (rc && ipa > start)
 				stage2_unmap(&vm->s2, start, ipa - start);
-			break;
+			ipa += n;
 		}
-		ipa += n;
+		if (!rc)
+			__atomic_store_n(&vm->ram_ready[b / 64],
+					 vm->ram_ready[b / 64] | (1ULL << (b % 64)),
+					 __ATOMIC_RELEASE);
 	}
-	if (!rc && ipa == end)
-		__atomic_store_n(&vm->ram_ready[b / 64], vm->ram_ready[b / 64] | (1ULL << (b % 64)),
-				 __ATOMIC_RELEASE);
 	spin_unlock(&vm->ram_lock);
 	return rc;
 }
 
-int vm_ram_prepare(struct vm *vm, ipa_t ipa, u64 len)
+int vm_ram_prepare_blocks(struct vm *vm, ipa_t ipa, u64 len)
 {
-	if (!vm->ram_ready || !len)
+	if (!len)
 		return 0;
 	for (u64 b = (ipa - GUEST_RAM_BASE) >> VM_RAM_BLOCK_SHIFT,
 		 last = (ipa + len - 1 - GUEST_RAM_BASE) >> VM_RAM_BLOCK_SHIFT;

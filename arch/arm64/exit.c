@@ -134,15 +134,9 @@ static enum vcpu_run_result exit_dabt(struct vcpu *vcpu)
 
 static enum vcpu_run_result exit_iabt(struct vcpu *vcpu)
 {
-	unsigned int ifsc = vcpu->arch.esr & ESR_ISS_xFSC_MASK;
-	ipa_t ipa = HPFAR_FAULT_IPA(vcpu->arch.hpfar, vcpu->arch.far);
-
 	/* First touch of RAM on demand (vm_ram_demand.c): the fetch runs again. */
-	if (ifsc >= DFSC_TRANSLATION_MIN && ifsc <= DFSC_TRANSLATION_MAX &&
-	    vm_ram_fault(vcpu->vm, ipa)) {
-		vcpu->exit_count[EXIT_OTHER]++;
+	if (mmio_ram_fault(vcpu))
 		return VCPU_RUN_CONTINUE;
-	}
 	vcpu->exit_count[EXIT_ABORT]++;
 	/* Guest code outside its RAM: an instruction abort, as on hardware with nothing there. */
 	inject_iabt(vcpu, vcpu->arch.far);

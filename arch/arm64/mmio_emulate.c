@@ -22,6 +22,17 @@ static u64 mmio_fault_ipa(const struct vcpu *vcpu)
 	return HPFAR_FAULT_IPA(vcpu->arch.hpfar, vcpu->arch.far);
 }
 
+bool mmio_ram_fault(struct vcpu *vcpu)
+{
+	unsigned int fsc = vcpu->arch.esr & ESR_ISS_xFSC_MASK;
+
+	if (fsc < DFSC_TRANSLATION_MIN || fsc > DFSC_TRANSLATION_MAX ||
+	    !vm_ram_fault(vcpu->vm, mmio_fault_ipa(vcpu)))
+		return false;
+	vcpu->exit_count[EXIT_OTHER]++;
+	return true;
+}
+
 /* The access came from AArch32 (EL0: EL1 is always AArch64). */
 static bool mmio_guest_aarch32(const struct vcpu *vcpu)
 {
@@ -194,11 +205,8 @@ static __noinline enum vcpu_run_result mmio_emulate_other(struct vcpu *vcpu, u64
 	int rc;
 
 	/* First touch of RAM on demand, by the access itself or by its stage-1 walk: again. */
-	if (dfsc >= DFSC_TRANSLATION_MIN && dfsc <= DFSC_TRANSLATION_MAX &&
-	    vm_ram_fault(vcpu->vm, ipa)) {
-		vcpu->exit_count[EXIT_OTHER]++;
+	if (mmio_ram_fault(vcpu))
 		return VCPU_RUN_CONTINUE;
-	}
 	if (mmio_is_cache_maintenance(vcpu, esr)) {
 		vcpu->exit_count[EXIT_MMIO]++;
 		vcpu_skip_insn(vcpu);

@@ -225,7 +225,12 @@ void vm_ram_demand_free(struct vm *vm);
  * reads or writes it for the guest or a device reaches it; 0 at once for a VM whose RAM was
  * prepared at creation. An error only when stage 2 has no memory left for its tables.
  */
-int vm_ram_prepare(struct vm *vm, ipa_t ipa, u64 len);
+int vm_ram_prepare_blocks(struct vm *vm, ipa_t ipa, u64 len);
+static inline int vm_ram_prepare(struct vm *vm, ipa_t ipa, u64 len)
+{
+	/* Inline: on every copy to or from guest RAM, where most VMs have nothing to prepare. */
+	return vm->ram_ready ? vm_ram_prepare_blocks(vm, ipa, len) : 0;
+}
 /*
  * A stage-2 translation fault of the guest at @ipa: true when @ipa is RAM of an on-demand VM,
  * now zeroed and mapped (the access runs again); false for anything else (an emulated device,

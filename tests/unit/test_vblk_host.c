@@ -224,7 +224,7 @@ void hblk_report(const struct hblk *d)
 #define NCHUNKS 16
 
 /* The VM's RAM is prepared at creation here (no RAM on demand): nothing to do. */
-int vm_ram_prepare(struct vm *vm, ipa_t ipa, u64 len)
+int vm_ram_prepare_blocks(struct vm *vm, ipa_t ipa, u64 len)
 {
 	(void)vm;
 	(void)ipa;
