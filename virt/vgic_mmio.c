@@ -445,23 +445,26 @@ void vgic_mmio_write_irouter(struct vgic_mmio_ctx *c, const struct vgic_reg *r, 
 }
 
 /*
- * PIDR4, PIDR5-7, PIDR0-3, CIDR0-3 at 0xFFD0-0xFFFC. Only PIDR2.ArchRev has an architectural
- * meaning (IHI 0069: the rest is IMPLEMENTATION DEFINED). The CIDRs carry the standard CoreLink
- * component preamble 0xB105F00D; PIDR0/1/3/4 are zero, as in KVM's model: Tern claims no Arm part
- * number, so no guest applies a product's errata to it.
+ * PIDR4-7, PIDR0-3, CIDR0-3: the word at @off in the identification block. Only PIDR2.ArchRev has
+ * an architectural meaning (IHI 0069, IHI 0048B: the rest is IMPLEMENTATION DEFINED). The CIDRs
+ * carry the standard CoreLink component preamble 0xB105F00D; PIDR0/1/3/4 are zero, as in KVM's
+ * model: Tern claims no Arm part number, so no guest applies a product's errata to it.
  */
+u64 vgic_mmio_idreg(u64 off, u8 pidr2)
+{
+	static const u8 cidr[] = { 0x0D, 0xF0, 0x05, 0xB1 };
+
+	if (off == VGIC_IDREG_PIDR2)
+		return pidr2;
+	if (off >= VGIC_IDREG_CIDR0 && off < VGIC_IDREGS_LEN)
+		return cidr[(off - VGIC_IDREG_CIDR0) / 4];
+	return 0;
+}
+
 u64 vgic_mmio_read_idreg(struct vgic_mmio_ctx *c, const struct vgic_reg *r, u64 offset,
 			 unsigned int size)
 {
 	(void)c;
-	(void)r;
 	(void)size;
-	static const u8 ids[] = {
-		0,    0,    0,		0,    /* PIDR4-7 */
-		0,    0,    VGIC_PIDR2, 0,    /* PIDR0-3 */
-		0x0D, 0xF0, 0x05,	0xB1, /* CIDR0-3 */
-	};
-	u64 i = (offset - 0xFFD0) / 4;
-
-	return i < ARRAY_SIZE(ids) ? ids[i] : 0;
+	return vgic_mmio_idreg(offset - r->offset, VGIC_PIDR2);
 }

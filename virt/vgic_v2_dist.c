@@ -218,13 +218,13 @@ static void v2_write_spendsgir(struct vgic_mmio_ctx *c, const struct vgic_reg *r
 	v2_write_sgi_pending(c, r, offset, size, val, true);
 }
 
-/* ICPIDR2.ArchRev = 2; the rest as the GICv3 model's (virt/vgic_mmio.c). */
+/* At 0xFD0-0xFFC of this 4 KiB frame; ICPIDR2.ArchRev = 2, the rest as the GICv3 model's. */
 static u64 v2_read_idreg(struct vgic_mmio_ctx *c, const struct vgic_reg *r, u64 offset,
 			 unsigned int size)
 {
-	if (offset == GICD_PIDR2)
-		return VGIC_V2_PIDR2;
-	return vgic_mmio_read_idreg(c, r, offset, size);
+	(void)c;
+	(void)size;
+	return vgic_mmio_idreg(offset - r->offset, VGIC_V2_PIDR2);
 }
 
 #define BANK(off, bits, acc, rd, wr) VGIC_REG(off, 1024 * (bits) / 8, bits, acc, rd, wr)
@@ -253,7 +253,7 @@ static const struct vgic_reg vgic_v2_dist_regs[] = {
 	REG32(GICD_SGIR, NULL, v2_write_sgir),
 	VGIC_REG(GICD_CPENDSGIR, 16, 8, B_W, v2_read_sgi_pending, v2_write_cpendsgir),
 	VGIC_REG(GICD_SPENDSGIR, 16, 8, B_W, v2_read_sgi_pending, v2_write_spendsgir),
-	VGIC_REG_CONST(GICD_PIDR4, 0x30, VGIC_ACCESS_32, v2_read_idreg),
+	VGIC_REG_CONST(GICD_V2_PIDR4, VGIC_IDREGS_LEN, VGIC_ACCESS_32, v2_read_idreg),
 };
 
 VGIC_REGS_DEFINE(vgic_v2_dist_table, vgic_v2_dist_regs, VGIC_DIST_SIZE);

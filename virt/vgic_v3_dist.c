@@ -117,7 +117,7 @@ static const struct vgic_reg dist_regs[] = {
 	VGIC_REG(GICD_SPENDSGIR, 16, 8, B_W, NULL, NULL),
 	VGIC_REG(GICD_IROUTER, 8 * 1020, 64, VGIC_ACCESS_32 | VGIC_ACCESS_64,
 		 vgic_mmio_read_irouter, vgic_mmio_write_irouter),
-	VGIC_REG_CONST(GICD_PIDR4, 0x30, VGIC_ACCESS_32, vgic_mmio_read_idreg),
+	VGIC_REG_CONST(GICD_PIDR4, VGIC_IDREGS_LEN, VGIC_ACCESS_32, vgic_mmio_read_idreg),
 };
 
 VGIC_REGS_DEFINE(vgic_v3_dist_table, dist_regs, VGIC_DIST_SIZE);

@@ -87,7 +87,7 @@ static const struct vgic_reg redist_regs[] = {
 	REG32(GICR_WAKER, redist_read_waker, redist_write_waker),
 	REG64(GICR_PROPBASER, NULL, NULL),
 	REG64(GICR_PENDBASER, NULL, NULL),
-	VGIC_REG_CONST(0xFFD0, 0x30, VGIC_ACCESS_32, vgic_mmio_read_idreg),
+	VGIC_REG_CONST(GICR_PIDR4, VGIC_IDREGS_LEN, VGIC_ACCESS_32, vgic_mmio_read_idreg),
 	/* SGI_base */
 	BANK0(GICR_IGROUPR0, vgic_mmio_read_group, vgic_mmio_write_group),
 	BANK0(GICR_ISENABLER0, vgic_mmio_read_enable, vgic_mmio_write_senable),

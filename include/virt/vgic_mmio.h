@@ -45,10 +45,16 @@
 #define GICD_CPENDSGIR	0x0F10
 #define GICD_SPENDSGIR	0x0F20
 #define GICD_IROUTER	0x6000
-#define GICD_PIDR4	0xFFD0
-#define GICD_PIDR0	0xFFE0
-#define GICD_PIDR2	0xFFE8
-#define GICD_CIDR0	0xFFF0
+/*
+ * The identification registers, PIDR4-7, PIDR0-3 and CIDR0-3, are the last 0x30 bytes of a frame:
+ * of the first 64 KiB of a GICv3 frame (IHI 0069 12.1), of the 4 KiB GICv2 distributor (IHI 0048B
+ * 4.1.2, ICPIDRn/ICCIDRn at 0xFD0-0xFFC). VGIC_IDREG_* are offsets inside that block.
+ */
+#define VGIC_IDREGS_LEN	 0x30
+#define VGIC_IDREG_PIDR2 0x18
+#define VGIC_IDREG_CIDR0 0x20
+#define GICD_PIDR4	 (0x10000 - VGIC_IDREGS_LEN)
+#define GICD_PIDR2	 (GICD_PIDR4 + VGIC_IDREG_PIDR2)
 
 #define GICD_CTLR_ENABLE_G0   BIT(0)
 #define GICD_CTLR_ENABLE_G1   BIT(1)
@@ -71,7 +77,8 @@
 #define GICR_WAKER	0x0014
 #define GICR_PROPBASER	0x0070
 #define GICR_PENDBASER	0x0078
-#define GICR_PIDR2	0xFFE8
+#define GICR_PIDR4	(0x10000 - VGIC_IDREGS_LEN)
+#define GICR_PIDR2	(GICR_PIDR4 + VGIC_IDREG_PIDR2)
 #define GICR_SGI_BASE	0x10000
 #define GICR_IGROUPR0	(GICR_SGI_BASE + 0x0080)
 #define GICR_ISENABLER0 (GICR_SGI_BASE + 0x0100)
@@ -321,8 +328,14 @@ vgic_write_fn vgic_mmio_write_config;
 vgic_read_fn vgic_mmio_read_irouter;
 vgic_write_fn vgic_mmio_write_irouter;
 
-/* The identification registers at 0xFFD0-0xFFFC of both frames (PIDR4-7, PIDR0-3, CIDR0-3). */
+/*
+ * The identification registers of a frame, for a constant row of VGIC_IDREGS_LEN bytes at the
+ * block's base (GICD_PIDR4, GICR_PIDR4; the GICv2 distributor's GICD_V2_PIDR4): PIDR2 is
+ * VGIC_PIDR2 (ArchRev 3).
+ */
 vgic_read_fn vgic_mmio_read_idreg;
+/* The word at @off in the block, with PIDR2 = @pidr2 (the GICv2 distributor has its own). */
+u64 vgic_mmio_idreg(u64 off, u8 pidr2);
 
 /*
  * Reset state of one interrupt, which must be on no ap_list: everything cleared but owned, hw and

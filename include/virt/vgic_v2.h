@@ -28,6 +28,10 @@ struct platform;
 #define VGIC_V2_SGIR_SELF	  2
 /* ICPIDR2: ArchRev 2, JEDEC, Arm's JEP106 DES_1. */
 #define VGIC_V2_PIDR2 0x2B
+/* The identification block ends the distributor's 4 KiB frame: ICPIDR4 at 0xFD0. */
+#define VGIC_V2_DIST_FRAME 0x1000
+#define GICD_V2_PIDR4	   (VGIC_V2_DIST_FRAME - VGIC_IDREGS_LEN)
+#define GICD_V2_PIDR2	   (GICD_V2_PIDR4 + VGIC_IDREG_PIDR2)
 /* The guest's GICC: 8 KiB (GICC_DIR in the second page). */
 #define VGIC_V2_CPU_SIZE 0x2000UL
 

@@ -84,7 +84,9 @@ static void test_ids(void)
 
 	report(vcpus >= 2 && ((typer >> 5) & 7) + 1 == vcpus,
 	       "GICD_TYPER.CPUNumber: one CPU interface per vCPU, %u (0x%x)", vcpus, typer);
-	report(GIC_PIDR2_ARCHREV(gic_read32(GICD_BASE + GICD_PIDR2)) == 2, "ICPIDR2.ArchRev is 2");
+	report(GIC_PIDR2_ARCHREV(gic_read32(GICD_BASE + GICD_V2_PIDR2)) == 2,
+	       "ICPIDR2 (0x%x) at 0x%x: ArchRev 2", gic_read32(GICD_BASE + GICD_V2_PIDR2),
+	       GICD_V2_PIDR2);
 	report(((iidr >> 16) & 0xf) == 2, "GICC_IIDR is a GICv2 CPU interface (0x%x)", iidr);
 	report(((pfr0 >> 24) & 0xf) == 0, "ID_AA64PFR0_EL1.GIC is 0: no system-register interface");
 	report(gic_v2_cpu_mask() == 1 && gic_read8(GICD_BASE + GICD_ITARGETSR + 27) == 1,
@@ -94,13 +96,15 @@ static void test_ids(void)
 /*
  * Words of Tern's GICv2 distributor frame that may read non-zero: every other word of it is
  * reserved or RAZ (NSACR: no Security Extensions; GICD_SGIR: write-only), reads 0, ignores writes.
+ * The identification registers end the 4 KiB frame (IHI 0048B 4.1.2), where QEMU's GICv2 has
+ * them too (ICPIDR2 0x2B, ICCIDR0-3 0x0D 0xF0 0x05 0xB1), not at the end of 64 KiB as in a GICv3.
  */
 static const struct gic_live_range dist_live[] = {
-	{ 0x0000, 0x000C },  /* CTLR, TYPER, IIDR */
-	{ 0x0080, 0x0D00 },  /* IGROUPR ... ICACTIVER, IPRIORITYR, ITARGETSR, ICFGR */
-	{ 0x0F10, 0x0F30 },  /* CPENDSGIR, SPENDSGIR */
-	{ 0xFFE8, 0xFFEC },  /* ICPIDR2 */
-	{ 0xFFF0, 0x10000 }, /* ICCIDR0-3 */
+	{ 0x0000, 0x000C }, /* CTLR, TYPER, IIDR */
+	{ 0x0080, 0x0D00 }, /* IGROUPR ... ICACTIVER, IPRIORITYR, ITARGETSR, ICFGR */
+	{ 0x0F10, 0x0F30 }, /* CPENDSGIR, SPENDSGIR */
+	{ 0x0FE8, 0x0FEC }, /* ICPIDR2 */
+	{ 0x0FF0, 0x1000 }, /* ICCIDR0-3 */
 };
 
 /*
@@ -110,14 +114,14 @@ static const struct gic_live_range dist_live[] = {
  */
 static void test_register_map(void)
 {
-	static const u32 reserved[] = { 0x000C, 0x0D00, 0x0E00, 0x0F04, 0x0F30,
-					0x1000, 0x8000, 0xFFCC, 0xFFE4 };
+	static const u32 reserved[] = { 0x000C, 0x0D00, 0x0E00, 0x0F04, 0x0F30, 0x0FCC, 0x0FE4,
+					0x1000, 0x8000, 0xFFCC, 0xFFE4, 0xFFE8, 0xFFF0, 0xFFFC };
 	static const u8 cidr[] = { 0x0D, 0xF0, 0x05, 0xB1 };
 	u32 typer = gic_read32(GICD_BASE + GICD_TYPER), iidr = gic_read32(GICD_BASE + GICD_IIDR);
 	u64 first = 0;
 	unsigned int bad =
 	    gic_sweep_reserved(GICD_BASE, 0x10000, dist_live, ARRAY_SIZE(dist_live), &first);
-	bool wi = true, ids = gic_read32(GICD_BASE + GICD_PIDR2) == 0x2B;
+	bool wi = true, ids = gic_read32(GICD_BASE + GICD_V2_PIDR2) == 0x2B;
 
 	report(!bad, "GICD: every reserved word reads 0 (%u do not, first at 0x%lx)", bad, first);
 	for (unsigned int i = 0; i < ARRAY_SIZE(reserved); i++)
@@ -128,10 +132,10 @@ static void test_register_map(void)
 	      gic_read32(GICD_BASE + GICD_TYPER) == typer &&
 	      gic_read32(GICD_BASE + GICD_IIDR) == iidr;
 	for (unsigned int i = 0; i < 4; i++)
-		ids &= gic_read32(GICD_BASE + 0xFFF0 + 4 * i) == cidr[i];
+		ids &= gic_read32(GICD_BASE + GICD_V2_CIDR0 + 4 * i) == cidr[i];
 	report(wi && ids && (iidr & 0xfff) == 0x43b,
 	       "GICD: writes to reserved words, TYPER and IIDR ignored; IIDR 0x%x, ICPIDR2 and "
-	       "ICCIDR0-3 in place (%d/%d)",
+	       "ICCIDR0-3 at 0xFE8-0xFFC (%d/%d)",
 	       iidr, wi, ids);
 	report(gic_read_aborts(GICD_BASE + GICD_TYPER, 1) &&
 		   gic_read_aborts(GICD_BASE + GICD_IIDR, 2) &&

@@ -95,7 +95,19 @@ static void test_reset_values(void **state)
 	/* ITLinesNumber = 96/32 - 1, CPUNumber = vCPUs - 1, SecurityExtn = 0. */
 	assert_int_equal(rd(0, GICD_TYPER, 4), 2 | (NR_VCPUS - 1) << 5);
 	assert_int_equal(rd(0, GICD_IIDR, 4), VGIC_IIDR);
-	assert_int_equal(rd(0, GICD_PIDR2, 4), VGIC_V2_PIDR2);
+	/* The identification block ends the 4 KiB frame (IHI 0048B 4.1.2): ICPIDR4 at 0xFD0. */
+	assert_int_equal(GICD_V2_PIDR2, 0xFE8);
+	assert_int_equal(rd(0, GICD_V2_PIDR2, 4), VGIC_V2_PIDR2);
+	assert_int_equal(rd(0, 0xFF0, 4), 0x0D);
+	assert_int_equal(rd(0, 0xFF4, 4), 0xF0);
+	assert_int_equal(rd(0, 0xFF8, 4), 0x05);
+	assert_int_equal(rd(0, 0xFFC, 4), 0xB1);
+	for (u64 off = 0xFD0; off < 0xFF0; off += 4)
+		if (off != GICD_V2_PIDR2)
+			assert_int_equal(rd(0, off, 4), 0);
+	/* Not where a GICv3 frame has them: reserved here. */
+	for (u64 off = 0xFFD0; off < 0x10000; off += 4)
+		assert_int_equal(rd(0, off, 4), 0);
 	for (unsigned int n = 0; n < 3; n++) {
 		assert_int_equal(rd(1, GICD_IGROUPR + 4 * n, 4), 0);
 		assert_int_equal(rd(1, GICD_ISENABLER + 4 * n, 4), 0);

@@ -48,6 +48,9 @@
 #define GICD_SGIR_FILTER_OTHERS (1U << 24) /* TargetListFilter 1: all but the sender */
 #define GICD_CPENDSGIR		0x0F10	   /* byte per SGI: a bit per sender */
 #define GICD_SPENDSGIR		0x0F20
+#define GICD_V2_PIDR4		0x0FD0 /* ICPIDR4-7, ICPIDR0-3, ICCIDR0-3: the 4 KiB frame's end */
+#define GICD_V2_PIDR2		0x0FE8
+#define GICD_V2_CIDR0		0x0FF0
 #define GICC_BASE		0x08010000UL
 #define GICC_CTLR		0x0000
 #define GICC_PMR		0x0004
