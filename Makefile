@@ -159,14 +159,20 @@ TERN_AFLAGS := -D__ASSEMBLY__ -I$(srctree)/include -I$(O)/include \
 # collect_dir reads one directory's Makefile and recurses into the subdirectories it names.
 # "cold-y += file.o" (of an object in obj-y) builds it for size: code that runs at boot, at VM
 # creation or at an operator's command, never on a guest's exit or interrupt path.
+# "hot-y += file.o" (C objects only) names the objects on those paths: they keep -O2, and
+# scripts/check-opt.py fails the link if one of them (or a cold-y one not) was built for size.
 tern-objs :=
 tern-cold-objs :=
+tern-hot-objs :=
 define collect_dir
 obj-y :=
 cold-y :=
+hot-y :=
 include $(srctree)/$(1)/Makefile
+$$(if $$(filter $$(hot-y),$$(cold-y)),$$(error $(1)/Makefile: in both hot-y and cold-y: $$(filter $$(hot-y),$$(cold-y))))
 tern-objs += $$(addprefix $(O)/$(1)/,$$(filter %.o,$$(obj-y)))
 tern-cold-objs += $$(addprefix $(O)/$(1)/,$$(filter $$(obj-y),$$(cold-y)))
+tern-hot-objs += $$(addprefix $(O)/$(1)/,$$(filter $$(obj-y),$$(hot-y)))
 $(1)-subdirs := $$(patsubst %/,$(1)/%,$$(filter %/,$$(obj-y)))
 $$(foreach d,$$($(1)-subdirs),$$(eval $$(call collect_dir,$$(d))))
 endef
@@ -213,6 +219,9 @@ $(O)/tern.elf: $(tern-objs) $(O)/tern.lds $(LIBFDT_A)
 		--build-id=none --gc-sections -T $(O)/tern.lds -Map=$(O)/tern.map -o $@ \
 		$(tern-objs) $(LIBFDT_A)
 	$(Q)$(PYTHON) $(srctree)/scripts/check-elf.py $@
+	$(Q)$(PYTHON) $(srctree)/scripts/check-opt.py $@ \
+		--hot $(patsubst $(O)/%.o,$(srctree)/%.c,$(tern-hot-objs)) \
+		--cold $(patsubst $(O)/%.o,$(srctree)/%.c,$(tern-cold-objs))
 
 $(O)/tern.bin: $(O)/tern.elf
 	$(quiet) OBJCOPY $(@:$(O)/%=%)
