@@ -227,9 +227,10 @@ static inline bool exit_local_work(struct vcpu *vcpu)
  * everything it stands for looked at (a bit set by another pCPU after the clear stays for the
  * next exit, and that pCPU's kick brings the guest out). False when the scheduler must see the
  * vCPU first (sched_may_enter()); otherwise the emulated physical timer's line and the list
- * registers are brought up to date, and LOCAL set again while they need looking at.
+ * registers are brought up to date, and LOCAL set again while they need looking at. Inline in
+ * both callers: every vCPU switch takes it twice (the waking exit, the woken vCPU's entry).
  */
-static bool exit_prepare_entry(const struct pcpu *p, struct vcpu *vcpu)
+static __hot_inline bool exit_prepare_entry(const struct pcpu *p, struct vcpu *vcpu)
 {
 	(void)__atomic_exchange_n(&vcpu->entry_work, 0, __ATOMIC_ACQUIRE);
 	if (!sched_may_enter(p, vcpu))

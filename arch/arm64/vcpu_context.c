@@ -129,15 +129,43 @@ void vcpu_arch_reset(struct vcpu *vcpu, u64 entry, u64 x0)
 	a->vpidr = read_sysreg(midr_el1);
 }
 
-/* The SWITCH rows of sysreg_table.h, each where the CPU has its feature. */
+/*
+ * The SWITCH rows of sysreg_table.h, each where the CPU has its feature. The accessors here let
+ * the compiler pair the memory side (ldp/stp, about 18 instructions fewer each way): read_sysreg()
+ * and write_sysreg() are volatile, which the compiler's scheduler treats as a barrier, and
+ * write_sysreg() clobbers memory. Neither is needed for these rows: at EL2 nothing changes a
+ * guest EL1 register behind the compiler's back, each read is stored before the isb() (a memory
+ * clobber) that ends the save, and each write stays volatile, in order with the other writes.
+ */
+#define sr_read(r)                                                                                 \
+	({                                                                                         \
+		unsigned long __v;                                                                 \
+		__asm__("mrs %0, " #r : "=r"(__v));                                                \
+		__v;                                                                               \
+	})
+#define sr_write(v, r) __asm__ __volatile__("msr " #r ", %x0" : : "rZ"((unsigned long)(v)))
 #define SR_DO_RESTORE(name, feat, hw)                                                              \
 	if (SR_FEAT(feat))                                                                         \
-		write_sysreg(s->name, hw);
+		sr_write(s->name, hw);
 #define SR_DO_SAVE(name, feat, hw)                                                                 \
 	if (SR_FEAT(feat))                                                                         \
-		s->name = read_sysreg(hw);
+		s->name = sr_read(hw);
+/*
+ * The restore reads the rows every CPU has into locals first, then writes them: the reads pair
+ * (ldp), which they cannot around the volatile writes.
+ */
+#define SR_LOCAL_ALWAYS(name) const u64 v_##name = s->name;
+#define SR_LOCAL_PAC(name)
+#define SR_LOCAL_SME(name)
+#define SR_LOCAL_RAS(name)
+#define SR_WRITE_ALWAYS(name, hw) sr_write(v_##name, hw);
+#define SR_WRITE_PAC(name, hw)	  SR_DO_RESTORE(name, PAC, hw)
+#define SR_WRITE_SME(name, hw)	  SR_DO_RESTORE(name, SME, hw)
+#define SR_WRITE_RAS(name, hw)	  SR_DO_RESTORE(name, RAS, hw)
+#define SR_LOCAL(name, o0, o1, cn, cm, o2, pol, feat, hw, why)                                     \
+	SR_ONLY_SWITCH(pol, SR_LOCAL_##feat(name))
 #define SR_RESTORE(name, o0, o1, cn, cm, o2, pol, feat, hw, why)                                   \
-	SR_ONLY_SWITCH(pol, SR_DO_RESTORE(name, feat, hw))
+	SR_ONLY_SWITCH(pol, SR_WRITE_##feat(name, hw))
 #define SR_SAVE(name, o0, o1, cn, cm, o2, pol, feat, hw, why)                                      \
 	SR_ONLY_SWITCH(pol, SR_DO_SAVE(name, feat, hw))
 
@@ -147,7 +175,9 @@ void vcpu_arch_load(struct vcpu *vcpu)
 	struct vcpu_sysregs *s = &a->sys;
 	struct vm *vm = vcpu->vm;
 	SR_FEAT_LOCALS;
+	SYSREG_TABLE(SR_LOCAL)
 
+	(void)feat_ALWAYS;
 	SYSREG_TABLE(SR_RESTORE)
 	a->fp_loaded = false;
 	if (!vcpu->vgic)

@@ -23,6 +23,9 @@
  */
 #define __cold __attribute__((cold))
 
+/* A hot-path helper with several callers that must not cost a call (the compiler may decline). */
+#define __hot_inline inline __attribute__((always_inline))
+
 /* For a hot function -fstack-protector-strong would guard for no array: see its comment. */
 #define __no_stack_protector __attribute__((no_stack_protector))
 
