@@ -7,6 +7,7 @@
 #include <tern/irqchip.h>
 #include <tern/platform.h>
 #include <tern/printk.h>
+#include <tern/strtab.h>
 
 /* @sep then "0x<hex>" appended at @pos in @buf (room for it is the caller's business). */
 static size_t platform_put_hex(char *buf, size_t pos, char sep, u64 v)
@@ -48,17 +49,14 @@ static size_t platform_put_dec(char *buf, size_t pos, const char *str, u32 v)
 
 const char *platform_module_kind_name(enum platform_module_kind kind)
 {
-	static const char *const names[] = {
-		[MODULE_KERNEL] = "kernel",
-		[MODULE_RAMDISK] = "ramdisk",
-		[MODULE_DEVICE_TREE] = "device-tree",
-		[MODULE_DISK] = "disk",
-		[MODULE_OTHER] = "module",
-	};
+	/* In the order of enum platform_module_kind. */
+	static const char names[] = "kernel\0ramdisk\0device-tree\0disk\0module\0";
+	const char *n = strtab_nth(names, sizeof(names), kind);
 
-	if ((unsigned int)kind >= ARRAY_SIZE(names))
-		return "module";
-	return names[kind];
+	_Static_assert(MODULE_KERNEL == 0 && MODULE_RAMDISK == 1 && MODULE_DEVICE_TREE == 2 &&
+			   MODULE_DISK == 3 && MODULE_OTHER == 4,
+		       "names is in the order of enum platform_module_kind");
+	return n ? n : "module";
 }
 
 static void platform_print_size(const char *prefix, u64 base, u64 size)

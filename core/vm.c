@@ -16,6 +16,7 @@
 #include <tern/percpu.h>
 #include <tern/printk.h>
 #include <tern/sched.h>
+#include <tern/strtab.h>
 #include <tern/vm.h>
 #include <tern/vm_config.h>
 
@@ -23,15 +24,17 @@ struct vm vm_table[CONFIG_NR_VMS];
 
 const char *vcpu_exit_reason_name(enum vcpu_exit_reason r)
 {
-	static const char *const names[EXIT_NR] = {
-		[EXIT_HVC] = "hvc",	[EXIT_SMC] = "smc",   [EXIT_SYSREG] = "sysreg",
-		[EXIT_SGI] = "sgi",	[EXIT_MMIO] = "mmio", [EXIT_ABORT] = "abort",
-		[EXIT_WFI] = "wfi",	[EXIT_WFE] = "wfe",   [EXIT_IRQ] = "irq",
-		[EXIT_MAINT] = "maint", [EXIT_FP] = "fp",     [EXIT_SETWAY] = "setway",
-		[EXIT_OTHER] = "other",
-	};
+	/* In the order of enum vcpu_exit_reason (tern/vcpu.h). */
+	static const char names[] = "hvc\0smc\0sysreg\0sgi\0mmio\0abort\0wfi\0wfe\0irq\0maint\0fp\0"
+				    "setway\0other\0";
+	const char *n = strtab_nth(names, sizeof(names), r);
 
-	return r < EXIT_NR ? names[r] : "?";
+	_Static_assert(EXIT_HVC == 0 && EXIT_SMC == 1 && EXIT_SYSREG == 2 && EXIT_SGI == 3 &&
+			   EXIT_MMIO == 4 && EXIT_ABORT == 5 && EXIT_WFI == 6 && EXIT_WFE == 7 &&
+			   EXIT_IRQ == 8 && EXIT_MAINT == 9 && EXIT_FP == 10 && EXIT_SETWAY == 11 &&
+			   EXIT_OTHER == 12 && EXIT_NR == 13,
+		       "names is in the order of enum vcpu_exit_reason");
+	return n ? n : "?";
 }
 
 void vm_exit_counts(const struct vm *vm, u64 counts[EXIT_NR], u64 *undefs, u64 *aborts)
@@ -80,15 +83,14 @@ unsigned int vm_nr_live(void)
 
 const char *vm_state_name(enum vm_state s)
 {
-	static const char *const names[] = {
-		[VM_UNINITIALIZED] = "uninitialized",
-		[VM_READY] = "ready",
-		[VM_RUNNING] = "running",
-		[VM_PAUSED] = "paused",
-		[VM_STOPPED] = "stopped",
-	};
+	/* In the order of enum vm_state (tern/vm.h). */
+	static const char names[] = "uninitialized\0ready\0running\0paused\0stopped\0";
+	const char *n = strtab_nth(names, sizeof(names), s);
 
-	return s < ARRAY_SIZE(names) ? names[s] : "?";
+	_Static_assert(VM_UNINITIALIZED == 0 && VM_READY == 1 && VM_RUNNING == 2 &&
+			   VM_PAUSED == 3 && VM_STOPPED == 4,
+		       "names is in the order of enum vm_state");
+	return n ? n : "?";
 }
 
 /* Allowed transitions: Uninitialized -> Ready -> Running <-> Paused, and any -> Stopped. */

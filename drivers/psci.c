@@ -3,6 +3,7 @@
 #include <drivers/psci.h>
 #include <tern/errno.h>
 #include <tern/printk.h>
+#include <tern/strtab.h>
 
 static bool psci_ready;
 
@@ -70,11 +71,12 @@ void psci_system_reset(void)
 
 const char *psci_strerror(int ret)
 {
-	static const char *const names[] = {
-		"SUCCESS",    "NOT_SUPPORTED",	 "INVALID_PARAMETERS", "DENIED",
-		"ALREADY_ON", "ON_PENDING",	 "INTERNAL_FAILURE",   "NOT_PRESENT",
-		"DISABLED",   "INVALID_ADDRESS",
-	};
+	/* By -ret: PSCI's return codes are 0, -1, -2, ... */
+	static const char names[] =
+	    "SUCCESS\0NOT_SUPPORTED\0INVALID_PARAMETERS\0DENIED\0ALREADY_ON\0"
+	    "ON_PENDING\0INTERNAL_FAILURE\0NOT_PRESENT\0DISABLED\0"
+	    "INVALID_ADDRESS\0";
+	const char *n = ret <= 0 ? strtab_nth(names, sizeof(names), -(unsigned int)ret) : NULL;
 
-	return (ret <= 0 && -ret < (int)(sizeof(names) / sizeof(names[0]))) ? names[-ret] : "?";
+	return n ? n : "?";
 }

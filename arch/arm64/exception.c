@@ -7,48 +7,56 @@
 #include <tern/panic.h>
 #include <tern/percpu.h>
 #include <tern/printk.h>
+#include <tern/strtab.h>
 
-static const char *const exception_class_names[64] = {
-	[ESR_EC_UNKNOWN] = "Unknown reason",
-	[ESR_EC_WFx] = "WFI/WFE",
-	[ESR_EC_FP_ASIMD] = "FP/SIMD access",
-	[ESR_EC_ILL] = "Illegal execution state",
-	[ESR_EC_SVC64] = "SVC (AArch64)",
-	[ESR_EC_HVC64] = "HVC (AArch64)",
-	[ESR_EC_SMC64] = "SMC (AArch64)",
-	[ESR_EC_SYS64] = "MSR/MRS/system instruction",
-	[ESR_EC_SVE] = "SVE access",
-	[ESR_EC_PAC] = "Pointer authentication failure",
-	[ESR_EC_IABT_LOW] = "Instruction abort from a lower EL",
-	[ESR_EC_IABT_CUR] = "Instruction abort at EL2",
-	[ESR_EC_PC_ALIGN] = "PC alignment fault",
-	[ESR_EC_DABT_LOW] = "Data abort from a lower EL",
-	[ESR_EC_DABT_CUR] = "Data abort at EL2",
-	[ESR_EC_SP_ALIGN] = "SP alignment fault",
-	[0x2C] = "Floating-point exception",
-	[ESR_EC_SERROR] = "SError",
-	[0x30] = "Breakpoint from a lower EL",
-	[0x31] = "Breakpoint at EL2",
-	[0x32] = "Software step from a lower EL",
-	[0x33] = "Software step at EL2",
-	[0x34] = "Watchpoint from a lower EL",
-	[0x35] = "Watchpoint at EL2",
-	[ESR_EC_BRK64] = "BRK instruction",
-};
+/* Exception classes Tern names in a dump, and their names (tern/strtab.h), in the same order. */
+#define EXCEPTION_CLASSES(X)                                                                       \
+	X(ESR_EC_UNKNOWN, "Unknown reason")                                                        \
+	X(ESR_EC_WFx, "WFI/WFE")                                                                   \
+	X(ESR_EC_FP_ASIMD, "FP/SIMD access")                                                       \
+	X(ESR_EC_ILL, "Illegal execution state")                                                   \
+	X(ESR_EC_SVC64, "SVC (AArch64)")                                                           \
+	X(ESR_EC_HVC64, "HVC (AArch64)")                                                           \
+	X(ESR_EC_SMC64, "SMC (AArch64)")                                                           \
+	X(ESR_EC_SYS64, "MSR/MRS/system instruction")                                              \
+	X(ESR_EC_SVE, "SVE access")                                                                \
+	X(ESR_EC_PAC, "Pointer authentication failure")                                            \
+	X(ESR_EC_IABT_LOW, "Instruction abort from a lower EL")                                    \
+	X(ESR_EC_IABT_CUR, "Instruction abort at EL2")                                             \
+	X(ESR_EC_PC_ALIGN, "PC alignment fault")                                                   \
+	X(ESR_EC_DABT_LOW, "Data abort from a lower EL")                                           \
+	X(ESR_EC_DABT_CUR, "Data abort at EL2")                                                    \
+	X(ESR_EC_SP_ALIGN, "SP alignment fault")                                                   \
+	X(0x2C, "Floating-point exception")                                                        \
+	X(ESR_EC_SERROR, "SError")                                                                 \
+	X(0x30, "Breakpoint from a lower EL")                                                      \
+	X(0x31, "Breakpoint at EL2")                                                               \
+	X(0x32, "Software step from a lower EL")                                                   \
+	X(0x33, "Software step at EL2")                                                            \
+	X(0x34, "Watchpoint from a lower EL")                                                      \
+	X(0x35, "Watchpoint at EL2")                                                               \
+	X(ESR_EC_BRK64, "BRK instruction")
+#define EC_CODE(ec, name) ec,
+#define EC_NAME(ec, name) name "\0"
+static const u8 exception_class_codes[] = { EXCEPTION_CLASSES(EC_CODE) };
+static const char exception_class_names[] = EXCEPTION_CLASSES(EC_NAME);
 
-static const char *const vector_names[] = {
-	[VEC_SP0] = "exception on SP_EL0 at EL2",
-	[VEC_SYNC] = "synchronous exception at EL2",
-	[VEC_IRQ] = "IRQ at EL2",
-	[VEC_FIQ] = "FIQ at EL2",
-	[VEC_SERROR] = "SError at EL2",
-	[VEC_LOWER_SYNC] = "synchronous exception from a lower EL (no guest can run yet)",
-	[VEC_LOWER_IRQ] = "IRQ from a lower EL",
-	[VEC_LOWER_FIQ] = "FIQ from a lower EL",
-	[VEC_LOWER_SERROR] = "SError from a lower EL",
-	[VEC_LOWER32] = "exception from AArch32 (not supported)",
-	[VEC_OVERFLOW] = "EL2 stack overflow",
-};
+/* By vector (VEC_*, asm/regs.h), in order. */
+static const char vector_names[] = "exception on SP_EL0 at EL2\0"
+				   "synchronous exception at EL2\0"
+				   "IRQ at EL2\0"
+				   "FIQ at EL2\0"
+				   "SError at EL2\0"
+				   "synchronous exception from a lower EL (no guest can run yet)\0"
+				   "IRQ from a lower EL\0"
+				   "FIQ from a lower EL\0"
+				   "SError from a lower EL\0"
+				   "exception from AArch32 (not supported)\0"
+				   "EL2 stack overflow\0";
+_Static_assert(VEC_SP0 == 0 && VEC_SYNC == 1 && VEC_IRQ == 2 && VEC_FIQ == 3 && VEC_SERROR == 4 &&
+		   VEC_LOWER_SYNC == 5 && VEC_LOWER_IRQ == 6 && VEC_LOWER_FIQ == 7 &&
+		   VEC_LOWER_SERROR == 8 && VEC_LOWER32 == 9 && VEC_OVERFLOW == 10,
+	       "vector_names is in the order of the VEC_* numbers");
 
 static const char *fault_status_name(unsigned int fsc)
 {
@@ -74,10 +82,10 @@ static const char *fault_status_name(unsigned int fsc)
 
 static const char *spsr_mode_name(u64 spsr)
 {
-	static const char *const modes[16] = {
-		[0x0] = "EL0t", [0x4] = "EL1t", [0x5] = "EL1h", [0x8] = "EL2t", [0x9] = "EL2h",
-	};
-	const char *m = modes[spsr & SPSR_MODE_MASK];
+	static const u8 modes[] = { 0x0, 0x4, 0x5, 0x8, 0x9 };
+	static const char names[] = "EL0t\0EL1t\0EL1h\0EL2t\0EL2h\0";
+	const char *m =
+	    strtab_find(names, sizeof(names), modes, ARRAY_SIZE(modes), spsr & SPSR_MODE_MASK);
 
 	return (spsr & 0x10) ? "AArch32" : (m ? m : "?");
 }
@@ -85,7 +93,9 @@ static const char *spsr_mode_name(u64 spsr)
 static void exception_dump_esr(u64 esr, u64 far)
 {
 	unsigned int ec = ESR_ELx_EC(esr);
-	const char *name = exception_class_names[ec];
+	const char *name =
+	    strtab_find(exception_class_names, sizeof(exception_class_names), exception_class_codes,
+			ARRAY_SIZE(exception_class_codes), ec);
 
 	printk(LOG_ERR, "ESR_EL2 0x%016llx: EC 0x%02x (%s), IL %u, ISS 0x%07llx\n",
 	       (unsigned long long)esr, ec, name ? name : "reserved", !!(esr & ESR_ELx_IL),
@@ -126,8 +136,10 @@ static void exception_dump_regs(const struct cpu_regs *regs)
 
 void el2_exception(struct cpu_regs *regs, unsigned long vec)
 {
-	const char *what = vec < ARRAY_SIZE(vector_names) ? vector_names[vec] : "exception";
+	const char *what = strtab_nth(vector_names, sizeof(vector_names), vec);
 
+	if (!what)
+		what = "exception";
 	if (!panic_begin())
 		system_halt(true);
 	printk(LOG_ERR, "*** Tern exception dump: %s on pCPU %u ***\n", what, this_cpu_id());

@@ -2,7 +2,7 @@
 # vm_create/vm_destroy with the real stage-2 code, RAM, MMIO registry, device list (vGIC, PL011),
 # loader and guest DT writer, over the buddy allocator with an injected failure at every step.
 UNIT_TESTS += vm_create
-vm_create-srcs := core/vm_create.c core/vm.c core/vm_ram_demand.c core/vm_load.c core/vdev.c core/guest_type.c core/mmio.c core/page_alloc.c \
+vm_create-srcs := core/vm_create.c core/vm.c core/strtab.c core/vm_ram_demand.c core/vm_load.c core/vdev.c core/guest_type.c core/mmio.c core/page_alloc.c \
 	core/guest_fdt.c core/format.c core/loader.c core/errno.c core/platform_fdt.c \
 	core/fdt_util.c core/platform_summary.c core/exit_status.c core/console_rx.c arch/arm64/stage2.c \
 	drivers/gic_fdt.c drivers/gicv2_fdt.c drivers/gicv3_fdt.c drivers/pl011_fdt.c drivers/cdns_uart_fdt.c tests/unit/stub_drivers.c virt/vgic.c virt/vgic_hw.c virt/vgic_v3.c virt/vgic_mmio.c \
