@@ -27,6 +27,15 @@ struct platform_ctx {
 	int mod_node[PLATFORM_MAX_MODULES];
 };
 
+void platform_log(enum log_level level, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vprintk_prefixed(level, "platform: ", fmt, ap);
+	va_end(ap);
+}
+
 /* Last byte of a range, or false if it is empty or wraps. */
 static bool platform_range_end(u64 base, u64 size, u64 *last)
 {
@@ -116,15 +125,15 @@ static int platform_check_blob(struct platform *p, const void *fdt, size_t fdt_s
 	int err;
 
 	if (fdt_size && fdt_size < sizeof(struct fdt_header)) {
-		pr_err("platform: device tree at 0x%llx: %s (%zu bytes, less than a header)\n",
-		       (unsigned long long)(paddr_t)fdt, fdt_strerror(-FDT_ERR_TRUNCATED),
-		       fdt_size);
+		platform_log(LOG_ERR, "device tree at 0x%llx: %s (%zu bytes, less than a header)\n",
+			     (unsigned long long)(paddr_t)fdt, fdt_strerror(-FDT_ERR_TRUNCATED),
+			     fdt_size);
 		return -TERN_EINVAL;
 	}
 	err = fdt_check_header(fdt);
 	if (err) {
-		pr_err("platform: device tree at 0x%llx: %s\n", (unsigned long long)(paddr_t)fdt,
-		       fdt_strerror(err));
+		platform_log(LOG_ERR, "device tree at 0x%llx: %s\n",
+			     (unsigned long long)(paddr_t)fdt, fdt_strerror(err));
 		return -TERN_EINVAL;
 	}
 	/*
@@ -133,26 +142,28 @@ static int platform_check_blob(struct platform *p, const void *fdt, size_t fdt_s
 	 * with a version below 16 (found by tests/fuzz/fuzz_platform_fdt.c).
 	 */
 	if (fdt_version(fdt) < PLATFORM_FDT_MIN_VERSION) {
-		pr_err("platform: device tree at 0x%llx: version %u; Tern needs version %u (what "
-		       "dtc, QEMU and U-Boot write)\n",
-		       (unsigned long long)(paddr_t)fdt, fdt_version(fdt),
-		       PLATFORM_FDT_MIN_VERSION);
+		platform_log(LOG_ERR,
+			     "device tree at 0x%llx: version %u; Tern needs version %u (what "
+			     "dtc, QEMU and U-Boot write)\n",
+			     (unsigned long long)(paddr_t)fdt, fdt_version(fdt),
+			     PLATFORM_FDT_MIN_VERSION);
 		return -TERN_EINVAL;
 	}
 	total = fdt_totalsize(fdt);
 	if (fdt_size && total > fdt_size) {
-		pr_err("platform: device tree at 0x%llx: %s (header says %zu bytes, only %zu "
-		       "available)\n",
-		       (unsigned long long)(paddr_t)fdt, fdt_strerror(-FDT_ERR_TRUNCATED), total,
-		       fdt_size);
+		platform_log(LOG_ERR,
+			     "device tree at 0x%llx: %s (header says %zu bytes, only %zu "
+			     "available)\n",
+			     (unsigned long long)(paddr_t)fdt, fdt_strerror(-FDT_ERR_TRUNCATED),
+			     total, fdt_size);
 		return -TERN_EINVAL;
 	}
 	err = platform_check_struct(fdt);
 	if (!err)
 		err = fdt_check_full(fdt, total);
 	if (err) {
-		pr_err("platform: device tree at 0x%llx: %s\n", (unsigned long long)(paddr_t)fdt,
-		       fdt_strerror(err));
+		platform_log(LOG_ERR, "device tree at 0x%llx: %s\n",
+			     (unsigned long long)(paddr_t)fdt, fdt_strerror(err));
 		return -TERN_EINVAL;
 	}
 	p->dtb_base = (paddr_t)fdt;
@@ -175,9 +186,9 @@ static void platform_mem_add(struct platform_ctx *c, const char *path, u64 base,
 			i++;
 			continue;
 		}
-		pr_warn("platform: %s: memory 0x%llx-0x%llx overlaps 0x%llx-0x%llx; merged\n", path,
-			(unsigned long long)base, (unsigned long long)last,
-			(unsigned long long)r->base, (unsigned long long)rlast);
+		platform_log(LOG_WARN, "%s: memory 0x%llx-0x%llx overlaps 0x%llx-0x%llx; merged\n",
+			     path, (unsigned long long)base, (unsigned long long)last,
+			     (unsigned long long)r->base, (unsigned long long)rlast);
 		base = MIN(base, r->base);
 		last = MAX(last, rlast);
 		size = last - base + 1;
@@ -185,8 +196,9 @@ static void platform_mem_add(struct platform_ctx *c, const char *path, u64 base,
 		p->nr_mem--;
 	}
 	if (p->nr_mem == PLATFORM_MAX_MEM) {
-		pr_warn("platform: %s: more than %d memory ranges, ignoring 0x%llx-0x%llx\n", path,
-			PLATFORM_MAX_MEM, (unsigned long long)base, (unsigned long long)last);
+		platform_log(LOG_WARN, "%s: more than %d memory ranges, ignoring 0x%llx-0x%llx\n",
+			     path, PLATFORM_MAX_MEM, (unsigned long long)base,
+			     (unsigned long long)last);
 		return;
 	}
 	for (i = p->nr_mem; i > 0 && p->mem[i - 1].base > base; i--)
@@ -211,7 +223,7 @@ static int platform_scan_memory(struct platform_ctx *c)
 		fdt_util_path(fdt, node, path, sizeof(path));
 		n = fdt_util_reg_count(fdt, node);
 		if (n < 0) {
-			pr_err("platform: %s: missing or malformed \"reg\"\n", path);
+			platform_log(LOG_ERR, "%s: missing or malformed \"reg\"\n", path);
 			return n;
 		}
 		for (i = 0; i < n; i++) {
@@ -221,16 +233,18 @@ static int platform_scan_memory(struct platform_ctx *c)
 			if (!size)
 				continue;
 			if (!platform_range_end(base, size, &last)) {
-				pr_err("platform: %s: memory 0x%llx+0x%llx wraps around\n", path,
-				       (unsigned long long)base, (unsigned long long)size);
+				platform_log(LOG_ERR, "%s: memory 0x%llx+0x%llx wraps around\n",
+					     path, (unsigned long long)base,
+					     (unsigned long long)size);
 				return -TERN_EINVAL;
 			}
 			platform_mem_add(c, path, base, size);
 		}
 	}
 	if (!c->p->nr_mem) {
-		pr_err("platform: /memory: no node with device_type = \"memory\" (and a non-empty "
-		       "\"reg\")\n");
+		platform_log(LOG_ERR,
+			     "/memory: no node with device_type = \"memory\" (and a non-empty "
+			     "\"reg\")\n");
 		return -TERN_ENODEV;
 	}
 	return 0;
@@ -253,15 +267,15 @@ static void platform_rsv_add(struct platform_ctx *c, int node, u64 base, u64 siz
 	if (!size)
 		return;
 	if (!platform_range_end(base, size, &last)) {
-		pr_warn("platform: %s: reserved 0x%llx+0x%llx wraps around; ignored\n",
-			platform_rsv_name(c, node, name), (unsigned long long)base,
-			(unsigned long long)size);
+		platform_log(LOG_WARN, "%s: reserved 0x%llx+0x%llx wraps around; ignored\n",
+			     platform_rsv_name(c, node, name), (unsigned long long)base,
+			     (unsigned long long)size);
 		return;
 	}
 	if (!platform_in_ram(p, base, size))
-		pr_warn("platform: %s: reserved 0x%llx-0x%llx is not inside RAM; kept\n",
-			platform_rsv_name(c, node, name), (unsigned long long)base,
-			(unsigned long long)last);
+		platform_log(LOG_WARN, "%s: reserved 0x%llx-0x%llx is not inside RAM; kept\n",
+			     platform_rsv_name(c, node, name), (unsigned long long)base,
+			     (unsigned long long)last);
 	while (i < p->nr_rsv) {
 		struct platform_rsv *r = &p->rsv[i];
 
@@ -270,10 +284,11 @@ static void platform_rsv_add(struct platform_ctx *c, int node, u64 base, u64 siz
 			i++;
 			continue;
 		}
-		pr_warn("platform: reserved %s 0x%llx-0x%llx overlaps %s 0x%llx-0x%llx; merged\n",
-			platform_rsv_name(c, node, name), (unsigned long long)base,
-			(unsigned long long)last, platform_rsv_name(c, c->rsv_node[i], other),
-			(unsigned long long)r->base, (unsigned long long)rlast);
+		platform_log(LOG_WARN,
+			     "reserved %s 0x%llx-0x%llx overlaps %s 0x%llx-0x%llx; merged\n",
+			     platform_rsv_name(c, node, name), (unsigned long long)base,
+			     (unsigned long long)last, platform_rsv_name(c, c->rsv_node[i], other),
+			     (unsigned long long)r->base, (unsigned long long)rlast);
 		base = MIN(base, r->base);
 		last = MAX(last, rlast);
 		size = last - base + 1;
@@ -284,9 +299,9 @@ static void platform_rsv_add(struct platform_ctx *c, int node, u64 base, u64 siz
 		p->nr_rsv--;
 	}
 	if (p->nr_rsv == PLATFORM_MAX_RSV) {
-		pr_warn("platform: %s: more than %d reserved ranges, ignoring 0x%llx-0x%llx\n",
-			platform_rsv_name(c, node, name), PLATFORM_MAX_RSV,
-			(unsigned long long)base, (unsigned long long)last);
+		platform_log(LOG_WARN, "%s: more than %d reserved ranges, ignoring 0x%llx-0x%llx\n",
+			     platform_rsv_name(c, node, name), PLATFORM_MAX_RSV,
+			     (unsigned long long)base, (unsigned long long)last);
 		return;
 	}
 	for (i = p->nr_rsv; i > 0 && p->rsv[i - 1].base > base; i--) {
@@ -324,14 +339,15 @@ static int platform_scan_reserved(struct platform_ctx *c)
 			continue;
 		n = fdt_util_reg_count(fdt, node);
 		if (n == -TERN_ENOENT) {
-			pr_warn("platform: %s: no \"reg\" (dynamically placed reserved memory is "
-				"not supported); ignored\n",
-				fdt_util_path(fdt, node, path, sizeof(path)));
+			platform_log(LOG_WARN,
+				     "%s: no \"reg\" (dynamically placed reserved memory is "
+				     "not supported); ignored\n",
+				     fdt_util_path(fdt, node, path, sizeof(path)));
 			continue;
 		}
 		if (n < 0) {
-			pr_err("platform: %s: malformed \"reg\"\n",
-			       fdt_util_path(fdt, node, path, sizeof(path)));
+			platform_log(LOG_ERR, "%s: malformed \"reg\"\n",
+				     fdt_util_path(fdt, node, path, sizeof(path)));
 			return n;
 		}
 		for (i = 0; i < n; i++) {
@@ -374,23 +390,24 @@ static bool platform_cpu_add(struct platform_ctx *c, int node, int na)
 	fdt_util_path(c->fdt, node, path, sizeof(path));
 	reg = fdt_getprop(c->fdt, node, "reg", &len);
 	if (!reg || len < na * 4) {
-		pr_warn("platform: %s: missing or short \"reg\"; CPU ignored\n", path);
+		platform_log(LOG_WARN, "%s: missing or short \"reg\"; CPU ignored\n", path);
 		return true;
 	}
 	mpidr = fdt_util_read_number(reg, na);
 	if (mpidr & ~MPIDR_HWID_MASK) {
-		pr_warn("platform: %s: reg 0x%llx is not an MPIDR affinity value; CPU ignored\n",
-			path, (unsigned long long)mpidr);
+		platform_log(LOG_WARN,
+			     "%s: reg 0x%llx is not an MPIDR affinity value; CPU ignored\n", path,
+			     (unsigned long long)mpidr);
 		return true;
 	}
 	if (platform_cpu_index(p, mpidr) >= 0) {
-		pr_warn("platform: %s: MPIDR 0x%llx listed twice; ignored\n", path,
-			(unsigned long long)mpidr);
+		platform_log(LOG_WARN, "%s: MPIDR 0x%llx listed twice; ignored\n", path,
+			     (unsigned long long)mpidr);
 		return true;
 	}
 	if (p->nr_cpus == PLATFORM_MAX_CPUS) {
-		pr_warn("platform: %s: more than %d CPUs; this and later CPU nodes ignored\n", path,
-			PLATFORM_MAX_CPUS);
+		platform_log(LOG_WARN, "%s: more than %d CPUs; this and later CPU nodes ignored\n",
+			     path, PLATFORM_MAX_CPUS);
 		return false;
 	}
 	cpu = &p->cpus[p->nr_cpus++];
@@ -408,12 +425,12 @@ static int platform_scan_cpus(struct platform_ctx *c, u64 boot_mpidr)
 
 	cpus = fdt_path_offset(fdt, "/cpus");
 	if (cpus < 0) {
-		pr_err("platform: /cpus: node not found\n");
+		platform_log(LOG_ERR, "/cpus: node not found\n");
 		return -TERN_ENODEV;
 	}
 	na = fdt_util_address_cells(fdt, cpus);
 	if (na != 1 && na != 2) {
-		pr_err("platform: /cpus: #address-cells must be 1 or 2\n");
+		platform_log(LOG_ERR, "/cpus: #address-cells must be 1 or 2\n");
 		return -TERN_EINVAL;
 	}
 	fdt_for_each_subnode(node, fdt, cpus)
@@ -425,13 +442,14 @@ static int platform_scan_cpus(struct platform_ctx *c, u64 boot_mpidr)
 			break;
 	}
 	if (!p->nr_cpus) {
-		pr_err("platform: /cpus: no node with device_type = \"cpu\"\n");
+		platform_log(LOG_ERR, "/cpus: no node with device_type = \"cpu\"\n");
 		return -TERN_ENODEV;
 	}
 	idx = platform_cpu_index(p, boot_mpidr);
 	if (idx < 0) {
-		pr_err("platform: boot CPU (MPIDR 0x%llx) is not among the %u CPU nodes in /cpus\n",
-		       (unsigned long long)(boot_mpidr & MPIDR_HWID_MASK), p->nr_cpus);
+		platform_log(LOG_ERR,
+			     "boot CPU (MPIDR 0x%llx) is not among the %u CPU nodes in /cpus\n",
+			     (unsigned long long)(boot_mpidr & MPIDR_HWID_MASK), p->nr_cpus);
 		return -TERN_ENODEV;
 	}
 	boot = p->cpus[idx];
@@ -492,9 +510,10 @@ static int platform_scan_irqchip(struct platform_ctx *c)
 			lists[nr++] = (*d)->compatible;
 	}
 	platform_list_compatibles(known, sizeof(known), lists, nr);
-	pr_err("platform: no interrupt controller this build drives (looked for a node "
-	       "compatible with %s)\n",
-	       nr ? known : "nothing: no driver linked");
+	platform_log(LOG_ERR,
+		     "no interrupt controller this build drives (looked for a node "
+		     "compatible with %s)\n",
+		     nr ? known : "nothing: no driver linked");
 	return -TERN_ENODEV;
 }
 
@@ -546,17 +565,19 @@ static int platform_stdout_node(const void *fdt, const struct console_driver **d
 	colon = strchr(out, ':');
 	node = fdt_path_offset_namelen(fdt, out, colon ? (int)(colon - out) : (int)strlen(out));
 	if (node < 0) {
-		pr_warn("platform: /chosen/stdout-path \"%s\" does not resolve (%s); using the "
-			"first UART a driver knows\n",
-			out, fdt_strerror(node));
+		platform_log(LOG_WARN,
+			     "/chosen/stdout-path \"%s\" does not resolve (%s); using the "
+			     "first UART a driver knows\n",
+			     out, fdt_strerror(node));
 		return -1;
 	}
 	*drv = platform_console_driver(fdt, node);
 	if (!*drv) {
 		compat = fdt_stringlist_get(fdt, node, "compatible", 0, NULL);
-		pr_warn("platform: /chosen/stdout-path %s is \"%s\", which no console driver of "
-			"this build knows; using the first UART a driver knows\n",
-			fdt_util_path(fdt, node, path, sizeof(path)), compat ? compat : "?");
+		platform_log(LOG_WARN,
+			     "/chosen/stdout-path %s is \"%s\", which no console driver of "
+			     "this build knows; using the first UART a driver knows\n",
+			     fdt_util_path(fdt, node, path, sizeof(path)), compat ? compat : "?");
 		return -1;
 	}
 	return node;
@@ -582,20 +603,22 @@ static int platform_scan_console(struct platform_ctx *c)
 				lists[nr++] = (*d)->compatible;
 		}
 		platform_list_compatibles(known, sizeof(known), lists, nr);
-		pr_err("platform: no console UART found (looked for /chosen/stdout-path and a node "
-		       "compatible with %s)\n",
-		       nr ? known : "nothing: no driver linked");
+		platform_log(LOG_ERR,
+			     "no console UART found (looked for /chosen/stdout-path and a node "
+			     "compatible with %s)\n",
+			     nr ? known : "nothing: no driver linked");
 		return -TERN_ENODEV;
 	}
 	fdt_util_path(fdt, node, con->path, sizeof(con->path));
 	if (fdt_util_reg(fdt, node, 0, &con->base, &con->size)) {
-		pr_err("platform: %s: missing or untranslatable \"reg\"\n", con->path);
+		platform_log(LOG_ERR, "%s: missing or untranslatable \"reg\"\n", con->path);
 		return -TERN_EINVAL;
 	}
 	err = fdt_util_irq(fdt, node, 0, &con->intid, NULL);
 	if (err) {
 		if (err != -TERN_ENOENT)
-			pr_warn("platform: %s: bad \"interrupts\"; console is polled\n", con->path);
+			platform_log(LOG_WARN, "%s: bad \"interrupts\"; console is polled\n",
+				     con->path);
 		con->intid = 0;
 	}
 	return 0;
@@ -615,23 +638,24 @@ static int platform_scan_timer(struct platform_ctx *c)
 	if (node < 0)
 		node = platform_find_compatible(fdt, "arm,armv7-timer");
 	if (node < 0) {
-		pr_err("platform: no architected timer found (looked for a node compatible with "
-		       "\"arm,armv8-timer\" or \"arm,armv7-timer\")\n");
+		platform_log(LOG_ERR,
+			     "no architected timer found (looked for a node compatible with "
+			     "\"arm,armv8-timer\" or \"arm,armv7-timer\")\n");
 		return -TERN_ENODEV;
 	}
 	fdt_util_path(fdt, node, path, sizeof(path));
 	n = fdt_util_irq_count(fdt, node);
 	if (n < 4) {
-		pr_err(
-		    "platform: %s: \"interrupts\" needs 4 or 5 entries (secure phys, phys, virt, "
-		    "hyp phys[, hyp virt])\n",
-		    path);
+		platform_log(LOG_ERR,
+			     "%s: \"interrupts\" needs 4 or 5 entries (secure phys, phys, virt, "
+			     "hyp phys[, hyp virt])\n",
+			     path);
 		return -TERN_EINVAL;
 	}
 	for (i = 0; i < MIN(n, 5); i++) {
 		if (fdt_util_irq(fdt, node, i, intids[i], NULL)) {
-			pr_err("platform: %s: interrupt %d is not a valid GIC specifier\n", path,
-			       i);
+			platform_log(LOG_ERR, "%s: interrupt %d is not a valid GIC specifier\n",
+				     path, i);
 			return -TERN_EINVAL;
 		}
 	}
@@ -653,8 +677,8 @@ static int platform_scan_pmu(struct platform_ctx *c)
 		return 0;
 	if (fdt_util_irq(fdt, node, 0, &intid, NULL) || intid < 16 || intid >= 32) {
 		fdt_util_path(fdt, node, path, sizeof(path));
-		pr_info("platform: %s: the interrupt is not a PPI: no PMU interrupt for guests\n",
-			path);
+		platform_log(LOG_INFO,
+			     "%s: the interrupt is not a PPI: no PMU interrupt for guests\n", path);
 		return 0;
 	}
 	c->p->pmu.intid = intid;
@@ -682,8 +706,8 @@ static int platform_scan_psci(struct platform_ctx *c)
 	for (i = 0; node < 0 && i < ARRAY_SIZE(versions); i++)
 		node = platform_find_compatible(fdt, versions[i].compat);
 	if (node < 0) {
-		pr_err("platform: no PSCI found (looked for /psci or a node compatible with "
-		       "\"arm,psci-1.0\", \"arm,psci-0.2\" or \"arm,psci\")\n");
+		platform_log(LOG_ERR, "no PSCI found (looked for /psci or a node compatible with "
+				      "\"arm,psci-1.0\", \"arm,psci-0.2\" or \"arm,psci\")\n");
 		return -TERN_ENODEV;
 	}
 	fdt_util_path(fdt, node, path, sizeof(path));
@@ -692,9 +716,10 @@ static int platform_scan_psci(struct platform_ctx *c)
 			break;
 	}
 	if (i == ARRAY_SIZE(versions)) {
-		pr_err("platform: %s: not compatible with \"arm,psci-1.0\", \"arm,psci-0.2\" or "
-		       "\"arm,psci\"\n",
-		       path);
+		platform_log(LOG_ERR,
+			     "%s: not compatible with \"arm,psci-1.0\", \"arm,psci-0.2\" or "
+			     "\"arm,psci\"\n",
+			     path);
 		return -TERN_EINVAL;
 	}
 	psci->version = versions[i].version;
@@ -704,11 +729,12 @@ static int platform_scan_psci(struct platform_ctx *c)
 		psci->method = PSCI_METHOD_SMC;
 	} else if (method && !strcmp(method, "hvc")) {
 		psci->method = PSCI_METHOD_HVC;
-		pr_warn("platform: %s: method \"hvc\" cannot reach firmware from EL2 (it traps to "
-			"Tern itself); firmware normally needs \"smc\"\n",
-			path);
+		platform_log(LOG_WARN,
+			     "%s: method \"hvc\" cannot reach firmware from EL2 (it traps to "
+			     "Tern itself); firmware normally needs \"smc\"\n",
+			     path);
 	} else {
-		pr_err("platform: %s: \"method\" must be \"smc\" or \"hvc\"\n", path);
+		platform_log(LOG_ERR, "%s: \"method\" must be \"smc\" or \"hvc\"\n", path);
 		return -TERN_EINVAL;
 	}
 	return 0;
@@ -746,9 +772,10 @@ static int platform_module_overlaps(struct platform_ctx *c, const char *path, u6
 	unsigned int i;
 
 	if (platform_overlap(base, size, p->dtb_base, p->dtb_size)) {
-		pr_err("platform: %s: module 0x%llx+0x%llx overlaps the device tree 0x%llx+0x%x\n",
-		       path, (unsigned long long)base, (unsigned long long)size,
-		       (unsigned long long)p->dtb_base, p->dtb_size);
+		platform_log(LOG_ERR,
+			     "%s: module 0x%llx+0x%llx overlaps the device tree 0x%llx+0x%x\n",
+			     path, (unsigned long long)base, (unsigned long long)size,
+			     (unsigned long long)p->dtb_base, p->dtb_size);
 		return -TERN_EBUSY;
 	}
 	for (i = 0; i < p->nr_modules; i++) {
@@ -756,10 +783,10 @@ static int platform_module_overlaps(struct platform_ctx *c, const char *path, u6
 
 		if (!platform_overlap(base, size, m->base, m->size))
 			continue;
-		pr_err("platform: %s: module 0x%llx+0x%llx overlaps %s 0x%llx+0x%llx\n", path,
-		       (unsigned long long)base, (unsigned long long)size,
-		       fdt_util_path(c->fdt, c->mod_node[i], other, sizeof(other)),
-		       (unsigned long long)m->base, (unsigned long long)m->size);
+		platform_log(LOG_ERR, "%s: module 0x%llx+0x%llx overlaps %s 0x%llx+0x%llx\n", path,
+			     (unsigned long long)base, (unsigned long long)size,
+			     fdt_util_path(c->fdt, c->mod_node[i], other, sizeof(other)),
+			     (unsigned long long)m->base, (unsigned long long)m->size);
 		return -TERN_EBUSY;
 	}
 	return 0;
@@ -779,37 +806,38 @@ static int platform_module_add(struct platform_ctx *c, unsigned int vm, int node
 	fdt_util_path(c->fdt, node, path, sizeof(path));
 	kind = platform_module_kind(c->fdt, node, &ok);
 	if (!ok) {
-		pr_warn("platform: %s: not compatible with \"multiboot,module\"; ignored\n", path);
+		platform_log(LOG_WARN, "%s: not compatible with \"multiboot,module\"; ignored\n",
+			     path);
 		return 0;
 	}
 	if (fdt_util_reg_raw(c->fdt, node, 0, &base, &size) ||
 	    !platform_range_end(base, size, &last)) {
-		pr_err("platform: %s: missing, empty or malformed \"reg\"\n", path);
+		platform_log(LOG_ERR, "%s: missing, empty or malformed \"reg\"\n", path);
 		return -TERN_EINVAL;
 	}
 	if (p->nr_mem && !platform_in_ram(p, base, size)) {
-		pr_err("platform: %s: module 0x%llx-0x%llx is outside RAM\n", path,
-		       (unsigned long long)base, (unsigned long long)last);
+		platform_log(LOG_ERR, "%s: module 0x%llx-0x%llx is outside RAM\n", path,
+			     (unsigned long long)base, (unsigned long long)last);
 		return -TERN_ERANGE;
 	}
 	first = platform_module_find(p, vm, kind);
 	if (first && kind != MODULE_OTHER) {
-		pr_err(
-		    "platform: %s: second %s for vm%u (the first is %s)\n", path,
+		platform_log(
+		    LOG_ERR, "%s: second %s for vm%u (the first is %s)\n", path,
 		    platform_module_kind_name(kind), vm,
 		    fdt_util_path(c->fdt, c->mod_node[first - p->modules], other, sizeof(other)));
 		return -TERN_EEXIST;
 	}
 	if (kind == MODULE_DISK && platform_host_disk_find(p, vm)) {
-		pr_err("platform: %s: vm%u already has a disk\n", path, vm);
+		platform_log(LOG_ERR, "%s: vm%u already has a disk\n", path, vm);
 		return -TERN_EEXIST;
 	}
 	err = platform_module_overlaps(c, path, base, size);
 	if (err)
 		return err;
 	if (p->nr_modules == PLATFORM_MAX_MODULES) {
-		pr_warn("platform: %s: more than %d boot modules; ignored\n", path,
-			PLATFORM_MAX_MODULES);
+		platform_log(LOG_WARN, "%s: more than %d boot modules; ignored\n", path,
+			     PLATFORM_MAX_MODULES);
 		return 0;
 	}
 	c->mod_node[p->nr_modules] = node;
@@ -834,23 +862,26 @@ static int platform_host_disk_add(struct platform_ctx *c, unsigned int vm, int n
 
 	fdt_util_path(c->fdt, node, path, sizeof(path));
 	if (platform_host_disk_find(p, vm) || platform_module_find(p, vm, MODULE_DISK)) {
-		pr_err("platform: %s: vm%u already has a disk\n", path, vm);
+		platform_log(LOG_ERR, "%s: vm%u already has a disk\n", path, vm);
 		return -TERN_EEXIST;
 	}
 	if (p->nr_host_disks == PLATFORM_MAX_HOST_DISKS) {
-		pr_err("platform: %s: more than %d host disks\n", path, PLATFORM_MAX_HOST_DISKS);
+		platform_log(LOG_ERR, "%s: more than %d host disks\n", path,
+			     PLATFORM_MAX_HOST_DISKS);
 		return -TERN_ENOSPC;
 	}
 	idx = fdt_getprop(c->fdt, node, "tern,host-disk", &len);
 	if (!idx || len != 4) {
-		pr_err("platform: %s: missing or malformed \"tern,host-disk\" (one cell)\n", path);
+		platform_log(LOG_ERR, "%s: missing or malformed \"tern,host-disk\" (one cell)\n",
+			     path);
 		return -TERN_EINVAL;
 	}
 	d = &p->host_disks[p->nr_host_disks];
 	*d = (struct platform_host_disk){ .vm = vm, .index = fdt32_ld(idx) };
 	region = fdt_getprop(c->fdt, node, "tern,region", &len);
 	if (region && len != 16) {
-		pr_err("platform: %s: \"tern,region\" must be <offset size>, 2 cells each\n", path);
+		platform_log(LOG_ERR, "%s: \"tern,region\" must be <offset size>, 2 cells each\n",
+			     path);
 		return -TERN_EINVAL;
 	}
 	if (region) {
@@ -872,14 +903,15 @@ static int platform_vm_id(struct platform_ctx *c, int chosen, int vmnode, const 
 
 	id = fdt_getprop(c->fdt, vmnode, "tern,id", &len);
 	if (!id || len != 4) {
-		pr_err("platform: %s: missing or malformed \"tern,id\"\n", path);
+		platform_log(LOG_ERR, "%s: missing or malformed \"tern,id\"\n", path);
 		return -TERN_EINVAL;
 	}
 	vm = fdt32_ld(id);
 	if (vm >= c->max_vms) {
-		pr_err("platform: %s: tern,id %u is out of range (this build supports %u VMs, "
-		       "CONFIG_NR_VMS)\n",
-		       path, vm, c->max_vms);
+		platform_log(LOG_ERR,
+			     "%s: tern,id %u is out of range (this build supports %u VMs, "
+			     "CONFIG_NR_VMS)\n",
+			     path, vm, c->max_vms);
 		return -TERN_ERANGE;
 	}
 	fdt_for_each_subnode(node, c->fdt, chosen)
@@ -890,8 +922,8 @@ static int platform_vm_id(struct platform_ctx *c, int chosen, int vmnode, const 
 			continue;
 		id = fdt_getprop(c->fdt, node, "tern,id", &len);
 		if (id && len == 4 && fdt32_ld(id) == vm) {
-			pr_err("platform: %s: tern,id %u already used by %s\n", path, vm,
-			       fdt_util_path(c->fdt, node, other, sizeof(other)));
+			platform_log(LOG_ERR, "%s: tern,id %u already used by %s\n", path, vm,
+				     fdt_util_path(c->fdt, node, other, sizeof(other)));
 			return -TERN_EEXIST;
 		}
 	}
@@ -919,7 +951,7 @@ static int platform_scan_vm(struct platform_ctx *c, int chosen, int vmnode)
 			return err;
 	}
 	if (!platform_module_find(c->p, (unsigned int)vm, MODULE_KERNEL)) {
-		pr_err("platform: %s: vm%d has no \"multiboot,kernel\" module\n", path, vm);
+		platform_log(LOG_ERR, "%s: vm%d has no \"multiboot,kernel\" module\n", path, vm);
 		return -TERN_ENOENT;
 	}
 	return 0;
@@ -961,13 +993,14 @@ static int platform_scan_virtio(struct platform_ctx *c)
 			continue;
 		fdt_util_path(fdt, node, path, sizeof(path));
 		if (c->p->nr_virtio == PLATFORM_MAX_VIRTIO) {
-			pr_warn("platform: %s: more than %d virtio-mmio transports; ignored\n",
-				path, PLATFORM_MAX_VIRTIO);
+			platform_log(LOG_WARN, "%s: more than %d virtio-mmio transports; ignored\n",
+				     path, PLATFORM_MAX_VIRTIO);
 			break;
 		}
 		if (fdt_util_reg(fdt, node, 0, &v->base, &v->size) ||
 		    fdt_util_irq(fdt, node, 0, &v->intid, NULL) || v->intid < 32) {
-			pr_warn("platform: %s: bad \"reg\" or \"interrupts\"; ignored\n", path);
+			platform_log(LOG_WARN, "%s: bad \"reg\" or \"interrupts\"; ignored\n",
+				     path);
 			continue;
 		}
 		v->dma_coherent = fdt_getprop(fdt, node, "dma-coherent", NULL) != NULL;

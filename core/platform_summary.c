@@ -62,13 +62,13 @@ const char *platform_module_kind_name(enum platform_module_kind kind)
 static void platform_print_size(const char *prefix, u64 base, u64 size)
 {
 	if (size >= (1ULL << 20))
-		pr_info("platform: %s 0x%016llx-0x%016llx (%llu MiB)\n", prefix,
-			(unsigned long long)base, (unsigned long long)(base + size - 1),
-			(unsigned long long)(size >> 20));
+		platform_log(LOG_INFO, "%s 0x%016llx-0x%016llx (%llu MiB)\n", prefix,
+			     (unsigned long long)base, (unsigned long long)(base + size - 1),
+			     (unsigned long long)(size >> 20));
 	else
-		pr_info("platform: %s 0x%016llx-0x%016llx (%llu KiB)\n", prefix,
-			(unsigned long long)base, (unsigned long long)(base + size - 1),
-			(unsigned long long)(size >> 10));
+		platform_log(LOG_INFO, "%s 0x%016llx-0x%016llx (%llu KiB)\n", prefix,
+			     (unsigned long long)base, (unsigned long long)(base + size - 1),
+			     (unsigned long long)(size >> 10));
 }
 
 /* printk keeps 256 characters a message: 16 MPIDRs (13 characters at most each) a line. */
@@ -86,9 +86,9 @@ static void platform_print_cpus(const struct platform *p)
 		for (n = 0; n < PLATFORM_CPUS_PER_LINE && i < p->nr_cpus; n++, i++)
 			pos = platform_put_hex(line, pos, ' ', p->cpus[i].mpidr);
 		if (i <= PLATFORM_CPUS_PER_LINE)
-			pr_info("platform: cpus %u:%s\n", p->nr_cpus, line);
+			platform_log(LOG_INFO, "cpus %u:%s\n", p->nr_cpus, line);
 		else
-			pr_info("platform: cpus (cont):%s\n", line);
+			platform_log(LOG_INFO, "cpus (cont):%s\n", line);
 	} while (i < p->nr_cpus);
 }
 
@@ -108,8 +108,8 @@ static void platform_print_irqchip(const struct platform *p)
 	}
 	if (i < ic->nr_regs)
 		memcpy(line + pos, " ...", 5);
-	pr_info("platform: irqchip %s (%s) regs%s maint intid %u\n", ic->drv ? ic->drv->name : "?",
-		ic->path, line, ic->maint_intid);
+	platform_log(LOG_INFO, "irqchip %s (%s) regs%s maint intid %u\n",
+		     ic->drv ? ic->drv->name : "?", ic->path, line, ic->maint_intid);
 }
 
 static void platform_print_timer(const struct platform *p)
@@ -127,47 +127,48 @@ static void platform_print_timer(const struct platform *p)
 	} else {
 		memcpy(tail + pos, " freq from CNTFRQ", 18);
 	}
-	pr_info("platform: timer intids sphys %u phys %u virt %u hyp %u%s\n", t->sec_phys_intid,
-		t->phys_intid, t->virt_intid, t->hyp_phys_intid, tail);
+	platform_log(LOG_INFO, "timer intids sphys %u phys %u virt %u hyp %u%s\n",
+		     t->sec_phys_intid, t->phys_intid, t->virt_intid, t->hyp_phys_intid, tail);
 }
 
 void platform_print_summary(const struct platform *p)
 {
 	unsigned int i;
 
-	pr_info("platform: dtb 0x%llx size 0x%x\n", (unsigned long long)p->dtb_base, p->dtb_size);
+	platform_log(LOG_INFO, "dtb 0x%llx size 0x%x\n", (unsigned long long)p->dtb_base,
+		     p->dtb_size);
 	for (i = 0; i < p->nr_mem; i++)
 		platform_print_size("ram", p->mem[i].base, p->mem[i].size);
-	pr_info("platform: ram total %llu MiB in %u range(s)\n",
-		(unsigned long long)(platform_ram_total(p) >> 20), p->nr_mem);
+	platform_log(LOG_INFO, "ram total %llu MiB in %u range(s)\n",
+		     (unsigned long long)(platform_ram_total(p) >> 20), p->nr_mem);
 	for (i = 0; i < p->nr_rsv; i++)
-		pr_info("platform: reserved 0x%016llx - 0x%016llx%s\n",
-			(unsigned long long)p->rsv[i].base,
-			(unsigned long long)(p->rsv[i].base + p->rsv[i].size - 1),
-			p->rsv[i].nomap ? " [no-map]" : "");
+		platform_log(LOG_INFO, "reserved 0x%016llx - 0x%016llx%s\n",
+			     (unsigned long long)p->rsv[i].base,
+			     (unsigned long long)(p->rsv[i].base + p->rsv[i].size - 1),
+			     p->rsv[i].nomap ? " [no-map]" : "");
 	platform_print_cpus(p);
 	platform_print_irqchip(p);
-	pr_info("platform: console %s 0x%08llx intid %u (%s %s)\n",
-		p->console.drv ? p->console.drv->name : "?", (unsigned long long)p->console.base,
-		p->console.intid, p->console.from_stdout_path ? "stdout-path" : "first known",
-		p->console.path);
+	platform_log(LOG_INFO, "console %s 0x%08llx intid %u (%s %s)\n",
+		     p->console.drv ? p->console.drv->name : "?",
+		     (unsigned long long)p->console.base, p->console.intid,
+		     p->console.from_stdout_path ? "stdout-path" : "first known", p->console.path);
 	platform_print_timer(p);
-	pr_info("platform: psci %u.%u via %s\n", p->psci.version >> 16, p->psci.version & 0xffff,
-		p->psci.method == PSCI_METHOD_HVC ? "hvc" : "smc");
+	platform_log(LOG_INFO, "psci %u.%u via %s\n", p->psci.version >> 16,
+		     p->psci.version & 0xffff, p->psci.method == PSCI_METHOD_HVC ? "hvc" : "smc");
 	if (p->bootargs) {
 		char shown[256];
 
 		/* The launcher's exit token stays secret until the exit status line. */
 		exit_status_redact(shown, sizeof(shown), p->bootargs);
-		pr_info("platform: bootargs \"%s\"\n", shown);
+		platform_log(LOG_INFO, "bootargs \"%s\"\n", shown);
 	} else
-		pr_info("platform: bootargs none\n");
+		platform_log(LOG_INFO, "bootargs none\n");
 	for (i = 0; i < p->nr_modules; i++) {
 		const struct platform_module *m = &p->modules[i];
 
-		pr_info("platform: vm%u %s 0x%llx+0x%llx%s%s%s\n", m->vm,
-			platform_module_kind_name(m->kind), (unsigned long long)m->base,
-			(unsigned long long)m->size, m->bootargs ? " bootargs \"" : "",
-			m->bootargs ? m->bootargs : "", m->bootargs ? "\"" : "");
+		platform_log(LOG_INFO, "vm%u %s 0x%llx+0x%llx%s%s%s\n", m->vm,
+			     platform_module_kind_name(m->kind), (unsigned long long)m->base,
+			     (unsigned long long)m->size, m->bootargs ? " bootargs \"" : "",
+			     m->bootargs ? m->bootargs : "", m->bootargs ? "\"" : "");
 	}
 }

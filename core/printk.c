@@ -136,20 +136,24 @@ static void printk_emit(struct console *con, unsigned int cpu, enum log_level le
 	}
 }
 
-__cold void vprintk(enum log_level level, const char *fmt, va_list ap)
+__cold void vprintk_prefixed(enum log_level level, const char *prefix, const char *fmt, va_list ap)
 {
 	char msg[PRINTK_MSG_MAX];
 	unsigned int cpu;
 	enum printk_locked locked;
 	struct console *con;
-	size_t len;
+	size_t len = 0;
 	int n;
 
 	if (level > READ_ONCE(printk_level) && level != LOG_STATUS)
 		return;
 
-	n = fmt_vsnprintf(msg, sizeof(msg), fmt, ap);
-	len = n > 0 ? (size_t)n : 0;
+	if (prefix) {
+		len = MIN(strlen(prefix), sizeof(msg) - 1);
+		memcpy(msg, prefix, len);
+	}
+	n = fmt_vsnprintf(msg + len, sizeof(msg) - len, fmt, ap);
+	len += n > 0 ? (size_t)n : 0;
 	if (len >= sizeof(msg)) {
 		/* Truncated: end with the marker, and keep the newline if the format ends with one.
 		 */

@@ -13,8 +13,7 @@ const char *strtab_nth(const char *tab, size_t size, size_t n)
 	return tab < end ? tab : NULL;
 }
 
-const char *strtab_find(const char *tab, size_t size, const u8 *codes, size_t nr,
-			unsigned int code)
+const char *strtab_find(const char *tab, size_t size, const u8 *codes, size_t nr, unsigned int code)
 {
 	for (size_t i = 0; i < nr; i++) {
 		if (codes[i] == code)

@@ -11,12 +11,13 @@ int gic_fdt_maint_intid(const void *fdt, int node, struct platform_irqchip *ic)
 	u32 intid;
 
 	if (fdt_util_irq(fdt, node, 0, &intid, NULL)) {
-		pr_err("platform: %s: no valid maintenance interrupt (\"interrupts\")\n", ic->path);
+		platform_log(LOG_ERR, "%s: no valid maintenance interrupt (\"interrupts\")\n",
+			     ic->path);
 		return -TERN_EINVAL;
 	}
 	if (intid < 16 || (intid >= 32 && intid < 1056) || intid >= 1120) {
-		pr_err("platform: %s: maintenance interrupt INTID %u is not a PPI\n", ic->path,
-		       intid);
+		platform_log(LOG_ERR, "%s: maintenance interrupt INTID %u is not a PPI\n", ic->path,
+			     intid);
 		return -TERN_EINVAL;
 	}
 	ic->maint_intid = intid;

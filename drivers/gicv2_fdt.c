@@ -18,22 +18,25 @@ static int gicv2_probe(const void *fdt, int node, struct platform_irqchip *ic)
 	int n = fdt_util_reg_count(fdt, node);
 
 	if (n < GICV2_NR_REGS) {
-		pr_err("platform: %s: \"reg\" has %d region(s): a GICv2 needs GICD, GICC, GICH and "
-		       "GICV (the virtualization extensions)\n",
-		       ic->path, n < 0 ? 0 : n);
+		platform_log(LOG_ERR,
+			     "%s: \"reg\" has %d region(s): a GICv2 needs GICD, GICC, GICH and "
+			     "GICV (the virtualization extensions)\n",
+			     ic->path, n < 0 ? 0 : n);
 		return -TERN_ENOTSUP;
 	}
 	for (unsigned int i = 0; i < GICV2_NR_REGS; i++) {
 		if (fdt_util_reg(fdt, node, (int)i, &ic->regs[i].base, &ic->regs[i].size)) {
-			pr_err("platform: %s: \"reg\" cannot be translated to physical addresses\n",
-			       ic->path);
+			platform_log(LOG_ERR,
+				     "%s: \"reg\" cannot be translated to physical addresses\n",
+				     ic->path);
 			return -TERN_EINVAL;
 		}
 	}
 	if (ic->regs[GICV2_REG_CPU].size < GICV2_CPU_FRAME_SIZE ||
 	    ic->regs[GICV2_REG_VCPU].size < GICV2_CPU_FRAME_SIZE) {
-		pr_err("platform: %s: GICC and GICV must be 8 KiB or more (GICC_DIR, GICV_DIR)\n",
-		       ic->path);
+		platform_log(LOG_ERR,
+			     "%s: GICC and GICV must be 8 KiB or more (GICC_DIR, GICV_DIR)\n",
+			     ic->path);
 		return -TERN_EINVAL;
 	}
 	ic->nr_regs = GICV2_NR_REGS;

@@ -24,20 +24,21 @@ static int gicv3_probe(const void *fdt, int node, struct platform_irqchip *ic)
 		nr = fdt32_ld(prop);
 	n = fdt_util_reg_count(fdt, node);
 	if (nr == 0 || n < 0 || (unsigned int)n < 1 + nr) {
-		pr_err(
-		    "platform: %s: \"reg\" needs the distributor and %u redistributor region(s)\n",
-		    ic->path, nr);
+		platform_log(LOG_ERR,
+			     "%s: \"reg\" needs the distributor and %u redistributor region(s)\n",
+			     ic->path, nr);
 		return -TERN_EINVAL;
 	}
 	if (nr > GICV3_MAX_REDIST_REGIONS) {
-		pr_warn("platform: %s: %u redistributor regions, only the first %d used\n",
-			ic->path, nr, GICV3_MAX_REDIST_REGIONS);
+		platform_log(LOG_WARN, "%s: %u redistributor regions, only the first %d used\n",
+			     ic->path, nr, GICV3_MAX_REDIST_REGIONS);
 		nr = GICV3_MAX_REDIST_REGIONS;
 	}
 	for (i = 0; i < 1 + nr; i++) {
 		if (fdt_util_reg(fdt, node, (int)i, &ic->regs[i].base, &ic->regs[i].size)) {
-			pr_err("platform: %s: \"reg\" cannot be translated to physical addresses\n",
-			       ic->path);
+			platform_log(LOG_ERR,
+				     "%s: \"reg\" cannot be translated to physical addresses\n",
+				     ic->path);
 			return -TERN_EINVAL;
 		}
 	}

@@ -3,6 +3,7 @@
 #define TERN_PLATFORM_H
 
 #include <tern/fdt_util.h>
+#include <tern/printk.h>
 #include <tern/types.h>
 
 /* Hardware facts discovered from the boot device tree once, at boot; read-only afterwards. */
@@ -215,5 +216,11 @@ const struct platform_host_disk *platform_host_disk_find(const struct platform *
 
 /** "kernel", "ramdisk", "device-tree", "disk", "module". */
 const char *platform_module_kind_name(enum platform_module_kind kind);
+
+/**
+ * printk() of platform discovery and its drivers' device-tree probes: every line starts with
+ * "platform: ", which is stored here once rather than in each of some 80 formats.
+ */
+void platform_log(enum log_level level, const char *fmt, ...) __printf(2, 3);
 
 #endif

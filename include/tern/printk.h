@@ -23,7 +23,13 @@ enum log_level {
  * the level name, so a log from several pCPUs stays readable.
  */
 void printk(enum log_level level, const char *fmt, ...) __printf(2, 3);
-void vprintk(enum log_level level, const char *fmt, va_list ap);
+/**
+ * printk() of @prefix (if not NULL) followed by @fmt, as one message: for the wrapper of a module
+ * whose every message starts the same ("platform: "), so that the prefix is stored once, not in
+ * each format.
+ */
+void vprintk_prefixed(enum log_level level, const char *prefix, const char *fmt, va_list ap);
+#define vprintk(level, fmt, ap) vprintk_prefixed(level, NULL, fmt, ap)
 /**
  * Whether this pCPU's last message left its line open and nothing else was written since: a
  * message without a newline now continues it on the same line.

@@ -26,17 +26,22 @@ bool stub_printk_contains(const char *needle)
 	return strstr(stub_log, needle) != NULL;
 }
 
-void vprintk(enum log_level level, const char *fmt, va_list ap)
+void vprintk_prefixed(enum log_level level, const char *prefix, const char *fmt, va_list ap)
 {
+	size_t start = stub_len;
 	int n;
 
 	if (level > stub_level)
 		return;
+	if (prefix) {
+		snprintf(stub_log + stub_len, sizeof(stub_log) - stub_len, "%s", prefix);
+		stub_len = strlen(stub_log);
+	}
 	n = vsnprintf(stub_log + stub_len, sizeof(stub_log) - stub_len, fmt, ap);
 	if (n > 0)
 		stub_len = strlen(stub_log);
 	if (getenv("UNIT_VERBOSE"))
-		fputs(stub_log + stub_len - (n > 0 ? (size_t)n : 0), stderr);
+		fputs(stub_log + start, stderr);
 }
 
 void printk(enum log_level level, const char *fmt, ...)

@@ -232,6 +232,45 @@ static void test_truncation(void **state)
 	assert_int_equal(strlen(fake.buf), strlen("[c0] ") + PRINTK_MSG_MAX - 1);
 }
 
+static void prefixed(enum log_level level, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vprintk_prefixed(level, "mod: ", fmt, ap);
+	va_end(ap);
+}
+
+static void test_prefixed(void **state)
+{
+	char big[400], exp[600];
+	size_t keep;
+
+	/* One message: the pCPU and level tags, then the prefix, then the format. */
+	prefixed(LOG_WARN, "a %d\n", 7);
+	assert_string_equal(fake.buf, "[c0] warning: mod: a 7\n");
+	fake_reset(&fake);
+	prefixed(LOG_DEBUG, "hidden\n");
+	assert_string_equal(fake.buf, "");
+	/* A line left open is continued by the next message, prefix and all. */
+	prefixed(LOG_INFO, "x");
+	prefixed(LOG_INFO, "y\n");
+	assert_string_equal(fake.buf, "[c0] mod: xmod: y\n");
+
+	/* The prefix counts towards the length: truncated with the marker, the newline kept. */
+	memset(big, 'x', sizeof(big) - 1);
+	big[sizeof(big) - 1] = '\0';
+	fake_reset(&fake);
+	prefixed(LOG_INFO, "%.*s\n", PRINTK_MSG_MAX - 2 - 5, big);
+	snprintf(exp, sizeof(exp), "[c0] mod: %.*s\n", PRINTK_MSG_MAX - 2 - 5, big);
+	assert_string_equal(fake.buf, exp);
+	fake_reset(&fake);
+	prefixed(LOG_INFO, "%.*s\n", PRINTK_MSG_MAX - 1 - 5, big);
+	keep = PRINTK_MSG_MAX - 1 - strlen(PRINTK_TRUNC_MARKER) - 1 - 5;
+	snprintf(exp, sizeof(exp), "[c0] mod: %.*s%s\n", (int)keep, big, PRINTK_TRUNC_MARKER);
+	assert_string_equal(fake.buf, exp);
+}
+
 static void test_console_replace(void **state)
 {
 	pr_info("early\n");
@@ -328,6 +367,7 @@ int main(void)
 		T(test_continuation_other_cpu),
 		T(test_cpu_ids),
 		T(test_truncation),
+		T(test_prefixed),
 		T(test_console_replace),
 		T(test_strerror),
 		T(test_locking),
