@@ -169,6 +169,9 @@ void vgic_reset(struct vm *vm)
 		c->fast_lr_val = 0;
 		c->fast_lrs = 0;
 		c->fast_rearm = true;
+		for (unsigned int n = 0; n < 16; n++)
+			c->priv[n].fast_armed = false;
+		c->fast_sgi_look = 0;
 		c->lrs_live = false;
 		vgic_mark_dirty(vm->vcpus[i]);
 	}
@@ -189,6 +192,20 @@ static inline void vgic_fast_arm(struct vm *vm, struct vgic_cpu *c)
 		vgic_fast_arm_look(vm, c);
 }
 
+/*
+ * An armed SGI changes (vGIC lock held): the self-SGI fast path must not inject it any more,
+ * and the next sync or flush looks at arming it again. Its vgic_cpu is the one whose priv[]
+ * holds it. Out of line: vgic_irq_changed() stays lean for every other interrupt.
+ */
+static __noinline void vgic_fast_sgi_disarm(struct vgic_irq *irq)
+{
+	struct vgic_cpu *c = container_of(irq - irq->intid, struct vgic_cpu, priv[0]);
+
+	WRITE_ONCE(irq->fast_armed, false);
+	c->fast_sgi_look |= (u16)(1U << irq->intid);
+	c->fast_rearm = true;
+}
+
 void vgic_irq_changed(struct vm *vm, struct vgic_irq *irq)
 {
 	bool deliverable = vgic_irq_deliverable(vm, irq);
@@ -197,6 +214,8 @@ void vgic_irq_changed(struct vm *vm, struct vgic_irq *irq)
 	/* First of all: the fast path must not inject what changes here (see vgic_fast_arm). */
 	if (unlikely(irq->hw) && irq->intid < VGIC_NR_PRIVATE)
 		vgic_fast_disarm_priv(vm, irq);
+	else if (unlikely(irq->fast_armed))
+		vgic_fast_sgi_disarm(irq);
 
 	/* Routed elsewhere (GICD_IROUTER) while queued and not held by its vCPU: requeue it. */
 	if (dest && irq->intid >= VGIC_NR_PRIVATE && !irq->active && !irq->in_lr &&
@@ -658,20 +677,70 @@ void vgic_inject_ppi(struct vcpu *vcpu, u32 intid, bool level, bool hw, u32 hwin
  * One that races with an injection already under way on the vCPU's pCPU is ordered after it,
  * as a disable reaching a GIC after the interrupt was forwarded to the CPU interface is.
  */
-static __noinline void vgic_fast_arm_look(struct vm *vm, struct vgic_cpu *c)
+/* Idle: the vGIC holds nothing of it (not queued, not pending, not active). */
+static bool vgic_irq_idle(const struct vgic_irq *irq)
+{
+	return !irq->target && !vgic_irq_pending(irq) && !irq->active;
+}
+
+/* The hardware-linked PPI's part of the look; true once it need not be looked at again. */
+static bool vgic_fast_arm_ppi(struct vm *vm, struct vgic_cpu *c)
 {
 	const struct vgic_irq *irq = &c->priv[c->fast_ppi];
 
 	if (!c->fast_ppi)
-		return;
+		return true;
 	/* Queued (its list register not synced yet, say): the sync that ends that looks again. */
-	if (irq->target || vgic_irq_pending(irq) || irq->active)
-		return;
-	c->fast_rearm = false;
+	if (!vgic_irq_idle(irq))
+		return false;
 	/* These change only through vgic_irq_changed() or a distributor-wide disarm. */
 	if (vgic_hw->fast_ppi && vm->vgic->model->sysreg_cpuif && irq->hw && irq->enabled &&
 	    vgic_group_enabled(vm, irq))
 		WRITE_ONCE(c->fast_lr_val, vgic_lr_value(irq) | ICH_LR_PENDING);
+	return true;
+}
+
+/*
+ * The self-SGI fast path (virt/vgic_v3_fast.c, vgic_sgi_fast()). Linux sends SGIs to the CPU
+ * it runs on (irq_work, a function call or a reschedule for the local CPU): an ICC_SGI1R_EL1
+ * write of a vCPU to itself alone (IRM 0, its own Aff3.Aff2.Aff1, range and TargetList bit,
+ * nothing else) of an SGI armed in fast_sgi_armed needs nothing of the vGIC but its list
+ * register, which goes into one the vGIC does not use, from the vCPU's own exit path, as the
+ * hardware-linked PPI's does; the vGIC takes it over (vgic_fast_takeover()) before it reads or
+ * writes list registers itself, and any change to the SGI from the vGIC side disarms it first
+ * (vgic_irq_changed(), a distributor-wide disarm). An SGI is looked at once the vCPU sent it to
+ * itself the slow way (vgic_sgi_pend()), and after each disarm: the look arms each one of
+ * fast_sgi_look the vGIC holds idle if an ICC_SGI1R_EL1 write would make it deliverable at once
+ * (enabled, Group 1, Group 1 enabled in the distributor; a GICv3 model, one pending state per
+ * SGI, on a host with the GICv3 fast paths) and drops it from the look either way; one still
+ * queued stays in it.
+ */
+static void vgic_fast_arm_sgis(struct vm *vm, struct vgic_cpu *c)
+{
+	const struct vgic_model *model = vm->vgic->model;
+	bool may =
+	    vgic_hw->fast_ppi && model->sysreg_cpuif && !model->sgi_per_source && c->sgi_self;
+
+	for (u32 look = c->fast_sgi_look; look; look &= look - 1) {
+		unsigned int i = (unsigned int)__builtin_ctz(look);
+		struct vgic_irq *irq = &c->priv[i];
+
+		if (!vgic_irq_idle(irq))
+			continue;
+		c->fast_sgi_look &= (u16) ~(1U << i);
+		if (may && irq->enabled && irq->group && vgic_group_enabled(vm, irq)) {
+			irq->fast_prio = irq->priority;
+			WRITE_ONCE(irq->fast_armed, true);
+		}
+	}
+}
+
+static __noinline void vgic_fast_arm_look(struct vm *vm, struct vgic_cpu *c)
+{
+	bool ppi_done = vgic_fast_arm_ppi(vm, c);
+
+	vgic_fast_arm_sgis(vm, c);
+	c->fast_rearm = !ppi_done || c->fast_sgi_look;
 }
 
 void vgic_fast_disarm(struct vcpu *vcpu)
@@ -679,6 +748,12 @@ void vgic_fast_disarm(struct vcpu *vcpu)
 	struct vgic_cpu *c = vcpu->vgic;
 
 	c->fast_rearm = true;
+	for (unsigned int i = 0; i < 16; i++) {
+		if (c->priv[i].fast_armed) {
+			WRITE_ONCE(c->priv[i].fast_armed, false);
+			c->fast_sgi_look |= (u16)(1U << i);
+		}
+	}
 	if (!c->fast_lr_val)
 		return;
 	WRITE_ONCE(c->fast_lr_val, 0);
@@ -692,6 +767,24 @@ static __noinline void vgic_fast_disarm_priv(struct vm *vm, struct vgic_irq *irq
 
 	if (v)
 		vgic_fast_disarm(v);
+}
+
+/*
+ * Before a fast path's first list register since the vCPU's were last synced: as
+ * vgic_lrs_claim(), but an active-state access in progress sends it the full way instead.
+ */
+bool vgic_fast_lrs_claim(struct vcpu *vcpu)
+{
+	struct vgic_cpu *c = vcpu->vgic;
+
+	if (c->lrs_live)
+		return true;
+	__atomic_store_n(&c->lrs_live, true, __ATOMIC_SEQ_CST);
+	if (__atomic_load_n(&vcpu->vm->vgic->active_halts, __ATOMIC_SEQ_CST)) {
+		__atomic_store_n(&c->lrs_live, false, __ATOMIC_SEQ_CST);
+		return false;
+	}
+	return true;
 }
 
 bool vgic_ppi_fast_inject(struct vcpu *vcpu, u64 lr)
@@ -711,17 +804,8 @@ bool vgic_ppi_fast_inject(struct vcpu *vcpu, u64 lr)
 	} else {
 		/* The vGIC's list registers are 0 .. hw_lrs - 1; from there on they are zero. */
 		n = c->hw_lrs;
-		if (n >= vgic_hw_nr_lrs() || c->hcr != ICH_HCR_EN)
+		if (n >= vgic_hw_nr_lrs() || c->hcr != ICH_HCR_EN || !vgic_fast_lrs_claim(vcpu))
 			return false;
-		if (!c->lrs_live) {
-			/* As vgic_lrs_claim(): an active-state access in progress has the full
-			 * path. */
-			__atomic_store_n(&c->lrs_live, true, __ATOMIC_SEQ_CST);
-			if (__atomic_load_n(&vcpu->vm->vgic->active_halts, __ATOMIC_SEQ_CST)) {
-				__atomic_store_n(&c->lrs_live, false, __ATOMIC_SEQ_CST);
-				return false;
-			}
-		}
 		c->fast_lrs = (u16)(1U << n);
 	}
 	vgic_hw_write_lr(n, lr);
@@ -734,14 +818,18 @@ void vgic_fast_takeover(struct vcpu *vcpu)
 {
 	struct vm *vm = vcpu->vm;
 	struct vgic_cpu *c = vcpu->vgic;
-	unsigned int n = (unsigned int)__builtin_ctz(c->fast_lrs);
-	u64 lr = vgic_hw_read_lr(n);
-	struct vgic_irq *irq;
+	u32 lrs = c->fast_lrs;
 
 	c->fast_lrs = 0;
-	/* No longer pending: the guest took it. */
-	vcpu->irqs_taken += !(lr & ICH_LR_PENDING);
-	if (lr & (ICH_LR_PENDING | ICH_LR_ACTIVE)) {
+	for (; lrs; lrs &= lrs - 1) {
+		unsigned int n = (unsigned int)__builtin_ctz(lrs);
+		u64 lr = vgic_hw_read_lr(n);
+		struct vgic_irq *irq;
+
+		/* No longer pending: the guest took it. */
+		vcpu->irqs_taken += !(lr & ICH_LR_PENDING);
+		if (!(lr & (ICH_LR_PENDING | ICH_LR_ACTIVE)))
+			continue;
 		vgic_hw_write_lr(n, 0);
 		irq = &c->priv[(lr & ICH_LR_VINTID_MASK) % VGIC_NR_PRIVATE];
 		spin_lock(&vm->vgic->lock);
@@ -794,13 +882,24 @@ void vgic_sgi_index_init(struct vm *vm)
 {
 	bool by_index = true;
 
-	for (unsigned int i = 0; i < vm->nr_vcpus; i++)
-		by_index &= (vm->vcpus[i]->arch.vmpidr & MPIDR_HWID_MASK) == i;
+	for (unsigned int i = 0; i < vm->nr_vcpus; i++) {
+		u64 mpidr = vm->vcpus[i]->arch.vmpidr & MPIDR_HWID_MASK;
+		u64 aff0 = mpidr & 0xFF;
+
+		by_index &= mpidr == i;
+		/* The routing fields of an ICC_SGI1R_EL1 write to this vCPU alone. */
+		vm->vcpus[i]->vgic->sgi_self = (mpidr >> 32 & 0xFF) << ICC_SGI1R_AFF3_SHIFT |
+					       (aff0 >> 4) << ICC_SGI1R_RS_SHIFT |
+					       (mpidr >> 16 & 0xFF) << ICC_SGI1R_AFF2_SHIFT |
+					       (mpidr >> 8 & 0xFF) << ICC_SGI1R_AFF1_SHIFT |
+					       1UL << (aff0 & 0xF);
+	}
 	vm->vgic->sgi_by_index = by_index;
 }
 
 /* SGI @intid from @src to @t, of the group the write generates (vGIC lock held). */
-static void vgic_sgi_pend(struct vm *vm, struct vcpu *src, struct vcpu *t, u32 intid, bool group0)
+static inline __attribute__((always_inline)) void
+vgic_sgi_pend(struct vm *vm, struct vcpu *src, struct vcpu *t, u32 intid, bool group0)
 {
 	struct vgic_irq *irq = &t->vgic->priv[intid];
 
@@ -810,17 +909,25 @@ static void vgic_sgi_pend(struct vm *vm, struct vcpu *src, struct vcpu *t, u32 i
 	irq->pending_latch = true;
 	irq->sgi_source |= (u16)(1U << src->id);
 	vgic_irq_changed(vm, irq);
+	/* Sent to itself: it may well be again, the fast path looks at it once it is idle. */
+	if (t == src && !group0) {
+		t->vgic->fast_sgi_look |= (u16)(1U << intid);
+		t->vgic->fast_rearm = true;
+	}
 }
 
 void vgic_send_sgi(struct vcpu *vcpu, u64 val, bool group0)
 {
 	struct vm *vm = vcpu->vm;
-	u32 intid = (val >> 24) & 0xF;
+	u32 intid = ICC_SGI1R_INTID(val);
 	u64 aff321 =
 	    ((val >> 48) & 0xFF) << 32 | ((val >> 32) & 0xFF) << 16 | ((val >> 16) & 0xFF) << 8;
 	unsigned int rs = (val >> 44) & 0xF;
 	bool all_but_self = val & (1UL << 40);
 
+	/* The self-SGI fast path first (armed only for a model with these registers). */
+	if (!group0 && (val & ICC_SGI1R_ROUTE) == vcpu->vgic->sgi_self && vgic_sgi_fast(vcpu, val))
+		return;
 	/* Only a model with a system-register CPU interface gets these. */
 	if (!vgic_sysreg_cpuif(vm))
 		return;

@@ -45,11 +45,14 @@ __cold int vgic_v3_create(struct vm *vm)
 	if (rc)
 		return rc;
 	vm->vgic->model = &vgic_v3_model;
-	vgic_sgi_index_init(vm);
 	rc = vgic_v3_redist_init(vm);
-	if (rc)
+	if (rc) {
 		vgic_v3_dist_destroy(vm);
-	return rc;
+		return rc;
+	}
+	/* Once every vCPU has its vgic_cpu (vgic_cpu.sgi_self). */
+	vgic_sgi_index_init(vm);
+	return 0;
 }
 
 __cold void vgic_v3_destroy(struct vm *vm)

@@ -20,6 +20,19 @@ struct vcpu;
 /* The maintenance PPI the guest DT names (QEMU virt's); the hardware's own comes from the DT. */
 #define VGIC_GUEST_MAINT_INTID 25
 
+/* ICC_SGI1R_EL1 (and ASGI1R/SGI0R): TargetList, Aff1, INTID, Aff2, IRM, RS, Aff3 (IHI 0069). */
+#define ICC_SGI1R_TARGETS    0xFFFFUL
+#define ICC_SGI1R_AFF1_SHIFT 16
+#define ICC_SGI1R_INTID(val) (((val) >> 24) & 0xF)
+#define ICC_SGI1R_AFF2_SHIFT 32
+#define ICC_SGI1R_IRM	     (1UL << 40)
+#define ICC_SGI1R_RS_SHIFT   44
+#define ICC_SGI1R_AFF3_SHIFT 48
+/* The fields that say who gets the SGI: everything but the INTID and the RES0 bits. */
+#define ICC_SGI1R_ROUTE                                                                            \
+	(0xFFUL << ICC_SGI1R_AFF3_SHIFT | 0xFUL << ICC_SGI1R_RS_SHIFT | ICC_SGI1R_IRM |            \
+	 0xFFUL << ICC_SGI1R_AFF2_SHIFT | 0xFFUL << ICC_SGI1R_AFF1_SHIFT | ICC_SGI1R_TARGETS)
+
 /*
  * One virtual interrupt. pending = pending_latch || (level-sensitive && line_level). While
  * pending or active it sits on its target vCPU's ap_list, sorted by priority, from where the
@@ -36,6 +49,12 @@ struct vgic_irq {
 	bool edge;  /* ICFGR: edge-triggered (else level) */
 	bool owned; /* an SPI of one of this VM's devices; others are RAZ/WI */
 	bool hw;    /* linked to physical interrupt hwintid (deactivation goes through) */
+	/*
+	 * SGIs: armed for the self-SGI fast path, at priority fast_prio (virt/vgic.c,
+	 * vgic_fast_arm_sgis(): set by the owner's pCPU, cleared by any change, under the lock).
+	 */
+	bool fast_armed;
+	u8 fast_prio;
 	u32 hwintid;
 	u64 irouter;	     /* SPIs: GICD_IROUTER (Aff3.Aff2.Aff1.Aff0, IRM) */
 	u8 targets;	     /* SPIs of a GICv2: GICD_ITARGETSR, one bit per vCPU */
@@ -109,8 +128,9 @@ struct vgic_cpu {
 	 * vgic_v3_fast.c): its INTID (0: none), the list register to write when its physical
 	 * interrupt fires while the vCPU runs (0: disarmed; armed only while the vGIC holds that
 	 * PPI idle, cleared under the lock by any change to it, from any pCPU), whether to look at
-	 * arming it again (set by such a change), and the list register holding such an injection
-	 * the vGIC has not taken over yet (one bit; only the vCPU's own pCPU).
+	 * arming it (or an SGI of fast_sgi_look) again (set by such a change), and the list
+	 * registers holding injections of this fast path or the self-SGI one the vGIC has not
+	 * taken over yet (a bit each; only the vCPU's own pCPU).
 	 */
 	u8 fast_ppi;
 	bool fast_rearm;
@@ -127,6 +147,15 @@ struct vgic_cpu {
 	 * which also sets the vCPU's entry-work bit.
 	 */
 	bool dirty;
+	/*
+	 * The self-SGI fast path (vgic_sgi_fast; armed per SGI, vgic_irq.fast_armed): the SGIs the
+	 * next sync or flush of the vCPU's own pCPU looks at arming (sent to itself through the
+	 * slow path, or disarmed since; fast_rearm is set with them; vGIC lock), and the routing
+	 * fields (ICC_SGI1R_ROUTE) of an ICC_SGI1R_EL1 write to this vCPU alone, set once its MPIDR
+	 * is known.
+	 */
+	u16 fast_sgi_look;
+	u64 sgi_self;
 };
 
 /* The MMIO side (virt/vgic_v3_dist.c, virt/vgic_v3_redist.c): register the regions. */

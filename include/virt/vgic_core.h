@@ -106,6 +106,26 @@ bool vgic_ppi_hw_withdraw(struct vcpu *vcpu, u32 intid);
 void vgic_dump(struct vcpu *vcpu);
 /* A trapped ICC_SGI1R/ASGI1R/SGI0R write. */
 void vgic_send_sgi(struct vcpu *vcpu, u64 val, bool group0);
+/*
+ * Before a fast path's first list register since the vCPU's were synced: as the flush claims
+ * them (vgic_cpu.lrs_live); false, nothing claimed, while an active-state access is in progress.
+ */
+bool vgic_fast_lrs_claim(struct vcpu *vcpu);
+#ifdef CONFIG_VGIC_FAST_PPI
+/*
+ * The self-SGI fast path (virt/vgic_v3_fast.c): an ICC_SGI1R_EL1 write @val of @vcpu, in its
+ * own exit path, to itself alone, of an armed SGI, is put into a free list register; false
+ * (nothing done) for any other write, or with no list register free.
+ */
+bool vgic_sgi_fast(struct vcpu *vcpu, u64 val);
+#else
+static inline bool vgic_sgi_fast(struct vcpu *vcpu, u64 val)
+{
+	(void)vcpu;
+	(void)val;
+	return false;
+}
+#endif
 #else
 static inline int vgic_init_cpu(const struct platform_irqchip *ic)
 {

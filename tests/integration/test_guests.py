@@ -20,7 +20,7 @@ import tern as tern_lib
 CONFIG = "qemu_virt_guest_tests_defconfig"
 # The same VM 0 with MULTI_PCPU: its vCPUs on their own pCPUs.
 CONFIG_SMP = "qemu_virt_guest_smp_defconfig"
-SMP_PROGRAMS = ("psci", "gic", "timer", "smp", "soak", "ipi", "suspend", "vtick")
+SMP_PROGRAMS = ("psci", "gic", "timer", "smp", "soak", "ipi", "suspend", "vtick", "sgiself")
 # Programs whose checks are about time, run under icount on one pCPU: (bootargs, icount). ipi's
 # wake-up latency bound holds in virtual time, which a loaded host cannot stretch: a vCPU woken
 # behind a spinning one runs after SCHED_WAKE_GRANULARITY_US (1 ms) plus the switch; without
