@@ -130,8 +130,8 @@ static void test_active(void)
 	pending = sgi_reg(GICR_ISPENDR0) & (1U << SGI_A);
 	take(); /* active: not taken again yet */
 	report(acked == SGI_A && active && pending && c->n[SGI_A] == n0,
-	       "acknowledged (%u), sent again: active %d, pending %d, not taken (%u)", acked, active,
-	       pending, c->n[SGI_A] - n0);
+	       "acknowledged (%u), sent again: active %d, pending %d, not taken (%u)", acked,
+	       active, pending, c->n[SGI_A] - n0);
 	gic_eoi(SGI_A);
 	take();
 	report(c->n[SGI_A] == n0 + 1 && !(sgi_reg(GICR_ISACTIVER0) & (1U << SGI_A)),
@@ -185,13 +185,15 @@ static void group1(u32 sgi)
 static void g1_off(u32 sgi)
 {
 	(void)sgi;
-	gic_write32(GICD_BASE + GICD_CTLR, gic_read32(GICD_BASE + GICD_CTLR) & ~GICD_CTLR_ENABLE_G1_G1A);
+	gic_write32(GICD_BASE + GICD_CTLR,
+		    gic_read32(GICD_BASE + GICD_CTLR) & ~GICD_CTLR_ENABLE_G1_G1A);
 }
 
 static void g1_on(u32 sgi)
 {
 	(void)sgi;
-	gic_write32(GICD_BASE + GICD_CTLR, gic_read32(GICD_BASE + GICD_CTLR) | GICD_CTLR_ENABLE_G1_G1A);
+	gic_write32(GICD_BASE + GICD_CTLR,
+		    gic_read32(GICD_BASE + GICD_CTLR) | GICD_CTLR_ENABLE_G1_G1A);
 }
 
 /* Armed at 0x80 under PMR 0xA0, then lowered to 0xC0: masked. */
@@ -273,6 +275,21 @@ static void test_targets(void)
 		   counts[1].n[SGI_B] == n1 + 1,
 	       "IRM = 1: vCPU 1 once, not the sender (%u, %u)", counts[0].n[SGI_B] - n0,
 	       counts[1].n[SGI_B] - n1);
+
+	/* IRM = 1 with the fields of a write to the sender alone: still every other vCPU. */
+	(void)send_take(SGI_B);
+	n0 = counts[0].n[SGI_B];
+	n1 = counts[1].n[SGI_B];
+	smp_run_on(1U << 1, open_irqs, NULL);
+	dsb();
+	write_sysreg(ICC_SGI1R_IRM | (u64)SGI_B << ICC_SGI1R_INTID_SHIFT | 1UL << (self() & 0xf),
+		     icc_sgi1r_el1);
+	isb();
+	take();
+	report(smp_wait_done(1U << 1, WAIT_US) == 0 && counts[0].n[SGI_B] == n0 &&
+		   counts[1].n[SGI_B] == n1 + 1,
+	       "IRM = 1 with its own TargetList bit: vCPU 1 once, not the sender (%u, %u)",
+	       counts[0].n[SGI_B] - n0, counts[1].n[SGI_B] - n1);
 }
 
 static void sgiself_setup(unsigned int cpu)

@@ -71,6 +71,24 @@ VGIC_HW(fake) = {
 };
 const struct vgic_hw_ops *const fake_vgic_hw_ops = &vgic_hw_fake;
 
+/* The same, with the GICv3 host's fast paths said to be there (vgic_hw_ops.fast_ppi). */
+static const struct vgic_hw_ops vgic_hw_fake_fast = {
+	.irqchip = "fake",
+	.init_cpu = fake_hw_init_cpu,
+	.nr_lrs = fake_hw_nr_lrs,
+	.read_lr = fake_hw_read_lr,
+	.write_lr = fake_hw_write_lr,
+	.write_hcr = fake_hw_write_hcr,
+	.save = fake_hw_save,
+	.restore = fake_hw_restore,
+	.fast_ppi = true,
+};
+
+void fake_vgic_hw_fast_paths(bool on)
+{
+	vgic_hw = on ? &vgic_hw_fake_fast : &vgic_hw_fake;
+}
+
 void fake_vgic_vm_init(struct vm *vm, struct vcpu *vcpus, unsigned int nr, const u64 *mpidrs)
 {
 	memset(&fake_vgic_hw, 0, sizeof(fake_vgic_hw));

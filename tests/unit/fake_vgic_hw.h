@@ -31,5 +31,7 @@ extern const struct vgic_hw_ops *const fake_vgic_hw_ops;
  * from @vcpus (ids 0..@nr-1) with VMPIDRs @mpidrs, or with NULL Aff0 = id % 4 and Aff1 = id / 4.
  */
 void fake_vgic_vm_init(struct vm *vm, struct vcpu *vcpus, unsigned int nr, const u64 *mpidrs);
+/* vgic_hw with (@on) or without fast_ppi, the GICv3 host's fast paths (default: without). */
+void fake_vgic_hw_fast_paths(bool on);
 
 #endif

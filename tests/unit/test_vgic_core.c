@@ -1368,6 +1368,145 @@ static void test_active_access_syncs_the_vcpu_holding_it(void **state)
 	pcpu0.current_vcpu = NULL;
 }
 
+/*
+ * A disarm of the hardware-linked PPI's fast path (a distributor-wide change) makes the vCPU's
+ * next entry flush, which arms it again if it may: the dirty flag and the entry-work word's VGIC
+ * bit together, as every vgic_mark_dirty() (the exit fast path reads only the word).
+ */
+static void test_fast_disarm_marks_entry_work(void **state)
+{
+	struct vcpu *v = &vcpus[0];
+
+	(void)state;
+	v->vgic->fast_lr_val = ICH_LR_PENDING | ICH_LR_HW | 27;
+	v->vgic->dirty = false;
+	v->entry_work = 0;
+	spin_lock(&vm.vgic->lock);
+	vgic_fast_disarm(v);
+	spin_unlock(&vm.vgic->lock);
+	assert_int_equal(v->vgic->fast_lr_val, 0);
+	assert_true(v->vgic->dirty);
+	assert_true(v->entry_work & VCPU_WORK_VGIC);
+}
+
+/* vCPU 0 sends SGI @sgi to itself the slow way, takes and ends it: the sync arms it. */
+static void self_sgi_slow(u32 sgi)
+{
+	struct vgic_cpu *c = vcpus[0].vgic;
+
+	vgic_send_sgi(&vcpus[0], SGIR_INTID(sgi) | 0x1, SGI1R);
+	vgic_flush(&vcpus[0]);
+	assert_int_equal(c->used_lrs, 1);
+	guest_ack(0);
+	guest_eoi(0);
+	vgic_sync(&vcpus[0]);
+}
+
+/*
+ * The self-SGI fast path's arming (the injection itself, virt/vgic_v3_fast.c, needs the GICv3
+ * host's registers: tests/guests/sgiself): an SGI the vCPU sent itself is armed by the sync
+ * that finds it idle, at its priority, only if enabled, Group 1 and Group 1 on; every change
+ * disarms it, a distributor-wide one too, and the next sync or flush arms it again.
+ */
+static void test_self_sgi_arming(void **state)
+{
+	struct vgic_cpu *c = vcpus[0].vgic;
+	struct vgic_irq *s5 = cfg(priv(0, 5), 1, 0x20, true);
+
+	(void)state;
+	fake_vgic_hw_fast_paths(true);
+	run_here(0);
+	assert_int_equal(c->sgi_self, 0x1);
+	assert_int_equal(vcpus[3].vgic->sgi_self,
+			 SGIR_AFF3(1) | SGIR_AFF2(2) | SGIR_AFF1(3) | SGIR_RS(1) | (1U << 1));
+	assert_false(s5->fast_armed);
+	self_sgi_slow(5);
+	assert_true(s5->fast_armed);
+	assert_int_equal(s5->fast_prio, 0x20);
+	assert_int_equal(c->fast_sgi_look, 0);
+	assert_false(c->fast_rearm);
+
+	/* Sent by another vCPU: disarmed; armed again once it is idle again. */
+	vgic_send_sgi(&vcpus[1], SGIR_INTID(5) | 0x1, SGI1R);
+	assert_false(s5->fast_armed);
+	assert_true(c->fast_rearm);
+	vgic_flush(&vcpus[0]);
+	assert_false(s5->fast_armed); /* still in a list register */
+	guest_ack(0);
+	guest_eoi(0);
+	vgic_sync(&vcpus[0]);
+	assert_true(s5->fast_armed);
+
+	/* A new priority: disarmed; the next sync or flush arms it again, at that priority. */
+	spin_lock(&vm.vgic->lock);
+	s5->priority = 0x60;
+	vgic_irq_changed(&vm, s5);
+	spin_unlock(&vm.vgic->lock);
+	assert_false(s5->fast_armed);
+	assert_true(c->fast_rearm);
+	self_sgi_slow(5);
+	assert_true(s5->fast_armed);
+	assert_int_equal(s5->fast_prio, 0x60);
+
+	/*
+	 * Disabled or Group 0: not armed (a flush that finds nothing queued and list registers to
+	 * clear leaves the look to the next one), and not looked at again until sent to itself.
+	 */
+	spin_lock(&vm.vgic->lock);
+	s5->enabled = false;
+	vgic_irq_changed(&vm, s5);
+	spin_unlock(&vm.vgic->lock);
+	vgic_mark_dirty(&vcpus[0]);
+	vgic_flush(&vcpus[0]);
+	vgic_mark_dirty(&vcpus[0]);
+	vgic_flush(&vcpus[0]);
+	assert_false(s5->fast_armed);
+	assert_int_equal(c->fast_sgi_look, 0);
+	s5->enabled = true;
+	self_sgi_slow(5);
+	assert_true(s5->fast_armed);
+	s5->group = 0;
+	spin_lock(&vm.vgic->lock);
+	vgic_irq_changed(&vm, s5);
+	spin_unlock(&vm.vgic->lock);
+	vgic_mark_dirty(&vcpus[0]);
+	vgic_flush(&vcpus[0]);
+	assert_false(s5->fast_armed);
+	s5->group = 1;
+	self_sgi_slow(5);
+	assert_true(s5->fast_armed);
+
+	/* Group 1 off in the distributor: every SGI disarmed; not armed while it is off. */
+	spin_lock(&vm.vgic->lock);
+	vm.vgic->ctlr = GICD_CTLR_ENABLE_G0;
+	vgic_fast_disarm(&vcpus[0]);
+	spin_unlock(&vm.vgic->lock);
+	assert_false(s5->fast_armed);
+	vgic_flush(&vcpus[0]);
+	assert_false(s5->fast_armed);
+	vm.vgic->ctlr = GICD_CTLR_ENABLE_G0 | GICD_CTLR_ENABLE_G1;
+	self_sgi_slow(5);
+	assert_true(s5->fast_armed);
+
+	/* SGI0R (Group 0) to itself: nothing looked at. */
+	cfg(priv(0, 6), 0, 0x20, true);
+	vgic_send_sgi(&vcpus[0], SGIR_INTID(6) | 0x1, SGI0R);
+	assert_false(c->fast_sgi_look & (1U << 6));
+
+	/* Without the GICv3 host's fast paths nothing is armed. */
+	fake_vgic_hw_fast_paths(false);
+	spin_lock(&vm.vgic->lock);
+	vgic_fast_disarm(&vcpus[0]);
+	spin_unlock(&vm.vgic->lock);
+	vgic_flush(&vcpus[0]);
+	vgic_flush(&vcpus[0]);
+	guest_ack(0);
+	guest_eoi(0);
+	vgic_sync(&vcpus[0]);
+	assert_false(s5->fast_armed);
+	pcpu0.current_vcpu = NULL;
+}
+
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
 
 int main(void)
@@ -1399,6 +1538,8 @@ int main(void)
 		T(test_kick_when_deliverable),
 		T(test_load_put),
 		T(test_active_access_syncs_the_vcpu_holding_it),
+		T(test_fast_disarm_marks_entry_work),
+		T(test_self_sgi_arming),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
