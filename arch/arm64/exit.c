@@ -132,6 +132,16 @@ static enum vcpu_run_result exit_dabt(struct vcpu *vcpu)
 	return mmio_emulate(vcpu);
 }
 
+/* A data abort the vector sends to vcpu_exit_fast() (ISV = 1): the emulated access inline. */
+static __hot_inline enum vcpu_run_result exit_dabt_fast(struct vcpu *vcpu, u64 esr)
+{
+	u64 far = read_sysreg(far_el2), hpfar = read_sysreg(hpfar_el2);
+
+	vcpu->arch.far = far;
+	vcpu->arch.hpfar = hpfar;
+	return mmio_emulate_access(vcpu, esr, HPFAR_FAULT_IPA(hpfar, far));
+}
+
 static enum vcpu_run_result exit_iabt(struct vcpu *vcpu)
 {
 	/* First touch of RAM on demand (vm_ram_demand.c): the fetch runs again. */
@@ -248,9 +258,10 @@ static __hot_inline bool exit_prepare_entry(const struct pcpu *p, struct vcpu *v
  * for no other: HVC/SMC (SMCCC: x0-x3), a trapped system register, an MMIO access the syndrome
  * describes (ISV = 1: one register, no writeback). The vector sends everything else (an MMIO
  * access Tern decodes from the instruction, WFI, aborts, ...) to the full exit, as it may need
- * x19-x28.
+ * x19-x28. No stack protector: the only address-taken local is the MMIO read's value
+ * (mmio_emulate_access(), inline here).
  */
-u64 vcpu_exit_fast(struct vcpu_gpregs *regs)
+__no_stack_protector u64 vcpu_exit_fast(struct vcpu_gpregs *regs)
 {
 	struct vcpu *vcpu = container_of(regs, struct vcpu, arch.regs);
 	u64 esr = read_sysreg(esr_el2);
@@ -263,9 +274,7 @@ u64 vcpu_exit_fast(struct vcpu_gpregs *regs)
 	vcpu->arch.esr = esr;
 	switch (ESR_ELx_EC(esr)) {
 	case ESR_EC_DABT_LOW:
-		vcpu->arch.far = read_sysreg(far_el2);
-		vcpu->arch.hpfar = read_sysreg(hpfar_el2);
-		r = mmio_emulate(vcpu);
+		r = exit_dabt_fast(vcpu, esr);
 		break;
 	case ESR_EC_SYS64:
 		r = exit_sysreg(vcpu, esr);

@@ -43,7 +43,7 @@ static bool mmio_guest_aarch32(const struct vcpu *vcpu)
  * A T32 instruction emulated inside an IT block: advance ITSTATE (PSTATE.IT[7:2] at bits 15:10,
  * IT[1:0] at 26:25) as executing it would have, or the next instructions' conditions are wrong.
  */
-static void mmio_aarch32_it_advance(struct vcpu *vcpu)
+void mmio_aarch32_it_advance(struct vcpu *vcpu)
 {
 	u64 pstate = vcpu->arch.regs.pstate;
 	u32 it = (u32)(((pstate >> 25) & 0x3) | (((pstate >> 10) & 0x3f) << 2));
@@ -102,11 +102,6 @@ static int mmio_fetch_insn(struct vcpu *vcpu, u32 *insn)
 		return -TERN_EFAULT;
 	return vm_copy_from_guest(vcpu->vm, insn, (par & PAR_EL1_PA_MASK) | (pc & 0xFFF),
 				  sizeof(*insn));
-}
-
-static u64 mmio_size_mask(unsigned int size)
-{
-	return size == 8 ? ~0UL : (1UL << (8 * size)) - 1;
 }
 
 /*
@@ -196,7 +191,7 @@ static inline enum vcpu_run_result mmio_done(struct vcpu *vcpu)
  * access Tern decodes from the instruction (ISV = 0: writeback, pairs), acquire/release, an
  * access outside the vCPU's last device or across a device's end.
  */
-static __noinline enum vcpu_run_result mmio_emulate_other(struct vcpu *vcpu, u64 esr, u64 ipa)
+__noinline enum vcpu_run_result mmio_emulate_other(struct vcpu *vcpu, u64 esr, u64 ipa)
 {
 	unsigned int dfsc = esr & ESR_ISS_xFSC_MASK;
 	const struct mmio_region *r;
@@ -250,37 +245,13 @@ static __noinline enum vcpu_run_result mmio_emulate_other(struct vcpu *vcpu, u64
 	return mmio_done(vcpu);
 }
 
-/*
- * No stack protector: its canary would guard @val, whose address only goes to the device's read
- * handler, which stores one u64 there; the check costs more than the rest of the bookkeeping.
- */
+enum vcpu_run_result mmio_emulate_rejected(struct vcpu *vcpu, u64 ipa)
+{
+	return mmio_abort(vcpu, "the device rejected the access", ipa);
+}
+
+/* The full exit's way in (exit_sync()); vcpu_exit_fast() inlines mmio_emulate_access(). */
 __no_stack_protector enum vcpu_run_result mmio_emulate(struct vcpu *vcpu)
 {
-	u64 esr = vcpu->arch.esr;
-	u64 ipa = mmio_fault_ipa(vcpu);
-	unsigned int size = 1U << ((esr >> DABT_ISS_SAS_SHIFT) & DABT_ISS_SAS_MASK);
-	unsigned int rt = (esr >> DABT_ISS_SRT_SHIFT) & DABT_ISS_SRT_MASK;
-	const struct mmio_region *r;
-	u64 val;
-
-	/*
-	 * The common case first, straight from the syndrome's fields: one register, a plain access
-	 * (mmio_esr_simple()), all of it inside the vCPU's last device or the one found for it.
-	 */
-	if (!mmio_esr_simple(esr))
-		return mmio_emulate_other(vcpu, esr, ipa);
-	r = mmio_find_hint(&vcpu->vm->mmio, &vcpu->mmio_hint, ipa, size);
-	if (!r)
-		return mmio_emulate_other(vcpu, esr, ipa);
-	if (esr & ESR_ISS_DABT_WNR) {
-		if (mmio_region_write(r, vcpu, ipa, size,
-				      vcpu_reg(vcpu, rt) & mmio_size_mask(size)))
-			return mmio_abort(vcpu, "the device rejected the access", ipa);
-	} else {
-		if (mmio_region_read(r, vcpu, ipa, size, &val))
-			return mmio_abort(vcpu, "the device rejected the access", ipa);
-		vcpu_set_reg(vcpu, rt,
-			     mmio_extend(size, esr & DABT_ISS_SSE, esr & DABT_ISS_SF, val));
-	}
-	return mmio_done(vcpu);
+	return mmio_emulate_access(vcpu, vcpu->arch.esr, mmio_fault_ipa(vcpu));
 }
