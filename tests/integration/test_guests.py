@@ -20,7 +20,7 @@ import tern as tern_lib
 CONFIG = "qemu_virt_guest_tests_defconfig"
 # The same VM 0 with MULTI_PCPU: its vCPUs on their own pCPUs.
 CONFIG_SMP = "qemu_virt_guest_smp_defconfig"
-SMP_PROGRAMS = ("psci", "gic", "timer", "smp", "soak", "ipi", "suspend", "vtick", "sgiself")
+SMP_PROGRAMS = ("psci", "gic", "timer", "smp", "soak", "ipi", "suspend", "vtick", "sgiself", "pl011")
 # Programs whose checks are about time, run under icount on one pCPU: (bootargs, icount). ipi's
 # wake-up latency bound holds in virtual time, which a loaded host cannot stretch: a vCPU woken
 # behind a spinning one runs after SCHED_WAKE_GRANULARITY_US (1 ms) plus the switch; without
@@ -39,6 +39,7 @@ INTEGRITY_OK_RE = re.compile(r"\[c\d+\] integrity: \d+ regions unchanged")
 INTEGRITY_BAD_RE = re.compile(r"\[c\d+\] integrity: .* CHANGED")
 RESET_RE = r"\[c\d+\] vm0: reset requested by the guest"
 MMIO_STORES = "mmio: DR store forms: Tern-OK"
+PL011_DR_LINE = "pl011: DR by byte, halfword and word stores: 0123456789"
 
 
 class Program:
@@ -175,15 +176,31 @@ def answer_vtick(t):
     t.send("k")
 
 
+def answer_pl011(t):
+    """pl011: a key for its receive checks (FR, RXRIS, DR)."""
+    t.expect(r"pl011: waiting for a key", timeout=60)
+    t.send("k")
+
+
+def check_pl011(t, lines):
+    """pl011: its line written through DR stores of three widths, whole and in order."""
+    if PL011_DR_LINE not in lines:
+        t.fail(f"no '{PL011_DR_LINE}' line")
+
+
 @pytest.mark.parametrize("name, smp", RUNS)
 def test_guest(tern, guests, name, smp):
     prog = PROGRAMS[name]
     t = run_guest(tern, guests, prog, smp, *ICOUNT_RUNS.get(name, ("", False)))
     if name == "vtick":
         answer_vtick(t)
+    if name == "pl011":
+        answer_pl011(t)
     if name == "reset":
         check_reset(t)
     lines = check_run(t, prog)
+    if name == "pl011":
+        check_pl011(t, lines)
     if name == "mmio" and MMIO_STORES not in lines:
         t.fail(f"no '{MMIO_STORES}' line")
     if name == "reset":
@@ -204,7 +221,11 @@ def test_guest_multi_pcpu(tern, guests_smp, name):
     t = run_guest(tern, guests_smp, prog, 4)
     if name == "vtick":
         answer_vtick(t)
+    if name == "pl011":
+        answer_pl011(t)
     lines = check_run(t, prog)
+    if name == "pl011":
+        check_pl011(t, lines)
     online = [ln for ln in lines if re.search(r"\] smp: pCPU \d online", ln)]
     if len(online) != 3:
         t.fail(f"want 3 secondary pCPUs online, saw {len(online)}")

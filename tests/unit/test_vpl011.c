@@ -477,7 +477,7 @@ static void test_bad_accesses(void **state)
 	assert_int_equal(rd_sz(f, UARTCR + 2, 4, &v), -TERN_EINVAL);
 	assert_int_equal(wr_sz(f, UARTCR + 1, 2, 0), -TERN_EINVAL);
 	assert_int_equal(rd_sz(f, UARTFR + 3, 2, &v), -TERN_EINVAL);
-	assert_int_equal(rd_sz(f, UARTFR, 3, &v), -TERN_EINVAL);
+	/* (A size of 3 never reaches a device: the bus refuses it, test_mmio.c.) */
 	assert_int_equal(rd_sz(f, 0x1000, 4, &v), -TERN_EINVAL);
 	assert_int_equal(rd(f, UARTCR), 0x300);
 	vpl011_flush(f->u);
