@@ -4,7 +4,12 @@
  * block starting there (free or allocated, with its order), "tail" for the other pages of a
  * block, or "reserved". Only block heads carry an order, so alloc and free touch O(orders) bytes;
  * the check of the head byte is what catches double frees, wrong orders and foreign addresses.
- * Free blocks are kept on doubly linked lists, one per order, whose links live in the blocks.
+ * Free blocks are kept on doubly linked lists, one per order, whose links live in the metadata
+ * area too (two 32-bit page references per page), never in the free blocks: free memory is not
+ * written until someone allocates it. That keeps a stray write into a free block from corrupting
+ * the lists, and keeps RAM nobody uses untouched (on QEMU, where the host backs guest RAM with
+ * 2 MiB pages on first write, links written into the free blocks had the host allocate and clear
+ * 2 MiB for each of them, ~40 MiB at every boot).
  */
 #include <string.h>
 #include <tern/compiler.h>
@@ -21,16 +26,8 @@
 
 #define ORDER_BYTES(order) ((paddr_t)PAGE_SIZE << (order))
 
-/* Stored at the start of every free block. */
-struct page_free_node {
-	paddr_t next;
-	paddr_t prev;
-};
-
-static struct page_free_node *pa_node(paddr_t addr)
-{
-	return (struct page_free_node *)addr;
-}
+/* Bytes of metadata per managed page: its state byte and its free-list links. */
+#define META_BYTES_PER_PAGE (1 + sizeof(struct page_alloc_link))
 
 static paddr_t pa_range_end(const struct page_alloc_range *r)
 {
@@ -53,28 +50,55 @@ static u8 *pa_meta(const struct page_alloc_range *r, paddr_t addr)
 	return &r->meta[(addr - r->base) >> PAGE_SHIFT];
 }
 
+/* A link names a block by its page's number over all ranges, plus one: 0 is "none". */
+static u32 pa_ref(struct page_allocator *pa, paddr_t addr)
+{
+	const struct page_alloc_range *r = pa_range_of(pa, addr);
+
+	return r->first + (u32)((addr - r->base) >> PAGE_SHIFT) + 1;
+}
+
+static paddr_t pa_deref(const struct page_allocator *pa, u32 ref)
+{
+	for (unsigned int i = 0; ref && i < pa->nr_ranges; i++) {
+		const struct page_alloc_range *r = &pa->ranges[i];
+
+		if (ref - 1 - r->first < r->nr_pages)
+			return r->base + ((paddr_t)(ref - 1 - r->first) << PAGE_SHIFT);
+	}
+	return 0;
+}
+
+static struct page_alloc_link *pa_link(struct page_allocator *pa, paddr_t addr)
+{
+	const struct page_alloc_range *r = pa_range_of(pa, addr);
+
+	return &r->link[(addr - r->base) >> PAGE_SHIFT];
+}
+
 static void pa_list_push(struct page_allocator *pa, paddr_t addr, unsigned int order)
 {
-	struct page_free_node *n = pa_node(addr);
+	struct page_alloc_link *n = pa_link(pa, addr);
+	paddr_t head = pa->free_list[order];
 
 	n->prev = 0;
-	n->next = pa->free_list[order];
-	if (n->next)
-		pa_node(n->next)->prev = addr;
+	n->next = head ? pa_ref(pa, head) : 0;
+	if (head)
+		pa_link(pa, head)->prev = pa_ref(pa, addr);
 	pa->free_list[order] = addr;
 	pa->nr_free_blocks[order]++;
 }
 
 static void pa_list_remove(struct page_allocator *pa, paddr_t addr, unsigned int order)
 {
-	struct page_free_node *n = pa_node(addr);
+	const struct page_alloc_link *n = pa_link(pa, addr);
 
 	if (n->prev)
-		pa_node(n->prev)->next = n->next;
+		pa_link(pa, pa_deref(pa, n->prev))->next = n->next;
 	else
-		pa->free_list[order] = n->next;
+		pa->free_list[order] = pa_deref(pa, n->next);
 	if (n->next)
-		pa_node(n->next)->prev = n->prev;
+		pa_link(pa, pa_deref(pa, n->next))->prev = n->prev;
 	pa->nr_free_blocks[order]--;
 }
 
@@ -278,7 +302,12 @@ int page_allocator_finalize(struct page_allocator *pa)
 		pa->total_pages += pa->ranges[i].nr_pages;
 	pa->reserved_pages = pa_count_reserved(pa);
 
-	pa->meta_pages = ALIGN_UP(pa->total_pages, PAGE_SIZE) >> PAGE_SHIFT;
+	if (pa->total_pages >= UINT32_MAX) {
+		pr_err("page_alloc: %llu pages: more than 32-bit links can name\n",
+		       (unsigned long long)pa->total_pages);
+		return -TERN_ENOMEM;
+	}
+	pa->meta_pages = ALIGN_UP(pa->total_pages * META_BYTES_PER_PAGE, PAGE_SIZE) >> PAGE_SHIFT;
 	meta = pa_place_meta(pa, pa->meta_pages);
 	if (!meta) {
 		pr_err("page_alloc: no free run of %llu pages for the metadata\n",
@@ -291,10 +320,16 @@ int page_allocator_finalize(struct page_allocator *pa)
 	pa->nr_reserved++;
 	pa_merge_reserved(pa);
 
-	memset((void *)meta, META_RESERVED, pa->total_pages);
+	/* The links first (aligned), then the state bytes; a link is written only when used. */
+	memset((void *)(meta + pa->total_pages * sizeof(struct page_alloc_link)), META_RESERVED,
+	       pa->total_pages);
 	for (unsigned int i = 0; i < pa->nr_ranges; i++) {
-		pa->ranges[i].meta = (u8 *)meta + offset;
-		offset += pa->ranges[i].nr_pages;
+		struct page_alloc_range *r = &pa->ranges[i];
+
+		r->first = (u32)offset;
+		r->link = (struct page_alloc_link *)meta + offset;
+		r->meta = (u8 *)(meta + pa->total_pages * sizeof(struct page_alloc_link)) + offset;
+		offset += r->nr_pages;
 	}
 
 	for (unsigned int i = 0; i < pa->nr_ranges; i++) {

@@ -18,12 +18,22 @@
 #define PAGE_ALLOC_MAX_RANGES	16
 #define PAGE_ALLOC_MAX_RESERVED 32
 
+/** A free block's neighbours on its free list, as page references (0: none). */
+struct page_alloc_link {
+	u32 next;
+	u32 prev;
+};
+
 /** One managed range of RAM, page-aligned. */
 struct page_alloc_range {
 	paddr_t base;
 	u64 nr_pages;
+	/** Number of the range's first page over all ranges (the metadata's index). */
+	u32 first;
 	/** One byte per page (state and order); points into the metadata area. */
 	u8 *meta;
+	/** Free-list links per page (only a free block's first page's are used); metadata too. */
+	struct page_alloc_link *link;
 };
 
 /** A region that is never handed out, page-aligned (rounded outwards). */
@@ -35,8 +45,9 @@ struct page_alloc_region {
 /**
  * A buddy allocator of 4 KiB pages, orders 0..PAGE_ALLOC_MAX_ORDER, each block naturally aligned to
  * its size. Fields are private to core/page_alloc.c; it is defined here so it can be static.
- * Memory is accessed through its physical address (Tern's EL2 map is an identity map): the free
- * lists live in the free blocks and the metadata inside the managed memory.
+ * Memory is accessed through its physical address (Tern's EL2 map is an identity map): the
+ * metadata, free-list links included, lives inside the managed memory; free blocks are never
+ * written.
  */
 struct page_allocator {
 	struct spinlock lock;
@@ -46,7 +57,7 @@ struct page_allocator {
 	struct page_alloc_range ranges[PAGE_ALLOC_MAX_RANGES];
 	/* One extra slot for the metadata area during finalize. */
 	struct page_alloc_region reserved[PAGE_ALLOC_MAX_RESERVED + 1];
-	/* First free block of each order, 0 when empty (doubly linked through the blocks). */
+	/* First free block of each order, 0 when empty (doubly linked through the links). */
 	paddr_t free_list[PAGE_ALLOC_MAX_ORDER + 1];
 	u64 nr_free_blocks[PAGE_ALLOC_MAX_ORDER + 1];
 	u64 total_pages;
@@ -84,9 +95,10 @@ void page_allocator_init(struct page_allocator *pa);
 int page_allocator_add_range(struct page_allocator *pa, paddr_t base, u64 size);
 int page_allocator_reserve(struct page_allocator *pa, paddr_t base, u64 size);
 /**
- * Places the metadata (one byte per page) in the highest free run of the ranges that holds it,
- * then puts every page neither reserved nor metadata on the free lists. Returns 0, -TERN_ENOMEM
- * when no free run holds the metadata, -TERN_EINVAL without ranges, -TERN_EBUSY if called twice.
+ * Places the metadata (nine bytes per page: a state byte and two 32-bit links) in the highest free
+ * run of the ranges that holds it, then puts every page neither reserved nor metadata on the free
+ * lists. Returns 0, -TERN_ENOMEM when no free run holds the metadata, -TERN_EINVAL without ranges,
+ * -TERN_EBUSY if called twice.
  */
 int page_allocator_finalize(struct page_allocator *pa);
 

@@ -15,7 +15,9 @@
 #define MEM_SIZE  (8UL << 20)
 #define MEM_ALIGN (2UL << 20)
 #define MEM_PAGES (MEM_SIZE / PAGE_SIZE)
-#define BLOCK(o)  ((paddr_t)PAGE_SIZE << (o))
+/* Nine bytes of metadata per page (a state byte, two 32-bit links): 18 KiB, five pages. */
+#define META_PAGES 5
+#define BLOCK(o)   ((paddr_t)PAGE_SIZE << (o))
 
 static u8 *mem;
 static paddr_t base;
@@ -130,12 +132,12 @@ static void test_single_range(void **state)
 	assert_int_equal(page_allocator_finalize(&pa), 0);
 	stats(&st0);
 	assert_int_equal(st0.total_pages, MEM_PAGES);
-	/* One byte per page: 2048 bytes, one page, at the top. */
-	assert_int_equal(st0.meta_pages, 1);
+	/* At the top. */
+	assert_int_equal(st0.meta_pages, META_PAGES);
 	assert_int_equal(st0.reserved_pages, 0);
 	assert_int_equal(st0.used_pages, 0);
-	assert_int_equal(st0.free_pages, MEM_PAGES - 1);
-	expect_run(blocks, base, base + MEM_SIZE - PAGE_SIZE);
+	assert_int_equal(st0.free_pages, MEM_PAGES - META_PAGES);
+	expect_run(blocks, base, base + MEM_SIZE - META_PAGES * PAGE_SIZE);
 	for (unsigned int o = 0; o <= PAGE_ALLOC_MAX_ORDER; o++)
 		assert_int_equal(st0.free_blocks[o], blocks[o]);
 	assert_true(st0.largest_free_order >= 9);
@@ -230,8 +232,8 @@ static void test_reserve(void **state)
 	assert_int_equal(page_allocator_finalize(&pa), 0);
 	stats(&st0);
 	assert_int_equal(st0.reserved_pages, reserved);
-	assert_int_equal(st0.meta_pages, 1);
-	assert_int_equal(st0.free_pages, MEM_PAGES - reserved - 1);
+	assert_int_equal(st0.meta_pages, META_PAGES);
+	assert_int_equal(st0.free_pages, MEM_PAGES - reserved - META_PAGES);
 
 	/* Reserved pages hold data the allocator must never touch. */
 	for (size_t p = 0; p < MEM_PAGES; p++)
@@ -461,6 +463,44 @@ static void test_soak(void **state)
 	assert_false(stub_printk_contains("page_alloc"));
 }
 
+/*
+ * The allocator never writes into memory it has not handed out (its free-list links live in
+ * the metadata): a page nobody allocated keeps setup()'s 0xee, through splits and merges.
+ */
+static void test_free_memory_untouched(void **state)
+{
+	static bool handed_out[MEM_PAGES];
+	paddr_t held[16];
+	struct page_alloc_stats st;
+
+	memset(handed_out, 0, sizeof(handed_out));
+	assert_int_equal(page_allocator_add_range(&pa, base, MEM_SIZE), 0);
+	assert_int_equal(page_allocator_reserve(&pa, base + 0x123000, 0x45000), 0);
+	assert_int_equal(page_allocator_finalize(&pa), 0);
+	/* Splits push buddies of every order, frees merge them back (list removals). */
+	for (unsigned int i = 0; i < 16; i++) {
+		unsigned int order = i % 5;
+
+		held[i] = page_alloc_pages(&pa, order);
+		assert_true(held[i]);
+		for (size_t p = page_index(held[i]); p < page_index(held[i]) + (1UL << order); p++)
+			handed_out[p] = true;
+		memset((void *)held[i], 0x11, BLOCK(order));
+	}
+	for (unsigned int i = 0; i < 16; i += 2)
+		assert_int_equal(page_free_pages(&pa, held[i], i % 5), 0);
+	for (unsigned int i = 1; i < 16; i += 2)
+		assert_int_equal(page_free_pages(&pa, held[i], i % 5), 0);
+	stats(&st);
+	for (size_t p = 0; p < MEM_PAGES - st.meta_pages; p++) {
+		if (handed_out[p])
+			continue;
+		for (size_t b = 0; b < PAGE_SIZE; b++)
+			if (mem[p * PAGE_SIZE + b] != 0xee)
+				fail_msg("page %zu, never handed out, written at byte %zu", p, b);
+	}
+}
+
 static void test_setup_errors(void **state)
 {
 	struct page_alloc_stats st;
@@ -504,7 +544,7 @@ static void test_setup_errors(void **state)
 	assert_int_equal(page_allocator_reserve(&pa, base, PAGE_SIZE), -TERN_EBUSY);
 	stats(&st);
 	assert_int_equal(st.total_pages, 2);
-	assert_int_equal(st.meta_pages, 1);
+	assert_int_equal(st.meta_pages, 1); /* 18 bytes */
 	assert_int_equal(st.free_pages, 1);
 	assert_int_equal(page_alloc_pages(&pa, 0), base);
 	assert_int_equal(page_alloc_pages(&pa, 0), 0);
@@ -537,9 +577,11 @@ static void test_global(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		T(test_single_range), T(test_alignment),     T(test_reserve),
-		T(test_two_ranges),   T(test_merged_ranges), T(test_bad_frees),
-		T(test_soak),	      T(test_setup_errors),  T(test_global),
+		T(test_single_range),  T(test_alignment),
+		T(test_reserve),       T(test_two_ranges),
+		T(test_merged_ranges), T(test_bad_frees),
+		T(test_soak),	       T(test_free_memory_untouched),
+		T(test_setup_errors),  T(test_global),
 	};
 
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);
