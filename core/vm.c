@@ -189,14 +189,30 @@ static bool vm_ram_coherent(const struct vm *vm)
  * RAM) hides what the guest wrote to memory. None of it for a device's copy (@io) made while a
  * vCPU of the VM whose caches are on is loaded here (vm_ram_coherent()).
  */
+static void vm_ram_piece(u8 *g, u8 *buf, u64 n, enum vm_ram_op op, bool coherent)
+{
+	if ((op == VM_RAM_READ && !coherent) || op == VM_RAM_SYNC_TERN)
+		dcache_clean_inval_range((paddr_t)g, (paddr_t)g + n);
+	if (op == VM_RAM_WRITE)
+		memcpy(g, buf, n);
+	else if (op == VM_RAM_READ)
+		memcpy(buf, g, n);
+	else if (op == VM_RAM_ZERO)
+		dcache_zero_range((paddr_t)g, (paddr_t)g + n);
+	if ((op == VM_RAM_WRITE && !coherent) || op == VM_RAM_SYNC_GUEST)
+		dcache_clean_range((paddr_t)g, (paddr_t)g + n);
+}
+
 static int vm_ram_access(struct vm *vm, ipa_t ipa, u8 *buf, u64 len, enum vm_ram_op op, bool io)
 {
 	bool coherent = io && vm_ram_coherent(vm);
+	/* RAM on demand: a write into a block not yet ready is made while it is prepared. */
+	bool fill = vm->ram_ready && (op == VM_RAM_WRITE || op == VM_RAM_ZERO);
 	int rc;
 
 	if (!vm_ipa_in_ram(vm, ipa, len))
 		return -TERN_EFAULT;
-	rc = vm_ram_prepare(vm, ipa, len);
+	rc = fill ? 0 : vm_ram_prepare(vm, ipa, len);
 	if (rc)
 		return rc;
 	while (len) {
@@ -206,16 +222,13 @@ static int vm_ram_access(struct vm *vm, ipa_t ipa, u8 *buf, u64 len, enum vm_ram
 
 		if (!g)
 			return -TERN_EFAULT;
-		if ((op == VM_RAM_READ && !coherent) || op == VM_RAM_SYNC_TERN)
-			dcache_clean_inval_range((paddr_t)g, (paddr_t)g + n);
-		if (op == VM_RAM_WRITE)
-			memcpy(g, buf, n);
-		else if (op == VM_RAM_READ)
-			memcpy(buf, g, n);
-		else if (op == VM_RAM_ZERO)
-			dcache_zero_range((paddr_t)g, (paddr_t)g + n);
-		if ((op == VM_RAM_WRITE && !coherent) || op == VM_RAM_SYNC_GUEST)
-			dcache_clean_range((paddr_t)g, (paddr_t)g + n);
+		rc = fill ? vm_ram_prepare_fill(vm, ipa, &n, op == VM_RAM_WRITE ? buf : NULL,
+						!coherent)
+			  : 0;
+		if (rc < 0)
+			return rc;
+		if (!rc)
+			vm_ram_piece(g, buf, n, op, coherent);
 		ipa += n;
 		len -= n;
 		if (buf)

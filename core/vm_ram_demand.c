@@ -5,8 +5,10 @@
  * the guest's first access to a 2 MiB block faults, and the block is zeroed, mapped and the access
  * run again. Tern's own accesses on the guest's behalf (loading images, virtio buffers, the host
  * disk's DMA) prepare the blocks they touch first, so nothing of a block's previous use is ever
- * read, by the guest or for it. A VM started on QEMU no longer makes the host back (and clear)
- * every page of its RAM before the guest runs: RAM the guest never touches stays unbacked.
+ * read, by the guest or for it; what they write into a block not yet ready (a kernel image, a
+ * whole block of a disk read) is written while the block is prepared instead of after zeroing. A VM
+ * started on QEMU no longer makes the host back (and clear) every page of its RAM before the guest
+ * runs: RAM the guest never touches stays unbacked.
  *
  * One bit per block, set once under vm->ram_lock after the block is zeroed and mapped, read
  * without the lock (acquire) on the paths that only need to know the block is ready.
@@ -18,6 +20,7 @@
 #include <tern/page_alloc.h>
 #include <tern/printk.h>
 #include <tern/vm.h>
+#include <string.h>
 
 #define VM_RAM_BLOCK_SHIFT 21
 #define VM_RAM_BLOCK	   (1ULL << VM_RAM_BLOCK_SHIFT)
@@ -52,11 +55,44 @@ static bool vm_ram_block_ready(const struct vm *vm, u64 b)
 }
 
 /*
- * Zero and map block @b, piece by host-contiguous piece. If stage 2 runs out of table memory the
- * pieces mapped so far are unmapped again: the block stays unready as a whole, so a later attempt
- * never zeroes what the guest already wrote.
+ * What a caller writes into a block while it is prepared (vm_ram_prepare_fill()): that part is
+ * written instead of zeroed first, under the lock, before the block is mapped and marked ready.
  */
-static int vm_ram_prepare_block(struct vm *vm, u64 b)
+struct vm_ram_fill {
+	ipa_t ipa;
+	u64 len;
+	const u8 *src; /* NULL: zeroes */
+	bool clean;    /* written data cleaned to the point of coherency */
+};
+
+/* Zero [pa, pa + n) of guest RAM at @ipa, except what @f writes there. */
+static void vm_ram_fill_piece(paddr_t pa, ipa_t ipa, u64 n, const struct vm_ram_fill *f)
+{
+	ipa_t s = f ? MAX(ipa, f->ipa) : ipa, e = f ? MIN(ipa + n, f->ipa + f->len) : ipa;
+
+	if (s >= e) {
+		/* Nothing of its previous use may reach a guest that reads with caches off. */
+		dcache_zero_range(pa, pa + n);
+		return;
+	}
+	dcache_zero_range(pa, pa + (s - ipa));
+	if (f->src) {
+		memcpy((void *)(pa + (s - ipa)), f->src + (s - f->ipa), e - s);
+		if (f->clean)
+			dcache_clean_range(pa + (s - ipa), pa + (e - ipa));
+	} else {
+		dcache_zero_range(pa + (s - ipa), pa + (e - ipa));
+	}
+	dcache_zero_range(pa + (e - ipa), pa + n);
+}
+
+/*
+ * Zero (or fill, @f) and map block @b, piece by host-contiguous piece. If stage 2 runs out of
+ * table memory the pieces mapped so far are unmapped again: the block stays unready as a whole,
+ * so a later attempt never zeroes what the guest already wrote. 1 when this call prepared it,
+ * 0 when it was ready already.
+ */
+static int vm_ram_prepare_block(struct vm *vm, u64 b, const struct vm_ram_fill *f)
 {
 	ipa_t start = GUEST_RAM_BASE + (b << VM_RAM_BLOCK_SHIFT);
 	ipa_t end = MIN(start + VM_RAM_BLOCK, GUEST_RAM_BASE + vm->ram_size);
@@ -70,18 +106,18 @@ static int vm_ram_prepare_block(struct vm *vm, u64 b)
 			paddr_t pa = vm_ipa_to_pa(vm, ipa, &contig);
 			u64 n = MIN(contig, end - ipa);
 
-			/* Nothing of its previous use may reach a guest that reads with caches off.
-			 */
-			dcache_zero_range(pa, pa + n);
+			vm_ram_fill_piece(pa, ipa, n, f);
 			rc = stage2_map(&vm->s2, ipa, pa, n, S2_NORMAL_RW);
 			if (rc && ipa > start)
 				stage2_unmap(&vm->s2, start, ipa - start);
 			ipa += n;
 		}
-		if (!rc)
+		if (!rc) {
 			__atomic_store_n(&vm->ram_ready[b / 64],
 					 vm->ram_ready[b / 64] | (1ULL << (b % 64)),
 					 __ATOMIC_RELEASE);
+			rc = 1;
+		}
 	}
 	spin_unlock(&vm->ram_lock);
 	return rc;
@@ -94,12 +130,24 @@ int vm_ram_prepare_blocks(struct vm *vm, ipa_t ipa, u64 len)
 	for (u64 b = (ipa - GUEST_RAM_BASE) >> VM_RAM_BLOCK_SHIFT,
 		 last = (ipa + len - 1 - GUEST_RAM_BASE) >> VM_RAM_BLOCK_SHIFT;
 	     b <= last; b++) {
-		int rc = vm_ram_block_ready(vm, b) ? 0 : vm_ram_prepare_block(vm, b);
+		int rc = vm_ram_block_ready(vm, b) ? 0 : vm_ram_prepare_block(vm, b, NULL);
 
-		if (rc)
+		if (rc < 0)
 			return rc;
 	}
 	return 0;
+}
+
+int vm_ram_prepare_fill(struct vm *vm, ipa_t ipa, u64 *len, const u8 *src, bool clean)
+{
+	u64 b = (ipa - GUEST_RAM_BASE) >> VM_RAM_BLOCK_SHIFT;
+	struct vm_ram_fill f;
+
+	*len = MIN(*len, VM_RAM_BLOCK - ((ipa - GUEST_RAM_BASE) & (VM_RAM_BLOCK - 1)));
+	if (vm_ram_block_ready(vm, b))
+		return 0;
+	f = (struct vm_ram_fill){ ipa, *len, src, clean };
+	return vm_ram_prepare_block(vm, b, &f);
 }
 
 bool vm_ram_fault(struct vm *vm, ipa_t ipa)
