@@ -6,6 +6,8 @@
   be left unapplied and crash at run time, so it fails the build here instead.
 - No loadable segment is both writable and executable (the stage-1 map follows them).
 - The Image header's image_size is a link-time constant, not a relocated value.
+- No PLT: calls go straight to their targets (Tern is built without -fno-plt, so ld must
+  resolve every BL inside the executable; a PLT stub would need a dynamic loader).
 """
 import struct
 import subprocess
@@ -36,6 +38,10 @@ def main():
     # The header is the first bytes of the first PT_LOAD (file offset of .head.text).
     head = subprocess.run([READELF, "-SW", elf], capture_output=True, text=True, check=True).stdout
     for line in head.splitlines():
+        parts = line.replace("[ ", "[").split()
+        if len(parts) > 5 and parts[1] in (".plt", ".iplt", ".plt.got", ".plt.sec") \
+                and int(parts[5], 16):
+            errors.append("a PLT in the image: " + line.strip())
         if ".head.text" in line:
             off = int(line.split(".head.text")[1].split()[2], 16)
             magic = data[off + 56 : off + 60]
