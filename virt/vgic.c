@@ -821,6 +821,7 @@ void vgic_fast_takeover(struct vcpu *vcpu)
 	u32 lrs = c->fast_lrs;
 
 	c->fast_lrs = 0;
+	c->vtimer_hw_maybe = true; /* the timer's physical twin may be acknowledged (vtimer_put) */
 	for (; lrs; lrs &= lrs - 1) {
 		unsigned int n = (unsigned int)__builtin_ctz(lrs);
 		u64 lr = vgic_hw_read_lr(n);

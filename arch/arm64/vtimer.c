@@ -43,6 +43,7 @@ static void vtimer_irq(unsigned int intid, void *priv)
 
 	(void)priv;
 	if (v && v->vgic) {
+		v->vgic->vtimer_hw_maybe = true;
 		vgic_inject_ppi_fast(v, VTIMER_GUEST_VIRT_INTID, intid);
 		return;
 	}
@@ -60,18 +61,30 @@ int vtimer_init_cpu(const struct platform_timer *t)
 void vtimer_load(struct vcpu *vcpu)
 {
 	write_sysreg(vcpu->vm->cntvoff, cntvoff_el2);
-	if (vcpu->vgic && vcpu->vgic->vtimer_hw_active)
+	if (vcpu->vgic && vcpu->vgic->vtimer_hw_active) {
+		vcpu->vgic->vtimer_hw_maybe = true;
 		irq_set_active(vtimer_host_virt_intid, true);
+	}
 }
 
 void vtimer_put(struct vcpu *vcpu)
 {
-	/* The physical active state belongs to this vCPU's linked interrupt: keep it with it. */
-	if (vcpu->vgic) {
-		vcpu->vgic->vtimer_hw_active = irq_get_active(vtimer_host_virt_intid);
-		if (vcpu->vgic->vtimer_hw_active)
-			irq_set_active(vtimer_host_virt_intid, false);
+	struct vgic_cpu *c = vcpu->vgic;
+
+	/*
+	 * The physical active state belongs to this vCPU's linked interrupt: keep it with it. Not
+	 * acknowledged since the load (vtimer_hw_maybe, fast_lrs), and not active then, it is not
+	 * active now: nothing to read (a read goes through the redistributor).
+	 */
+	if (!c || !(c->vtimer_hw_maybe || c->fast_lrs)) {
+		if (c)
+			c->vtimer_hw_active = false;
+		return;
 	}
+	c->vtimer_hw_active = irq_get_active(vtimer_host_virt_intid);
+	c->vtimer_hw_maybe = c->vtimer_hw_active;
+	if (c->vtimer_hw_active)
+		irq_set_active(vtimer_host_virt_intid, false);
 }
 
 /*

@@ -124,6 +124,13 @@ struct vgic_cpu {
 	/* Physical active state of the host timer PPI linked to this vCPU's virtual timer. */
 	bool vtimer_hw_active;
 	/*
+	 * That PPI may be active: it was active when the vCPU was loaded, or Tern acknowledged it
+	 * since, the only way it becomes active: in vtimer_irq(), or in the IRQ exit's fast path,
+	 * which leaves fast_lrs set until vgic_fast_takeover() sets this. A put reads the active
+	 * state through the redistributor only when this or fast_lrs is set (vtimer_put).
+	 */
+	bool vtimer_hw_maybe;
+	/*
 	 * The fast path of a hardware-linked PPI (the virtual timer's; virt/vgic.c,
 	 * vgic_v3_fast.c): its INTID (0: none), the list register to write when its physical
 	 * interrupt fires while the vCPU runs (0: disarmed; armed only while the vGIC holds that
