@@ -151,8 +151,14 @@ TERN_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -Wmissing-prototypes -Wst
 # -falign-functions=4: functions start on any instruction, not padded to 16 bytes (GCC's generic
 # AArch64 tuning), as Linux (FUNCTION_ALIGNMENT_4B) and Xen build for arm64: -2.3 KiB of padding
 # that nothing executes; loops and branch targets keep GCC's alignment.
+# The guard is read through TPIDR_EL2 (each pCPU's struct pcpu, at PCPU_OFF_STACK_GUARD in
+# tern/percpu.h, which core/percpu.c checks): MRS + LDR in each protected function's entry and
+# exit, where the global __stack_chk_guard took ADRP + LDR from the GOT + LDR: -0.9 KiB.
+PCPU_OFF_STACK_GUARD := $(shell sed -n 's/^\#define PCPU_OFF_STACK_GUARD[[:space:]]*\([0-9]*\).*/\1/p' \
+	$(srctree)/include/tern/percpu.h)
 ifeq ($(CONFIG_STACK_PROTECTOR),y)
-TERN_CFLAGS += -fstack-protector-strong
+TERN_CFLAGS += -fstack-protector-strong -mstack-protector-guard=sysreg \
+	-mstack-protector-guard-reg=tpidr_el2 -mstack-protector-guard-offset=$(PCPU_OFF_STACK_GUARD)
 else
 TERN_CFLAGS += -fno-stack-protector
 endif

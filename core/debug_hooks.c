@@ -17,12 +17,26 @@ static unsigned int debug_recurse(unsigned int depth, unsigned int limit)
 	return debug_recurse(depth + 1, limit) + pad[0];
 }
 
+/*
+ * Writes @n bytes from the start of a local array of 16: with n = 24, its last 8 overwrite the
+ * stack protector's guard copy, which GCC places right above the function's arrays.
+ */
+static __attribute__((noinline)) void debug_smash(size_t n)
+{
+	char buf[16];
+
+	memset(buf, 0x5a, n);
+	__asm__ volatile("" : : "r"(buf) : "memory");
+}
+
 void debug_hook_run(const char *what)
 {
 	if (!what)
 		return;
-	if (strcmp(what, "panic") && strcmp(what, "overflow") && strcmp(what, "bug")) {
-		pr_warn("debug: unknown tern.test value \"%s\" (panic, overflow, bug)\n", what);
+	if (strcmp(what, "panic") && strcmp(what, "overflow") && strcmp(what, "bug") &&
+	    strcmp(what, "canary")) {
+		pr_warn("debug: unknown tern.test value \"%s\" (panic, overflow, bug, canary)\n",
+			what);
 		return;
 	}
 	pr_warn("debug: tern.test=%s: crashing on purpose\n", what);
@@ -31,6 +45,11 @@ void debug_hook_run(const char *what)
 		*(volatile u32 *)(uintptr_t)_text = 0;
 	} else if (!strcmp(what, "overflow")) {
 		debug_recurse(0, 1U << 20);
+	} else if (!strcmp(what, "canary")) {
+		/* Through a volatile, so the compiler cannot see the overflow coming. */
+		volatile size_t n = 24;
+
+		debug_smash(n);
 	} else {
 		BUG();
 	}

@@ -54,4 +54,5 @@ void __stack_chk_fail(void)
 	      (unsigned long)__builtin_return_address(0));
 }
 
+/* The guard of Debian's libfdt.a, built with the global guard; Tern's own is per pCPU. */
 uintptr_t __stack_chk_guard;

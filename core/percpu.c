@@ -19,6 +19,8 @@ _Static_assert(offsetof(struct pcpu, guest_regs) == PCPU_OFF_GUEST_REGS, "guest_
 _Static_assert(offsetof(struct pcpu, fast_hvc) == PCPU_OFF_FAST_HVC, "guest_entry.S offset");
 _Static_assert(offsetof(struct pcpu, fast_sysreg) == PCPU_OFF_FAST_SYSREG, "guest_entry.S offset");
 _Static_assert(offsetof(struct pcpu, id_fast) == PCPU_OFF_ID_FAST, "guest_entry.S offset");
+_Static_assert(offsetof(struct pcpu, stack_guard) == PCPU_OFF_STACK_GUARD,
+	       "head.S and -mstack-protector-guard-offset");
 
 struct pcpu *pcpu_get(unsigned int id)
 {
@@ -39,5 +41,7 @@ struct pcpu *pcpu_prepare(unsigned int id, u64 mpidr)
 	p->mpidr = mpidr;
 	p->stack_top = (vaddr_t)pcpu_stacks[id] + 2 * PCPU_STACK_SIZE;
 	p->emerg_top = (vaddr_t)pcpu_emerg_stacks[id] + sizeof(pcpu_emerg_stacks[id]);
+	/* Before the pCPU runs any C: its functions check their frames against this. */
+	p->stack_guard = this_pcpu()->stack_guard;
 	return p;
 }

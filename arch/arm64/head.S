@@ -147,8 +147,10 @@ init_stack_guard:
 	movk	x4, #0x79b9, lsl #32
 	mul	x2, x2, x4
 3:	and	x2, x2, #~0xff			/* a zero low byte stops string overflows */
-	adr_l	x1, __stack_chk_guard
+	adr_l	x1, __stack_chk_guard		/* read by Debian's libfdt */
 	str	x2, [x1]
+	mrs	x1, tpidr_el2			/* Tern's own code: pcpu_prepare() copies it */
+	str	x2, [x1, #PCPU_OFF_STACK_GUARD]
 	ret
 
 /*

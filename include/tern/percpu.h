@@ -3,12 +3,14 @@
 #define TERN_PERCPU_H
 
 /* Offsets used by assembly; core/percpu.c checks them against the struct. */
-#define PCPU_OFF_STACK_TOP   0
-#define PCPU_OFF_EMERG_TOP   8
-#define PCPU_OFF_GUEST_REGS  16
-#define PCPU_OFF_FAST_HVC    24
-#define PCPU_OFF_FAST_SYSREG 32
-#define PCPU_OFF_ID_FAST     40
+/* Also the Makefile's -mstack-protector-guard-offset (it reads the number from here). */
+#define PCPU_OFF_STACK_GUARD 0
+#define PCPU_OFF_STACK_TOP   8
+#define PCPU_OFF_EMERG_TOP   16
+#define PCPU_OFF_GUEST_REGS  24
+#define PCPU_OFF_FAST_HVC    32
+#define PCPU_OFF_FAST_SYSREG 40
+#define PCPU_OFF_ID_FAST     48
 
 #ifndef __ASSEMBLY__
 #include <tern/spinlock.h>
@@ -20,6 +22,13 @@ struct vcpu_gpregs;
 /** Per-physical-CPU data. TPIDR_EL2 points at the running pCPU's entry from its first instruction.
  */
 struct pcpu {
+	/**
+	 * The stack protector's guard value, the same on every pCPU: protected functions read it
+	 * from here through TPIDR_EL2 (-mstack-protector-guard=sysreg), two instructions instead
+	 * of three through the GOT. head.S sets pCPU 0's before any C runs; pcpu_prepare() copies
+	 * it. First, so that no pair of fields the hot paths load or store together is split.
+	 */
+	uintptr_t stack_guard;
 	/** Top of this pCPU's EL2 stack (grows down; an unmapped guard region lies below it). */
 	vaddr_t stack_top;
 	/** Top of the stack used to report a fault that happened on an overflowed stack. */

@@ -1,12 +1,15 @@
 # SPDX-License-Identifier: GPL-2.0-only
 """The boot summary matches the QEMU machine: RAM, CPUs, SMP bring-up, version, exit 0."""
 
+import os
 import re
+import subprocess
 
 import pytest
 
 pytestmark = pytest.mark.boot
 
+SRCTREE = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 MiB = 1 << 20
 SIZES = {"512M": 512 * MiB, "1G": 1024 * MiB, "2G": 2048 * MiB}
 
@@ -67,3 +70,38 @@ def test_boot_summary(tern, config, smp, mem):
     assert cpus == set(range(online))
     assert not re.search(r"\] (error|warning): ", log)
     assert len(re.findall(r"an AArch64 hypervisor", log)) == 1
+
+
+def test_stack_guard_on_every_pcpu(tern):
+    """Tern's functions read the stack protector's guard from their pCPU's struct pcpu (through
+    TPIDR_EL2): read from outside (QEMU's monitor, after the power-off), every online pCPU's
+    copy is pCPU 0's random value, not the zero a pCPU whose copy was never set would check."""
+    t = tern("smp", start=False, smp=4, mem="1G")
+    t.cmd += ["--qemu-extra=-no-shutdown"]
+    t.add_monitor()
+    t.start()
+    load = int(t.expect(r"\[c0\] boot: pCPU 0 [^\n]*, loaded at (0x[0-9a-f]+),").group(1), 16)
+    t.expect(r"\[c0\] smp: 4 pCPUs online\r*\n")
+    t.expect(r"\[c0\] boot: [^\n]*powering off")
+    syms = subprocess.run(["aarch64-linux-gnu-nm", "-S", t.build.elf], capture_output=True,
+                          text=True, check=True).stdout
+    table, size = next((int(a, 16), int(n, 16)) for a, n, _, name in
+                       (line.split() for line in syms.splitlines() if len(line.split()) == 4)
+                       if name == "pcpu_table")
+    kconf = dict(line.split("=", 1) for line in open(t.build.path(".config"))
+                 if line.startswith("CONFIG_") and "=" in line)
+    stride = size // int(kconf["CONFIG_MAX_PCPUS"])
+    # PCPU_OFF_STACK_GUARD, in the one place that defines it.
+    off = int(re.search(r"#define PCPU_OFF_STACK_GUARD\s+(\d+)",
+                        open(os.path.join(SRCTREE, "include", "tern", "percpu.h")).read())
+              .group(1))
+    mon = t.monitor()
+    try:
+        guards = []
+        for cpu in range(4):
+            out = mon.command(f"xp /1gx {load + table + cpu * stride + off:#x}")
+            guards.append(int(re.search(r":\s*(0x[0-9a-f]+)", out).group(1), 16))
+    finally:
+        mon.close()
+    assert guards[0] != 0 and guards[0] & 0xff == 0, f"pCPU 0's guard {guards[0]:#x}"
+    assert guards == [guards[0]] * 4, f"guards by pCPU: {[hex(g) for g in guards]}"

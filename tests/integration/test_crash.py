@@ -3,6 +3,7 @@
 
 import re
 import struct
+import subprocess
 
 import pytest
 
@@ -93,3 +94,21 @@ def test_crash_registers(tern, kind):
     missing = [reg for reg in [f"x{i}" for i in range(31)] + ["sp"]
                if not re.search(rf"\b{reg}\s+0x[0-9a-f]{{16}}\b", dump)]
     assert not missing, f"registers missing from the dump: {missing}"
+
+
+def test_stack_protector(tern):
+    """tern.test=canary writes past a local array over the stack protector's guard copy: the
+    function's own check before it returns (the guard read from its pCPU's data through
+    TPIDR_EL2) must catch it and panic, naming a place inside that function."""
+    t, load = crash(tern, "canary")
+    at = int(t.expect(r"\*\*\* Tern PANIC on pCPU 0: stack protector: stack corrupted in the "
+                      r"function returning to (0x[0-9a-f]+) \*\*\*").group(1), 16)
+    t.expect(r"\] error: Backtrace:")
+    assert t.wait_exit() == 1
+    syms = subprocess.run(["aarch64-linux-gnu-nm", "-S", t.build.elf], capture_output=True,
+                          text=True, check=True).stdout
+    start, size = next((int(a, 16), int(n, 16)) for a, n, _, name in
+                       (line.split() for line in syms.splitlines() if len(line.split()) == 4)
+                       if name == "debug_smash")
+    assert start <= at - load < start + size, \
+        f"the panic names {at - load:#x}, not inside debug_smash ({start:#x}+{size:#x})"
