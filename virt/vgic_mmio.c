@@ -51,15 +51,32 @@ int vgic_mmio_regs_init(struct vgic_regs *t)
 {
 	unsigned int i = 0;
 
-	if (t->nr > 0xFF) /* the index holds a byte */
+	if (t->nr >= 0xFF) /* the indexes hold a byte, the fine one 1 + the row */
 		return -TERN_EINVAL;
 	for (i = 0; i < t->nr; i++) {
 		const struct vgic_reg *r = &t->rows[i];
 
 		if ((u64)r->offset + r->len > ((u64)t->nr_blocks << VGIC_INDEX_SHIFT) ||
 		    (i && (u64)t->rows[i - 1].offset + t->rows[i - 1].len > r->offset) ||
-		    (r->constant && (r->lr_state || r->write)))
+		    (r->constant && (r->lr_state || r->write)) || !r->len ||
+		    (r->offset | r->len) % 4)
 			return -TERN_EINVAL;
+	}
+	/* Words no row holds keep their 0: a rebuild only writes the values already there. */
+	for (i = 0; i < t->nr; i++) {
+		const struct vgic_reg *r = &t->rows[i];
+
+		for (u64 off = r->offset; off < (u64)r->offset + r->len && off < VGIC_FINE_SIZE;
+		     off += 4) {
+			WRITE_ONCE(t->fine[off >> 2], (u8)(i + 1));
+			if (!r->constant || !r->read)
+				continue;
+			if (r->access & VGIC_ACCESS_32)
+				t->const32 |= BIT(off >> 2);
+			if ((r->access & VGIC_ACCESS_64) && IS_ALIGNED(off, 8) &&
+			    off + 8 <= (u64)r->offset + r->len && off + 8 <= VGIC_FINE_SIZE)
+				t->const64 |= BIT(off >> 2);
+		}
 	}
 	i = 0;
 	for (unsigned int b = 0; b < t->nr_blocks; b++) {
@@ -70,6 +87,15 @@ int vgic_mmio_regs_init(struct vgic_regs *t)
 		WRITE_ONCE(t->index[b], (u8)i);
 	}
 	return 0;
+}
+
+void vgic_mmio_const_fill(const struct vgic_regs *t, struct vgic_mmio_ctx *c, u32 *vals)
+{
+	for (unsigned int w = 0; w < VGIC_FINE_WORDS; w++) {
+		const struct vgic_reg *r = vgic_mmio_find(t, (u64)w * 4);
+
+		vals[w] = r && r->constant ? (u32)vgic_mmio_row_read(c, r, (u64)w * 4, 4) : 0;
+	}
 }
 
 int vgic_mmio_access_locked(const struct vgic_reg *r, struct vgic_mmio_ctx *c, u64 offset,

@@ -77,6 +77,9 @@ int vgic_v2_create(struct vm *vm, const struct platform *p)
 			goto fail;
 	}
 	vgic_v2_dist_reset(vm);
+	vgic_mmio_const_fill(&vgic_v2_dist_table,
+			     &(struct vgic_mmio_ctx){ .vm = vm, .vcpu = vm->vcpus[0] },
+			     vm->vgic->const_words);
 	err = mmio_register(&vm->mmio, GUEST_GICD_BASE, VGIC_DIST_SIZE, &vgic_v2_dist_ops, vm,
 			    "gicd");
 	if (err)

@@ -258,15 +258,27 @@ static const struct vgic_reg vgic_v2_dist_regs[] = {
 
 VGIC_REGS_DEFINE(vgic_v2_dist_table, vgic_v2_dist_regs, VGIC_DIST_SIZE);
 
-/* The calling vCPU's view: its banked SGIs and PPIs. */
-static VGIC_MMIO_HANDLER int v2_dist_read(struct vcpu *vcpu, void *priv, u64 offset,
-					  unsigned int size, u64 *val)
+static VGIC_MMIO_HANDLER __noinline int v2_dist_read_table(struct vm *vm, struct vcpu *vcpu,
+							   u64 offset, unsigned int size, u64 *val)
 {
-	struct vgic_mmio_ctx c = { .vm = priv, .vcpu = vcpu };
+	struct vgic_mmio_ctx c = { .vm = vm, .vcpu = vcpu };
+
+	return vgic_mmio_access(&vgic_v2_dist_table, &c, offset, size, false, val);
+}
+
+/*
+ * The calling vCPU's view: its banked SGIs and PPIs. The constant registers (TYPER, IIDR) from
+ * the VM's copy, the rest by the table.
+ */
+static int v2_dist_read(struct vcpu *vcpu, void *priv, u64 offset, unsigned int size, u64 *val)
+{
+	struct vm *vm = priv;
 
 	if (!vcpu || !vcpu->vgic)
 		return -TERN_ENODEV;
-	return vgic_mmio_access(&vgic_v2_dist_table, &c, offset, size, false, val);
+	if (vgic_mmio_const_read(&vgic_v2_dist_table, vm->vgic->const_words, offset, size, val))
+		return 0;
+	return v2_dist_read_table(vm, vcpu, offset, size, val);
 }
 
 static VGIC_MMIO_HANDLER int v2_dist_write(struct vcpu *vcpu, void *priv, u64 offset,

@@ -122,13 +122,23 @@ static const struct vgic_reg dist_regs[] = {
 
 VGIC_REGS_DEFINE(vgic_v3_dist_table, dist_regs, VGIC_DIST_SIZE);
 
-static VGIC_MMIO_HANDLER int dist_read(struct vcpu *vcpu, void *priv, u64 offset, unsigned int size,
-				       u64 *val)
+static VGIC_MMIO_HANDLER __noinline int dist_read_table(struct vm *vm, u64 offset,
+							unsigned int size, u64 *val)
 {
-	(void)vcpu;
-	struct vgic_mmio_ctx c = { .vm = priv };
+	struct vgic_mmio_ctx c = { .vm = vm };
 
 	return vgic_mmio_access(&vgic_v3_dist_table, &c, offset, size, false, val);
+}
+
+/* The constant registers (TYPER, IIDR) from the VM's copy, the rest by the table. */
+static int dist_read(struct vcpu *vcpu, void *priv, u64 offset, unsigned int size, u64 *val)
+{
+	struct vm *vm = priv;
+
+	(void)vcpu;
+	if (vgic_mmio_const_read(&vgic_v3_dist_table, vm->vgic->const_words, offset, size, val))
+		return 0;
+	return dist_read_table(vm, offset, size, val);
 }
 
 static VGIC_MMIO_HANDLER int dist_write(struct vcpu *vcpu, void *priv, u64 offset,
@@ -170,6 +180,8 @@ int vgic_v3_dist_init(struct vm *vm)
 	spin_lock_init(&d->lock);
 	vm->vgic = d;
 	vgic_v3_dist_reset(vm);
+	vgic_mmio_const_fill(&vgic_v3_dist_table, &(struct vgic_mmio_ctx){ .vm = vm },
+			     d->const_words);
 	err = mmio_register(&vm->mmio, GUEST_GICD_BASE, VGIC_DIST_SIZE, &dist_ops, vm, "gicd");
 	if (err) {
 		vm->vgic = NULL;

@@ -116,16 +116,26 @@ static struct vcpu *redist_vcpu(struct vm *vm, u64 *offset)
 	return vcpu && vcpu->vgic ? vcpu : NULL;
 }
 
-static VGIC_MMIO_HANDLER int redist_read(struct vcpu *vcpu, void *priv, u64 offset,
-					 unsigned int size, u64 *val)
+static VGIC_MMIO_HANDLER __noinline int redist_read_table(struct vm *vm, struct vcpu *vcpu,
+							  u64 offset, unsigned int size, u64 *val)
 {
-	(void)vcpu;
-	struct vgic_mmio_ctx c = { .vm = priv };
+	struct vgic_mmio_ctx c = { .vm = vm, .vcpu = vcpu };
 
-	c.vcpu = redist_vcpu(c.vm, &offset);
-	if (!c.vcpu)
-		return -TERN_ENODEV;
 	return vgic_mmio_access(&vgic_v3_redist_table, &c, offset, size, false, val);
+}
+
+/* The constant registers (IIDR, TYPER) from the frame's vCPU's copy, the rest by the table. */
+static int redist_read(struct vcpu *vcpu, void *priv, u64 offset, unsigned int size, u64 *val)
+{
+	struct vm *vm = priv;
+	struct vcpu *rd = redist_vcpu(vm, &offset);
+
+	(void)vcpu;
+	if (!rd)
+		return -TERN_ENODEV;
+	if (vgic_mmio_const_read(&vgic_v3_redist_table, rd->vgic->const_words, offset, size, val))
+		return 0;
+	return redist_read_table(vm, rd, offset, size, val);
 }
 
 static VGIC_MMIO_HANDLER int redist_write(struct vcpu *vcpu, void *priv, u64 offset,
@@ -187,6 +197,11 @@ int vgic_v3_redist_init(struct vm *vm)
 		}
 		vgic_v3_redist_reset(vcpu);
 	}
+	/* The constant registers once every vCPU has its frame (TYPER.Last names the final one). */
+	for (i = 0; i < vm->nr_vcpus; i++)
+		vgic_mmio_const_fill(&vgic_v3_redist_table,
+				     &(struct vgic_mmio_ctx){ .vm = vm, .vcpu = vm->vcpus[i] },
+				     vm->vcpus[i]->vgic->const_words);
 	err = mmio_register(&vm->mmio, GUEST_GICR_BASE, vm->nr_vcpus * VGIC_REDIST_SIZE,
 			    &redist_ops, vm, "gicr");
 	if (!err)

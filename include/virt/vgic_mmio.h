@@ -196,12 +196,20 @@ void vgic_mmio_kick_all(struct vm *vm);
 /* Bytes of a frame one index entry covers: the stride of the 1-bit-per-INTID banks. */
 #define VGIC_INDEX_SHIFT 7
 
+/*
+ * The first VGIC_FINE_SIZE bytes of a frame, where its single registers sit (CTLR, TYPER, IIDR,
+ * STATUSR, WAKER ... up to IGROUPR), are indexed per 32-bit word: no scan for them.
+ */
+#define VGIC_FINE_SIZE (VGIC_FINE_WORDS * 4)
+
 /**
- * A frame's register table with its offset index: entry b is the number of rows starting at or
- * below byte b << VGIC_INDEX_SHIFT, so the row holding an offset is at most a few rows on from
- * there (the rows of one 128-byte block, nine at most: the distributor's first block). The index
- * is a start hint that is never too far on: an entry still 0 (not built yet, or being built by a
- * VM created on another pCPU, rewriting the same values) only makes the scan start earlier.
+ * A frame's register table with its offset indexes. Below VGIC_FINE_SIZE, fine[w] is 1 + the
+ * row holding word w, or 0 for a reserved word (every row is word-aligned and whole words
+ * long). Above, entry b of @index is the number of rows starting at or below byte
+ * b << VGIC_INDEX_SHIFT, so the row holding an offset is at most a few rows on from there (the
+ * rows of one 128-byte block). Both are built before the first VM with the frame runs; a VM
+ * created later, on another pCPU, rewrites the same values, which a lookup meanwhile reads as
+ * they were.
  */
 struct vgic_regs {
 	const struct vgic_reg *rows;
@@ -209,31 +217,48 @@ struct vgic_regs {
 	/** Entries of @index: the frame's size >> VGIC_INDEX_SHIFT. */
 	u16 nr_blocks;
 	u8 *index;
+	u8 *fine;
+	/**
+	 * The fine words a read may take from the frame's const_words (vgic_mmio_const_read()): bit
+	 * w of @const32, a 32-bit read of word w of a constant row; of @const64, a 64-bit read at
+	 * word w of a constant 64-bit row (words w and w + 1).
+	 */
+	u64 const32;
+	u64 const64;
 };
 
-/* A frame's table @rows (an array) and its index in .bss, covering @frame_size bytes. */
+/* A frame's table @rows (an array) and its indexes in .bss, covering @frame_size bytes. */
 #define VGIC_REGS_DEFINE(name, rows_, frame_size)                                                  \
 	static u8 name##_index[(frame_size) >> VGIC_INDEX_SHIFT];                                  \
+	static u8 name##_fine[VGIC_FINE_SIZE / 4];                                                 \
 	struct vgic_regs name = { .rows = (rows_),                                                 \
 				  .nr = ARRAY_SIZE(rows_),                                         \
 				  .nr_blocks = (frame_size) >> VGIC_INDEX_SHIFT,                   \
-				  .index = name##_index }
+				  .index = name##_index,                                           \
+				  .fine = name##_fine }
 
 /* The GICv3 frames' tables (virt/vgic_v3_dist.c, vgic_v3_redist.c): one frame pair per vCPU. */
 extern struct vgic_regs vgic_v3_dist_table;
 extern struct vgic_regs vgic_v3_redist_table;
 
 /**
- * Check @t (rows sorted by offset and disjoint, fewer than 256, inside the frame) and build its
- * index; -TERN_EINVAL for a table that breaks those rules (a bug in Tern). Idempotent.
+ * Check @t (rows sorted by offset and disjoint, fewer than 255, inside the frame, word-aligned
+ * and whole words long) and build its indexes; -TERN_EINVAL for a table that breaks those rules
+ * (a bug in Tern). Idempotent.
  */
 int vgic_mmio_regs_init(struct vgic_regs *t);
+
+_Static_assert(VGIC_FINE_WORDS == 64, "const32/const64 have a bit per fine word");
 
 /** The row holding @offset, or NULL (a reserved offset, or beyond the frame). */
 static inline const struct vgic_reg *vgic_mmio_find(const struct vgic_regs *t, u64 offset)
 {
 	unsigned int i;
 
+	if (offset < VGIC_FINE_SIZE) {
+		i = READ_ONCE(t->fine[offset >> 2]);
+		return i ? &t->rows[i - 1] : NULL;
+	}
 	if (offset >> VGIC_INDEX_SHIFT >= t->nr_blocks)
 		return NULL;
 	i = t->index[offset >> VGIC_INDEX_SHIFT];
@@ -242,6 +267,36 @@ static inline const struct vgic_reg *vgic_mmio_find(const struct vgic_regs *t, u
 	if (i && offset - t->rows[i - 1].offset < t->rows[i - 1].len)
 		return &t->rows[i - 1];
 	return NULL;
+}
+
+/*
+ * The values of @t's constant rows among its first words, read through the rows for the frame
+ * @c describes, into @vals (the frame's const_words): once, when the frame is set up (what they
+ * depend on, the VM's vCPUs and their MPIDRs, never changes afterwards).
+ */
+void vgic_mmio_const_fill(const struct vgic_regs *t, struct vgic_mmio_ctx *c, u32 *vals);
+
+/*
+ * A read of a constant register among the frame's first words, from @vals (filled by
+ * vgic_mmio_const_fill()): no lookup, width check, lock or call. False for anything else, which
+ * then takes vgic_mmio_access().
+ */
+static inline bool vgic_mmio_const_read(const struct vgic_regs *t, const u32 *vals, u64 offset,
+					unsigned int size, u64 *val)
+{
+	u64 w = offset >> 2;
+
+	if (offset >= VGIC_FINE_SIZE)
+		return false;
+	if (size == 4 && !(offset & 3) && ((t->const32 >> w) & 1)) {
+		*val = vals[w];
+		return true;
+	}
+	if (size == 8 && !(offset & 7) && ((t->const64 >> w) & 1)) {
+		*val = vals[w] | (u64)vals[w + 1] << 32;
+		return true;
+	}
+	return false;
 }
 
 /* The locked part of vgic_mmio_access(): row @r, width already checked. */

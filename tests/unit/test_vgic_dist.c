@@ -684,6 +684,15 @@ static void test_reset(void **state)
 	assert_int_equal(spi(f, 33)->intid, 33);
 }
 
+/* TYPER and IIDR read from the VM's copy, as the table reads them. */
+static void test_const_copy(void **state)
+{
+	struct fixture *f = *state;
+	struct vgic_mmio_ctx c = { .vm = &f->vm };
+
+	assert_int_equal(vgic_const_check(&vgic_v3_dist_table, &c, f->vm.vgic->const_words), 2);
+}
+
 /* The frame's offset index finds what a walk of the table finds, for every byte. */
 static void test_table_index(void **state)
 {
@@ -695,6 +704,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_table_index),
+		cmocka_unit_test_setup_teardown(test_const_copy, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_region_and_alloc, setup, teardown),
 		cmocka_unit_test(test_init_register_failure),
 		cmocka_unit_test_setup_teardown(test_reset_values, setup, teardown),

@@ -509,6 +509,28 @@ static void test_redist_reset(void **state)
 }
 
 /* The frame's offset index finds what a walk of the table finds, for every byte. */
+/*
+ * The constant registers read from each vCPU's copy: IIDR and TYPER (both halves and whole) of
+ * every frame pair, as the table reads them, each frame its own TYPER.
+ */
+static void test_const_copy(void **state)
+{
+	struct fixture *f = *state;
+
+	for (unsigned int n = 0; n < f->vm.nr_vcpus; n++) {
+		struct vgic_mmio_ctx c = { .vm = &f->vm, .vcpu = &f->vcpus[n] };
+		u64 v;
+
+		/* IIDR, TYPER's two halves: 32-bit; TYPER: 64-bit. */
+		assert_int_equal(
+		    vgic_const_check(&vgic_v3_redist_table, &c, f->vcpus[n].vgic->const_words), 4);
+		assert_true(vgic_mmio_const_read(&vgic_v3_redist_table,
+						 f->vcpus[n].vgic->const_words, GICR_TYPER, 8, &v));
+		assert_int_equal(v, rd(f, rdf(n, GICR_TYPER), 8));
+		assert_int_equal(v >> 32, n);
+	}
+}
+
 static void test_table_index(void **state)
 {
 	(void)state;
@@ -519,6 +541,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_table_index),
+		cmocka_unit_test_setup_teardown(test_const_copy, setup, teardown),
 		cmocka_unit_test(test_region_and_alloc),
 		cmocka_unit_test(test_init_keeps_existing_vgic_cpu),
 		cmocka_unit_test(test_init_errors),

@@ -64,6 +64,10 @@ static int setup(void **state)
 	}
 	vgic_v2_dist_reset(&vm);
 	assert_int_equal(vgic_mmio_regs_init(&vgic_v2_dist_table), 0);
+	/* As vgic_v2_create() does. */
+	vgic_mmio_const_fill(&vgic_v2_dist_table,
+			     &(struct vgic_mmio_ctx){ .vm = &vm, .vcpu = &vcpus[0] },
+			     dist.const_words);
 	/* SPI 33 (the console's) and 40 belong to the VM; the others do not. */
 	dist.spis[33 - 32].owned = true;
 	dist.spis[40 - 32].owned = true;
@@ -270,6 +274,15 @@ static void test_access_widths(void **state)
 	assert_int_equal(rd(0, 0x6000, 8), 0);
 }
 
+/* TYPER and IIDR read from the VM's copy, as the table reads them. */
+static void test_const_copy(void **state)
+{
+	struct vgic_mmio_ctx c = { .vm = &vm, .vcpu = &vcpus[1] };
+
+	(void)state;
+	assert_int_equal(vgic_const_check(&vgic_v2_dist_table, &c, dist.const_words), 2);
+}
+
 static void test_table_index(void **state)
 {
 	(void)state;
@@ -283,7 +296,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		T(test_reset_values), T(test_banked_private),	  T(test_itargetsr_bytes),
 		T(test_sgir_decode),  T(test_sgi_pend_registers), T(test_access_widths),
-		T(test_table_index),
+		T(test_table_index),  T(test_const_copy),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -22,4 +22,28 @@ static inline void vgic_index_check(struct vgic_regs *t, u64 frame_size)
 	}
 }
 
+/*
+ * Every read the frame's constant copy answers (vgic_mmio_const_read(), @vals) gives what the
+ * table gives for the frame @c describes, at every offset and width around the indexed words;
+ * returns how many it answered (the caller checks that the ones it expects are among them).
+ */
+static inline unsigned int vgic_const_check(const struct vgic_regs *t, struct vgic_mmio_ctx *c,
+					    const u32 *vals)
+{
+	unsigned int answered = 0;
+
+	for (u64 off = 0; off < VGIC_FINE_SIZE + 16; off++) {
+		for (unsigned int size = 1; size <= 8; size *= 2) {
+			u64 fast = 0x1234, slow = 0x5678;
+
+			if (!vgic_mmio_const_read(t, vals, off, size, &fast))
+				continue;
+			assert_int_equal(vgic_mmio_access(t, c, off, size, false, &slow), 0);
+			assert_int_equal(fast, slow);
+			answered++;
+		}
+	}
+	return answered;
+}
+
 #endif
