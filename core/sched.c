@@ -193,7 +193,9 @@ static void sched_resched(struct pcpu *p)
 /*
  * This pCPU's queue changed while a vCPU runs here: a boosted head preempts it once it has run
  * the wake-up granularity, anything else gets a time slice if none runs yet. Returns whether the
- * slice end moved (the EL2 timer must be reprogrammed).
+ * slice end moved (earlier). Only the slice end changed then: the EL2 timer is armed no later
+ * than every other event (sched_timer_update), so it moves only if the slice now ends before it
+ * (sched_timer_earlier), without looking at the sleepers again at every wake-up.
  */
 static bool sched_preempt_point(struct pcpu *p)
 {
@@ -226,7 +228,7 @@ static void sched_kick_irq(unsigned int intid, void *priv)
 	(void)priv;
 	/* The exit itself made the running vCPU's new interrupts reach its list registers. */
 	if (sched_preempt_point(this_pcpu()))
-		sched_timer_update();
+		sched_timer_earlier(this_pcpu()->slice_end);
 }
 
 /* Make pCPU @p look at its queue and its vCPU's interrupts now: an SGI, or directly if it is us.
@@ -236,7 +238,7 @@ static void sched_notify(struct pcpu *p)
 	if (p != this_pcpu())
 		irq_send_sgi(SCHED_KICK_SGI, p->mpidr);
 	else if (sched_preempt_point(p))
-		sched_timer_update();
+		sched_timer_earlier(p->slice_end);
 }
 
 void sched_kick_all(void)
