@@ -701,7 +701,7 @@ static bool vgic_fast_arm_ppi(struct vm *vm, struct vgic_cpu *c)
 }
 
 /*
- * The self-SGI fast path (virt/vgic_v3_fast.c, vgic_sgi_fast()). Linux sends SGIs to the CPU
+ * The self-SGI fast path (vgic_sgi_fast(), virt/vgic_v3_fast.c). Linux sends SGIs to the CPU
  * it runs on (irq_work, a function call or a reschedule for the local CPU): an ICC_SGI1R_EL1
  * write of a vCPU to itself alone (IRM 0, its own Aff3.Aff2.Aff1, range and TargetList bit,
  * nothing else) of an SGI armed in fast_sgi_armed needs nothing of the vGIC but its list
@@ -767,24 +767,6 @@ static __noinline void vgic_fast_disarm_priv(struct vm *vm, struct vgic_irq *irq
 
 	if (v)
 		vgic_fast_disarm(v);
-}
-
-/*
- * Before a fast path's first list register since the vCPU's were last synced: as
- * vgic_lrs_claim(), but an active-state access in progress sends it the full way instead.
- */
-bool vgic_fast_lrs_claim(struct vcpu *vcpu)
-{
-	struct vgic_cpu *c = vcpu->vgic;
-
-	if (c->lrs_live)
-		return true;
-	__atomic_store_n(&c->lrs_live, true, __ATOMIC_SEQ_CST);
-	if (__atomic_load_n(&vcpu->vm->vgic->active_halts, __ATOMIC_SEQ_CST)) {
-		__atomic_store_n(&c->lrs_live, false, __ATOMIC_SEQ_CST);
-		return false;
-	}
-	return true;
 }
 
 bool vgic_ppi_fast_inject(struct vcpu *vcpu, u64 lr)
@@ -926,9 +908,6 @@ void vgic_send_sgi(struct vcpu *vcpu, u64 val, bool group0)
 	unsigned int rs = (val >> 44) & 0xF;
 	bool all_but_self = val & (1UL << 40);
 
-	/* The self-SGI fast path first (armed only for a model with these registers). */
-	if (!group0 && (val & ICC_SGI1R_ROUTE) == vcpu->vgic->sgi_self && vgic_sgi_fast(vcpu, val))
-		return;
 	/* Only a model with a system-register CPU interface gets these. */
 	if (!vgic_sysreg_cpuif(vm))
 		return;

@@ -102,30 +102,52 @@ u64 vgic_v3_irq_fast(struct vcpu_gpregs *regs)
 }
 
 /*
- * The self-SGI fast path (virt/vgic.c, vgic_fast_arm_sgis()): a leaf but for the first list
- * register since the last sync (vgic_fast_lrs_claim()). Only the vCPU's own pCPU runs it, in
- * the vCPU's exit path: fast_lrs, hw_lrs and hcr are its own; the armed mask may be cleared by
- * another pCPU at any time, which orders that change after this injection.
+ * The self-SGI fast path (virt/vgic.c, vgic_fast_arm_sgis()), after vgic_sgi_fast() found the
+ * write names the vCPU alone: a leaf. Only the vCPU's own pCPU runs it, in the vCPU's exit
+ * path: fast_lrs, hw_lrs and hcr are its own; the armed flag may be cleared by another pCPU at
+ * any time, which orders that change after this injection.
  */
-bool vgic_sgi_fast(struct vcpu *vcpu, u64 val)
+bool vgic_v3_sgi_fast(struct vcpu *vcpu, u64 val)
 {
 	struct vgic_cpu *c = vcpu->vgic;
 	unsigned int intid = ICC_SGI1R_INTID(val), n;
 	const struct vgic_irq *irq = &c->priv[intid];
 	u32 busy;
 
-	if (!READ_ONCE(irq->fast_armed) || (val & ICC_SGI1R_ROUTE) != c->sgi_self)
+	if (!READ_ONCE(irq->fast_armed))
 		return false;
 	/* The vGIC's list registers are 0 .. hw_lrs - 1, the fast paths' those in fast_lrs. */
 	busy = c->fast_lrs | ((1U << c->hw_lrs) - 1);
 	n = (unsigned int)__builtin_ctz(~busy);
-	if (n >= vgic_nr_lrs || c->hcr != ICH_HCR_EN ||
-	    (!c->lrs_live && !vgic_fast_lrs_claim(vcpu)))
+	if (n >= vgic_nr_lrs || c->hcr != ICH_HCR_EN || !vgic_fast_lrs_claim(vcpu))
 		return false;
 	c->fast_lrs |= (u16)(1U << n);
 	vgic_v3_fast_write_lr(n, intid | (u64)irq->fast_prio << ICH_LR_PRIO_SHIFT | ICH_LR_GROUP1 |
 				     ICH_LR_PENDING);
-	/* The next exit takes it over before anything else (vgic_sync, on the exit path). */
-	vcpu_work_set(vcpu, VCPU_WORK_LOCAL);
+	/*
+	 * The next exit takes it over before anything else (vgic_sync, on the exit path). Set
+	 * already (an earlier fast injection, no entry since): only this exit path clears it.
+	 */
+	if (!(READ_ONCE(vcpu->entry_work) & VCPU_WORK_LOCAL))
+		vcpu_work_set(vcpu, VCPU_WORK_LOCAL);
 	return true;
+}
+
+void vgic_v3_fast_takeover(struct vcpu *vcpu)
+{
+	struct vgic_cpu *c = vcpu->vgic;
+	unsigned int taken = 0;
+
+	for (u32 lrs = c->fast_lrs; lrs; lrs &= lrs - 1) {
+		if (vgic_v3_fast_read_lr((unsigned int)__builtin_ctz(lrs)) & ICH_LR_STATE) {
+			vgic_fast_takeover(vcpu);
+			return;
+		}
+		taken++;
+	}
+	/* Taken and ended: as vgic_fast_takeover() finds them. */
+	vcpu->irqs_taken += taken;
+	c->fast_lrs = 0;
+	if (!c->used_lrs)
+		__atomic_store_n(&c->lrs_live, false, __ATOMIC_RELEASE);
 }

@@ -113,6 +113,9 @@ static struct sysreg_ret sys_sgi(struct vcpu *vcpu, u64 esr, u64 val, const stru
 		return SYSREG_RET(SYSREG_UNDEF, 0);
 	vcpu->exit_count[EXIT_SGI]++;
 	vcpu->exit_count[EXIT_SYSREG]--; /* counted as an SGI instead */
+	/* An SGI to itself alone, armed: straight into a list register (vgic_v3_fast.c). */
+	if (!row->arg && vgic_sgi_fast(vcpu, val))
+		return SYSREG_RET(SYSREG_DONE, 0);
 	vgic_send_sgi(vcpu, val, row->arg);
 	return SYSREG_RET(SYSREG_DONE, 0);
 }

@@ -12,6 +12,7 @@ struct vcpu;
 struct platform_irqchip;
 
 #ifdef CONFIG_VIRT_IRQCHIP
+#include <tern/vm.h>
 #include <virt/vgic.h>
 
 /*
@@ -50,12 +51,25 @@ static inline void vgic_flush(struct vcpu *vcpu)
  * freed) before it reads or writes list registers itself.
  */
 void vgic_fast_takeover(struct vcpu *vcpu);
+#ifdef CONFIG_VGIC_FAST_PPI
+/*
+ * The same on a GICv3 host (virt/vgic_v3_fast.c), where only the fast paths fill such list
+ * registers: when the guest took and ended every one (the common case), they are only counted,
+ * without the lock; else vgic_fast_takeover().
+ */
+void vgic_v3_fast_takeover(struct vcpu *vcpu);
+#else
+static inline void vgic_v3_fast_takeover(struct vcpu *vcpu)
+{
+	vgic_fast_takeover(vcpu);
+}
+#endif
 static inline void vgic_sync(struct vcpu *vcpu)
 {
 	if (!vcpu->vgic)
 		return;
 	if (vcpu->vgic->fast_lrs)
-		vgic_fast_takeover(vcpu);
+		vgic_v3_fast_takeover(vcpu);
 	if (vcpu->vgic->used_lrs)
 		vgic_sync_lrs(vcpu);
 }
@@ -108,16 +122,34 @@ void vgic_dump(struct vcpu *vcpu);
 void vgic_send_sgi(struct vcpu *vcpu, u64 val, bool group0);
 /*
  * Before a fast path's first list register since the vCPU's were synced: as the flush claims
- * them (vgic_cpu.lrs_live); false, nothing claimed, while an active-state access is in progress.
+ * them (vgic_cpu.lrs_live, announced before active_halts is looked at; vgic_active_prepare()
+ * does the reverse); false, nothing claimed, while an active-state access is in progress.
  */
-bool vgic_fast_lrs_claim(struct vcpu *vcpu);
+static inline bool vgic_fast_lrs_claim(struct vcpu *vcpu)
+{
+	struct vgic_cpu *c = vcpu->vgic;
+
+	if (c->lrs_live)
+		return true;
+	__atomic_store_n(&c->lrs_live, true, __ATOMIC_SEQ_CST);
+	if (unlikely(__atomic_load_n(&vcpu->vm->vgic->active_halts, __ATOMIC_SEQ_CST))) {
+		__atomic_store_n(&c->lrs_live, false, __ATOMIC_SEQ_CST);
+		return false;
+	}
+	return true;
+}
 #ifdef CONFIG_VGIC_FAST_PPI
 /*
  * The self-SGI fast path (virt/vgic_v3_fast.c): an ICC_SGI1R_EL1 write @val of @vcpu, in its
  * own exit path, to itself alone, of an armed SGI, is put into a free list register; false
- * (nothing done) for any other write, or with no list register free.
+ * (nothing done) for any other write, or with no list register free. Inline, the look at the
+ * routing fields: a write to other vCPUs costs only that.
  */
-bool vgic_sgi_fast(struct vcpu *vcpu, u64 val);
+bool vgic_v3_sgi_fast(struct vcpu *vcpu, u64 val);
+static inline bool vgic_sgi_fast(struct vcpu *vcpu, u64 val)
+{
+	return (val & ICC_SGI1R_ROUTE) == vcpu->vgic->sgi_self && vgic_v3_sgi_fast(vcpu, val);
+}
 #else
 static inline bool vgic_sgi_fast(struct vcpu *vcpu, u64 val)
 {
