@@ -261,6 +261,20 @@ static __hot_inline bool exit_prepare_entry(const struct pcpu *p, struct vcpu *v
  * x19-x28. No stack protector: the only address-taken local is the MMIO read's value
  * (mmio_emulate_access(), inline here).
  */
+/*
+ * After a handled synchronous exit: nothing to do before the entry (no entry work: the scheduler
+ * asked nothing, the list registers and timers need nothing), or what there is done: back into
+ * the guest; else the run loop sees @r.
+ */
+static inline u64 exit_fast_return(struct vcpu *vcpu, enum vcpu_run_result r)
+{
+	if (likely(r == VCPU_RUN_CONTINUE) &&
+	    (likely(!READ_ONCE(vcpu->entry_work)) || exit_prepare_entry(this_pcpu(), vcpu)))
+		return GUEST_EXIT_RESUME;
+	vcpu->arch.exit_result = r;
+	return GUEST_EXIT_HANDLED;
+}
+
 __no_stack_protector u64 vcpu_exit_fast(struct vcpu_gpregs *regs)
 {
 	struct vcpu *vcpu = container_of(regs, struct vcpu, arch.regs);
@@ -286,15 +300,45 @@ __no_stack_protector u64 vcpu_exit_fast(struct vcpu_gpregs *regs)
 		r = exit_smc(vcpu);
 		break;
 	}
-	/*
-	 * Nothing to do before the entry (no entry work: the scheduler asked nothing, the list
-	 * registers and timers need nothing), or what there is done: back into the guest.
-	 */
-	if (likely(r == VCPU_RUN_CONTINUE) &&
-	    (likely(!READ_ONCE(vcpu->entry_work)) || exit_prepare_entry(this_pcpu(), vcpu)))
-		return GUEST_EXIT_RESUME;
-	vcpu->arch.exit_result = r;
-	return GUEST_EXIT_HANDLED;
+	return exit_fast_return(vcpu, r);
+}
+
+_Static_assert((long)offsetof(struct vcpu, entry_work) - (long)offsetof(struct vcpu, arch.regs) ==
+		   GPREGS_OFF_ENTRY_WORK,
+	       "guest_entry.S offset");
+_Static_assert(offsetof(struct vcpu_arch, esr) - offsetof(struct vcpu_arch, regs) == GPREGS_OFF_ESR,
+	       "guest_entry.S offset");
+_Static_assert(SYSREG_DONE == GUEST_SYSREG_DONE, "guest_entry.S value");
+
+/*
+ * A trapped MSR/MRS while the vCPU has no entry work (the vector looked): what vcpu_exit_fast()
+ * and exit_sysreg() do before the handler, and the handler's answer as it is (a tail call: no
+ * stack frame on the way). The vector does the rest (guest_entry.S), or vcpu_exit_sysreg_finish().
+ */
+struct sysreg_ret vcpu_exit_sysreg(struct vcpu_gpregs *regs)
+{
+	struct vcpu *vcpu = container_of(regs, struct vcpu, arch.regs);
+	u64 esr = read_sysreg(esr_el2);
+
+	vcpu->exits++;
+	vcpu->exit_count[EXIT_SYSREG]++;
+	vcpu->arch.esr = esr;
+	return sysreg_emulate(vcpu, esr);
+}
+
+/*
+ * The rest of exit_sysreg() and vcpu_exit_fast() for what the vector does not complete itself:
+ * an access that is not SYSREG_DONE, or entry work found after the handler (whose SYSREG_DONE
+ * the vector has completed).
+ */
+u64 vcpu_exit_sysreg_finish(struct vcpu_gpregs *regs, u64 res)
+{
+	struct vcpu *vcpu = container_of(regs, struct vcpu, arch.regs);
+	enum vcpu_run_result r = VCPU_RUN_CONTINUE;
+
+	if (res == SYSREG_UNDEF)
+		r = exit_sysreg_undef(vcpu);
+	return exit_fast_return(vcpu, r);
 }
 
 /*

@@ -20,6 +20,7 @@
  * run loop.
  */
 #include <asm/asm_macros.h>
+#include <asm/sysreg.h>
 #include <asm/vcpu_arch.h>
 #include <asm/guest.h>
 #include <tern/guest_hooks.h>
@@ -132,6 +133,49 @@ __guest_enter:
 	stp	x1, x2, [x0, #GPREGS_OFF_PC]
 .endm
 
+/* The guest's x19-x28 into or from the vcpu_gpregs at \base. */
+.macro store_guest_x19_x28 base
+	stp	x19, x20, [\base, #16 * 9 + 8]
+	stp	x21, x22, [\base, #16 * 10 + 8]
+	stp	x23, x24, [\base, #16 * 11 + 8]
+	stp	x25, x26, [\base, #16 * 12 + 8]
+	stp	x27, x28, [\base, #16 * 13 + 8]
+.endm
+.macro load_guest_x19_x28 base
+	ldp	x19, x20, [\base, #16 * 9 + 8]
+	ldp	x21, x22, [\base, #16 * 10 + 8]
+	ldp	x23, x24, [\base, #16 * 11 + 8]
+	ldp	x25, x26, [\base, #16 * 12 + 8]
+	ldp	x27, x28, [\base, #16 * 13 + 8]
+.endm
+
+/*
+ * After vcpu_exit_sysreg() (x0, x1: its struct sysreg_ret; x2: the vcpu_gpregs): a SYSREG_DONE
+ * access completed as exit_sysreg() does, ELR/SPSR loaded, when the vCPU still has no entry work;
+ * else to \finish with x1 = the result (the PC and PSTATE stored for C). Uses x3-x5.
+ */
+.macro sysreg_complete finish
+	cmp	x1, #GUEST_SYSREG_DONE
+	b.ne	\finish
+	ldr	x3, [x2, #GPREGS_OFF_ESR]
+	tbz	x3, #0, 1f			/* MSR: nothing to write back */
+	ubfx	x3, x3, #5, #5			/* Rt */
+	cmp	x3, #31				/* XZR */
+	b.eq	1f
+	str	x0, [x2, x3, lsl #3]
+1:	ldp	x3, x4, [x2, #GPREGS_OFF_PC]
+	add	x3, x3, #4			/* EC 0x18 is an A64 instruction: 4 bytes */
+	bic	x4, x4, #(1 << SPSR_SS_SHIFT)	/* the step completed (vcpu_arch_skip_insn()) */
+	ldr	w5, [x2, #GPREGS_OFF_ENTRY_WORK]
+	cbnz	w5, 2f
+	msr	elr_el2, x3
+	msr	spsr_el2, x4
+	b	3f
+2:	stp	x3, x4, [x2, #GPREGS_OFF_PC]
+	b	\finish
+3:
+.endm
+
 #define ISS_ID_MASK 0x31FC19	/* Op0, Op1, CRn, CRm[3:2], Dir */
 #define ISS_ID_READ 0x300009	/* Op0 3, Op1 0, CRn 0, CRm 0b01xx, read */
 
@@ -151,6 +195,7 @@ guest_exit_sync:
 	b.ne	.Lfull
 .Lslow:
 	fast_save
+.Lslow_saved:
 	mov	x29, sp				/* __guest_enter's frame record */
 	bl	vcpu_exit_fast
 	mrs	x1, tpidr_el2
@@ -162,6 +207,7 @@ guest_exit_sync:
 	ldp	x2, x3, [x1, #GPREGS_OFF_PC]
 	msr	elr_el2, x2
 	msr	spsr_el2, x3
+.Lresume_x2_x30:
 	load_guest_x2_x17 x1
 	ldr	x18, [x1, #16 * 9]
 	ldr	x29, [x1, #16 * 14 + 8]
@@ -184,9 +230,6 @@ guest_exit_sync:
 	stp	x26, x27, [x1, #16 * 13]
 	b	__guest_exit
 
-.Lsysreg_slow:
-	ubfx	x3, x1, #5, #5			/* Rt */
-	b	.Lslow_rt
 .Ldabt:
 	tbz	x1, #24, .Lfull			/* ISV clear: decoded from the instruction */
 	ubfx	x3, x1, #16, #5			/* SRT */
@@ -195,20 +238,65 @@ guest_exit_sync:
 	cmp	x3, #28 - 19
 	b.hi	.Lslow
 	fast_save
-	stp	x19, x20, [x0, #16 * 9 + 8]	/* x19-x28: one of them is the data register */
-	stp	x21, x22, [x0, #16 * 10 + 8]
-	stp	x23, x24, [x0, #16 * 11 + 8]
-	stp	x25, x26, [x0, #16 * 12 + 8]
-	stp	x27, x28, [x0, #16 * 13 + 8]
+	store_guest_x19_x28 x0		/* one of them is the data register */
+.Lslow_high_saved:
 	mov	x29, sp
 	bl	vcpu_exit_fast
 	mrs	x1, tpidr_el2
 	ldr	x1, [x1, #PCPU_OFF_GUEST_REGS]
-	ldp	x19, x20, [x1, #16 * 9 + 8]
-	ldp	x21, x22, [x1, #16 * 10 + 8]
-	ldp	x23, x24, [x1, #16 * 11 + 8]
-	ldp	x25, x26, [x1, #16 * 12 + 8]
-	ldp	x27, x28, [x1, #16 * 13 + 8]
+	load_guest_x19_x28 x1
+	b	.Lafter_call
+
+/*
+ * A trapped MSR/MRS that is not an ID-register read: vcpu_exit_sysreg() (exit.c) counts it and
+ * answers as its row's handler does, without a stack frame, and this completes a SYSREG_DONE
+ * access itself (the read value into the register the instruction names, the step over it) and
+ * enters the guest again, as exit_sysreg() and vcpu_exit_fast() would. Entry work before the call
+ * takes the general path (vcpu_exit_fast() looks at it first); any other result, or entry work
+ * after the handler, goes to vcpu_exit_sysreg_finish(), which answers as vcpu_exit_fast().
+ * The variant for Rt in x19-x28 saves those first and loads them back after, as .Lslow_rt does.
+ */
+.Lsysreg:
+	ubfx	x3, x1, #5, #5			/* Rt */
+	sub	x3, x3, #19
+	cmp	x3, #28 - 19
+	b.ls	.Lsysreg_high
+	fast_save
+	ldr	w1, [x0, #GPREGS_OFF_ENTRY_WORK]
+	cbnz	w1, .Lslow_saved
+	mov	x29, sp
+	bl	vcpu_exit_sysreg
+	mrs	x2, tpidr_el2
+	ldr	x2, [x2, #PCPU_OFF_GUEST_REGS]
+	sysreg_complete .Lsysreg_finish
+	mov	x1, x2
+	b	.Lresume_x2_x30
+.Lsysreg_finish:
+	mov	x0, x2
+	bl	vcpu_exit_sysreg_finish
+	mrs	x1, tpidr_el2
+	ldr	x1, [x1, #PCPU_OFF_GUEST_REGS]
+	b	.Lafter_call
+
+.Lsysreg_high:
+	fast_save
+	store_guest_x19_x28 x0
+	ldr	w1, [x0, #GPREGS_OFF_ENTRY_WORK]
+	cbnz	w1, .Lslow_high_saved
+	mov	x29, sp
+	bl	vcpu_exit_sysreg
+	mrs	x2, tpidr_el2
+	ldr	x2, [x2, #PCPU_OFF_GUEST_REGS]
+	sysreg_complete .Lsysreg_finish_high
+	load_guest_x19_x28 x2
+	mov	x1, x2
+	b	.Lresume_x2_x30
+.Lsysreg_finish_high:
+	mov	x0, x2
+	bl	vcpu_exit_sysreg_finish
+	mrs	x1, tpidr_el2
+	ldr	x1, [x1, #PCPU_OFF_GUEST_REGS]
+	load_guest_x19_x28 x1
 	b	.Lafter_call
 
 .Lfast_hvc:
@@ -235,10 +323,10 @@ guest_exit_sync:
 	mov	x3, #(ISS_ID_READ & 0xFFFF)
 	movk	x3, #(ISS_ID_READ >> 16), lsl #16
 	cmp	x2, x3
-	b.ne	.Lsysreg_slow
+	b.ne	.Lsysreg
 	mrs	x3, tpidr_el2
 	ldr	x0, [x3, #PCPU_OFF_ID_FAST]
-	cbz	x0, .Lsysreg_slow
+	cbz	x0, .Lsysreg
 	ubfx	x2, x1, #1, #2			/* CRm[1:0] */
 	lsl	x2, x2, #3
 	bfxil	x2, x1, #17, #3			/* | Op2 */

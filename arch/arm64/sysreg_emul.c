@@ -23,7 +23,6 @@
  * CRm [4:1], direction [0]. The index below takes its two halves as they lie there.
  */
 #define ISS_SYS_TOP(esr) (((esr) >> 10) & 0xFFF) /* Op0, Op2, Op1, CRn */
-#define ISS_SYS_CRM(esr) (((esr) >> 1) & 0xF)
 #define ISS_SYS_KEY(esr)                                                                           \
 	SYS_REG(((esr) >> 20) & 3, ((esr) >> 14) & 7, ((esr) >> 10) & 0xF, ((esr) >> 1) & 0xF,     \
 		((esr) >> 17) & 7)
@@ -31,15 +30,6 @@
 #define SYS_KEY_TOP(key)                                                                           \
 	(((key) >> 14 & 3) << 10 | ((key)&7) << 7 | ((key) >> 11 & 7) << 4 | ((key) >> 7 & 0xF))
 #define SYS_KEY_CRM(key) (((key) >> 3) & 0xF)
-
-/*
- * A row's handler gets the vCPU, the syndrome (the direction in ISS[0], the encoding of a bank
- * row's register), the value of the register the instruction names (meaningful for writes) and
- * its row; it answers in registers (struct sysreg_ret), the read value included.
- */
-struct sysreg_row;
-typedef struct sysreg_ret (*sysreg_fn)(struct vcpu *vcpu, u64 esr, u64 val,
-				       const struct sysreg_row *row);
 
 struct sysreg_row {
 	u32 key;
@@ -53,11 +43,6 @@ struct sysreg_row {
 #define ANY_OP2	     (EXACT & ~7U)
 #define PMU_EV_SPACE (EXACT & ~(7U << 3 | 7U)) /* CRm 8-15, any op2 */
 #define ID_SPACE     (EXACT & ~(0x7FU))
-
-static inline bool sysreg_read(u64 esr)
-{
-	return esr & ISS_SYS_DIR_READ;
-}
 
 /*
  * The register a handler was called for, as SYS_REG(): a row for one register has it already; a
@@ -93,12 +78,6 @@ static struct sysreg_ret sys_vm_reg(struct vcpu *vcpu, u64 esr, u64 val,
 {
 	return sysreg_ret_if(
 	    !sysreg_read(esr) && setway_vm_reg_write(vcpu, sysreg_key(esr, row), val), val);
-}
-
-static struct sysreg_ret sys_ptimer(struct vcpu *vcpu, u64 esr, u64 val,
-				    const struct sysreg_row *row)
-{
-	return vtimer_ptimer_access(vcpu, sysreg_key(esr, row), sysreg_read(esr), val);
 }
 
 /*
@@ -148,13 +127,19 @@ static struct sysreg_ret sys_pmu(struct vcpu *vcpu, u64 esr, u64 val, const stru
 	return SYSREG_RET(vpmu_first_access(vcpu), 0);
 }
 
-/* Debug registers: arch/arm64/vdebug.c keeps them per vCPU and in the hardware. */
-static struct sysreg_ret sys_dbg(struct vcpu *vcpu, u64 esr, u64 val, const struct sysreg_row *row)
+/* Every encoding without a row: not a register Tern emulates. */
+static struct sysreg_ret sys_none(struct vcpu *vcpu, u64 esr, u64 val, const struct sysreg_row *row)
 {
-	return vdebug_access(vcpu, sysreg_key(esr, row), sysreg_read(esr), val);
+	(void)vcpu;
+	(void)esr;
+	(void)val;
+	(void)row;
+	return SYSREG_RET(SYSREG_UNDEF, 0);
 }
 
 static const struct sysreg_row sysreg_table[] = {
+	/* Row 0, the index's empty slot (below): no row, and no key of its own. */
+	{ 0, 0, sys_none, 0 },
 	/* ID registers (HCR_EL2.TID3, TID1): op0 3, op1 0, CRn 0, and AIDR_EL1 */
 	{ SYS_REG(3, 0, 0, 0, 0), ID_SPACE, sys_id, 0 },
 	{ SYS_REG(3, 1, 0, 0, 7), EXACT, sys_id, 0 },
@@ -175,9 +160,9 @@ static const struct sysreg_row sysreg_table[] = {
 	{ SYS_REG(3, 0, 10, 3, 0), EXACT, sys_vm_reg, 0 }, /* AMAIR_EL1 */
 	{ SYS_REG(3, 0, 13, 0, 1), EXACT, sys_vm_reg, 0 }, /* CONTEXTIDR_EL1 */
 	/* EL1 physical timer (CNTHCTL_EL2.EL1PCEN = 0), emulated per vCPU */
-	{ SYS_REG(3, 3, 14, 2, 0), EXACT, sys_ptimer, 0 },
-	{ SYS_REG(3, 3, 14, 2, 1), EXACT, sys_ptimer, 0 },
-	{ SYS_REG(3, 3, 14, 2, 2), EXACT, sys_ptimer, 0 },
+	{ SYS_REG(3, 3, 14, 2, 0), EXACT, vtimer_ptimer_tval, 0 }, /* CNTP_TVAL_EL0 */
+	{ SYS_REG(3, 3, 14, 2, 1), EXACT, vtimer_ptimer_ctl, 0 },  /* CNTP_CTL_EL0 */
+	{ SYS_REG(3, 3, 14, 2, 2), EXACT, vtimer_ptimer_cval, 0 }, /* CNTP_CVAL_EL0 */
 	/* SGI generation */
 	{ SYS_REG(3, 0, 12, 11, 5), EXACT, sys_sgi, 0 }, /* ICC_SGI1R_EL1 */
 	{ SYS_REG(3, 0, 12, 11, 6), EXACT, sys_sgi, 1 }, /* ICC_ASGI1R_EL1 */
@@ -192,32 +177,33 @@ static const struct sysreg_row sysreg_table[] = {
 	{ SYS_REG(3, 3, 14, 8, 0), PMU_EV_SPACE, sys_pmu, 0 }, /* PMEVCNTR/PMEVTYPER, PMCCFILTR */
 	/* ACTLR_EL1 (TACR): the host's implementation-defined controls are not the guest's. */
 	{ SYS_REG(3, 0, 1, 0, 1), EXACT, sys_raz_wi, 0 },
-	/* Debug (MDCR_EL2.TDA/TDOSA/TDRA), per vCPU */
-	{ SYS_REG(2, 0, 0, 2, 2), EXACT, sys_dbg, 0 },	   /* MDSCR_EL1 */
-	{ SYS_REG(2, 0, 0, 2, 0), EXACT, sys_raz_wi, 0 },  /* MDCCINT_EL1 */
-	{ SYS_REG(2, 0, 0, 6, 2), EXACT, sys_raz_wi, 0 },  /* OSECCR_EL1 */
-	{ SYS_REG(2, 0, 0, 0, 2), EXACT, sys_raz_wi, 0 },  /* OSDTRRX_EL1 */
-	{ SYS_REG(2, 0, 0, 3, 2), EXACT, sys_raz_wi, 0 },  /* OSDTRTX_EL1 */
-	{ SYS_REG(2, 0, 1, 0, 0), EXACT, sys_raz_ro, 0 },  /* MDRAR_EL1 */
-	{ SYS_REG(2, 0, 1, 0, 4), EXACT, sys_dbg, 0 },	   /* OSLAR_EL1 */
-	{ SYS_REG(2, 0, 1, 1, 4), EXACT, sys_dbg, 0 },	   /* OSLSR_EL1 */
-	{ SYS_REG(2, 0, 1, 3, 4), EXACT, sys_dbg, 0 },	   /* OSDLR_EL1 */
-	{ SYS_REG(2, 0, 1, 4, 4), EXACT, sys_raz_wi, 0 },  /* DBGPRCR_EL1 */
-	{ SYS_REG(2, 0, 7, 8, 6), EXACT, sys_dbg, 0 },	   /* DBGCLAIMSET_EL1 */
-	{ SYS_REG(2, 0, 7, 9, 6), EXACT, sys_dbg, 0 },	   /* DBGCLAIMCLR_EL1 */
-	{ SYS_REG(2, 0, 7, 14, 6), EXACT, sys_raz_ro, 0 }, /* DBGAUTHSTATUS_EL1 */
-	{ SYS_REG(2, 3, 0, 1, 0), EXACT, sys_raz_ro, 0 },  /* MDCCSR_EL0 */
-	{ SYS_REG(2, 0, 0, 0, 4), ANY_CRM, sys_dbg, 0 },
-	{ SYS_REG(2, 0, 0, 0, 5), ANY_CRM, sys_dbg, 0 },
-	{ SYS_REG(2, 0, 0, 0, 6), ANY_CRM, sys_dbg, 0 },
-	{ SYS_REG(2, 0, 0, 0, 7), ANY_CRM, sys_dbg, 0 },
+	/* Debug (MDCR_EL2.TDA/TDOSA/TDRA), per vCPU: arch/arm64/vdebug.c */
+	{ SYS_REG(2, 0, 0, 2, 2), EXACT, vdebug_mdscr, 0 },    /* MDSCR_EL1 */
+	{ SYS_REG(2, 0, 0, 2, 0), EXACT, sys_raz_wi, 0 },      /* MDCCINT_EL1 */
+	{ SYS_REG(2, 0, 0, 6, 2), EXACT, sys_raz_wi, 0 },      /* OSECCR_EL1 */
+	{ SYS_REG(2, 0, 0, 0, 2), EXACT, sys_raz_wi, 0 },      /* OSDTRRX_EL1 */
+	{ SYS_REG(2, 0, 0, 3, 2), EXACT, sys_raz_wi, 0 },      /* OSDTRTX_EL1 */
+	{ SYS_REG(2, 0, 1, 0, 0), EXACT, sys_raz_ro, 0 },      /* MDRAR_EL1 */
+	{ SYS_REG(2, 0, 1, 0, 4), EXACT, vdebug_oslar, 0 },    /* OSLAR_EL1 */
+	{ SYS_REG(2, 0, 1, 1, 4), EXACT, vdebug_oslsr, 0 },    /* OSLSR_EL1 */
+	{ SYS_REG(2, 0, 1, 3, 4), EXACT, vdebug_osdlr, 0 },    /* OSDLR_EL1 */
+	{ SYS_REG(2, 0, 1, 4, 4), EXACT, sys_raz_wi, 0 },      /* DBGPRCR_EL1 */
+	{ SYS_REG(2, 0, 7, 8, 6), EXACT, vdebug_claimset, 0 }, /* DBGCLAIMSET_EL1 */
+	{ SYS_REG(2, 0, 7, 9, 6), EXACT, vdebug_claimclr, 0 }, /* DBGCLAIMCLR_EL1 */
+	{ SYS_REG(2, 0, 7, 14, 6), EXACT, sys_raz_ro, 0 },     /* DBGAUTHSTATUS_EL1 */
+	{ SYS_REG(2, 3, 0, 1, 0), EXACT, sys_raz_ro, 0 },      /* MDCCSR_EL0 */
+	{ SYS_REG(2, 0, 0, 0, 4), ANY_CRM, vdebug_bank, 0 },   /* DBGBVR<n>_EL1 */
+	{ SYS_REG(2, 0, 0, 0, 5), ANY_CRM, vdebug_bank, 0 },   /* DBGBCR<n>_EL1 */
+	{ SYS_REG(2, 0, 0, 0, 6), ANY_CRM, vdebug_bank, 0 },   /* DBGWVR<n>_EL1 */
+	{ SYS_REG(2, 0, 0, 0, 7), ANY_CRM, vdebug_bank, 0 },   /* DBGWCR<n>_EL1 */
 };
 
 /*
  * The rows indexed by encoding, so that a trap costs the same whatever its row, and indexed by
  * the ESR's own bit fields so that finding the row takes two shifts and masks: ISS [21:10] (Op0,
- * Op2, Op1, CRn) selects a page of 16 slots, CRm a slot, a slot holding its row's index + 1. Page
- * 0 stays empty, the page of every (Op0, Op2, Op1, CRn) that has no row. Built once at boot
+ * Op2, Op1, CRn) selects a page of 16 slots, CRm a slot, a slot holding its row's index: 0 for
+ * none, the sys_none() row, so that finding a row never branches. Page 0 stays empty, the page of
+ * every (Op0, Op2, Op1, CRn) that has no row. Built once at boot
  * (sysreg_emul_init(), before any vCPU runs) from the table, first matching row wins as in a
  * walk of it; read-only afterwards. Every mask above only leaves out CRm and op2 bits.
  */
@@ -225,7 +211,7 @@ static const struct sysreg_row sysreg_table[] = {
 #define SYSREG_PAGE_SLOTS 16U
 #define SYSREG_NR_PAGES	  64
 
-_Static_assert(ARRAY_SIZE(sysreg_table) < 255, "row index + 1 must fit a u8 slot");
+_Static_assert(ARRAY_SIZE(sysreg_table) <= 256, "row index must fit a u8 slot");
 static u8 sysreg_page_of[SYSREG_NR_TOPS];
 static u8 sysreg_pages[SYSREG_NR_PAGES][SYSREG_PAGE_SLOTS];
 
@@ -233,7 +219,7 @@ void sysreg_emul_init(void)
 {
 	unsigned int nr_pages = 1;
 
-	for (size_t i = 0; i < ARRAY_SIZE(sysreg_table); i++) {
+	for (size_t i = 1; i < ARRAY_SIZE(sysreg_table); i++) {
 		const struct sysreg_row *row = &sysreg_table[i];
 
 		if ((row->mask | 0x7FU) != EXACT || row->key & ~row->mask || row->key > EXACT)
@@ -256,17 +242,17 @@ void sysreg_emul_init(void)
 			}
 			slot = &sysreg_pages[sysreg_page_of[top]][SYS_KEY_CRM(key)];
 			if (!*slot)
-				*slot = (u8)(i + 1);
+				*slot = (u8)i;
 		}
 	}
 }
 
-/* The row for the register in @esr's ISS, NULL if none. */
+/* The row for the register in @esr's ISS: row 0 (sys_none()) if none. */
 static inline const struct sysreg_row *sysreg_find_iss(u64 esr)
 {
-	unsigned int slot = sysreg_pages[sysreg_page_of[ISS_SYS_TOP(esr)]][ISS_SYS_CRM(esr)];
+	size_t slot = sysreg_pages[sysreg_page_of[ISS_SYS_TOP(esr)]][ISS_SYS_CRM(esr)];
 
-	return slot ? &sysreg_table[slot - 1] : NULL;
+	return &sysreg_table[slot];
 }
 
 /*
@@ -277,14 +263,14 @@ bool sysreg_emul_handles(u32 key)
 {
 	u64 iss = (u64)SYS_KEY_TOP(key) << 10 | (u64)SYS_KEY_CRM(key) << 1;
 
-	return key <= EXACT && sysreg_find_iss(iss);
+	return key <= EXACT && sysreg_find_iss(iss) != &sysreg_table[0];
 }
 
 bool sysreg_emul_row_key(size_t i, u32 *key)
 {
-	if (i >= ARRAY_SIZE(sysreg_table))
+	if (i + 1 >= ARRAY_SIZE(sysreg_table))
 		return false;
-	*key = sysreg_table[i].key;
+	*key = sysreg_table[i + 1].key;
 	return true;
 }
 
@@ -292,8 +278,6 @@ struct sysreg_ret sysreg_emulate(struct vcpu *vcpu, u64 esr)
 {
 	const struct sysreg_row *row = sysreg_find_iss(esr);
 
-	if (!row)
-		return SYSREG_RET(SYSREG_UNDEF, 0);
 	/* A tail call: the answer goes back in x0/x1 as the handler gave it. */
 	return row->fn(vcpu, esr, vcpu_reg(vcpu, ISS_SYS_RT(esr)), row);
 }

@@ -33,9 +33,6 @@
 
 #define OSLSR_OSLK (1UL << 1)
 
-#define DBG_KEY_BANK(key) (((key) >> 3) & 0xF) /* CRm */
-#define DBG_KEY_OP2(key)  ((key)&7)
-
 static unsigned int vdebug_nr_brps, vdebug_nr_wrps;
 
 void vdebug_init(void)
@@ -150,13 +147,18 @@ static void vdebug_changed(struct vcpu *vcpu)
 		vdebug_load(vcpu);
 }
 
-static struct sysreg_ret vdebug_bank(struct vcpu *vcpu, u32 key, bool read, u64 val)
+/*
+ * The trapped registers, one handler per table row (sysreg_emul.c), so that none looks its
+ * register up again. DBGBVR/DBGBCR/DBGWVR/DBGWCR<n>_EL1: one bank row each, n in CRm.
+ */
+SYSREG_HANDLER(vdebug_bank)
 {
 	struct vcpu_debug *d = &vcpu->arch.dbg;
-	unsigned int n = DBG_KEY_BANK(key), op2 = DBG_KEY_OP2(key);
+	unsigned int n = ISS_SYS_CRM(esr), op2 = ISS_SYS_OP2(esr);
 	bool bp = op2 == 4 || op2 == 5;
 	u64 *reg, mask;
 
+	(void)row;
 	/* Beyond what the CPU has (ID_AA64DFR0 says how many): UNDEFINED, as natively. */
 	if (n >= (bp ? vdebug_nr_brps : vdebug_nr_wrps))
 		return SYSREG_RET(SYSREG_UNDEF, 0);
@@ -174,46 +176,69 @@ static struct sysreg_ret vdebug_bank(struct vcpu *vcpu, u32 key, bool read, u64 
 		reg = &d->dbgwcr[n], mask = DBGWCR_MASK;
 		break;
 	}
-	if (read)
+	if (sysreg_read(esr))
 		return SYSREG_RET(SYSREG_DONE, *reg);
 	*reg = val & mask;
 	vdebug_changed(vcpu);
 	return SYSREG_RET(SYSREG_DONE, 0);
 }
 
-struct sysreg_ret vdebug_access(struct vcpu *vcpu, u32 key, bool read, u64 val)
+SYSREG_HANDLER(vdebug_mdscr)
+{
+	(void)row;
+	if (sysreg_read(esr))
+		return SYSREG_RET(SYSREG_DONE, vcpu->arch.dbg.mdscr);
+	vcpu->arch.dbg.mdscr = val & MDSCR_WRITABLE;
+	vdebug_changed(vcpu);
+	return SYSREG_RET(SYSREG_DONE, 0);
+}
+
+/* OSLAR_EL1: write-only. */
+SYSREG_HANDLER(vdebug_oslar)
 {
 	struct vcpu_debug *d = &vcpu->arch.dbg;
 
-	switch (key) {
-	case SYS_REG(2, 0, 0, 2, 2): /* MDSCR_EL1 */
-		if (read)
-			return SYSREG_RET(SYSREG_DONE, d->mdscr);
-		d->mdscr = val & MDSCR_WRITABLE;
-		vdebug_changed(vcpu);
-		return SYSREG_RET(SYSREG_DONE, 0);
-	case SYS_REG(2, 0, 1, 0, 4): /* OSLAR_EL1: write-only */
-		if (read)
-			return SYSREG_RET(SYSREG_UNDEF, 0);
-		d->oslsr = (d->oslsr & ~OSLSR_OSLK) | ((val & 1) ? OSLSR_OSLK : 0);
-		vdebug_changed(vcpu);
-		return SYSREG_RET(SYSREG_DONE, 0);
-	case SYS_REG(2, 0, 1, 1, 4): /* OSLSR_EL1: read-only */
-		return sysreg_ret_if(read, d->oslsr);
-	case SYS_REG(2, 0, 1, 3, 4): /* OSDLR_EL1: no OS double lock (DFR0.DoubleLock) */
-		return SYSREG_RET(SYSREG_DONE, 0);
-	case SYS_REG(2, 0, 7, 8, 6): /* DBGCLAIMSET_EL1 */
-	case SYS_REG(2, 0, 7, 9, 6): /* DBGCLAIMCLR_EL1: reads give the tags */
-		if (read)
-			return SYSREG_RET(SYSREG_DONE, d->dbgclaim);
-		if (key == SYS_REG(2, 0, 7, 8, 6))
-			d->dbgclaim |= val & 0xFF;
-		else
-			d->dbgclaim &= ~(val & 0xFF);
-		return SYSREG_RET(SYSREG_DONE, 0);
-	default:
-		if ((key & ~(0xFU << 3 | 3U)) == SYS_REG(2, 0, 0, 0, 4))
-			return vdebug_bank(vcpu, key, read, val);
+	(void)row;
+	if (sysreg_read(esr))
 		return SYSREG_RET(SYSREG_UNDEF, 0);
-	}
+	d->oslsr = (d->oslsr & ~OSLSR_OSLK) | ((val & 1) ? OSLSR_OSLK : 0);
+	vdebug_changed(vcpu);
+	return SYSREG_RET(SYSREG_DONE, 0);
+}
+
+/* OSLSR_EL1: read-only. */
+SYSREG_HANDLER(vdebug_oslsr)
+{
+	(void)val;
+	(void)row;
+	return sysreg_ret_if(sysreg_read(esr), vcpu->arch.dbg.oslsr);
+}
+
+/* OSDLR_EL1: no OS double lock (DFR0.DoubleLock): reads 0, writes ignored. */
+SYSREG_HANDLER(vdebug_osdlr)
+{
+	(void)vcpu;
+	(void)esr;
+	(void)val;
+	(void)row;
+	return SYSREG_RET(SYSREG_DONE, 0);
+}
+
+/* DBGCLAIMSET_EL1 and DBGCLAIMCLR_EL1: both read the tags; a write sets or clears them. */
+SYSREG_HANDLER(vdebug_claimset)
+{
+	(void)row;
+	if (sysreg_read(esr))
+		return SYSREG_RET(SYSREG_DONE, vcpu->arch.dbg.dbgclaim);
+	vcpu->arch.dbg.dbgclaim |= val & 0xFF;
+	return SYSREG_RET(SYSREG_DONE, 0);
+}
+
+SYSREG_HANDLER(vdebug_claimclr)
+{
+	(void)row;
+	if (sysreg_read(esr))
+		return SYSREG_RET(SYSREG_DONE, vcpu->arch.dbg.dbgclaim);
+	vcpu->arch.dbg.dbgclaim &= ~(val & 0xFF);
+	return SYSREG_RET(SYSREG_DONE, 0);
 }

@@ -18,10 +18,6 @@
 #include <virt/vgic.h>
 #include <virt/vgic_core.h>
 
-#define SYS_CNTP_TVAL_EL0 SYS_REG(3, 3, 14, 2, 0)
-#define SYS_CNTP_CTL_EL0  SYS_REG(3, 3, 14, 2, 1)
-#define SYS_CNTP_CVAL_EL0 SYS_REG(3, 3, 14, 2, 2)
-
 static unsigned int vtimer_host_virt_intid;
 
 static u64 vtimer_now(void)
@@ -152,39 +148,54 @@ void vtimer_ptimer_line(struct vcpu *vcpu)
 	}
 }
 
-struct sysreg_ret vtimer_ptimer_access(struct vcpu *vcpu, u32 key, bool read, u64 val)
+/*
+ * After a write of CNTP_CTL/CVAL/TVAL: the line follows the new state, its look before every
+ * entry is asked for while it is on or high (exit.c), and the EL2 timer moved if now too late.
+ */
+static struct sysreg_ret vtimer_ptimer_written(struct vcpu *vcpu)
 {
 	struct vcpu_arch *a = &vcpu->arch;
-	u64 now = vtimer_now();
 
-	switch (key) {
-	case SYS_CNTP_CTL_EL0:
-		if (read)
-			/* ISTATUS reads 0 while disabled, as QEMU's timers do. */
-			return SYSREG_RET(SYSREG_DONE,
-					  a->cntp_ctl | ((a->cntp_ctl & CNT_CTL_ENABLE) &&
-								 vtimer_condition(a->cntp_cval, now)
-							     ? CNT_CTL_ISTATUS
-							     : 0));
-		a->cntp_ctl = val & (CNT_CTL_ENABLE | CNT_CTL_IMASK);
-		break;
-	case SYS_CNTP_CVAL_EL0:
-		if (read)
-			return SYSREG_RET(SYSREG_DONE, a->cntp_cval);
-		a->cntp_cval = val;
-		break;
-	case SYS_CNTP_TVAL_EL0:
-		if (read)
-			return SYSREG_RET(SYSREG_DONE, vtimer_cval_to_tval(a->cntp_cval, now));
-		a->cntp_cval = vtimer_tval_to_cval(now, val);
-		break;
-	default:
-		return SYSREG_RET(SYSREG_UNDEF, 0);
-	}
 	vtimer_ptimer_update(vcpu);
-	/* Its line is looked at before every entry while it is on or high (exit.c). */
 	if (a->cntp_ctl || a->cntp_level)
 		vcpu_work_set(vcpu, VCPU_WORK_LOCAL);
 	sched_timer_earlier(vtimer_ptimer_deadline(vcpu));
 	return SYSREG_RET(SYSREG_DONE, 0);
+}
+
+/* The trapped physical timer's registers, one handler per table row (sysreg_emul.c). */
+SYSREG_HANDLER(vtimer_ptimer_ctl)
+{
+	struct vcpu_arch *a = &vcpu->arch;
+	u64 ctl = a->cntp_ctl;
+
+	(void)row;
+	if (sysreg_read(esr)) {
+		/* ISTATUS reads 0 while disabled, as QEMU's timers do. */
+		if ((ctl & CNT_CTL_ENABLE) && vtimer_condition(a->cntp_cval, vtimer_now()))
+			ctl |= CNT_CTL_ISTATUS;
+		return SYSREG_RET(SYSREG_DONE, ctl);
+	}
+	a->cntp_ctl = val & (CNT_CTL_ENABLE | CNT_CTL_IMASK);
+	return vtimer_ptimer_written(vcpu);
+}
+
+SYSREG_HANDLER(vtimer_ptimer_cval)
+{
+	(void)row;
+	if (sysreg_read(esr))
+		return SYSREG_RET(SYSREG_DONE, vcpu->arch.cntp_cval);
+	vcpu->arch.cntp_cval = val;
+	return vtimer_ptimer_written(vcpu);
+}
+
+SYSREG_HANDLER(vtimer_ptimer_tval)
+{
+	u64 now = vtimer_now();
+
+	(void)row;
+	if (sysreg_read(esr))
+		return SYSREG_RET(SYSREG_DONE, vtimer_cval_to_tval(vcpu->arch.cntp_cval, now));
+	vcpu->arch.cntp_cval = vtimer_tval_to_cval(now, val);
+	return vtimer_ptimer_written(vcpu);
 }

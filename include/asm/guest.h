@@ -13,8 +13,15 @@
  */
 #define GUEST_EXIT_HANDLED 4
 #define GUEST_EXIT_RESUME  5
+/*
+ * For the sync vector's trapped-register path (exit.c checks them): vcpu->entry_work from the
+ * vCPU's struct vcpu_gpregs (vcpu->arch.regs), and SYSREG_DONE of enum sysreg_result.
+ */
+#define GPREGS_OFF_ENTRY_WORK (-16)
+#define GUEST_SYSREG_DONE     1
 
 #ifndef __ASSEMBLY__
+#include <asm/sysreg_emul.h>
 #include <tern/types.h>
 
 struct vcpu;
@@ -27,6 +34,16 @@ u64 __guest_enter(struct vcpu_gpregs *regs);
  * what to do next (GUEST_EXIT_RESUME, GUEST_EXIT_HANDLED, or GUEST_EXIT_SYNC: not handled).
  */
 u64 vcpu_exit_fast(struct vcpu_gpregs *regs);
+/*
+ * The sync vector's path for a trapped MSR/MRS (other than the ID reads it answers itself) while
+ * vcpu->entry_work is zero, with the same registers saved: vcpu_exit_sysreg() counts the exit
+ * and answers as the register's handler does (struct sysreg_ret); on SYSREG_DONE the vector
+ * writes a read's value, steps over the instruction and, still without entry work, enters the
+ * guest again. Otherwise it calls vcpu_exit_sysreg_finish() with the result, which answers as
+ * vcpu_exit_fast() does.
+ */
+struct sysreg_ret vcpu_exit_sysreg(struct vcpu_gpregs *regs);
+u64 vcpu_exit_sysreg_finish(struct vcpu_gpregs *regs, u64 res);
 
 /* Arch side of vCPUs (vcpu_context.c): reset state, and switching a vCPU on/off this pCPU. */
 /* Once, on the boot pCPU before any VM: what the CPU implements of the state guests use. */

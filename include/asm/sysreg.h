@@ -164,7 +164,8 @@
 #define SPSR_BTYPE_MASK (3UL << 10)
 #define SPSR_SSBS	(1UL << 12)
 #define SPSR_IL		(1UL << 20)
-#define SPSR_SS		(1UL << 21)
+#define SPSR_SS_SHIFT	21 /* also for guest_entry.S */
+#define SPSR_SS		(1UL << SPSR_SS_SHIFT)
 #define SPSR_PAN	(1UL << 22)
 #define SPSR_UAO	(1UL << 23)
 #define SPSR_DIT	(1UL << 24)

@@ -10,9 +10,14 @@ struct vcpu;
 #define SYS_REG(op0, op1, crn, crm, op2)                                                           \
 	(((op0) << 14) | ((op1) << 11) | ((crn) << 7) | ((crm) << 3) | (op2))
 
-/* ESR_EL2.ISS of a trapped MSR/MRS: the direction (1: read, MRS) and the general register. */
+/*
+ * ESR_EL2.ISS of a trapped MSR/MRS: the direction (1: read, MRS), the general register, and the
+ * CRm and op2 that tell the registers of a bank apart.
+ */
 #define ISS_SYS_DIR_READ (1UL << 0)
 #define ISS_SYS_RT(esr)	 (((esr) >> 5) & 0x1F)
+#define ISS_SYS_CRM(esr) (((esr) >> 1) & 0xF)
+#define ISS_SYS_OP2(esr) (((esr) >> 17) & 7)
 
 /*
  * Boot, before any vCPU runs: index the handler rows by encoding (panics if a row cannot be
@@ -31,12 +36,13 @@ enum sysreg_result {
 /*
  * What a register's handler answers, in two registers (AAPCS64 returns a 16-byte struct in x0
  * and x1, so nothing goes through memory): what became of the access and, for a read that is
- * SYSREG_DONE, the value read.
+ * SYSREG_DONE, the value read. Aligned to its size: with -mstrict-align GCC 12 otherwise gives
+ * every function returning one a stack frame it never uses (sub/add sp).
  */
 struct sysreg_ret {
 	u64 val;
 	u64 res; /* enum sysreg_result */
-};
+} __attribute__((aligned(16)));
 #define SYSREG_RET(r, v) ((struct sysreg_ret){ .val = (v), .res = (r) })
 /* A handler's answer: SYSREG_DONE with @val, or SYSREG_UNDEF. */
 static inline struct sysreg_ret sysreg_ret_if(bool ok, u64 val)
@@ -48,6 +54,22 @@ static inline struct sysreg_ret sysreg_ret_if(bool ok, u64 val)
  * value to the register the instruction names (ESR ISS Rt, [9:5]) and steps over it.
  */
 struct sysreg_ret sysreg_emulate(struct vcpu *vcpu, u64 esr);
+
+/*
+ * A table row's handler (sysreg_emul.c): the vCPU, the syndrome (the direction in ISS[0], which
+ * register of a bank in CRm/op2), the value of the register the instruction names (meaningful
+ * for writes) and its row; it answers in registers, the read value included. A row names the
+ * handler of its own register where there is one, so that no handler looks the register up again.
+ */
+struct sysreg_row;
+#define SYSREG_HANDLER(name)                                                                       \
+	struct sysreg_ret name(struct vcpu *vcpu, u64 esr, u64 val, const struct sysreg_row *row)
+typedef SYSREG_HANDLER((*sysreg_fn));
+
+static inline bool sysreg_read(u64 esr)
+{
+	return esr & ISS_SYS_DIR_READ;
+}
 
 /* ID registers (sysreg_id.c). */
 struct vm;

@@ -5,6 +5,8 @@
 /* Offsets used by guest_entry.S; arch/arm64/vcpu_context.c checks them. */
 #define GPREGS_OFF_PC	  (31 * 8)
 #define GPREGS_OFF_PSTATE (32 * 8)
+/* From the same base (vcpu->arch.regs): the exit's syndrome (vcpu_arch.esr, right after). */
+#define GPREGS_OFF_ESR (33 * 8)
 
 #ifndef __ASSEMBLY__
 #include <asm/inject_loop.h>
@@ -66,6 +68,8 @@ struct vcpu_pmu {
 
 struct vcpu_arch {
 	struct vcpu_gpregs regs; /* first: guest_entry.S gets its address */
+	/* Syndrome of the last exit (next to regs: guest_entry.S reads it, GPREGS_OFF_ESR). */
+	u64 esr;
 	struct vcpu_sysregs sys;
 	struct vcpu_fpregs fp __attribute__((aligned(16)));
 	struct vcpu_debug dbg;
@@ -86,8 +90,7 @@ struct vcpu_arch {
 	struct inject_history inject;
 	/* What vcpu_exit_fast() decided when it returned GUEST_EXIT_HANDLED (a vcpu_run_result). */
 	unsigned int exit_result;
-	/* Syndrome of the last exit. */
-	u64 esr;
+	/* Fault addresses of the last exit, when it was an abort. */
 	u64 far;
 	u64 hpfar;
 };

@@ -12,8 +12,17 @@ struct vcpu;
 void vdebug_init(void);
 unsigned int vdebug_nr_breakpoints(void);
 unsigned int vdebug_nr_watchpoints(void);
-/* A trapped debug-register access (op0 2): @val written, or the value read; or UNDEFINED. */
-struct sysreg_ret vdebug_access(struct vcpu *vcpu, u32 key, bool read, u64 val);
+/*
+ * The trapped debug registers' handlers (sysreg_emul.c's rows): MDSCR_EL1, OSLAR_EL1, OSLSR_EL1,
+ * OSDLR_EL1, DBGCLAIMSET/CLR_EL1, and the breakpoint and watchpoint bank (any CRm, op2 4-7).
+ */
+SYSREG_HANDLER(vdebug_mdscr);
+SYSREG_HANDLER(vdebug_oslar);
+SYSREG_HANDLER(vdebug_oslsr);
+SYSREG_HANDLER(vdebug_osdlr);
+SYSREG_HANDLER(vdebug_claimset);
+SYSREG_HANDLER(vdebug_claimclr);
+SYSREG_HANDLER(vdebug_bank);
 /* Loading @vcpu: its debug registers into the hardware, or the hardware cleared. */
 void vdebug_load(struct vcpu *vcpu);
 

@@ -58,7 +58,9 @@ static inline void vtimer_ptimer_update(struct vcpu *vcpu)
 	if (vcpu->arch.cntp_ctl || vcpu->arch.cntp_level)
 		vtimer_ptimer_line(vcpu);
 }
-/* A trapped CNTP_CTL/CVAL/TVAL access (@val written, or the value read); UNDEF for other keys. */
-struct sysreg_ret vtimer_ptimer_access(struct vcpu *vcpu, u32 key, bool read, u64 val);
+/* Trapped CNTP_CTL/CVAL/TVAL_EL0 accesses (sysreg_emul.c's rows). */
+SYSREG_HANDLER(vtimer_ptimer_ctl);
+SYSREG_HANDLER(vtimer_ptimer_cval);
+SYSREG_HANDLER(vtimer_ptimer_tval);
 
 #endif

@@ -229,7 +229,11 @@ static void test_fire(void)
 	       "OS lock clear: all fire again (%u, %u)", bps, wps);
 }
 
-/* The stepped code: 9 instructions, among them an MMIO load and an HVC that Tern emulates. */
+/*
+ * The stepped code: 11 instructions, among them an MMIO load, an HVC and two trapped system
+ * register reads (OSLSR_EL1 into x14 and x20: x20 is live in the register while Tern emulates)
+ * that Tern emulates.
+ */
 static void stepped_code(void)
 {
 	asm volatile("	adr	x9, step_start\n"
@@ -252,6 +256,8 @@ static void stepped_code(void)
 		     ".global step_hvc\n"
 		     "step_hvc:\n"
 		     "	hvc	#0\n"
+		     "	mrs	x14, oslsr_el1\n"
+		     "	mrs	x20, oslsr_el1\n"
 		     "	nop\n"
 		     "	nop\n"
 		     ".global step_end\n"
@@ -259,7 +265,8 @@ static void stepped_code(void)
 		     "	nop\n"
 		     :
 		     : "r"(UART_FR)
-		     : "x0", "x1", "x2", "x3", "x9", "x10", "x11", "x12", "x13", "memory");
+		     : "x0", "x1", "x2", "x3", "x9", "x10", "x11", "x12", "x13", "x14", "x20",
+		       "memory");
 }
 
 static void test_step(void)
@@ -277,12 +284,12 @@ static void test_step(void)
 	write_sysreg(MDSCR_KDE | MDSCR_MDE, mdscr_el1);
 	isb();
 	/* One step exception per instruction, each at the next one: start + 4 ... end. */
-	ok = h->steps == 8;
-	for (unsigned int i = 0; ok && i < 8; i++)
+	ok = h->steps == 10;
+	for (unsigned int i = 0; ok && i < 10; i++)
 		ok = h->step_elr[i] == (u64)step_start + 4 * (i + 1);
 	report(ok,
-	       "software step: %u steps of one instruction each, across the emulated MMIO load "
-	       "and HVC (first 0x%lx, last 0x%lx, end 0x%lx)",
+	       "software step: %u steps of one instruction each, across the emulated MMIO load, "
+	       "HVC and system register reads (first 0x%lx, last 0x%lx, end 0x%lx)",
 	       h->steps, h->step_elr[0], h->steps ? h->step_elr[(h->steps - 1) % 32] : 0,
 	       (u64)step_end);
 }

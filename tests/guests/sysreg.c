@@ -201,10 +201,13 @@ static void test_el1_state(void)
 
 /*
  * Trapped system registers through every general register and XZR (lib/regsweep.h): Tern
- * emulates an MRS/MSR whose register is not one of x19-x28 on its exit fast path, with those
- * registers live, the others after the full exit. Either way the value must go to or come from
- * exactly the register named, and every other register must stay. CNTP_CVAL_EL0 (the emulated
- * EL1 physical timer, 64 bits read/write), CNTP_CTL_EL0 and OSLSR_EL1 (the vCPU's OS lock).
+ * emulates an MRS/MSR from its exit vector with x19-x28 live (saved first when the instruction
+ * names one of them), and completes a handled one there (the value written back, the step over
+ * the instruction) unless the vCPU has entry work, which the physical timer being on gives it:
+ * each sweep runs with that timer off (the vector's own completion) and with CNTP_CTL_EL0 = IMASK
+ * (the C one). Either way the value must go to or come from exactly the register named, and
+ * every other register must stay. CNTP_CVAL_EL0 (the emulated EL1 physical timer, 64 bits
+ * read/write), CNTP_CTL_EL0 and OSLSR_EL1 (the vCPU's OS lock).
  */
 asm(REGSWEEP_MACROS
     ".irp n, " REGSWEEP_REGS "\n"
@@ -240,14 +243,17 @@ extern const sweep_fn sysreg_sweeps[SW_NR][32];
 
 static struct regsweep sweep;
 
-/* One sweep of @kind through register @n (31: XZR): whether every register is right. */
-static bool sysreg_sweep_one(unsigned int kind, unsigned int n, u64 oslsr)
+/*
+ * One sweep of @kind through register @n (31: XZR), CNTP_CTL_EL0 = @ctl: whether every register
+ * is right.
+ */
+static bool sysreg_sweep_one(unsigned int kind, unsigned int n, u64 oslsr, u64 ctl)
 {
 	bool write = kind == SW_CVAL_WR;
 	u64 want, got;
 
 	regsweep_fill(&sweep, n);
-	write_sysreg(CNT_CTL_IMASK, cntp_ctl_el0);
+	write_sysreg(ctl, cntp_ctl_el0);
 	write_sysreg(SWEEP_CVAL, cntp_cval_el0);
 	sysreg_sweeps[kind][n](&sweep);
 	switch (kind) {
@@ -258,7 +264,7 @@ static bool sysreg_sweep_one(unsigned int kind, unsigned int n, u64 oslsr)
 		want = n == 31 ? 0 : regsweep_pattern(n, n);
 		break;
 	case SW_CTL_RD:
-		want = CNT_CTL_IMASK; /* disabled: ISTATUS reads 0 */
+		want = ctl; /* disabled: ISTATUS reads 0 */
 		break;
 	default:
 		want = oslsr;
@@ -267,8 +273,9 @@ static bool sysreg_sweep_one(unsigned int kind, unsigned int n, u64 oslsr)
 	got = write ? read_sysreg(cntp_cval_el0) : n < 31 ? sweep.x[n] : want;
 	if (got == want && !regsweep_changed(&sweep, n, write ? 31 : n, 31))
 		return true;
-	report_info("sweep %u through x%u: 0x%lx, want 0x%lx; %u other registers changed", kind, n,
-		    got, want, regsweep_changed(&sweep, n, write ? 31 : n, 31));
+	report_info("sweep %u (CTL 0x%lx) through x%u: 0x%lx, want 0x%lx; %u other registers "
+		    "changed",
+		    kind, ctl, n, got, want, regsweep_changed(&sweep, n, write ? 31 : n, 31));
 	return false;
 }
 
@@ -283,13 +290,17 @@ static void test_register_sweep(void)
 	u64 oslsr = read_sysreg(oslsr_el1);
 
 	for (unsigned int kind = 0; kind < SW_NR; kind++) {
-		unsigned int bad = 0;
+		for (u64 ctl = 0; ctl <= CNT_CTL_IMASK; ctl += CNT_CTL_IMASK) {
+			unsigned int bad = 0;
 
-		for (unsigned int n = 0; n < 32; n++)
-			bad += !sysreg_sweep_one(kind, n, oslsr);
-		report(!bad,
-		       "%s through every register x0-x30 and XZR: right value, others untouched",
-		       names[kind]);
+			for (unsigned int n = 0; n < 32; n++)
+				bad += !sysreg_sweep_one(kind, n, oslsr, ctl);
+			report(
+			    !bad,
+			    "%s through every register x0-x30 and XZR, CNTP_CTL_EL0 0x%lx: right "
+			    "value, others untouched",
+			    names[kind], ctl);
+		}
 	}
 	write_sysreg(0, cntp_ctl_el0);
 	write_sysreg(0, cntp_cval_el0);
@@ -322,6 +333,124 @@ static bool undef_write_mdrar(u64 v)
 	return exception_taken(NULL, NULL);
 }
 
+/* OSLSR_EL1 is read-only: an MSR to it is UNDEFINED (the CPU's own, as for OSLAR reads). */
+static bool undef_write_oslsr(u64 v)
+{
+	expect_exception(ESR_EC_UNKNOWN);
+	asm volatile("msr s2_0_c1_c1_4, %0" ::"r"(v) : "memory");
+	return exception_taken(NULL, NULL);
+}
+
+/*
+ * A trapped MRS Tern makes UNDEFINED (LORID_EL1: HCR_EL2.TLOR traps it, LORegions are hidden)
+ * into x5 and into x20: the exception at the instruction, and the destination kept (x19-x28 are
+ * live in the registers while Tern emulates, saved and loaded around it).
+ */
+#define LORID_EL1 s3_0_c10_c4_7
+#define STR(x)	  #x
+#define XSTR(x)	  STR(x)
+
+static bool undef_read_lorid_x5_x20(u64 *x5, u64 *x20)
+{
+	u64 a = 0x5555, b = 0x2020;
+	bool t1, t2;
+
+	expect_exception(ESR_EC_UNKNOWN);
+	asm volatile("mov x5, %0\n\tmrs x5, " XSTR(LORID_EL1) "\n\tmov %0, x5"
+		     : "+r"(a)::"x5", "memory");
+	t1 = exception_taken(NULL, NULL);
+	expect_exception(ESR_EC_UNKNOWN);
+	asm volatile("mov x20, %0\n\tmrs x20, " XSTR(LORID_EL1) "\n\tmov %0, x20"
+		     : "+r"(b)::"x20", "memory");
+	t2 = exception_taken(NULL, NULL);
+	*x5 = a;
+	*x20 = b;
+	return t1 && t2;
+}
+
+/*
+ * The OS lock and a breakpoint value register through x19-x28 (saved and loaded around Tern's
+ * emulation): OSLAR written from x19, OSLSR read into x24, DBGBVR1 written from x21 and read
+ * into x23.
+ */
+static void test_debug_high_registers(void)
+{
+	u64 locked, unlocked, bvr;
+
+	asm volatile("mov x19, #1\n\t"
+		     "msr oslar_el1, x19\n\t"
+		     "mrs x24, oslsr_el1\n\t"
+		     "mov %0, x24\n\t"
+		     "mov x19, #0\n\t"
+		     "msr oslar_el1, x19\n\t"
+		     "mrs x24, oslsr_el1\n\t"
+		     "mov %1, x24\n\t"
+		     "mov x21, #0x2000\n\t"
+		     "movk x21, #0x4000, lsl #16\n\t"
+		     "movk x21, #0x123, lsl #32\n\t"
+		     "msr dbgbvr1_el1, x21\n\t"
+		     "mrs x23, dbgbvr1_el1\n\t"
+		     "mov %2, x23\n\t"
+		     "msr dbgbvr1_el1, xzr"
+		     : "=r"(locked), "=r"(unlocked), "=r"(bvr)::"x19", "x21", "x23", "x24",
+		       "memory");
+	report(locked == OSLSR_OSLM_OSLK && unlocked == (OSLSR_OSLM_OSLK & ~OSLSR_OSLK) &&
+		   bvr == 0x12340002000UL,
+	       "through x19-x28: OSLSR_EL1 0x%lx / 0x%lx after OSLAR 1 / 0, DBGBVR1_EL1 0x%lx",
+	       locked, unlocked, bvr);
+}
+
+/*
+ * CNTP_CTL_EL0 as the emulated timer's state says: ENABLE and IMASK as written and nothing else;
+ * ISTATUS only while enabled and at or past CVAL, before the deadline clear, after it set, also
+ * under IMASK; CNTP_TVAL_EL0 counting down to CVAL through zero. IMASK throughout: no interrupt.
+ */
+#define CNT_CTL_ENABLE	(1UL << 0)
+#define CNT_CTL_ISTATUS (1UL << 2)
+
+static void test_ptimer_ctl(void)
+{
+	u64 off, masked_off, far, before, after, now, cval, ticks = read_sysreg(cntfrq_el0) / 100;
+	s64 tval_before, tval_after;
+
+	write_sysreg(0, cntp_ctl_el0);
+	write_sysreg(0, cntp_cval_el0); /* long past */
+	off = read_sysreg(cntp_ctl_el0);
+	write_sysreg(~CNT_CTL_ENABLE, cntp_ctl_el0);
+	masked_off = read_sysreg(cntp_ctl_el0);
+	report(
+	    off == 0 && masked_off == CNT_CTL_IMASK,
+	    "CNTP_CTL_EL0 disabled, CVAL past: 0x%lx, 0x%lx after writing all but ENABLE (want 0, "
+	    "IMASK alone)",
+	    off, masked_off);
+
+	write_sysreg(~0UL, cntp_cval_el0);
+	write_sysreg(CNT_CTL_ENABLE | CNT_CTL_IMASK, cntp_ctl_el0);
+	far = read_sysreg(cntp_ctl_el0);
+	isb();
+	now = read_sysreg(cntpct_el0);
+	cval = now + ticks; /* 10 ms ahead */
+	write_sysreg(cval, cntp_cval_el0);
+	before = read_sysreg(cntp_ctl_el0);
+	tval_before = (s64)(int32_t)read_sysreg(cntp_tval_el0);
+	do {
+		isb();
+	} while (read_sysreg(cntpct_el0) < cval);
+	after = read_sysreg(cntp_ctl_el0);
+	tval_after = (s64)(int32_t)read_sysreg(cntp_tval_el0);
+	report(far == (CNT_CTL_ENABLE | CNT_CTL_IMASK) && before == far &&
+		   after == (far | CNT_CTL_ISTATUS),
+	       "CNTP_CTL_EL0 enabled, masked: 0x%lx with CVAL ~0, 0x%lx before the deadline, 0x%lx "
+	       "after (want 0x3, 0x3, 0x7)",
+	       far, before, after);
+	report(tval_before > 0 && (u64)tval_before <= ticks && tval_after <= 0,
+	       "CNTP_TVAL_EL0 %ld before the deadline (0 < TVAL <= %lu), %ld after (<= 0)",
+	       tval_before, ticks, tval_after);
+	write_sysreg(0, cntp_ctl_el0);
+	report(read_sysreg(cntp_ctl_el0) == 0, "CNTP_CTL_EL0 0 again: ISTATUS gone with ENABLE");
+	write_sysreg(0, cntp_cval_el0);
+}
+
 static void test_emulated_values(void)
 {
 	u64 oslsr0 = read_sysreg(oslsr_el1), locked, unlocked, v;
@@ -337,6 +466,16 @@ static void test_emulated_values(void)
 	report(undef_read_oslar(&v) != ~0UL && v == 0x1234,
 	       "mrs OSLAR_EL1 UNDEFINED, destination kept (0x%lx)", v);
 	report(undef_write_mdrar(0x55), "msr MDRAR_EL1 UNDEFINED");
+	report(undef_write_oslsr(0) && read_sysreg(oslsr_el1) == oslsr0,
+	       "msr OSLSR_EL1 UNDEFINED, OSLSR_EL1 unchanged");
+	{
+		u64 x5, x20;
+
+		report(
+		    undef_read_lorid_x5_x20(&x5, &x20) && x5 == 0x5555 && x20 == 0x2020,
+		    "mrs LORID_EL1 (trapped) into x5 and x20: UNDEFINED, both kept (0x%lx 0x%lx)",
+		    x5, x20);
+	}
 
 	write_sysreg(1, s2_0_c1_c3_4); /* OSDLR_EL1 */
 	report(read_sysreg(s2_0_c1_c3_4) == 0, "OSDLR_EL1 reads 0 (no double lock)");
@@ -380,5 +519,7 @@ int main(void)
 	test_el1_state();
 	test_register_sweep();
 	test_emulated_values();
+	test_debug_high_registers();
+	test_ptimer_ctl();
 	return 0;
 }

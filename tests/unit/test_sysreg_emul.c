@@ -51,11 +51,22 @@ bool setway_vm_reg_write(struct vcpu *vcpu, u32 key, u64 val)
 	return false;
 }
 
-struct sysreg_ret vtimer_ptimer_access(struct vcpu *vcpu, u32 key, bool read, u64 val)
-{
-	fail_msg("handler called");
-	return SYSREG_RET(SYSREG_UNDEF, 0);
-}
+#define FAKE_HANDLER(name)                                                                         \
+	SYSREG_HANDLER(name)                                                                       \
+	{                                                                                          \
+		fail_msg("handler called");                                                        \
+		return SYSREG_RET(SYSREG_UNDEF, 0);                                                \
+	}
+FAKE_HANDLER(vtimer_ptimer_ctl)
+FAKE_HANDLER(vtimer_ptimer_cval)
+FAKE_HANDLER(vtimer_ptimer_tval)
+FAKE_HANDLER(vdebug_mdscr)
+FAKE_HANDLER(vdebug_oslar)
+FAKE_HANDLER(vdebug_oslsr)
+FAKE_HANDLER(vdebug_osdlr)
+FAKE_HANDLER(vdebug_claimset)
+FAKE_HANDLER(vdebug_claimclr)
+FAKE_HANDLER(vdebug_bank)
 
 void vgic_send_sgi(struct vcpu *vcpu, u64 val, bool group0)
 {
@@ -66,12 +77,6 @@ enum sysreg_result vpmu_first_access(struct vcpu *vcpu)
 {
 	fail_msg("handler called");
 	return SYSREG_UNDEF;
-}
-
-struct sysreg_ret vdebug_access(struct vcpu *vcpu, u32 key, bool read, u64 val)
-{
-	fail_msg("handler called");
-	return SYSREG_RET(SYSREG_UNDEF, 0);
 }
 
 struct policy {
