@@ -251,6 +251,7 @@ void vcpu_arch_serror_sync(struct vcpu *vcpu)
 
 void vcpu_arch_put(struct vcpu *vcpu)
 {
+	struct pcpu *p = this_pcpu();
 	struct vcpu_arch *a = &vcpu->arch;
 	struct vcpu_sysregs *s = &a->sys;
 	SR_FEAT_LOCALS;
@@ -274,13 +275,15 @@ void vcpu_arch_put(struct vcpu *vcpu)
 	write_sysreg(HCR_EL2_HOST, hcr_el2);
 	write_sysreg(CPTR_EL2_RES1, cptr_el2);
 	isb();
-	/* Exits the assembly fast paths answered while this vCPU ran. */
-	vcpu->exit_count[EXIT_HVC] += this_pcpu()->fast_hvc;
-	vcpu->exit_count[EXIT_SYSREG] += this_pcpu()->fast_sysreg;
-	vcpu->exits += this_pcpu()->fast_hvc + this_pcpu()->fast_sysreg;
-	this_pcpu()->fast_hvc = 0;
-	this_pcpu()->fast_sysreg = 0;
-	this_pcpu()->id_fast = NULL;
-	this_pcpu()->current_vcpu = NULL;
+	/* Exits the assembly fast paths answered while this vCPU ran (most often none). */
+	if (p->fast_hvc | p->fast_sysreg) {
+		vcpu->exit_count[EXIT_HVC] += p->fast_hvc;
+		vcpu->exit_count[EXIT_SYSREG] += p->fast_sysreg;
+		vcpu->exits += p->fast_hvc + p->fast_sysreg;
+		p->fast_hvc = 0;
+		p->fast_sysreg = 0;
+	}
+	p->id_fast = NULL;
+	p->current_vcpu = NULL;
 	__atomic_store_n(&vcpu->loaded, false, __ATOMIC_RELEASE);
 }
