@@ -130,8 +130,10 @@ struct vgic_cpu {
 	/*
 	 * That PPI may be active: it was active when the vCPU was loaded, or Tern acknowledged it
 	 * since, the only way it becomes active: in vtimer_irq(), or in the IRQ exit's fast path,
-	 * which leaves fast_lrs set until vgic_fast_takeover() sets this. A put reads the active
-	 * state through the redistributor only when this or fast_lrs is set (vtimer_put).
+	 * which leaves fast_lrs set until vgic_fast_takeover() sets this (or the lock-free
+	 * vgic_v3_fast_takeover() finds the interrupt taken and ended: the guest's deactivation
+	 * deactivated it). A put reads the active state through the redistributor only when this
+	 * or fast_lrs is set (vtimer_put).
 	 */
 	bool vtimer_hw_maybe;
 	/*
