@@ -59,7 +59,8 @@ int vgic_mmio_regs_init(struct vgic_regs *t)
 		if ((u64)r->offset + r->len > ((u64)t->nr_blocks << VGIC_INDEX_SHIFT) ||
 		    (i && (u64)t->rows[i - 1].offset + t->rows[i - 1].len > r->offset) ||
 		    (r->constant && (r->lr_state || r->write)) || !r->len ||
-		    (r->offset | r->len) % 4)
+		    (r->offset | r->len) % 4 ||
+		    (r->unchanged && (r->bits_per_irq != 1 || r->access != VGIC_ACCESS_32)))
 			return -TERN_EINVAL;
 	}
 	/* Words no row holds keep their 0: a rebuild only writes the values already there. */
@@ -69,12 +70,12 @@ int vgic_mmio_regs_init(struct vgic_regs *t)
 		for (u64 off = r->offset; off < (u64)r->offset + r->len && off < VGIC_FINE_SIZE;
 		     off += 4) {
 			WRITE_ONCE(t->fine[off >> 2], (u8)(i + 1));
-			if (!r->constant || !r->read)
+			if (!r->constant || !r->read || off >= VGIC_CONST_SIZE)
 				continue;
 			if (r->access & VGIC_ACCESS_32)
 				t->const32 |= BIT(off >> 2);
 			if ((r->access & VGIC_ACCESS_64) && IS_ALIGNED(off, 8) &&
-			    off + 8 <= (u64)r->offset + r->len && off + 8 <= VGIC_FINE_SIZE)
+			    off + 8 <= (u64)r->offset + r->len && off + 8 <= VGIC_CONST_SIZE)
 				t->const64 |= BIT(off >> 2);
 		}
 	}
@@ -91,7 +92,7 @@ int vgic_mmio_regs_init(struct vgic_regs *t)
 
 void vgic_mmio_const_fill(const struct vgic_regs *t, struct vgic_mmio_ctx *c, u32 *vals)
 {
-	for (unsigned int w = 0; w < VGIC_FINE_WORDS; w++) {
+	for (unsigned int w = 0; w < VGIC_CONST_WORDS; w++) {
 		const struct vgic_reg *r = vgic_mmio_find(t, (u64)w * 4);
 
 		vals[w] = r && r->constant ? (u32)vgic_mmio_row_read(c, r, (u64)w * 4, 4) : 0;
@@ -335,6 +336,51 @@ void vgic_mmio_write_cenable(struct vgic_mmio_ctx *c, const struct vgic_reg *r, 
 			     unsigned int size, u64 val)
 {
 	write_bits(c, r, offset, size, val, BIT_ENABLE, BITS_CLEAR);
+}
+
+/*
+ * The enable banks (one bit per INTID, 32-bit accesses only): true when every set bit names an
+ * interrupt of the frame already @enabled (or none: RAZ/WI), none an SPI the VM does not own.
+ */
+static inline bool enable_unchanged(struct vgic_mmio_ctx *c, const struct vgic_reg *r, u64 offset,
+				    u64 val, bool enabled)
+{
+	u32 intid = (u32)(offset - r->offset) * 8;
+	struct vgic_dist *d = c->vm->vgic;
+
+	for (val = (u32)val; val; val &= val - 1) {
+		u32 i = intid + (unsigned int)__builtin_ctzll(val);
+		const struct vgic_irq *irq;
+
+		if (i < VGIC_NR_PRIVATE) {
+			if (!c->vcpu)
+				continue;
+			irq = &c->vcpu->vgic->priv[i];
+		} else if (i - VGIC_NR_PRIVATE < d->nr_spis) {
+			irq = &d->spis[i - VGIC_NR_PRIVATE];
+			if (!irq->owned)
+				return false;
+		} else {
+			continue;
+		}
+		if (READ_ONCE(irq->enabled) != enabled)
+			return false;
+	}
+	return true;
+}
+
+bool vgic_mmio_senable_unchanged(struct vgic_mmio_ctx *c, const struct vgic_reg *r, u64 offset,
+				 unsigned int size, u64 val)
+{
+	(void)size;
+	return enable_unchanged(c, r, offset, val, true);
+}
+
+bool vgic_mmio_cenable_unchanged(struct vgic_mmio_ctx *c, const struct vgic_reg *r, u64 offset,
+				 unsigned int size, u64 val)
+{
+	(void)size;
+	return enable_unchanged(c, r, offset, val, false);
 }
 
 u64 vgic_mmio_read_pending(struct vgic_mmio_ctx *c, const struct vgic_reg *r, u64 offset,

@@ -90,8 +90,10 @@ static const struct vgic_reg redist_regs[] = {
 	VGIC_REG_CONST(GICR_PIDR4, VGIC_IDREGS_LEN, VGIC_ACCESS_32, vgic_mmio_read_idreg),
 	/* SGI_base */
 	BANK0(GICR_IGROUPR0, vgic_mmio_read_group, vgic_mmio_write_group),
-	BANK0(GICR_ISENABLER0, vgic_mmio_read_enable, vgic_mmio_write_senable),
-	BANK0(GICR_ICENABLER0, vgic_mmio_read_enable, vgic_mmio_write_cenable),
+	VGIC_REG_UNCH(GICR_ISENABLER0, 4, 1, VGIC_ACCESS_32, vgic_mmio_read_enable,
+		      vgic_mmio_write_senable, vgic_mmio_senable_unchanged),
+	VGIC_REG_UNCH(GICR_ICENABLER0, 4, 1, VGIC_ACCESS_32, vgic_mmio_read_enable,
+		      vgic_mmio_write_cenable, vgic_mmio_cenable_unchanged),
 	BANK0(GICR_ISPENDR0, vgic_mmio_read_pending, vgic_mmio_write_spending),
 	BANK0(GICR_ICPENDR0, vgic_mmio_read_pending, vgic_mmio_write_cpending),
 	BANK0_LR(GICR_ISACTIVER0, vgic_mmio_read_active, vgic_mmio_write_sactive),

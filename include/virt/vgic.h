@@ -17,8 +17,8 @@ struct vcpu;
 #define VGIC_REDIST_SIZE 0x20000UL /* RD_base + SGI_base frames per vCPU */
 #define VGIC_MAX_LRS	 16
 #define VGIC_PRIO_BITS	 5 /* priority bits the virtual CPU interface implements (ICH_VTR) */
-/* 32-bit words at the start of each frame with an index of their own (vgic_mmio.h). */
-#define VGIC_FINE_WORDS 64
+/* 32-bit words at the start of each frame whose constant registers have a copy (vgic_mmio.h). */
+#define VGIC_CONST_WORDS 64
 /* The maintenance PPI the guest DT names (QEMU virt's); the hardware's own comes from the DT. */
 #define VGIC_GUEST_MAINT_INTID 25
 
@@ -100,7 +100,7 @@ struct vgic_dist {
 	/* vCPU n has MPIDR affinity n (Aff0 n, Aff3-1 zero): SGI targets are vCPU indexes. */
 	bool sgi_by_index;
 	/* The distributor's constant registers among its first words (vgic_mmio_const_fill()). */
-	u32 const_words[VGIC_FINE_WORDS];
+	u32 const_words[VGIC_CONST_WORDS];
 };
 
 /* Per-vCPU part: banked interrupts, the redistributor, and the saved virtual CPU interface. */
@@ -170,7 +170,7 @@ struct vgic_cpu {
 	u16 fast_sgi_look;
 	u64 sgi_self;
 	/* The redistributor's constant registers among its first words (vgic_mmio_const_fill()). */
-	u32 const_words[VGIC_FINE_WORDS];
+	u32 const_words[VGIC_CONST_WORDS];
 };
 
 /* The MMIO side (virt/vgic_v3_dist.c, virt/vgic_v3_redist.c): register the regions. */

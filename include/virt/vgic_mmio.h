@@ -139,6 +139,12 @@ typedef u64 vgic_read_fn(struct vgic_mmio_ctx *c, const struct vgic_reg *r, u64 
 			 unsigned int size);
 typedef void vgic_write_fn(struct vgic_mmio_ctx *c, const struct vgic_reg *r, u64 offset,
 			   unsigned int size, u64 val);
+/*
+ * Without the lock, before a write's handler runs: true when the write would change nothing (and
+ * count nothing), so it need not take the lock at all. See vgic_mmio_enable_unchanged().
+ */
+typedef bool vgic_unchanged_fn(struct vgic_mmio_ctx *c, const struct vgic_reg *r, u64 offset,
+			       unsigned int size, u64 val);
 
 /** One register, or one bank of per-interrupt registers. */
 struct vgic_reg {
@@ -162,12 +168,21 @@ struct vgic_reg {
 	vgic_read_fn *read;
 	/** NULL: writes ignored. */
 	vgic_write_fn *write;
+	/** NULL, or the lock-free test of a write that changes nothing. */
+	vgic_unchanged_fn *unchanged;
 };
 
 #define VGIC_REG(off, length, bits, acc, rd, wr)                                                   \
 	{                                                                                          \
 		.offset = (off), .len = (length), .bits_per_irq = (bits), .access = (acc),         \
 		.name = #off, .read = (rd), .write = (wr)                                          \
+	}
+
+/* A bank whose writes that change nothing need no lock (the enable banks). */
+#define VGIC_REG_UNCH(off, length, bits, acc, rd, wr, unch)                                        \
+	{                                                                                          \
+		.offset = (off), .len = (length), .bits_per_irq = (bits), .access = (acc),         \
+		.name = #off, .read = (rd), .write = (wr), .unchanged = (unch)                     \
 	}
 
 /* A read-only register whose value never changes while the VM exists: read without the lock. */
@@ -197,10 +212,13 @@ void vgic_mmio_kick_all(struct vm *vm);
 #define VGIC_INDEX_SHIFT 7
 
 /*
- * The first VGIC_FINE_SIZE bytes of a frame, where its single registers sit (CTLR, TYPER, IIDR,
- * STATUSR, WAKER ... up to IGROUPR), are indexed per 32-bit word: no scan for them.
+ * The first VGIC_FINE_SIZE bytes of a frame, where its single registers (CTLR, TYPER, IIDR,
+ * STATUSR, WAKER ...) and the 1-bit banks a guest writes most (IGROUPR, the enable, pending and
+ * active banks) sit, are indexed per 32-bit word: no scan for them. The constant registers among
+ * the first VGIC_CONST_SIZE bytes also have a copy per frame (vgic_mmio_const_read()).
  */
-#define VGIC_FINE_SIZE (VGIC_FINE_WORDS * 4)
+#define VGIC_FINE_SIZE	0x400
+#define VGIC_CONST_SIZE (VGIC_CONST_WORDS * 4)
 
 /**
  * A frame's register table with its offset indexes. Below VGIC_FINE_SIZE, fine[w] is 1 + the
@@ -219,7 +237,7 @@ struct vgic_regs {
 	u8 *index;
 	u8 *fine;
 	/**
-	 * The fine words a read may take from the frame's const_words (vgic_mmio_const_read()): bit
+	 * The words a read may take from the frame's const_words (vgic_mmio_const_read()): bit
 	 * w of @const32, a 32-bit read of word w of a constant row; of @const64, a 64-bit read at
 	 * word w of a constant 64-bit row (words w and w + 1).
 	 */
@@ -243,12 +261,13 @@ extern struct vgic_regs vgic_v3_redist_table;
 
 /**
  * Check @t (rows sorted by offset and disjoint, fewer than 255, inside the frame, word-aligned
- * and whole words long) and build its indexes; -TERN_EINVAL for a table that breaks those rules
- * (a bug in Tern). Idempotent.
+ * and whole words long, an unchanged test only on a 1-bit bank of 32-bit accesses) and build its
+ * indexes; -TERN_EINVAL for a table that breaks those rules (a bug in Tern). Idempotent.
  */
 int vgic_mmio_regs_init(struct vgic_regs *t);
 
-_Static_assert(VGIC_FINE_WORDS == 64, "const32/const64 have a bit per fine word");
+_Static_assert(VGIC_CONST_WORDS == 64 && VGIC_CONST_SIZE <= VGIC_FINE_SIZE,
+	       "const32/const64 have a bit per word with a copy");
 
 /** The row holding @offset, or NULL (a reserved offset, or beyond the frame). */
 static inline const struct vgic_reg *vgic_mmio_find(const struct vgic_regs *t, u64 offset)
@@ -270,15 +289,16 @@ static inline const struct vgic_reg *vgic_mmio_find(const struct vgic_regs *t, u
 }
 
 /*
- * The values of @t's constant rows among its first words, read through the rows for the frame
+ * The values of @t's constant rows in its first VGIC_CONST_SIZE bytes, read through the rows for
+ * the frame
  * @c describes, into @vals (the frame's const_words): once, when the frame is set up (what they
  * depend on, the VM's vCPUs and their MPIDRs, never changes afterwards).
  */
 void vgic_mmio_const_fill(const struct vgic_regs *t, struct vgic_mmio_ctx *c, u32 *vals);
 
 /*
- * A read of a constant register among the frame's first words, from @vals (filled by
- * vgic_mmio_const_fill()): no lookup, width check, lock or call. False for anything else, which
+ * A read of a constant register among the frame's first VGIC_CONST_SIZE bytes, from @vals (filled
+ * by vgic_mmio_const_fill()): no lookup, width check, lock or call. False for anything else, which
  * then takes vgic_mmio_access().
  */
 static inline bool vgic_mmio_const_read(const struct vgic_regs *t, const u32 *vals, u64 offset,
@@ -286,7 +306,7 @@ static inline bool vgic_mmio_const_read(const struct vgic_regs *t, const u32 *va
 {
 	u64 w = offset >> 2;
 
-	if (offset >= VGIC_FINE_SIZE)
+	if (offset >= VGIC_CONST_SIZE)
 		return false;
 	if (size == 4 && !(offset & 3) && ((t->const32 >> w) & 1)) {
 		*val = vals[w];
@@ -353,6 +373,8 @@ static inline int vgic_mmio_access(const struct vgic_regs *t, struct vgic_mmio_c
 		*val = vgic_mmio_row_read(c, r, offset, size);
 		return 0;
 	}
+	if (write && r->unchanged && r->unchanged(c, r, offset, size, *val))
+		return 0;
 	return vgic_mmio_access_locked(r, c, offset, size, write, val);
 }
 
@@ -368,6 +390,15 @@ vgic_write_fn vgic_mmio_write_group;
 vgic_read_fn vgic_mmio_read_enable;
 vgic_write_fn vgic_mmio_write_senable;
 vgic_write_fn vgic_mmio_write_cenable;
+/*
+ * ISENABLER / ICENABLER: every interrupt a set bit names is the frame's and already enabled
+ * (disabled). Read without the lock, each bit on its own: a write that finds its interrupt in the
+ * state it asks for is the same as that write done at the moment of the look, whatever another
+ * vCPU changes just after; the bits of one register are independent interrupts. A set bit for an
+ * SPI the VM does not own takes the locked path, which counts it.
+ */
+vgic_unchanged_fn vgic_mmio_senable_unchanged;
+vgic_unchanged_fn vgic_mmio_cenable_unchanged;
 vgic_read_fn vgic_mmio_read_pending;
 vgic_write_fn vgic_mmio_write_spending;
 vgic_write_fn vgic_mmio_write_cpending;
