@@ -135,11 +135,7 @@ static enum vcpu_run_result exit_dabt(struct vcpu *vcpu)
 /* A data abort the vector sends to vcpu_exit_fast() (ISV = 1): the emulated access inline. */
 static __hot_inline enum vcpu_run_result exit_dabt_fast(struct vcpu *vcpu, u64 esr)
 {
-	u64 far = read_sysreg(far_el2), hpfar = read_sysreg(hpfar_el2);
-
-	vcpu->arch.far = far;
-	vcpu->arch.hpfar = hpfar;
-	return mmio_emulate_access(vcpu, esr, HPFAR_FAULT_IPA(hpfar, far));
+	return mmio_emulate_access(vcpu, esr, read_sysreg(far_el2), read_sysreg(hpfar_el2));
 }
 
 static enum vcpu_run_result exit_iabt(struct vcpu *vcpu)

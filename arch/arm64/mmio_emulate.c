@@ -43,7 +43,7 @@ static bool mmio_guest_aarch32(const struct vcpu *vcpu)
  * A T32 instruction emulated inside an IT block: advance ITSTATE (PSTATE.IT[7:2] at bits 15:10,
  * IT[1:0] at 26:25) as executing it would have, or the next instructions' conditions are wrong.
  */
-void mmio_aarch32_it_advance(struct vcpu *vcpu)
+static void mmio_aarch32_it_advance(struct vcpu *vcpu)
 {
 	u64 pstate = vcpu->arch.regs.pstate;
 	u32 it = (u32)(((pstate >> 25) & 0x3) | (((pstate >> 10) & 0x3f) << 2));
@@ -176,6 +176,13 @@ static bool mmio_is_cache_maintenance(struct vcpu *vcpu, u64 esr)
 	       mmio_decode_is_cmo(insn);
 }
 
+void mmio_aarch32_step(struct vcpu *vcpu, u64 esr)
+{
+	vcpu->arch.regs.pc += (esr & ESR_ELx_IL) ? 4 : 2;
+	vcpu->arch.regs.pstate &= ~SPSR_SS;
+	mmio_aarch32_it_advance(vcpu);
+}
+
 /* An emulated access completed: count it and step over the instruction. */
 static inline enum vcpu_run_result mmio_done(struct vcpu *vcpu)
 {
@@ -191,13 +198,17 @@ static inline enum vcpu_run_result mmio_done(struct vcpu *vcpu)
  * access Tern decodes from the instruction (ISV = 0: writeback, pairs), acquire/release, an
  * access outside the vCPU's last device or across a device's end.
  */
-__noinline enum vcpu_run_result mmio_emulate_other(struct vcpu *vcpu, u64 esr, u64 ipa)
+__noinline enum vcpu_run_result mmio_emulate_other(struct vcpu *vcpu, u64 esr, u64 far, u64 hpfar)
 {
 	unsigned int dfsc = esr & ESR_ISS_xFSC_MASK;
+	u64 ipa = HPFAR_FAULT_IPA(hpfar, far);
 	const struct mmio_region *r;
 	struct mmio_insn mi;
 	u32 insn;
 	int rc;
+
+	vcpu->arch.far = far;
+	vcpu->arch.hpfar = hpfar;
 
 	/* First touch of RAM on demand, by the access itself or by its stage-1 walk: again. */
 	if (mmio_ram_fault(vcpu))
@@ -245,13 +256,15 @@ __noinline enum vcpu_run_result mmio_emulate_other(struct vcpu *vcpu, u64 esr, u
 	return mmio_done(vcpu);
 }
 
-enum vcpu_run_result mmio_emulate_rejected(struct vcpu *vcpu, u64 ipa)
+enum vcpu_run_result mmio_emulate_rejected(struct vcpu *vcpu, u64 far, u64 hpfar)
 {
-	return mmio_abort(vcpu, "the device rejected the access", ipa);
+	vcpu->arch.far = far;
+	vcpu->arch.hpfar = hpfar;
+	return mmio_abort(vcpu, "the device rejected the access", HPFAR_FAULT_IPA(hpfar, far));
 }
 
 /* The full exit's way in (exit_sync()); vcpu_exit_fast() inlines mmio_emulate_access(). */
 __no_stack_protector enum vcpu_run_result mmio_emulate(struct vcpu *vcpu)
 {
-	return mmio_emulate_access(vcpu, vcpu->arch.esr, mmio_fault_ipa(vcpu));
+	return mmio_emulate_access(vcpu, vcpu->arch.esr, vcpu->arch.far, vcpu->arch.hpfar);
 }

@@ -184,8 +184,11 @@ static inline u64 mmio_load_extend(const struct mmio_insn *mi, u64 raw)
 
 static inline bool mmio_esr_simple(u64 esr)
 {
+	const u64 x_w = ((u64)DABT_ISS_SAS_MASK << DABT_ISS_SAS_SHIFT) | DABT_ISS_SF;
+
+	/* The 64-bit W-register access: SAS 3 with SF clear, in one comparison. */
 	return (esr & DABT_SIMPLE_MASK) == DABT_SIMPLE_MATCH &&
-	       ((esr & DABT_ISS_SF) || ((esr >> DABT_ISS_SAS_SHIFT) & DABT_ISS_SAS_MASK) != 3);
+	       (esr & x_w) != ((u64)DABT_ISS_SAS_MASK << DABT_ISS_SAS_SHIFT);
 }
 
 #endif

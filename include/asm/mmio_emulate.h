@@ -16,12 +16,15 @@
  */
 enum vcpu_run_result mmio_emulate(struct vcpu *vcpu);
 
-/* What mmio_emulate_access() leaves to the full decoder: anything but the common access. */
-enum vcpu_run_result mmio_emulate_other(struct vcpu *vcpu, u64 esr, u64 ipa);
-/* The device refused the access at @ipa: an external abort for the guest. */
-enum vcpu_run_result mmio_emulate_rejected(struct vcpu *vcpu, u64 ipa);
-/* An emulated AArch32 T32 instruction inside an IT block: ITSTATE moves on. */
-void mmio_aarch32_it_advance(struct vcpu *vcpu);
+/*
+ * What mmio_emulate_access() leaves to the full decoder: anything but the common access.
+ * vcpu->arch.far and hpfar are set from @far and @hpfar first.
+ */
+enum vcpu_run_result mmio_emulate_other(struct vcpu *vcpu, u64 esr, u64 far, u64 hpfar);
+/* The device refused the access at @far/@hpfar: an external abort for the guest. */
+enum vcpu_run_result mmio_emulate_rejected(struct vcpu *vcpu, u64 far, u64 hpfar);
+/* The step over an emulated AArch32 instruction (T16 or 32-bit, ITSTATE moved on). */
+void mmio_aarch32_step(struct vcpu *vcpu, u64 esr);
 
 /* The bytes an access of @size (1, 2, 4 or 8) moves, as a mask. */
 static inline u64 mmio_size_mask(unsigned int size)
@@ -39,27 +42,31 @@ static inline u64 mmio_esr_extend(u64 esr, unsigned int size, u64 raw)
 }
 
 /*
- * The data abort with syndrome @esr at IPA @ipa (vcpu->arch.esr, far and hpfar set): the
+ * The data abort with syndrome @esr and fault addresses @far and @hpfar (FAR_EL2, HPFAR_EL2): the
  * common case first, straight from the syndrome's fields (one register, a plain access,
  * mmio_esr_simple()), all of it inside the vCPU's last device or the one found for it, the
- * device's handler called directly; everything else in mmio_emulate_other(). Inline: the exit
- * path (vcpu_exit_fast()) runs it without a frame of its own, the guest's registers addressed
- * in place. A caller takes @val's address for the device: build it without the stack
- * protector (its canary would guard one u64 the device's read handler stores).
+ * device's handler called directly; everything else in mmio_emulate_other(), which stores the
+ * fault addresses in vcpu->arch for the decoder and the abort it may inject (the common case
+ * needs them only here). Inline: the exit path (vcpu_exit_fast()) runs it without a frame of
+ * its own, the guest's registers addressed in place. A caller takes @val's address for the
+ * device: build it without the stack protector (its canary would guard one u64 the device's
+ * read handler stores).
  */
-static __hot_inline enum vcpu_run_result mmio_emulate_access(struct vcpu *vcpu, u64 esr, u64 ipa)
+static __hot_inline enum vcpu_run_result mmio_emulate_access(struct vcpu *vcpu, u64 esr, u64 far,
+							     u64 hpfar)
 {
 	unsigned int size = 1U << ((esr >> DABT_ISS_SAS_SHIFT) & DABT_ISS_SAS_MASK);
 	unsigned int rt = (esr >> DABT_ISS_SRT_SHIFT) & DABT_ISS_SRT_MASK;
+	u64 ipa = HPFAR_FAULT_IPA(hpfar, far);
 	const struct mmio_region *r;
 	u64 val;
 	int rc;
 
 	if (unlikely(!mmio_esr_simple(esr)))
-		return mmio_emulate_other(vcpu, esr, ipa);
+		return mmio_emulate_other(vcpu, esr, far, hpfar);
 	r = mmio_find_hint(&vcpu->vm->mmio, &vcpu->mmio_hint, ipa, size);
 	if (unlikely(!r))
-		return mmio_emulate_other(vcpu, esr, ipa);
+		return mmio_emulate_other(vcpu, esr, far, hpfar);
 	if (esr & ESR_ISS_DABT_WNR) {
 		rc = mmio_region_write(r, vcpu, ipa, size,
 				       vcpu_reg(vcpu, rt) & mmio_size_mask(size));
@@ -69,15 +76,18 @@ static __hot_inline enum vcpu_run_result mmio_emulate_access(struct vcpu *vcpu, 
 			vcpu_set_reg(vcpu, rt, mmio_esr_extend(esr, size, val));
 	}
 	if (unlikely(rc))
-		return mmio_emulate_rejected(vcpu, ipa);
-	/* Done: counted, and the guest goes on after the instruction. */
+		return mmio_emulate_rejected(vcpu, far, hpfar);
+	/* Done: counted, and the guest goes on after the instruction (an A64 one: 4 bytes). */
 	vcpu->exit_count[EXIT_MMIO]++;
-	vcpu->arch.regs.pc += (esr & ESR_ELx_IL) ? 4 : 2;
-	vcpu->arch.regs.pstate &= ~SPSR_SS;
-	if (unlikely(vcpu->arch.regs.pstate & PSR_MODE_32))
-		mmio_aarch32_it_advance(vcpu);
+	if (unlikely(vcpu->arch.regs.pstate & PSR_MODE_32)) {
+		mmio_aarch32_step(vcpu, esr);
+	} else {
+		vcpu->arch.regs.pc += 4;
+		vcpu->arch.regs.pstate &= ~SPSR_SS;
+	}
 	return VCPU_RUN_CONTINUE;
 }
+
 /*
  * A stage-2 translation fault (data or instruction abort, the access or its stage-1 walk) on RAM
  * of a VM with RAM on demand: the block is now zeroed and mapped and the instruction runs again
