@@ -220,12 +220,16 @@ static inline void exit_begin(struct vcpu *vcpu)
 	vpmu_sync(vcpu);
 }
 
-/* What must be looked at around every entry while it lasts (VCPU_WORK_LOCAL). */
+/*
+ * What must be looked at around every entry while it lasts (VCPU_WORK_LOCAL). Not the emulated
+ * physical timer: its line changes only at a trapped CNTP_* write, whose handler brings it up to
+ * date, or when its deadline passes, for which the pCPU's EL2 timer is armed while the vCPU runs
+ * (sched_timer_update(): that interrupt's full exit raises the line, sched_timer_event()).
+ */
 static inline bool exit_local_work(struct vcpu *vcpu)
 {
 	return vgic_lrs_busy(vcpu) || vgic_ppi_hw_pending(vcpu, VTIMER_GUEST_VIRT_INTID) ||
-	       vgic_ppi_hw_pending(vcpu, VPMU_GUEST_INTID) || vcpu->arch.cntp_ctl ||
-	       vcpu->arch.cntp_level;
+	       vgic_ppi_hw_pending(vcpu, VPMU_GUEST_INTID);
 }
 
 /*

@@ -149,16 +149,13 @@ void vtimer_ptimer_line(struct vcpu *vcpu)
 }
 
 /*
- * After a write of CNTP_CTL/CVAL/TVAL: the line follows the new state, its look before every
- * entry is asked for while it is on or high (exit.c), and the EL2 timer moved if now too late.
+ * After a write of CNTP_CTL/CVAL/TVAL: the line follows the new state (a change of it sets the
+ * vGIC's entry work), and the EL2 timer moves earlier if it would fire after the new deadline:
+ * it raises the line then (sched_timer_event()), not a look before every entry.
  */
 static struct sysreg_ret vtimer_ptimer_written(struct vcpu *vcpu)
 {
-	struct vcpu_arch *a = &vcpu->arch;
-
 	vtimer_ptimer_update(vcpu);
-	if (a->cntp_ctl || a->cntp_level)
-		vcpu_work_set(vcpu, VCPU_WORK_LOCAL);
 	sched_timer_earlier(vtimer_ptimer_deadline(vcpu));
 	return SYSREG_RET(SYSREG_DONE, 0);
 }

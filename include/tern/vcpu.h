@@ -115,8 +115,8 @@ struct vcpu {
  * VGIC:  the vGIC state of the vCPU changed (dirty: its list registers must be filled again, or
  *        an interrupt went straight into one);
  * LOCAL: set and recomputed by the vCPU's own pCPU: list registers in use, a hardware-linked
- *        PPI (virtual timer, PMU overflow) pending and not taken, the emulated physical timer
- *        on or its line high.
+ *        PPI (virtual timer, PMU overflow) pending and not taken (not the emulated physical
+ *        timer: exit.c, exit_local_work()).
  */
 #define VCPU_WORK_SCHED (1U << 0)
 #define VCPU_WORK_VGIC	(1U << 1)

@@ -377,6 +377,35 @@ static bool one_deadline(struct timer *t, u64 us, u64 *late)
 	       t->cval_at_fire == cval && t->fired_at >= cval && (t->ctl_at_fire & CTL_ISTATUS);
 }
 
+/*
+ * A deadline @us ahead while the guest does nothing but trapped system-register reads
+ * (OSLSR_EL1, which Tern answers from its exit vector) with interrupts unmasked: Tern looks at
+ * no timer on that path, so the interrupt must come from the deadline alone (the EL2 timer Tern
+ * arms for the emulated physical timer's), once, not before CVAL.
+ */
+static bool deadline_while_trapping(struct timer *t, u64 us, u64 *late, u64 *traps)
+{
+	u64 end, cval;
+
+	t->set_ctl(0);
+	t->count = 0;
+	*traps = 0;
+	t->set_tval(gic_us_to_ticks(us));
+	cval = t->cval();
+	end = t->counter() + gic_us_to_ticks(FIRE_US);
+	t->set_ctl(CTL_ENABLE);
+	gic_irqs_unmask();
+	while (t->count == 0 && t->counter() < end) {
+		(void)read_sysreg(oslsr_el1);
+		(*traps)++;
+	}
+	gic_irqs_mask();
+	unmasked_delay(us);
+	t->set_ctl(0);
+	*late = t->fired_at - cval;
+	return t->count == 1 && t->cval_at_fire == cval && t->fired_at >= cval;
+}
+
 static void test_timer(struct timer *t)
 {
 	u64 late, now, latency;
@@ -406,6 +435,16 @@ static void test_timer(struct timer *t)
 		}
 	report(ok, "%u consecutive %u us deadlines each fire once, none early", NR_CONSEC,
 	       CONSEC_US);
+
+	{
+		u64 traps;
+
+		ok = deadline_while_trapping(t, DEADLINE_US, &late, &traps);
+		report(ok,
+		       "TVAL %u us while only trapped OSLSR_EL1 reads exit: fired once (%u), not "
+		       "before CVAL (%lu ticks after, %lu reads)",
+		       DEADLINE_US, t->count, late, traps);
+	}
 
 	t->count = 0;
 	now = t->counter();
