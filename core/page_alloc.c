@@ -361,7 +361,7 @@ paddr_t page_alloc_pages(struct page_allocator *pa, unsigned int order)
 	addr = pa->free_list[k];
 	r = pa_range_of(pa, addr);
 	if (!r || *pa_meta(r, addr) != (META_FREE | k)) {
-		/* Something wrote into a free block: never hand out what the links point to. */
+		/* Something wrote into the metadata: never hand out what the links point to. */
 		spin_unlock(&pa->lock);
 		pr_err("page_alloc: free list of order %u corrupted (head %#lx)\n", k,
 		       (unsigned long)addr);

@@ -222,9 +222,7 @@ static int vm_ram_access(struct vm *vm, ipa_t ipa, u8 *buf, u64 len, enum vm_ram
 
 		if (!g)
 			return -TERN_EFAULT;
-		rc = fill ? vm_ram_prepare_fill(vm, ipa, &n, op == VM_RAM_WRITE ? buf : NULL,
-						!coherent)
-			  : 0;
+		rc = fill ? vm_ram_prepare_fill(vm, ipa, &n, op == VM_RAM_WRITE ? buf : NULL) : 0;
 		if (rc < 0)
 			return rc;
 		if (!rc)

@@ -62,7 +62,6 @@ struct vm_ram_fill {
 	ipa_t ipa;
 	u64 len;
 	const u8 *src; /* NULL: zeroes */
-	bool clean;    /* written data cleaned to the point of coherency */
 };
 
 /* Zero [pa, pa + n) of guest RAM at @ipa, except what @f writes there. */
@@ -77,9 +76,14 @@ static void vm_ram_fill_piece(paddr_t pa, ipa_t ipa, u64 n, const struct vm_ram_
 	}
 	dcache_zero_range(pa, pa + (s - ipa));
 	if (f->src) {
+		/*
+		 * Cleaned whoever asked, as the zeroes around it: memory under a block not yet
+		 * ready holds its previous owner's bytes, which a guest reading past its caches
+		 * (another vCPU with them off, a Non-cacheable alias) must never see once it is
+		 * mapped.
+		 */
 		memcpy((void *)(pa + (s - ipa)), f->src + (s - f->ipa), e - s);
-		if (f->clean)
-			dcache_clean_range(pa + (s - ipa), pa + (e - ipa));
+		dcache_clean_range(pa + (s - ipa), pa + (e - ipa));
 	} else {
 		dcache_zero_range(pa + (s - ipa), pa + (e - ipa));
 	}
@@ -138,7 +142,7 @@ int vm_ram_prepare_blocks(struct vm *vm, ipa_t ipa, u64 len)
 	return 0;
 }
 
-int vm_ram_prepare_fill(struct vm *vm, ipa_t ipa, u64 *len, const u8 *src, bool clean)
+int vm_ram_prepare_fill(struct vm *vm, ipa_t ipa, u64 *len, const u8 *src)
 {
 	u64 b = (ipa - GUEST_RAM_BASE) >> VM_RAM_BLOCK_SHIFT;
 	struct vm_ram_fill f;
@@ -146,7 +150,7 @@ int vm_ram_prepare_fill(struct vm *vm, ipa_t ipa, u64 *len, const u8 *src, bool 
 	*len = MIN(*len, VM_RAM_BLOCK - ((ipa - GUEST_RAM_BASE) & (VM_RAM_BLOCK - 1)));
 	if (vm_ram_block_ready(vm, b))
 		return 0;
-	f = (struct vm_ram_fill){ ipa, *len, src, clean };
+	f = (struct vm_ram_fill){ ipa, *len, src };
 	return vm_ram_prepare_block(vm, b, &f);
 }
 

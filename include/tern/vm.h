@@ -229,11 +229,11 @@ int vm_ram_prepare_blocks(struct vm *vm, ipa_t ipa, u64 len);
 /*
  * Tern is about to write [@ipa, @ipa + *@len) of an on-demand VM's RAM (*@len is cut at the end of
  * its 2 MiB block): if the block is not ready yet, prepare it with that part written from @src
- * (zeroed if NULL; cleaned to the point of coherency if @clean) instead of zeroed, so the block is
- * never zeroed only to be overwritten and never mapped half-written. 1 when written here, 0 when
- * the block was ready (the caller writes), < 0 on error.
+ * (zeroed if NULL) and cleaned to the point of coherency instead of zeroed, so the block is never
+ * zeroed only to be overwritten and never mapped half-written. 1 when written here, 0 when the
+ * block was ready (the caller writes), < 0 on error.
  */
-int vm_ram_prepare_fill(struct vm *vm, ipa_t ipa, u64 *len, const u8 *src, bool clean);
+int vm_ram_prepare_fill(struct vm *vm, ipa_t ipa, u64 *len, const u8 *src);
 static inline int vm_ram_prepare(struct vm *vm, ipa_t ipa, u64 len)
 {
 	/* Inline: on every copy to or from guest RAM, where most VMs have nothing to prepare. */

@@ -476,6 +476,47 @@ static void test_ram_on_demand(void **state)
 	unit_arena_destroy();
 }
 
+/*
+ * A device's copy for this VM's loaded vCPU with its caches on needs no clean into RAM that is
+ * ready (test_io_copies_for_a_cached_vcpu), but into an on-demand block not ready yet it is
+ * written while the block is prepared, over a previous owner's bytes: it must reach memory
+ * before the block is mapped, as the zeroes around it do, or a guest reading past its caches
+ * (another vCPU with them off, a Non-cacheable alias) would see what was there before.
+ */
+static void test_fill_of_fresh_block_cleans_for_a_cached_vcpu(void **state)
+{
+	static const struct vm_config cfg = { .ram_on_demand = true };
+	const u64 mib = 1UL << 20;
+	static u8 src[4096];
+	struct vm v;
+	struct vcpu mine;
+	ipa_t at = GUEST_RAM_BASE + 0x10000;
+	paddr_t h;
+
+	(void)state;
+	memset(src, 0x3C, sizeof(src));
+	assert_int_equal(unit_arena_create(32 * mib), 0);
+	unit_arena_reset();
+	memset(&v, 0, sizeof(v));
+	v.config = &cfg;
+	assert_int_equal(stage2_init(&v.s2, 1, 40), 0);
+	assert_int_equal(vm_alloc_ram(&v, 4 * mib), 0);
+	for (unsigned int i = 0; i < v.nr_ram_chunks; i++)
+		memset((void *)v.ram[i].pa, 0x55, v.ram[i].size); /* a previous owner's bytes */
+	memset(&mine, 0, sizeof(mine));
+	mine.vm = &v;
+	this_pcpu()->current_vcpu = &mine;
+	unit_el1.sctlr = 0x5; /* M and C: vm_ram_coherent() */
+	nr_recs = 0;
+	assert_int_equal(vm_io_to_guest(&v, at, src, sizeof(src)), 0);
+	h = host_of_ram(&v, at);
+	assert_memory_equal((void *)h, src, sizeof(src));
+	assert_true(covered(CMO_CLEAN, h, h + sizeof(src)));
+	this_pcpu()->current_vcpu = NULL;
+	unit_el1.sctlr = 0;
+	unit_arena_destroy();
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -490,6 +531,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_load_images, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_alloc_ram_cleans_zeroes, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_ram_on_demand, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_fill_of_fresh_block_cleans_for_a_cached_vcpu,
+						setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
