@@ -345,25 +345,26 @@ void vgic_mmio_write_cenable(struct vgic_mmio_ctx *c, const struct vgic_reg *r, 
 static inline bool enable_unchanged(struct vgic_mmio_ctx *c, const struct vgic_reg *r, u64 offset,
 				    u64 val, bool enabled)
 {
-	u32 intid = (u32)(offset - r->offset) * 8;
-	struct vgic_dist *d = c->vm->vgic;
+	u32 first = (u32)(offset - r->offset) * 8;
 
-	for (val = (u32)val; val; val &= val - 1) {
-		u32 i = intid + (unsigned int)__builtin_ctzll(val);
+	val = (u32)val;
+	/* One register is either the 32 private INTIDs (banked: the frame's vCPU's) or 32 SPIs. */
+	if (first < VGIC_NR_PRIVATE) {
+		const struct vgic_irq *priv = c->vcpu ? c->vcpu->vgic->priv : NULL;
+
+		for (; val && priv; val &= val - 1)
+			if (READ_ONCE(priv[__builtin_ctzll(val)].enabled) != enabled)
+				return false;
+		return true;
+	}
+	for (; val; val &= val - 1) {
+		u32 spi = first - VGIC_NR_PRIVATE + (u32)__builtin_ctzll(val);
 		const struct vgic_irq *irq;
 
-		if (i < VGIC_NR_PRIVATE) {
-			if (!c->vcpu)
-				continue;
-			irq = &c->vcpu->vgic->priv[i];
-		} else if (i - VGIC_NR_PRIVATE < d->nr_spis) {
-			irq = &d->spis[i - VGIC_NR_PRIVATE];
-			if (!irq->owned)
-				return false;
-		} else {
+		if (spi >= c->vm->vgic->nr_spis)
 			continue;
-		}
-		if (READ_ONCE(irq->enabled) != enabled)
+		irq = &c->vm->vgic->spis[spi];
+		if (!irq->owned || READ_ONCE(irq->enabled) != enabled)
 			return false;
 	}
 	return true;

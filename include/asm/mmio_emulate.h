@@ -32,13 +32,21 @@ static inline u64 mmio_size_mask(unsigned int size)
 	return ~0UL >> (64 - 8 * size);
 }
 
-/* What a load of @raw described by syndrome @esr (size @size) leaves in its register. */
-static inline u64 mmio_esr_extend(u64 esr, unsigned int size, u64 raw)
+/* The same for an access of 1 << @sas bytes (the syndrome's SAS): one load. */
+static inline u64 mmio_sas_mask(unsigned int sas)
+{
+	static const u64 masks[4] = { 0xFFUL, 0xFFFFUL, 0xFFFFFFFFUL, ~0UL };
+
+	return masks[sas & 3];
+}
+
+/* What a load of @raw described by syndrome @esr (size 1 << @sas) leaves in its register. */
+static inline u64 mmio_esr_extend(u64 esr, unsigned int sas, u64 raw)
 {
 	/* Zero-extension, the usual load: the W-register forms need nothing more (size <= 4). */
 	if (likely(!(esr & DABT_ISS_SSE)))
-		return raw & mmio_size_mask(size);
-	return mmio_extend(size, true, esr & DABT_ISS_SF, raw);
+		return raw & mmio_sas_mask(sas);
+	return mmio_extend(1U << sas, true, esr & DABT_ISS_SF, raw);
 }
 
 /*
@@ -55,7 +63,7 @@ static inline u64 mmio_esr_extend(u64 esr, unsigned int size, u64 raw)
 static __hot_inline enum vcpu_run_result mmio_emulate_access(struct vcpu *vcpu, u64 esr, u64 far,
 							     u64 hpfar)
 {
-	unsigned int size = 1U << ((esr >> DABT_ISS_SAS_SHIFT) & DABT_ISS_SAS_MASK);
+	unsigned int sas = (esr >> DABT_ISS_SAS_SHIFT) & DABT_ISS_SAS_MASK, size = 1U << sas;
 	unsigned int rt = (esr >> DABT_ISS_SRT_SHIFT) & DABT_ISS_SRT_MASK;
 	u64 ipa = HPFAR_FAULT_IPA(hpfar, far);
 	const struct mmio_region *r;
@@ -68,12 +76,11 @@ static __hot_inline enum vcpu_run_result mmio_emulate_access(struct vcpu *vcpu, 
 	if (unlikely(!r))
 		return mmio_emulate_other(vcpu, esr, far, hpfar);
 	if (esr & ESR_ISS_DABT_WNR) {
-		rc = mmio_region_write(r, vcpu, ipa, size,
-				       vcpu_reg(vcpu, rt) & mmio_size_mask(size));
+		rc = mmio_region_write(r, vcpu, ipa, size, vcpu_reg(vcpu, rt) & mmio_sas_mask(sas));
 	} else {
 		rc = mmio_region_read(r, vcpu, ipa, size, &val);
 		if (likely(!rc))
-			vcpu_set_reg(vcpu, rt, mmio_esr_extend(esr, size, val));
+			vcpu_set_reg(vcpu, rt, mmio_esr_extend(esr, sas, val));
 	}
 	if (unlikely(rc))
 		return mmio_emulate_rejected(vcpu, far, hpfar);
