@@ -250,6 +250,12 @@ static inline void vgic_send_sgi(struct vcpu *vcpu, u64 val, bool group0)
 	(void)val;
 	(void)group0;
 }
+static inline bool vgic_sgi_fast(struct vcpu *vcpu, u64 val)
+{
+	(void)vcpu;
+	(void)val;
+	return false;
+}
 #endif
 
 #endif
