@@ -704,7 +704,7 @@ static bool vgic_fast_arm_ppi(struct vm *vm, struct vgic_cpu *c)
  * The self-SGI fast path (vgic_sgi_fast(), virt/vgic_v3_fast.c). Linux sends SGIs to the CPU
  * it runs on (irq_work, a function call or a reschedule for the local CPU): an ICC_SGI1R_EL1
  * write of a vCPU to itself alone (IRM 0, its own Aff3.Aff2.Aff1, range and TargetList bit,
- * nothing else) of an SGI armed in fast_sgi_armed needs nothing of the vGIC but its list
+ * nothing else) of an SGI armed (vgic_irq.fast_armed) needs nothing of the vGIC but its list
  * register, which goes into one the vGIC does not use, from the vCPU's own exit path, as the
  * hardware-linked PPI's does; the vGIC takes it over (vgic_fast_takeover()) before it reads or
  * writes list registers itself, and any change to the SGI from the vGIC side disarms it first

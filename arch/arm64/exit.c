@@ -253,15 +253,6 @@ static __hot_inline bool exit_prepare_entry(const struct pcpu *p, struct vcpu *v
 }
 
 /*
- * Called by the exit vector (guest_entry.S) for the exits whose handlers touch no general
- * register but the ones the syndrome names, which the vector then has in vcpu->arch.regs, and
- * for no other: HVC/SMC (SMCCC: x0-x3), a trapped system register, an MMIO access the syndrome
- * describes (ISV = 1: one register, no writeback). The vector sends everything else (an MMIO
- * access Tern decodes from the instruction, WFI, aborts, ...) to the full exit, as it may need
- * x19-x28. No stack protector: the only address-taken local is the MMIO read's value
- * (mmio_emulate_access(), inline here).
- */
-/*
  * After a handled synchronous exit: nothing to do before the entry (no entry work: the scheduler
  * asked nothing, the list registers and timers need nothing), or what there is done: back into
  * the guest; else the run loop sees @r.
@@ -275,6 +266,15 @@ static inline u64 exit_fast_return(struct vcpu *vcpu, enum vcpu_run_result r)
 	return GUEST_EXIT_HANDLED;
 }
 
+/*
+ * Called by the exit vector (guest_entry.S) for the exits whose handlers touch no general
+ * register but the ones the syndrome names, which the vector then has in vcpu->arch.regs, and
+ * for no other: HVC/SMC (SMCCC: x0-x3), a trapped system register, an MMIO access the syndrome
+ * describes (ISV = 1: one register, no writeback). The vector sends everything else (an MMIO
+ * access Tern decodes from the instruction, WFI, aborts, ...) to the full exit, as it may need
+ * x19-x28. No stack protector: the only address-taken local is the MMIO read's value
+ * (mmio_emulate_access(), inline here).
+ */
 __no_stack_protector u64 vcpu_exit_fast(struct vcpu_gpregs *regs)
 {
 	struct vcpu *vcpu = container_of(regs, struct vcpu, arch.regs);

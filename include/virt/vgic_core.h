@@ -46,9 +46,9 @@ static inline void vgic_flush(struct vcpu *vcpu)
 		vgic_flush_new(vcpu);
 }
 /*
- * A hardware-linked PPI injected by its fast path (vgic_ppi_fast_inject) into a list register
- * the vGIC does not track: the vGIC takes it over (its state into the PPI's, the list register
- * freed) before it reads or writes list registers itself.
+ * The list registers the fast paths filled behind the vGIC's back (the hardware-linked PPI's,
+ * vgic_ppi_fast_inject; self-SGIs, vgic_sgi_fast): the vGIC takes each over (its state into the
+ * interrupt's, the list register freed) before it reads or writes list registers itself.
  */
 void vgic_fast_takeover(struct vcpu *vcpu);
 #ifdef CONFIG_VGIC_FAST_PPI
