@@ -181,14 +181,6 @@ static bool vm_ram_coherent(const struct vm *vm)
 	return v && v->vm == vm && el1_hw_caches_on();
 }
 
-/*
- * Walk guest RAM chunk by chunk: it is contiguous for the guest, not for the host. The guest
- * may run with its caches off, its accesses then going to memory past Tern's caches: what Tern
- * writes is cleaned to the point of coherency, and what it reads is cleaned and invalidated
- * first, so that no stale line of Tern's (speculatively fetched through its own mapping of all
- * RAM) hides what the guest wrote to memory. None of it for a device's copy (@io) made while a
- * vCPU of the VM whose caches are on is loaded here (vm_ram_coherent()).
- */
 static void vm_ram_piece(u8 *g, u8 *buf, u64 n, enum vm_ram_op op, bool coherent)
 {
 	if ((op == VM_RAM_READ && !coherent) || op == VM_RAM_SYNC_TERN)
@@ -203,6 +195,14 @@ static void vm_ram_piece(u8 *g, u8 *buf, u64 n, enum vm_ram_op op, bool coherent
 		dcache_clean_range((paddr_t)g, (paddr_t)g + n);
 }
 
+/*
+ * Walk guest RAM chunk by chunk: it is contiguous for the guest, not for the host. The guest
+ * may run with its caches off, its accesses then going to memory past Tern's caches: what Tern
+ * writes is cleaned to the point of coherency, and what it reads is cleaned and invalidated
+ * first, so that no stale line of Tern's (speculatively fetched through its own mapping of all
+ * RAM) hides what the guest wrote to memory. None of it for a device's copy (@io) made while a
+ * vCPU of the VM whose caches are on is loaded here (vm_ram_coherent()).
+ */
 static int vm_ram_access(struct vm *vm, ipa_t ipa, u8 *buf, u64 len, enum vm_ram_op op, bool io)
 {
 	bool coherent = io && vm_ram_coherent(vm);

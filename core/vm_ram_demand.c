@@ -64,29 +64,24 @@ struct vm_ram_fill {
 	const u8 *src; /* NULL: zeroes */
 };
 
-/* Zero [pa, pa + n) of guest RAM at @ipa, except what @f writes there. */
+/* Zero [pa, pa + n) of guest RAM at @ipa, except what @f copies there. */
 static void vm_ram_fill_piece(paddr_t pa, ipa_t ipa, u64 n, const struct vm_ram_fill *f)
 {
 	ipa_t s = f ? MAX(ipa, f->ipa) : ipa, e = f ? MIN(ipa + n, f->ipa + f->len) : ipa;
 
-	if (s >= e) {
+	if (!f || !f->src || s >= e) {
 		/* Nothing of its previous use may reach a guest that reads with caches off. */
 		dcache_zero_range(pa, pa + n);
 		return;
 	}
 	dcache_zero_range(pa, pa + (s - ipa));
-	if (f->src) {
-		/*
-		 * Cleaned whoever asked, as the zeroes around it: memory under a block not yet
-		 * ready holds its previous owner's bytes, which a guest reading past its caches
-		 * (another vCPU with them off, a Non-cacheable alias) must never see once it is
-		 * mapped.
-		 */
-		memcpy((void *)(pa + (s - ipa)), f->src + (s - f->ipa), e - s);
-		dcache_clean_range(pa + (s - ipa), pa + (e - ipa));
-	} else {
-		dcache_zero_range(pa + (s - ipa), pa + (e - ipa));
-	}
+	/*
+	 * Cleaned whoever asked, as the zeroes around it: memory under a block not yet ready holds
+	 * its previous owner's bytes, which a guest reading past its caches (another vCPU with them
+	 * off, a Non-cacheable alias) must never see once it is mapped.
+	 */
+	memcpy((void *)(pa + (s - ipa)), f->src + (s - f->ipa), e - s);
+	dcache_clean_range(pa + (s - ipa), pa + (e - ipa));
 	dcache_zero_range(pa + (e - ipa), pa + n);
 }
 
