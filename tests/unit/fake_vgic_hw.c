@@ -59,30 +59,17 @@ static void fake_hw_restore(const struct vgic_cpu *c)
 	fake_vgic_hw.restores++;
 }
 
-VGIC_HW(fake) = {
-	.irqchip = "fake",
-	.init_cpu = fake_hw_init_cpu,
-	.nr_lrs = fake_hw_nr_lrs,
-	.read_lr = fake_hw_read_lr,
-	.write_lr = fake_hw_write_lr,
-	.write_hcr = fake_hw_write_hcr,
-	.save = fake_hw_save,
-	.restore = fake_hw_restore,
-};
+/* The fake's operations, for both tables below. */
+#define FAKE_HW_OPS                                                                                \
+	.irqchip = "fake", .init_cpu = fake_hw_init_cpu, .nr_lrs = fake_hw_nr_lrs,                 \
+	.read_lr = fake_hw_read_lr, .write_lr = fake_hw_write_lr, .write_hcr = fake_hw_write_hcr,  \
+	.save = fake_hw_save, .restore = fake_hw_restore
+
+VGIC_HW(fake) = { FAKE_HW_OPS };
 const struct vgic_hw_ops *const fake_vgic_hw_ops = &vgic_hw_fake;
 
 /* The same, with the GICv3 host's fast paths said to be there (vgic_hw_ops.fast_ppi). */
-static const struct vgic_hw_ops vgic_hw_fake_fast = {
-	.irqchip = "fake",
-	.init_cpu = fake_hw_init_cpu,
-	.nr_lrs = fake_hw_nr_lrs,
-	.read_lr = fake_hw_read_lr,
-	.write_lr = fake_hw_write_lr,
-	.write_hcr = fake_hw_write_hcr,
-	.save = fake_hw_save,
-	.restore = fake_hw_restore,
-	.fast_ppi = true,
-};
+static const struct vgic_hw_ops vgic_hw_fake_fast = { FAKE_HW_OPS, .fast_ppi = true };
 
 void fake_vgic_hw_fast_paths(bool on)
 {
