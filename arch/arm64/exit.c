@@ -257,7 +257,7 @@ static __hot_inline bool exit_prepare_entry(const struct pcpu *p, struct vcpu *v
  * asked nothing, the list registers and timers need nothing), or what there is done: back into
  * the guest; else the run loop sees @r.
  */
-static inline u64 exit_fast_return(struct vcpu *vcpu, enum vcpu_run_result r)
+static __hot_inline u64 exit_fast_return(struct vcpu *vcpu, enum vcpu_run_result r)
 {
 	if (likely(r == VCPU_RUN_CONTINUE) &&
 	    (likely(!READ_ONCE(vcpu->entry_work)) || exit_prepare_entry(this_pcpu(), vcpu)))
@@ -269,8 +269,9 @@ static inline u64 exit_fast_return(struct vcpu *vcpu, enum vcpu_run_result r)
 /*
  * Called by the exit vector (guest_entry.S) for the exits whose handlers touch no general
  * register but the ones the syndrome names, which the vector then has in vcpu->arch.regs, and
- * for no other: HVC/SMC (SMCCC: x0-x3), a trapped system register, an MMIO access the syndrome
- * describes (ISV = 1: one register, no writeback). The vector sends everything else (an MMIO
+ * for no other: HVC/SMC (SMCCC: x0-x3), a trapped system register, an MMIO read the syndrome
+ * describes (ISV = 1: one register, no writeback; a write goes to vcpu_exit_mmio_write()). The
+ * vector sends everything else (an MMIO
  * access Tern decodes from the instruction, WFI, aborts, ...) to the full exit, as it may need
  * x19-x28. No stack protector: the only address-taken local is the MMIO read's value
  * (mmio_emulate_access(), inline here).
@@ -300,6 +301,25 @@ __no_stack_protector u64 vcpu_exit_fast(struct vcpu_gpregs *regs)
 		r = exit_smc(vcpu);
 		break;
 	}
+	return exit_fast_return(vcpu, r);
+}
+
+/*
+ * An MMIO write the syndrome describes (ISV = 1, WnR), from the exit vector with what
+ * vcpu_exit_fast() gets and the data register's value in @val (guest_entry.S: x19-x28 are not
+ * stored, whichever the instruction names): vcpu_exit_fast() for that one kind.
+ */
+__no_stack_protector u64 vcpu_exit_mmio_write(struct vcpu_gpregs *regs, u64 val)
+{
+	struct vcpu *vcpu = container_of(regs, struct vcpu, arch.regs);
+	u64 esr = read_sysreg(esr_el2);
+	enum vcpu_run_result r;
+
+	vcpu->exits++;
+	if (unlikely(READ_ONCE(vcpu->entry_work)))
+		exit_begin(vcpu);
+	vcpu->arch.esr = esr;
+	r = mmio_emulate_write(vcpu, esr, read_sysreg(far_el2), read_sysreg(hpfar_el2), val);
 	return exit_fast_return(vcpu, r);
 }
 

@@ -256,6 +256,13 @@ __noinline enum vcpu_run_result mmio_emulate_other(struct vcpu *vcpu, u64 esr, u
 	return mmio_done(vcpu);
 }
 
+__noinline enum vcpu_run_result mmio_emulate_write_other(struct vcpu *vcpu, u64 esr, u64 far,
+							 u64 hpfar, u64 val)
+{
+	vcpu_set_reg(vcpu, (esr >> DABT_ISS_SRT_SHIFT) & DABT_ISS_SRT_MASK, val);
+	return mmio_emulate_other(vcpu, esr, far, hpfar);
+}
+
 enum vcpu_run_result mmio_emulate_rejected(struct vcpu *vcpu, u64 far, u64 hpfar)
 {
 	vcpu->arch.far = far;

@@ -35,6 +35,11 @@ u64 __guest_enter(struct vcpu_gpregs *regs);
  */
 u64 vcpu_exit_fast(struct vcpu_gpregs *regs);
 /*
+ * The same for an MMIO write the syndrome describes, with the value of the register it names in
+ * @val: the vector stores none of x19-x28 for it, whichever it names.
+ */
+u64 vcpu_exit_mmio_write(struct vcpu_gpregs *regs, u64 val);
+/*
  * The sync vector's path for a trapped MSR/MRS (other than the ID reads it answers itself) while
  * vcpu->entry_work is zero, with the same registers saved: vcpu_exit_sysreg() counts the exit
  * and answers as the register's handler does (struct sysreg_ret); on SYSREG_DONE the vector

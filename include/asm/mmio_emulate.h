@@ -50,6 +50,22 @@ static inline u64 mmio_esr_extend(u64 esr, unsigned int sas, u64 raw)
 }
 
 /*
+ * An emulated access completed: counted, and the guest goes on after the instruction (an A64
+ * one: 4 bytes; AArch32 in mmio_aarch32_step()).
+ */
+static __hot_inline enum vcpu_run_result mmio_emulate_done(struct vcpu *vcpu, u64 esr)
+{
+	vcpu->exit_count[EXIT_MMIO]++;
+	if (unlikely(vcpu->arch.regs.pstate & PSR_MODE_32)) {
+		mmio_aarch32_step(vcpu, esr);
+	} else {
+		vcpu->arch.regs.pc += 4;
+		vcpu->arch.regs.pstate &= ~SPSR_SS;
+	}
+	return VCPU_RUN_CONTINUE;
+}
+
+/*
  * The data abort with syndrome @esr and fault addresses @far and @hpfar (FAR_EL2, HPFAR_EL2): the
  * common case first, straight from the syndrome's fields (one register, a plain access,
  * mmio_esr_simple()), all of it inside the vCPU's last device or the one found for it, the
@@ -84,15 +100,37 @@ static __hot_inline enum vcpu_run_result mmio_emulate_access(struct vcpu *vcpu, 
 	}
 	if (unlikely(rc))
 		return mmio_emulate_rejected(vcpu, far, hpfar);
-	/* Done: counted, and the guest goes on after the instruction (an A64 one: 4 bytes). */
-	vcpu->exit_count[EXIT_MMIO]++;
-	if (unlikely(vcpu->arch.regs.pstate & PSR_MODE_32)) {
-		mmio_aarch32_step(vcpu, esr);
-	} else {
-		vcpu->arch.regs.pc += 4;
-		vcpu->arch.regs.pstate &= ~SPSR_SS;
-	}
-	return VCPU_RUN_CONTINUE;
+	return mmio_emulate_done(vcpu, esr);
+}
+
+/*
+ * mmio_emulate_other() for a write whose data register's value is @val (the exit vector's
+ * hand-off: the vCPU's registers may not hold it, x19-x28 are not stored): @val into them first,
+ * where the decoder reads the data register.
+ */
+enum vcpu_run_result mmio_emulate_write_other(struct vcpu *vcpu, u64 esr, u64 far, u64 hpfar,
+					      u64 val);
+
+/*
+ * mmio_emulate_access() for a write (WnR set) whose data register's value @val the exit vector
+ * handed over (guest_entry.S, vcpu_exit_mmio_write()): the same checks and the same device call,
+ * with @val masked to the access as mmio_emulate_access() masks the register.
+ */
+static __hot_inline enum vcpu_run_result mmio_emulate_write(struct vcpu *vcpu, u64 esr, u64 far,
+							    u64 hpfar, u64 val)
+{
+	unsigned int sas = (esr >> DABT_ISS_SAS_SHIFT) & DABT_ISS_SAS_MASK, size = 1U << sas;
+	u64 ipa = HPFAR_FAULT_IPA(hpfar, far);
+	const struct mmio_region *r;
+
+	if (unlikely(!mmio_esr_simple(esr)))
+		return mmio_emulate_write_other(vcpu, esr, far, hpfar, val);
+	r = mmio_find_hint(&vcpu->vm->mmio, &vcpu->mmio_hint, ipa, size);
+	if (unlikely(!r))
+		return mmio_emulate_write_other(vcpu, esr, far, hpfar, val);
+	if (unlikely(mmio_region_write(r, vcpu, ipa, size, val & mmio_sas_mask(sas))))
+		return mmio_emulate_rejected(vcpu, far, hpfar);
+	return mmio_emulate_done(vcpu, esr);
 }
 
 /*

@@ -311,9 +311,11 @@ static void test_cache_maintenance(u64 addr, const char *what)
 /*
  * Every data register, W and X, loads and stores, sign extension, XZR: each access with all of
  * x0-x30 set (lib/regsweep.h), the base in x17 (x16 when the data register is x17). Tern handles
- * a syndrome-described access (ISV = 1) whose register is not one of x19-x28 on its exit fast
- * path, with those registers live; the others take the full exit: both must write exactly the
- * register named, zero- or sign-extended, and leave every other register alone.
+ * a syndrome-described load (ISV = 1) whose register is not one of x19-x28 on its exit fast path,
+ * with those registers live; a syndrome-described store of any register gets that register's
+ * value handed over by the exit vector, x19-x28 live too (STLR, whose syndrome has AR set, takes
+ * the decoder's path with that value); the others take the full exit: each must write exactly
+ * the register named, zero- or sign-extended, and leave every other register alone.
  */
 asm(REGSWEEP_MACROS
     ".irp n, " REGSWEEP_REGS "\n"
@@ -335,13 +337,17 @@ asm(REGSWEEP_MACROS
     "regsweep_begin mmio_sweep_strb\\n\n"
     ".if \\n == 17\n strb w\\n, [x16, #0x34]\n.else\n strb w\\n, [x17, #0x34]\n.endif\n"
     "regsweep_end\n"
+    "regsweep_begin mmio_sweep_stlr\\n\n"
+    ".if \\n == 17\n stlr w\\n, [x16]\n.else\n stlr w\\n, [x17]\n.endif\n"
+    "regsweep_end\n"
     ".endr\n"
     "regsweep_begin mmio_sweep_ldr_wzr\n ldr wzr, [x17, #0xfe0]\n regsweep_end\n"
     "regsweep_begin mmio_sweep_str_wzr\n str wzr, [x17, #0x34]\n regsweep_end\n"
     "regsweep_begin mmio_sweep_strb_wzr\n strb wzr, [x17, #0x34]\n regsweep_end\n"
+    "regsweep_begin mmio_sweep_stlr_wzr\n stlr wzr, [x17]\n regsweep_end\n"
     ".pushsection .rodata\n.balign 8\n"
     "mmio_sweeps:\n"
-    ".irp f, ldr_w, ldrsb_x, ldrsh_w, ldr_x, str_w, strb\n"
+    ".irp f, ldr_w, ldrsb_x, ldrsh_w, ldr_x, str_w, strb, stlr\n"
     ".irp n, " REGSWEEP_REGS "\n .quad mmio_sweep_\\f\\n\n.endr\n"
     ".endr\n"
     ".popsection\n");
@@ -353,6 +359,7 @@ enum mmio_sweep_kind {
 	SW_LDR_X,
 	SW_STR_W,
 	SW_STRB,
+	SW_STLR,
 	SW_NR
 };
 typedef void (*sweep_fn)(struct regsweep *s);
@@ -360,6 +367,7 @@ extern const sweep_fn mmio_sweeps[SW_NR][31];
 void mmio_sweep_ldr_wzr(struct regsweep *s);
 void mmio_sweep_str_wzr(struct regsweep *s);
 void mmio_sweep_strb_wzr(struct regsweep *s);
+void mmio_sweep_stlr_wzr(struct regsweep *s);
 
 static struct regsweep sweep;
 static u64 sweep_gicr = GICR_BASE;
@@ -369,8 +377,9 @@ static u64 sweep_gicr = GICR_BASE;
 /* One sweep of @kind through register @n (31: XZR, by @zr_fn): whether all registers are right. */
 static bool mmio_sweep_one(unsigned int kind, unsigned int n, sweep_fn zr_fn)
 {
-	bool store = kind == SW_STR_W || kind == SW_STRB;
-	u64 base = kind == SW_LDR_X ? sweep_gicr : UART;
+	bool store = kind == SW_STR_W || kind == SW_STRB || kind == SW_STLR;
+	/* STLR has no offset: its base is IFLS itself. */
+	u64 base = kind == SW_LDR_X ? sweep_gicr : kind == SW_STLR ? UART + UART_IFLS : UART;
 	unsigned int base_reg = n == 17 ? 16 : 17;
 	u64 want = 0, got = 0;
 
@@ -415,9 +424,11 @@ static void test_register_sweep(void)
 		"ldr w (PeriphID0)", "ldrsb x (PCellID1, -16)",
 		"ldrsh w (0xf0)",    "ldr x (GICR_TYPER)",
 		"str w (IFLS)",	     "strb (IFLS)",
+		"stlr w (IFLS)",
 	};
 	static const sweep_fn zr[SW_NR] = {
-		mmio_sweep_ldr_wzr, NULL, NULL, NULL, mmio_sweep_str_wzr, mmio_sweep_strb_wzr
+		mmio_sweep_ldr_wzr, NULL, NULL, NULL, mmio_sweep_str_wzr, mmio_sweep_strb_wzr,
+		mmio_sweep_stlr_wzr
 	};
 	u32 ifls_old = *(volatile u32 *)(UART + UART_IFLS);
 
