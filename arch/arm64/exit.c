@@ -253,15 +253,34 @@ static __hot_inline bool exit_prepare_entry(const struct pcpu *p, struct vcpu *v
 }
 
 /*
+ * The entry-work word is LOCAL alone and a fast path's list register is why (a self-SGI this
+ * exit's handler put in, say): exit_prepare_entry() would find nothing else to do and set LOCAL
+ * again, so the word stays as it is. Neither SCHED nor VGIC is set: as for a word of zero, the
+ * scheduler asked nothing and no other pCPU changed the vGIC; what this exit's own sync left
+ * for the flush (dirty, lr_new) vgic_only_fast_lrs() looks at. The emulated physical timer
+ * needs nothing either (exit_local_work()).
+ */
+static inline bool exit_work_stays(struct vcpu *vcpu, u32 work)
+{
+	return work == VCPU_WORK_LOCAL && vgic_only_fast_lrs(vcpu);
+}
+
+/*
  * After a handled synchronous exit: nothing to do before the entry (no entry work: the scheduler
- * asked nothing, the list registers and timers need nothing), or what there is done: back into
- * the guest; else the run loop sees @r.
+ * asked nothing, the list registers and timers need nothing; or only a fast path's list
+ * register, exit_work_stays()), or what there is done: back into the guest; else the run loop
+ * sees @r.
  */
 static __hot_inline u64 exit_fast_return(struct vcpu *vcpu, enum vcpu_run_result r)
 {
-	if (likely(r == VCPU_RUN_CONTINUE) &&
-	    (likely(!READ_ONCE(vcpu->entry_work)) || exit_prepare_entry(this_pcpu(), vcpu)))
-		return GUEST_EXIT_RESUME;
+	u32 work;
+
+	if (likely(r == VCPU_RUN_CONTINUE)) {
+		work = READ_ONCE(vcpu->entry_work);
+		if (likely(!work) || exit_work_stays(vcpu, work) ||
+		    exit_prepare_entry(this_pcpu(), vcpu))
+			return GUEST_EXIT_RESUME;
+	}
 	vcpu->arch.exit_result = r;
 	return GUEST_EXIT_HANDLED;
 }

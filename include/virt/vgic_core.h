@@ -80,6 +80,17 @@ static inline bool vgic_lrs_busy(const struct vcpu *vcpu)
 
 	return c && (c->used_lrs || c->lr_new || c->fast_lrs || READ_ONCE(c->dirty));
 }
+/*
+ * A fast path's list register is in place (self-SGI, timer) and the flush has nothing to do
+ * (nothing dirty, nothing injected straight to write): the list registers need nothing before
+ * the entry, and the entry-work word's LOCAL bit must stay set (exit.c, exit_fast_return()).
+ */
+static inline bool vgic_only_fast_lrs(const struct vcpu *vcpu)
+{
+	const struct vgic_cpu *c = vcpu->vgic;
+
+	return c && c->fast_lrs && !c->lr_new && !READ_ONCE(c->dirty);
+}
 /* Switching the vCPU on/off the pCPU. */
 void vgic_load(struct vcpu *vcpu);
 void vgic_put(struct vcpu *vcpu);
@@ -192,6 +203,11 @@ static inline void vgic_sync(struct vcpu *vcpu)
 	(void)vcpu;
 }
 static inline bool vgic_lrs_busy(const struct vcpu *vcpu)
+{
+	(void)vcpu;
+	return false;
+}
+static inline bool vgic_only_fast_lrs(const struct vcpu *vcpu)
 {
 	(void)vcpu;
 	return false;

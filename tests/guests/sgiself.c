@@ -8,6 +8,7 @@
  * - back to back, every SGI 0-15 many times: each delivered once, with its own INTID;
  * - sent again while still pending in the list register (PSTATE.I masked), with and without
  *   a GICR_ISPENDR0 read in between (which must see it pending): delivered once;
+ * - sent while another SGI waits in a list register: each delivered once;
  * - acknowledged (active) and sent again: GICR_ISACTIVER0 sees it active, delivered once more
  *   after the EOI;
  * - disabled (ICENABLER0), in Group 0 (IGROUPR0), with Group 1 off in GICD_CTLR, with its
@@ -30,6 +31,7 @@
 #define QUIET_US 3000
 #define SGI_A	 3 /* the SGI most checks use */
 #define SGI_B	 9
+#define SGI_C	 12
 
 struct count {
 	volatile u32 n[GIC_NR_SGIS];
@@ -136,6 +138,35 @@ static void test_active(void)
 	take();
 	report(c->n[SGI_A] == n0 + 1 && !(sgi_reg(GICR_ISACTIVER0) & (1U << SGI_A)),
 	       "after the EOI: delivered once more (%u)", c->n[SGI_A] - n0);
+}
+
+/*
+ * An SGI the slow way (disabled, sent, enabled: in a list register) waits there, IRQs masked,
+ * while an armed one is sent: the exit that sends the second reads the first back from its list
+ * register and must fill them again before the entry (Tern's exit path may not skip that for
+ * the fast path's list register). Taken: neither pending any more (GICR_ISPENDR0, an exit),
+ * and each came once, also after that exit's entry.
+ */
+static void test_behind_slow(void)
+{
+	struct count *c = &counts[0];
+	u32 na, nc, pend;
+
+	(void)send_take(SGI_A);
+	(void)send_take(SGI_A);
+	na = c->n[SGI_A];
+	nc = c->n[SGI_C];
+	gic_irq_disable(SGI_C);
+	gic_send_sgi(self(), SGI_C);
+	gic_irq_enable(SGI_C);
+	gic_send_sgi(self(), SGI_A);
+	take();
+	pend = sgi_reg(GICR_ISPENDR0) & (1U << SGI_C | 1U << SGI_A);
+	take();
+	report(!pend && c->n[SGI_C] == nc + 1 && c->n[SGI_A] == na + 1,
+	       "one SGI in a list register, an armed one sent: once each (%u, %u), then not "
+	       "pending (0x%x)",
+	       c->n[SGI_C] - nc, c->n[SGI_A] - na, pend);
 }
 
 /* Not delivered while @off; pending (if @want_pending); once after @on. */
@@ -318,6 +349,7 @@ int main(void)
 
 	test_back_to_back();
 	test_pending_twice();
+	test_behind_slow();
 	test_active();
 	check_held("ICENABLER0", SGI_A, dis, en, true);
 	check_held("Group 0 (IGROUPR0)", SGI_A, group0, group1, false);
