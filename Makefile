@@ -223,15 +223,25 @@ $(O)/include/generated/version.h: FORCE
 	$(Q)$(srctree)/scripts/gen-version.sh $(srctree) $@
 
 LDSCRIPT := $(srctree)/arch/arm64/tern.lds.S
+VECTOR_FILL := $(O)/vector_fill.lds
 $(O)/tern.lds: $(LDSCRIPT) $(CONFIG_STAMP)
 	$(quiet) CPP $(@:$(O)/%=%)
-	$(Q)$(CC) -E -P -x assembler-with-cpp $(TERN_AFLAGS) -o $@ $<
+	$(Q)$(CC) -E -P -x assembler-with-cpp $(TERN_AFLAGS) -DVECTOR_FILL='"$(VECTOR_FILL)"' \
+		-o $@ $<
 
-$(O)/tern.elf: $(tern-objs) $(O)/tern.lds $(LIBFDT_A)
+TERN_LD = $(LD) -pie --no-dynamic-linker -z norelro -z noexecstack --no-apply-dynamic-relocs \
+	--build-id=none --gc-sections -T $(O)/tern.lds
+# Two links: the first with the vector slots alone, whose map says which functions
+# --gc-sections keeps; scripts/vector-fill.py then places cold ones in the slots' spare room
+# (vectors.S, tern.lds.S) for the second.
+$(O)/tern.elf: $(tern-objs) $(O)/tern.lds $(LIBFDT_A) $(srctree)/scripts/vector-fill.py
 	$(quiet) LD $(@:$(O)/%=%)
-	$(Q)$(LD) -pie --no-dynamic-linker -z norelro -z noexecstack --no-apply-dynamic-relocs \
-		--build-id=none --gc-sections -T $(O)/tern.lds -Map=$(O)/tern.map -o $@ \
-		$(tern-objs) $(LIBFDT_A)
+	$(Q)$(PYTHON) $(srctree)/scripts/vector-fill.py --empty $(VECTOR_FILL)
+	$(Q)$(TERN_LD) -Map=$(O)/tern.pre.map -o $(O)/tern.pre.elf $(tern-objs) $(LIBFDT_A)
+	$(Q)$(PYTHON) $(srctree)/scripts/vector-fill.py --map $(O)/tern.pre.map \
+		--vectors $(O)/arch/arm64/vectors.o --base $(O) $(VECTOR_FILL) $(tern-cold-objs)
+	$(Q)$(TERN_LD) -Map=$(O)/tern.map -o $@ $(tern-objs) $(LIBFDT_A)
+	$(Q)rm -f $(O)/tern.pre.elf
 	$(Q)$(PYTHON) $(srctree)/scripts/check-elf.py $@
 	$(Q)$(PYTHON) $(srctree)/scripts/check-opt.py $@ \
 		--hot $(patsubst $(O)/%.o,$(srctree)/%.c,$(tern-hot-objs)) \

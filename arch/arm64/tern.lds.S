@@ -20,7 +20,16 @@ SECTIONS
 	. = 0;
 	_text = .;
 	.head.text : { KEEP(*(.head.text)) } :text
-	.text : { *(.text .text.*) } :text
+	/*
+	 * The exception vectors first: 16 slots of 128 bytes, each a section of its own
+	 * (vectors.S). VECTOR_FILL ($(O)/vector_fill.lds), written by scripts/vector-fill.py from a first link,
+	 * names each slot in turn and, after it, cold functions that fit in the rest of the slot,
+	 * where there would otherwise be padding; the ASSERTs below check each slot's address.
+	 */
+	.text : {
+		INCLUDE VECTOR_FILL
+		*(.text .text.*)
+	} :text
 	. = ALIGN(4096);
 	_etext = .;
 
@@ -76,6 +85,17 @@ SECTIONS
 	. = ALIGN(4096);
 	_end = .;
 	_tern_image_size = _end - _text;
+
+	ASSERT(el2_vectors % 2048 == 0, "el2_vectors: not 2 KiB aligned")
+#define VECTOR_AT(n, msg) ASSERT(el2_vector_##n == el2_vectors + n * 128, msg)
+	VECTOR_AT(1, "vector slot 1 moved") VECTOR_AT(2, "vector slot 2 moved")
+	VECTOR_AT(3, "vector slot 3 moved") VECTOR_AT(4, "vector slot 4 moved")
+	VECTOR_AT(5, "vector slot 5 moved") VECTOR_AT(6, "vector slot 6 moved")
+	VECTOR_AT(7, "vector slot 7 moved") VECTOR_AT(8, "vector slot 8 moved")
+	VECTOR_AT(9, "vector slot 9 moved") VECTOR_AT(10, "vector slot 10 moved")
+	VECTOR_AT(11, "vector slot 11 moved") VECTOR_AT(12, "vector slot 12 moved")
+	VECTOR_AT(13, "vector slot 13 moved") VECTOR_AT(14, "vector slot 14 moved")
+	VECTOR_AT(15, "vector slot 15 moved")
 
 	/DISCARD/ : {
 		*(.interp .dynamic .dynsym .dynstr .hash .gnu.hash)

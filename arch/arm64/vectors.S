@@ -61,9 +61,27 @@
 	add	sp, sp, #REGS_SIZE
 .endm
 
+/*
+ * Each of the 16 slots is its own section, .text.el2_vectors.N, 128-byte aligned (slot 0 2 KiB):
+ * a slot holds a branch or two, and scripts/vector-fill.py has the linker put cold functions
+ * into the rest of it instead of padding (tern.lds.S checks every slot's address).
+ */
+.macro vslot n
+	.section .text.el2_vectors.\n, "ax"
+	.if \n == 0
+	.balign	2048
+	.globl	el2_vectors
+el2_vectors:
+	.else
+	.balign	128
+	.globl	el2_vector_\n
+el2_vector_\n:
+	.endif
+.endm
+
 /* A vector slot for an exception taken on Tern's own stack: check for overflow first. */
-.macro ventry_cur label
-	.align	7
+.macro ventry_cur n, label
+	vslot	\n
 	sub	sp, sp, #REGS_SIZE
 	add	sp, sp, x0			/* sp += x0 ... */
 	sub	x0, sp, x0			/* ... so x0 = the frame address */
@@ -73,40 +91,39 @@
 	b	\label
 .endm
 
-.macro ventry label
-	.align	7
+.macro ventry n, label
+	vslot	\n
 	sub	sp, sp, #REGS_SIZE
 	b	\label
 .endm
 
 /* Guest exits: SP_EL2 is the frame __guest_enter left; guest_entry.S saves into the vCPU. */
-.macro ventry_guest label
-	.align	7
+.macro ventry_guest n, label
+	vslot	\n
 	b	\label
 .endm
 
-	.text
-	.align	11
-	.globl	el2_vectors
-el2_vectors:
-	ventry	vec_sp0				/* current EL, SP_EL0: never used by Tern */
-	ventry	vec_sp0
-	ventry	vec_sp0
-	ventry	vec_sp0
-	ventry_cur vec_sync			/* current EL, SP_EL2 */
-	ventry_cur vec_irq
-	ventry_cur vec_fiq
-	ventry_cur vec_serror
-	ventry_guest guest_exit_sync		/* lower EL, AArch64: a guest exit */
-	ventry_guest guest_exit_irq
-	ventry_guest guest_exit_fiq
-	ventry_guest guest_exit_serror
-	ventry_guest guest_exit_sync		/* lower EL, AArch32: the guest's EL0 */
-	ventry_guest guest_exit_irq
-	ventry_guest guest_exit_fiq
-	ventry_guest guest_exit_serror
+	ventry	0, vec_sp0			/* current EL, SP_EL0: never used by Tern */
+	ventry	1, vec_sp0
+	ventry	2, vec_sp0
+	ventry	3, vec_sp0
+	ventry_cur 4, vec_sync			/* current EL, SP_EL2 */
+	ventry_cur 5, vec_irq
+	ventry_cur 6, vec_fiq
+	ventry_cur 7, vec_serror
+	ventry_guest 8, guest_exit_sync		/* lower EL, AArch64: a guest exit */
+	ventry_guest 9, guest_exit_irq
+	ventry_guest 10, guest_exit_fiq
+	ventry_guest 11, guest_exit_serror
+	ventry_guest 12, guest_exit_sync	/* lower EL, AArch32: the guest's EL0 */
+	ventry_guest 13, guest_exit_irq
+	ventry_guest 14, guest_exit_fiq
+	ventry_guest 15, guest_exit_serror
 
+/* The handlers: each its own section, so that they too can fill a slot. */
 .macro fatal name, kind
+	.section .text.\name, "ax"
+	.balign	4
 \name:
 	save_regs
 	mov	x0, sp
@@ -120,6 +137,8 @@ el2_vectors:
 	fatal	vec_fiq, VEC_FIQ
 	fatal	vec_serror, VEC_SERROR
 
+	.section .text.vec_irq, "ax"
+	.balign	4
 vec_irq:
 	save_regs
 	mov	x0, sp
@@ -128,6 +147,8 @@ vec_irq:
 	eret
 
 /* x0 is lost here: it held the overflowed stack pointer. */
+	.section .text.stack_overflow, "ax"
+	.balign	4
 stack_overflow:
 	mrs	x0, tpidr_el2
 	ldr	x0, [x0, #PCPU_OFF_EMERG_TOP]
