@@ -61,6 +61,17 @@ const char *vcpu_state_name(enum vcpu_state s)
 	return s < VCPU_NR_STATES ? names[s] : "?";
 }
 
+/*
+ * @v's pCPU: most often the calling one (a kick from the vCPU's own exit path, a block, a wake of
+ * a sibling), found without pcpu_get()'s call and bounds check.
+ */
+static inline struct pcpu *sched_pcpu_of(const struct vcpu *v)
+{
+	struct pcpu *self = this_pcpu();
+
+	return v->pcpu == self->id ? self : pcpu_get(v->pcpu);
+}
+
 /* ---- the run queue (rq_lock held) ---- */
 
 /* Take @c, behind @prev (NULL: @c is the head), off the queue. */
@@ -299,7 +310,7 @@ void sched_unplace_vcpu(struct vcpu *vcpu)
 
 void sched_wake(struct vcpu *vcpu)
 {
-	struct pcpu *p = pcpu_get(vcpu->pcpu);
+	struct pcpu *p = sched_pcpu_of(vcpu);
 	bool notify = false;
 
 	spin_lock(&p->rq_lock);
@@ -326,7 +337,7 @@ void sched_kick_flush(void)
 		unsigned int i = (unsigned int)__builtin_ctzll(self->kick_mask);
 
 		self->kick_mask &= self->kick_mask - 1;
-		sched_notify(pcpu_get(i));
+		sched_notify(i == self->id ? self : pcpu_get(i));
 	}
 }
 
@@ -337,7 +348,7 @@ void sched_return_to_tern(void)
 
 void sched_kick(struct vcpu *vcpu)
 {
-	struct pcpu *p = pcpu_get(vcpu->pcpu);
+	struct pcpu *p = sched_pcpu_of(vcpu);
 	bool notify = false;
 
 	/*
@@ -376,7 +387,7 @@ void sched_kick(struct vcpu *vcpu)
 
 bool sched_block(struct vcpu *vcpu)
 {
-	struct pcpu *p = pcpu_get(vcpu->pcpu);
+	struct pcpu *p = sched_pcpu_of(vcpu);
 	bool blocked;
 
 	spin_lock(&p->rq_lock);

@@ -489,7 +489,7 @@ void vgic_sync_lrs(struct vcpu *vcpu)
 {
 	struct vm *vm = vcpu->vm;
 	struct vgic_cpu *c = vcpu->vgic;
-	u64 hw[VGIC_MAX_LRS];
+	u64 *hw = c ? c->lr_read : NULL;
 	bool dirty, live = false;
 
 	if (!c || !c->used_lrs)

@@ -48,7 +48,7 @@ static enum vcpu_run_result exit_wfx(struct vcpu *vcpu)
 	bool wfe = vcpu->arch.esr & ESR_ISS_WFX_TI_WFE;
 
 	vcpu->exit_count[wfe ? EXIT_WFE : EXIT_WFI]++;
-	vcpu_skip_insn(vcpu);
+	vcpu_arch_skip_insn(&vcpu->arch); /* inline: every vCPU switch comes through here */
 	/* WFE yields; WFI may sleep until something is due, which the scheduler decides. */
 	return wfe ? VCPU_RUN_YIELD : VCPU_RUN_WAIT;
 }
@@ -115,7 +115,7 @@ static inline enum vcpu_run_result exit_sysreg(struct vcpu *vcpu, u64 esr)
 	if (likely(r.res == SYSREG_DONE)) {
 		if (esr & ISS_SYS_DIR_READ)
 			vcpu_set_reg(vcpu, ISS_SYS_RT(esr), r.val);
-		vcpu_skip_insn(vcpu);
+		vcpu_arch_skip_insn(&vcpu->arch);
 	} else if (r.res == SYSREG_UNDEF) {
 		return exit_sysreg_undef(vcpu);
 	}

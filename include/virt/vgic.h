@@ -112,6 +112,11 @@ struct vgic_cpu {
 	/* ICH_* state while the vCPU is not loaded. */
 	u64 lr[VGIC_MAX_LRS];
 	struct vgic_irq *lr_irq[VGIC_MAX_LRS];
+	/*
+	 * What a sync read back from the hardware before taking the lock (vgic_sync_lrs); here, not
+	 * on the stack, which would cost that function its stack-protector canary at every sync.
+	 */
+	u64 lr_read[VGIC_MAX_LRS];
 	unsigned int used_lrs;
 	/* List registers that may be non-zero in the hardware (cleared lazily). */
 	unsigned int hw_lrs;
