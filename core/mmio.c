@@ -68,8 +68,8 @@ static int mmio_grow(struct mmio_bus *bus)
 	return 0;
 }
 
-int mmio_register(struct mmio_bus *bus, ipa_t base, u64 size, const struct mmio_ops *ops,
-		  void *priv, const char *name)
+__cold int mmio_register(struct mmio_bus *bus, ipa_t base, u64 size, const struct mmio_ops *ops,
+			 void *priv, const char *name)
 {
 	u64 last = base + (size - 1);
 	unsigned int i;
@@ -100,7 +100,7 @@ int mmio_register(struct mmio_bus *bus, ipa_t base, u64 size, const struct mmio_
 	return 0;
 }
 
-int mmio_unregister(struct mmio_bus *bus, ipa_t base)
+__cold int mmio_unregister(struct mmio_bus *bus, ipa_t base)
 {
 	unsigned int i = mmio_upper_bound(bus, base);
 

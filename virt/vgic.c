@@ -146,7 +146,7 @@ static void vgic_ap_insert(struct vcpu *v, struct vgic_irq *irq)
  * A VM reset: every interrupt back to its reset state, nothing pending or active anywhere, the
  * saved CPU interfaces cleared. No vCPU of the VM may be loaded (vm_do_reset makes sure).
  */
-void vgic_reset(struct vm *vm)
+__cold void vgic_reset(struct vm *vm)
 {
 	if (!vm->vgic)
 		return;
@@ -861,7 +861,7 @@ bool vgic_ppi_hw_withdraw(struct vcpu *vcpu, u32 intid)
 	return withdrawn;
 }
 
-void vgic_sgi_index_init(struct vm *vm)
+__cold void vgic_sgi_index_init(struct vm *vm)
 {
 	bool by_index = true;
 

@@ -38,7 +38,7 @@ void vgic_mmio_reset_irq(struct vgic_irq *irq, u32 intid)
 	};
 }
 
-void vgic_mmio_reset_dist(struct vgic_dist *d)
+__cold void vgic_mmio_reset_dist(struct vgic_dist *d)
 {
 	d->ctlr = 0;
 	d->nr_spis = VGIC_NR_SPIS;
@@ -47,7 +47,7 @@ void vgic_mmio_reset_dist(struct vgic_dist *d)
 		vgic_mmio_reset_irq(&d->spis[i], VGIC_NR_PRIVATE + i);
 }
 
-int vgic_mmio_regs_init(struct vgic_regs *t)
+__cold int vgic_mmio_regs_init(struct vgic_regs *t)
 {
 	unsigned int i = 0;
 

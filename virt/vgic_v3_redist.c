@@ -173,7 +173,7 @@ void vgic_v3_redist_reset(struct vcpu *vcpu)
 }
 
 /* Needs vgic_v3_dist_init() first (its lock covers the redistributors too). */
-int vgic_v3_redist_init(struct vm *vm)
+__cold int vgic_v3_redist_init(struct vm *vm)
 {
 	bool allocated[VM_MAX_VCPUS] = { false };
 	unsigned int i;

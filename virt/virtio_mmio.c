@@ -105,7 +105,7 @@ void virtio_dev_log_error(struct virtio_dev *vd, const char *what, const char *w
 	vio_log_once(vd, false, what, why);
 }
 
-void virtio_dev_needs_reset(struct virtio_dev *vd, const char *why)
+__cold void virtio_dev_needs_reset(struct virtio_dev *vd, const char *why)
 {
 	if (vd->status & VIRTIO_STATUS_DEVICE_NEEDS_RESET)
 		return;
@@ -131,7 +131,7 @@ static void vio_reset_locked(struct virtio_dev *vd)
 	vio_update_irq(vd);
 }
 
-void virtio_dev_reset(struct virtio_dev *vd)
+__cold void virtio_dev_reset(struct virtio_dev *vd)
 {
 	spin_lock(&vd->lock);
 	vio_reset_locked(vd);
@@ -528,7 +528,7 @@ static const struct mmio_ops vio_mmio_ops = {
 
 /* ---- attaching devices ---- */
 
-int virtio_mmio_attach(struct vm *vm, struct virtio_dev *vd)
+__cold int virtio_mmio_attach(struct vm *vm, struct virtio_dev *vd)
 {
 	struct virtio_mmio_window *w = vio_window(vm);
 	unsigned int slot;

@@ -483,7 +483,7 @@ static void vpl011_reset_locked(struct vpl011 *u)
 	update_irq(u);
 }
 
-struct vpl011 *vpl011_create(struct vm *vm)
+__cold struct vpl011 *vpl011_create(struct vm *vm)
 {
 	struct vpl011 *u = page_zalloc(0);
 	int err;
@@ -507,7 +507,7 @@ struct vpl011 *vpl011_create(struct vm *vm)
 	return u;
 }
 
-void vpl011_reset(struct vpl011 *u)
+__cold void vpl011_reset(struct vpl011 *u)
 {
 	spin_lock(&u->lock);
 	vpl011_reset_locked(u);
@@ -606,7 +606,7 @@ static int vpl011_vdev_create(struct vdev *dev, const struct platform *p)
 	return 0;
 }
 
-static void vpl011_vdev_destroy(struct vdev *dev)
+static __cold void vpl011_vdev_destroy(struct vdev *dev)
 {
 	vgic_release_spi(dev->vm, GUEST_PL011_INTID);
 	dev->vm->uart = NULL;

@@ -215,7 +215,7 @@ _Static_assert(ARRAY_SIZE(sysreg_table) <= 256, "row index must fit a u8 slot");
 static u8 sysreg_page_of[SYSREG_NR_TOPS];
 static u8 sysreg_pages[SYSREG_NR_PAGES][SYSREG_PAGE_SLOTS];
 
-void sysreg_emul_init(void)
+__cold void sysreg_emul_init(void)
 {
 	unsigned int nr_pages = 1;
 
