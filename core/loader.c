@@ -4,6 +4,7 @@
  * sum is checked before use and every field is read byte by byte (no alignment assumed). Range
  * checks are written as "offset <= limit && size <= limit - offset", which cannot overflow.
  */
+#include <stdarg.h>
 #include <tern/compiler.h>
 #include <tern/errno.h>
 #include <tern/loader.h>
@@ -47,6 +48,16 @@
 
 #define AARCH64_INSN_ALIGN 4
 
+/* Every message of the loader starts "loader: " (one copy of it, not one per message). */
+static __printf(2, 3) void loader_log(enum log_level level, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vprintk_prefixed(level, "loader: ", fmt, ap);
+	va_end(ap);
+}
+
 static u64 ld_le(const u8 *p, unsigned int bytes)
 {
 	u64 v = 0;
@@ -86,8 +97,8 @@ static bool loader_in_ram(ipa_t ipa, u64 len, ipa_t ram_base, u64 ram_size)
 static int loader_check_ram(ipa_t ram_base, u64 ram_size)
 {
 	if (ram_size == 0 || ram_base + ram_size < ram_base) {
-		pr_err("loader: guest RAM 0x%llx size 0x%llx is empty or wraps\n",
-		       (unsigned long long)ram_base, (unsigned long long)ram_size);
+		loader_log(LOG_ERR, "guest RAM 0x%llx size 0x%llx is empty or wraps\n",
+			   (unsigned long long)ram_base, (unsigned long long)ram_size);
 		return -TERN_EINVAL;
 	}
 	return 0;
@@ -113,42 +124,45 @@ static int loader_inspect_arm64(const u8 *img, u64 size, ipa_t ram_base, u64 ram
 	u64 extent;
 
 	if (!IS_ALIGNED(ram_base, LOADER_IMAGE_BASE_ALIGN)) {
-		pr_err("loader: guest RAM base 0x%llx is not 2 MiB aligned, as an arm64 Image "
-		       "needs\n",
-		       (unsigned long long)ram_base);
+		loader_log(LOG_ERR,
+			   "guest RAM base 0x%llx is not 2 MiB aligned, as an arm64 Image "
+			   "needs\n",
+			   (unsigned long long)ram_base);
 		return -TERN_EINVAL;
 	}
 	if (flags & IMAGE_FLAG_BE) {
-		pr_err("loader: arm64 Image is a big-endian kernel; only little endian is "
-		       "supported\n");
+		loader_log(LOG_ERR, "arm64 Image is a big-endian kernel; only little endian is "
+				    "supported\n");
 		return -TERN_EINVAL;
 	}
 	if (image_size == 0) {
 		/* Before Linux 3.17: text_offset is 0x80000 and the size with BSS is unknown. */
 		if (size > ~0ULL - LOADER_OLD_IMAGE_MARGIN) {
-			pr_err("loader: arm64 Image of 0x%llx bytes is too large\n",
-			       (unsigned long long)size);
+			loader_log(LOG_ERR, "arm64 Image of 0x%llx bytes is too large\n",
+				   (unsigned long long)size);
 			return -TERN_E2BIG;
 		}
 		text_offset = LOADER_OLD_IMAGE_TEXT_OFFSET;
 		extent = ALIGN_DOWN(size + LOADER_OLD_IMAGE_MARGIN, IMAGE_TEXT_ALIGN);
-		pr_info("loader: arm64 Image without image_size (pre-3.17 kernel): assuming "
-			"text_offset 0x%llx and 0x%llx bytes with BSS\n",
-			(unsigned long long)text_offset, (unsigned long long)extent);
+		loader_log(LOG_INFO,
+			   "arm64 Image without image_size (pre-3.17 kernel): assuming "
+			   "text_offset 0x%llx and 0x%llx bytes with BSS\n",
+			   (unsigned long long)text_offset, (unsigned long long)extent);
 	} else {
 		/* Bytes past image_size (padding) are copied too: the extent covers the file. */
 		extent = MAX(image_size, size);
 	}
 	if (!IS_ALIGNED(text_offset, IMAGE_TEXT_ALIGN)) {
-		pr_err("loader: arm64 Image text_offset 0x%llx is not 4 KiB aligned\n",
-		       (unsigned long long)text_offset);
+		loader_log(LOG_ERR, "arm64 Image text_offset 0x%llx is not 4 KiB aligned\n",
+			   (unsigned long long)text_offset);
 		return -TERN_EINVAL;
 	}
 	if (!loader_within(text_offset, extent, ram_size)) {
-		pr_err("loader: arm64 Image needs 0x%llx bytes at RAM offset 0x%llx; guest RAM is "
-		       "0x%llx bytes\n",
-		       (unsigned long long)extent, (unsigned long long)text_offset,
-		       (unsigned long long)ram_size);
+		loader_log(LOG_ERR,
+			   "arm64 Image needs 0x%llx bytes at RAM offset 0x%llx; guest RAM is "
+			   "0x%llx bytes\n",
+			   (unsigned long long)extent, (unsigned long long)text_offset,
+			   (unsigned long long)ram_size);
 		return -TERN_E2BIG;
 	}
 	out->kind = IMAGE_ARM64;
@@ -162,34 +176,36 @@ static int loader_check_ehdr(const u8 *img, u64 size)
 	u16 phnum;
 
 	if (size < EHDR_SIZE) {
-		pr_err("loader: ELF: truncated header (0x%llx bytes)\n", (unsigned long long)size);
+		loader_log(LOG_ERR, "ELF: truncated header (0x%llx bytes)\n",
+			   (unsigned long long)size);
 		return -TERN_EINVAL;
 	}
 	phoff = ld_le64(img + EHDR_OFF_PHOFF);
 	phnum = ld_le16(img + EHDR_OFF_PHNUM);
 	if (img[EI_CLASS] != ELFCLASS64 || img[EI_DATA] != ELFDATA2LSB ||
 	    img[EI_VERSION] != EV_CURRENT || ld_le32(img + EHDR_OFF_VERSION) != EV_CURRENT) {
-		pr_err(
-		    "loader: ELF: not a little-endian ELF64 version 1 file (class %u, data %u)\n",
-		    img[EI_CLASS], img[EI_DATA]);
+		loader_log(LOG_ERR,
+			   "ELF: not a little-endian ELF64 version 1 file (class %u, data %u)\n",
+			   img[EI_CLASS], img[EI_DATA]);
 		return -TERN_EINVAL;
 	}
 	if (ld_le16(img + EHDR_OFF_MACHINE) != EM_AARCH64) {
-		pr_err("loader: ELF: machine %u is not AArch64 (%u)\n",
-		       ld_le16(img + EHDR_OFF_MACHINE), EM_AARCH64);
+		loader_log(LOG_ERR, "ELF: machine %u is not AArch64 (%u)\n",
+			   ld_le16(img + EHDR_OFF_MACHINE), EM_AARCH64);
 		return -TERN_EINVAL;
 	}
 	if (ld_le16(img + EHDR_OFF_TYPE) != ET_EXEC) {
-		pr_err("loader: ELF: type %u is not an executable (ET_EXEC)\n",
-		       ld_le16(img + EHDR_OFF_TYPE));
+		loader_log(LOG_ERR, "ELF: type %u is not an executable (ET_EXEC)\n",
+			   ld_le16(img + EHDR_OFF_TYPE));
 		return -TERN_EINVAL;
 	}
 	if (ld_le16(img + EHDR_OFF_PHENTSIZE) != PHDR_SIZE || phnum == 0 ||
 	    !loader_within(phoff, (u64)phnum * PHDR_SIZE, size)) {
-		pr_err("loader: ELF: bad program header table (offset 0x%llx, %u entries of %u "
-		       "bytes, file 0x%llx bytes)\n",
-		       (unsigned long long)phoff, phnum, ld_le16(img + EHDR_OFF_PHENTSIZE),
-		       (unsigned long long)size);
+		loader_log(LOG_ERR,
+			   "ELF: bad program header table (offset 0x%llx, %u entries of %u "
+			   "bytes, file 0x%llx bytes)\n",
+			   (unsigned long long)phoff, phnum, ld_le16(img + EHDR_OFF_PHENTSIZE),
+			   (unsigned long long)size);
 		return -TERN_EINVAL;
 	}
 	return 0;
@@ -208,37 +224,41 @@ static int loader_elf_phdr(const u8 *ph, unsigned int idx, u64 size, ipa_t ram_b
 	if (ld_le32(ph + PHDR_OFF_TYPE) != PT_LOAD)
 		return 0;
 	if (filesz > memsz) {
-		pr_err("loader: ELF: segment %u: p_filesz 0x%llx > p_memsz 0x%llx\n", idx,
-		       (unsigned long long)filesz, (unsigned long long)memsz);
+		loader_log(LOG_ERR, "ELF: segment %u: p_filesz 0x%llx > p_memsz 0x%llx\n", idx,
+			   (unsigned long long)filesz, (unsigned long long)memsz);
 		return -TERN_EINVAL;
 	}
 	if (!loader_within(offset, filesz, size)) {
-		pr_err("loader: ELF: segment %u: file bytes 0x%llx+0x%llx lie beyond the end of "
-		       "the file (0x%llx bytes)\n",
-		       idx, (unsigned long long)offset, (unsigned long long)filesz,
-		       (unsigned long long)size);
+		loader_log(LOG_ERR,
+			   "ELF: segment %u: file bytes 0x%llx+0x%llx lie beyond the end of "
+			   "the file (0x%llx bytes)\n",
+			   idx, (unsigned long long)offset, (unsigned long long)filesz,
+			   (unsigned long long)size);
 		return -TERN_EINVAL;
 	}
 	if (memsz == 0)
 		return 0;
 	if (!loader_in_ram(paddr, memsz, ram_base, ram_size)) {
-		pr_err("loader: ELF: segment %u at 0x%llx size 0x%llx is not inside guest RAM "
-		       "0x%llx-0x%llx\n",
-		       idx, (unsigned long long)paddr, (unsigned long long)memsz,
-		       (unsigned long long)ram_base, (unsigned long long)(ram_base + ram_size - 1));
+		loader_log(LOG_ERR,
+			   "ELF: segment %u at 0x%llx size 0x%llx is not inside guest RAM "
+			   "0x%llx-0x%llx\n",
+			   idx, (unsigned long long)paddr, (unsigned long long)memsz,
+			   (unsigned long long)ram_base,
+			   (unsigned long long)(ram_base + ram_size - 1));
 		return -TERN_ERANGE;
 	}
 	for (unsigned int i = 0; i < out->nr_segments; i++) {
 		seg = &out->seg[i];
 		if (paddr < seg->ipa + seg->mem_size && seg->ipa < paddr + memsz) {
-			pr_err("loader: ELF: segment %u at 0x%llx overlaps an earlier one at "
-			       "0x%llx\n",
-			       idx, (unsigned long long)paddr, (unsigned long long)seg->ipa);
+			loader_log(LOG_ERR,
+				   "ELF: segment %u at 0x%llx overlaps an earlier one at "
+				   "0x%llx\n",
+				   idx, (unsigned long long)paddr, (unsigned long long)seg->ipa);
 			return -TERN_EINVAL;
 		}
 	}
 	if (out->nr_segments == LOADER_MAX_SEGMENTS) {
-		pr_err("loader: ELF: more than %u loadable segments\n", LOADER_MAX_SEGMENTS);
+		loader_log(LOG_ERR, "ELF: more than %u loadable segments\n", LOADER_MAX_SEGMENTS);
 		return -TERN_E2BIG;
 	}
 	vaddr[out->nr_segments] = ld_le64(ph + PHDR_OFF_VADDR);
@@ -259,9 +279,10 @@ static int loader_elf_entry(u64 e_entry, const u64 *vaddr, struct image_layout *
 			break;
 		}
 	}
-	pr_err("loader: ELF: entry point 0x%llx is not an aligned address inside the file "
-	       "bytes of a loaded segment\n",
-	       (unsigned long long)e_entry);
+	loader_log(LOG_ERR,
+		   "ELF: entry point 0x%llx is not an aligned address inside the file "
+		   "bytes of a loaded segment\n",
+		   (unsigned long long)e_entry);
 	return -TERN_EINVAL;
 }
 
@@ -287,7 +308,7 @@ static int loader_inspect_elf(const u8 *img, u64 size, ipa_t ram_base, u64 ram_s
 			return res;
 	}
 	if (out->nr_segments == 0) {
-		pr_err("loader: ELF: no loadable segment\n");
+		loader_log(LOG_ERR, "ELF: no loadable segment\n");
 		return -TERN_EINVAL;
 	}
 	out->lowest = out->seg[0].ipa;
@@ -302,9 +323,10 @@ static int loader_inspect_elf(const u8 *img, u64 size, ipa_t ram_base, u64 ram_s
 static int loader_inspect_raw(u64 size, ipa_t ram_base, u64 ram_size, struct image_layout *out)
 {
 	if (size > ram_size) {
-		pr_err("loader: raw image of 0x%llx bytes does not fit in 0x%llx bytes of guest "
-		       "RAM\n",
-		       (unsigned long long)size, (unsigned long long)ram_size);
+		loader_log(LOG_ERR,
+			   "raw image of 0x%llx bytes does not fit in 0x%llx bytes of guest "
+			   "RAM\n",
+			   (unsigned long long)size, (unsigned long long)ram_size);
 		return -TERN_E2BIG;
 	}
 	out->kind = IMAGE_RAW;
@@ -326,7 +348,7 @@ int loader_inspect(const void *img, u64 size, ipa_t ram_base, u64 ram_size,
 	if (res)
 		return res;
 	if (size == 0) {
-		pr_err("loader: empty image\n");
+		loader_log(LOG_ERR, "empty image\n");
 		return -TERN_EINVAL;
 	}
 	if (size >= IMAGE_HDR_SIZE && ld_le32(p + IMAGE_OFF_MAGIC) == IMAGE_MAGIC)
@@ -353,15 +375,16 @@ int loader_place(const struct image_layout *kernel, u64 initrd_size, u64 dtb_siz
 	if (res)
 		return res;
 	if (dtb_size > LOADER_DTB_BLOCK) {
-		pr_err("loader: DTB of 0x%llx bytes is larger than 2 MiB\n",
-		       (unsigned long long)dtb_size);
+		loader_log(LOG_ERR, "DTB of 0x%llx bytes is larger than 2 MiB\n",
+			   (unsigned long long)dtb_size);
 		return -TERN_E2BIG;
 	}
 	top = ALIGN_DOWN(ram_base + ram_size, LOADER_DTB_BLOCK);
 	if (top < ram_base || top - ram_base < LOADER_DTB_BLOCK) {
-		pr_err("loader: guest RAM 0x%llx size 0x%llx has no whole 2 MiB block for the "
-		       "DTB\n",
-		       (unsigned long long)ram_base, (unsigned long long)ram_size);
+		loader_log(LOG_ERR,
+			   "guest RAM 0x%llx size 0x%llx has no whole 2 MiB block for the "
+			   "DTB\n",
+			   (unsigned long long)ram_base, (unsigned long long)ram_size);
 		return -TERN_E2BIG;
 	}
 	dtb = top - LOADER_DTB_BLOCK;
@@ -369,17 +392,18 @@ int loader_place(const struct image_layout *kernel, u64 initrd_size, u64 dtb_siz
 	if (initrd_size) {
 		if (initrd_size > dtb - ram_base ||
 		    ALIGN_DOWN(dtb - initrd_size, LOADER_INITRD_ALIGN) < ram_base) {
-			pr_err("loader: initrd of 0x%llx bytes does not fit below the DTB at "
-			       "0x%llx\n",
-			       (unsigned long long)initrd_size, (unsigned long long)dtb);
+			loader_log(LOG_ERR,
+				   "initrd of 0x%llx bytes does not fit below the DTB at "
+				   "0x%llx\n",
+				   (unsigned long long)initrd_size, (unsigned long long)dtb);
 			return -TERN_E2BIG;
 		}
 		initrd = ALIGN_DOWN(dtb - initrd_size, LOADER_INITRD_ALIGN);
 		low = initrd;
 	}
 	if (kernel->lowest < top && kernel->highest > low) {
-		pr_err(
-		    "loader: kernel at 0x%llx-0x%llx leaves no room for the %s at 0x%llx-0x%llx\n",
+		loader_log(
+		    LOG_ERR, "kernel at 0x%llx-0x%llx leaves no room for the %s at 0x%llx-0x%llx\n",
 		    (unsigned long long)kernel->lowest, (unsigned long long)kernel->highest - 1,
 		    initrd_size ? "initrd and DTB" : "DTB", (unsigned long long)low,
 		    (unsigned long long)top - 1);
