@@ -12,12 +12,22 @@
 #include <tern/mmio.h>
 #include <tern/page_alloc.h>
 
+/* The last number given to a bus's set of regions (struct mmio_cache); never reused. */
+static u64 mmio_gen_last;
+
+/* A number no bus has had: a cache filled before (from any bus, any VM) never matches it. */
+static void mmio_bus_changed(struct mmio_bus *bus)
+{
+	bus->gen = __atomic_add_fetch(&mmio_gen_last, 1, __ATOMIC_RELAXED);
+}
+
 void mmio_bus_init(struct mmio_bus *bus)
 {
 	bus->regions = NULL;
 	bus->nr = 0;
 	bus->cap = 0;
 	bus->order = 0;
+	mmio_bus_changed(bus);
 }
 
 void mmio_bus_destroy(struct mmio_bus *bus)
@@ -97,6 +107,7 @@ __cold int mmio_register(struct mmio_bus *bus, ipa_t base, u64 size, const struc
 		.name = name,
 	};
 	bus->nr++;
+	mmio_bus_changed(bus);
 	return 0;
 }
 
@@ -111,6 +122,7 @@ __cold int mmio_unregister(struct mmio_bus *bus, ipa_t base)
 		(bus->nr - i - 1) * sizeof(bus->regions[0]));
 	bus->nr--;
 	bus->regions[bus->nr] = (struct mmio_region){ 0 };
+	mmio_bus_changed(bus);
 	return 0;
 }
 
@@ -131,14 +143,16 @@ const struct mmio_region *mmio_find(const struct mmio_bus *bus, ipa_t addr, unsi
 	return last <= mmio_last(r) ? r : NULL;
 }
 
-const struct mmio_region *mmio_find_update_hint(const struct mmio_bus *bus, unsigned int *hint,
-						ipa_t addr, unsigned int size)
+const struct mmio_region *mmio_find_fill(const struct mmio_bus *bus, struct mmio_cache *c,
+					 ipa_t addr, unsigned int size)
 {
 	const struct mmio_region *r = mmio_find(bus, addr, size);
 
-	if (r)
-		*hint = (unsigned int)(r - bus->regions);
-	return r;
+	if (!r)
+		return NULL;
+	c->r = *r;
+	c->gen = bus->gen;
+	return &c->r;
 }
 
 int mmio_dispatch(const struct mmio_bus *bus, struct vcpu *vcpu, ipa_t addr, unsigned int size,

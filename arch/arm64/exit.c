@@ -323,6 +323,22 @@ __no_stack_protector u64 vcpu_exit_fast(struct vcpu_gpregs *regs)
 	return exit_fast_return(vcpu, r);
 }
 
+/* vcpu_exit_mmio_write() after the exit count and the entry-work look. */
+static __hot_inline u64 exit_mmio_write(struct vcpu *vcpu, u64 val)
+{
+	u64 esr = read_sysreg(esr_el2);
+
+	vcpu->arch.esr = esr;
+	return exit_fast_return(vcpu, mmio_emulate_write(vcpu, esr, val));
+}
+
+/* With entry work: out of line, so that the common path keeps no value across exit_begin(). */
+static __noinline u64 exit_mmio_write_work(struct vcpu *vcpu, u64 val)
+{
+	exit_begin(vcpu);
+	return exit_mmio_write(vcpu, val);
+}
+
 /*
  * An MMIO write the syndrome describes (ISV = 1, WnR), from the exit vector with what
  * vcpu_exit_fast() gets and the data register's value in @val (guest_entry.S: x19-x28 are not
@@ -331,15 +347,11 @@ __no_stack_protector u64 vcpu_exit_fast(struct vcpu_gpregs *regs)
 __no_stack_protector u64 vcpu_exit_mmio_write(struct vcpu_gpregs *regs, u64 val)
 {
 	struct vcpu *vcpu = container_of(regs, struct vcpu, arch.regs);
-	u64 esr = read_sysreg(esr_el2);
-	enum vcpu_run_result r;
 
 	vcpu->exits++;
 	if (unlikely(READ_ONCE(vcpu->entry_work)))
-		exit_begin(vcpu);
-	vcpu->arch.esr = esr;
-	r = mmio_emulate_write(vcpu, esr, read_sysreg(far_el2), read_sysreg(hpfar_el2), val);
-	return exit_fast_return(vcpu, r);
+		return exit_mmio_write_work(vcpu, val);
+	return exit_mmio_write(vcpu, val);
 }
 
 _Static_assert((long)offsetof(struct vcpu, entry_work) - (long)offsetof(struct vcpu, arch.regs) ==

@@ -223,7 +223,7 @@ __noinline enum vcpu_run_result mmio_emulate_other(struct vcpu *vcpu, u64 esr, u
 	if (dfsc < DFSC_TRANSLATION_MIN || dfsc > DFSC_TRANSLATION_MAX ||
 	    (esr & ESR_ISS_DABT_S1PTW))
 		return mmio_abort(vcpu, "not an emulated access", ipa);
-	r = mmio_find_hint(&vcpu->vm->mmio, &vcpu->mmio_hint, ipa, 1);
+	r = mmio_find_cached(&vcpu->vm->mmio, &vcpu->mmio_cache, ipa, 1);
 	if (!r)
 		return mmio_abort(vcpu, "no device there", ipa);
 
@@ -256,9 +256,18 @@ __noinline enum vcpu_run_result mmio_emulate_other(struct vcpu *vcpu, u64 esr, u
 	return mmio_done(vcpu);
 }
 
-__noinline enum vcpu_run_result mmio_emulate_write_other(struct vcpu *vcpu, u64 esr, u64 far,
-							 u64 hpfar, u64 val)
+__noinline enum vcpu_run_result mmio_emulate_write_slow(struct vcpu *vcpu, u64 esr, u64 val)
 {
+	unsigned int sas = (esr >> DABT_ISS_SAS_SHIFT) & DABT_ISS_SAS_MASK;
+	u64 far = read_sysreg(far_el2), hpfar = read_sysreg(hpfar_el2);
+	u64 ipa = HPFAR_FAULT_IPA(hpfar, far);
+	const struct mmio_region *r;
+
+	if (mmio_esr_simple_dabt_isv(esr)) {
+		r = mmio_find_fill(&vcpu->vm->mmio, &vcpu->mmio_cache, ipa, 1U << sas);
+		if (r)
+			return mmio_emulate_write_region(vcpu, r, ipa, sas, val);
+	}
 	vcpu_set_reg(vcpu, (esr >> DABT_ISS_SRT_SHIFT) & DABT_ISS_SRT_MASK, val);
 	return mmio_emulate_other(vcpu, esr, far, hpfar);
 }

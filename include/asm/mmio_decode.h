@@ -191,4 +191,18 @@ static inline bool mmio_esr_simple(u64 esr)
 	       (esr & x_w) != ((u64)DABT_ISS_SAS_MASK << DABT_ISS_SAS_SHIFT);
 }
 
+/*
+ * mmio_esr_simple() of a syndrome known to be a data abort from a lower level with ISV set (the
+ * exit vector tested both before vcpu_exit_mmio_write()): the other fields only.
+ */
+static inline bool mmio_esr_simple_dabt_isv(u64 esr)
+{
+	const u64 x_w = ((u64)DABT_ISS_SAS_MASK << DABT_ISS_SAS_SHIFT) | DABT_ISS_SF;
+	const u64 mask =
+	    DABT_SIMPLE_MASK & ~((ESR_ELx_EC_MASK << ESR_ELx_EC_SHIFT) | ESR_ISS_DABT_ISV);
+
+	return (esr & mask) == 0x04UL &&
+	       (esr & x_w) != ((u64)DABT_ISS_SAS_MASK << DABT_ISS_SAS_SHIFT);
+}
+
 #endif

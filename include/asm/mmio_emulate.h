@@ -88,7 +88,7 @@ static __hot_inline enum vcpu_run_result mmio_emulate_access(struct vcpu *vcpu, 
 
 	if (unlikely(!mmio_esr_simple(esr)))
 		return mmio_emulate_other(vcpu, esr, far, hpfar);
-	r = mmio_find_hint(&vcpu->vm->mmio, &vcpu->mmio_hint, ipa, size);
+	r = mmio_find_cached(&vcpu->vm->mmio, &vcpu->mmio_cache, ipa, size);
 	if (unlikely(!r))
 		return mmio_emulate_other(vcpu, esr, far, hpfar);
 	if (esr & ESR_ISS_DABT_WNR) {
@@ -104,33 +104,44 @@ static __hot_inline enum vcpu_run_result mmio_emulate_access(struct vcpu *vcpu, 
 }
 
 /*
- * mmio_emulate_other() for a write whose data register's value is @val (the exit vector's
- * hand-off: the vCPU's registers may not hold it, x19-x28 are not stored): @val into them first,
- * where the decoder reads the data register.
+ * The write of @val to region @r, which holds it (mmio_emulate_write()): the device called, the
+ * access counted and stepped over, or refused. Nothing but @vcpu is kept across the device's call
+ * (the exit path then saves no more callee-saved registers): an AArch32 step reads the syndrome
+ * from vcpu->arch, a refused access the fault addresses from FAR/HPFAR again (no exception is
+ * taken at EL2 meanwhile).
  */
-enum vcpu_run_result mmio_emulate_write_other(struct vcpu *vcpu, u64 esr, u64 far, u64 hpfar,
-					      u64 val);
+static __hot_inline enum vcpu_run_result mmio_emulate_write_region(struct vcpu *vcpu,
+								   const struct mmio_region *r,
+								   ipa_t ipa, unsigned int sas,
+								   u64 val)
+{
+	if (unlikely(mmio_region_write(r, vcpu, ipa, 1U << sas, val & mmio_sas_mask(sas))))
+		return mmio_emulate_rejected(vcpu, read_sysreg(far_el2), read_sysreg(hpfar_el2));
+	return mmio_emulate_done(vcpu, READ_ONCE(vcpu->arch.esr));
+}
+
+/*
+ * What mmio_emulate_write() leaves out of line: the region looked up on the bus (and cached), or
+ * anything but the common access, which mmio_emulate_other() decodes with @val put in the vCPU's
+ * registers first (the exit vector's hand-off: x19-x28 are not stored there).
+ */
+enum vcpu_run_result mmio_emulate_write_slow(struct vcpu *vcpu, u64 esr, u64 val);
 
 /*
  * mmio_emulate_access() for a write (WnR set) whose data register's value @val the exit vector
- * handed over (guest_entry.S, vcpu_exit_mmio_write()): the same checks and the same device call,
- * with @val masked to the access as mmio_emulate_access() masks the register.
+ * handed over (guest_entry.S, vcpu_exit_mmio_write(), which stored @esr in vcpu->arch.esr): the
+ * same checks and the same device call, with @val masked to the access as
+ * mmio_emulate_access() masks the register; inline only while the vCPU's cached region holds it.
  */
-static __hot_inline enum vcpu_run_result mmio_emulate_write(struct vcpu *vcpu, u64 esr, u64 far,
-							    u64 hpfar, u64 val)
+static __hot_inline enum vcpu_run_result mmio_emulate_write(struct vcpu *vcpu, u64 esr, u64 val)
 {
-	unsigned int sas = (esr >> DABT_ISS_SAS_SHIFT) & DABT_ISS_SAS_MASK, size = 1U << sas;
-	u64 ipa = HPFAR_FAULT_IPA(hpfar, far);
-	const struct mmio_region *r;
+	unsigned int sas = (esr >> DABT_ISS_SAS_SHIFT) & DABT_ISS_SAS_MASK;
+	u64 ipa = HPFAR_FAULT_IPA(read_sysreg(hpfar_el2), read_sysreg(far_el2));
 
-	if (unlikely(!mmio_esr_simple(esr)))
-		return mmio_emulate_write_other(vcpu, esr, far, hpfar, val);
-	r = mmio_find_hint(&vcpu->vm->mmio, &vcpu->mmio_hint, ipa, size);
-	if (unlikely(!r))
-		return mmio_emulate_write_other(vcpu, esr, far, hpfar, val);
-	if (unlikely(mmio_region_write(r, vcpu, ipa, size, val & mmio_sas_mask(sas))))
-		return mmio_emulate_rejected(vcpu, far, hpfar);
-	return mmio_emulate_done(vcpu, esr);
+	if (unlikely(!mmio_esr_simple_dabt_isv(esr) ||
+		     !mmio_cache_holds(&vcpu->mmio_cache, &vcpu->vm->mmio, ipa, 1U << sas)))
+		return mmio_emulate_write_slow(vcpu, esr, val);
+	return mmio_emulate_write_region(vcpu, &vcpu->mmio_cache.r, ipa, sas, val);
 }
 
 /*

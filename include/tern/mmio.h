@@ -26,12 +26,27 @@ struct mmio_region {
 	const char *name;
 };
 
-/* A VM's regions, sorted by base, in a page-allocated array that grows as needed. */
+/*
+ * A VM's regions, sorted by base, in a page-allocated array that grows as needed. @gen names
+ * the set of regions: every registration and removal gives the bus a number no bus has had
+ * (mmio_cache).
+ */
 struct mmio_bus {
 	struct mmio_region *regions;
 	unsigned int nr;
 	unsigned int cap;
 	unsigned int order; /* page order of the current array */
+	u64 gen;
+};
+
+/*
+ * A copy of the region a vCPU accessed last, and the bus's @gen when it was copied: while the
+ * bus has that number it still holds the same region (ops, private pointer), so an access inside
+ * it is found without reading the bus's array. Zeroed: empty (size 0 holds nothing).
+ */
+struct mmio_cache {
+	struct mmio_region r;
+	u64 gen;
 };
 
 void mmio_bus_init(struct mmio_bus *bus);
@@ -57,20 +72,31 @@ static inline bool mmio_region_holds(const struct mmio_region *r, ipa_t addr, un
 	return off < r->size && size && size <= r->size - off;
 }
 /*
- * mmio_find() that first tries the region at index *@hint (a caller's last hit, e.g. per vCPU)
- * and updates *@hint on a new hit: one comparison for a device accessed again and again. Any
- * value of *@hint is safe (it is checked against the bus). The hint is tried inline.
+ * mmio_find() that fills @c with the region found (the caller's own cache, e.g. per vCPU) and
+ * returns that copy; NULL (and @c unchanged) when no region holds the access.
  */
-const struct mmio_region *mmio_find_update_hint(const struct mmio_bus *bus, unsigned int *hint,
-						ipa_t addr, unsigned int size);
-static inline const struct mmio_region *
-mmio_find_hint(const struct mmio_bus *bus, unsigned int *hint, ipa_t addr, unsigned int size)
+const struct mmio_region *mmio_find_fill(const struct mmio_bus *bus, struct mmio_cache *c,
+					 ipa_t addr, unsigned int size);
+
+/*
+ * mmio_find() through @c: its copy when the bus is unchanged since it was filled and the copy
+ * holds the access (inline: one device accessed again and again), else mmio_find_fill().
+ */
+static inline bool mmio_cache_holds(const struct mmio_cache *c, const struct mmio_bus *bus,
+				    ipa_t addr, unsigned int size)
 {
-	/* Regions are disjoint: the hinted one, if it holds the access, is the one to find. */
-	if (*hint < bus->nr && mmio_region_holds(&bus->regions[*hint], addr, size))
-		return &bus->regions[*hint];
-	return mmio_find_update_hint(bus, hint, addr, size);
+	/* Regions are disjoint: the cached one, if it holds the access, is the one to find. */
+	return c->gen == bus->gen && mmio_region_holds(&c->r, addr, size);
 }
+
+static inline const struct mmio_region *
+mmio_find_cached(const struct mmio_bus *bus, struct mmio_cache *c, ipa_t addr, unsigned int size)
+{
+	if (mmio_cache_holds(c, bus, addr, size))
+		return &c->r;
+	return mmio_find_fill(bus, c, addr, size);
+}
+
 /*
  * A read or write of region @r, which holds all of it (mmio_region_holds()), size 1, 2, 4 or 8:
  * what mmio_dispatch() does without the lookup. Inline: the emulated access calls the device's

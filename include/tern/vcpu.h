@@ -3,6 +3,7 @@
 #define TERN_VCPU_H
 
 #include <asm/vcpu_arch.h>
+#include <tern/mmio.h>
 #include <tern/types.h>
 
 struct vm;
@@ -91,8 +92,8 @@ struct vcpu {
 	/* Virtual interrupts the guest acknowledged (pending in a list register, then not). */
 	u64 irqs_taken;
 	bool undef_logged;
-	/* Index of the VM's MMIO region this vCPU accessed last (mmio_find_hint()). */
-	unsigned int mmio_hint;
+	/* The VM's MMIO region this vCPU accessed last (mmio_find_cached()). */
+	struct mmio_cache mmio_cache;
 	/*
 	 * Entry work (VCPU_WORK_*): zero when an exit handled from the exit vector needs nothing
 	 * but its handler, and the guest may be entered again straight away. See vcpu_work_set().

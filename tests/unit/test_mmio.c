@@ -386,14 +386,84 @@ static void test_unregister(void **state)
 		assert_true(bus.regions[i - 1].base < bus.regions[i].base);
 }
 
+/*
+ * A vCPU's cached region (mmio_find_cached()): filled by a lookup, then answering accesses
+ * inside it; an access outside it or across its end looks on the bus; after any registration
+ * or removal, or on a bus made again (a VM created anew), the copy is never used again, even
+ * for a region at the same base, size and bus generation count.
+ */
+static void test_cache(void **state)
+{
+	struct mmio_cache c = { 0 };
+	const struct mmio_region *r;
+	struct mmio_bus other;
+
+	/* Empty: nothing held, and nothing found on an empty bus. */
+	assert_null(mmio_find_cached(&bus, &c, dev_base(1), 4));
+	assert_int_equal(c.r.size, 0);
+	for (unsigned int i = 1; i <= 3; i++)
+		assert_int_equal(
+		    mmio_register(&bus, dev_base(i), dev_size(i), &fake_ops, &devs[i], "fake"), 0);
+	r = mmio_find_cached(&bus, &c, dev_base(2) + 8, 4);
+	assert_ptr_equal(r, &c.r);
+	assert_ptr_equal(r->priv, &devs[2]);
+	assert_true(mmio_cache_holds(&c, &bus, dev_base(2) + dev_size(2) - 4, 4));
+	assert_false(mmio_cache_holds(&c, &bus, dev_base(2) + dev_size(2) - 2, 4));
+	assert_false(mmio_cache_holds(&c, &bus, dev_base(2) - 1, 1));
+	/* Another device: found on the bus, and cached instead. */
+	r = mmio_find_cached(&bus, &c, dev_base(3), 1);
+	assert_ptr_equal(r->priv, &devs[3]);
+	assert_false(mmio_cache_holds(&c, &bus, dev_base(2), 1));
+	/* Across the end of a device: not found (no device holds it), the cache kept. */
+	assert_null(mmio_find_cached(&bus, &c, dev_base(3) + dev_size(3) - 2, 4));
+	assert_ptr_equal(c.r.priv, &devs[3]);
+
+	/* Removed: no longer held; registered again at the same place with another device. */
+	assert_int_equal(mmio_unregister(&bus, dev_base(3)), 0);
+	assert_false(mmio_cache_holds(&c, &bus, dev_base(3), 1));
+	assert_null(mmio_find_cached(&bus, &c, dev_base(3), 1));
+	assert_int_equal(
+	    mmio_register(&bus, dev_base(3), dev_size(3), &read_only_ops, &devs[7], "other"), 0);
+	assert_false(mmio_cache_holds(&c, &bus, dev_base(3), 1));
+	r = mmio_find_cached(&bus, &c, dev_base(3), 1);
+	assert_ptr_equal(r->priv, &devs[7]);
+	assert_ptr_equal(r->ops, &read_only_ops);
+	/* A registration elsewhere also retires the copy (the bus changed). */
+	assert_int_equal(mmio_register(&bus, dev_base(9), dev_size(9), &fake_ops, &devs[9], "x"),
+			 0);
+	assert_false(mmio_cache_holds(&c, &bus, dev_base(3), 1));
+	r = mmio_find_cached(&bus, &c, dev_base(3), 1);
+	assert_ptr_equal(r->priv, &devs[7]);
+
+	/* A bus made again with the same registrations: the copy from before is not used. */
+	mmio_bus_destroy(&bus);
+	mmio_bus_init(&bus);
+	for (unsigned int i = 1; i <= 3; i++)
+		assert_int_equal(
+		    mmio_register(&bus, dev_base(i), dev_size(i), &fake_ops, &devs[i + 10], "fake"),
+		    0);
+	assert_false(mmio_cache_holds(&c, &bus, dev_base(3), 1));
+	assert_ptr_equal(mmio_find_cached(&bus, &c, dev_base(3), 1)->priv, &devs[13]);
+	/* Nor by another bus with the same registrations. */
+	mmio_bus_init(&other);
+	for (unsigned int i = 1; i <= 3; i++)
+		assert_int_equal(
+		    mmio_register(&other, dev_base(i), dev_size(i), &fake_ops, &devs[i], "fake"),
+		    0);
+	assert_false(mmio_cache_holds(&c, &other, dev_base(3), 1));
+	assert_ptr_equal(mmio_find_cached(&other, &c, dev_base(3), 1)->priv, &devs[3]);
+	mmio_bus_destroy(&other);
+}
+
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		T(test_many_regions), T(test_growth_keeps_everything), T(test_overlaps),
-		T(test_dispatch),     T(test_missing_handler),	       T(test_out_of_memory),
-		T(test_unregister),
+		T(test_many_regions),	 T(test_growth_keeps_everything),
+		T(test_overlaps),	 T(test_dispatch),
+		T(test_missing_handler), T(test_out_of_memory),
+		T(test_unregister),	 T(test_cache),
 	};
 
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);
