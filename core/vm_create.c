@@ -181,7 +181,8 @@ int vm_create(struct vm *vm, unsigned int id, const struct vm_config *cfg, const
 		goto fail;
 	}
 
-	rc = stage2_init(&vm->s2, (u16)(id + 1), stage2_ipa_bits());
+	rc = stage2_init(&vm->s2, (u16)(id + 1), stage2_ipa_bits(),
+			 IS_ENABLED(CONFIG_STAGE2_BLOCKS));
 	if (!rc)
 		rc = vm_alloc_ram(vm, cfg->ram_size);
 	if (!rc)

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * Stage-2 translation (IPA -> host PA) for one VM: 4 KiB granule, 1 GiB and 2 MiB blocks where
- * alignment allows, tables from the page allocator. Start level 1 (with up to 8 concatenated root
+ * alignment allows (unless the VM's stage 2 is made of pages only: CONFIG_STAGE2_BLOCKS), tables
+ * from the page allocator. Start level 1 (with up to 8 concatenated root
  * tables) for IPA sizes up to 42 bits, start level 0 above. Tables are reached through their
  * physical address (Tern's EL2 map is 1:1), so the same code runs over host memory in unit tests.
  *
@@ -173,8 +174,8 @@ static int s2_map_level(struct stage2 *s2, u64 *table, unsigned int level, ipa_t
 
 		next = MIN(ALIGN_DOWN(ipa, size) + size, end);
 		if (!(*pte & S2_PTE_VALID)) {
-			/* Level 0 has no blocks with a 4 KiB granule. */
-			if (level == 3 || (level >= 1 && IS_ALIGNED(ipa, size) &&
+			/* Level 0 has no blocks with a 4 KiB granule (leaf_level >= 1). */
+			if (level == 3 || (level >= s2->leaf_level && IS_ALIGNED(ipa, size) &&
 					   IS_ALIGNED((u64)pa, size) && next - ipa == size)) {
 				s2_set_pte(pte, s2_leaf(pa, attrs, level));
 				continue;
@@ -329,7 +330,7 @@ static void s2_unmap_range(struct stage2 *s2, ipa_t ipa, u64 size)
 		tlb_flush_vmid(s2->vttbr);
 }
 
-int stage2_init(struct stage2 *s2, u16 vmid, unsigned int ipa_bits)
+int stage2_init(struct stage2 *s2, u16 vmid, unsigned int ipa_bits, bool blocks)
 {
 	unsigned int parange = s2_host_parange();
 	u64 sl0;
@@ -355,6 +356,7 @@ int stage2_init(struct stage2 *s2, u16 vmid, unsigned int ipa_bits)
 		return -TERN_ENOMEM;
 	tlb_sync_pte_write();
 	s2->ipa_bits = ipa_bits;
+	s2->leaf_level = blocks ? 1 : 3;
 	s2->vmid = vmid;
 	s2->vtcr = VTCR_EL2_RES1 | VTCR_EL2_T0SZ(64 - ipa_bits) | sl0 | VTCR_EL2_IRGN0_WBWA |
 		   VTCR_EL2_ORGN0_WBWA | VTCR_EL2_SH0_INNER | VTCR_EL2_TG0_4K |

@@ -17,6 +17,8 @@ struct stage2 {
 	unsigned int root_order;
 	unsigned int ipa_bits;
 	unsigned int start_level;
+	unsigned int
+	    leaf_level; /* the lowest level a leaf may be at: 1 with blocks, 3 pages only */
 	u16 vmid;
 	u64 vtcr;  /* VTCR_EL2 value for this VM */
 	u64 vttbr; /* VTTBR_EL2 value: root | VMID */
@@ -32,10 +34,12 @@ struct stage2 {
 unsigned int stage2_ipa_bits(void);
 /*
  * Allocate the root table(s): start level 1 up to 42 IPA bits (2^(ipa_bits - 39) concatenated
- * tables above 39), level 0 for 43..48. -TERN_EINVAL for ipa_bits outside 32..48 or above the
- * host's PARange, or a VMID above 255 (VTCR_EL2.VS = 0); -TERN_ENOMEM. On error s2->root is NULL.
+ * tables above 39), level 0 for 43..48. With @blocks, stage2_map() uses 1 GiB and 2 MiB blocks
+ * where it can; without, 4 KiB pages only (CONFIG_STAGE2_BLOCKS says why one would). -TERN_EINVAL
+ * for ipa_bits outside 32..48 or above the host's PARange, or a VMID above 255 (VTCR_EL2.VS = 0);
+ * -TERN_ENOMEM. On error s2->root is NULL.
  */
-int stage2_init(struct stage2 *s2, u16 vmid, unsigned int ipa_bits);
+int stage2_init(struct stage2 *s2, u16 vmid, unsigned int ipa_bits, bool blocks);
 /*
  * Free every table and invalidate the VMID's TLB entries so it can be reused. The VM must not run
  * anywhere. Harmless on a stage2 whose init failed or that was already destroyed.
@@ -43,10 +47,10 @@ int stage2_init(struct stage2 *s2, u16 vmid, unsigned int ipa_bits);
 void stage2_destroy(struct stage2 *s2);
 /*
  * Map [ipa, ipa + size) to [pa, pa + size): 1 GiB and 2 MiB blocks where ipa, pa and the size
- * left allow, 4 KiB pages elsewhere. -TERN_EEXIST if any part is already mapped (nothing is
- * changed), -TERN_ERANGE outside the IPA space or the host's PA size, -TERN_EINVAL for an empty
- * or unaligned range or an unknown attr, -TERN_ENOMEM when tables run out (what this call mapped
- * is then unmapped again).
+ * left allow and the stage 2 has blocks, 4 KiB pages elsewhere. -TERN_EEXIST if any part is already
+ * mapped (nothing is changed), -TERN_ERANGE outside the IPA space or the host's PA size,
+ * -TERN_EINVAL for an empty or unaligned range or an unknown attr, -TERN_ENOMEM when tables run out
+ * (what this call mapped is then unmapped again).
  */
 int stage2_map(struct stage2 *s2, ipa_t ipa, paddr_t pa, u64 size, enum s2_attr attr);
 /*

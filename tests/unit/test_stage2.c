@@ -70,7 +70,7 @@ static int setup(void **state)
 
 static void init_s2(struct stage2 *s2, unsigned int ipa_bits)
 {
-	assert_int_equal(stage2_init(s2, 7, ipa_bits), 0);
+	assert_int_equal(stage2_init(s2, 7, ipa_bits, true), 0);
 }
 
 /* The raw leaf descriptor for @ipa, walking as the hardware would; 0 if unmapped. */
@@ -156,7 +156,7 @@ static void test_init_geometry(void **state)
 		u64 vtcr, top = 1ULL << geo[i].bits;
 		paddr_t root;
 
-		assert_int_equal(stage2_init(&s2, 200, geo[i].bits), 0);
+		assert_int_equal(stage2_init(&s2, 200, geo[i].bits, true), 0);
 		root = (paddr_t)s2.root;
 		vtcr = s2.vtcr;
 		assert_int_equal(s2.start_level, geo[i].level);
@@ -198,13 +198,13 @@ static void test_init_errors(void **state)
 {
 	struct stage2 s2;
 
-	assert_int_equal(stage2_init(&s2, 1, 31), -TERN_EINVAL);
-	assert_int_equal(stage2_init(&s2, 1, 49), -TERN_EINVAL);
-	assert_int_equal(stage2_init(&s2, 256, 40), -TERN_EINVAL);
+	assert_int_equal(stage2_init(&s2, 1, 31, true), -TERN_EINVAL);
+	assert_int_equal(stage2_init(&s2, 1, 49, true), -TERN_EINVAL);
+	assert_int_equal(stage2_init(&s2, 256, 40, true), -TERN_EINVAL);
 	/* Larger than the host's physical address size. */
 	unit_id_aa64mmfr0 = 2; /* 40 bits */
-	assert_int_equal(stage2_init(&s2, 1, 42), -TERN_EINVAL);
-	assert_int_equal(stage2_init(&s2, 1, 40), 0);
+	assert_int_equal(stage2_init(&s2, 1, 42, true), -TERN_EINVAL);
+	assert_int_equal(stage2_init(&s2, 1, 40, true), 0);
 	assert_int_equal((s2.vtcr >> 16) & 7, 2);
 	stage2_destroy(&s2);
 	stage2_destroy(&s2); /* harmless twice */
@@ -213,7 +213,7 @@ static void test_init_errors(void **state)
 	/* No memory for the root. */
 	while (page_alloc(0))
 		;
-	assert_int_equal(stage2_init(&s2, 1, 40), -TERN_ENOMEM);
+	assert_int_equal(stage2_init(&s2, 1, 40, true), -TERN_ENOMEM);
 	assert_null(s2.root);
 	assert_int_equal(stage2_map(&s2, 0, 0, SZ_4K, S2_NORMAL_RW), -TERN_EINVAL);
 	expect_unmapped(&s2, 0);
@@ -427,6 +427,41 @@ static void test_map_errors(void **state)
 	assert_int_equal(free_pages(), free_at_start);
 }
 
+/*
+ * A stage 2 without blocks (CONFIG_STAGE2_BLOCKS off) maps even 1 GiB-aligned RAM with pages: a
+ * level-2 and 512 level-3 tables per GiB; unmapping part of it needs no split.
+ */
+static void test_pages_only(void **state)
+{
+	struct stage2 s2;
+	u64 before;
+
+	assert_int_equal(stage2_init(&s2, 7, 40, false), 0);
+	before = free_pages();
+	assert_int_equal(stage2_map(&s2, SZ_1G, 0x80000000, SZ_1G, S2_NORMAL_RW), 0);
+	assert_int_equal(free_pages(), before - 1 - 512);
+	expect_range(&s2, SZ_1G, 0x80000000, SZ_1G, S2_NORMAL_RW, SZ_4K);
+	assert_int_equal(stage2_map(&s2, 4 * SZ_1G, 0x80200000, SZ_2M, S2_DEVICE_RW), 0);
+	expect_range(&s2, 4 * SZ_1G, 0x80200000, SZ_2M, S2_DEVICE_RW, SZ_4K);
+
+	/* A 2 MiB piece in the middle: its level-3 table goes, nothing else changes. */
+	before = free_pages();
+	memset(&unit_tlb, 0, sizeof(unit_tlb));
+	assert_int_equal(stage2_unmap(&s2, SZ_1G + SZ_2M, SZ_2M), 0);
+	assert_int_equal(free_pages(), before + 1);
+	assert_true(unit_tlb.flush_ipa + unit_tlb.flush_vmid > 0);
+	expect_unmapped(&s2, SZ_1G + SZ_2M);
+	expect_unmapped(&s2, SZ_1G + 2 * SZ_2M - 1);
+	expect_range(&s2, SZ_1G, 0x80000000, SZ_2M, S2_NORMAL_RW, SZ_4K);
+	expect_map(&s2, SZ_1G + 2 * SZ_2M, 0x80000000 + 2 * SZ_2M, S2_NORMAL_RW, SZ_4K);
+
+	/* Mapped again, still with pages. */
+	assert_int_equal(stage2_map(&s2, SZ_1G + SZ_2M, 0x90000000, SZ_2M, S2_NORMAL_RW), 0);
+	expect_range(&s2, SZ_1G + SZ_2M, 0x90000000, SZ_2M, S2_NORMAL_RW, SZ_4K);
+	stage2_destroy(&s2);
+	assert_int_equal(free_pages(), free_at_start);
+}
+
 static void test_unmap_block(void **state)
 {
 	struct stage2 s2;
@@ -616,10 +651,19 @@ static void test_destroy_frees_everything(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		T(test_ipa_bits),	   T(test_init_geometry), T(test_init_errors),
-		T(test_block_choice),	   T(test_attributes),	  T(test_translate_everything),
-		T(test_map_errors),	   T(test_unmap_block),	  T(test_unmap_page_in_2m_block),
-		T(test_unmap_in_1g_block), T(test_out_of_memory), T(test_destroy_frees_everything),
+		T(test_ipa_bits),
+		T(test_init_geometry),
+		T(test_init_errors),
+		T(test_block_choice),
+		T(test_pages_only),
+		T(test_attributes),
+		T(test_translate_everything),
+		T(test_map_errors),
+		T(test_unmap_block),
+		T(test_unmap_page_in_2m_block),
+		T(test_unmap_in_1g_block),
+		T(test_out_of_memory),
+		T(test_destroy_frees_everything),
 	};
 
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);

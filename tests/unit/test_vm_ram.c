@@ -377,7 +377,7 @@ static void test_alloc_ram_cleans_zeroes(void **state)
 	assert_int_equal(unit_arena_create(16UL << 20), 0);
 	unit_arena_reset();
 	memset(&v, 0, sizeof(v));
-	assert_int_equal(stage2_init(&v.s2, 1, 40), 0);
+	assert_int_equal(stage2_init(&v.s2, 1, 40, true), 0);
 	nr_recs = 0;
 	assert_int_equal(vm_alloc_ram(&v, 4UL << 20), 0);
 	for (unsigned int i = 0; i < v.nr_ram_chunks; i++) {
@@ -430,7 +430,7 @@ static void test_ram_on_demand(void **state)
 	unit_arena_reset();
 	memset(&v, 0, sizeof(v));
 	v.config = &cfg;
-	assert_int_equal(stage2_init(&v.s2, 1, 40), 0);
+	assert_int_equal(stage2_init(&v.s2, 1, 40, true), 0);
 	assert_int_equal(vm_alloc_ram(&v, 7 * mib), 0); /* blocks 0-2 of 2 MiB, block 3 of 1 */
 	for (unsigned int i = 0; i < v.nr_ram_chunks; i++)
 		memset((void *)v.ram[i].pa, 0x55, v.ram[i].size); /* what a previous owner left */
@@ -469,7 +469,7 @@ static void test_ram_on_demand(void **state)
 
 	/* Without the option everything is mapped and zeroed at creation: a fault is not RAM's. */
 	memset(&v, 0, sizeof(v));
-	assert_int_equal(stage2_init(&v.s2, 2, 40), 0);
+	assert_int_equal(stage2_init(&v.s2, 2, 40, true), 0);
 	assert_int_equal(vm_alloc_ram(&v, 4 * mib), 0);
 	assert_true(mapped(&v, GUEST_RAM_BASE) && mapped(&v, GUEST_RAM_BASE + 4 * mib - 1));
 	assert_false(vm_ram_fault(&v, GUEST_RAM_BASE));
@@ -499,7 +499,7 @@ static void test_fill_of_fresh_block_cleans_for_a_cached_vcpu(void **state)
 	unit_arena_reset();
 	memset(&v, 0, sizeof(v));
 	v.config = &cfg;
-	assert_int_equal(stage2_init(&v.s2, 1, 40), 0);
+	assert_int_equal(stage2_init(&v.s2, 1, 40, true), 0);
 	assert_int_equal(vm_alloc_ram(&v, 4 * mib), 0);
 	for (unsigned int i = 0; i < v.nr_ram_chunks; i++)
 		memset((void *)v.ram[i].pa, 0x55, v.ram[i].size); /* a previous owner's bytes */
