@@ -160,12 +160,35 @@ static void s2_table_free(u64 *table)
 	page_free((paddr_t)table, 0);
 }
 
+/*
+ * The pages of [ipa, end), all in the level-3 table @table: one barrier for the run (nothing is
+ * replaced, so no walker can need one entry before the next; the caller's fault returns, or the
+ * table is linked in, only after it).
+ */
+static int s2_map_pages(u64 *table, ipa_t ipa, ipa_t end, u64 delta, u64 attrs)
+{
+	u64 *pte = &table[(ipa >> PAGE_SHIFT) & (S2_ENTRIES - 1)];
+	int rc = 0;
+
+	for (; ipa < end; ipa += PAGE_SIZE, pte++) {
+		if (*pte & S2_PTE_VALID) {
+			rc = -TERN_EEXIST;
+			break;
+		}
+		WRITE_ONCE(*pte, s2_leaf((paddr_t)(ipa + delta), attrs, 3));
+	}
+	tlb_sync_pte_write();
+	return rc;
+}
+
 /* Map [ipa, end) to ipa + @delta (unsigned arithmetic, so any PA works). */
 static int s2_map_level(struct stage2 *s2, u64 *table, unsigned int level, ipa_t ipa, ipa_t end,
 			u64 delta, u64 attrs)
 {
 	u64 size = s2_level_size(level);
 
+	if (level == 3)
+		return s2_map_pages(table, ipa, end, delta, attrs);
 	for (ipa_t next; ipa < end; ipa = next) {
 		u64 *pte = s2_entry(s2, table, level, ipa);
 		paddr_t pa = (paddr_t)(ipa + delta);
@@ -175,8 +198,8 @@ static int s2_map_level(struct stage2 *s2, u64 *table, unsigned int level, ipa_t
 		next = MIN(ALIGN_DOWN(ipa, size) + size, end);
 		if (!(*pte & S2_PTE_VALID)) {
 			/* Level 0 has no blocks with a 4 KiB granule (leaf_level >= 1). */
-			if (level == 3 || (level >= s2->leaf_level && IS_ALIGNED(ipa, size) &&
-					   IS_ALIGNED((u64)pa, size) && next - ipa == size)) {
+			if (level >= s2->leaf_level && IS_ALIGNED(ipa, size) &&
+			    IS_ALIGNED((u64)pa, size) && next - ipa == size) {
 				s2_set_pte(pte, s2_leaf(pa, attrs, level));
 				continue;
 			}
