@@ -206,7 +206,12 @@ static __noinline void vgic_fast_sgi_disarm(struct vgic_irq *irq)
 	c->fast_rearm = true;
 }
 
-void vgic_irq_changed(struct vm *vm, struct vgic_irq *irq)
+/*
+ * vgic_irq_changed() with the vCPU whose banked copy a private @irq is, when the caller knows it
+ * (an SGI's sender names its target), instead of looking for it among the VM's vCPUs; NULL to
+ * look.
+ */
+static __noinline void vgic_irq_update(struct vm *vm, struct vgic_irq *irq, struct vcpu *owner)
 {
 	bool deliverable = vgic_irq_deliverable(vm, irq);
 	struct vcpu *dest = irq->target;
@@ -232,8 +237,10 @@ void vgic_irq_changed(struct vm *vm, struct vgic_irq *irq)
 	} else {
 		if (!deliverable && !irq->active)
 			return;
-		dest = irq->intid < VGIC_NR_PRIVATE ? vgic_private_owner(vm, irq)
-						    : vgic_spi_target(vm, irq);
+		if (irq->intid >= VGIC_NR_PRIVATE)
+			dest = vgic_spi_target(vm, irq);
+		else
+			dest = owner ? owner : vgic_private_owner(vm, irq);
 		if (!dest)
 			return;
 		bool clean = !dest->vgic->dirty;
@@ -248,6 +255,11 @@ void vgic_irq_changed(struct vm *vm, struct vgic_irq *irq)
 	 */
 	if (deliverable)
 		sched_kick(dest);
+}
+
+void vgic_irq_changed(struct vm *vm, struct vgic_irq *irq)
+{
+	vgic_irq_update(vm, irq, NULL);
 }
 
 static u64 vgic_lr_value(const struct vgic_irq *irq)
@@ -891,54 +903,70 @@ vgic_sgi_pend(struct vm *vm, struct vcpu *src, struct vcpu *t, u32 intid, bool g
 		return;
 	irq->pending_latch = true;
 	irq->sgi_source |= (u16)(1U << src->id);
-	vgic_irq_changed(vm, irq);
-	/* Sent to itself: it may well be again, the fast path looks at it once it is idle. */
-	if (t == src && !group0) {
-		t->vgic->fast_sgi_look |= (u16)(1U << intid);
-		t->vgic->fast_rearm = true;
-	}
+	vgic_irq_update(vm, irq, t);
 }
 
+_Static_assert(VM_MAX_VCPUS < 64, "SGI targets: a u64 bitmap of vCPU indexes");
+
+/*
+ * The vCPUs an ICC_SGI1R_EL1 write @val of @vcpu names, as a bitmap of vCPU indexes: IRM 1 every
+ * other vCPU, else those whose MPIDR has the write's Aff3.Aff2.Aff1, Aff0 / 16 = RS and its bit
+ * in TargetList. Whatever the fields of a hostile write, only this VM's vCPUs are named. No lock:
+ * a vCPU's MPIDR never changes.
+ */
+static u64 vgic_sgi_targets(const struct vm *vm, const struct vcpu *vcpu, u64 val)
+{
+	u64 all = (1ULL << vm->nr_vcpus) - 1, aff321, targets = 0;
+	unsigned int rs = (val >> ICC_SGI1R_RS_SHIFT) & 0xF;
+
+	if (val & ICC_SGI1R_IRM)
+		return all & ~(1ULL << vcpu->id);
+	if (vm->vgic->sgi_by_index) {
+		/*
+		 * vCPU n has MPIDR Aff0 n, Aff3-1 zero: the TargetList's bits (Aff0 RS * 16 + bit)
+		 * are vCPU indexes, taken whole instead of comparing every vCPU.
+		 */
+		if (val & (ICC_SGI1R_ROUTE &
+			   ~(ICC_SGI1R_TARGETS | ICC_SGI1R_IRM | 0xFUL << ICC_SGI1R_RS_SHIFT)) ||
+		    rs * 16 >= vm->nr_vcpus)
+			return 0;
+		return ((val & ICC_SGI1R_TARGETS) << (rs * 16)) & all;
+	}
+	aff321 =
+	    ((val >> 48) & 0xFF) << 32 | ((val >> 32) & 0xFF) << 16 | ((val >> 16) & 0xFF) << 8;
+	for (unsigned int i = 0; i < vm->nr_vcpus; i++) {
+		u64 mpidr = vm->vcpus[i]->arch.vmpidr & MPIDR_HWID_MASK;
+		unsigned int aff0 = mpidr & 0xFF;
+
+		if ((mpidr & ~0xFFUL) == aff321 && aff0 / 16 == rs && (val & (1UL << (aff0 % 16))))
+			targets |= 1ULL << i;
+	}
+	return targets;
+}
+
+/*
+ * The targets are found before the vGIC lock is taken, and each named vCPU is the owner of the
+ * SGI's banked copy it gets (vgic_irq_update()): a send costs the vCPUs it names, not the VM's.
+ */
 void vgic_send_sgi(struct vcpu *vcpu, u64 val, bool group0)
 {
 	struct vm *vm = vcpu->vm;
 	u32 intid = ICC_SGI1R_INTID(val);
-	u64 aff321 =
-	    ((val >> 48) & 0xFF) << 32 | ((val >> 32) & 0xFF) << 16 | ((val >> 16) & 0xFF) << 8;
-	unsigned int rs = (val >> 44) & 0xF;
-	bool all_but_self = val & (1UL << 40);
+	u64 targets;
 
 	/* Only a model with a system-register CPU interface gets these. */
 	if (!vgic_sysreg_cpuif(vm))
 		return;
+	targets = vgic_sgi_targets(vm, vcpu, val);
+	if (!targets)
+		return;
 	spin_lock(&vm->vgic->lock);
-	if (!all_but_self && vm->vgic->sgi_by_index) {
-		/*
-		 * vCPU n has MPIDR Aff0 n, Aff3-1 zero: the TargetList's bits (Aff0 RS * 16 + bit)
-		 * are vCPU indexes, looked up instead of comparing every vCPU. Whatever the fields
-		 * of a hostile write (any Aff, RS or TargetList), only this VM's vCPUs are reached.
-		 */
-		for (u64 list = aff321 ? 0 : val & 0xFFFF; list; list &= list - 1) {
-			unsigned int n = rs * 16 + (unsigned int)__builtin_ctzll(list);
-
-			if (n < vm->nr_vcpus)
-				vgic_sgi_pend(vm, vcpu, vm->vcpus[n], intid, group0);
-		}
-	} else {
-		for (unsigned int i = 0; i < vm->nr_vcpus; i++) {
-			struct vcpu *t = vm->vcpus[i];
-			u64 mpidr = t->arch.vmpidr & MPIDR_HWID_MASK;
-			unsigned int aff0 = mpidr & 0xFF;
-
-			if (all_but_self) {
-				if (t == vcpu)
-					continue;
-			} else if ((mpidr & ~0xFFUL) != aff321 || aff0 / 16 != rs ||
-				   !(val & (1UL << (aff0 % 16)))) {
-				continue;
-			}
-			vgic_sgi_pend(vm, vcpu, t, intid, group0);
-		}
+	for (u64 left = targets; left; left &= left - 1)
+		vgic_sgi_pend(vm, vcpu, vm->vcpus[__builtin_ctzll(left)], intid, group0);
+	/* Sent to itself: it may well be again, the fast path looks at it once it is idle. */
+	if (unlikely(targets & (1ULL << vcpu->id)) && !group0) {
+		vcpu->vgic->fast_sgi_look |= (u16)(1U << intid);
+		vcpu->vgic->fast_rearm = true;
 	}
 	spin_unlock(&vm->vgic->lock);
 	sched_kick_flush();

@@ -892,7 +892,8 @@ static void test_direct_lr_then_full_flush(void **state)
 /*
  * ICC_SGI1R_EL1 on a VM whose vCPU n has MPIDR n (as Tern's vCPUs have): the TargetList bits are
  * looked up as vCPU indexes. Every write, hostile ones included (any Aff, RS, TargetList, IRM),
- * reaches exactly the vCPUs the walk over every vCPU's MPIDR would.
+ * reaches exactly the vCPUs the walk over every vCPU's MPIDR would, each SGI queued on the vCPU
+ * it was sent to.
  */
 static void test_sgi_by_index_matches_the_walk(void **state)
 {
@@ -926,10 +927,14 @@ static void test_sgi_by_index_matches_the_walk(void **state)
 				priv(i, (val >> 24) & 0xF)->sgi_source = 0;
 			}
 			vgic_send_sgi(&vcpus[round % NR_VCPUS], val, SGI1R);
-			for (unsigned int i = 0; i < NR_VCPUS; i++)
-				got[way][i] = priv(i, (val >> 24) & 0xF)->pending_latch
-						  ? priv(i, (val >> 24) & 0xF)->sgi_source
-						  : 0xFFFF;
+			for (unsigned int i = 0; i < NR_VCPUS; i++) {
+				struct vgic_irq *irq = priv(i, (val >> 24) & 0xF);
+
+				got[way][i] = irq->pending_latch ? irq->sgi_source : 0xFFFF;
+				/* Deliverable: queued on the vCPU whose SGI it is, none else. */
+				assert_ptr_equal(irq->target,
+						 irq->pending_latch ? &vcpus[i] : NULL);
+			}
 			/* Back to nothing queued for the next write. */
 			for (unsigned int i = 0; i < NR_VCPUS; i++) {
 				struct vgic_cpu *c = vcpus[i].vgic;
