@@ -53,7 +53,6 @@ const char *vcpu_state_name(enum vcpu_state s)
 		[VCPU_READY] = "ready",
 		[VCPU_RUNNING] = "running",
 		[VCPU_OFF] = "off",
-		[VCPU_WFI] = "wfi",
 		[VCPU_BLOCKED] = "blocked",
 		[VCPU_STOPPED] = "stopped",
 	};
@@ -371,12 +370,16 @@ void sched_kick(struct vcpu *vcpu)
 		notify = true;
 		break;
 	case VCPU_RUNNING:
-		/* Running elsewhere: make it exit, so the interrupt reaches its list registers. */
+		/*
+		 * Running elsewhere: make it exit, so the interrupt reaches its list registers. Out
+		 * of the guest after a WFI, its pCPU deciding whether it sleeps: that pCPU looks
+		 * under the vGIC lock we hold, or finds its queue no longer empty under this lock
+		 * (sched_block_unqueued); the kick is then only one look too many.
+		 */
 		notify = p != this_pcpu();
 		break;
 	default:
-		/* WFI: its pCPU decides under the vGIC lock we hold. OFF, STOPPED: nothing to do.
-		 */
+		/* OFF, STOPPED: nothing to do. */
 		break;
 	}
 	spin_unlock(&p->rq_lock);
@@ -385,17 +388,41 @@ void sched_kick(struct vcpu *vcpu)
 		this_pcpu()->kick_mask |= BIT(vcpu->pcpu);
 }
 
+/*
+ * The vCPU its pCPU took out of the guest after a WFI (still RUNNING: the decision is this) goes
+ * to sleep (rq_lock held); not one stopped, switched off or reset meanwhile.
+ */
+static bool sched_sleep(struct pcpu *p, struct vcpu *v)
+{
+	if (v->state != VCPU_RUNNING || READ_ONCE(v->power) == VCPU_POWER_OFF)
+		return false;
+	v->state = VCPU_BLOCKED;
+	sleeper_insert(p, v);
+	return true;
+}
+
 bool sched_block(struct vcpu *vcpu)
 {
 	struct pcpu *p = sched_pcpu_of(vcpu);
 	bool blocked;
 
 	spin_lock(&p->rq_lock);
-	blocked = vcpu->state == VCPU_WFI;
-	if (blocked) {
-		vcpu->state = VCPU_BLOCKED;
-		sleeper_insert(p, vcpu);
-	}
+	blocked = sched_sleep(p, vcpu);
+	spin_unlock(&p->rq_lock);
+	return blocked;
+}
+
+bool sched_block_unqueued(struct vcpu *vcpu)
+{
+	struct pcpu *p = sched_pcpu_of(vcpu);
+	bool blocked;
+
+	spin_lock(&p->rq_lock);
+	/*
+	 * An injection from another pCPU queues the interrupt and then kicks under this lock:
+	 * either that kick comes after this and wakes the vCPU, or the queue is seen here.
+	 */
+	blocked = vgic_vcpu_unqueued(vcpu) && sched_sleep(p, vcpu);
 	spin_unlock(&p->rq_lock);
 	return blocked;
 }
@@ -667,10 +694,30 @@ static enum vcpu_run_result sched_run_vcpu(struct pcpu *p, struct vcpu *v, bool 
 }
 
 /*
+ * The vCPU left the guest: back to the queue (boosted after a WFI it did not sleep in), or off,
+ * unless it was stopped meanwhile.
+ */
+static void sched_requeue(struct pcpu *p, struct vcpu *v, bool boost)
+{
+	spin_lock(&p->rq_lock);
+	if (v->state == VCPU_RUNNING) {
+		if (READ_ONCE(v->power) == VCPU_POWER_OFF) {
+			v->state = VCPU_OFF; /* CPU_OFF: a CPU_ON makes it READY again */
+		} else {
+			v->state = VCPU_READY;
+			rq_make_ready(p, v, boost);
+		}
+	}
+	spin_unlock(&p->rq_lock);
+}
+
+/*
  * After a WFI or CPU_SUSPEND: sleep only if nothing is pending and no timer is already due. The
- * check and the state change happen under the vGIC lock, under which every injection kicks
- * sleepers (sched_kick), so an interrupt cannot slip in between. A vCPU still loaded (lazy)
- * has its timer registers in the hardware: they are read first (see sched_wake_deadline).
+ * vCPU stays RUNNING until then (no state of its own for the decision: one run-queue lock less
+ * per switch). The check and the state change happen under the vGIC lock, under which every
+ * injection kicks sleepers (sched_kick), so an interrupt cannot slip in between; with nothing
+ * queued at all, under the run-queue lock alone (sched_block_unqueued). A vCPU still loaded
+ * (lazy) has its timer registers in the hardware: they are read first (see sched_wake_deadline).
  */
 static void sched_wait(struct pcpu *p, struct vcpu *v, bool loaded)
 {
@@ -678,34 +725,16 @@ static void sched_wait(struct pcpu *p, struct vcpu *v, bool loaded)
 		vtimer_snapshot(v);
 	if (sched_wake_deadline(p, v, arch_timer_now()) != 0 && vgic_block_if_idle(v))
 		return;
-	spin_lock(&p->rq_lock);
-	if (v->state == VCPU_WFI) {
-		v->state = VCPU_READY;
-		rq_make_ready(p, v, true);
-	}
-	spin_unlock(&p->rq_lock);
+	sched_requeue(p, v, true);
 }
 
-/* The vCPU left the guest: back to the queue, to sleep, or off, unless it was stopped meanwhile. */
+/* The vCPU left the guest: to sleep, back to the queue, or off. */
 static void sched_after_run(struct pcpu *p, struct vcpu *v, enum vcpu_run_result r, bool kept)
 {
-	bool wait = false;
-
-	spin_lock(&p->rq_lock);
-	if (v->state == VCPU_RUNNING) {
-		if (READ_ONCE(v->power) == VCPU_POWER_OFF) {
-			v->state = VCPU_OFF; /* CPU_OFF: a CPU_ON makes it READY again */
-		} else if (r == VCPU_RUN_WAIT) {
-			v->state = VCPU_WFI;
-			wait = true;
-		} else {
-			v->state = VCPU_READY;
-			rq_make_ready(p, v, false);
-		}
-	}
-	spin_unlock(&p->rq_lock);
-	if (wait)
+	if (r == VCPU_RUN_WAIT)
 		sched_wait(p, v, kept);
+	else
+		sched_requeue(p, v, false);
 }
 
 static void sched_idle(struct pcpu *p)

@@ -622,8 +622,12 @@ bool vgic_block_if_idle(struct vcpu *vcpu)
 	struct vm *vm = vcpu->vm;
 	bool pending = false, blocked = false;
 
-	if (!vcpu->vgic)
-		return sched_block(vcpu);
+	/*
+	 * Nothing queued (most WFIs: the guest took and ended what it had): the run-queue lock
+	 * alone decides, looking at the queue again under it (sched_block_unqueued).
+	 */
+	if (vgic_vcpu_unqueued(vcpu))
+		return sched_block_unqueued(vcpu);
 	spin_lock(&vm->vgic->lock);
 	/* As in vgic_vcpu_pending(): a list register injected straight is still to be seen. */
 	pending = vcpu->vgic->lr_new != 0;

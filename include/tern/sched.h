@@ -20,8 +20,14 @@ void sched_wake(struct vcpu *vcpu);
  */
 void sched_kick(struct vcpu *vcpu);
 void sched_kick_flush(void);
-/* @vcpu, which executed WFI or CPU_SUSPEND, goes to sleep; false if it was stopped meanwhile. */
+/*
+ * @vcpu, which its pCPU took out of the guest after WFI or CPU_SUSPEND (still RUNNING), goes to
+ * sleep; false if it was stopped meanwhile. sched_block() is called under the vGIC lock (if any)
+ * with nothing pending; sched_block_unqueued() without it, and only sleeps while nothing at all
+ * is queued for the vCPU (vgic_vcpu_unqueued(), looked at again under the run-queue lock).
+ */
 bool sched_block(struct vcpu *vcpu);
+bool sched_block_unqueued(struct vcpu *vcpu);
 /* Set @vcpu to VCPU_STOPPED or VCPU_OFF wherever it is, and make its pCPU notice. */
 void sched_stop_vcpu(struct vcpu *vcpu, enum vcpu_state state);
 /*

@@ -16,9 +16,9 @@ struct vgic_cpu;
 enum vcpu_state {
 	VCPU_UNINITIALIZED,
 	VCPU_READY,   /* runnable: on its pCPU's run queue */
-	VCPU_RUNNING, /* picked by its pCPU: loaded, or about to be */
+	VCPU_RUNNING, /* picked by its pCPU: loaded, about to be, or just out (WFI: sleep or not?)
+		       */
 	VCPU_OFF,     /* PSCI off (or being reset): waits for CPU_ON */
-	VCPU_WFI,     /* executed WFI or CPU_SUSPEND: the scheduler decides whether it sleeps */
 	VCPU_BLOCKED, /* asleep until an interrupt is pending for it or one of its timers is due */
 	VCPU_STOPPED, /* its VM stopped */
 	VCPU_NR_STATES,

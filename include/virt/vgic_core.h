@@ -96,6 +96,14 @@ void vgic_load(struct vcpu *vcpu);
 void vgic_put(struct vcpu *vcpu);
 /* Something pending and enabled for @vcpu (WFI must not sleep). */
 bool vgic_vcpu_pending(struct vcpu *vcpu);
+/*
+ * Nothing at all queued for @vcpu, not even in a list register injected straight: a hint
+ * without the lock, which sched_block_unqueued() reads again under the run-queue lock.
+ */
+static inline bool vgic_vcpu_unqueued(const struct vcpu *vcpu)
+{
+	return !vcpu->vgic || (!READ_ONCE(vcpu->vgic->ap_list) && !vcpu->vgic->lr_new);
+}
 /* Put @vcpu to sleep (sched_block) unless an interrupt is pending for it; true if it sleeps. */
 bool vgic_block_if_idle(struct vcpu *vcpu);
 /* Pend a private interrupt (PPI) of @vcpu, e.g. a timer; @hw links it to physical @hwintid. */
@@ -224,6 +232,11 @@ static inline bool vgic_vcpu_pending(struct vcpu *vcpu)
 {
 	(void)vcpu;
 	return false;
+}
+static inline bool vgic_vcpu_unqueued(const struct vcpu *vcpu)
+{
+	(void)vcpu;
+	return true;
 }
 static inline bool vgic_block_if_idle(struct vcpu *vcpu)
 {

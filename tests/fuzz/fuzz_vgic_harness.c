@@ -28,6 +28,13 @@ bool sched_block(struct vcpu *vcpu)
 	return true;
 }
 
+bool sched_block_unqueued(struct vcpu *vcpu)
+{
+	/* sched.h: only with nothing queued for it. */
+	FUZZ_CHECK(vgic_vcpu_unqueued(vcpu));
+	return true;
+}
+
 void sched_kick_flush(void)
 {
 	/* The kicks go out after the vGIC lock is dropped. */

@@ -176,7 +176,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			fake.now += val % 200000;
 			break;
 		case 6:
-			vcpu.state = val & 1 ? VCPU_WFI : VCPU_RUNNING;
+			vcpu.state = val & 1 ? VCPU_BLOCKED : VCPU_RUNNING;
 			break;
 		default:
 			if (!(val & 0xf))

@@ -130,7 +130,7 @@ static void test_prompt_flushed_when_idle(void **state)
 	vwrite(0, "prompt> ");
 	vm_console_flush(&vms[0]); /* running: kept */
 	assert_string_equal(out, "");
-	vcpus[0].state = VCPU_WFI;
+	vcpus[0].state = VCPU_BLOCKED;
 	vm_console_flush(&vms[0]);
 	assert_string_equal(out, "[vm0] prompt> ");
 	vwrite(0, "l");
@@ -237,7 +237,7 @@ static void test_random_interleaving(void **state)
 			for (size_t i = 0; i < n; i++)
 				buf[i] = (char)(rand() % 256);
 		} else if (what == 13) {
-			vcpus[vm].state = rand() % 2 ? VCPU_WFI : VCPU_RUNNING;
+			vcpus[vm].state = rand() % 2 ? VCPU_BLOCKED : VCPU_RUNNING;
 			vm_console_flush(&vms[vm]);
 			continue;
 		} else if (what == 14) {

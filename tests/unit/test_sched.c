@@ -479,8 +479,8 @@ static void test_kick_notifies_after_the_vgic_lock(void **state)
 	sched_kick_flush();
 	assert_int_equal(fake.nr_sgis, 1);
 
-	/* WFI (its pCPU decides under the vGIC lock), OFF, STOPPED: nothing. */
-	static const enum vcpu_state quiet[] = { VCPU_WFI, VCPU_OFF, VCPU_STOPPED };
+	/* OFF, STOPPED: nothing. */
+	static const enum vcpu_state quiet[] = { VCPU_OFF, VCPU_STOPPED };
 	for (unsigned int i = 0; i < ARRAY_SIZE(quiet); i++) {
 		vcpus[2].state = quiet[i];
 		sched_kick(&vcpus[2]);
@@ -789,9 +789,48 @@ static void test_lazy_put_when_stopped(void **state)
 static void sleep_until(unsigned int i, u64 deadline)
 {
 	fake.vtimer[i] = deadline;
-	vcpus[i].state = VCPU_WFI;
+	vcpus[i].state = VCPU_RUNNING; /* taken out of the guest, its pCPU deciding */
 	assert_true(sched_block(&vcpus[i]));
 	assert_int_equal(vcpus[i].state, VCPU_BLOCKED);
+}
+
+/*
+ * Without the vGIC lock (nothing was queued when its caller looked): an interrupt another pCPU
+ * queued since, or one injected straight into a list register, keeps the vCPU awake; the queue
+ * is looked at again under the run-queue lock, which that pCPU's kick takes after queueing.
+ */
+static void test_block_unqueued_looks_again(void **state)
+{
+	struct vgic_cpu c;
+	struct vgic_irq irq;
+
+	(void)state;
+	memset(&c, 0, sizeof(c));
+	memset(&irq, 0, sizeof(irq));
+	vcpus[1].vgic = &c;
+	vcpus[1].state = VCPU_RUNNING;
+	c.ap_list = &irq;
+	assert_false(sched_block_unqueued(&vcpus[1]));
+	assert_int_equal(vcpus[1].state, VCPU_RUNNING);
+	c.ap_list = NULL;
+	c.lr_new = 1;
+	assert_false(sched_block_unqueued(&vcpus[1]));
+	assert_int_equal(vcpus[1].state, VCPU_RUNNING);
+	c.lr_new = 0;
+	fake.vtimer[1] = 5000;
+	assert_true(sched_block_unqueued(&vcpus[1]));
+	assert_int_equal(vcpus[1].state, VCPU_BLOCKED);
+	assert_ptr_equal(pcpus[0].sleepers, &vcpus[1]);
+	/* Stopped, or switched off, meanwhile: not put to sleep. */
+	vcpus[2].vgic = &c;
+	vcpus[2].state = VCPU_STOPPED;
+	assert_false(sched_block_unqueued(&vcpus[2]));
+	assert_int_equal(vcpus[2].state, VCPU_STOPPED);
+	vcpus[2].state = VCPU_RUNNING;
+	vcpus[2].power = VCPU_POWER_OFF;
+	assert_false(sched_block_unqueued(&vcpus[2]));
+	assert_int_equal(vcpus[2].state, VCPU_RUNNING);
+	vcpus[1].vgic = vcpus[2].vgic = NULL;
 }
 
 static void test_sleepers_only_of_this_pcpu(void **state)
@@ -1340,6 +1379,7 @@ int main(void)
 		T(test_lazy_put_kept_loaded_while_asleep),
 		T(test_lazy_put_when_stopped),
 		T(test_lazy_due_vtimer_sleeps_until_its_ppi),
+		T(test_block_unqueued_looks_again),
 		T(test_sleepers_only_of_this_pcpu),
 		T(test_sleeper_list_follows_wakes_and_stops),
 		T(test_round_robin_on_slice_end),

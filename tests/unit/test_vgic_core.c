@@ -59,7 +59,7 @@ static struct {
 	bool kick_locked[MAX_KICKS];
 	unsigned int nr_kicks;
 	/* sched_block, sched_kick_flush, sched_exit_guest */
-	bool block_locked, flush_locked, sync_on_exit;
+	bool block_locked, block_unqueued, flush_locked, sync_on_exit;
 	unsigned int flushes;
 	struct vcpu *exited[16];
 	unsigned int nr_exited;
@@ -84,11 +84,26 @@ void sched_kick(struct vcpu *vcpu)
 	fake.kicked[fake.nr_kicks++] = vcpu;
 }
 
-/* The real sched_block's contract: only a vCPU in WFI goes to sleep (under the vGIC lock). */
+/*
+ * The real sched_block's contract: only a vCPU its pCPU took out of the guest (RUNNING) goes to
+ * sleep (under the vGIC lock). sched_block_unqueued's: the same without it, and only while
+ * nothing is queued for the vCPU (which the real one looks at again under the run-queue lock).
+ */
 bool sched_block(struct vcpu *vcpu)
 {
 	fake.block_locked = !vcpu->vgic || spin_is_locked(&vcpu->vm->vgic->lock);
-	if (vcpu->state != VCPU_WFI)
+	fake.block_unqueued = false;
+	if (vcpu->state != VCPU_RUNNING)
+		return false;
+	vcpu->state = VCPU_BLOCKED;
+	return true;
+}
+
+bool sched_block_unqueued(struct vcpu *vcpu)
+{
+	fake.block_locked = vcpu->vgic && spin_is_locked(&vcpu->vm->vgic->lock);
+	fake.block_unqueued = true;
+	if (!vgic_vcpu_unqueued(vcpu) || vcpu->state != VCPU_RUNNING)
 		return false;
 	vcpu->state = VCPU_BLOCKED;
 	return true;
@@ -1214,19 +1229,21 @@ static void test_set_level_owned_spis_only(void **state)
 static void test_block_if_idle(void **state)
 {
 	(void)state;
-	/* Nothing queued: blocks, deciding under the vGIC lock. */
-	vcpus[1].state = VCPU_WFI;
+	/* Nothing queued: blocks, deciding under the run-queue lock alone. */
+	vcpus[1].state = VCPU_RUNNING;
 	assert_true(vgic_block_if_idle(&vcpus[1]));
 	assert_int_equal(vcpus[1].state, VCPU_BLOCKED);
-	assert_true(fake.block_locked);
+	assert_true(fake.block_unqueued);
+	assert_false(fake.block_locked);
 	assert_false(vgic_vcpu_pending(&vcpus[1]));
 
 	/* Something deliverable: does not block, state untouched. */
-	vcpus[1].state = VCPU_WFI;
+	vcpus[1].state = VCPU_RUNNING;
 	pend(own_spi(49, 1, 0x40, true));
 	assert_true(vgic_vcpu_pending(&vcpus[1]));
+	assert_false(vgic_vcpu_unqueued(&vcpus[1]));
 	assert_false(vgic_block_if_idle(&vcpus[1]));
-	assert_int_equal(vcpus[1].state, VCPU_WFI);
+	assert_int_equal(vcpus[1].state, VCPU_RUNNING);
 
 	/* Only an active interrupt (the guest in its handler): blocks. */
 	vgic_flush(&vcpus[1]);
@@ -1234,17 +1251,19 @@ static void test_block_if_idle(void **state)
 	vgic_sync(&vcpus[1]);
 	assert_true(on_ap_list(1, spi(49)));
 	assert_false(vgic_vcpu_pending(&vcpus[1]));
-	vcpus[1].state = VCPU_WFI;
+	vcpus[1].state = VCPU_RUNNING;
 	assert_true(vgic_block_if_idle(&vcpus[1]));
 	assert_int_equal(vcpus[1].state, VCPU_BLOCKED);
+	assert_true(fake.block_locked); /* queued: the vGIC lock decides */
+	assert_false(fake.block_unqueued);
 
-	/* Stopped meanwhile (not in WFI any more): not put to sleep. */
+	/* Stopped meanwhile (no longer RUNNING): not put to sleep. */
 	vcpus[2].state = VCPU_STOPPED;
 	assert_false(vgic_block_if_idle(&vcpus[2]));
 	assert_int_equal(vcpus[2].state, VCPU_STOPPED);
 
 	/* No vGIC: always blocks. */
-	struct vcpu lone = { .vm = &vm, .state = VCPU_WFI };
+	struct vcpu lone = { .vm = &vm, .state = VCPU_RUNNING };
 	assert_true(vgic_block_if_idle(&lone));
 	assert_int_equal(lone.state, VCPU_BLOCKED);
 	assert_false(vgic_vcpu_pending(&lone));
@@ -1272,7 +1291,7 @@ static void test_kick_when_deliverable(void **state)
 	assert_int_equal(gicd->ops->write(&vcpus[0], gicd->priv, GICD_CTLR, 4, GICD_CTLR_ENABLE_G0),
 			 0);
 	assert_false(on_ap_list(2, irq));
-	vcpus[2].state = VCPU_WFI;
+	vcpus[2].state = VCPU_RUNNING;
 	assert_true(vgic_block_if_idle(&vcpus[2]));
 	assert_int_equal(gicd->ops->write(&vcpus[0], gicd->priv, GICD_CTLR, 4,
 					  GICD_CTLR_ENABLE_G0 | GICD_CTLR_ENABLE_G1),

@@ -210,6 +210,12 @@ bool sched_block(struct vcpu *vcpu)
 	return true;
 }
 
+bool sched_block_unqueued(struct vcpu *vcpu)
+{
+	(void)vcpu;
+	return true;
+}
+
 void sched_stop_vcpu(struct vcpu *vcpu, enum vcpu_state state)
 {
 	vcpu->state = state;
