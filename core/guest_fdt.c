@@ -7,6 +7,7 @@
  */
 #include <libfdt.h>
 #include <limits.h>
+#include <stdarg.h>
 #include <string.h>
 #include <tern/compiler.h>
 #include <tern/errno.h>
@@ -287,6 +288,18 @@ static bool gfdt_is_ppi(u32 intid)
 	return intid >= GFDT_PPI_FIRST && intid <= GFDT_PPI_LAST;
 }
 
+/* An error about VM @p's DT: "guest_fdt: vm<N>: " written once here, not in every message. */
+static __printf(2, 3) void gfdt_err(const struct guest_fdt_params *p, const char *fmt, ...)
+{
+	char prefix[sizeof("guest_fdt: vm4294967295: ")];
+	va_list ap;
+
+	fmt_snprintf(prefix, sizeof(prefix), "guest_fdt: vm%u: ", p->vm_id);
+	va_start(ap, fmt);
+	vprintk_prefixed(LOG_ERR, prefix, fmt, ap);
+	va_end(ap);
+}
+
 /* a + b, or false if it wraps past 2^64 or @b is 0. */
 static bool gfdt_range_ok(u64 a, u64 b)
 {
@@ -296,20 +309,19 @@ static bool gfdt_range_ok(u64 a, u64 b)
 static int gfdt_check_cpus(const struct guest_fdt_params *p)
 {
 	if (p->nr_vcpus == 0 || p->nr_vcpus > GUEST_FDT_MAX_VCPUS) {
-		pr_err("guest_fdt: vm%u: %u vCPUs (1..%u)\n", p->vm_id, p->nr_vcpus,
-		       GUEST_FDT_MAX_VCPUS);
+		gfdt_err(p, "%u vCPUs (1..%u)\n", p->nr_vcpus, GUEST_FDT_MAX_VCPUS);
 		return -TERN_EINVAL;
 	}
 	for (unsigned int i = 0; i < p->nr_vcpus; i++) {
 		if (p->vmpidr[i] & ~MPIDR_HWID_MASK) {
-			pr_err("guest_fdt: vm%u: vCPU %u MPIDR 0x%llx has bits outside affinity\n",
-			       p->vm_id, i, (unsigned long long)p->vmpidr[i]);
+			gfdt_err(p, "vCPU %u MPIDR 0x%llx has bits outside affinity\n", i,
+				 (unsigned long long)p->vmpidr[i]);
 			return -TERN_EINVAL;
 		}
 		for (unsigned int j = 0; j < i; j++) {
 			if (p->vmpidr[j] == p->vmpidr[i]) {
-				pr_err("guest_fdt: vm%u: vCPUs %u and %u share MPIDR 0x%llx\n",
-				       p->vm_id, j, i, (unsigned long long)p->vmpidr[i]);
+				gfdt_err(p, "vCPUs %u and %u share MPIDR 0x%llx\n", j, i,
+					 (unsigned long long)p->vmpidr[i]);
 				return -TERN_EINVAL;
 			}
 		}
@@ -323,13 +335,12 @@ static int gfdt_check_gic(const struct guest_fdt_params *p)
 		return 0;
 	for (unsigned int i = 0; i < ARRAY_SIZE(p->timer_ppis); i++) {
 		if (!gfdt_is_ppi(p->timer_ppis[i])) {
-			pr_err("guest_fdt: vm%u: timer INTID %u is not a PPI\n", p->vm_id,
-			       p->timer_ppis[i]);
+			gfdt_err(p, "timer INTID %u is not a PPI\n", p->timer_ppis[i]);
 			return -TERN_EINVAL;
 		}
 	}
 	if (p->pmu_ppi && !gfdt_is_ppi(p->pmu_ppi)) {
-		pr_err("guest_fdt: vm%u: PMU INTID %u is not a PPI\n", p->vm_id, p->pmu_ppi);
+		gfdt_err(p, "PMU INTID %u is not a PPI\n", p->pmu_ppi);
 		return -TERN_EINVAL;
 	}
 	return 0;
@@ -347,30 +358,28 @@ static int gfdt_check_params(const struct guest_fdt_params *p)
 	if (res)
 		return res;
 	if (!gfdt_range_ok(p->ram_base, p->ram_size)) {
-		pr_err("guest_fdt: vm%u: RAM 0x%llx size 0x%llx is empty or wraps\n", p->vm_id,
-		       (unsigned long long)p->ram_base, (unsigned long long)p->ram_size);
+		gfdt_err(p, "RAM 0x%llx size 0x%llx is empty or wraps\n",
+			 (unsigned long long)p->ram_base, (unsigned long long)p->ram_size);
 		return -TERN_EINVAL;
 	}
 	if (p->initrd_size &&
 	    (!gfdt_range_ok(p->initrd_start, p->initrd_size) || p->initrd_start < p->ram_base ||
 	     p->initrd_start + p->initrd_size > ram_end)) {
-		pr_err("guest_fdt: vm%u: initrd 0x%llx size 0x%llx is not inside guest RAM\n",
-		       p->vm_id, (unsigned long long)p->initrd_start,
-		       (unsigned long long)p->initrd_size);
+		gfdt_err(p, "initrd 0x%llx size 0x%llx is not inside guest RAM\n",
+			 (unsigned long long)p->initrd_start, (unsigned long long)p->initrd_size);
 		return -TERN_EINVAL;
 	}
 	if (p->stdout_path && p->stdout_path[0] != '/') {
-		pr_err("guest_fdt: vm%u: stdout-path \"%s\" is not an absolute node path\n",
-		       p->vm_id, p->stdout_path);
+		gfdt_err(p, "stdout-path \"%s\" is not an absolute node path\n", p->stdout_path);
 		return -TERN_EINVAL;
 	}
 	if (p->nr_devices && !p->devices) {
-		pr_err("guest_fdt: vm%u: %u devices but no table\n", p->vm_id, p->nr_devices);
+		gfdt_err(p, "%u devices but no table\n", p->nr_devices);
 		return -TERN_EINVAL;
 	}
 	for (unsigned int i = 0; i < p->nr_devices; i++) {
 		if (!p->devices[i].write_node) {
-			pr_err("guest_fdt: vm%u: device %u has no write_node\n", p->vm_id, i);
+			gfdt_err(p, "device %u has no write_node\n", i);
 			return -TERN_EINVAL;
 		}
 	}
@@ -421,14 +430,12 @@ int guest_fdt_write(void *buf, size_t bufsize, const struct guest_fdt_params *p)
 	/* A stdout-path naming no node would leave the guest silent: a caller's bug. */
 	if (p->stdout_path &&
 	    fdt_path_offset_namelen(buf, p->stdout_path, gfdt_stdout_len(p->stdout_path)) < 0) {
-		pr_err("guest_fdt: vm%u: stdout-path \"%s\" names no node of the guest DT\n",
-		       p->vm_id, p->stdout_path);
+		gfdt_err(p, "stdout-path \"%s\" names no node of the guest DT\n", p->stdout_path);
 		return -TERN_EINVAL;
 	}
 	return 0;
 
 err:
-	pr_err("guest_fdt: vm%u: writing %s: %s (buffer %zu bytes)\n", p->vm_id, what,
-	       fdt_strerror(res), bufsize);
+	gfdt_err(p, "writing %s: %s (buffer %zu bytes)\n", what, fdt_strerror(res), bufsize);
 	return res == -FDT_ERR_NOSPACE ? -TERN_ENOSPC : -TERN_EINVAL;
 }
