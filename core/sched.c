@@ -273,7 +273,7 @@ void sched_exit_guest(struct vcpu *vcpu)
 
 /* ---- state changes from anywhere ---- */
 
-void sched_place_vcpu(struct vcpu *vcpu, unsigned int pcpu)
+__cold void sched_place_vcpu(struct vcpu *vcpu, unsigned int pcpu)
 {
 	struct pcpu *p = pcpu_get(pcpu);
 	struct vcpu **pp = &p->placed;
@@ -288,7 +288,7 @@ void sched_place_vcpu(struct vcpu *vcpu, unsigned int pcpu)
 	spin_unlock(&p->rq_lock);
 }
 
-void sched_unplace_vcpu(struct vcpu *vcpu)
+__cold void sched_unplace_vcpu(struct vcpu *vcpu)
 {
 	struct pcpu *p = pcpu_get(vcpu->pcpu);
 
@@ -427,7 +427,7 @@ bool sched_block_unqueued(struct vcpu *vcpu)
 	return blocked;
 }
 
-void sched_stop_vcpu(struct vcpu *vcpu, enum vcpu_state state)
+__cold void sched_stop_vcpu(struct vcpu *vcpu, enum vcpu_state state)
 {
 	struct pcpu *p = pcpu_get(vcpu->pcpu);
 
@@ -442,7 +442,7 @@ void sched_stop_vcpu(struct vcpu *vcpu, enum vcpu_state state)
 	sched_exit_guest(vcpu);
 }
 
-void sched_pause_vcpu(struct vcpu *vcpu)
+__cold void sched_pause_vcpu(struct vcpu *vcpu)
 {
 	struct pcpu *p = pcpu_get(vcpu->pcpu);
 
@@ -455,7 +455,7 @@ void sched_pause_vcpu(struct vcpu *vcpu)
 	sched_exit_guest(vcpu);
 }
 
-void sched_resume_vcpu(struct vcpu *vcpu)
+__cold void sched_resume_vcpu(struct vcpu *vcpu)
 {
 	struct pcpu *p = pcpu_get(vcpu->pcpu);
 	bool notify;

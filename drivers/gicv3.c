@@ -221,7 +221,7 @@ static void gic_set_enable(unsigned int intid, bool on)
 	}
 }
 
-static void gicv3_enable(unsigned int intid)
+static __cold void gicv3_enable(unsigned int intid)
 {
 	if (intid >= 32)
 		mmio_write64(gicd_base + GICD_IROUTER + 8 * intid,
@@ -229,7 +229,7 @@ static void gicv3_enable(unsigned int intid)
 	gic_set_enable(intid, true);
 }
 
-static void gicv3_disable(unsigned int intid)
+static __cold void gicv3_disable(unsigned int intid)
 {
 	gic_set_enable(intid, false);
 }

@@ -100,7 +100,7 @@ static void vio_log_once(struct virtio_dev *vd, bool reset, const char *what, co
 	}
 }
 
-void virtio_dev_log_error(struct virtio_dev *vd, const char *what, const char *why)
+__cold void virtio_dev_log_error(struct virtio_dev *vd, const char *what, const char *why)
 {
 	vio_log_once(vd, false, what, why);
 }
