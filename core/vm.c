@@ -110,7 +110,7 @@ static bool vm_transition_ok(enum vm_state from, enum vm_state to)
 	}
 }
 
-bool vm_set_state(struct vm *vm, enum vm_state to)
+__cold bool vm_set_state(struct vm *vm, enum vm_state to)
 {
 	if (!vm_transition_ok(vm->state, to)) {
 		pr_err("vm%u: BUG: illegal state change %s -> %s refused\n", vm->id,

@@ -138,7 +138,7 @@ __cold void virtio_dev_reset(struct virtio_dev *vd)
 	virtio_dev_unlock(vd);
 }
 
-void virtio_dev_stop(struct virtio_dev *vd)
+__cold void virtio_dev_stop(struct virtio_dev *vd)
 {
 	spin_lock(&vd->lock);
 	vio_reset_locked(vd);
