@@ -565,9 +565,9 @@ class Ctx:
 
     # Linux with a disk
 
-    def storage_cmd(self, who, mode, image, icount):
+    def storage_cmd(self, who, mode, image, icount, config=LINUX_CONFIG):
         """The QEMU command (Tern: run-qemu) of a storage run and the VM's vCPU count."""
-        d = self.tern_build(LINUX_CONFIG)
+        d = self.tern_build(config)
         conf = read_config(os.path.join(d, ".config"))
         kernel, initrd = self.linux_guest()
         smp = int(conf.get("CONFIG_VM0_NR_VCPUS", "1"))
@@ -590,7 +590,7 @@ class Ctx:
                    "-device", "virtio-blk-device,drive=d0"] + (ICOUNT if icount else [])
         return cmd, smp
 
-    def storage_run(self, who, mode, icount=False, i=0):
+    def storage_run(self, who, mode, icount=False, i=0, config=LINUX_CONFIG):
         """Linux with a blank STORAGE_MIB disk as /dev/vda (a fresh image file each run):
         under Tern on a RAM disk (@mode "ram") or on the machine's virtio-blk disk
         ("persistent"), or native on QEMU's virtio-blk-device with that file. Without icount:
@@ -605,9 +605,9 @@ class Ctx:
             image = os.path.join(self.out, "storage.img")
             with open(image, "wb") as f:
                 f.truncate(STORAGE_MIB << 20)
-            cmd, nvcpus = self.storage_cmd(who, mode, image, icount)
+            cmd, nvcpus = self.storage_cmd(who, mode, image, icount, config)
             name = f"storage-{who}-{mode if who == 'tern' else 'native'}-" \
-                f"{'icount' if icount else 'wall'}-{i}"
+                f"{'icount' if icount else 'wall'}-{nvcpus}vcpu-{i}"
             log(f"storage run: {name}")
             child, chunks = spawn_logged(cmd, STORAGE_TIMEOUT)
             res = {}
@@ -664,7 +664,7 @@ class Ctx:
             m = VBLK_REPORT_RE.search(text)
             res["blk"] = tuple(int(x) for x in m.groups()) if m else None
             return res
-        return self.once(("storage", who, mode, icount, i), go)
+        return self.once(("storage", who, mode, icount, i, config), go)
 
     def storage_walls(self):
         """STORAGE_PAIRS runs of each side, alternating (Tern RAM disk, native, Tern host
@@ -1047,9 +1047,12 @@ def storage_4k_row(ctx):
     """Under icount a CPU's busy time is its instructions (1 ns each); the dd's elapsed time
     is not (native QEMU answers in its own thread: idle vCPUs wait, and the clock jumps).
     Only Tern's figure is the row's: native's depends on when QEMU's I/O thread completes each
-    request (host time) and differed by 6% between two runs; it is in the note."""
-    t = ctx.storage_run("tern", "ram", icount=True)
-    n = ctx.storage_run("native", "", icount=True)
+    request (host time) and differed by 6% between two runs; it is in the note. One vCPU
+    (LINUX1_CONFIG): with four, the busy time of the others (what they did while dd ran
+    depends on when the command was typed, a host-time moment) moved the row by 3.7% between
+    two runs."""
+    t = ctx.storage_run("tern", "ram", icount=True, config=LINUX1_CONFIG)
+    n = ctx.storage_run("native", "", icount=True, config=LINUX1_CONFIG)
     per = lambda r, k: r[k] * 1e9 / STORAGE_4K_COUNT
     note = (f"{STORAGE_4K_COUNT} x dd bs=4k iflag=direct under -icount shift=0,sleep=off: the "
             f"CPUs' busy time (/proc/schedstat, not idle) per request = instructions of the "
