@@ -1184,6 +1184,12 @@ ROWS = [
     loop_row_of("mmio_isenabler", "MMIO write GICD_ISENABLER", AtMost(250), "write",
                 "STR W of one SPI's bit to GICD_ISENABLER1 (enabling an enabled SPI again)",
                 loop="mmio_gicd_isenabler_write"),
+    loop_row_of("mmio_enable_pair", "MMIO write GICD_ICENABLER + ISENABLER, state-changing",
+                AtMost(250), "write",
+                "STR W of one SPI's bit to GICD_ICENABLER1 then to GICD_ISENABLER1, as Linux "
+                "masks and unmasks an interrupt: every write disables or enables the SPI (its "
+                "sources masked, never pending); pairs, against pairs of NOPs",
+                loop="mmio_gicd_enable_pair"),
     Row("vtimer", "vtimer IRQ latency", "instructions", AboveNative(100), lat_row("vtimer"),
         "from the CNTV_CVAL_EL0 deadline to the first instruction of the guest's IRQ vector "
         "(tick-edge reads, exact to the instruction), mean of the samples"),

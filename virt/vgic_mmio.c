@@ -60,7 +60,7 @@ __cold int vgic_mmio_regs_init(struct vgic_regs *t)
 		    (i && (u64)t->rows[i - 1].offset + t->rows[i - 1].len > r->offset) ||
 		    (r->constant && (r->lr_state || r->write)) || !r->len ||
 		    (r->offset | r->len) % 4 ||
-		    (r->unchanged && (r->bits_per_irq != 1 || r->access != VGIC_ACCESS_32)))
+		    (r->write_direct && (r->bits_per_irq != 1 || r->access != VGIC_ACCESS_32)))
 			return -TERN_EINVAL;
 	}
 	/* Words no row holds keep their 0: a rebuild only writes the values already there. */
@@ -339,49 +339,115 @@ void vgic_mmio_write_cenable(struct vgic_mmio_ctx *c, const struct vgic_reg *r, 
 }
 
 /*
- * The enable banks (one bit per INTID, 32-bit accesses only): true when every set bit names an
- * interrupt of the frame already @enabled (or none: RAZ/WI), none an SPI the VM does not own.
+ * The enable banks (one bit per INTID, 32-bit accesses only), written to @enabled: the interrupts
+ * a register's set bits name are the frame's vCPU's 32 private ones (banked; none in a frame
+ * without a vCPU: RAZ/WI) or 32 SPIs. False for a set bit naming an SPI the VM does not own (the
+ * locked path counts it); else every bit done: nothing to change, or the changes made under the
+ * lock, each interrupt's vgic_irq_changed() as write_bit() calls it.
  */
-static inline bool enable_unchanged(struct vgic_mmio_ctx *c, const struct vgic_reg *r, u64 offset,
-				    u64 val, bool enabled)
+/*
+ * The rest of enable_write_direct() for private interrupts: the bank's write handler for the
+ * bits @bits (from the first one that changes something) under the lock, as the locked path runs
+ * it, and the kicks after. Out of line: the look before it needs no frame.
+ */
+static __noinline bool enable_write_locked(struct vgic_mmio_ctx *c, const struct vgic_reg *r,
+					   u64 offset, u32 bits, bool enabled)
 {
-	u32 first = (u32)(offset - r->offset) * 8;
+	spin_lock(&c->vm->vgic->lock);
+	write_bits(c, r, offset, 4, bits, BIT_ENABLE, enabled ? BITS_SET : BITS_CLEAR);
+	spin_unlock(&c->vm->vgic->lock);
+	/* The vCPUs an enabled interrupt made something pending for are kicked outside the lock. */
+	sched_kick_flush();
+	return true;
+}
 
-	val = (u32)val;
-	/* One register is either the 32 private INTIDs (banked: the frame's vCPU's) or 32 SPIs. */
-	if (first < VGIC_NR_PRIVATE) {
-		const struct vgic_irq *priv = c->vcpu ? c->vcpu->vgic->priv : NULL;
+/* One SPI of an enable write, under the lock: false when the VM does not own it (ignored). */
+static inline bool enable_spi_locked(struct vm *vm, struct vgic_dist *d, u32 spi, bool enabled)
+{
+	struct vgic_irq *irq;
 
-		for (; val && priv; val &= val - 1)
-			if (READ_ONCE(priv[__builtin_ctzll(val)].enabled) != enabled)
-				return false;
-		return true;
-	}
-	for (; val; val &= val - 1) {
-		u32 spi = first - VGIC_NR_PRIVATE + (u32)__builtin_ctzll(val);
-		const struct vgic_irq *irq;
-
-		if (spi >= c->vm->vgic->nr_spis)
-			continue;
-		irq = &c->vm->vgic->spis[spi];
-		if (!irq->owned || READ_ONCE(irq->enabled) != enabled)
-			return false;
+	if (spi >= d->nr_spis)
+		return true; /* RAZ/WI */
+	irq = &d->spis[spi];
+	if (!irq->owned)
+		return false;
+	if (irq->enabled != enabled) {
+		irq->enabled = enabled;
+		vgic_irq_changed(vm, irq);
 	}
 	return true;
 }
 
-bool vgic_mmio_senable_unchanged(struct vgic_mmio_ctx *c, const struct vgic_reg *r, u64 offset,
-				 unsigned int size, u64 val)
+/* Several bits: each SPI in turn; one not the VM's counted once for the access (write_bits()). */
+static __noinline void enable_spis_locked(struct vm *vm, struct vgic_dist *d, u32 spi0, u32 bits,
+					  bool enabled)
 {
-	(void)size;
-	return enable_unchanged(c, r, offset, val, true);
+	bool ignored = false;
+
+	for (; bits; bits &= bits - 1)
+		ignored |= !enable_spi_locked(vm, d, spi0 + (u32)__builtin_ctz(bits), enabled);
+	if (ignored)
+		d->ignored_spi_writes++;
 }
 
-bool vgic_mmio_cenable_unchanged(struct vgic_mmio_ctx *c, const struct vgic_reg *r, u64 offset,
-				 unsigned int size, u64 val)
+int vgic_mmio_enable_spis_locked(struct vm *vm, struct vgic_irq *irq, u32 spi0, u32 bits,
+				 bool enabled)
+{
+	struct vgic_dist *d = vm->vgic;
+
+	spin_lock(&d->lock);
+	/* One bit (Linux's mask and unmask): @irq's, no loop state kept across the change. */
+	if (!(bits & (bits - 1))) {
+		if (!irq->owned) {
+			d->ignored_spi_writes++;
+		} else if (irq->enabled != enabled) {
+			irq->enabled = enabled;
+			vgic_irq_changed(vm, irq);
+		}
+	} else {
+		enable_spis_locked(vm, d, spi0, bits, enabled);
+	}
+	spin_unlock(&d->lock);
+	/* The vCPUs an enabled interrupt made something pending for are kicked outside the lock. */
+	sched_kick_flush();
+	return 0;
+}
+
+/*
+ * The enable banks (one bit per INTID, 32-bit accesses only), written to @enabled: a register's
+ * set bits name the frame's vCPU's 32 private interrupts (banked; none in a frame without a
+ * vCPU: RAZ/WI) or 32 SPIs (vgic_mmio_enable_spis()). Each bit looked at in turn: from the first
+ * whose interrupt changes, the rest is done under the lock.
+ */
+static inline bool enable_write_direct(struct vgic_mmio_ctx *c, const struct vgic_reg *r,
+				       u64 offset, u64 val, bool enabled)
+{
+	u32 first = (u32)(offset - r->offset) * 8, b = (u32)val;
+	const struct vgic_irq *priv;
+
+	if (first >= VGIC_NR_PRIVATE) {
+		vgic_mmio_enable_spis(c->vm, first - VGIC_NR_PRIVATE, b, enabled);
+		return true;
+	}
+	priv = c->vcpu ? c->vcpu->vgic->priv : NULL;
+	for (; b && priv; b &= b - 1)
+		if (READ_ONCE(priv[__builtin_ctz(b)].enabled) != enabled)
+			return enable_write_locked(c, r, offset, b, enabled);
+	return true;
+}
+
+bool vgic_mmio_write_senable_direct(struct vgic_mmio_ctx *c, const struct vgic_reg *r, u64 offset,
+				    unsigned int size, u64 val)
 {
 	(void)size;
-	return enable_unchanged(c, r, offset, val, false);
+	return enable_write_direct(c, r, offset, val, true);
+}
+
+bool vgic_mmio_write_cenable_direct(struct vgic_mmio_ctx *c, const struct vgic_reg *r, u64 offset,
+				    unsigned int size, u64 val)
+{
+	(void)size;
+	return enable_write_direct(c, r, offset, val, false);
 }
 
 u64 vgic_mmio_read_pending(struct vgic_mmio_ctx *c, const struct vgic_reg *r, u64 offset,

@@ -98,10 +98,10 @@ static const struct vgic_reg dist_regs[] = {
 	RAZWI32(GICD_SETSPI_SR, 4),
 	RAZWI32(GICD_CLRSPI_SR, 4),
 	BANK(GICD_IGROUPR, 1, VGIC_ACCESS_32, vgic_mmio_read_group, vgic_mmio_write_group),
-	VGIC_REG_UNCH(GICD_ISENABLER, 1024 / 8, 1, VGIC_ACCESS_32, vgic_mmio_read_enable,
-		      vgic_mmio_write_senable, vgic_mmio_senable_unchanged),
-	VGIC_REG_UNCH(GICD_ICENABLER, 1024 / 8, 1, VGIC_ACCESS_32, vgic_mmio_read_enable,
-		      vgic_mmio_write_cenable, vgic_mmio_cenable_unchanged),
+	VGIC_REG_DIRECT(GICD_ISENABLER, 1024 / 8, 1, VGIC_ACCESS_32, vgic_mmio_read_enable,
+			vgic_mmio_write_senable, vgic_mmio_write_senable_direct),
+	VGIC_REG_DIRECT(GICD_ICENABLER, 1024 / 8, 1, VGIC_ACCESS_32, vgic_mmio_read_enable,
+			vgic_mmio_write_cenable, vgic_mmio_write_cenable_direct),
 	BANK(GICD_ISPENDR, 1, VGIC_ACCESS_32, vgic_mmio_read_pending, vgic_mmio_write_spending),
 	BANK(GICD_ICPENDR, 1, VGIC_ACCESS_32, vgic_mmio_read_pending, vgic_mmio_write_cpending),
 	BANK_LR(GICD_ISACTIVER, vgic_mmio_read_active, vgic_mmio_write_sactive),
@@ -143,13 +143,31 @@ static int dist_read(struct vcpu *vcpu, void *priv, u64 offset, unsigned int siz
 	return dist_read_table(vm, offset, size, val);
 }
 
-static VGIC_MMIO_HANDLER int dist_write(struct vcpu *vcpu, void *priv, u64 offset,
-					unsigned int size, u64 val)
+static VGIC_MMIO_HANDLER __noinline int dist_write_table(struct vm *vm, u64 offset,
+							 unsigned int size, u64 val)
 {
-	(void)vcpu;
-	struct vgic_mmio_ctx c = { .vm = priv };
+	struct vgic_mmio_ctx c = { .vm = vm };
 
 	return vgic_mmio_access(&vgic_v3_dist_table, &c, offset, size, true, &val);
+}
+
+/*
+ * A 32-bit write of an SPI word of ISENABLER or ICENABLER (Linux masks and unmasks an interrupt
+ * with them) goes to vgic_mmio_enable_spis() directly, without the table's lookup; the rest by the
+ * table (word 0 of each bank is the private INTIDs': RAZ/WI here).
+ */
+static int dist_write(struct vcpu *vcpu, void *priv, u64 offset, unsigned int size, u64 val)
+{
+	struct vm *vm = priv;
+	u64 w = offset - GICD_ISENABLER;
+
+	(void)vcpu;
+	_Static_assert(GICD_ICENABLER == GICD_ISENABLER + 0x80,
+		       "the two banks, one after the other");
+	if (size == 4 && w < 0x100 && !(w & 3) && (w & 0x7C))
+		return vgic_mmio_enable_spis(vm, (u32)(w & 0x7C) * 8 - VGIC_NR_PRIVATE, (u32)val,
+					     w < 0x80);
+	return dist_write_table(vm, offset, size, val);
 }
 
 static const struct mmio_ops dist_ops = {

@@ -140,11 +140,13 @@ typedef u64 vgic_read_fn(struct vgic_mmio_ctx *c, const struct vgic_reg *r, u64 
 typedef void vgic_write_fn(struct vgic_mmio_ctx *c, const struct vgic_reg *r, u64 offset,
 			   unsigned int size, u64 val);
 /*
- * Without the lock, before a write's handler runs: true when the write would change nothing (and
- * count nothing), so it need not take the lock at all. See vgic_mmio_enable_unchanged().
+ * Called without the lock, instead of the locked path, for a write the access allows: true when
+ * it did the whole write itself (found it changes nothing, or took the lock for what it
+ * changes), false to leave it to the locked path (vgic_mmio_access_locked()). See
+ * vgic_mmio_write_senable_direct().
  */
-typedef bool vgic_unchanged_fn(struct vgic_mmio_ctx *c, const struct vgic_reg *r, u64 offset,
-			       unsigned int size, u64 val);
+typedef bool vgic_write_direct_fn(struct vgic_mmio_ctx *c, const struct vgic_reg *r, u64 offset,
+				  unsigned int size, u64 val);
 
 /** One register, or one bank of per-interrupt registers. */
 struct vgic_reg {
@@ -168,8 +170,8 @@ struct vgic_reg {
 	vgic_read_fn *read;
 	/** NULL: writes ignored. */
 	vgic_write_fn *write;
-	/** NULL, or the lock-free test of a write that changes nothing. */
-	vgic_unchanged_fn *unchanged;
+	/** NULL, or the write that takes the lock itself when it changes something. */
+	vgic_write_direct_fn *write_direct;
 };
 
 #define VGIC_REG(off, length, bits, acc, rd, wr)                                                   \
@@ -178,11 +180,14 @@ struct vgic_reg {
 		.name = #off, .read = (rd), .write = (wr)                                          \
 	}
 
-/* A bank whose writes that change nothing need no lock (the enable banks). */
-#define VGIC_REG_UNCH(off, length, bits, acc, rd, wr, unch)                                        \
+/*
+ * A bank whose writes go to a direct handler first (the enable banks: no lock for a write that
+ * changes nothing, none of the generic path's steps for one that does).
+ */
+#define VGIC_REG_DIRECT(off, length, bits, acc, rd, wr, direct)                                    \
 	{                                                                                          \
 		.offset = (off), .len = (length), .bits_per_irq = (bits), .access = (acc),         \
-		.name = #off, .read = (rd), .write = (wr), .unchanged = (unch)                     \
+		.name = #off, .read = (rd), .write = (wr), .write_direct = (direct)                \
 	}
 
 /* A read-only register whose value never changes while the VM exists: read without the lock. */
@@ -261,7 +266,7 @@ extern struct vgic_regs vgic_v3_redist_table;
 
 /**
  * Check @t (rows sorted by offset and disjoint, fewer than 255, inside the frame, word-aligned
- * and whole words long, an unchanged test only on a 1-bit bank of 32-bit accesses) and build its
+ * and whole words long, a direct write only on a 1-bit bank of 32-bit accesses) and build its
  * indexes; -TERN_EINVAL for a table that breaks those rules (a bug in Tern). Idempotent.
  */
 int vgic_mmio_regs_init(struct vgic_regs *t);
@@ -373,7 +378,7 @@ static inline int vgic_mmio_access(const struct vgic_regs *t, struct vgic_mmio_c
 		*val = vgic_mmio_row_read(c, r, offset, size);
 		return 0;
 	}
-	if (write && r->unchanged && r->unchanged(c, r, offset, size, *val))
+	if (write && r->write_direct && r->write_direct(c, r, offset, size, *val))
 		return 0;
 	return vgic_mmio_access_locked(r, c, offset, size, write, val);
 }
@@ -391,14 +396,45 @@ vgic_read_fn vgic_mmio_read_enable;
 vgic_write_fn vgic_mmio_write_senable;
 vgic_write_fn vgic_mmio_write_cenable;
 /*
- * ISENABLER / ICENABLER: every interrupt a set bit names is the frame's and already enabled
- * (disabled). Read without the lock, each bit on its own: a write that finds its interrupt in the
- * state it asks for is the same as that write done at the moment of the look, whatever another
- * vCPU changes just after; the bits of one register are independent interrupts. A set bit for an
- * SPI the VM does not own takes the locked path, which counts it.
+ * ISENABLER / ICENABLER, the direct writes (Linux masks and unmasks an interrupt with them). The
+ * bits are looked at without the lock first, each on its own: a write that finds its interrupt in
+ * the state it asks for is the same as that write done at the moment of the look, whatever
+ * another vCPU changes just after (the bits of one register are independent interrupts); a
+ * write that changes nothing takes no lock. The interrupts that change are then changed under the
+ * lock (looked at again there), as the bank's write handler does, and the vCPUs to kick kicked
+ * after it; so is a set bit for an SPI the VM does not own (counted there).
  */
-vgic_unchanged_fn vgic_mmio_senable_unchanged;
-vgic_unchanged_fn vgic_mmio_cenable_unchanged;
+vgic_write_direct_fn vgic_mmio_write_senable_direct;
+vgic_write_direct_fn vgic_mmio_write_cenable_direct;
+/*
+ * What vgic_mmio_enable_spis() does under the lock for @bits from the first one whose SPI (@irq)
+ * changes or is not the VM's: what the bank's write handler does for them (an SPI the VM does
+ * not own is counted), then the kicks. Returns 0.
+ */
+int vgic_mmio_enable_spis_locked(struct vm *vm, struct vgic_irq *irq, u32 spi0, u32 bits,
+				 bool enabled);
+
+/*
+ * Their SPI part, for a distributor's direct path too: @bits of the ISENABLER/ICENABLER word whose
+ * first SPI is @spi0 (INTID - 32, a multiple of 32) set to @enabled, the whole write done (returns
+ * 0). Inline: a write that changes nothing takes no lock, frame or call.
+ */
+static inline int vgic_mmio_enable_spis(struct vm *vm, u32 spi0, u32 bits, bool enabled)
+{
+	const struct vgic_dist *d = vm->vgic;
+
+	for (; bits; bits &= bits - 1) {
+		u32 spi = spi0 + (u32)__builtin_ctz(bits);
+		struct vgic_irq *irq;
+
+		if (spi >= d->nr_spis)
+			break; /* this one and the ones above: past the implemented SPIs, RAZ/WI */
+		irq = &vm->vgic->spis[spi];
+		if (!READ_ONCE(irq->owned) || READ_ONCE(irq->enabled) != enabled)
+			return vgic_mmio_enable_spis_locked(vm, irq, spi0, bits, enabled);
+	}
+	return 0;
+}
 vgic_read_fn vgic_mmio_read_pending;
 vgic_write_fn vgic_mmio_write_spending;
 vgic_write_fn vgic_mmio_write_cpending;

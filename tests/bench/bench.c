@@ -66,7 +66,7 @@ bench_loop_fn bench_loop_nop, bench_loop_hvc, bench_loop_sysreg, bench_loop_mmio
 bench_loop_fn bench_loop_cntp_ctl_read, bench_loop_cntp_ctl_write, bench_loop_oslsr,
     bench_loop_aidr;
 bench_loop_fn bench_loop_mmio64, bench_loop_mmio32_post, bench_loop_mmio_store8,
-    bench_loop_mmio_store32;
+    bench_loop_mmio_store32, bench_loop_nop2, bench_loop_enable_pair;
 void bench_wait_irq(void);
 void bench_sgi_fire(u64 sgi1r, u64 reads[NR_EDGE_READS]);
 bench_loop_fn bench_loop_sgisend, bench_loop_pingpong, bench_loop_pingirq;
@@ -271,9 +271,36 @@ static void bench_sysreg_emul(void)
 }
 
 /*
+ * Linux's mask and unmask of an SPI (irq_chip mask/unmask: GICD_ICENABLER, then GICD_ISENABLER
+ * of the same bit), each write changing the state: the PL011's SPI, whose sources stay masked
+ * (never pending), disabled and enabled again and again. n writes in n/2 pairs, against n/2
+ * iterations of two NOPs: per write, as the other rows. The SPI's state is checked after the
+ * loop (enabled) and after one more ICENABLER write (disabled).
+ */
+static void bench_enable_pair(void)
+{
+	u32 enabler = ENABLER_SPI / 32, bit = 1U << (ENABLER_SPI % 32);
+	u64 reg = GICD_BASE + GICD_ISENABLER(enabler), pairs = opt_n / 2, ticks, base;
+
+	bench_loop_enable_pair(16, reg, bit);
+	bench_loop_nop2(16, reg, bit);
+	ticks = bench_loop_enable_pair(pairs, reg, bit);
+	base = bench_loop_nop2(pairs, reg, bit);
+	printf("\nBENCH loop mmio_gicd_enable_pair n=%lu ticks=%lu base=%lu\n", pairs * 2, ticks,
+	       base);
+	report(ticks > base, "mmio_gicd_enable_pair: %lu ticks for %lu writes, nop loop %lu", ticks,
+	       pairs * 2, base);
+	report(gic_read32(reg) & bit, "mmio_more: SPI %u enabled after the enable pairs",
+	       ENABLER_SPI);
+	gic_write32(GICD_BASE + GICD_ICENABLER(enabler), bit);
+	report(!(gic_read32(reg) & bit), "mmio_more: SPI %u disabled by ICENABLER", ENABLER_SPI);
+}
+
+/*
  * More MMIO forms: GICR_TYPER (64-bit), GICD_TYPER, a post-indexed FR load (ISV = 0), one-byte
  * DR writes (NUL characters) and an ISENABLER write that enables one
- * SPI (the PL011's, whose sources stay masked) again and again, disabled afterwards.
+ * SPI (the PL011's, whose sources stay masked) again and again, disabled afterwards; then the
+ * enable pairs (bench_enable_pair()).
  */
 static void bench_mmio_more(void)
 {
@@ -288,6 +315,7 @@ static void bench_mmio_more(void)
 	report(gic_read32(GICD_BASE + GICD_ISENABLER(enabler)) & bit,
 	       "mmio_more: SPI %u enabled by the ISENABLER writes", ENABLER_SPI);
 	gic_write32(GICD_BASE + GICD_ICENABLER(enabler), bit);
+	bench_enable_pair();
 }
 
 /* --- sleeping ------------------------------------------------------------------------------ */

@@ -57,6 +57,18 @@ bench_loop_\name:
 	BENCH_LOOP mmio32_post, ldr w0, [x20], #0
 	BENCH_LOOP mmio_store8, strb w23, [x20]
 	BENCH_LOOP mmio_store32, str w23, [x20]
+	/* Two operations per iteration: the enable pair (x20 = ISENABLER, ICENABLER 0x80 above)
+	 * and its baseline */
+.macro NOP2
+	nop
+	nop
+.endm
+.macro ENABLE_PAIR
+	str	w23, [x20, #0x80]
+	str	w23, [x20]
+.endm
+	BENCH_LOOP nop2, NOP2
+	BENCH_LOOP enable_pair, ENABLE_PAIR
 
 .macro READ17
 	.irp	r, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16

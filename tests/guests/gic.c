@@ -550,6 +550,97 @@ static void test_spi(u64 self)
 	gic_irq_disable(GIC_SPI_UART);
 }
 
+#define SPI_OTHER (GIC_SPI_UART + 2) /* an SPI the VM does not own: its enable bit is RAZ/WI */
+
+/* ISENABLER<n> / ICENABLER<n> of @intid's word, written with @bits. */
+static void spi_enable_write(bool set, u32 intid, u32 bits)
+{
+	gic_write32(GICD_BASE + (set ? GICD_ISENABLER(intid / 32) : GICD_ICENABLER(intid / 32)),
+		    bits);
+}
+
+static u32 spi_bit(u32 intid)
+{
+	return 1U << (intid % 32);
+}
+
+static bool spi_enabled(u32 intid)
+{
+	u32 s = gic_read32(GICD_BASE + GICD_ISENABLER(intid / 32)) & spi_bit(intid);
+	u32 c = gic_read32(GICD_BASE + GICD_ICENABLER(intid / 32)) & spi_bit(intid);
+
+	return s && c;
+}
+
+/*
+ * Linux's mask and unmask of an SPI: the enable banks' writes, each changing the state, do
+ * everything a change of the enable bit means. Enabling a pending SPI delivers it (alone in the
+ * word, and with another SPI's bit that is not the VM's); disabling one already queued for the
+ * vCPU (pending and enabled while the vCPU masks interrupts) takes it back, so that it is not
+ * delivered until enabled again; a write that changes nothing and a zero write deliver nothing;
+ * the other SPI stays RAZ/WI, and a word past the implemented SPIs reads 0 after writes.
+ */
+static void test_spi_enable(u64 self)
+{
+	u32 lines = (gic_read32(GICD_BASE + GICD_TYPER) & 0x1f) + 1, uart = spi_bit(GIC_SPI_UART);
+	bool quiet_disabled, delivered1, other_raz, taken_back, delivered2, unchanged, past;
+
+	log_reset();
+	gic_irq_disable(GIC_SPI_UART);
+	gic_irq_clear_pending(GIC_SPI_UART);
+	gic_spi_route(GIC_SPI_UART, self);
+	gic_irq_set_priority(GIC_SPI_UART, PRIO_MID);
+	gic_irq_set_pending(GIC_SPI_UART);
+	quiet_disabled =
+	    quiet(QUIET_US) && !spi_enabled(GIC_SPI_UART) && gic_irq_is_pending(GIC_SPI_UART);
+	/* Two bits: the UART's and one of an SPI the VM does not own. */
+	spi_enable_write(true, GIC_SPI_UART, uart | spi_bit(SPI_OTHER));
+	take_irqs(1, WAIT_US);
+	gic_irqs_open(QUIET_US);
+	delivered1 = nr_irqs == 1 && irq_log[0] == GIC_SPI_UART && spi_enabled(GIC_SPI_UART);
+	other_raz = !(gic_read32(GICD_BASE + GICD_ISENABLER(SPI_OTHER / 32)) & spi_bit(SPI_OTHER));
+	report(quiet_disabled && delivered1 && other_raz,
+	       "ISENABLER of SPI %u (and of SPI %u, not the VM's) delivers it pending (%d/%d, %u "
+	       "taken, SPI %u RAZ %d)",
+	       GIC_SPI_UART, SPI_OTHER, quiet_disabled, delivered1, nr_irqs, SPI_OTHER, other_raz);
+
+	/* Pending and enabled while masked: queued for this vCPU; ICENABLER takes it back. */
+	log_reset();
+	gic_irq_set_pending(GIC_SPI_UART);
+	gic_delay_us(1000);
+	spi_enable_write(false, GIC_SPI_UART, uart);
+	taken_back =
+	    quiet(QUIET_US) && !spi_enabled(GIC_SPI_UART) && gic_irq_is_pending(GIC_SPI_UART);
+	/* Changes nothing: disabled again, and a zero word to both banks. */
+	spi_enable_write(false, GIC_SPI_UART, uart);
+	spi_enable_write(true, GIC_SPI_UART, 0);
+	spi_enable_write(false, GIC_SPI_UART, 0);
+	unchanged = quiet(QUIET_US) && !spi_enabled(GIC_SPI_UART);
+	spi_enable_write(true, GIC_SPI_UART, uart);
+	take_irqs(1, WAIT_US);
+	gic_irqs_open(QUIET_US);
+	delivered2 = nr_irqs == 1 && irq_log[0] == GIC_SPI_UART && spi_enabled(GIC_SPI_UART);
+	report(taken_back && unchanged && delivered2,
+	       "ICENABLER of a queued SPI %u takes it back, ISENABLER delivers it once (%d/%d/%d, "
+	       "%u taken)",
+	       GIC_SPI_UART, taken_back, unchanged, delivered2, nr_irqs);
+
+	/* Enabled already: ISENABLER again delivers nothing more. */
+	log_reset();
+	spi_enable_write(true, GIC_SPI_UART, uart);
+	unchanged = quiet(QUIET_US) && spi_enabled(GIC_SPI_UART);
+	/* The last word, past the implemented SPIs when there are fewer than 992. */
+	spi_enable_write(true, 31 * 32, ~0U);
+	past = lines < 32 ? !gic_read32(GICD_BASE + GICD_ISENABLER(31)) : true;
+	spi_enable_write(false, 31 * 32, ~0U);
+	report(unchanged && past,
+	       "ISENABLER of an enabled SPI delivers nothing (%u taken); ISENABLER31 past %u lines "
+	       "reads 0 (%d)",
+	       nr_irqs, lines * 32, past);
+	gic_irq_disable(GIC_SPI_UART);
+	gic_irq_clear_pending(GIC_SPI_UART);
+}
+
 static volatile u32 sec_ready, sec_release, sec_found, sec_frame, remote_count;
 static volatile u64 remote_mpidr;
 
@@ -637,6 +728,7 @@ int main(void)
 	test_icfgr();
 	test_ppi_pend();
 	test_spi(c->mpidr);
+	test_spi_enable(c->mpidr);
 	test_remote(c, nr_vcpus);
 
 	report(gic_unhandled_count() == 0, "no interrupt without a handler (%u), %u spurious",

@@ -32,7 +32,7 @@ _spec.loader.exec_module(bench)
 LOOPS = ("hvc", "psci_version", "smccc_arch_features", "sysreg", "sysreg_cntp_ctl_read",
          "sysreg_cntp_ctl_write", "sysreg_oslsr", "sysreg_aidr", "mmio_pl011_fr",
          "mmio_gicd_iidr", "mmio_gicr_typer", "mmio_gicd_typer", "mmio_pl011_fr_post",
-         "mmio_pl011_dr_write", "mmio_gicd_isenabler_write")
+         "mmio_pl011_dr_write", "mmio_gicd_isenabler_write", "mmio_gicd_enable_pair")
 LATS = ("vtimer", "sgi")
 # Upper bound of the instructions one flush of the vPL011's held line costs (test_deterministic).
 DR_LINE_FLUSH = 2000
@@ -135,7 +135,7 @@ def test_exit_counters_follow_the_guest(bench_runs):
     assert d["hvc"] == 3 * dn, d             # null hypercall, PSCI_VERSION, ARCH_FEATURES
     assert d["sgi"] == dirqs, d              # one trapped ICC_SGI1R_EL1 write per self-SGI
     assert d["sysreg"] >= 5 * dn, d          # ID, CNTP_CTL r/w, OSLSR, AIDR (plus ICC traps)
-    assert d["mmio"] >= 7 * dn, d            # the seven MMIO rows (plus output)
+    assert d["mmio"] >= 8 * dn, d            # the eight MMIO rows (plus output)
     assert d["irq"] - d["maint"] >= dirqs, d  # the physical vtimer interrupts
 
 
