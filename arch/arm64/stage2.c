@@ -181,14 +181,18 @@ static int s2_map_pages(u64 *table, ipa_t ipa, ipa_t end, u64 delta, u64 attrs)
 	return rc;
 }
 
-/* Map [ipa, end) to ipa + @delta (unsigned arithmetic, so any PA works). */
+/*
+ * Map [ipa, end) to ipa + @delta (unsigned arithmetic, so any PA works). With @attrs S2_RESERVE,
+ * only the tables that mapping needs are made: no leaf is written.
+ */
+#define S2_RESERVE 0
 static int s2_map_level(struct stage2 *s2, u64 *table, unsigned int level, ipa_t ipa, ipa_t end,
 			u64 delta, u64 attrs)
 {
 	u64 size = s2_level_size(level);
 
 	if (level == 3)
-		return s2_map_pages(table, ipa, end, delta, attrs);
+		return attrs == S2_RESERVE ? 0 : s2_map_pages(table, ipa, end, delta, attrs);
 	for (ipa_t next; ipa < end; ipa = next) {
 		u64 *pte = s2_entry(s2, table, level, ipa);
 		paddr_t pa = (paddr_t)(ipa + delta);
@@ -200,7 +204,8 @@ static int s2_map_level(struct stage2 *s2, u64 *table, unsigned int level, ipa_t
 			/* Level 0 has no blocks with a 4 KiB granule (leaf_level >= 1). */
 			if (level >= s2->leaf_level && IS_ALIGNED(ipa, size) &&
 			    IS_ALIGNED((u64)pa, size) && next - ipa == size) {
-				s2_set_pte(pte, s2_leaf(pa, attrs, level));
+				if (attrs != S2_RESERVE)
+					s2_set_pte(pte, s2_leaf(pa, attrs, level));
 				continue;
 			}
 			sub = s2_table_alloc();
@@ -431,6 +436,26 @@ int stage2_map(struct stage2 *s2, ipa_t ipa, paddr_t pa, u64 size, enum s2_attr 
 	if (rc) {
 		/* Only running out of tables can get here: the range was empty, so clear it all. */
 		pr_warn("stage2: vmid %u: cannot map 0x%llx+0x%llx (%d)\n", s2->vmid,
+			(unsigned long long)ipa, (unsigned long long)size, rc);
+		s2_unmap_range(s2, ipa, size);
+	}
+	return rc;
+}
+
+int stage2_reserve(struct stage2 *s2, ipa_t ipa, paddr_t pa, u64 size)
+{
+	int rc = s2_check_range(s2, ipa, size);
+
+	if (rc)
+		return rc;
+	if (!IS_ALIGNED((u64)pa, PAGE_SIZE) || (u64)pa + size < (u64)pa)
+		return -TERN_EINVAL;
+	if (!s2_range_empty(s2, s2->root, s2->start_level, ipa, ipa + size))
+		return -TERN_EEXIST;
+	rc =
+	    s2_map_level(s2, s2->root, s2->start_level, ipa, ipa + size, (u64)pa - ipa, S2_RESERVE);
+	if (rc) {
+		pr_warn("stage2: vmid %u: no tables for 0x%llx+0x%llx (%d)\n", s2->vmid,
 			(unsigned long long)ipa, (unsigned long long)size, rc);
 		s2_unmap_range(s2, ipa, size);
 	}

@@ -54,6 +54,14 @@ void stage2_destroy(struct stage2 *s2);
  */
 int stage2_map(struct stage2 *s2, ipa_t ipa, paddr_t pa, u64 size, enum s2_attr attr);
 /*
+ * Make every table a later stage2_map() of [ipa, ipa + size) to @pa, whole or in pieces that
+ * keep the same IPA-to-PA offset, will need, and map nothing: such maps then allocate nothing
+ * (RAM on demand maps at the guest's first touch, where an allocation failure could only abort
+ * the guest). -TERN_EEXIST if any part is mapped, -TERN_EINVAL / -TERN_ERANGE as for
+ * stage2_map(), -TERN_ENOMEM (what this call made is freed again).
+ */
+int stage2_reserve(struct stage2 *s2, ipa_t ipa, paddr_t pa, u64 size);
+/*
  * Unmap whatever is mapped in [ipa, ipa + size) (holes are fine), splitting blocks that are only
  * partly covered (break-before-make with TLB invalidation by IPA) and freeing tables left empty.
  * -TERN_EINVAL / -TERN_ERANGE as for stage2_map; -TERN_ENOMEM if a split finds no table, and then
