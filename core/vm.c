@@ -303,16 +303,7 @@ __cold int vm_alloc_ram(struct vm *vm, u64 size)
 			return -TERN_ENOMEM;
 		}
 		vm->ram[vm->nr_ram_chunks++] = (struct vm_ram_chunk){ pa, ipa, PAGE_SIZE << order };
-		if (on_demand) {
-			/*
-			 * Its tables now (4 KiB per 2 MiB with stage-2 pages): the guest's first
-			 * touch only writes entries, it never waits for or fails an allocation,
-			 * and a VM's memory is what it took at creation.
-			 */
-			rc = stage2_reserve(&vm->s2, ipa, pa, PAGE_SIZE << order);
-			if (rc)
-				return rc;
-		} else {
+		if (!on_demand) {
 			rc = stage2_map(&vm->s2, ipa, pa, PAGE_SIZE << order, S2_NORMAL_RW);
 			if (rc)
 				return rc;

@@ -35,9 +35,21 @@ static unsigned int vm_ram_ready_order(u64 ram_size)
 	return order;
 }
 
+/*
+ * The stage-2 tables of every RAM chunk are made now, as the first touches will map it (2 MiB
+ * blocks, or their pages): a first touch only writes entries, it never waits for or fails an
+ * allocation, and a VM's memory is what it took at creation.
+ */
 __cold int vm_ram_demand_init(struct vm *vm)
 {
 	spin_lock_init(&vm->ram_lock);
+	for (unsigned int i = 0; i < vm->nr_ram_chunks; i++) {
+		const struct vm_ram_chunk *c = &vm->ram[i];
+		int rc = stage2_reserve(&vm->s2, c->ipa, c->pa, c->size, VM_RAM_BLOCK);
+
+		if (rc)
+			return rc;
+	}
 	vm->ram_ready = page_zalloc(vm_ram_ready_order(vm->ram_size));
 	return vm->ram_ready ? 0 : -TERN_ENOMEM;
 }

@@ -161,9 +161,9 @@ static void s2_table_free(u64 *table)
 }
 
 /*
- * The pages of [ipa, end), all in the level-3 table @table: one barrier for the run (nothing is
- * replaced, so no walker can need one entry before the next; the caller's fault returns, or the
- * table is linked in, only after it).
+ * The pages of [ipa, end), all in the level-3 table @table: one barrier for the run. Entries only
+ * go from invalid to valid, so a walker that sees one before the barrier (the table may be linked
+ * in already) finds a right translation or a fault; the caller's fault returns only after it.
  */
 static int s2_map_pages(u64 *table, ipa_t ipa, ipa_t end, u64 delta, u64 attrs)
 {
@@ -182,12 +182,14 @@ static int s2_map_pages(u64 *table, ipa_t ipa, ipa_t end, u64 delta, u64 attrs)
 }
 
 /*
- * Map [ipa, end) to ipa + @delta (unsigned arithmetic, so any PA works). With @attrs S2_RESERVE,
- * only the tables that mapping needs are made: no leaf is written.
+ * Map [ipa, end) to ipa + @delta (unsigned arithmetic, so any PA works), with leaves no larger
+ * than @max_leaf. With @attrs S2_RESERVE, only the tables that mapping needs are made: no leaf is
+ * written.
  */
-#define S2_RESERVE 0
+#define S2_RESERVE  0
+#define S2_ANY_LEAF (~0ULL)
 static int s2_map_level(struct stage2 *s2, u64 *table, unsigned int level, ipa_t ipa, ipa_t end,
-			u64 delta, u64 attrs)
+			u64 delta, u64 attrs, u64 max_leaf)
 {
 	u64 size = s2_level_size(level);
 
@@ -202,7 +204,7 @@ static int s2_map_level(struct stage2 *s2, u64 *table, unsigned int level, ipa_t
 		next = MIN(ALIGN_DOWN(ipa, size) + size, end);
 		if (!(*pte & S2_PTE_VALID)) {
 			/* Level 0 has no blocks with a 4 KiB granule (leaf_level >= 1). */
-			if (level >= s2->leaf_level && IS_ALIGNED(ipa, size) &&
+			if (level >= s2->leaf_level && size <= max_leaf && IS_ALIGNED(ipa, size) &&
 			    IS_ALIGNED((u64)pa, size) && next - ipa == size) {
 				if (attrs != S2_RESERVE)
 					s2_set_pte(pte, s2_leaf(pa, attrs, level));
@@ -215,7 +217,8 @@ static int s2_map_level(struct stage2 *s2, u64 *table, unsigned int level, ipa_t
 		} else if (!s2_is_table(*pte, level)) {
 			return -TERN_EEXIST;
 		}
-		rc = s2_map_level(s2, s2_next_table(*pte), level + 1, ipa, next, delta, attrs);
+		rc = s2_map_level(s2, s2_next_table(*pte), level + 1, ipa, next, delta, attrs,
+				  max_leaf);
 		if (rc)
 			return rc;
 	}
@@ -432,7 +435,8 @@ int stage2_map(struct stage2 *s2, ipa_t ipa, paddr_t pa, u64 size, enum s2_attr 
 	if (!s2_range_empty(s2, s2->root, s2->start_level, ipa, ipa + size))
 		return -TERN_EEXIST;
 
-	rc = s2_map_level(s2, s2->root, s2->start_level, ipa, ipa + size, (u64)pa - ipa, attrs);
+	rc = s2_map_level(s2, s2->root, s2->start_level, ipa, ipa + size, (u64)pa - ipa, attrs,
+			  S2_ANY_LEAF);
 	if (rc) {
 		/* Only running out of tables can get here: the range was empty, so clear it all. */
 		pr_warn("stage2: vmid %u: cannot map 0x%llx+0x%llx (%d)\n", s2->vmid,
@@ -442,18 +446,18 @@ int stage2_map(struct stage2 *s2, ipa_t ipa, paddr_t pa, u64 size, enum s2_attr 
 	return rc;
 }
 
-int stage2_reserve(struct stage2 *s2, ipa_t ipa, paddr_t pa, u64 size)
+int stage2_reserve(struct stage2 *s2, ipa_t ipa, paddr_t pa, u64 size, u64 piece)
 {
 	int rc = s2_check_range(s2, ipa, size);
 
 	if (rc)
 		return rc;
-	if (!IS_ALIGNED((u64)pa, PAGE_SIZE) || (u64)pa + size < (u64)pa)
+	if (piece < PAGE_SIZE || !IS_ALIGNED((u64)pa, PAGE_SIZE) || (u64)pa + size < (u64)pa)
 		return -TERN_EINVAL;
 	if (!s2_range_empty(s2, s2->root, s2->start_level, ipa, ipa + size))
 		return -TERN_EEXIST;
-	rc =
-	    s2_map_level(s2, s2->root, s2->start_level, ipa, ipa + size, (u64)pa - ipa, S2_RESERVE);
+	rc = s2_map_level(s2, s2->root, s2->start_level, ipa, ipa + size, (u64)pa - ipa, S2_RESERVE,
+			  piece);
 	if (rc) {
 		pr_warn("stage2: vmid %u: no tables for 0x%llx+0x%llx (%d)\n", s2->vmid,
 			(unsigned long long)ipa, (unsigned long long)size, rc);

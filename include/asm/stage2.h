@@ -54,13 +54,15 @@ void stage2_destroy(struct stage2 *s2);
  */
 int stage2_map(struct stage2 *s2, ipa_t ipa, paddr_t pa, u64 size, enum s2_attr attr);
 /*
- * Make every table a later stage2_map() of [ipa, ipa + size) to @pa, whole or in pieces that
- * keep the same IPA-to-PA offset, will need, and map nothing: such maps then allocate nothing
- * (RAM on demand maps at the guest's first touch, where an allocation failure could only abort
- * the guest). -TERN_EEXIST if any part is mapped, -TERN_EINVAL / -TERN_ERANGE as for
- * stage2_map(), -TERN_ENOMEM (what this call made is freed again).
+ * Make every table that later stage2_map() calls of [ipa, ipa + size) to @pa will need, when
+ * they map it in aligned pieces of @piece bytes (a power of two, at least 4 KiB) at the same
+ * IPA-to-PA offset, and map nothing: such maps then allocate nothing (RAM on demand maps 2 MiB
+ * at the guest's first touch, where an allocation failure could only abort the guest). No leaf
+ * of the reservation's layout is larger than @piece. -TERN_EEXIST if any part is mapped,
+ * -TERN_EINVAL / -TERN_ERANGE as for stage2_map(), -TERN_ENOMEM (what this call made is freed
+ * again).
  */
-int stage2_reserve(struct stage2 *s2, ipa_t ipa, paddr_t pa, u64 size);
+int stage2_reserve(struct stage2 *s2, ipa_t ipa, paddr_t pa, u64 size, u64 piece);
 /*
  * Unmap whatever is mapped in [ipa, ipa + size) (holes are fine), splitting blocks that are only
  * partly covered (break-before-make with TLB invalidation by IPA) and freeing tables left empty.

@@ -481,7 +481,7 @@ static void test_reserve(void **state)
 		assert_int_equal(stage2_init(&s2, 7, 40, blocks), 0);
 		before = free_pages();
 		/* 8 MiB at 2 MiB-aligned addresses: one level-2 table, and with pages four more. */
-		assert_int_equal(stage2_reserve(&s2, SZ_1G, 0x80000000, 4 * SZ_2M), 0);
+		assert_int_equal(stage2_reserve(&s2, SZ_1G, 0x80000000, 4 * SZ_2M, SZ_2M), 0);
 		assert_int_equal(free_pages(), before - 1 - (blocks ? 0 : 4));
 		expect_unmapped(&s2, SZ_1G);
 		expect_unmapped(&s2, SZ_1G + 4 * SZ_2M - 1);
@@ -499,6 +499,30 @@ static void test_reserve(void **state)
 	}
 }
 
+/*
+ * A whole aligned GiB (the allocator's largest chunk) reserved for 2 MiB pieces: with blocks it
+ * gets the level-2 table its 2 MiB blocks need, not a 1 GiB block's nothing.
+ */
+static void test_reserve_whole_gib(void **state)
+{
+	for (int blocks = 0; blocks <= 1; blocks++) {
+		struct stage2 s2;
+		u64 before;
+
+		assert_int_equal(stage2_init(&s2, 7, 40, blocks), 0);
+		before = free_pages();
+		assert_int_equal(stage2_reserve(&s2, SZ_1G, 2 * SZ_1G, SZ_1G, SZ_2M), 0);
+		assert_int_equal(free_pages(), before - 1 - (blocks ? 0 : 512));
+		exhaust_allocator(0);
+		assert_int_equal(stage2_map(&s2, SZ_1G, 2 * SZ_1G, SZ_2M, S2_NORMAL_RW), 0);
+		assert_int_equal(
+		    stage2_map(&s2, 2 * SZ_1G - SZ_2M, 3 * SZ_1G - SZ_2M, SZ_2M, S2_NORMAL_RW), 0);
+		expect_range(&s2, SZ_1G, 2 * SZ_1G, SZ_2M, S2_NORMAL_RW, blocks ? SZ_2M : SZ_4K);
+		expect_unmapped(&s2, SZ_1G + SZ_2M);
+		unit_arena_reset();
+	}
+}
+
 /* A reservation over what is mapped, or without the memory for its tables, leaves nothing. */
 static void test_reserve_errors(void **state)
 {
@@ -506,13 +530,16 @@ static void test_reserve_errors(void **state)
 
 	assert_int_equal(stage2_init(&s2, 7, 40, false), 0);
 	assert_int_equal(stage2_map(&s2, SZ_1G, 0x80000000, SZ_4K, S2_NORMAL_RW), 0);
-	assert_int_equal(stage2_reserve(&s2, SZ_1G, 0x80000000, SZ_2M), -TERN_EEXIST);
-	assert_int_equal(stage2_reserve(&s2, SZ_1G + SZ_2M, 0x80000001, SZ_2M), -TERN_EINVAL);
-	assert_int_equal(stage2_reserve(&s2, 1ULL << 40, 0, SZ_4K), -TERN_ERANGE);
+	assert_int_equal(stage2_reserve(&s2, SZ_1G, 0x80000000, SZ_2M, SZ_2M), -TERN_EEXIST);
+	assert_int_equal(stage2_reserve(&s2, SZ_1G + SZ_2M, 0x80000001, SZ_2M, SZ_2M),
+			 -TERN_EINVAL);
+	assert_int_equal(stage2_reserve(&s2, SZ_1G + SZ_2M, 0x80200000, SZ_2M, 0), -TERN_EINVAL);
+	assert_int_equal(stage2_reserve(&s2, 1ULL << 40, 0, SZ_4K, SZ_2M), -TERN_ERANGE);
 
 	/* 4 MiB from 2 GiB: a level-2 and two level-3 tables; only two can be had. */
 	exhaust_allocator(2);
-	assert_int_equal(stage2_reserve(&s2, 2 * SZ_1G, 0x90000000, 2 * SZ_2M), -TERN_ENOMEM);
+	assert_int_equal(stage2_reserve(&s2, 2 * SZ_1G, 0x90000000, 2 * SZ_2M, SZ_2M),
+			 -TERN_ENOMEM);
 	assert_int_equal(free_pages(), 2);
 	assert_true(stub_printk_contains("stage2"));
 	expect_map(&s2, SZ_1G, 0x80000000, S2_NORMAL_RW, SZ_4K);
@@ -701,11 +728,22 @@ static void test_destroy_frees_everything(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		T(test_ipa_bits),	   T(test_init_geometry), T(test_init_errors),
-		T(test_block_choice),	   T(test_pages_only),	  T(test_reserve),
-		T(test_reserve_errors),	   T(test_attributes),	  T(test_translate_everything),
-		T(test_map_errors),	   T(test_unmap_block),	  T(test_unmap_page_in_2m_block),
-		T(test_unmap_in_1g_block), T(test_out_of_memory), T(test_destroy_frees_everything),
+		T(test_ipa_bits),
+		T(test_init_geometry),
+		T(test_init_errors),
+		T(test_block_choice),
+		T(test_pages_only),
+		T(test_reserve),
+		T(test_reserve_whole_gib),
+		T(test_reserve_errors),
+		T(test_attributes),
+		T(test_translate_everything),
+		T(test_map_errors),
+		T(test_unmap_block),
+		T(test_unmap_page_in_2m_block),
+		T(test_unmap_in_1g_block),
+		T(test_out_of_memory),
+		T(test_destroy_frees_everything),
 	};
 
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);
