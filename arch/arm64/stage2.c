@@ -186,7 +186,7 @@ static int s2_map_pages(u64 *table, ipa_t ipa, ipa_t end, u64 delta, u64 attrs)
  * than @max_leaf. With @attrs S2_RESERVE, only the tables that mapping needs are made: no leaf is
  * written.
  */
-#define S2_RESERVE  0
+#define S2_RESERVE  (~0ULL) /* no descriptor's attributes are all ones */
 #define S2_ANY_LEAF (~0ULL)
 static int s2_map_level(struct stage2 *s2, u64 *table, unsigned int level, ipa_t ipa, ipa_t end,
 			u64 delta, u64 attrs, u64 max_leaf)
@@ -419,9 +419,12 @@ void stage2_destroy(struct stage2 *s2)
 	s2->vttbr = 0;
 }
 
-int stage2_map(struct stage2 *s2, ipa_t ipa, paddr_t pa, u64 size, enum s2_attr attr)
+/*
+ * stage2_map() and stage2_reserve(): the checks, the walk, and on running out of tables (the
+ * range was empty, so nothing else can fail) the range cleared again.
+ */
+static int s2_map_range(struct stage2 *s2, ipa_t ipa, paddr_t pa, u64 size, u64 attrs, u64 max_leaf)
 {
-	u64 attrs = s2_attr_bits(attr);
 	unsigned int pa_bits;
 	int rc = s2_check_range(s2, ipa, size);
 
@@ -436,34 +439,26 @@ int stage2_map(struct stage2 *s2, ipa_t ipa, paddr_t pa, u64 size, enum s2_attr 
 		return -TERN_EEXIST;
 
 	rc = s2_map_level(s2, s2->root, s2->start_level, ipa, ipa + size, (u64)pa - ipa, attrs,
-			  S2_ANY_LEAF);
+			  max_leaf);
 	if (rc) {
-		/* Only running out of tables can get here: the range was empty, so clear it all. */
-		pr_warn("stage2: vmid %u: cannot map 0x%llx+0x%llx (%d)\n", s2->vmid,
-			(unsigned long long)ipa, (unsigned long long)size, rc);
+		pr_warn("stage2: vmid %u: cannot %s 0x%llx+0x%llx (%d)\n", s2->vmid,
+			attrs == S2_RESERVE ? "make the tables of" : "map", (unsigned long long)ipa,
+			(unsigned long long)size, rc);
 		s2_unmap_range(s2, ipa, size);
 	}
 	return rc;
 }
 
+int stage2_map(struct stage2 *s2, ipa_t ipa, paddr_t pa, u64 size, enum s2_attr attr)
+{
+	return s2_map_range(s2, ipa, pa, size, s2_attr_bits(attr), S2_ANY_LEAF);
+}
+
 int stage2_reserve(struct stage2 *s2, ipa_t ipa, paddr_t pa, u64 size, u64 piece)
 {
-	int rc = s2_check_range(s2, ipa, size);
-
-	if (rc)
-		return rc;
-	if (piece < PAGE_SIZE || !IS_ALIGNED((u64)pa, PAGE_SIZE) || (u64)pa + size < (u64)pa)
+	if (piece < PAGE_SIZE)
 		return -TERN_EINVAL;
-	if (!s2_range_empty(s2, s2->root, s2->start_level, ipa, ipa + size))
-		return -TERN_EEXIST;
-	rc = s2_map_level(s2, s2->root, s2->start_level, ipa, ipa + size, (u64)pa - ipa, S2_RESERVE,
-			  piece);
-	if (rc) {
-		pr_warn("stage2: vmid %u: no tables for 0x%llx+0x%llx (%d)\n", s2->vmid,
-			(unsigned long long)ipa, (unsigned long long)size, rc);
-		s2_unmap_range(s2, ipa, size);
-	}
-	return rc;
+	return s2_map_range(s2, ipa, pa, size, S2_RESERVE, piece);
 }
 
 int stage2_unmap(struct stage2 *s2, ipa_t ipa, u64 size)
